@@ -1,0 +1,39 @@
+// How an experiment compares: concurrent arms, before/after periods, or one group against a target.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace kokeilu {
+
+enum class DesignKind {
+    concurrent,    // control and treatment arms at the same time
+    before_after,  // the same service before and after the change (no concurrent control)
+    one_sample,    // one group against the metric's baseline or target
+};
+
+enum class ArmRole {
+    control,    // concurrent design: the comparison group (exactly one)
+    treatment,  // concurrent design: a group that gets the change (one or more)
+    before,     // before/after design: the period before the change (exactly one)
+    after,      // before/after design: the period after the change (exactly one)
+    group,      // one-sample design: the only group
+};
+
+// A named arm or period. Observations refer to arms by name.
+struct Arm {
+    std::int64_t id = 0;  // assigned by the store; 0 until stored
+    std::string name;     // unique within the experiment, e.g. "control", "video-visits", "before"
+    ArmRole role = ArmRole::control;
+    std::string description;
+
+    bool operator==(const Arm&) const = default;
+};
+
+[[nodiscard]] std::string_view to_string(DesignKind v);
+[[nodiscard]] std::string_view to_string(ArmRole v);
+[[nodiscard]] DesignKind parse_design_kind(std::string_view text);
+[[nodiscard]] ArmRole parse_arm_role(std::string_view text);
+
+}  // namespace kokeilu

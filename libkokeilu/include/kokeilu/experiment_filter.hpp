@@ -1,0 +1,24 @@
+// Which experiments to list. Every set criterion must hold; an unset one matches everything.
+#pragma once
+
+#include "kokeilu/experiment.hpp"
+
+#include <optional>
+#include <string>
+
+namespace kokeilu {
+
+struct ExperimentFilter {
+    std::optional<Status> status;
+    std::string organisation;  // exact, case-insensitive
+    std::string unit;          // exact, case-insensitive
+    std::string tag;           // has this tag
+    std::optional<Purpose> purpose;
+    // Experiments whose period (actual dates where known, else planned) overlaps [from, to].
+    std::optional<Date> from;
+    std::optional<Date> to;
+    // Substring, case-insensitive, of the title, summary or any part of the Test Card.
+    std::string text;
+};
+
+}  // namespace kokeilu

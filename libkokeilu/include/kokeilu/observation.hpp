@@ -1,0 +1,99 @@
+// Observations: the measured values of a metric, in an arm, at a time. Either one unit's value
+// (a survey answer, a 0/1 outcome, a count of events), or a pre-aggregated row that summarises many
+// units, so that a survey summary can be recorded without its raw data.
+#pragma once
+
+#include "kokeilu/time.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace kokeilu {
+
+// A pre-aggregated row. Which fields mean what depends on the metric kind:
+//   mean:       n units, sum of values, sum of squared values
+//   proportion: n trials, sum = successes (sum_sq unused)
+//   count:      n units, sum = events, exposure on the Observation
+struct Aggregate {
+    std::int64_t n = 0;
+    double sum = 0.0;
+    std::optional<double> sum_sq;
+
+    static Aggregate mean(std::int64_t n, double sum, double sum_sq) { return {n, sum, sum_sq}; }
+    static Aggregate proportion(std::int64_t successes, std::int64_t trials) {
+        return {trials, static_cast<double>(successes), std::nullopt};
+    }
+    static Aggregate events(std::int64_t units, double events) { return {units, events, std::nullopt}; }
+
+    bool operator==(const Aggregate&) const = default;
+};
+
+struct Observation {
+    Time at;             // UTC
+    std::string metric;  // metric name; empty means the primary metric
+    std::string arm;     // arm name; may be empty only when the experiment has exactly one arm
+    double value = 0.0;  // a unit's value; ignored when aggregate is set
+    std::optional<Aggregate> aggregate;
+    std::optional<double> exposure;  // count metrics: time or population at risk (default 1)
+    std::string subject;             // optional pseudonymous subject key
+    std::string note;
+
+    bool operator==(const Observation&) const = default;
+};
+
+// Many unit-level observations of one metric as columns, for bulk logging without per-row objects.
+// arm_codes[i] indexes arm_names; exposure is empty or as long as the other columns.
+struct ObservationColumns {
+    std::span<const std::int64_t> at_us;  // UTC microseconds since the Unix epoch
+    std::span<const double> values;
+    std::span<const std::int32_t> arm_codes;
+    std::vector<std::string> arm_names;
+    std::span<const double> exposure;
+};
+
+// What to read back. An empty metric means the primary metric; empty arms means every arm.
+struct ObservationQuery {
+    std::string metric;
+    std::vector<std::string> arms;
+    std::optional<Time> from;  // inclusive
+    std::optional<Time> to;    // exclusive
+};
+
+// One stored observation as the store streams it, in time order. Pointers into the store's
+// buffers are valid only during the callback.
+struct ObservationRow {
+    std::int64_t id = 0;
+    std::int64_t at_us = 0;
+    std::int64_t arm_id = 0;
+    double value = 0.0;  // unit-level value (NaN for aggregated rows)
+    bool is_aggregate = false;
+    std::int64_t n = 1;  // 1 for a unit-level row
+    double sum = 0.0;    // value for a unit-level row
+    double sum_sq = 0.0; // value * value for a unit-level row (NaN when not known)
+    double exposure = 1.0;
+    std::string_view subject;
+    std::string_view note;
+};
+
+// Observations read back as columns, in time order; arm_index[i] indexes arm_names.
+// Aggregate columns hold NaN (n: 0) on unit-level rows; subject and note are empty when absent.
+struct ObservationTable {
+    std::vector<std::string> arm_names;
+    std::vector<std::int64_t> id;
+    std::vector<std::int64_t> at_us;
+    std::vector<std::int32_t> arm_index;
+    std::vector<double> value;
+    std::vector<std::int64_t> n;
+    std::vector<double> sum;
+    std::vector<double> sum_sq;
+    std::vector<double> exposure;
+    std::vector<std::string> subject;
+    std::vector<std::string> note;
+
+    [[nodiscard]] std::size_t size() const noexcept { return at_us.size(); }
+};
+
+}  // namespace kokeilu

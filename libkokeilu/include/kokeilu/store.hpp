@@ -1,0 +1,101 @@
+// The storage interface. The Tracker (the model's rules) talks only to this; SQL and SQLite details
+// live in one implementation (SqliteStore), so that a shared server store can be added beside it.
+//
+// Every method is atomic: a method that writes several rows writes all of them or none.
+#pragma once
+
+#include "kokeilu/experiment.hpp"
+#include "kokeilu/experiment_filter.hpp"
+#include "kokeilu/journal.hpp"
+#include "kokeilu/observation.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kokeilu {
+
+// One observation resolved to store ids, as the Tracker hands it to the store.
+struct ObservationRecord {
+    std::int64_t metric_id = 0;
+    std::int64_t arm_id = 0;
+    std::int64_t at_us = 0;
+    double value = 0.0;
+    std::optional<Aggregate> aggregate;
+    std::optional<double> exposure;
+    std::string subject;
+    std::string note;
+};
+
+// Unit-level observations of one metric as columns, resolved to store ids.
+// arm_ids[arm_codes[i]] is the arm of row i.
+struct ObservationColumnsRecord {
+    std::int64_t metric_id = 0;
+    std::span<const std::int64_t> at_us;
+    std::span<const double> values;
+    std::span<const std::int32_t> arm_codes;
+    std::span<const std::int64_t> arm_ids;
+    std::span<const double> exposure;  // empty, or one per row
+};
+
+// Which stored observations to stream, in time order (ties in insertion order).
+struct ObservationScan {
+    std::int64_t metric_id = 0;
+    std::vector<std::int64_t> arm_ids;  // empty: every arm
+    std::optional<std::int64_t> from_us;  // inclusive
+    std::optional<std::int64_t> to_us;    // exclusive
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+    Store() = default;
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    // Inserts a new experiment with its arms, metrics and tags; fills in experiment.id, the arm and
+    // metric ids, revision (1), and, when experiment.key is empty, the key: key_prefix followed by
+    // the next free three-digit number for that prefix ("OULU-2026-" -> "OULU-2026-004").
+    // Throws InvalidArgumentError("key" or "uuid", ...) when either is already in use.
+    virtual void insert_experiment(Experiment& experiment, std::string_view key_prefix) = 0;
+
+    // By key (case-insensitive) or UUID; with arms, metrics, tags, outcome and amendments.
+    [[nodiscard]] virtual std::optional<Experiment> find_experiment(std::string_view key_or_uuid) = 0;
+
+    // Every experiment that passes the filter, ordered by key.
+    [[nodiscard]] virtual std::vector<Experiment> list_experiments(const ExperimentFilter& filter) = 0;
+
+    // Writes every field of an already stored experiment and appends new_amendments, in one
+    // transaction. Arms and metrics are matched by id: changed ones are updated, id 0 ones are
+    // inserted (their ids filled in), missing ones deleted. Fails with InvalidStateError when the
+    // stored revision is not experiment.revision (someone else saved in between) or when a deleted
+    // arm or metric has observations. On success experiment.revision is increased.
+    virtual void save_experiment(Experiment& experiment, std::span<const Amendment> new_amendments) = 0;
+
+    // Appends a journal note and returns it with its id.
+    virtual JournalEntry add_journal_entry(std::int64_t experiment_id, const JournalEntry& entry) = 0;
+    // Oldest first.
+    [[nodiscard]] virtual std::vector<JournalEntry> journal(std::int64_t experiment_id) = 0;
+
+    // Inserts observations in one transaction, after checking, inside that transaction, that the
+    // experiment's status is one of `accepted` (else InvalidStateError; nothing written).
+    // Returns the number of rows written.
+    virtual std::size_t insert_observations(std::int64_t experiment_id, std::span<const Status> accepted,
+                                            std::span<const ObservationRecord> rows) = 0;
+    virtual std::size_t insert_observation_columns(std::int64_t experiment_id, std::span<const Status> accepted,
+                                                   const ObservationColumnsRecord& columns) = 0;
+
+    // Streams the selected observations in time order; memory does not grow with the row count.
+    virtual void scan_observations(const ObservationScan& scan,
+                                   const std::function<void(const ObservationRow&)>& visit) = 0;
+
+    // Number of observations of the experiment (all metrics), or of one metric.
+    [[nodiscard]] virtual std::int64_t count_observations(std::int64_t experiment_id,
+                                                          std::optional<std::int64_t> metric_id = {}) = 0;
+};
+
+}  // namespace kokeilu

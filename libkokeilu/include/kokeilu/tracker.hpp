@@ -1,0 +1,92 @@
+// The Tracker: kokeilu's rules over a Store. It validates input (naming the field at fault),
+// generates identities, enforces the lifecycle draft -> running -> concluded (or -> stopped),
+// locks the Test Card and success criteria when an experiment starts, and turns later changes to
+// them into amendments with a reason.
+#pragma once
+
+#include "kokeilu/experiment.hpp"
+#include "kokeilu/experiment_filter.hpp"
+#include "kokeilu/journal.hpp"
+#include "kokeilu/observation.hpp"
+#include "kokeilu/sqlite_store.hpp"
+#include "kokeilu/store.hpp"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kokeilu {
+
+// The file the kokeilu command and the Python API use when no path is given.
+inline constexpr const char* default_tracker_path = "kokeilut.db";
+
+struct LogOptions {
+    // Accept observations outside the running state (stopped or concluded experiments) and with
+    // times before the actual start, e.g. the "before" period of a before/after design or data
+    // that arrived late. Never for drafts: data is recorded only after the criterion is locked.
+    bool backfill = false;
+};
+
+class Tracker {
+public:
+    explicit Tracker(std::unique_ptr<Store> store);
+    // A tracker over a SQLite file (created when missing) or ":memory:".
+    [[nodiscard]] static Tracker open(const std::string& path, const SqliteOptions& options = {});
+
+    Tracker(Tracker&&) noexcept = default;
+    Tracker& operator=(Tracker&&) noexcept = default;
+
+    // Validates and stores a new draft; returns it as stored (id, uuid, key, ids filled in).
+    // Lifecycle fields of the argument (status, dates actually started, outcome, lock) are ignored.
+    Experiment create(Experiment draft);
+
+    [[nodiscard]] Experiment get(std::string_view key_or_uuid) const;  // throws NotFoundError
+    [[nodiscard]] std::vector<Experiment> list(const ExperimentFilter& filter = {}) const;
+
+    // Saves the revised experiment (typically one got from get() and edited). Status, lock, outcome
+    // and identity cannot be changed here. Once locked, a change to the Test Card, design, arms or
+    // metrics is an amendment: it needs a non-empty reason and is recorded field by field.
+    Experiment update(const Experiment& revised, std::string_view reason = {}, std::string_view author = {});
+
+    // draft -> running; sets actual_start (default today, UTC) and takes the pre-registration lock.
+    Experiment start(std::string_view key, std::optional<Date> on = {});
+    // draft or running -> stopped; the reason is required and also goes to the journal.
+    Experiment stop(std::string_view key, std::string_view reason, std::optional<Date> on = {},
+                    std::string_view author = {});
+    // running -> concluded with the verdict, Learning Card and decision.
+    Experiment conclude(std::string_view key, const Outcome& outcome);
+
+    JournalEntry add_note(std::string_view key, std::string_view text, std::string_view author = {},
+                          std::optional<Time> at = {});
+    [[nodiscard]] std::vector<JournalEntry> journal(std::string_view key) const;
+
+    // One observation; an empty metric means the primary metric.
+    void log(std::string_view key, const Observation& observation, const LogOptions& options = {});
+    // Many observations in one transaction: all of them land or none. Returns the number written.
+    std::size_t log_many(std::string_view key, std::span<const Observation> observations,
+                         const LogOptions& options = {});
+    // Many unit-level observations of one metric from columns, in one transaction.
+    std::size_t log_columns(std::string_view key, std::string_view metric, const ObservationColumns& columns,
+                            const LogOptions& options = {});
+
+    [[nodiscard]] ObservationTable observations(std::string_view key, const ObservationQuery& query = {}) const;
+    // Streams the observations in time order without holding them all in memory.
+    void for_each_observation(std::string_view key, const ObservationQuery& query,
+                              const std::function<void(const ObservationRow&)>& visit) const;
+    [[nodiscard]] std::int64_t count_observations(std::string_view key) const;
+
+    [[nodiscard]] Store& store() noexcept { return *store_; }
+
+private:
+    std::unique_ptr<Store> store_;
+};
+
+// The content hash that locks an experiment's pre-registered parts: Test Card, design, arms and
+// metrics (everything but their store ids). Stable across versions and platforms.
+[[nodiscard]] std::string preregistration_hash(const Experiment& experiment);
+
+}  // namespace kokeilu
