@@ -1,0 +1,169 @@
+#include "kokeilu/time.hpp"
+
+#include "kokeilu/error.hpp"
+
+#include <boost/date_time/posix_time/posix_time.hpp>
+
+#include <charconv>
+#include <cstdio>
+#include <exception>
+
+namespace kokeilu {
+
+namespace {
+
+const Time unix_epoch(Date(1970, 1, 1));
+
+// A strict cursor over ISO 8601 text: fixed-width digits and literal separators only, so that
+// "2026-1-5" or "2026-01-05x" are errors instead of guesses.
+class IsoCursor {
+public:
+    IsoCursor(std::string_view text, const std::string& field) : text_(text), field_(field) {}
+
+    int digits(std::size_t count, const char* what) {
+        if (pos_ + count > text_.size()) fail(std::string("expected ") + what);
+        int value = 0;
+        for (std::size_t i = 0; i < count; ++i) {
+            const char c = text_[pos_ + i];
+            if (c < '0' || c > '9') fail(std::string("expected ") + what);
+            value = value * 10 + (c - '0');
+        }
+        pos_ += count;
+        return value;
+    }
+
+    bool accept(char c) {
+        if (pos_ < text_.size() && text_[pos_] == c) {
+            ++pos_;
+            return true;
+        }
+        return false;
+    }
+
+    void expect(char c, const char* what) {
+        if (!accept(c)) fail(std::string("expected ") + what);
+    }
+
+    [[nodiscard]] bool done() const { return pos_ == text_.size(); }
+    [[nodiscard]] char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
+
+    [[noreturn]] void fail(const std::string& problem) const {
+        throw InvalidArgumentError(field_, "'" + std::string(text_.substr(0, 64)) + "' is not an ISO 8601 " +
+                                               (want_time_ ? "date-time" : "date") + " (" + problem + ")");
+    }
+
+    void want_time(bool yes) { want_time_ = yes; }
+
+private:
+    std::string_view text_;
+    const std::string& field_;
+    std::size_t pos_ = 0;
+    bool want_time_ = false;
+};
+
+Date read_date(IsoCursor& in) {
+    const int year = in.digits(4, "a four-digit year");
+    in.expect('-', "'-' after the year");
+    const int month = in.digits(2, "a two-digit month");
+    in.expect('-', "'-' after the month");
+    const int day = in.digits(2, "a two-digit day");
+    // Boost.Date_Time covers 1400-9999; name the limit instead of passing its exception on.
+    if (year < 1400) in.fail("years before 1400 are not supported");
+    try {
+        return Date(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
+                    static_cast<unsigned short>(day));
+    } catch (const std::exception&) {
+        in.fail("no such day in the calendar");
+    }
+}
+
+}  // namespace
+
+std::int64_t to_unix_micros(const Time& t) {
+    if (t.is_special()) throw InvalidArgumentError("time", "not a valid time");
+    return (t - unix_epoch).total_microseconds();
+}
+
+Time from_unix_micros(std::int64_t micros) {
+    return unix_epoch + boost::posix_time::microseconds(micros);
+}
+
+Time now_utc() { return boost::posix_time::microsec_clock::universal_time(); }
+
+Date today_utc() { return now_utc().date(); }
+
+Date parse_date(std::string_view text, const std::string& field) {
+    IsoCursor in(text, field);
+    const Date d = read_date(in);
+    if (!in.done()) in.fail("unexpected text after the date");
+    return d;
+}
+
+Time parse_time(std::string_view text, const std::string& field) {
+    IsoCursor in(text, field);
+    in.want_time(true);
+    const Date d = read_date(in);
+    if (in.done()) return Time(d);
+    if (!in.accept('T') && !in.accept(' ')) in.fail("expected 'T' between date and time");
+    const int hour = in.digits(2, "a two-digit hour");
+    in.expect(':', "':' after the hour");
+    const int minute = in.digits(2, "two-digit minutes");
+    int second = 0;
+    std::int64_t micros = 0;
+    if (in.accept(':')) {
+        second = in.digits(2, "two-digit seconds");
+        if (in.accept('.') || in.accept(',')) {
+            int places = 0;
+            while (in.peek() >= '0' && in.peek() <= '9') {
+                const int digit = in.digits(1, "a digit");
+                // Digits past the microsecond are dropped: kokeilu keeps microseconds.
+                if (places < 6) micros = micros * 10 + digit;
+                ++places;
+            }
+            if (places == 0) in.fail("expected digits after the decimal point");
+            for (; places < 6; ++places) micros *= 10;
+        }
+    }
+    if (hour > 23 || minute > 59 || second > 59) in.fail("hour, minute or second out of range");
+    Time t(d, boost::posix_time::hours(hour) + boost::posix_time::minutes(minute) +
+                  boost::posix_time::seconds(second) + boost::posix_time::microseconds(micros));
+    if (in.done() || in.accept('Z')) {
+        if (!in.done()) in.fail("unexpected text after 'Z'");
+        return t;
+    }
+    int sign = 0;
+    if (in.accept('+')) sign = 1;
+    else if (in.accept('-')) sign = -1;
+    else in.fail("expected 'Z' or a UTC offset such as +02:00");
+    const int offset_hours = in.digits(2, "a two-digit offset hour");
+    in.accept(':');
+    const int offset_minutes = in.done() ? 0 : in.digits(2, "two-digit offset minutes");
+    if (!in.done()) in.fail("unexpected text after the UTC offset");
+    if (offset_hours > 23 || offset_minutes > 59) in.fail("UTC offset out of range");
+    // Local time = UTC + offset, so UTC = local - offset.
+    return t - boost::posix_time::minutes(sign * (offset_hours * 60 + offset_minutes));
+}
+
+std::string format_date(const Date& d) {
+    if (d.is_special()) throw InvalidArgumentError("date", "not a valid date");
+    return boost::gregorian::to_iso_extended_string(d);
+}
+
+std::string format_time(const Time& t) {
+    if (t.is_special()) throw InvalidArgumentError("time", "not a valid time");
+    const auto tod = t.time_of_day();
+    char buffer[48];
+    const auto fraction = tod.fractional_seconds();
+    if (fraction == 0) {
+        std::snprintf(buffer, sizeof buffer, "%sT%02d:%02d:%02dZ", format_date(t.date()).c_str(),
+                      static_cast<int>(tod.hours()), static_cast<int>(tod.minutes()),
+                      static_cast<int>(tod.seconds()));
+    } else {
+        std::snprintf(buffer, sizeof buffer, "%sT%02d:%02d:%02d.%06lldZ", format_date(t.date()).c_str(),
+                      static_cast<int>(tod.hours()), static_cast<int>(tod.minutes()),
+                      static_cast<int>(tod.seconds()), static_cast<long long>(fraction));
+    }
+    return buffer;
+}
+
+}  // namespace kokeilu
