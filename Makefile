@@ -1,0 +1,62 @@
+# kokeilu's commands. Each target installs what it needs that is missing (Debian packages, the
+# Python virtual environment, the build), so `make demo` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BUILD ?= build/cpp
+INSTALL_PREFIX ?= $(CURDIR)/build/install
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# CI turns warnings into errors; users' builds are never forced to.
+WERROR ?= OFF
+
+APT_PACKAGES := g++ cmake make libsqlite3-dev libsqlitecpp-dev libboost-date-time-dev libboost-math-dev \
+                catch2 python3-venv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help deps cpp test test-cpp test-embed demo clean
+
+help:
+	@echo "make demo   record an example experiment in kokeilut.db and print it"
+	@echo "make test   build everything and run every test"
+	@echo "make deps   install the Debian packages kokeilu needs (when missing)"
+	@echo "make clean  remove build output"
+
+# Debian packages: installed only when one is missing, so repeated runs cost one dpkg query.
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+cpp: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKOKEILU_WARNINGS_AS_ERRORS=$(WERROR) \
+	  -DCMAKE_INSTALL_PREFIX=$(INSTALL_PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+test-cpp: cpp
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# Installs libkokeilu into build/install and builds examples/embed against the installed package,
+# as an embedding developer would, then runs it on a fresh tracker file.
+test-embed: cpp
+	cmake --install $(BUILD) --component development >/dev/null
+	cmake -S examples/embed -B build/embed -DCMAKE_PREFIX_PATH=$(INSTALL_PREFIX) >/dev/null
+	cmake --build build/embed -j $(JOBS)
+	rm -f build/embed/test.db build/embed/test.db-wal build/embed/test.db-shm
+	build/embed/embed build/embed/test.db | tee build/embed/first-run.txt
+	grep -q "Recorded OULU-EMBED-001" build/embed/first-run.txt
+	build/embed/embed build/embed/test.db | grep -q "already in"
+
+test: test-cpp test-embed
+
+demo: test-embed
+	build/embed/embed $(DEMO_DB)
+
+DEMO_DB ?= kokeilut.db
+
+clean:
+	rm -rf build
