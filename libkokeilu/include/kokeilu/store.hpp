@@ -69,12 +69,13 @@ public:
     // Every experiment that passes the filter, ordered by key.
     [[nodiscard]] virtual std::vector<Experiment> list_experiments(const ExperimentFilter& filter) = 0;
 
-    // Writes every field of an already stored experiment and appends new_amendments, in one
-    // transaction. Arms and metrics are matched by id: changed ones are updated, id 0 ones are
+    // Writes every field of an already stored experiment and appends new_amendments and, when given,
+    // a journal note (e.g. why it was stopped), all in one transaction. Arms and metrics are matched by id: changed ones are updated, id 0 ones are
     // inserted (their ids filled in), missing ones deleted. Fails with InvalidStateError when the
     // stored revision is not experiment.revision (someone else saved in between) or when a deleted
     // arm or metric has observations. On success experiment.revision is increased.
-    virtual void save_experiment(Experiment& experiment, std::span<const Amendment> new_amendments) = 0;
+    virtual void save_experiment(Experiment& experiment, std::span<const Amendment> new_amendments,
+                                 const std::optional<JournalEntry>& note = std::nullopt) = 0;
 
     // Appends a journal note and returns it with its id.
     virtual JournalEntry add_journal_entry(std::int64_t experiment_id, const JournalEntry& entry) = 0;

@@ -1,0 +1,241 @@
+#include "sqlite_schema.hpp"
+
+#include "kokeilu/error.hpp"
+#include "kokeilu/sqlite_store.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+
+#include <array>
+#include <cstdio>
+
+namespace kokeilu::detail {
+
+namespace {
+
+// Migration 1: the first schema.
+//
+// Enumerations are stored by their to_string names, dates as ISO "YYYY-MM-DD" text (which sorts
+// and compares correctly as text), instants as integer UTC microseconds since the Unix epoch. A NULL
+// is "not set": an unset optional, an experiment without an outcome (verdict IS NULL), a time not
+// given. Tags and purposes keep the order they were given in, by position.
+//
+// Observations are the one table that grows to millions of rows, so it has a single index, the one
+// every read uses (a metric's rows in time order; the rowid in the index breaks ties in insertion
+// order), and unit-level rows leave the aggregate columns NULL. Its foreign keys are RESTRICT: an
+// arm or metric with data cannot disappear. Without an index on arm_id, SQLite checks that by
+// scanning the table when an arm is deleted; arms are deleted rarely (mostly while a draft has no
+// data) and an index would slow every insert.
+constexpr const char* schema_v1 = R"sql(
+CREATE TABLE experiments (
+    id                   INTEGER PRIMARY KEY,
+    uuid                 TEXT NOT NULL UNIQUE,
+    key                  TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    title                TEXT NOT NULL,
+    summary              TEXT NOT NULL,
+    organisation         TEXT NOT NULL,
+    unit                 TEXT NOT NULL,
+    owner                TEXT NOT NULL,
+    planned_start        TEXT,
+    planned_end          TEXT,
+    actual_start         TEXT,
+    actual_end           TEXT,
+    planned_cost_eur     REAL,
+    actual_cost_eur      REAL,
+    planned_effort_hours REAL,
+    actual_effort_hours  REAL,
+    risk                 TEXT NOT NULL,
+    we_believe           TEXT NOT NULL,
+    to_verify            TEXT NOT NULL,
+    and_measure          TEXT NOT NULL,
+    right_if             TEXT NOT NULL,
+    design               TEXT NOT NULL,
+    status               TEXT NOT NULL,
+    stop_reason          TEXT NOT NULL,
+    verdict              TEXT,
+    we_believed          TEXT,
+    we_observed          TEXT,
+    we_learned           TEXT,
+    therefore            TEXT,
+    decision             TEXT,
+    decided_on           TEXT,
+    lock_hash            TEXT NOT NULL,
+    locked_at_us         INTEGER,
+    created_at_us        INTEGER,
+    updated_at_us        INTEGER,
+    revision             INTEGER NOT NULL
+);
+
+CREATE TABLE experiment_tags (
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    tag           TEXT NOT NULL,
+    PRIMARY KEY (experiment_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE experiment_purposes (
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    purpose       TEXT NOT NULL,
+    PRIMARY KEY (experiment_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE arms (
+    id            INTEGER PRIMARY KEY,
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    description   TEXT NOT NULL,
+    UNIQUE (experiment_id, name)
+);
+
+CREATE TABLE metrics (
+    id             INTEGER PRIMARY KEY,
+    experiment_id  INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    position       INTEGER NOT NULL,
+    name           TEXT NOT NULL,
+    unit           TEXT NOT NULL,
+    description    TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    role           TEXT NOT NULL,
+    direction      TEXT NOT NULL,
+    impact         TEXT NOT NULL,
+    baseline       REAL,
+    baseline_sd    REAL,
+    minimum_effect REAL NOT NULL,
+    effect_scale   TEXT NOT NULL,
+    confidence     REAL NOT NULL,
+    UNIQUE (experiment_id, name)
+);
+
+CREATE TABLE amendments (
+    id            INTEGER PRIMARY KEY,
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    at_us         INTEGER,
+    field         TEXT NOT NULL,
+    old_value     TEXT NOT NULL,
+    new_value     TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    author        TEXT NOT NULL
+);
+CREATE INDEX amendments_by_experiment ON amendments (experiment_id);
+
+CREATE TABLE journal (
+    id            INTEGER PRIMARY KEY,
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    at_us         INTEGER,
+    author        TEXT NOT NULL,
+    text          TEXT NOT NULL
+);
+CREATE INDEX journal_by_experiment ON journal (experiment_id, at_us);
+
+CREATE TABLE observations (
+    id        INTEGER PRIMARY KEY,
+    metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE RESTRICT,
+    arm_id    INTEGER NOT NULL REFERENCES arms(id) ON DELETE RESTRICT,
+    at_us     INTEGER NOT NULL,
+    value     REAL,
+    n         INTEGER,
+    sum       REAL,
+    sum_sq    REAL,
+    exposure  REAL,
+    subject   TEXT,
+    note      TEXT
+);
+CREATE INDEX observations_by_metric_time ON observations (metric_id, at_us);
+)sql";
+
+constexpr std::array<SqliteMigration, 1> migrations{{
+    {1, schema_v1},
+}};
+
+static_assert(migrations.back().version == sqlite_schema_version,
+              "the last migration must produce the schema version this library writes");
+
+int pragma_int(SQLite::Database& db, const char* pragma) {
+    return db.execAndGet(std::string("PRAGMA ") + pragma).getInt();
+}
+
+std::string hex(int value) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "0x%08X", static_cast<unsigned>(value));
+    return buffer;
+}
+
+// Refuses, before anything is written, every file that is not a kokeilu tracker this version can
+// use. Returns true when the file is new (empty) and is to become a tracker.
+bool check_file(const SqliteFileState& state, const std::string& path, bool read_only) {
+    if (state.application_id != sqlite_application_id) {
+        if (state.application_id != 0 || state.schema_objects > 0 || state.user_version != 0) {
+            throw SchemaError("'" + path + "' is not a kokeilu tracker: it is a SQLite database of another " +
+                              "application (application_id " + hex(state.application_id) + ", " +
+                              std::to_string(state.schema_objects) + " schema objects); it was left unchanged");
+        }
+        if (read_only) {
+            throw SchemaError("'" + path + "' is not a kokeilu tracker yet: it is empty, and a read-only open " +
+                              "does not create one");
+        }
+        return true;
+    }
+    if (state.user_version > sqlite_schema_version) {
+        throw SchemaError("'" + path + "' was written by a newer kokeilu (schema version " +
+                          std::to_string(state.user_version) + "; this version knows up to " +
+                          std::to_string(sqlite_schema_version) + "); upgrade kokeilu to open it. " +
+                          "The file was left unchanged");
+    }
+    if (read_only && state.user_version < sqlite_schema_version) {
+        throw SchemaError("'" + path + "' has the older schema version " + std::to_string(state.user_version) +
+                          " and must be upgraded; open it once without read_only");
+    }
+    return false;
+}
+
+void migrate(SQLite::Database& db) {
+    for (const SqliteMigration& migration : migrations) {
+        // IMMEDIATE, and the version read again inside: when two processes open a new file at
+        // once, the second waits for the first and then finds nothing left to do.
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        const int current = pragma_int(db, "user_version");
+        if (current >= migration.version) {
+            transaction.commit();
+            continue;
+        }
+        db.exec(migration.sql);
+        // PRAGMAs take no bound parameters; both values are compile-time constants.
+        db.exec("PRAGMA application_id = " + std::to_string(sqlite_application_id));
+        db.exec("PRAGMA user_version = " + std::to_string(migration.version));
+        transaction.commit();
+    }
+}
+
+}  // namespace
+
+std::span<const SqliteMigration> sqlite_migrations() noexcept { return migrations; }
+
+SqliteFileState inspect_sqlite_file(SQLite::Database& db) {
+    SqliteFileState state;
+    state.application_id = pragma_int(db, "application_id");
+    state.user_version = pragma_int(db, "user_version");
+    state.schema_objects = db.execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    return state;
+}
+
+void prepare_tracker(SQLite::Database& db, const std::string& path, bool read_only) {
+    // Closing the last connection to a WAL file normally checkpoints it into the main file. Until
+    // the file is known to be ours, it must not be written at all, not even that way.
+    sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    const bool is_new = check_file(inspect_sqlite_file(db), path, read_only);
+    sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
+
+    // foreign_keys is per connection and has no effect inside a transaction: set it first.
+    db.exec("PRAGMA foreign_keys = ON");
+    if (read_only) return;
+    // WAL lets readers (a notebook) work while a writer (the kokeilu command) logs; NORMAL is
+    // durable across application crashes in WAL mode and much faster than FULL.
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    if (is_new || inspect_sqlite_file(db).user_version < sqlite_schema_version) migrate(db);
+}
+
+}  // namespace kokeilu::detail

@@ -1,0 +1,922 @@
+// The embedded store: kokeilu's model in one SQLite file. Every write runs in one BEGIN IMMEDIATE
+// transaction, so that two processes sharing a file queue for the write lock at the start instead
+// of deadlocking on a read-to-write upgrade, and every check that decides a write (the revision, the
+// status, the next free key) is made inside the transaction that writes.
+#include "kokeilu/sqlite_store.hpp"
+
+#include "kokeilu/error.hpp"
+#include "key_generation.hpp"
+#include "sqlite_schema.hpp"
+#include "sqlite_support.hpp"
+#include "validation.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <unordered_map>
+#include <utility>
+
+namespace kokeilu {
+
+namespace {
+
+using detail::bind_date;
+using detail::bind_optional;
+using detail::bind_time;
+using detail::guard_read;
+using detail::guard_sqlite;
+using detail::optional_date;
+using detail::optional_real;
+using detail::time_or_not_a_date;
+
+constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
+
+// ----------------------------------------------------------------------------------------------
+// Experiments: writing
+
+constexpr const char* insert_experiment_sql = R"sql(
+INSERT INTO experiments (
+    uuid, key, title, summary, organisation, unit, owner,
+    planned_start, planned_end, actual_start, actual_end,
+    planned_cost_eur, actual_cost_eur, planned_effort_hours, actual_effort_hours, risk,
+    we_believe, to_verify, and_measure, right_if, design, status, stop_reason,
+    verdict, we_believed, we_observed, we_learned, therefore, decision, decided_on,
+    lock_hash, locked_at_us, created_at_us, updated_at_us, revision)
+VALUES (
+    :uuid, :key, :title, :summary, :organisation, :unit, :owner,
+    :planned_start, :planned_end, :actual_start, :actual_end,
+    :planned_cost_eur, :actual_cost_eur, :planned_effort_hours, :actual_effort_hours, :risk,
+    :we_believe, :to_verify, :and_measure, :right_if, :design, :status, :stop_reason,
+    :verdict, :we_believed, :we_observed, :we_learned, :therefore, :decision, :decided_on,
+    :lock_hash, :locked_at_us, :created_at_us, :updated_at_us, :revision)
+)sql";
+
+constexpr const char* update_experiment_sql = R"sql(
+UPDATE experiments SET
+    uuid = :uuid, key = :key, title = :title, summary = :summary, organisation = :organisation,
+    unit = :unit, owner = :owner,
+    planned_start = :planned_start, planned_end = :planned_end,
+    actual_start = :actual_start, actual_end = :actual_end,
+    planned_cost_eur = :planned_cost_eur, actual_cost_eur = :actual_cost_eur,
+    planned_effort_hours = :planned_effort_hours, actual_effort_hours = :actual_effort_hours,
+    risk = :risk,
+    we_believe = :we_believe, to_verify = :to_verify, and_measure = :and_measure, right_if = :right_if,
+    design = :design, status = :status, stop_reason = :stop_reason,
+    verdict = :verdict, we_believed = :we_believed, we_observed = :we_observed,
+    we_learned = :we_learned, therefore = :therefore, decision = :decision, decided_on = :decided_on,
+    lock_hash = :lock_hash, locked_at_us = :locked_at_us,
+    created_at_us = :created_at_us, updated_at_us = :updated_at_us, revision = :revision
+WHERE id = :id
+)sql";
+
+void bind_text(SQLite::Statement& statement, const char* name, std::string_view value) {
+    statement.bind(name, std::string(value));
+}
+
+// Binds every column of the experiments row. Identity and revision come separately because the
+// store decides them (a generated key, the next revision).
+void bind_experiment(SQLite::Statement& s, const Experiment& e, const std::string& uuid, const std::string& key,
+                     std::int64_t revision) {
+    s.bind(":uuid", uuid);
+    s.bind(":key", key);
+    s.bind(":title", e.title);
+    s.bind(":summary", e.summary);
+    s.bind(":organisation", e.organisation);
+    s.bind(":unit", e.unit);
+    s.bind(":owner", e.owner);
+    bind_date(s, ":planned_start", e.planned_start, "planned_start");
+    bind_date(s, ":planned_end", e.planned_end, "planned_end");
+    bind_date(s, ":actual_start", e.actual_start, "actual_start");
+    bind_date(s, ":actual_end", e.actual_end, "actual_end");
+    bind_optional(s, ":planned_cost_eur", e.planned_cost_eur);
+    bind_optional(s, ":actual_cost_eur", e.actual_cost_eur);
+    bind_optional(s, ":planned_effort_hours", e.planned_effort_hours);
+    bind_optional(s, ":actual_effort_hours", e.actual_effort_hours);
+    s.bind(":risk", e.risk);
+    s.bind(":we_believe", e.test_card.we_believe);
+    s.bind(":to_verify", e.test_card.to_verify);
+    s.bind(":and_measure", e.test_card.and_measure);
+    s.bind(":right_if", e.test_card.right_if);
+    bind_text(s, ":design", to_string(e.design));
+    bind_text(s, ":status", to_string(e.status));
+    s.bind(":stop_reason", e.stop_reason);
+    if (e.outcome) {
+        const Outcome& o = *e.outcome;
+        bind_text(s, ":verdict", to_string(o.verdict));
+        s.bind(":we_believed", o.learning.we_believed);
+        s.bind(":we_observed", o.learning.we_observed);
+        s.bind(":we_learned", o.learning.we_learned);
+        s.bind(":therefore", o.learning.therefore);
+        bind_text(s, ":decision", to_string(o.decision));
+        // not-a-date is a legal decided_on ("today when concluding"): kept as NULL.
+        if (o.decided_on.is_not_a_date()) {
+            s.bind(":decided_on");
+        } else {
+            bind_date(s, ":decided_on", o.decided_on, "outcome.decided_on");
+        }
+    } else {
+        for (const char* name : {":verdict", ":we_believed", ":we_observed", ":we_learned", ":therefore",
+                                 ":decision", ":decided_on"})
+            s.bind(name);
+    }
+    s.bind(":lock_hash", e.lock_hash);
+    if (e.locked_at) {
+        bind_time(s, ":locked_at_us", *e.locked_at, "locked_at");
+    } else {
+        s.bind(":locked_at_us");
+    }
+    bind_time(s, ":created_at_us", e.created_at, "created_at");
+    bind_time(s, ":updated_at_us", e.updated_at, "updated_at");
+    s.bind(":revision", revision);
+}
+
+void write_tags_and_purposes(SQLite::Database& db, std::int64_t experiment_id, const Experiment& e) {
+    SQLite::Statement clear_tags(db, "DELETE FROM experiment_tags WHERE experiment_id = ?");
+    clear_tags.bind(1, experiment_id);
+    clear_tags.exec();
+    SQLite::Statement clear_purposes(db, "DELETE FROM experiment_purposes WHERE experiment_id = ?");
+    clear_purposes.bind(1, experiment_id);
+    clear_purposes.exec();
+
+    SQLite::Statement tag(db, "INSERT INTO experiment_tags (experiment_id, position, tag) VALUES (?, ?, ?)");
+    tag.bind(1, experiment_id);
+    for (std::size_t i = 0; i < e.tags.size(); ++i) {
+        tag.bind(2, static_cast<std::int64_t>(i));
+        tag.bind(3, e.tags[i]);
+        tag.exec();
+        tag.reset();
+    }
+    SQLite::Statement purpose(db,
+                              "INSERT INTO experiment_purposes (experiment_id, position, purpose) VALUES (?, ?, ?)");
+    purpose.bind(1, experiment_id);
+    for (std::size_t i = 0; i < e.purposes.size(); ++i) {
+        purpose.bind(2, static_cast<std::int64_t>(i));
+        purpose.bind(3, std::string(to_string(e.purposes[i])));
+        purpose.exec();
+        purpose.reset();
+    }
+}
+
+void bind_arm(SQLite::Statement& s, const Arm& arm, std::size_t position) {
+    s.bind(":position", static_cast<std::int64_t>(position));
+    s.bind(":name", arm.name);
+    bind_text(s, ":role", to_string(arm.role));
+    s.bind(":description", arm.description);
+}
+
+void bind_metric(SQLite::Statement& s, const Metric& m, std::size_t position) {
+    s.bind(":position", static_cast<std::int64_t>(position));
+    s.bind(":name", m.name);
+    s.bind(":unit", m.unit);
+    s.bind(":description", m.description);
+    bind_text(s, ":kind", to_string(m.kind));
+    bind_text(s, ":role", to_string(m.role));
+    bind_text(s, ":direction", to_string(m.direction));
+    bind_text(s, ":impact", to_string(m.impact));
+    bind_optional(s, ":baseline", m.baseline);
+    bind_optional(s, ":baseline_sd", m.baseline_sd);
+    s.bind(":minimum_effect", m.minimum_effect);
+    bind_text(s, ":effect_scale", to_string(m.effect_scale));
+    s.bind(":confidence", m.confidence);
+}
+
+constexpr const char* insert_arm_sql =
+    "INSERT INTO arms (experiment_id, position, name, role, description) "
+    "VALUES (:experiment_id, :position, :name, :role, :description)";
+constexpr const char* update_arm_sql =
+    "UPDATE arms SET position = :position, name = :name, role = :role, description = :description "
+    "WHERE id = :id";
+constexpr const char* insert_metric_sql =
+    "INSERT INTO metrics (experiment_id, position, name, unit, description, kind, role, direction, impact, "
+    "baseline, baseline_sd, minimum_effect, effect_scale, confidence) "
+    "VALUES (:experiment_id, :position, :name, :unit, :description, :kind, :role, :direction, :impact, "
+    ":baseline, :baseline_sd, :minimum_effect, :effect_scale, :confidence)";
+constexpr const char* update_metric_sql =
+    "UPDATE metrics SET position = :position, name = :name, unit = :unit, description = :description, "
+    "kind = :kind, role = :role, direction = :direction, impact = :impact, baseline = :baseline, "
+    "baseline_sd = :baseline_sd, minimum_effect = :minimum_effect, effect_scale = :effect_scale, "
+    "confidence = :confidence WHERE id = :id";
+
+// Inserts the items that have no id yet (every item, for a new experiment, whatever ids it was
+// given); returns the id of every item, in order.
+template <class Item, class Bind>
+std::vector<std::int64_t> insert_new_items(SQLite::Database& db, const char* sql, std::int64_t experiment_id,
+                                           const std::vector<Item>& items, Bind bind, bool insert_all) {
+    std::vector<std::int64_t> ids(items.size());
+    SQLite::Statement insert(db, sql);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (!insert_all && items[i].id != 0) {
+            ids[i] = items[i].id;
+            continue;
+        }
+        insert.bind(":experiment_id", experiment_id);
+        bind(insert, items[i], i);
+        insert.exec();
+        insert.reset();
+        ids[i] = db.getLastInsertRowid();
+    }
+    return ids;
+}
+
+// Inserts one journal note inside the caller's transaction; returns its id.
+std::int64_t insert_journal_entry(SQLite::Database& db, std::int64_t experiment_id, const JournalEntry& entry) {
+    SQLite::Statement insert(db, "INSERT INTO journal (experiment_id, at_us, author, text) "
+                                 "VALUES (:experiment_id, :at_us, :author, :text)");
+    insert.bind(":experiment_id", experiment_id);
+    bind_time(insert, ":at_us", entry.at, "at");
+    insert.bind(":author", entry.author);
+    insert.bind(":text", entry.text);
+    insert.exec();
+    return db.getLastInsertRowid();
+}
+
+void insert_amendments(SQLite::Database& db, std::int64_t experiment_id, std::span<const Amendment> amendments) {
+    SQLite::Statement insert(db,
+                             "INSERT INTO amendments (experiment_id, at_us, field, old_value, new_value, reason, "
+                             "author) VALUES (:experiment_id, :at_us, :field, :old_value, :new_value, :reason, "
+                             ":author)");
+    for (const Amendment& a : amendments) {
+        insert.bind(":experiment_id", experiment_id);
+        bind_time(insert, ":at_us", a.at, "amendment.at");
+        insert.bind(":field", a.field);
+        insert.bind(":old_value", a.old_value);
+        insert.bind(":new_value", a.new_value);
+        insert.bind(":reason", a.reason);
+        insert.bind(":author", a.author);
+        insert.exec();
+        insert.reset();
+    }
+}
+
+// The key prefix followed by one more than the highest number already used with that prefix,
+// at least three digits ("OULU-2026-" -> "OULU-2026-004"). Keys are ASCII (see check_key), so
+// SQLite's NOCASE comparison is the right one.
+std::string next_key(SQLite::Database& db, std::string_view prefix) {
+    SQLite::Statement query(db,
+                            "SELECT substr(key, length(:prefix) + 1) FROM experiments "
+                            "WHERE substr(key, 1, length(:prefix)) = :prefix COLLATE NOCASE");
+    query.bind(":prefix", std::string(prefix));
+    std::int64_t highest = 0;
+    while (query.executeStep()) {
+        const std::string rest = query.getColumn(0).getString();
+        if (rest.empty() || !std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            continue;
+        std::int64_t number = 0;
+        const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), number);
+        if (error == std::errc() && end == rest.data() + rest.size()) highest = std::max(highest, number);
+    }
+    char digits[32];
+    std::snprintf(digits, sizeof digits, "%03lld", static_cast<long long>(highest + 1));
+    return std::string(prefix) + digits;
+}
+
+// Checked before writing, so that the caller learns which identity clashes; the UNIQUE
+// constraints stay as the last line of defence.
+void check_identity_free(SQLite::Database& db, const std::string& key, const std::string& uuid,
+                         std::int64_t own_id) {
+    SQLite::Statement by_key(db, "SELECT 1 FROM experiments WHERE key = ? AND id <> ?");
+    by_key.bind(1, key);
+    by_key.bind(2, own_id);
+    if (by_key.executeStep())
+        throw InvalidArgumentError("key", "'" + key + "' is already in use by another experiment");
+    SQLite::Statement by_uuid(db, "SELECT 1 FROM experiments WHERE uuid = ? AND id <> ?");
+    by_uuid.bind(1, uuid);
+    by_uuid.bind(2, own_id);
+    if (by_uuid.executeStep())
+        throw InvalidArgumentError("uuid", "'" + uuid + "' is already in use by another experiment");
+}
+
+// ----------------------------------------------------------------------------------------------
+// Experiments: reading
+
+Experiment read_experiment_row(const SQLite::Statement& q) {
+    Experiment e;
+    e.id = q.getColumn("id").getInt64();
+    e.uuid = q.getColumn("uuid").getString();
+    e.key = q.getColumn("key").getString();
+    e.title = q.getColumn("title").getString();
+    e.summary = q.getColumn("summary").getString();
+    e.organisation = q.getColumn("organisation").getString();
+    e.unit = q.getColumn("unit").getString();
+    e.owner = q.getColumn("owner").getString();
+    e.planned_start = optional_date(q.getColumn("planned_start"), "planned_start");
+    e.planned_end = optional_date(q.getColumn("planned_end"), "planned_end");
+    e.actual_start = optional_date(q.getColumn("actual_start"), "actual_start");
+    e.actual_end = optional_date(q.getColumn("actual_end"), "actual_end");
+    e.planned_cost_eur = optional_real(q.getColumn("planned_cost_eur"));
+    e.actual_cost_eur = optional_real(q.getColumn("actual_cost_eur"));
+    e.planned_effort_hours = optional_real(q.getColumn("planned_effort_hours"));
+    e.actual_effort_hours = optional_real(q.getColumn("actual_effort_hours"));
+    e.risk = q.getColumn("risk").getString();
+    e.test_card.we_believe = q.getColumn("we_believe").getString();
+    e.test_card.to_verify = q.getColumn("to_verify").getString();
+    e.test_card.and_measure = q.getColumn("and_measure").getString();
+    e.test_card.right_if = q.getColumn("right_if").getString();
+    e.design = parse_design_kind(q.getColumn("design").getString());
+    e.status = parse_status(q.getColumn("status").getString());
+    e.stop_reason = q.getColumn("stop_reason").getString();
+    if (!q.getColumn("verdict").isNull()) {
+        Outcome o;
+        o.verdict = parse_verdict(q.getColumn("verdict").getString());
+        o.learning.we_believed = q.getColumn("we_believed").getString();
+        o.learning.we_observed = q.getColumn("we_observed").getString();
+        o.learning.we_learned = q.getColumn("we_learned").getString();
+        o.learning.therefore = q.getColumn("therefore").getString();
+        o.decision = parse_decision(q.getColumn("decision").getString());
+        if (auto decided = optional_date(q.getColumn("decided_on"), "outcome.decided_on")) o.decided_on = *decided;
+        e.outcome = std::move(o);
+    }
+    e.lock_hash = q.getColumn("lock_hash").getString();
+    if (!q.getColumn("locked_at_us").isNull()) e.locked_at = time_or_not_a_date(q.getColumn("locked_at_us"));
+    e.created_at = time_or_not_a_date(q.getColumn("created_at_us"));
+    e.updated_at = time_or_not_a_date(q.getColumn("updated_at_us"));
+    e.revision = q.getColumn("revision").getInt64();
+    return e;
+}
+
+void load_children(SQLite::Database& db, Experiment& e) {
+    SQLite::Statement tags(db, "SELECT tag FROM experiment_tags WHERE experiment_id = ? ORDER BY position");
+    tags.bind(1, e.id);
+    while (tags.executeStep()) e.tags.push_back(tags.getColumn(0).getString());
+
+    SQLite::Statement purposes(db,
+                               "SELECT purpose FROM experiment_purposes WHERE experiment_id = ? ORDER BY position");
+    purposes.bind(1, e.id);
+    while (purposes.executeStep()) e.purposes.push_back(parse_purpose(purposes.getColumn(0).getString()));
+
+    SQLite::Statement arms(db,
+                           "SELECT id, name, role, description FROM arms WHERE experiment_id = ? ORDER BY position");
+    arms.bind(1, e.id);
+    while (arms.executeStep()) {
+        Arm arm;
+        arm.id = arms.getColumn(0).getInt64();
+        arm.name = arms.getColumn(1).getString();
+        arm.role = parse_arm_role(arms.getColumn(2).getString());
+        arm.description = arms.getColumn(3).getString();
+        e.arms.push_back(std::move(arm));
+    }
+
+    SQLite::Statement metrics(db, "SELECT * FROM metrics WHERE experiment_id = ? ORDER BY position");
+    metrics.bind(1, e.id);
+    while (metrics.executeStep()) {
+        Metric m;
+        m.id = metrics.getColumn("id").getInt64();
+        m.name = metrics.getColumn("name").getString();
+        m.unit = metrics.getColumn("unit").getString();
+        m.description = metrics.getColumn("description").getString();
+        m.kind = parse_metric_kind(metrics.getColumn("kind").getString());
+        m.role = parse_metric_role(metrics.getColumn("role").getString());
+        m.direction = parse_direction(metrics.getColumn("direction").getString());
+        m.impact = parse_impact_class(metrics.getColumn("impact").getString());
+        m.baseline = optional_real(metrics.getColumn("baseline"));
+        m.baseline_sd = optional_real(metrics.getColumn("baseline_sd"));
+        m.minimum_effect = metrics.getColumn("minimum_effect").getDouble();
+        m.effect_scale = parse_effect_scale(metrics.getColumn("effect_scale").getString());
+        m.confidence = metrics.getColumn("confidence").getDouble();
+        e.metrics.push_back(std::move(m));
+    }
+}
+
+std::vector<Amendment> load_amendments(SQLite::Database& db, std::int64_t experiment_id) {
+    std::vector<Amendment> out;
+    SQLite::Statement q(db,
+                        "SELECT at_us, field, old_value, new_value, reason, author FROM amendments "
+                        "WHERE experiment_id = ? ORDER BY id");
+    q.bind(1, experiment_id);
+    while (q.executeStep()) {
+        Amendment a;
+        a.at = time_or_not_a_date(q.getColumn(0));
+        a.field = q.getColumn(1).getString();
+        a.old_value = q.getColumn(2).getString();
+        a.new_value = q.getColumn(3).getString();
+        a.reason = q.getColumn(4).getString();
+        a.author = q.getColumn(5).getString();
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+Experiment read_full_experiment(SQLite::Database& db, const SQLite::Statement& row) {
+    Experiment e = read_experiment_row(row);
+    load_children(db, e);
+    e.amendments = load_amendments(db, e.id);
+    return e;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Observations
+
+struct ExperimentParts {
+    std::string key;
+    Status status = Status::draft;
+    std::vector<std::int64_t> metric_ids;
+    std::vector<std::int64_t> arm_ids;
+};
+
+ExperimentParts load_parts(SQLite::Database& db, std::int64_t experiment_id) {
+    ExperimentParts parts;
+    SQLite::Statement experiment(db, "SELECT key, status FROM experiments WHERE id = ?");
+    experiment.bind(1, experiment_id);
+    if (!experiment.executeStep()) throw NotFoundError("experiment", "id " + std::to_string(experiment_id));
+    parts.key = experiment.getColumn(0).getString();
+    parts.status = parse_status(experiment.getColumn(1).getString());
+    SQLite::Statement metrics(db, "SELECT id FROM metrics WHERE experiment_id = ?");
+    metrics.bind(1, experiment_id);
+    while (metrics.executeStep()) parts.metric_ids.push_back(metrics.getColumn(0).getInt64());
+    SQLite::Statement arms(db, "SELECT id FROM arms WHERE experiment_id = ?");
+    arms.bind(1, experiment_id);
+    while (arms.executeStep()) parts.arm_ids.push_back(arms.getColumn(0).getInt64());
+    return parts;
+}
+
+bool contains(const std::vector<std::int64_t>& ids, std::int64_t id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+void check_status(const ExperimentParts& parts, std::span<const Status> accepted) {
+    if (std::find(accepted.begin(), accepted.end(), parts.status) != accepted.end()) return;
+    std::string allowed;
+    for (std::size_t i = 0; i < accepted.size(); ++i) {
+        if (i > 0) allowed += i + 1 == accepted.size() ? " or " : ", ";
+        allowed += to_string(accepted[i]);
+    }
+    throw InvalidStateError("experiment " + parts.key + " is " + std::string(to_string(parts.status)) +
+                            (allowed.empty() ? "; no observations can be recorded"
+                                             : "; observations can be recorded only when it is " + allowed));
+}
+
+void check_metric(const ExperimentParts& parts, std::int64_t metric_id, const std::string& where) {
+    if (!contains(parts.metric_ids, metric_id))
+        throw InvalidArgumentError("metric", "id " + std::to_string(metric_id) + where +
+                                                 " is not a metric of experiment " + parts.key);
+}
+
+void check_arm(const ExperimentParts& parts, std::int64_t arm_id, const std::string& where) {
+    if (!contains(parts.arm_ids, arm_id))
+        throw InvalidArgumentError("arm", "id " + std::to_string(arm_id) + where + " is not an arm of experiment " +
+                                              parts.key);
+}
+
+std::string checked_date(const Date& date, const char* field) {
+    if (date.is_special()) throw InvalidArgumentError(field, "is not a calendar date");
+    return format_date(date);
+}
+
+std::string at_row(std::size_t i) { return " (row " + std::to_string(i) + ")"; }
+
+// ----------------------------------------------------------------------------------------------
+
+class SqliteStore final : public Store {
+public:
+    SqliteStore(SQLite::Database db, bool read_only) : db_(std::move(db)), read_only_(read_only) {}
+
+    void insert_experiment(Experiment& experiment, std::string_view key_prefix) override {
+        require_writable();
+        guard_sqlite("inserting an experiment", [&] {
+            SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            // The key is chosen inside the write transaction: no other process can take the same
+            // number between the look-up and the insert.
+            const std::string key = experiment.key.empty() ? next_key(db_, key_prefix) : experiment.key;
+            const std::string uuid = experiment.uuid.empty() ? detail::new_uuid() : experiment.uuid;
+            check_identity_free(db_, key, uuid, 0);
+
+            SQLite::Statement insert(db_, insert_experiment_sql);
+            bind_experiment(insert, experiment, uuid, key, 1);
+            insert.exec();
+            const std::int64_t id = db_.getLastInsertRowid();
+            write_tags_and_purposes(db_, id, experiment);
+            const auto arm_ids = insert_new_items(db_, insert_arm_sql, id, experiment.arms, bind_arm, true);
+            const auto metric_ids =
+                insert_new_items(db_, insert_metric_sql, id, experiment.metrics, bind_metric, true);
+            insert_amendments(db_, id, experiment.amendments);
+            transaction.commit();
+
+            // The caller's object changes only once the rows are there.
+            experiment.id = id;
+            experiment.key = key;
+            experiment.uuid = uuid;
+            experiment.revision = 1;
+            for (std::size_t i = 0; i < arm_ids.size(); ++i) experiment.arms[i].id = arm_ids[i];
+            for (std::size_t i = 0; i < metric_ids.size(); ++i) experiment.metrics[i].id = metric_ids[i];
+        });
+    }
+
+    std::optional<Experiment> find_experiment(std::string_view key_or_uuid) override {
+        if (key_or_uuid.empty()) return std::nullopt;
+        return guard_read("reading an experiment", [&]() -> std::optional<Experiment> {
+            // One read transaction: the experiment and its parts come from the same snapshot even
+            // while another process saves it.
+            SQLite::Transaction snapshot(db_, SQLite::TransactionBehavior::DEFERRED);
+            SQLite::Statement q(db_, "SELECT * FROM experiments WHERE key = :text OR uuid = lower(:text) "
+                                     "ORDER BY uuid = lower(:text) DESC LIMIT 1");
+            q.bind(":text", std::string(key_or_uuid));
+            std::optional<Experiment> found;
+            if (q.executeStep()) found = read_full_experiment(db_, q);
+            snapshot.commit();
+            return found;
+        });
+    }
+
+    std::vector<Experiment> list_experiments(const ExperimentFilter& filter) override {
+        // Formatted before the query runs: a bad date here is the caller's, not the file's.
+        const std::string from_text = filter.from ? checked_date(*filter.from, "from") : std::string();
+        const std::string to_text = filter.to ? checked_date(*filter.to, "to") : std::string();
+        return guard_read("listing experiments", [&] {
+            // The clauses are fixed text; only the values are bound. Case-insensitive criteria
+            // compare kokeilu_fold() of both sides, which also folds Ä, Ö and Å.
+            std::string sql = "SELECT e.* FROM experiments e WHERE 1";
+            if (filter.status) sql += " AND e.status = :status";
+            if (!filter.organisation.empty()) sql += " AND kokeilu_fold(e.organisation) = :organisation";
+            if (!filter.unit.empty()) sql += " AND kokeilu_fold(e.unit) = :unit";
+            if (!filter.tag.empty())
+                sql += " AND EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = e.id"
+                       " AND kokeilu_fold(t.tag) = :tag)";
+            if (filter.purpose)
+                sql += " AND EXISTS (SELECT 1 FROM experiment_purposes p WHERE p.experiment_id = e.id"
+                       " AND p.purpose = :purpose)";
+            // The period: actual dates where known, else planned. An open end overlaps everything
+            // after the start (and an unknown start everything before the end); an experiment with
+            // no dates at all has no period to overlap.
+            if (filter.from || filter.to)
+                sql += " AND coalesce(e.actual_start, e.planned_start, e.actual_end, e.planned_end) IS NOT NULL";
+            if (filter.from) sql += " AND (coalesce(e.actual_end, e.planned_end) IS NULL"
+                                    " OR coalesce(e.actual_end, e.planned_end) >= :from)";
+            if (filter.to) sql += " AND (coalesce(e.actual_start, e.planned_start) IS NULL"
+                                  " OR coalesce(e.actual_start, e.planned_start) <= :to)";
+            if (!filter.text.empty())
+                sql += " AND (instr(kokeilu_fold(e.title), :text) OR instr(kokeilu_fold(e.summary), :text)"
+                       " OR instr(kokeilu_fold(e.we_believe), :text) OR instr(kokeilu_fold(e.to_verify), :text)"
+                       " OR instr(kokeilu_fold(e.and_measure), :text) OR instr(kokeilu_fold(e.right_if), :text))";
+            sql += " ORDER BY e.key";
+
+            SQLite::Transaction snapshot(db_, SQLite::TransactionBehavior::DEFERRED);
+            SQLite::Statement q(db_, sql);
+            if (filter.status) q.bind(":status", std::string(to_string(*filter.status)));
+            if (!filter.organisation.empty()) q.bind(":organisation", detail::fold_case(filter.organisation));
+            if (!filter.unit.empty()) q.bind(":unit", detail::fold_case(filter.unit));
+            if (!filter.tag.empty()) q.bind(":tag", detail::fold_case(filter.tag));
+            if (filter.purpose) q.bind(":purpose", std::string(to_string(*filter.purpose)));
+            if (filter.from) q.bind(":from", from_text);
+            if (filter.to) q.bind(":to", to_text);
+            if (!filter.text.empty()) q.bind(":text", detail::fold_case(filter.text));
+            std::vector<Experiment> out;
+            while (q.executeStep()) out.push_back(read_full_experiment(db_, q));
+            snapshot.commit();
+            return out;
+        });
+    }
+
+    void save_experiment(Experiment& experiment, std::span<const Amendment> new_amendments,
+                         const std::optional<JournalEntry>& note) override {
+        require_writable();
+        if (experiment.id == 0) throw InvalidArgumentError("id", "the experiment has not been stored yet");
+        guard_sqlite("saving experiment " + experiment.key, [&] {
+            SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            SQLite::Statement stored(db_, "SELECT revision, key FROM experiments WHERE id = ?");
+            stored.bind(1, experiment.id);
+            if (!stored.executeStep())
+                throw NotFoundError("experiment", experiment.key.empty() ? "id " + std::to_string(experiment.id)
+                                                                         : experiment.key);
+            const std::int64_t stored_revision = stored.getColumn(0).getInt64();
+            if (stored_revision != experiment.revision) {
+                throw InvalidStateError("experiment " + stored.getColumn(1).getString() +
+                                        " was changed by someone else (stored revision " +
+                                        std::to_string(stored_revision) + ", this copy has revision " +
+                                        std::to_string(experiment.revision) + "); get it again and redo the change");
+            }
+            stored.reset();
+            check_identity_free(db_, experiment.key, experiment.uuid, experiment.id);
+
+            SQLite::Statement update(db_, update_experiment_sql);
+            bind_experiment(update, experiment, experiment.uuid, experiment.key, experiment.revision + 1);
+            update.bind(":id", experiment.id);
+            update.exec();
+            write_tags_and_purposes(db_, experiment.id, experiment);
+            const auto arm_ids = save_items(experiment.id, "arms", "arm", experiment.arms, insert_arm_sql,
+                                            update_arm_sql, bind_arm);
+            const auto metric_ids = save_items(experiment.id, "metrics", "metric", experiment.metrics,
+                                               insert_metric_sql, update_metric_sql, bind_metric);
+            insert_amendments(db_, experiment.id, new_amendments);
+            if (note) insert_journal_entry(db_, experiment.id, *note);
+            auto amendments = load_amendments(db_, experiment.id);
+            transaction.commit();
+
+            experiment.revision += 1;
+            for (std::size_t i = 0; i < arm_ids.size(); ++i) experiment.arms[i].id = arm_ids[i];
+            for (std::size_t i = 0; i < metric_ids.size(); ++i) experiment.metrics[i].id = metric_ids[i];
+            experiment.amendments = std::move(amendments);
+        });
+    }
+
+    JournalEntry add_journal_entry(std::int64_t experiment_id, const JournalEntry& entry) override {
+        require_writable();
+        return guard_sqlite("adding a journal note", [&] {
+            SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            SQLite::Statement exists(db_, "SELECT 1 FROM experiments WHERE id = ?");
+            exists.bind(1, experiment_id);
+            if (!exists.executeStep()) throw NotFoundError("experiment", "id " + std::to_string(experiment_id));
+            JournalEntry stored = entry;
+            stored.id = insert_journal_entry(db_, experiment_id, entry);
+            transaction.commit();
+            return stored;
+        });
+    }
+
+    std::vector<JournalEntry> journal(std::int64_t experiment_id) override {
+        return guard_read("reading the journal", [&] {
+            SQLite::Statement q(db_, "SELECT id, at_us, author, text FROM journal WHERE experiment_id = ? "
+                                     "ORDER BY at_us, id");
+            q.bind(1, experiment_id);
+            std::vector<JournalEntry> out;
+            while (q.executeStep()) {
+                JournalEntry entry;
+                entry.id = q.getColumn(0).getInt64();
+                entry.at = time_or_not_a_date(q.getColumn(1));
+                entry.author = q.getColumn(2).getString();
+                entry.text = q.getColumn(3).getString();
+                out.push_back(std::move(entry));
+            }
+            return out;
+        });
+    }
+
+    std::size_t insert_observations(std::int64_t experiment_id, std::span<const Status> accepted,
+                                    std::span<const ObservationRecord> rows) override {
+        require_writable();
+        return guard_sqlite("recording observations", [&] {
+            SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            const ExperimentParts parts = load_parts(db_, experiment_id);
+            check_status(parts, accepted);
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                check_metric(parts, rows[i].metric_id, at_row(i));
+                check_arm(parts, rows[i].arm_id, at_row(i));
+            }
+            SQLite::Statement insert(db_, "INSERT INTO observations (metric_id, arm_id, at_us, value, n, sum, "
+                                          "sum_sq, exposure, subject, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            for (const ObservationRecord& row : rows) {
+                insert.bind(1, row.metric_id);
+                insert.bind(2, row.arm_id);
+                insert.bind(3, row.at_us);
+                if (row.aggregate) {
+                    insert.bind(4);
+                    insert.bind(5, row.aggregate->n);
+                    insert.bind(6, row.aggregate->sum);
+                    if (row.aggregate->sum_sq) {
+                        insert.bind(7, *row.aggregate->sum_sq);
+                    } else {
+                        insert.bind(7);
+                    }
+                } else {
+                    insert.bind(4, row.value);
+                    insert.bind(5);
+                    insert.bind(6);
+                    insert.bind(7);
+                }
+                if (row.exposure) {
+                    insert.bind(8, *row.exposure);
+                } else {
+                    insert.bind(8);
+                }
+                // Empty texts are stored as NULL: most rows have none, and NULL costs one byte.
+                if (row.subject.empty()) {
+                    insert.bind(9);
+                } else {
+                    insert.bindNoCopy(9, row.subject);
+                }
+                if (row.note.empty()) {
+                    insert.bind(10);
+                } else {
+                    insert.bindNoCopy(10, row.note);
+                }
+                insert.exec();
+                insert.reset();
+            }
+            transaction.commit();
+            return rows.size();
+        });
+    }
+
+    std::size_t insert_observation_columns(std::int64_t experiment_id, std::span<const Status> accepted,
+                                           const ObservationColumnsRecord& columns) override {
+        require_writable();
+        // Shape checks first: they need no database, and nothing is written when they fail.
+        const std::size_t rows = columns.at_us.size();
+        const auto check_length = [rows](std::size_t size, const char* field) {
+            if (size != rows)
+                throw InvalidArgumentError(field, "has " + std::to_string(size) + " entries, but at_us has " +
+                                                      std::to_string(rows));
+        };
+        check_length(columns.values.size(), "values");
+        check_length(columns.arm_codes.size(), "arm_codes");
+        if (!columns.exposure.empty()) check_length(columns.exposure.size(), "exposure");
+        for (std::size_t i = 0; i < rows; ++i) {
+            const std::int32_t code = columns.arm_codes[i];
+            if (code < 0 || static_cast<std::size_t>(code) >= columns.arm_ids.size())
+                throw InvalidArgumentError("arm", "code " + std::to_string(code) + at_row(i) +
+                                                      " does not name an arm (there are " +
+                                                      std::to_string(columns.arm_ids.size()) + " arm names)");
+        }
+        return guard_sqlite("recording observations", [&] {
+            SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            const ExperimentParts parts = load_parts(db_, experiment_id);
+            check_status(parts, accepted);
+            check_metric(parts, columns.metric_id, "");
+            for (std::size_t a = 0; a < columns.arm_ids.size(); ++a)
+                check_arm(parts, columns.arm_ids[a], " (arm code " + std::to_string(a) + ")");
+
+            // The hot path of bulk logging: one prepared statement, numbers bound straight from
+            // the spans, nothing allocated per row.
+            SQLite::Statement insert(db_, "INSERT INTO observations (metric_id, arm_id, at_us, value, exposure) "
+                                          "VALUES (?, ?, ?, ?, ?)");
+            insert.bind(1, columns.metric_id);
+            const bool has_exposure = !columns.exposure.empty();
+            for (std::size_t i = 0; i < rows; ++i) {
+                insert.bind(2, columns.arm_ids[static_cast<std::size_t>(columns.arm_codes[i])]);
+                insert.bind(3, columns.at_us[i]);
+                insert.bind(4, columns.values[i]);
+                if (has_exposure) {
+                    insert.bind(5, columns.exposure[i]);
+                } else {
+                    insert.bind(5);
+                }
+                insert.exec();
+                insert.reset();
+            }
+            transaction.commit();
+            return rows;
+        });
+    }
+
+    void scan_observations(const ObservationScan& scan,
+                           const std::function<void(const ObservationRow&)>& visit) override {
+        guard_sqlite("reading observations", [&] {
+            // The number of placeholders depends on how many arms are asked for; the ids themselves
+            // are bound.
+            std::string sql = "SELECT id, at_us, arm_id, value, n, sum, sum_sq, exposure, subject, note "
+                              "FROM observations WHERE metric_id = ?";
+            if (!scan.arm_ids.empty()) {
+                sql += " AND arm_id IN (?";
+                for (std::size_t i = 1; i < scan.arm_ids.size(); ++i) sql += ", ?";
+                sql += ")";
+            }
+            if (scan.from_us) sql += " AND at_us >= ?";
+            if (scan.to_us) sql += " AND at_us < ?";
+            sql += " ORDER BY at_us, id";
+
+            SQLite::Statement q(db_, sql);
+            int index = 1;
+            q.bind(index++, scan.metric_id);
+            for (const std::int64_t arm_id : scan.arm_ids) q.bind(index++, arm_id);
+            if (scan.from_us) q.bind(index++, *scan.from_us);
+            if (scan.to_us) q.bind(index++, *scan.to_us);
+
+            ObservationRow row;
+            while (q.executeStep()) {
+                row.id = q.getColumn(0).getInt64();
+                row.at_us = q.getColumn(1).getInt64();
+                row.arm_id = q.getColumn(2).getInt64();
+                const SQLite::Column n = q.getColumn(4);
+                row.is_aggregate = !n.isNull();
+                if (row.is_aggregate) {
+                    row.value = not_a_number;
+                    row.n = n.getInt64();
+                    row.sum = q.getColumn(5).getDouble();
+                    const SQLite::Column sum_sq = q.getColumn(6);
+                    row.sum_sq = sum_sq.isNull() ? not_a_number : sum_sq.getDouble();
+                } else {
+                    const SQLite::Column value = q.getColumn(3);
+                    row.value = value.isNull() ? not_a_number : value.getDouble();
+                    row.n = 1;
+                    row.sum = row.value;
+                    row.sum_sq = row.value * row.value;
+                }
+                const SQLite::Column exposure = q.getColumn(7);
+                row.exposure = exposure.isNull() ? 1.0 : exposure.getDouble();
+                row.subject = text_view(q.getColumn(8));
+                row.note = text_view(q.getColumn(9));
+                visit(row);
+            }
+        });
+    }
+
+    std::int64_t count_observations(std::int64_t experiment_id, std::optional<std::int64_t> metric_id) override {
+        return guard_read("counting observations", [&] {
+            SQLite::Statement q(db_, metric_id ? "SELECT count(*) FROM observations WHERE metric_id = ?2 AND ?2 IN "
+                                                 "(SELECT id FROM metrics WHERE experiment_id = ?1)"
+                                               : "SELECT count(*) FROM observations WHERE metric_id IN "
+                                                 "(SELECT id FROM metrics WHERE experiment_id = ?1)");
+            q.bind(1, experiment_id);
+            if (metric_id) q.bind(2, *metric_id);
+            q.executeStep();
+            return q.getColumn(0).getInt64();
+        });
+    }
+
+private:
+    void require_writable() const {
+        if (read_only_) throw StorageError("the tracker file was opened read-only", SQLITE_READONLY);
+    }
+
+    static std::string_view text_view(const SQLite::Column& column) {
+        if (column.isNull()) return {};
+        const char* text = column.getText();
+        return {text, static_cast<std::size_t>(column.getBytes())};
+    }
+
+    // Brings the stored arms (or metrics) of an experiment in line with `items`, matched by id:
+    // missing ones are deleted (refused while they have observations), kept ones updated, id-0 ones
+    // inserted. Returns the id of every item, in order.
+    template <class Item, class Bind>
+    std::vector<std::int64_t> save_items(std::int64_t experiment_id, const std::string& table,
+                                         const std::string& what, const std::vector<Item>& items,
+                                         const char* insert_sql, const char* update_sql, Bind bind) {
+        std::unordered_map<std::int64_t, std::string> stored;  // id -> name
+        {
+            SQLite::Statement q(db_, "SELECT id, name FROM " + table + " WHERE experiment_id = ?");
+            q.bind(1, experiment_id);
+            while (q.executeStep()) stored.emplace(q.getColumn(0).getInt64(), q.getColumn(1).getString());
+        }
+        for (const Item& item : items) {
+            if (item.id != 0 && !stored.contains(item.id))
+                throw InvalidArgumentError(table, what + " '" + item.name + "' has id " + std::to_string(item.id) +
+                                                      ", which is not one of this experiment's " + table);
+        }
+
+        SQLite::Statement remove(db_, "DELETE FROM " + table + " WHERE id = ?");
+        for (const auto& [id, name] : stored) {
+            const bool kept = std::any_of(items.begin(), items.end(), [id = id](const Item& i) { return i.id == id; });
+            if (kept) continue;
+            remove.bind(1, id);
+            try {
+                remove.exec();
+            } catch (const SQLite::Exception& error) {
+                // ON DELETE RESTRICT: the observations would lose their arm or metric. SQLite
+                // reports a RESTRICT action as SQLITE_CONSTRAINT_TRIGGER, a deferred foreign key
+                // as SQLITE_CONSTRAINT_FOREIGNKEY; the message is the same.
+                if (error.getErrorCode() == SQLITE_CONSTRAINT &&
+                    std::string_view(error.what()).find("FOREIGN KEY") != std::string_view::npos)
+                    throw InvalidStateError(what + " '" + name + "' has observations and cannot be removed");
+                throw;
+            }
+            remove.reset();
+        }
+
+        // Renames go through a temporary name first, so that swapping two names does not trip the
+        // UNIQUE(experiment_id, name) constraint halfway. Names never hold control characters, so
+        // the temporary ones cannot clash with a real one.
+        SQLite::Statement rename(db_, "UPDATE " + table + " SET name = ? WHERE id = ?");
+        for (const Item& item : items) {
+            if (item.id == 0 || stored.at(item.id) == item.name) continue;
+            rename.bind(1, "\x1f" + std::to_string(item.id));
+            rename.bind(2, item.id);
+            rename.exec();
+            rename.reset();
+        }
+        SQLite::Statement update(db_, update_sql);
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (items[i].id == 0) continue;
+            bind(update, items[i], i);
+            update.bind(":id", items[i].id);
+            update.exec();
+            update.reset();
+        }
+        return insert_new_items(db_, insert_sql, experiment_id, items, bind, false);
+    }
+
+    SQLite::Database db_;
+    bool read_only_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options) {
+    if (options.busy_timeout_ms < 0) throw InvalidArgumentError("busy_timeout_ms", "must not be negative");
+    const bool in_memory = path.empty() || path == ":memory:";
+    if (options.read_only) {
+        if (in_memory)
+            throw InvalidArgumentError("read_only", "an in-memory tracker is always new and cannot be read-only");
+        std::error_code error;
+        if (!std::filesystem::exists(path, error)) throw NotFoundError("tracker file", path);
+    }
+    const int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+    try {
+        SQLite::Database db(path, flags, options.busy_timeout_ms);
+        detail::register_sql_functions(db);
+        detail::prepare_tracker(db, in_memory ? std::string(":memory:") : path, options.read_only);
+        return std::make_unique<SqliteStore>(std::move(db), options.read_only);
+    } catch (const SQLite::Exception& error) {
+        if (error.getErrorCode() == SQLITE_NOTADB)
+            throw SchemaError("'" + path + "' is not a kokeilu tracker: it is not a SQLite database; it was left "
+                              "unchanged");
+        detail::rethrow_sqlite(error, "opening '" + path + "'");
+    }
+}
+
+}  // namespace kokeilu

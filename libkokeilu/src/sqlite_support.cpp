@@ -1,0 +1,103 @@
+#include "sqlite_support.hpp"
+
+#include "validation.hpp"
+
+#include <sqlite3.h>
+
+#include <exception>
+#include <new>
+
+namespace kokeilu::detail {
+
+namespace {
+
+bool mentions(const char* message, std::string_view what) {
+    return std::string_view(message).find(what) != std::string_view::npos;
+}
+
+void fold_function(sqlite3_context* context, int argc, sqlite3_value** argv) noexcept {
+    if (argc != 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    // An exception must not cross SQLite's C frames: report it as an SQL error instead.
+    try {
+        const auto* bytes = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+        const int size = sqlite3_value_bytes(argv[0]);
+        const std::string folded = fold_case(std::string_view(bytes == nullptr ? "" : bytes,
+                                                              static_cast<std::size_t>(size)));
+        sqlite3_result_text(context, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+    } catch (const std::bad_alloc&) {
+        sqlite3_result_error_nomem(context);
+    } catch (const std::exception& error) {
+        sqlite3_result_error(context, error.what(), -1);
+    }
+}
+
+}  // namespace
+
+void rethrow_sqlite(const SQLite::Exception& error, std::string_view doing) {
+    const int code = error.getErrorCode();
+    const int extended = error.getExtendedErrorCode();
+    const char* message = error.what();
+    if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        if (mentions(message, "experiments.key"))
+            throw InvalidArgumentError("key", "already in use by another experiment");
+        if (mentions(message, "experiments.uuid"))
+            throw InvalidArgumentError("uuid", "already in use by another experiment");
+        if (mentions(message, "arms.experiment_id, arms.name"))
+            throw InvalidArgumentError("arms", "two arms of the experiment have the same name");
+        if (mentions(message, "metrics.experiment_id, metrics.name"))
+            throw InvalidArgumentError("metrics", "two metrics of the experiment have the same name");
+    }
+    // SQLiteCpp reports its own misuse errors with -1; those have no SQLite result code.
+    throw StorageError(std::string(doing) + ": " + message, code > 0 ? code : 0);
+}
+
+void register_sql_functions(SQLite::Database& db) {
+    db.createFunction("kokeilu_fold", 1, true, nullptr, &fold_function);
+}
+
+void bind_optional(SQLite::Statement& statement, const char* name, const std::optional<double>& value) {
+    if (value) {
+        statement.bind(name, *value);
+    } else {
+        statement.bind(name);
+    }
+}
+
+void bind_date(SQLite::Statement& statement, const char* name, const std::optional<Date>& date,
+               const char* field) {
+    if (!date) {
+        statement.bind(name);
+        return;
+    }
+    if (date->is_special()) throw InvalidArgumentError(field, "is not a calendar date");
+    statement.bind(name, format_date(*date));
+}
+
+void bind_time(SQLite::Statement& statement, const char* name, const Time& time, const char* field) {
+    if (time.is_not_a_date_time()) {
+        statement.bind(name);
+        return;
+    }
+    if (time.is_special()) throw InvalidArgumentError(field, "is not a valid time");
+    statement.bind(name, static_cast<std::int64_t>(to_unix_micros(time)));
+}
+
+std::optional<double> optional_real(const SQLite::Column& column) {
+    if (column.isNull()) return std::nullopt;
+    return column.getDouble();
+}
+
+std::optional<Date> optional_date(const SQLite::Column& column, const char* field) {
+    if (column.isNull()) return std::nullopt;
+    return parse_date(column.getString(), field);
+}
+
+Time time_or_not_a_date(const SQLite::Column& column) {
+    if (column.isNull()) return Time();
+    return from_unix_micros(column.getInt64());
+}
+
+}  // namespace kokeilu::detail
