@@ -1,0 +1,42 @@
+#include "kokeilu/experiment.hpp"
+
+#include "kokeilu/error.hpp"
+#include "validation.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace kokeilu {
+
+namespace {
+
+// Exact match first, then ignoring case: names are unique ignoring case, so either finds at most one.
+template <class Item>
+const Item* find_named(const std::vector<Item>& items, std::string_view name) {
+    const auto exact = std::find_if(items.begin(), items.end(), [&](const Item& i) { return i.name == name; });
+    if (exact != items.end()) return &*exact;
+    const std::string folded = detail::fold_case(name);
+    const auto loose =
+        std::find_if(items.begin(), items.end(), [&](const Item& i) { return detail::fold_case(i.name) == folded; });
+    return loose != items.end() ? &*loose : nullptr;
+}
+
+}  // namespace
+
+const Metric& Experiment::primary_metric() const {
+    const auto it = std::find_if(metrics.begin(), metrics.end(), [](const Metric& m) { return m.role == MetricRole::primary; });
+    if (it == metrics.end()) throw InvalidArgumentError("metrics", "the experiment has no primary metric");
+    return *it;
+}
+
+const Metric& Experiment::metric(std::string_view name) const {
+    if (const Metric* m = find_named(metrics, name)) return *m;
+    throw NotFoundError("metric", std::string(name));
+}
+
+const Arm& Experiment::arm(std::string_view name) const {
+    if (const Arm* a = find_named(arms, name)) return *a;
+    throw NotFoundError("arm", std::string(name));
+}
+
+}  // namespace kokeilu

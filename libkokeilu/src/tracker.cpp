@@ -1,0 +1,498 @@
+#include "kokeilu/tracker.hpp"
+
+#include "kokeilu/error.hpp"
+#include "key_generation.hpp"
+#include "preregistration.hpp"
+#include "validation.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kokeilu {
+
+namespace {
+
+using detail::check_long_text;
+using detail::check_short_text;
+using detail::format_number;
+using detail::trim;
+
+constexpr std::array<Status, 1> running_only{Status::running};
+constexpr std::array<Status, 3> after_start{Status::running, Status::stopped, Status::concluded};
+
+std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+template <class Item>
+std::string names_of(const std::vector<Item>& items) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += ", ";
+        out += item.name;
+    }
+    return out;
+}
+
+[[noreturn]] void bad_transition(const Experiment& e, std::string_view action, std::string_view allowed) {
+    throw InvalidStateError("cannot " + std::string(action) + " " + e.key + ": it is " + std::string(to_string(e.status)) +
+                            "; only " + std::string(allowed));
+}
+
+// The metric an observation names; an empty name means the primary metric.
+const Metric& resolve_metric(const Experiment& e, std::string_view name, const std::string& field) {
+    if (name.empty()) return e.primary_metric();
+    try {
+        return e.metric(name);
+    } catch (const NotFoundError&) {
+        throw InvalidArgumentError(field, "unknown metric " + quoted(name) + "; known: " + names_of(e.metrics));
+    }
+}
+
+// The arm an observation names; the name may be left out only when there is no choice.
+const Arm& resolve_arm(const Experiment& e, std::string_view name, const std::string& field) {
+    if (name.empty()) {
+        if (e.arms.size() == 1) return e.arms.front();
+        throw InvalidArgumentError(field, "is required: " + e.key + " has " + std::to_string(e.arms.size()) +
+                                              " arms (" + names_of(e.arms) + ")");
+    }
+    try {
+        return e.arm(name);
+    } catch (const NotFoundError&) {
+        throw InvalidArgumentError(field, "unknown arm " + quoted(name) + "; known: " + names_of(e.arms));
+    }
+}
+
+// Which statuses may take observations; the store checks them again inside its transaction, so a
+// concurrent stop cannot slip in between.
+std::span<const Status> accepted_statuses(const Experiment& e, const LogOptions& options) {
+    if (e.status == Status::draft)
+        throw InvalidStateError("cannot log observations to " + e.key +
+                                ": it is a draft; data is recorded only after start locks the success criterion");
+    if (options.backfill) return after_start;
+    if (e.status != Status::running)
+        throw InvalidStateError("cannot log observations to " + e.key + ": it is " + std::string(to_string(e.status)) +
+                                "; use backfill to record data that arrived late");
+    return running_only;
+}
+
+// The earliest time an observation may have without backfill: the actual start's midnight, UTC.
+std::optional<std::int64_t> earliest_us(const Experiment& e, const LogOptions& options) {
+    if (options.backfill || !e.actual_start) return std::nullopt;
+    return to_unix_micros(Time(*e.actual_start));
+}
+
+[[noreturn]] void before_start(const Experiment& e, const std::string& field) {
+    throw InvalidArgumentError(field, "is before the actual start of " + e.key + " (" + format_date(*e.actual_start) +
+                                          "); use backfill to record earlier data, e.g. a before period");
+}
+
+// Names the field of row `index` of a batch ("observations[3].value"), or the bare field for a
+// single observation; built only when there is something to report.
+std::string row_field(std::optional<std::size_t> index, std::string_view name) {
+    if (!index) return std::string(name);
+    return "observations[" + std::to_string(*index) + "]." + std::string(name);
+}
+
+ObservationRecord make_record(const Experiment& e, const Observation& o, std::optional<std::size_t> index) {
+    if (o.at.is_special()) throw InvalidArgumentError(row_field(index, "at"), "not a valid time");
+    const Metric& metric = resolve_metric(e, o.metric, row_field(index, "metric"));
+    const Arm& arm = resolve_arm(e, o.arm, row_field(index, "arm"));
+
+    ObservationRecord record;
+    record.metric_id = metric.id;
+    record.arm_id = arm.id;
+    record.at_us = to_unix_micros(o.at);
+    if (o.aggregate) {
+        if (const auto problem = detail::aggregate_problem(metric.kind, *o.aggregate))
+            throw InvalidArgumentError(row_field(index, problem->part), problem->problem);
+        record.aggregate = o.aggregate;
+        record.value = 0.0;  // not used for an aggregate row
+    } else {
+        if (const char* problem = detail::unit_value_problem(metric.kind, o.value))
+            throw InvalidArgumentError(row_field(index, "value"), std::string(problem) + ", got " + format_number(o.value));
+        record.value = o.value;
+    }
+    if (o.exposure) {
+        if (metric.kind != MetricKind::count)
+            throw InvalidArgumentError(row_field(index, "exposure"), "is used only for count metrics");
+        if (const char* problem = detail::exposure_problem(*o.exposure))
+            throw InvalidArgumentError(row_field(index, "exposure"), std::string(problem) + ", got " + format_number(*o.exposure));
+        record.exposure = o.exposure;
+    }
+    check_short_text(o.subject, row_field(index, "subject"));
+    check_long_text(o.note, row_field(index, "note"));
+    record.subject = o.subject;
+    record.note = o.note;
+    return record;
+}
+
+ObservationScan make_scan(const Experiment& e, const ObservationQuery& query) {
+    ObservationScan scan;
+    scan.metric_id = resolve_metric(e, query.metric, "metric").id;
+    for (const auto& name : query.arms) scan.arm_ids.push_back(resolve_arm(e, name, "arms").id);
+    if (query.from) {
+        if (query.from->is_special()) throw InvalidArgumentError("from", "not a valid time");
+        scan.from_us = to_unix_micros(*query.from);
+    }
+    if (query.to) {
+        if (query.to->is_special()) throw InvalidArgumentError("to", "not a valid time");
+        scan.to_us = to_unix_micros(*query.to);
+    }
+    return scan;
+}
+
+// The lifecycle fields update() leaves alone: they change only through start, stop and conclude.
+void require_unchanged(bool same, const char* field, const char* how) {
+    if (!same) throw InvalidArgumentError(field, std::string("cannot be changed by update; ") + how);
+}
+
+// Ids of the revised arms or metrics: known ones must belong to this experiment, and a new one
+// with the name of a stored one takes its id, so it is updated in place (its observations stay).
+template <class Item>
+void adopt_ids(std::vector<Item>& revised, const std::vector<Item>& stored, const char* list, const std::string& key) {
+    for (std::size_t i = 0; i < revised.size(); ++i) {
+        const auto id = revised[i].id;
+        if (id == 0) continue;
+        const std::string field = std::string(list) + "[" + std::to_string(i) + "].id";
+        if (std::none_of(stored.begin(), stored.end(), [&](const Item& s) { return s.id == id; }))
+            throw InvalidArgumentError(field, std::to_string(id) + " is not the id of any of the " + list + " of " + key);
+        for (std::size_t j = 0; j < i; ++j)
+            if (revised[j].id == id) throw InvalidArgumentError(field, std::to_string(id) + " is used twice");
+    }
+    for (auto& item : revised) {
+        if (item.id != 0) continue;
+        for (const auto& s : stored) {
+            const bool claimed = std::any_of(revised.begin(), revised.end(), [&](const Item& r) { return r.id == s.id; });
+            if (!claimed && detail::same_name(s.name, item.name)) {
+                item.id = s.id;
+                break;
+            }
+        }
+    }
+}
+
+bool same_editable_fields(const Experiment& a, const Experiment& b) {
+    return a.title == b.title && a.summary == b.summary && a.organisation == b.organisation && a.unit == b.unit &&
+           a.owner == b.owner && a.tags == b.tags && a.purposes == b.purposes && a.planned_start == b.planned_start &&
+           a.planned_end == b.planned_end && a.planned_cost_eur == b.planned_cost_eur &&
+           a.actual_cost_eur == b.actual_cost_eur && a.planned_effort_hours == b.planned_effort_hours &&
+           a.actual_effort_hours == b.actual_effort_hours && a.risk == b.risk && a.test_card == b.test_card &&
+           a.design == b.design && a.arms == b.arms && a.metrics == b.metrics;
+}
+
+}  // namespace
+
+Tracker::Tracker(std::unique_ptr<Store> store) : store_(std::move(store)) {
+    if (!store_) throw InvalidArgumentError("store", "is required");
+}
+
+Tracker Tracker::open(const std::string& path, const SqliteOptions& options) {
+    return Tracker(open_sqlite_store(path, options));
+}
+
+namespace {
+
+Experiment load(Store& store, std::string_view key_or_uuid) {
+    auto found = store.find_experiment(key_or_uuid);
+    if (!found) throw NotFoundError("experiment", std::string(key_or_uuid));
+    return std::move(*found);
+}
+
+// The experiment as stored after a write, so callers see exactly what a later get() returns.
+Experiment reread(Store& store, const Experiment& e) {
+    auto found = store.find_experiment(e.uuid);
+    if (!found) throw StorageError("experiment " + e.key + " was not found right after saving it", 0);
+    return std::move(*found);
+}
+
+}  // namespace
+
+Experiment Tracker::create(Experiment draft) {
+    Experiment e = std::move(draft);
+    // A new experiment is a draft, whatever the argument says.
+    e.id = 0;
+    e.status = Status::draft;
+    e.actual_start.reset();
+    e.actual_end.reset();
+    e.stop_reason.clear();
+    e.outcome.reset();
+    e.lock_hash.clear();
+    e.locked_at.reset();
+    e.amendments.clear();
+    e.revision = 0;
+    for (auto& arm : e.arms) arm.id = 0;
+    for (auto& metric : e.metrics) metric.id = 0;
+
+    detail::normalize_experiment(e);
+    e.uuid = e.uuid.empty() ? detail::new_uuid() : detail::canonical_uuid(e.uuid);
+    if (!e.key.empty()) detail::check_key(e.key);
+    detail::validate_experiment(e);
+
+    std::string prefix;
+    if (e.key.empty()) {
+        const Date year_of = e.planned_start ? *e.planned_start : today_utc();
+        prefix = detail::key_prefix(e.organisation, static_cast<int>(year_of.year()));
+    }
+    e.created_at = now_utc();
+    e.updated_at = e.created_at;
+    store_->insert_experiment(e, prefix);
+    return reread(*store_, e);
+}
+
+Experiment Tracker::get(std::string_view key_or_uuid) const { return load(*store_, key_or_uuid); }
+
+std::vector<Experiment> Tracker::list(const ExperimentFilter& filter) const { return store_->list_experiments(filter); }
+
+Experiment Tracker::update(const Experiment& revised, std::string_view reason, std::string_view author) {
+    const std::string wanted = trim(!revised.uuid.empty() ? revised.uuid : revised.key);
+    if (wanted.empty()) throw InvalidArgumentError("uuid", "is required to find the experiment to update (or key)");
+    const Experiment stored = load(*store_, wanted);
+
+    // A stale copy first: its lifecycle fields may differ only because someone else moved on.
+    if (revised.revision != stored.revision)
+        throw InvalidStateError(stored.key + " was changed by someone else after it was read (revision " +
+                                std::to_string(revised.revision) + ", now " + std::to_string(stored.revision) +
+                                "); get it again and redo the change");
+
+    Experiment next = revised;
+    detail::normalize_experiment(next);
+    const std::string fixed = "it is part of the experiment's identity";
+    require_unchanged(next.id == stored.id, "id", fixed.c_str());
+    require_unchanged(next.uuid.empty() || detail::same_name(next.uuid, stored.uuid), "uuid", fixed.c_str());
+    require_unchanged(next.key == stored.key, "key", fixed.c_str());
+    require_unchanged(next.status == stored.status, "status", "use start, stop or conclude");
+    require_unchanged(next.actual_start == stored.actual_start, "actual_start", "it is set by start");
+    require_unchanged(next.actual_end == stored.actual_end, "actual_end", "it is set by stop or conclude");
+    require_unchanged(next.stop_reason == stored.stop_reason, "stop_reason", "it is set by stop");
+    require_unchanged(next.outcome == stored.outcome, "outcome", "it is set by conclude");
+    require_unchanged(next.lock_hash == stored.lock_hash, "lock_hash", "it is taken by start");
+    require_unchanged(next.locked_at == stored.locked_at, "locked_at", "it is taken by start");
+    require_unchanged(next.amendments == stored.amendments, "amendments",
+                      "they are recorded when a locked field is changed with a reason");
+    require_unchanged(next.created_at == stored.created_at, "created_at", "it is set by create");
+    next.uuid = stored.uuid;
+
+    adopt_ids(next.arms, stored.arms, "arms", stored.key);
+    adopt_ids(next.metrics, stored.metrics, "metrics", stored.key);
+    detail::validate_experiment(next);
+    if (stored.is_locked()) detail::require_complete_test_card(next.test_card);
+
+    if (same_editable_fields(next, stored)) return stored;
+
+    std::vector<Amendment> amendments;
+    const Time now = now_utc();
+    if (stored.is_locked()) {
+        const auto changes = detail::preregistered_changes(stored, next);
+        if (!changes.empty()) {
+            if (stored.status == Status::concluded)
+                throw InvalidStateError(stored.key + " is concluded: its pre-registered parts (" + changes.front().field +
+                                        ") can no longer be amended");
+            const std::string why = trim(reason);
+            if (why.empty())
+                throw InvalidStateError(changes.front().field + " of " + stored.key + " is locked since " +
+                                        format_date(stored.locked_at->date()) + "; give a reason to amend it");
+            check_long_text(why, "reason");
+            check_short_text(author, "author");
+            amendments.reserve(changes.size());
+            for (const auto& change : changes)
+                amendments.push_back({now, change.field, change.old_value, change.new_value, why, std::string(author)});
+            next.lock_hash = preregistration_hash(next);
+        }
+    }
+    next.updated_at = now;
+    store_->save_experiment(next, amendments);
+    return reread(*store_, next);
+}
+
+Experiment Tracker::start(std::string_view key, std::optional<Date> on) {
+    Experiment e = load(*store_, key);
+    if (e.status != Status::draft) bad_transition(e, "start", "a draft can be started");
+    if (on && on->is_special()) throw InvalidArgumentError("on", "not a valid date");
+    detail::require_complete_test_card(e.test_card);
+    e.actual_start = on.value_or(today_utc());
+    detail::validate_experiment(e);
+    e.status = Status::running;
+    e.locked_at = now_utc();
+    e.lock_hash = preregistration_hash(e);
+    e.updated_at = *e.locked_at;
+    store_->save_experiment(e, {});
+    return reread(*store_, e);
+}
+
+Experiment Tracker::stop(std::string_view key, std::string_view reason, std::optional<Date> on, std::string_view author) {
+    Experiment e = load(*store_, key);
+    if (e.status != Status::draft && e.status != Status::running)
+        bad_transition(e, "stop", "a draft or a running experiment can be stopped");
+    const std::string why = trim(reason);
+    if (why.empty()) throw InvalidArgumentError("reason", "is required: say why the experiment stops");
+    check_long_text(why, "reason");
+    check_short_text(author, "author");
+    if (on && on->is_special()) throw InvalidArgumentError("on", "not a valid date");
+    const Date end = on.value_or(today_utc());
+    if (e.actual_start && end < *e.actual_start)
+        throw InvalidArgumentError("on", "is before the actual start (" + format_date(*e.actual_start) + ")");
+
+    e.status = Status::stopped;
+    e.actual_end = end;
+    e.stop_reason = why;
+    e.updated_at = now_utc();
+    // Two writes, as the Store has no single call for both: the state change first, since a note
+    // without the stop would be the worse half to be left with.
+    store_->save_experiment(e, {}, JournalEntry{0, e.updated_at, std::string(author), "Stopped: " + why});
+    return reread(*store_, e);
+}
+
+Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
+    Experiment e = load(*store_, key);
+    if (e.status != Status::running) bad_transition(e, "conclude", "a running experiment can be concluded");
+    detail::validate_outcome(outcome);
+    Outcome decided = outcome;
+    if (decided.decided_on.is_not_a_date()) decided.decided_on = today_utc();
+    if (e.actual_start && decided.decided_on < *e.actual_start)
+        throw InvalidArgumentError("outcome.decided_on",
+                                   "is before the actual start (" + format_date(*e.actual_start) + ")");
+    e.status = Status::concluded;
+    e.outcome = decided;
+    e.actual_end = decided.decided_on;
+    e.updated_at = now_utc();
+    store_->save_experiment(e, {});
+    return reread(*store_, e);
+}
+
+JournalEntry Tracker::add_note(std::string_view key, std::string_view text, std::string_view author, std::optional<Time> at) {
+    const Experiment e = load(*store_, key);
+    const std::string note = trim(text);
+    if (note.empty()) throw InvalidArgumentError("text", "is required");
+    check_long_text(note, "text");
+    check_short_text(author, "author");
+    if (at && at->is_special()) throw InvalidArgumentError("at", "not a valid time");
+    return store_->add_journal_entry(e.id, JournalEntry{0, at.value_or(now_utc()), std::string(author), note});
+}
+
+std::vector<JournalEntry> Tracker::journal(std::string_view key) const {
+    return store_->journal(load(*store_, key).id);
+}
+
+void Tracker::log(std::string_view key, const Observation& observation, const LogOptions& options) {
+    const Experiment e = load(*store_, key);
+    const ObservationRecord record = make_record(e, observation, std::nullopt);
+    const auto accepted = accepted_statuses(e, options);
+    if (const auto earliest = earliest_us(e, options); earliest && record.at_us < *earliest) before_start(e, "at");
+    store_->insert_observations(e.id, accepted, std::span<const ObservationRecord>(&record, 1));
+}
+
+std::size_t Tracker::log_many(std::string_view key, std::span<const Observation> observations, const LogOptions& options) {
+    const Experiment e = load(*store_, key);
+    std::vector<ObservationRecord> records;
+    records.reserve(observations.size());
+    for (std::size_t i = 0; i < observations.size(); ++i) records.push_back(make_record(e, observations[i], i));
+    const auto accepted = accepted_statuses(e, options);
+    if (const auto earliest = earliest_us(e, options))
+        for (std::size_t i = 0; i < records.size(); ++i)
+            if (records[i].at_us < *earliest) before_start(e, row_field(i, "at"));
+    if (records.empty()) return 0;
+    return store_->insert_observations(e.id, accepted, records);
+}
+
+std::size_t Tracker::log_columns(std::string_view key, std::string_view metric_name, const ObservationColumns& columns,
+                                 const LogOptions& options) {
+    const Experiment e = load(*store_, key);
+    const Metric& metric = resolve_metric(e, metric_name, "metric");
+    const std::size_t rows = columns.at_us.size();
+    const auto check_length = [rows](std::size_t length, const char* field) {
+        if (length != rows)
+            throw InvalidArgumentError(field, "has " + std::to_string(length) + " rows; at_us has " + std::to_string(rows));
+    };
+    check_length(columns.values.size(), "values");
+    check_length(columns.arm_codes.size(), "arm_codes");
+    if (!columns.exposure.empty()) {
+        check_length(columns.exposure.size(), "exposure");
+        if (metric.kind != MetricKind::count) throw InvalidArgumentError("exposure", "is used only for count metrics");
+    }
+    std::vector<std::int64_t> arm_ids;
+    arm_ids.reserve(columns.arm_names.size());
+    for (std::size_t j = 0; j < columns.arm_names.size(); ++j)
+        arm_ids.push_back(resolve_arm(e, columns.arm_names[j], "arm_names[" + std::to_string(j) + "]").id);
+
+    // Every row is checked before anything is written; strings are built only for the row at fault.
+    const auto arm_count = static_cast<std::int64_t>(arm_ids.size());
+    for (std::size_t i = 0; i < rows; ++i) {
+        const std::int32_t code = columns.arm_codes[i];
+        if (code < 0 || code >= arm_count)
+            throw InvalidArgumentError("arm_codes[" + std::to_string(i) + "]",
+                                       std::to_string(code) + " does not index arm_names (" + std::to_string(arm_count) +
+                                           " names)");
+        if (const char* problem = detail::unit_value_problem(metric.kind, columns.values[i]))
+            throw InvalidArgumentError("values[" + std::to_string(i) + "]",
+                                       std::string(problem) + ", got " + format_number(columns.values[i]));
+        if (!columns.exposure.empty())
+            if (const char* problem = detail::exposure_problem(columns.exposure[i]))
+                throw InvalidArgumentError("exposure[" + std::to_string(i) + "]",
+                                           std::string(problem) + ", got " + format_number(columns.exposure[i]));
+    }
+    const auto accepted = accepted_statuses(e, options);
+    if (const auto earliest = earliest_us(e, options))
+        for (std::size_t i = 0; i < rows; ++i)
+            if (columns.at_us[i] < *earliest) before_start(e, "at_us[" + std::to_string(i) + "]");
+    if (rows == 0) return 0;
+
+    ObservationColumnsRecord record;
+    record.metric_id = metric.id;
+    record.at_us = columns.at_us;
+    record.values = columns.values;
+    record.arm_codes = columns.arm_codes;
+    record.arm_ids = arm_ids;
+    record.exposure = columns.exposure;
+    return store_->insert_observation_columns(e.id, accepted, record);
+}
+
+ObservationTable Tracker::observations(std::string_view key, const ObservationQuery& query) const {
+    const Experiment e = load(*store_, key);
+    const ObservationScan scan = make_scan(e, query);
+    ObservationTable table;
+    std::vector<std::int64_t> arm_ids;
+    for (const auto& arm : e.arms) {
+        table.arm_names.push_back(arm.name);
+        arm_ids.push_back(arm.id);
+    }
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    store_->scan_observations(scan, [&](const ObservationRow& row) {
+        const auto found = std::find(arm_ids.begin(), arm_ids.end(), row.arm_id);
+        if (found == arm_ids.end())
+            throw StorageError("observation " + std::to_string(row.id) + " refers to an arm not in " + e.key, 0);
+        table.id.push_back(row.id);
+        table.at_us.push_back(row.at_us);
+        table.arm_index.push_back(static_cast<std::int32_t>(found - arm_ids.begin()));
+        if (row.is_aggregate) {
+            table.value.push_back(nan);
+            table.n.push_back(row.n);
+            table.sum.push_back(row.sum);
+            table.sum_sq.push_back(row.sum_sq);
+        } else {
+            table.value.push_back(row.value);
+            table.n.push_back(0);
+            table.sum.push_back(nan);
+            table.sum_sq.push_back(nan);
+        }
+        table.exposure.push_back(row.exposure);
+        table.subject.emplace_back(row.subject);
+        table.note.emplace_back(row.note);
+    });
+    return table;
+}
+
+void Tracker::for_each_observation(std::string_view key, const ObservationQuery& query,
+                                   const std::function<void(const ObservationRow&)>& visit) const {
+    const Experiment e = load(*store_, key);
+    store_->scan_observations(make_scan(e, query), visit);
+}
+
+std::int64_t Tracker::count_observations(std::string_view key) const {
+    return store_->count_observations(load(*store_, key).id);
+}
+
+}  // namespace kokeilu

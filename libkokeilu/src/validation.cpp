@@ -1,0 +1,403 @@
+#include "validation.hpp"
+
+#include "kokeilu/error.hpp"
+#include "kokeilu/time.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <system_error>
+#include <string>
+#include <vector>
+
+namespace kokeilu::detail {
+
+namespace {
+
+bool is_space(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+std::string join_names(const std::vector<std::string_view>& names) {
+    std::string out;
+    for (const auto& name : names) {
+        if (!out.empty()) out += ", ";
+        out += name;
+    }
+    return out;
+}
+
+void check_date(const std::optional<Date>& date, const std::string& field) {
+    if (date && date->is_special()) throw InvalidArgumentError(field, "not a valid date");
+}
+
+void check_amount(const std::optional<double>& amount, const std::string& field) {
+    if (!amount) return;
+    if (!std::isfinite(*amount)) throw InvalidArgumentError(field, "must be a finite number");
+    if (*amount < 0.0) throw InvalidArgumentError(field, "must not be negative, got " + format_number(*amount));
+}
+
+template <class Enum>
+void check_enum(Enum value, const std::string& field) {
+    if (to_string(value) == "unknown")
+        throw InvalidArgumentError(field, "unknown value " + std::to_string(static_cast<int>(value)));
+}
+
+void check_test_card_texts(const TestCard& card) {
+    check_long_text(card.we_believe, "test_card.we_believe");
+    check_long_text(card.to_verify, "test_card.to_verify");
+    check_long_text(card.and_measure, "test_card.and_measure");
+    check_long_text(card.right_if, "test_card.right_if");
+}
+
+void check_arms(const Experiment& e) {
+    for (std::size_t i = 0; i < e.arms.size(); ++i) {
+        const Arm& arm = e.arms[i];
+        const std::string index_field = "arms[" + std::to_string(i) + "]";
+        check_required_short_text(arm.name, index_field + ".name");
+        for (std::size_t j = 0; j < i; ++j)
+            if (same_name(e.arms[j].name, arm.name))
+                throw InvalidArgumentError(index_field + ".name", "'" + arm.name + "' is already the name of arms[" +
+                                                                      std::to_string(j) +
+                                                                      "] (names are compared ignoring case)");
+        check_enum(arm.role, arm_field(arm, i) + ".role");
+        check_long_text(arm.description, arm_field(arm, i) + ".description");
+    }
+
+    // What each design compares decides which roles it needs.
+    struct Need {
+        ArmRole role;
+        std::size_t min;
+        std::size_t max;
+    };
+    std::vector<Need> needs;
+    switch (e.design) {
+        case DesignKind::concurrent:
+            needs = {{ArmRole::control, 1, 1}, {ArmRole::treatment, 1, SIZE_MAX}};
+            break;
+        case DesignKind::before_after:
+            needs = {{ArmRole::before, 1, 1}, {ArmRole::after, 1, 1}};
+            break;
+        case DesignKind::one_sample:
+            needs = {{ArmRole::group, 1, 1}};
+            break;
+        default:
+            throw InvalidArgumentError("design", "unknown value " + std::to_string(static_cast<int>(e.design)));
+    }
+    const std::string design_name(to_string(e.design));
+    for (std::size_t i = 0; i < e.arms.size(); ++i) {
+        const bool fits = std::any_of(needs.begin(), needs.end(), [&](const Need& n) { return n.role == e.arms[i].role; });
+        if (!fits) {
+            std::vector<std::string_view> roles;
+            for (const auto& n : needs) roles.push_back(to_string(n.role));
+            throw InvalidArgumentError(arm_field(e.arms[i], i) + ".role",
+                                       "a " + design_name + " design has no '" + std::string(to_string(e.arms[i].role)) +
+                                           "' arm; use " + join_names(roles));
+        }
+    }
+    for (const auto& need : needs) {
+        const auto found = static_cast<std::size_t>(
+            std::count_if(e.arms.begin(), e.arms.end(), [&](const Arm& a) { return a.role == need.role; }));
+        if (found < need.min || found > need.max) {
+            const std::string wanted = need.min == need.max ? "exactly " + std::to_string(need.min) : "at least " + std::to_string(need.min);
+            throw InvalidArgumentError("arms", "a " + design_name + " design needs " + wanted + " '" +
+                                                   std::string(to_string(need.role)) + "' arm; found " +
+                                                   std::to_string(found));
+        }
+    }
+}
+
+void check_metric(const Experiment& e, const Metric& m, std::size_t i) {
+    const std::string index_field = "metrics[" + std::to_string(i) + "]";
+    check_required_short_text(m.name, index_field + ".name");
+    for (std::size_t j = 0; j < i; ++j)
+        if (same_name(e.metrics[j].name, m.name))
+            throw InvalidArgumentError(index_field + ".name", "'" + m.name + "' is already the name of metrics[" +
+                                                                  std::to_string(j) +
+                                                                  "] (names are compared ignoring case)");
+    const std::string f = metric_field(m, i);
+    check_short_text(m.unit, f + ".unit");
+    check_long_text(m.description, f + ".description");
+    check_enum(m.kind, f + ".kind");
+    check_enum(m.role, f + ".role");
+    check_enum(m.direction, f + ".direction");
+    check_enum(m.impact, f + ".impact");
+    check_enum(m.effect_scale, f + ".effect_scale");
+
+    if (!std::isfinite(m.minimum_effect) || m.minimum_effect <= 0.0)
+        throw InvalidArgumentError(f + ".minimum_effect", "must be a finite number above 0, got " + format_number(m.minimum_effect));
+    if (m.kind == MetricKind::proportion && m.effect_scale == EffectScale::absolute && m.minimum_effect >= 1.0)
+        throw InvalidArgumentError(f + ".minimum_effect",
+                                   "a share cannot change by 1 or more; give it as a fraction, e.g. 0.05 for 5 points");
+    if (!std::isfinite(m.confidence) || m.confidence <= 0.5 || m.confidence >= 1.0)
+        throw InvalidArgumentError(f + ".confidence", "must be between 0.5 and 1 (e.g. 0.95), got " + format_number(m.confidence));
+
+    if (m.baseline) {
+        const double b = *m.baseline;
+        if (!std::isfinite(b)) throw InvalidArgumentError(f + ".baseline", "must be a finite number");
+        if (m.kind == MetricKind::proportion && (b < 0.0 || b > 1.0))
+            throw InvalidArgumentError(f + ".baseline", "a share must be between 0 and 1, got " + format_number(b));
+        if (m.kind == MetricKind::count && b < 0.0)
+            throw InvalidArgumentError(f + ".baseline", "a rate of events cannot be negative, got " + format_number(b));
+    }
+    if (m.baseline_sd && (!std::isfinite(*m.baseline_sd) || *m.baseline_sd <= 0.0))
+        throw InvalidArgumentError(f + ".baseline_sd", "must be a finite number above 0, got " + format_number(*m.baseline_sd));
+
+    // A one-sample design compares against the baseline, so a relative effect is a share of it.
+    if (e.design == DesignKind::one_sample && m.effect_scale == EffectScale::relative &&
+        (!m.baseline || *m.baseline == 0.0))
+        throw InvalidArgumentError(f + ".baseline", "a relative effect in a one_sample design needs a non-zero baseline");
+}
+
+void check_metrics(const Experiment& e) {
+    for (std::size_t i = 0; i < e.metrics.size(); ++i) check_metric(e, e.metrics[i], i);
+    std::vector<std::string_view> primaries;
+    for (const auto& m : e.metrics)
+        if (m.role == MetricRole::primary) primaries.push_back(m.name);
+    if (primaries.size() != 1)
+        throw InvalidArgumentError("metrics", "exactly one metric must be primary; found " + std::to_string(primaries.size()) +
+                                                  (primaries.empty() ? std::string() : " (" + join_names(primaries) + ")"));
+    if (e.design == DesignKind::one_sample) {
+        for (std::size_t i = 0; i < e.metrics.size(); ++i) {
+            const Metric& m = e.metrics[i];
+            if (m.role == MetricRole::primary && !m.baseline)
+                throw InvalidArgumentError(metric_field(m, i) + ".baseline",
+                                           "a one_sample design compares against the baseline, so the primary metric needs one");
+        }
+    }
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* const end = p + text.size();
+    while (p < end) {
+        const unsigned lead = *p;
+        if (lead < 0x80) {
+            ++p;
+            continue;
+        }
+        std::size_t length = 0;
+        std::uint32_t cp = 0;
+        std::uint32_t smallest = 0;
+        if ((lead & 0xE0U) == 0xC0U) {
+            length = 2;
+            cp = lead & 0x1FU;
+            smallest = 0x80;
+        } else if ((lead & 0xF0U) == 0xE0U) {
+            length = 3;
+            cp = lead & 0x0FU;
+            smallest = 0x800;
+        } else if ((lead & 0xF8U) == 0xF0U) {
+            length = 4;
+            cp = lead & 0x07U;
+            smallest = 0x10000;
+        } else {
+            return false;  // a continuation byte without a lead, or 0xF8..0xFF
+        }
+        if (static_cast<std::size_t>(end - p) < length) return false;
+        for (std::size_t k = 1; k < length; ++k) {
+            const unsigned next = p[k];
+            if ((next & 0xC0U) != 0x80U) return false;
+            cp = (cp << 6) | (next & 0x3FU);
+        }
+        if (cp < smallest || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        p += length;
+    }
+    return true;
+}
+
+std::string trim(std::string_view text) {
+    std::size_t begin = 0;
+    std::size_t end = text.size();
+    while (begin < end && is_space(text[begin])) ++begin;
+    while (end > begin && is_space(text[end - 1])) --end;
+    return std::string(text.substr(begin, end - begin));
+}
+
+std::string fold_case(std::string_view text) {
+    std::string out(text);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto c = static_cast<unsigned char>(out[i]);
+        if (c >= 'A' && c <= 'Z') {
+            out[i] = static_cast<char>(c + ('a' - 'A'));
+        } else if (c == 0xC3 && i + 1 < out.size()) {
+            // U+00C0..U+00DE (but U+00D7, the multiplication sign) are the upper-case Latin-1 letters;
+            // their lower-case forms are 0x20 further on.
+            const auto next = static_cast<unsigned char>(out[i + 1]);
+            if (next >= 0x80 && next <= 0x9E && next != 0x97) out[i + 1] = static_cast<char>(next + 0x20);
+            ++i;
+        }
+    }
+    return out;
+}
+
+std::string format_number(double value) {
+    // std::to_chars without a precision gives the shortest text that reads back as the same
+    // double, identically on every platform.
+    char buf[64];
+    const auto result = std::to_chars(buf, buf + sizeof buf, value);
+    if (result.ec != std::errc()) return "?";
+    return std::string(buf, result.ptr);
+}
+
+bool same_name(std::string_view a, std::string_view b) { return fold_case(a) == fold_case(b); }
+
+void check_text(std::string_view text, const std::string& field, std::size_t limit) {
+    if (text.find('\0') != std::string_view::npos) throw InvalidArgumentError(field, "contains a NUL character");
+    if (!is_valid_utf8(text)) throw InvalidArgumentError(field, "is not valid UTF-8");
+    if (text.size() > limit)
+        throw InvalidArgumentError(field, "is too long: " + std::to_string(text.size()) + " bytes, at most " +
+                                              std::to_string(limit));
+}
+
+void check_short_text(std::string_view text, const std::string& field) {
+    check_text(text, field, short_text_limit);
+    const bool has_control = std::any_of(text.begin(), text.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte == 0x7F;
+    });
+    if (has_control) throw InvalidArgumentError(field, "contains a control character (a line break or tab?); it must be one line");
+}
+
+void check_required_short_text(std::string_view text, const std::string& field) {
+    check_short_text(text, field);
+    if (trim(text).empty()) throw InvalidArgumentError(field, "is required");
+}
+
+void normalize_experiment(Experiment& e) {
+    e.key = trim(e.key);
+    e.uuid = trim(e.uuid);
+    e.title = trim(e.title);
+    e.organisation = trim(e.organisation);
+    e.unit = trim(e.unit);
+    e.owner = trim(e.owner);
+    for (auto& arm : e.arms) arm.name = trim(arm.name);
+    for (auto& metric : e.metrics) {
+        metric.name = trim(metric.name);
+        metric.unit = trim(metric.unit);
+    }
+    for (auto& tag : e.tags) tag = trim(tag);
+    std::erase_if(e.tags, [](const std::string& t) { return t.empty(); });
+    std::sort(e.tags.begin(), e.tags.end());
+    e.tags.erase(std::unique(e.tags.begin(), e.tags.end()), e.tags.end());
+    std::sort(e.purposes.begin(), e.purposes.end());
+    e.purposes.erase(std::unique(e.purposes.begin(), e.purposes.end()), e.purposes.end());
+}
+
+void validate_experiment(const Experiment& e) {
+    check_required_short_text(e.title, "title");
+    check_long_text(e.summary, "summary");
+    check_required_short_text(e.organisation, "organisation");
+    check_short_text(e.unit, "unit");
+    check_short_text(e.owner, "owner");
+    for (std::size_t i = 0; i < e.tags.size(); ++i) check_short_text(e.tags[i], "tags[" + std::to_string(i) + "]");
+    if (e.purposes.empty())
+        throw InvalidArgumentError("purposes", "at least one is required: wellbeing, vitality or democracy");
+    for (const auto p : e.purposes) check_enum(p, "purposes");
+    check_long_text(e.risk, "risk");
+    check_long_text(e.stop_reason, "stop_reason");
+
+    check_date(e.planned_start, "planned_start");
+    check_date(e.planned_end, "planned_end");
+    check_date(e.actual_start, "actual_start");
+    check_date(e.actual_end, "actual_end");
+    if (e.planned_start && e.planned_end && *e.planned_end < *e.planned_start)
+        throw InvalidArgumentError("planned_end", "is before planned_start (" + format_date(*e.planned_end) +
+                                                      " < " + format_date(*e.planned_start) + ")");
+    if (e.actual_start && e.actual_end && *e.actual_end < *e.actual_start)
+        throw InvalidArgumentError("actual_end", "is before actual_start (" + format_date(*e.actual_end) +
+                                                     " < " + format_date(*e.actual_start) + ")");
+
+    check_amount(e.planned_cost_eur, "planned_cost_eur");
+    check_amount(e.actual_cost_eur, "actual_cost_eur");
+    check_amount(e.planned_effort_hours, "planned_effort_hours");
+    check_amount(e.actual_effort_hours, "actual_effort_hours");
+
+    check_test_card_texts(e.test_card);
+    check_arms(e);
+    check_metrics(e);
+}
+
+void require_complete_test_card(const TestCard& card) {
+    check_test_card_texts(card);
+    const std::pair<const std::string*, const char*> parts[] = {{&card.we_believe, "test_card.we_believe"},
+                                                                {&card.to_verify, "test_card.to_verify"},
+                                                                {&card.and_measure, "test_card.and_measure"},
+                                                                {&card.right_if, "test_card.right_if"}};
+    for (const auto& [text, field] : parts)
+        if (trim(*text).empty())
+            throw InvalidArgumentError(field, "is required before the experiment starts: the Test Card is locked then");
+}
+
+void validate_outcome(const Outcome& outcome) {
+    check_enum(outcome.verdict, "outcome.verdict");
+    check_enum(outcome.decision, "outcome.decision");
+    check_long_text(outcome.learning.we_believed, "outcome.learning.we_believed");
+    check_long_text(outcome.learning.we_observed, "outcome.learning.we_observed");
+    check_long_text(outcome.learning.we_learned, "outcome.learning.we_learned");
+    check_long_text(outcome.learning.therefore, "outcome.learning.therefore");
+    if (outcome.decided_on.is_infinity() || outcome.decided_on.is_neg_infinity())
+        throw InvalidArgumentError("outcome.decided_on", "not a valid date");
+}
+
+std::string metric_field(const Metric& metric, std::size_t index) {
+    return "metrics[" + (metric.name.empty() ? std::to_string(index) : metric.name) + "]";
+}
+
+std::string arm_field(const Arm& arm, std::size_t index) {
+    return "arms[" + (arm.name.empty() ? std::to_string(index) : arm.name) + "]";
+}
+
+const char* unit_value_problem(MetricKind kind, double value) noexcept {
+    if (!std::isfinite(value)) return "must be a finite number";
+    switch (kind) {
+        case MetricKind::proportion:
+            if (value != 0.0 && value != 1.0) return "a proportion metric takes 0 or 1 per unit";
+            break;
+        case MetricKind::count:
+            if (value < 0.0) return "a count cannot be negative";
+            break;
+        case MetricKind::mean:
+            break;
+    }
+    return nullptr;
+}
+
+const char* exposure_problem(double exposure) noexcept {
+    if (!std::isfinite(exposure) || exposure <= 0.0) return "must be a finite number above 0";
+    return nullptr;
+}
+
+std::optional<AggregateProblem> aggregate_problem(MetricKind kind, const Aggregate& a) noexcept {
+    if (a.n < 1) return AggregateProblem{"aggregate.n", "must be at least 1"};
+    if (!std::isfinite(a.sum)) return AggregateProblem{"aggregate.sum", "must be a finite number"};
+    const auto n = static_cast<double>(a.n);
+    switch (kind) {
+        case MetricKind::mean: {
+            if (!a.sum_sq) return AggregateProblem{"aggregate.sum_sq", "is required for a mean metric (the sum of squared values)"};
+            if (!std::isfinite(*a.sum_sq)) return AggregateProblem{"aggregate.sum_sq", "must be a finite number"};
+            // sum_sq - sum^2/n is n times the variance, never negative; allow for rounding in the
+            // caller's own summing.
+            const double floor = a.sum * a.sum / n;
+            const double tolerance = 1e-9 * std::max({1.0, std::fabs(*a.sum_sq), floor});
+            if (*a.sum_sq < floor - tolerance)
+                return AggregateProblem{"aggregate.sum_sq", "is smaller than sum*sum/n: no set of values has these sums"};
+            break;
+        }
+        case MetricKind::proportion:
+            if (a.sum_sq) return AggregateProblem{"aggregate.sum_sq", "is not used for a proportion metric"};
+            if (a.sum < 0.0 || a.sum > n) return AggregateProblem{"aggregate.sum", "successes must be between 0 and n (the trials)"};
+            if (a.sum != std::floor(a.sum)) return AggregateProblem{"aggregate.sum", "successes must be a whole number"};
+            break;
+        case MetricKind::count:
+            if (a.sum_sq) return AggregateProblem{"aggregate.sum_sq", "is not used for a count metric"};
+            if (a.sum < 0.0) return AggregateProblem{"aggregate.sum", "a count of events cannot be negative"};
+            break;
+    }
+    return std::nullopt;
+}
+
+}  // namespace kokeilu::detail

@@ -1,0 +1,79 @@
+// Checks of caller input shared by the Tracker's operations. Each check throws
+// InvalidArgumentError naming the field at fault; none of them writes anything, so the Tracker runs
+// them all before it touches the store.
+#pragma once
+
+#include "kokeilu/experiment.hpp"
+#include "kokeilu/metric.hpp"
+#include "kokeilu/observation.hpp"
+#include "kokeilu/outcome.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kokeilu::detail {
+
+// Names, units, tags and other one-line fields.
+inline constexpr std::size_t short_text_limit = 200;
+// Free text: summaries, Test and Learning Card parts, descriptions, notes.
+inline constexpr std::size_t long_text_limit = 64 * 1024;
+
+// True when text is well-formed UTF-8: no stray continuation bytes, no truncated sequences, no
+// overlong encodings, no UTF-16 surrogates and nothing above U+10FFFF.
+[[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
+
+// Without leading and trailing ASCII white space.
+[[nodiscard]] std::string trim(std::string_view text);
+
+// A case-folded copy for comparing names: ASCII letters and the Latin-1 letters (Ä, Ö, Å, ...)
+// lower-cased. Names are what people type, and "Control" and "control" must not be two arms.
+[[nodiscard]] std::string fold_case(std::string_view text);
+[[nodiscard]] bool same_name(std::string_view a, std::string_view b);
+
+// The shortest decimal text that reads back as exactly the same double ("0.1", "1e+300", "inf").
+[[nodiscard]] std::string format_number(double value);
+
+// Throws InvalidArgumentError(field, ...) when text has a NUL, is not valid UTF-8 or is longer
+// than limit bytes.
+void check_text(std::string_view text, const std::string& field, std::size_t limit);
+// One-line fields also refuse control characters (line breaks, tabs, U+0000-U+001F, U+007F):
+// they are shown in lists and keys, and the store may use a control character as a marker.
+void check_short_text(std::string_view text, const std::string& field);
+inline void check_long_text(std::string_view text, const std::string& field) {
+    check_text(text, field, long_text_limit);
+}
+// check_short_text, and also non-empty after trimming.
+void check_required_short_text(std::string_view text, const std::string& field);
+
+// Trims the one-line fields, and keeps tags and purposes sorted and unique (empty tags dropped).
+void normalize_experiment(Experiment& experiment);
+
+// Everything that holds for any stored experiment, draft or not: texts, dates, money, purposes,
+// design and arms, metrics. The Test Card may still be incomplete (see require_complete_test_card).
+void validate_experiment(const Experiment& experiment);
+
+// All four parts of the Test Card; the first missing one is reported as "test_card.<part>".
+void require_complete_test_card(const TestCard& card);
+
+// The texts of the Learning Card and a valid decision date (not-a-date is allowed: it means today).
+void validate_outcome(const Outcome& outcome);
+
+// "metrics[wait_days]" for a named metric, "metrics[2]" when the name is still empty.
+[[nodiscard]] std::string metric_field(const Metric& metric, std::size_t index);
+[[nodiscard]] std::string arm_field(const Arm& arm, std::size_t index);
+
+// Problems of observed values for a metric kind. Each returns nullptr when the value is fine, else
+// a fixed description of the problem, so that checking a million rows allocates nothing.
+[[nodiscard]] const char* unit_value_problem(MetricKind kind, double value) noexcept;
+[[nodiscard]] const char* exposure_problem(double exposure) noexcept;
+
+// A problem with an aggregate row: which part of it (e.g. "aggregate.sum_sq") and why.
+struct AggregateProblem {
+    const char* part = nullptr;
+    const char* problem = nullptr;
+};
+[[nodiscard]] std::optional<AggregateProblem> aggregate_problem(MetricKind kind, const Aggregate& aggregate) noexcept;
+
+}  // namespace kokeilu::detail
