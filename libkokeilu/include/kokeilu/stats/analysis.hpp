@@ -1,0 +1,71 @@
+// One call that analyses a whole experiment: a summary of every metric in every arm in one
+// streaming pass over the store, the comparison of each treatment arm (or the "after" period) with
+// the control (or "before"), or of the only group with the metric's baseline; the Bayesian view,
+// multiplicity adjustment of the secondary metrics, the verdict on the primary metric, and the
+// warnings that qualify it.
+#pragma once
+
+#include "kokeilu/experiment.hpp"
+#include "kokeilu/stats/bayes.hpp"
+#include "kokeilu/stats/estimate.hpp"
+#include "kokeilu/stats/power.hpp"
+#include "kokeilu/stats/srm.hpp"
+#include "kokeilu/stats/summary.hpp"
+#include "kokeilu/stats/verdict.hpp"
+#include "kokeilu/tracker.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kokeilu::stats {
+
+// Summaries by metric name, then by arm name.
+using ArmSummaries = std::map<std::string, Summary>;
+using ExperimentSummaries = std::map<std::string, ArmSummaries>;
+
+// One comparison of one metric: an arm (or the only group) against its reference.
+struct Comparison {
+    std::string metric;
+    MetricRole role = MetricRole::primary;
+    std::string arm;        // the treatment arm, "after" period or the only group
+    std::string reference;  // the control arm, "before" period, or "baseline"
+    // Present when the data allowed the comparison; on the metric's effect scale (difference or
+    // relative change).
+    std::optional<Estimate> effect;
+    std::optional<BayesResult> bayes;        // two-group designs, where the data allow it
+    std::optional<double> adjusted_p_value;  // secondary metrics: Holm across them
+    std::string status = "ok";               // "ok", or "not enough data: <why>"
+};
+
+struct Analysis {
+    std::string experiment;  // key
+    std::vector<Comparison> comparisons;
+    VerdictResult verdict;  // on the primary metric (the first treatment arm or period)
+    std::optional<SrmResult> sample_ratio;  // concurrent designs
+    std::optional<SampleSize> planned_per_group;  // for the primary metric, where a baseline allows
+    std::vector<std::string> warnings;  // plain-language, one per issue
+};
+
+struct AnalysisOptions {
+    double srm_threshold = 0.001;
+    // Below this many observations per arm the normal approximations are doubtful: a warning
+    // suggests the permutation test or the bootstrap.
+    std::int64_t small_sample = 30;
+    double power = 0.8;
+};
+
+// Streams every observation of the experiment once (Tracker::for_each_observation) into summaries.
+// Proportion metrics are checked to hold 0/1 values.
+[[nodiscard]] ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experiment& experiment);
+
+// Analyses given summaries (e.g. from summarise_experiment). Pure: reads no store.
+[[nodiscard]] Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summaries,
+                               const AnalysisOptions& options = {});
+
+// Reads the experiment and its observations from the tracker and analyses them.
+[[nodiscard]] Analysis analyse(const Tracker& tracker, std::string_view key, const AnalysisOptions& options = {});
+
+}  // namespace kokeilu::stats

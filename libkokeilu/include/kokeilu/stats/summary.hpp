@@ -1,0 +1,88 @@
+// A streaming summary of one arm (or period) of one metric: count, mean, spread, extremes, and the
+// totals that proportions and rates need. Constant memory, numerically stable, and mergeable, so
+// that a summary can be built in one pass over millions of rows, in parallel chunks, or from rows
+// that were already aggregated elsewhere (a survey summary without its raw answers).
+//
+// The mean and the sum of squared deviations (M2) are kept in Welford's form; two summaries are
+// combined with the pairwise update of Chan, Golub and LeVeque (1979). A pre-aggregated row
+// (n, sum, sum_sq) becomes (n, mean = sum / n, M2 = sum_sq - sum * mean) and is merged the same way,
+// which avoids the cancellation of the naive "sum_sq / n - mean^2" over the whole arm.
+#pragma once
+
+#include "kokeilu/observation.hpp"
+#include "kokeilu/stats/estimate.hpp"  // NotEnoughDataError
+
+#include <cstdint>
+#include <optional>
+
+namespace kokeilu::stats {
+
+class Summary {
+public:
+    Summary() = default;
+
+    // A summary known only by its moments (e.g. from a report): n, mean and sample sd (n - 1).
+    // Its exposure is n (one unit of exposure per unit), and it has no extremes.
+    // Throws InvalidArgumentError for n < 0, a non-finite mean, or a negative or non-finite sd.
+    [[nodiscard]] static Summary from_moments(std::int64_t n, double mean, double sd);
+    // A proportion known by its counts. Throws InvalidArgumentError unless 0 <= successes <= trials.
+    [[nodiscard]] static Summary from_counts(std::int64_t successes, std::int64_t trials);
+
+    // One unit's value; for count metrics, with the exposure it was observed over (default 1).
+    // Throws InvalidArgumentError("value", ...) for NaN or infinity, ("exposure", ...) for a
+    // negative or non-finite exposure.
+    void add(double value, double exposure = 1.0);
+    // A pre-aggregated row: n units with this sum and, when known, this sum of squares. Without
+    // sum_sq the spread of the arm becomes unknown (has_variance() is false) unless the row is a
+    // 0/1 proportion, for which sum_sq == sum; say so with `binary`.
+    void add_aggregate(std::int64_t n, double sum, std::optional<double> sum_sq, double exposure = 1.0,
+                       bool binary = false);
+    // A row as the store streams it (unit-level or aggregated).
+    void add(const ObservationRow& row, bool binary = false);
+    // Folds another summary of the same arm into this one.
+    void merge(const Summary& other);
+
+    [[nodiscard]] std::int64_t n() const noexcept { return n_; }
+    [[nodiscard]] double mean() const;      // throws NotEnoughDataError when n == 0
+    [[nodiscard]] double sum() const noexcept { return sum_; }
+    // Sample variance and sd (divisor n - 1). Throw NotEnoughDataError when n < 2 or the spread is
+    // unknown (an aggregate without sum_sq was added).
+    [[nodiscard]] double variance() const;
+    [[nodiscard]] double sd() const;
+    [[nodiscard]] double se() const;  // sd / sqrt(n)
+    [[nodiscard]] bool has_variance() const noexcept { return variance_known_ && n_ >= 2; }
+    [[nodiscard]] double m2() const noexcept { return m2_; }  // sum of squared deviations from the mean
+
+    // Extremes over the unit-level rows only: an aggregate row has none. Empty when there was no
+    // unit-level row. extremes_complete() is false when aggregates were added, so min()/max() may
+    // not be the extremes of the whole arm.
+    [[nodiscard]] std::optional<double> min() const noexcept;
+    [[nodiscard]] std::optional<double> max() const noexcept;
+    [[nodiscard]] bool extremes_complete() const noexcept { return aggregate_rows_ == 0; }
+    [[nodiscard]] std::int64_t unit_rows() const noexcept { return unit_rows_; }
+    [[nodiscard]] std::int64_t aggregate_rows() const noexcept { return aggregate_rows_; }
+
+    // Proportions: successes (the sum, checked to be a whole number in [0, trials]) and trials (n).
+    // Throws InvalidArgumentError when the values were not 0/1.
+    [[nodiscard]] std::int64_t successes() const;
+    [[nodiscard]] std::int64_t trials() const noexcept { return n_; }
+    // Counts: events (the sum) and the total exposure.
+    [[nodiscard]] double events() const noexcept { return sum_; }
+    [[nodiscard]] double exposure() const noexcept { return exposure_; }
+
+private:
+    void merge_moments(std::int64_t n, double mean, double m2);
+
+    std::int64_t n_ = 0;
+    double mean_ = 0.0;
+    double m2_ = 0.0;
+    double sum_ = 0.0;
+    double exposure_ = 0.0;
+    double min_ = 0.0;
+    double max_ = 0.0;
+    std::int64_t unit_rows_ = 0;
+    std::int64_t aggregate_rows_ = 0;
+    bool variance_known_ = true;
+};
+
+}  // namespace kokeilu::stats

@@ -1,0 +1,67 @@
+// The verdict: whether the experiment supported or refuted its hypothesis, judged against the
+// criterion locked at the start (the primary metric's minimum worthwhile effect), with one sentence
+// in English and in Finnish that a non-statistician can read aloud in a meeting.
+//
+// With the effect turned so that positive is better (the metric's direction) and [low, high] its
+// interval at the metric's confidence level:
+//   supported     low > 0: an improvement that chance does not explain;
+//   refuted       high < minimum effect: the effect is too small to matter, or goes the wrong way;
+//   inconclusive  neither yet.
+// When both hold (an improvement that is real but surely smaller than worthwhile), the verdict is
+// refuted: the Test Card said "we are right if" the change is worth having, and it is not.
+// An activity/output metric never yields supported: at best the verdict is inconclusive and says
+// that customer impact was not measured.
+#pragma once
+
+#include "kokeilu/amendment.hpp"
+#include "kokeilu/metric.hpp"
+#include "kokeilu/outcome.hpp"
+#include "kokeilu/stats/estimate.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace kokeilu::stats {
+
+enum class VerdictReason {
+    improvement,               // supported: the interval excludes zero on the better side
+    too_small,                 // refuted: the interval lies below the minimum worthwhile effect
+    wrong_direction,           // refuted: the interval lies wholly on the worse side of zero
+    undecided,                 // inconclusive: the interval still includes both outcomes
+    customer_impact_unmeasured,  // inconclusive: an activity/output metric improved, which is not enough
+    not_enough_data,           // inconclusive: the method could not be applied yet
+};
+
+struct VerdictResult {
+    Verdict verdict = Verdict::inconclusive;
+    VerdictReason reason = VerdictReason::not_enough_data;
+    // The effect and its interval turned so that positive means better.
+    double improvement = 0.0;
+    double improvement_low = 0.0;
+    double improvement_high = 0.0;
+    // For inconclusive: about how many more observations (all arms together) would likely decide it,
+    // assuming the estimate stays where it is and the interval narrows as 1 / sqrt(n). Empty when
+    // more data cannot decide it (an activity metric that already improved) or there is no estimate.
+    std::optional<std::int64_t> additional_observations;
+    bool customer_impact_measured = true;
+    std::string sentence_en;
+    std::string sentence_fi;
+};
+
+// Judges `effect`, an estimate on the scale of metric.minimum_effect: a difference in the metric's
+// unit when metric.effect_scale is absolute, a relative change (treatment / control - 1, or a rate
+// ratio minus 1) when it is relative. `observations` is the number of observations behind it (all
+// arms). `amendments` are the experiment's amendments; those that changed this metric or the
+// Test Card's "right if" are named in the sentences.
+// Throws InvalidArgumentError when metric.minimum_effect is not > 0, the interval is not finite or
+// does not contain the estimate, or observations < 0.
+[[nodiscard]] VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t observations,
+                                  std::span<const Amendment> amendments = {});
+
+// The verdict while a method cannot be applied yet (NotEnoughDataError): inconclusive, saying why.
+[[nodiscard]] VerdictResult judge_not_enough_data(const Metric& metric, const std::string& why,
+                                                  std::span<const Amendment> amendments = {});
+
+}  // namespace kokeilu::stats

@@ -1,0 +1,348 @@
+#include "kokeilu/stats/analysis.hpp"
+
+#include "kokeilu/stats/means.hpp"
+#include "kokeilu/stats/multiplicity.hpp"
+#include "kokeilu/stats/proportions.hpp"
+#include "kokeilu/stats/rates.hpp"
+#include "stats/checks.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kokeilu::stats {
+
+namespace {
+
+using detail::num;
+
+struct Pair {
+    const Arm* arm = nullptr;        // treatment, after, or the only group
+    const Arm* reference = nullptr;  // control or before; null for one-sample
+};
+
+std::vector<Pair> pairs_of(const Experiment& experiment) {
+    std::vector<Pair> pairs;
+    const Arm* reference = nullptr;
+    for (const Arm& a : experiment.arms) {
+        if (a.role == ArmRole::control || a.role == ArmRole::before) {
+            reference = &a;
+        }
+    }
+    for (const Arm& a : experiment.arms) {
+        if (a.role == ArmRole::treatment || a.role == ArmRole::after) {
+            pairs.push_back({&a, reference});
+        } else if (a.role == ArmRole::group) {
+            pairs.push_back({&a, nullptr});
+        }
+    }
+    return pairs;
+}
+
+Counts counts_of(const Summary& s) { return {s.successes(), s.trials()}; }
+
+// Shifts an estimate on the ratio scale (R) to the relative-change scale (R - 1).
+Estimate minus_one(Estimate e) {
+    e.estimate -= 1.0;
+    e.ci_low -= 1.0;
+    e.ci_high -= 1.0;
+    return e;
+}
+
+// Divides a one-sample difference by the baseline: the relative change from it.
+Estimate relative_to(Estimate e, double baseline) {
+    if (baseline == 0.0) {
+        throw NotEnoughDataError("baseline", "is 0, so a relative change from it is undefined");
+    }
+    const double scale = 1.0 / baseline;
+    e.estimate *= scale;
+    e.ci_low *= scale;
+    e.ci_high *= scale;
+    e.std_error *= std::abs(scale);
+    if (scale < 0.0) {
+        std::swap(e.ci_low, e.ci_high);
+    }
+    return e;
+}
+
+Estimate two_group_effect(const Metric& m, const Summary& t, const Summary& c, double confidence) {
+    const bool relative = m.effect_scale == EffectScale::relative;
+    switch (m.kind) {
+        case MetricKind::mean:
+            return relative ? relative_lift(t, c, confidence) : welch_difference(t, c, confidence);
+        case MetricKind::proportion: {
+            if (relative) {
+                return relative_lift(t, c, confidence);
+            }
+            Estimate e = proportion_difference(counts_of(t), counts_of(c), confidence);
+            // Small samples: the exact test replaces the z-test's p-value.
+            const double n = static_cast<double>(t.trials() + c.trials());
+            const double successes = static_cast<double>(t.successes() + c.successes());
+            const double smallest_margin = std::min(successes, n - successes);
+            const double smallest_arm = static_cast<double>(std::min(t.trials(), c.trials()));
+            if (smallest_margin * smallest_arm / n < 5.0) {
+                e.p_value = fisher_exact(counts_of(t), counts_of(c)).p_value;
+                e.method = "newcombe_wilson+fisher_exact";
+                e.notes = "an expected cell count is below 5, so the p-value is Fisher's exact test's";
+            }
+            return e;
+        }
+        case MetricKind::count:
+            if (relative) {
+                return minus_one(rate_ratio({t.events(), t.exposure()}, {c.events(), c.exposure()}, confidence));
+            }
+            return welch_difference(t, c, confidence);
+    }
+    throw InvalidArgumentError("metric.kind", "unknown metric kind");
+}
+
+Estimate one_sample_effect(const Metric& m, const Summary& g, double confidence) {
+    if (!m.baseline) {
+        throw NotEnoughDataError("baseline", "a one-sample design needs the metric's baseline to compare with");
+    }
+    const double baseline = *m.baseline;
+    Estimate e = m.kind == MetricKind::proportion ? one_sample_proportion(counts_of(g), baseline, confidence)
+                                                  : one_sample_t(g, baseline, confidence);
+    return m.effect_scale == EffectScale::relative ? relative_to(e, baseline) : e;
+}
+
+std::optional<BayesResult> bayes_of(const Metric& m, const Summary& t, const Summary& c, double confidence) {
+    try {
+        if (m.kind == MetricKind::proportion && m.effect_scale == EffectScale::absolute) {
+            return bayes_beta_binomial(counts_of(t), counts_of(c), m.direction, {}, confidence);
+        }
+        const EffectKind kind = m.effect_scale == EffectScale::relative ? EffectKind::relative : EffectKind::absolute;
+        return bayes_normal(t, c, kind, m.direction, {}, confidence);
+    } catch (const NotEnoughDataError&) {
+        return std::nullopt;
+    }
+}
+
+const Summary& summary_of(const ExperimentSummaries& all, const std::string& metric, const std::string& arm) {
+    static const Summary empty;
+    const auto m = all.find(metric);
+    if (m == all.end()) {
+        return empty;
+    }
+    const auto a = m->second.find(arm);
+    return a == m->second.end() ? empty : a->second;
+}
+
+// Sample size per group for the primary metric's minimum effect, where the baseline allows.
+std::optional<SampleSize> plan(const Metric& m, DesignKind design, double power) {
+    const PlanDesign plan_design = design == DesignKind::one_sample ? PlanDesign::one_sample : PlanDesign::two_groups;
+    const double alpha = 1.0 - m.confidence;
+    try {
+        double effect = m.minimum_effect;
+        if (m.effect_scale == EffectScale::relative) {
+            if (!m.baseline || *m.baseline == 0.0) {
+                return std::nullopt;
+            }
+            effect *= std::abs(*m.baseline);
+        }
+        if (m.kind == MetricKind::proportion && m.baseline) {
+            const double signed_effect = m.direction == Direction::higher_is_better ? effect : -effect;
+            return sample_size_proportion(*m.baseline, signed_effect, alpha, power, plan_design);
+        }
+        if (m.kind != MetricKind::proportion && m.baseline_sd) {
+            return sample_size_mean(effect, *m.baseline_sd, alpha, power, plan_design);
+        }
+    } catch (const InvalidArgumentError&) {
+        return std::nullopt;  // a baseline that cannot be planned from; analysis goes on without a plan
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experiment& experiment) {
+    std::map<std::int64_t, std::string> arm_names;
+    for (const Arm& a : experiment.arms) {
+        arm_names[a.id] = a.name;
+    }
+    ExperimentSummaries all;
+    for (const Metric& m : experiment.metrics) {
+        ArmSummaries& arms = all[m.name];
+        for (const Arm& a : experiment.arms) {
+            arms[a.name];
+        }
+        ObservationQuery query;
+        query.metric = m.name;
+        const bool binary = m.kind == MetricKind::proportion;
+        // Look-ups by arm id are cached: rows of one arm tend to come in runs.
+        std::int64_t last_id = -1;
+        Summary* last = nullptr;
+        tracker.for_each_observation(experiment.key, query, [&](const ObservationRow& row) {
+            if (row.arm_id != last_id) {
+                const auto name = arm_names.find(row.arm_id);
+                if (name == arm_names.end()) {
+                    throw NotFoundError("arm", std::to_string(row.arm_id));
+                }
+                last = &arms[name->second];
+                last_id = row.arm_id;
+            }
+            last->add(row, binary);
+        });
+        if (binary) {
+            for (auto& [name, s] : arms) {
+                (void)s.successes();  // throws InvalidArgumentError when values were not 0/1
+            }
+        }
+    }
+    return all;
+}
+
+Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summaries, const AnalysisOptions& options) {
+    Analysis result;
+    result.experiment = experiment.key;
+    const Metric& primary = experiment.primary_metric();
+    const std::vector<Pair> pairs = pairs_of(experiment);
+    if (pairs.empty()) {
+        throw InvalidArgumentError("arms", "the design has no arm to compare (no treatment, after or group arm)");
+    }
+    const std::size_t treatments = pairs.size();
+
+    for (const Metric& m : experiment.metrics) {
+        // Several treatment arms share one error budget (Bonferroni) for the primary metric.
+        double confidence = m.confidence;
+        if (m.role == MetricRole::primary && treatments > 1) {
+            confidence = 1.0 - (1.0 - m.confidence) / static_cast<double>(treatments);
+        }
+        for (const Pair& p : pairs) {
+            Comparison c;
+            c.metric = m.name;
+            c.role = m.role;
+            c.arm = p.arm->name;
+            c.reference = p.reference ? p.reference->name : "baseline";
+            const Summary& arm = summary_of(summaries, m.name, p.arm->name);
+            try {
+                if (p.reference == nullptr) {
+                    if (experiment.design != DesignKind::one_sample) {
+                        throw NotEnoughDataError("arms", "there is no control or before arm to compare with");
+                    }
+                    c.effect = one_sample_effect(m, arm, confidence);
+                } else {
+                    const Summary& reference = summary_of(summaries, m.name, p.reference->name);
+                    c.effect = two_group_effect(m, arm, reference, confidence);
+                    c.bayes = bayes_of(m, arm, reference, confidence);
+                }
+            } catch (const NotEnoughDataError& e) {
+                c.status = std::string("not enough data: ") + e.what();
+            }
+            result.comparisons.push_back(std::move(c));
+        }
+    }
+
+    // Holm across the secondary metrics' comparisons.
+    std::vector<double> secondary_p;
+    std::vector<Comparison*> secondary;
+    for (Comparison& c : result.comparisons) {
+        if (c.role == MetricRole::secondary && c.effect) {
+            secondary_p.push_back(c.effect->p_value);
+            secondary.push_back(&c);
+        }
+    }
+    const std::vector<double> adjusted = holm_adjust(secondary_p);
+    for (std::size_t i = 0; i < secondary.size(); ++i) {
+        secondary[i]->adjusted_p_value = adjusted[i];
+    }
+
+    // The verdict on the primary metric's first comparison.
+    const Comparison* first = nullptr;
+    for (const Comparison& c : result.comparisons) {
+        if (c.metric == primary.name) {
+            first = &c;
+            break;
+        }
+    }
+    std::int64_t primary_n = 0;
+    std::int64_t smallest_n = -1;
+    for (const Arm& a : experiment.arms) {
+        const std::int64_t n = summary_of(summaries, primary.name, a.name).n();
+        primary_n += n;
+        smallest_n = smallest_n < 0 ? n : std::min(smallest_n, n);
+    }
+    if (first != nullptr && first->effect) {
+        Metric judged = primary;
+        judged.confidence = first->effect->confidence;
+        result.verdict = judge(judged, *first->effect, primary_n, experiment.amendments);
+    } else {
+        result.verdict = judge_not_enough_data(primary, first ? first->status : "no comparison", experiment.amendments);
+    }
+
+    // Warnings.
+    if (experiment.design == DesignKind::concurrent && experiment.arms.size() >= 2) {
+        std::vector<std::int64_t> units;
+        for (const Arm& a : experiment.arms) {
+            units.push_back(summary_of(summaries, primary.name, a.name).n());
+        }
+        try {
+            result.sample_ratio = sample_ratio_mismatch(units, {}, options.srm_threshold);
+            if (result.sample_ratio->mismatch) {
+                result.warnings.push_back("Sample-ratio mismatch: the arms received other shares of units than planned "
+                                          "(chi-square p = " + num(result.sample_ratio->p_value) +
+                                          "); check how units were assigned before trusting the comparison.");
+            }
+        } catch (const NotEnoughDataError&) {
+            // no units yet: nothing to check
+        }
+    }
+    if (experiment.amended_after_start()) {
+        std::string fields;
+        for (const Amendment& a : experiment.amendments) {
+            fields += (fields.empty() ? "" : ", ") + a.field;
+        }
+        result.warnings.push_back("The pre-registered criteria were amended after the start (" + fields + ").");
+    }
+    if (treatments > 1) {
+        result.warnings.push_back("Several treatment arms: the primary metric's intervals are widened (Bonferroni) so "
+                                  "that the chance of a false finding stays at the chosen level.");
+    }
+    if (smallest_n >= 0 && smallest_n < options.small_sample) {
+        result.warnings.push_back("Few observations: an arm of " + primary.name + " has " + std::to_string(smallest_n) +
+                                  ", fewer than " + std::to_string(options.small_sample) +
+                                  "; the normal approximations may be off, so check with the permutation test or "
+                                  "the bootstrap.");
+    }
+    result.planned_per_group = plan(primary, experiment.design, options.power);
+    if (result.planned_per_group && smallest_n >= 0 && smallest_n < result.planned_per_group->per_group) {
+        std::string text = "Underpowered so far: " + std::to_string(smallest_n) + " observations in the smallest group, " +
+                           std::to_string(result.planned_per_group->per_group) +
+                           " needed to detect the minimum worthwhile effect";
+        if (experiment.actual_start && experiment.planned_end && smallest_n > 0) {
+            const Date today = today_utc();
+            const double elapsed = static_cast<double>((today - *experiment.actual_start).days());
+            const double left = static_cast<double>((*experiment.planned_end - today).days());
+            if (elapsed > 0.0) {
+                const Schedule s = days_needed(result.planned_per_group->per_group, smallest_n,
+                                               static_cast<double>(smallest_n) / elapsed, left);
+                text += "; at the current pace about " + num(std::ceil(s.days_needed)) + " more days";
+                if (!s.reachable) {
+                    text += ", which is beyond the planned end";
+                }
+            }
+        }
+        result.warnings.push_back(text + ".");
+    }
+    for (const Comparison& c : result.comparisons) {
+        if (c.role != MetricRole::guardrail || !c.effect) {
+            continue;
+        }
+        const Metric& m = experiment.metric(c.metric);
+        const double worst = m.direction == Direction::higher_is_better ? c.effect->ci_low : -c.effect->ci_high;
+        if (worst < -m.minimum_effect) {
+            result.warnings.push_back("Guardrail " + m.name + " (" + c.arm + "): it may have worsened by more than the "
+                                      "acceptable " + num(m.minimum_effect) + ".");
+        }
+    }
+    return result;
+}
+
+Analysis analyse(const Tracker& tracker, std::string_view key, const AnalysisOptions& options) {
+    const Experiment experiment = tracker.get(key);
+    return analyse(experiment, summarise_experiment(tracker, experiment), options);
+}
+
+}  // namespace kokeilu::stats

@@ -1,0 +1,188 @@
+#include "kokeilu/stats/proportions.hpp"
+
+#include "stats/checks.hpp"
+
+#include <boost/math/distributions/binomial.hpp>
+#include <boost/math/distributions/hypergeometric.hpp>
+#include <boost/math/distributions/normal.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace kokeilu::stats {
+
+namespace {
+
+using detail::num;
+
+void check_counts(Counts c, const std::string& field) {
+    if (c.trials < 0) {
+        throw InvalidArgumentError(field + ".trials", "must not be negative, got " + std::to_string(c.trials));
+    }
+    if (c.successes < 0 || c.successes > c.trials) {
+        throw InvalidArgumentError(field + ".successes", "must be between 0 and the trials (" +
+                                                             std::to_string(c.trials) + "), got " +
+                                                             std::to_string(c.successes));
+    }
+    if (c.trials == 0) {
+        throw NotEnoughDataError(field, "has no trials");
+    }
+}
+
+double share(Counts c) { return static_cast<double>(c.successes) / static_cast<double>(c.trials); }
+
+Interval wilson(Counts c, double z) {
+    const double n = static_cast<double>(c.trials);
+    const double p = share(c);
+    const double z2 = z * z;
+    const double denominator = 1.0 + z2 / n;
+    const double centre = (p + z2 / (2.0 * n)) / denominator;
+    const double half = z / denominator * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
+    return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+double two_sided_normal_p(double z) {
+    const boost::math::normal standard;
+    return 2.0 * boost::math::cdf(boost::math::complement(standard, std::abs(z)));
+}
+
+// z statistic of the pooled test; throws when the pooled share is 0 or 1.
+double pooled_z(Counts t, Counts c) {
+    const double nt = static_cast<double>(t.trials);
+    const double nc = static_cast<double>(c.trials);
+    const double pooled = static_cast<double>(t.successes + c.successes) / (nt + nc);
+    const double variance = pooled * (1.0 - pooled) * (1.0 / nt + 1.0 / nc);
+    if (!(variance > 0.0)) {
+        throw NotEnoughDataError("treatment", pooled == 0.0 ? "no arm has any success, so there is nothing to compare"
+                                                            : "every trial in both arms succeeded, so there is "
+                                                              "nothing to compare");
+    }
+    return (share(t) - share(c)) / std::sqrt(variance);
+}
+
+}  // namespace
+
+Interval wilson_interval(Counts counts, double confidence) {
+    detail::check_confidence(confidence);
+    check_counts(counts, "group");
+    return wilson(counts, detail::two_sided_z(confidence));
+}
+
+Estimate proportion_difference(Counts treatment, Counts control, double confidence) {
+    detail::check_confidence(confidence);
+    check_counts(treatment, "treatment");
+    check_counts(control, "control");
+    const double z = detail::two_sided_z(confidence);
+    const double pt = share(treatment);
+    const double pc = share(control);
+    const Interval it = wilson(treatment, z);
+    const Interval ic = wilson(control, z);
+    Estimate e;
+    e.confidence = confidence;
+    e.method = "newcombe_wilson";
+    e.estimate = pt - pc;
+    e.ci_low = e.estimate - std::sqrt((pt - it.low) * (pt - it.low) + (ic.high - pc) * (ic.high - pc));
+    e.ci_high = e.estimate + std::sqrt((it.high - pt) * (it.high - pt) + (pc - ic.low) * (pc - ic.low));
+    const double stat = pooled_z(treatment, control);
+    e.statistic = stat;
+    e.p_value = two_sided_normal_p(stat);
+    e.std_error = std::sqrt(pt * (1.0 - pt) / static_cast<double>(treatment.trials) +
+                            pc * (1.0 - pc) / static_cast<double>(control.trials));
+    e.notes = "p-value from the pooled two-proportion z-test";
+    return e;
+}
+
+Estimate two_proportion_z_test(Counts treatment, Counts control, double confidence) {
+    detail::check_confidence(confidence);
+    check_counts(treatment, "treatment");
+    check_counts(control, "control");
+    const double pt = share(treatment);
+    const double pc = share(control);
+    Estimate e;
+    e.confidence = confidence;
+    e.method = "two_proportion_z";
+    e.estimate = pt - pc;
+    const double stat = pooled_z(treatment, control);
+    e.statistic = stat;
+    e.p_value = two_sided_normal_p(stat);
+    e.std_error = std::sqrt(pt * (1.0 - pt) / static_cast<double>(treatment.trials) +
+                            pc * (1.0 - pc) / static_cast<double>(control.trials));
+    const double z = detail::two_sided_z(confidence);
+    e.ci_low = e.estimate - z * e.std_error;
+    e.ci_high = e.estimate + z * e.std_error;
+    if (e.std_error == 0.0) {
+        e.notes = "both shares are 0 or 1, so the Wald interval has zero width; prefer the Newcombe interval";
+    }
+    return e;
+}
+
+FisherResult fisher_exact(Counts treatment, Counts control) {
+    check_counts(treatment, "treatment");
+    check_counts(control, "control");
+    const auto a = treatment.successes;
+    const auto b = treatment.trials - treatment.successes;
+    const auto c = control.successes;
+    const auto d = control.trials - control.successes;
+    FisherResult result;
+    const double ad = static_cast<double>(a) * static_cast<double>(d);
+    const double bc = static_cast<double>(b) * static_cast<double>(c);
+    if (bc > 0.0) {
+        result.odds_ratio = ad / bc;
+    } else if (ad > 0.0) {
+        result.odds_ratio = std::numeric_limits<double>::infinity();
+    }
+    // Conditional on the margins, a follows a hypergeometric distribution: the successes (a + c)
+    // are the "defective" items, the treatment arm is the sample drawn from all trials.
+    const auto successes = static_cast<unsigned>(a + c);
+    const auto drawn = static_cast<unsigned>(treatment.trials);
+    const auto total = static_cast<unsigned>(treatment.trials + control.trials);
+    const boost::math::hypergeometric_distribution<double> dist(successes, drawn, total);
+    const long long lo = std::max<long long>(0, static_cast<long long>(drawn) + successes - total);
+    const long long hi = std::min<long long>(drawn, successes);
+    if (lo == hi) {
+        result.p_value = 1.0;  // only one table has these margins
+        return result;
+    }
+    // The mode of the hypergeometric distribution.
+    auto mode = static_cast<long long>(std::floor((static_cast<double>(drawn) + 1.0) *
+                                                  (static_cast<double>(successes) + 1.0) /
+                                                  (static_cast<double>(total) + 2.0)));
+    mode = std::clamp(mode, lo, hi);
+    auto pmf = [&](long long k) { return boost::math::pdf(dist, static_cast<unsigned>(k)); };
+    auto cdf = [&](long long k) { return boost::math::cdf(dist, static_cast<unsigned>(k)); };
+    auto sf = [&](long long k) {
+        return k < lo ? 1.0 : boost::math::cdf(boost::math::complement(dist, static_cast<unsigned>(k)));
+    };
+    result.p_value = detail::minlike_two_sided(a, lo, hi, mode, pmf, cdf, sf);
+    return result;
+}
+
+Estimate one_sample_proportion(Counts group, double target, double confidence) {
+    detail::check_confidence(confidence);
+    check_counts(group, "group");
+    detail::check_probability_open(target, "target");
+    const Interval ci = wilson(group, detail::two_sided_z(confidence));
+    Estimate e;
+    e.confidence = confidence;
+    e.method = "wilson_exact_binomial";
+    e.estimate = share(group) - target;
+    e.ci_low = ci.low - target;
+    e.ci_high = ci.high - target;
+    e.std_error = std::sqrt(target * (1.0 - target) / static_cast<double>(group.trials));
+    const boost::math::binomial_distribution<double> dist(static_cast<double>(group.trials), target);
+    const long long n = group.trials;
+    auto mode = static_cast<long long>(std::floor((static_cast<double>(n) + 1.0) * target));
+    mode = std::clamp<long long>(mode, 0, n);
+    auto pmf = [&](long long k) { return boost::math::pdf(dist, static_cast<double>(k)); };
+    auto cdf = [&](long long k) { return boost::math::cdf(dist, static_cast<double>(k)); };
+    auto sf = [&](long long k) {
+        return k < 0 ? 1.0 : boost::math::cdf(boost::math::complement(dist, static_cast<double>(k)));
+    };
+    e.p_value = detail::minlike_two_sided(group.successes, 0, n, mode, pmf, cdf, sf);
+    e.notes = "difference from the target share " + num(target) + "; interval by Wilson, p-value exact binomial";
+    return e;
+}
+
+}  // namespace kokeilu::stats

@@ -1,0 +1,205 @@
+#include "kokeilu/stats/summary.hpp"
+
+#include "stats/checks.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace kokeilu::stats {
+
+using detail::num;
+
+Summary Summary::from_moments(std::int64_t n, double mean, double sd) {
+    if (n < 0) {
+        throw InvalidArgumentError("n", "must not be negative, got " + std::to_string(n));
+    }
+    detail::check_finite(mean, "mean");
+    if (!(std::isfinite(sd) && sd >= 0.0)) {
+        throw InvalidArgumentError("sd", "must be a finite number >= 0, got " + num(sd));
+    }
+    Summary s;
+    if (n == 0) {
+        return s;
+    }
+    const auto nd = static_cast<double>(n);
+    s.n_ = n;
+    s.mean_ = mean;
+    s.m2_ = n >= 2 ? sd * sd * (nd - 1.0) : 0.0;
+    s.sum_ = mean * nd;
+    s.exposure_ = nd;
+    s.aggregate_rows_ = 1;
+    return s;
+}
+
+Summary Summary::from_counts(std::int64_t successes, std::int64_t trials) {
+    if (trials < 0) {
+        throw InvalidArgumentError("trials", "must not be negative, got " + std::to_string(trials));
+    }
+    if (successes < 0 || successes > trials) {
+        throw InvalidArgumentError("successes", "must be between 0 and trials (" + std::to_string(trials) +
+                                                    "), got " + std::to_string(successes));
+    }
+    Summary s;
+    s.add_aggregate(trials, static_cast<double>(successes), std::nullopt, static_cast<double>(trials), true);
+    return s;
+}
+
+void Summary::add(double value, double exposure) {
+    if (!std::isfinite(value)) {
+        throw InvalidArgumentError("value", "must be a finite number, got " + num(value));
+    }
+    if (!(std::isfinite(exposure) && exposure >= 0.0)) {
+        throw InvalidArgumentError("exposure", "must be a finite number >= 0, got " + num(exposure));
+    }
+    ++n_;
+    const double delta = value - mean_;
+    mean_ += delta / static_cast<double>(n_);
+    m2_ += delta * (value - mean_);
+    sum_ += value;
+    exposure_ += exposure;
+    if (unit_rows_ == 0) {
+        min_ = value;
+        max_ = value;
+    } else {
+        min_ = std::min(min_, value);
+        max_ = std::max(max_, value);
+    }
+    ++unit_rows_;
+}
+
+void Summary::add_aggregate(std::int64_t n, double sum, std::optional<double> sum_sq, double exposure, bool binary) {
+    if (n < 0) {
+        throw InvalidArgumentError("n", "must not be negative, got " + std::to_string(n));
+    }
+    detail::check_finite(sum, "sum");
+    if (sum_sq && !(std::isfinite(*sum_sq) && *sum_sq >= 0.0)) {
+        throw InvalidArgumentError("sum_sq", "must be a finite number >= 0, got " + num(*sum_sq));
+    }
+    if (!(std::isfinite(exposure) && exposure >= 0.0)) {
+        throw InvalidArgumentError("exposure", "must be a finite number >= 0, got " + num(exposure));
+    }
+    if (binary && (sum < 0.0 || sum > static_cast<double>(n) || sum != std::floor(sum))) {
+        throw InvalidArgumentError("sum", "successes must be a whole number between 0 and n (" + std::to_string(n) +
+                                              "), got " + num(sum));
+    }
+    ++aggregate_rows_;
+    exposure_ += exposure;
+    if (n == 0) {
+        return;
+    }
+    std::optional<double> squares = sum_sq;
+    if (!squares && binary) {
+        squares = sum;  // 0/1 values: each square equals the value
+    }
+    const auto nd = static_cast<double>(n);
+    const double mean = sum / nd;
+    double m2 = 0.0;
+    if (squares) {
+        // Rounding can leave a tiny negative remainder when all values are equal.
+        m2 = std::max(0.0, *squares - sum * mean);
+    } else {
+        variance_known_ = false;
+    }
+    merge_moments(n, mean, m2);
+    sum_ += sum;
+}
+
+void Summary::add(const ObservationRow& row, bool binary) {
+    if (!row.is_aggregate) {
+        add(row.value, row.exposure);
+        return;
+    }
+    std::optional<double> squares;
+    if (!std::isnan(row.sum_sq)) {
+        squares = row.sum_sq;
+    }
+    add_aggregate(row.n, row.sum, squares, row.exposure, binary);
+}
+
+void Summary::merge_moments(std::int64_t n, double mean, double m2) {
+    if (n_ == 0) {
+        n_ = n;
+        mean_ = mean;
+        m2_ = m2;
+        return;
+    }
+    const auto na = static_cast<double>(n_);
+    const auto nb = static_cast<double>(n);
+    const double total = na + nb;
+    const double delta = mean - mean_;
+    mean_ += delta * nb / total;
+    m2_ += m2 + delta * delta * na * nb / total;
+    n_ += n;
+}
+
+void Summary::merge(const Summary& other) {
+    if (other.unit_rows_ > 0) {
+        if (unit_rows_ == 0) {
+            min_ = other.min_;
+            max_ = other.max_;
+        } else {
+            min_ = std::min(min_, other.min_);
+            max_ = std::max(max_, other.max_);
+        }
+    }
+    if (other.n_ > 0) {
+        merge_moments(other.n_, other.mean_, other.m2_);
+    }
+    sum_ += other.sum_;
+    exposure_ += other.exposure_;
+    unit_rows_ += other.unit_rows_;
+    aggregate_rows_ += other.aggregate_rows_;
+    variance_known_ = variance_known_ && other.variance_known_;
+}
+
+double Summary::mean() const {
+    if (n_ == 0) {
+        throw NotEnoughDataError("n", "no observations, so there is no mean");
+    }
+    return mean_;
+}
+
+double Summary::variance() const {
+    if (n_ < 2) {
+        throw NotEnoughDataError("n", "a spread needs at least 2 observations, got " + std::to_string(n_));
+    }
+    if (!variance_known_) {
+        throw NotEnoughDataError("sum_sq", "the spread is unknown: an aggregated row was recorded without sum_sq");
+    }
+    return m2_ / static_cast<double>(n_ - 1);
+}
+
+double Summary::sd() const { return std::sqrt(variance()); }
+
+double Summary::se() const { return std::sqrt(variance() / static_cast<double>(n_)); }
+
+std::optional<double> Summary::min() const noexcept {
+    if (unit_rows_ == 0) {
+        return std::nullopt;
+    }
+    return min_;
+}
+
+std::optional<double> Summary::max() const noexcept {
+    if (unit_rows_ == 0) {
+        return std::nullopt;
+    }
+    return max_;
+}
+
+std::int64_t Summary::successes() const {
+    const double rounded = std::round(sum_);
+    if (std::abs(sum_ - rounded) > 1e-9 * std::max(1.0, rounded) || rounded < 0.0 ||
+        rounded > static_cast<double>(n_)) {
+        throw InvalidArgumentError("successes", "the values are not 0/1 outcomes: their sum " + num(sum_) +
+                                                    " is not a whole number between 0 and n (" +
+                                                    std::to_string(n_) + ")");
+    }
+    if (unit_rows_ > 0 && (min_ < 0.0 || max_ > 1.0 || !(min_ == 0.0 || min_ == 1.0) || !(max_ == 0.0 || max_ == 1.0))) {
+        throw InvalidArgumentError("value", "a proportion metric takes only 0 or 1 per unit, got values from " +
+                                                num(min_) + " to " + num(max_));
+    }
+    return static_cast<std::int64_t>(rounded);
+}
+
+}  // namespace kokeilu::stats

@@ -1,0 +1,97 @@
+#include "kokeilu/stats/bayes.hpp"
+
+#include <boost/math/special_functions/beta.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <vector>
+
+using namespace kokeilu::stats;
+using kokeilu::Direction;
+
+namespace {
+Summary summarise(const std::vector<double>& values) {
+    Summary s;
+    for (double x : values) {
+        s.add(x);
+    }
+    return s;
+}
+const Summary treatment = summarise({5.1, 4.9, 5.6, 5.8, 6.0, 5.2, 4.7, 5.5});
+const Summary control = summarise({4.8, 4.6, 5.0, 5.3, 4.4, 4.9, 5.1});
+
+// P(p_t > p_c) for Beta posteriors with whole-number parameters, by Evan Miller's exact finite
+// sum ("Formulas for Bayesian A/B Testing", 2015): an independent check of the quadrature.
+double miller_exact(double at, double bt, double ac, double bc) {
+    double p_treatment_higher = 0.0;
+    for (int i = 0; i < static_cast<int>(at); ++i) {
+        const double di = static_cast<double>(i);
+        p_treatment_higher += std::exp(std::log(boost::math::beta(ac + di, bc + bt)) - std::log(bt + di) -
+                                     std::log(boost::math::beta(1.0 + di, bt)) - std::log(boost::math::beta(ac, bc)));
+    }
+    return p_treatment_higher;
+}
+}  // namespace
+
+TEST_CASE("Normal-model Bayesian comparison matches gbstats", "[stats][bayes]") {
+    // gbstats EffectBayesianABTest(difference_type="absolute"), flat prior
+    const BayesResult a = bayes_normal(treatment, control);
+    CHECK(a.posterior_mean == Approx(0.47857142857142865).epsilon(1e-12));
+    CHECK(a.posterior_sd == Approx(0.19635279923827204).epsilon(1e-9));
+    CHECK(a.chance_to_win == Approx(0.9926013796200143).epsilon(1e-9));
+    CHECK(a.risk_control == Approx(0.47904852070713144).epsilon(1e-9));
+    CHECK(a.risk_treatment == Approx(0.0004770921357027448).epsilon(1e-8));
+    CHECK(a.ci_low == Approx(0.09372701380079163).epsilon(1e-9));
+    CHECK(a.ci_high == Approx(0.8634158433420656).epsilon(1e-9));
+
+    // difference_type="relative"
+    const BayesResult r = bayes_normal(treatment, control, EffectKind::relative);
+    CHECK(r.posterior_mean == Approx(0.09824046920821115).epsilon(1e-9));
+    CHECK(r.chance_to_win == Approx(0.990753955943348).epsilon(1e-9));
+    CHECK(r.risk_control == Approx(0.09837005249709829).epsilon(1e-9));
+    CHECK(r.risk_treatment == Approx(0.0001295832888871388).epsilon(1e-8));
+
+    // inverse=True (lower is better) with a proper prior N(0.1, 0.04) on the absolute effect
+    const BayesResult p = bayes_normal(treatment, control, EffectKind::absolute, Direction::lower_is_better,
+                                       GaussianPrior{0.1, 0.04, true});
+    CHECK(p.posterior_mean == Approx(0.29276899761853786).epsilon(1e-9));
+    CHECK(p.chance_to_win == Approx(0.01833116656212186).epsilon(1e-9));
+    CHECK(p.risk_control == Approx(0.0009329144478535713).epsilon(1e-8));
+    CHECK(p.risk_treatment == Approx(0.29370191206639146).epsilon(1e-9));
+    CHECK(p.ci_low == Approx(0.018150450208450353).epsilon(1e-9));
+}
+
+TEST_CASE("Beta-binomial chance to win by quadrature equals the exact sum", "[stats][bayes]") {
+    // Uniform priors: Beta(1 + s, 1 + f).
+    const BayesResult small = bayes_beta_binomial({15, 40}, {8, 42});
+    CHECK(small.chance_to_win == Approx(miller_exact(16, 26, 9, 35)).epsilon(1e-10));
+    // scipy.integrate.quad of the same integrands: 0.9667635815159626, loss 0.0012755680850513019
+    CHECK(small.chance_to_win == Approx(0.9667635815159626).epsilon(1e-9));
+    CHECK(small.risk_treatment == Approx(0.0012755680850513019).epsilon(1e-7));
+    CHECK(small.risk_control - small.risk_treatment == Approx(16.0 / 42 - 9.0 / 44).epsilon(1e-9));
+
+    const BayesResult large = bayes_beta_binomial({120, 500}, {95, 500});
+    CHECK(large.chance_to_win == Approx(miller_exact(121, 381, 96, 406)).epsilon(1e-9));
+    CHECK(large.risk_treatment == Approx(0.0002713836644455192).epsilon(1e-7));
+
+    // Symmetric arms: a coin flip, and lower-is-better swaps the two sides.
+    const BayesResult tie = bayes_beta_binomial({0, 5}, {0, 5});
+    CHECK(tie.chance_to_win == Approx(0.5).epsilon(1e-10));
+    CHECK(tie.risk_treatment == Approx(0.06593406593406591).epsilon(1e-8));
+    const BayesResult lower = bayes_beta_binomial({15, 40}, {8, 42}, Direction::lower_is_better);
+    CHECK(lower.chance_to_win == Approx(1.0 - small.chance_to_win).epsilon(1e-12));
+    CHECK(lower.risk_treatment == Approx(small.risk_control).epsilon(1e-12));
+}
+
+TEST_CASE("Bayesian comparisons refuse degenerate input", "[stats][bayes]") {
+    CHECK_THROWS_AS(bayes_beta_binomial({0, 0}, {1, 3}), NotEnoughDataError);
+    CHECK_THROWS_AS(bayes_normal(summarise({1.0}), control), NotEnoughDataError);
+    CHECK_THROWS_AS(bayes_normal(treatment, control, EffectKind::absolute, Direction::higher_is_better,
+                                 GaussianPrior{0.0, 0.0, true}),
+                    kokeilu::InvalidArgumentError);
+    // All successes is a valid posterior for the beta-binomial model.
+    const BayesResult all = bayes_beta_binomial({10, 10}, {5, 10});
+    CHECK(all.chance_to_win > 0.9);
+    CHECK(all.chance_to_win <= 1.0);
+}

@@ -1,0 +1,40 @@
+#include "kokeilu/stats/rates.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace kokeilu::stats;
+
+TEST_CASE("Exact Poisson rate ratio matches statsmodels", "[stats][rates]") {
+    // statsmodels test_poisson_2indep(30, 100, 15, 120, method="exact-cond"): p 0.006373229888793743;
+    // interval: proportion_confint(30, 45, method="beta") mapped by pi / (1 - pi) * 120 / 100
+    const Estimate e = rate_ratio({30, 100}, {15, 120});
+    CHECK(e.estimate == Approx(2.4).epsilon(1e-12));
+    CHECK(e.p_value == Approx(0.006373229888793743).epsilon(1e-9));
+    CHECK(e.ci_low == Approx(1.2514628844233877).epsilon(1e-9));
+    CHECK(e.ci_high == Approx(4.7998293645320365).epsilon(1e-9));
+}
+
+TEST_CASE("Rate ratio for many events", "[stats][rates]") {
+    // Equal exposures: the conditional test is binomtest(52000, 102000, 0.5), scipy p-value
+    // 3.8669187458074967e-10.
+    const Estimate e = rate_ratio({52000, 1000}, {50000, 1000});
+    CHECK(e.p_value == Approx(3.8669187458074967e-10).epsilon(1e-9));
+    CHECK(e.ci_low < 1.04);
+    CHECK(e.ci_high > 1.04);
+}
+
+TEST_CASE("Rate ratio with no treatment events", "[stats][rates]") {
+    // statsmodels test_poisson_2indep(0, 40, 7, 50, method="exact-cond"): p 0.019759484119591816;
+    // upper limit from proportion_confint(0, 7, method="beta")
+    const Estimate e = rate_ratio({0, 40}, {7, 50});
+    CHECK(e.estimate == 0.0);
+    CHECK(e.ci_low == 0.0);
+    CHECK(e.ci_high == Approx(0.8672674751205657).epsilon(1e-9));
+    CHECK(e.p_value == Approx(0.019759484119591816).epsilon(1e-9));
+}
+
+TEST_CASE("Rate ratio refuses degenerate input", "[stats][rates]") {
+    CHECK_THROWS_AS(rate_ratio({3, 10}, {0, 10}), NotEnoughDataError);
+    CHECK_THROWS_AS(rate_ratio({3.5, 10}, {2, 10}), kokeilu::InvalidArgumentError);
+    CHECK_THROWS_AS(rate_ratio({3, 0}, {2, 10}), kokeilu::InvalidArgumentError);
+}

@@ -1,0 +1,126 @@
+#include "kokeilu/stats/means.hpp"
+#include "kokeilu/stats/resampling.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <bit>
+#include <cmath>
+#include <numeric>
+#include <cstdint>
+#include <vector>
+
+using namespace kokeilu::stats;
+
+namespace {
+// Deterministic, uneven data (the same formulas feed the scipy reference values below).
+std::vector<double> wavy_treatment() {
+    std::vector<double> v;
+    for (int i = 0; i < 60; ++i) {
+        v.push_back(10.0 + 3.0 * std::sin(i * 1.3) + (i % 7) * 0.4);
+    }
+    return v;
+}
+std::vector<double> wavy_control() {
+    std::vector<double> v;
+    for (int i = 0; i < 50; ++i) {
+        v.push_back(9.5 + 2.0 * std::cos(i * 0.7) + (i % 5) * 0.5);
+    }
+    return v;
+}
+// Quantiles of exponential distributions: strongly skewed.
+std::vector<double> exponential(int n, double scale) {
+    std::vector<double> v;
+    for (int i = 0; i < n; ++i) {
+        v.push_back(-std::log((i + 0.5) / n) * scale);
+    }
+    return v;
+}
+}  // namespace
+
+TEST_CASE("Permutation test agrees with the exact permutation distribution", "[stats][resampling]") {
+    const std::vector<double> t{12.1, 14.3, 11.8, 15.2, 13.9};
+    const std::vector<double> c{10.2, 11.5, 12.0, 9.8, 11.1};
+    // Enumerate all C(10, 5) = 252 splits: the exact two-sided p-value.
+    std::vector<double> pool(t);
+    pool.insert(pool.end(), c.begin(), c.end());
+    const double total = std::accumulate(pool.begin(), pool.end(), 0.0);
+    const double observed = (t[0] + t[1] + t[2] + t[3] + t[4]) / 5.0 - (c[0] + c[1] + c[2] + c[3] + c[4]) / 5.0;
+    int as_extreme = 0;
+    int splits = 0;
+    for (unsigned mask = 0; mask < (1U << 10U); ++mask) {
+        if (std::popcount(mask) != 5) {
+            continue;
+        }
+        double sum = 0.0;
+        for (unsigned i = 0; i < 10; ++i) {
+            if ((mask >> i) & 1U) {
+                sum += pool[i];
+            }
+        }
+        const double diff = sum / 5.0 - (total - sum) / 5.0;
+        ++splits;
+        if (std::abs(diff) >= std::abs(observed) * (1.0 - 1e-12)) {
+            ++as_extreme;
+        }
+    }
+    REQUIRE(splits == 252);
+    const double exact = static_cast<double>(as_extreme) / 252.0;
+
+    const PermutationResult r = permutation_test(t, c, {7, 40000, 2});
+    CHECK(r.estimate == Approx(observed).epsilon(1e-12));
+    // Monte Carlo error: sd sqrt(p (1 - p) / 40000) < 0.0015 here; allow 4 sd.
+    CHECK(r.p_value == Approx(exact).margin(0.006));
+    CHECK(r.p_value > 0.0);
+}
+
+TEST_CASE("Resampling is reproducible and independent of the thread count", "[stats][resampling]") {
+    const auto t = wavy_treatment();
+    const auto c = wavy_control();
+    const PermutationResult p1 = permutation_test(t, c, {42, 2000, 1});
+    const PermutationResult p2 = permutation_test(t, c, {42, 2000, 2});
+    CHECK(p1.as_extreme == p2.as_extreme);
+    const BootstrapResult b1 = bootstrap_difference(t, c, 0.95, {42, 2000, 1});
+    const BootstrapResult b2 = bootstrap_difference(t, c, 0.95, {42, 2000, 2});
+    CHECK(b1.percentile.low == b2.percentile.low);
+    CHECK(b1.percentile.high == b2.percentile.high);
+    REQUIRE(b1.bca);
+    REQUIRE(b2.bca);
+    CHECK(b1.bca->low == b2.bca->low);
+    const BootstrapResult other = bootstrap_difference(t, c, 0.95, {43, 2000, 2});
+    CHECK(other.percentile.low != b1.percentile.low);
+}
+
+TEST_CASE("Bootstrap intervals agree with scipy.stats.bootstrap", "[stats][resampling]") {
+    // scipy 1.17 stats.bootstrap((t, c), mean difference, n_resamples=20000, random_state=1):
+    // percentile (-0.03266526386929026, 1.4212935052691302), BCa (-0.03201692143952576,
+    // 1.4216371959540832), standard error 0.367249801711849. Different random streams, so the
+    // agreement is to Monte Carlo accuracy: 0.02 on an interval 1.45 wide.
+    const BootstrapResult b = bootstrap_difference(wavy_treatment(), wavy_control(), 0.95, {1, 20000, 2});
+    CHECK(b.percentile.low == Approx(-0.03266526386929026).margin(0.02));
+    CHECK(b.percentile.high == Approx(1.4212935052691302).margin(0.02));
+    REQUIRE(b.bca);
+    CHECK(b.bca->low == Approx(-0.03201692143952576).margin(0.02));
+    CHECK(b.bca->high == Approx(1.4216371959540832).margin(0.02));
+    CHECK(b.std_error == Approx(0.367249801711849).epsilon(0.02));
+
+    // Skewed data, where BCa moves away from the percentile interval: scipy (40000 resamples)
+    // percentile (0.3262565525597095, 1.6955441816147907), BCa (0.36598354609227346, 1.7442623899214247).
+    const BootstrapResult s = bootstrap_difference(exponential(40, 2.0), exponential(30, 1.0), 0.95, {5, 40000, 2});
+    CHECK(s.percentile.low == Approx(0.3262565525597095).margin(0.015));
+    CHECK(s.percentile.high == Approx(1.6955441816147907).margin(0.015));
+    REQUIRE(s.bca);
+    CHECK(s.bca->low == Approx(0.36598354609227346).margin(0.015));
+    CHECK(s.bca->high == Approx(1.7442623899214247).margin(0.015));
+}
+
+TEST_CASE("Resampling refuses degenerate input", "[stats][resampling]") {
+    const std::vector<double> one{1.0};
+    const std::vector<double> flat{2.0, 2.0, 2.0};
+    const std::vector<double> empty;
+    const auto c = wavy_control();
+    CHECK_THROWS_AS(permutation_test(empty, c), NotEnoughDataError);
+    CHECK_THROWS_AS(bootstrap_difference(one, c), NotEnoughDataError);
+    CHECK_THROWS_AS(bootstrap_difference(flat, flat), NotEnoughDataError);
+    CHECK_THROWS_AS(permutation_test(c, c, {1, 10, 2}), kokeilu::InvalidArgumentError);
+    CHECK_THROWS_AS(permutation_test(c, c, {1, 1000, 3}), kokeilu::InvalidArgumentError);
+}

@@ -1,0 +1,126 @@
+#include "kokeilu/stats/verdict.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace kokeilu::stats;
+using kokeilu::Amendment;
+using kokeilu::Direction;
+using kokeilu::ImpactClass;
+using kokeilu::Metric;
+using kokeilu::Verdict;
+
+namespace {
+Metric security() {
+    Metric m;
+    m.name = "sense_of_security";
+    m.unit = "points";
+    m.direction = Direction::higher_is_better;
+    m.minimum_effect = 0.3;
+    return m;
+}
+Estimate effect(double estimate, double low, double high) {
+    Estimate e;
+    e.estimate = estimate;
+    e.ci_low = low;
+    e.ci_high = high;
+    return e;
+}
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+}  // namespace
+
+TEST_CASE("Supported when the interval clears zero in the hoped direction", "[stats][verdict]") {
+    const VerdictResult r = judge(security(), effect(0.5, 0.35, 0.65), 200);
+    CHECK(r.verdict == Verdict::supported);
+    CHECK(r.reason == VerdictReason::improvement);
+    CHECK_FALSE(r.additional_observations.has_value());
+    CHECK(contains(r.sentence_en, "The experiment supported the hypothesis: sense_of_security rose by 0.5 points"));
+    CHECK(contains(r.sentence_en, "95% interval 0.35 to 0.65"));
+    CHECK(contains(r.sentence_fi, "Kokeilu tuki hypoteesia: sense_of_security nousi 0,5 points"));
+    CHECK(contains(r.sentence_fi, "95 %:n luottamusväli 0,35\u20130,65"));
+    // Above zero but possibly below the minimum effect: still supported, and said so.
+    const VerdictResult partly = judge(security(), effect(0.4, 0.1, 0.7), 200);
+    CHECK(partly.verdict == Verdict::supported);
+    CHECK(contains(partly.sentence_en, "may be smaller than the minimum worthwhile effect of 0.3 points"));
+}
+
+TEST_CASE("Refuted when the interval excludes the minimum worthwhile effect", "[stats][verdict]") {
+    const VerdictResult small = judge(security(), effect(0.1, 0.02, 0.18), 500);
+    CHECK(small.verdict == Verdict::refuted);
+    CHECK(small.reason == VerdictReason::too_small);
+    CHECK(contains(small.sentence_fi, "Kokeilu kumosi hypoteesin"));
+    const VerdictResult worse = judge(security(), effect(-0.4, -0.6, -0.2), 500);
+    CHECK(worse.verdict == Verdict::refuted);
+    CHECK(worse.reason == VerdictReason::wrong_direction);
+    CHECK(contains(worse.sentence_en, "got worse"));
+    CHECK(contains(worse.sentence_fi, "heikkeni"));
+}
+
+TEST_CASE("Lower-is-better metrics are turned before judging", "[stats][verdict]") {
+    Metric wait = security();
+    wait.name = "waiting_days";
+    wait.unit = "days";
+    wait.direction = Direction::lower_is_better;
+    wait.minimum_effect = 2.0;
+    const VerdictResult r = judge(wait, effect(-3.0, -4.5, -1.5), 120);
+    CHECK(r.verdict == Verdict::supported);
+    CHECK(r.improvement == 3.0);
+    CHECK(r.improvement_low == 1.5);
+    CHECK(contains(r.sentence_en, "waiting_days fell by 3 days"));
+    CHECK(contains(r.sentence_fi, "laski 3 days"));
+    CHECK(judge(wait, effect(1.0, 0.2, 1.8), 120).verdict == Verdict::refuted);
+}
+
+TEST_CASE("Inconclusive says how many more observations would likely decide", "[stats][verdict]") {
+    // Improvement 0.2 with half-width 0.3: refuting needs the half-width below 0.1 (0.3 - 0.2),
+    // supporting below 0.2; the nearer is supporting, at 100 * (0.3 / 0.2)^2 = 225 observations.
+    const VerdictResult r = judge(security(), effect(0.2, -0.1, 0.5), 100);
+    CHECK(r.verdict == Verdict::inconclusive);
+    CHECK(r.reason == VerdictReason::undecided);
+    REQUIRE(r.additional_observations.has_value());
+    CHECK(*r.additional_observations == 125);
+    CHECK(contains(r.sentence_en, "about 125 more observations would likely decide it."));
+    CHECK(contains(r.sentence_fi, "noin 125 havaintoa lisää todennäköisesti ratkaisisi asian."));
+}
+
+TEST_CASE("An activity metric never supports the hypothesis", "[stats][verdict]") {
+    Metric visits = security();
+    visits.name = "visits_made";
+    visits.unit = "visits";
+    visits.impact = ImpactClass::activity_output;
+    const VerdictResult r = judge(visits, effect(5.0, 3.0, 7.0), 300);
+    CHECK(r.verdict == Verdict::inconclusive);
+    CHECK(r.reason == VerdictReason::customer_impact_unmeasured);
+    CHECK_FALSE(r.customer_impact_measured);
+    CHECK_FALSE(r.additional_observations.has_value());  // more data cannot make it supported
+    CHECK(contains(r.sentence_en, "Customer impact was not measured"));
+    CHECK(contains(r.sentence_fi, "Asiakasvaikuttavuutta ei mitattu"));
+    CHECK(judge(visits, effect(-1.0, -2.0, -0.5), 300).verdict == Verdict::refuted);
+}
+
+TEST_CASE("Relative effects, amendments and degenerate input", "[stats][verdict]") {
+    Metric m = security();
+    m.effect_scale = kokeilu::EffectScale::relative;
+    m.minimum_effect = 0.10;
+    const std::vector<Amendment> amendments{
+        {{}, "metric[sense_of_security].minimum_effect", "0.2", "0.1", "budget cut", "anna"},
+        {{}, "test_card.we_believe", "a", "b", "typo", "anna"}};
+    const VerdictResult r = judge(m, effect(0.15, 0.12, 0.18), 400, amendments);
+    CHECK(r.verdict == Verdict::supported);
+    CHECK(contains(r.sentence_en, "rose by 15 %"));
+    CHECK(contains(r.sentence_en, "amended after the start (metric[sense_of_security].minimum_effect: 0.2 \u2192 0.1)"));
+    CHECK(contains(r.sentence_fi, "Kriteeriä muutettiin kokeilun alettua"));
+    CHECK_FALSE(contains(r.sentence_en, "we_believe"));
+
+    const VerdictResult none = judge_not_enough_data(security(), "the control arm has 1 observation");
+    CHECK(none.verdict == Verdict::inconclusive);
+    CHECK(none.reason == VerdictReason::not_enough_data);
+    CHECK(contains(none.sentence_en, "not enough data"));
+
+    Metric zero = security();
+    zero.minimum_effect = 0.0;
+    CHECK_THROWS_AS(judge(zero, effect(0.1, 0.0, 0.2), 10), kokeilu::InvalidArgumentError);
+    CHECK_THROWS_AS(judge(security(), effect(0.5, 0.6, 0.7), 10), kokeilu::InvalidArgumentError);
+}
