@@ -1,0 +1,204 @@
+// The parts of an experiment as Python value classes: Test Card, Learning Card, outcome, arm,
+// metric, amendment and journal entry. Each has keyword constructors with the core's defaults,
+// readable reprs, equality and copies. Enumeration fields also accept their text names.
+#include "pybind11.hpp"
+
+#include "kokeilu/amendment.hpp"
+#include "kokeilu/design.hpp"
+#include "kokeilu/journal.hpp"
+#include "kokeilu/metric.hpp"
+#include "kokeilu/outcome.hpp"
+#include "kokeilu/test_card.hpp"
+
+#include <optional>
+#include <string>
+
+namespace kokeilu::python {
+
+namespace {
+
+std::string enum_name(std::string_view name) { return std::string(name); }
+
+void register_test_card(py::module_& m) {
+    py::class_<TestCard> cls(m, "TestCard",
+                             "The hypothesis, written before the experiment starts: We believe that ... To verify "
+                             "that, we will ... And measure ... We are right if ...");
+    cls.def(py::init([](std::string we_believe, std::string to_verify, std::string and_measure, std::string right_if) {
+                return TestCard{std::move(we_believe), std::move(to_verify), std::move(and_measure),
+                                std::move(right_if)};
+            }),
+            py::arg("we_believe") = "", py::arg("to_verify") = "", py::arg("and_measure") = "",
+            py::arg("right_if") = "")
+        .def_readwrite("we_believe", &TestCard::we_believe, "We believe that ...")
+        .def_readwrite("to_verify", &TestCard::to_verify, "To verify that, we will ...")
+        .def_readwrite("and_measure", &TestCard::and_measure, "And measure ...")
+        .def_readwrite("right_if", &TestCard::right_if, "We are right if ...")
+        .def("__eq__", [](const TestCard& a, const TestCard& b) { return a == b; }, py::is_operator())
+        .def("__repr__", [](const TestCard& c) {
+            return "TestCard(we_believe=" + repr_of(c.we_believe) + ", to_verify=" + repr_of(c.to_verify) +
+                   ", and_measure=" + repr_of(c.and_measure) + ", right_if=" + repr_of(c.right_if) + ")";
+        });
+    def_value_copy(cls);
+    // The name starts with "Test": tell pytest it is not a test class when a test module imports it.
+    cls.attr("__test__") = false;
+}
+
+void register_outcome(py::module_& m) {
+    py::class_<LearningCard> card(m, "LearningCard",
+                                  "The record after the experiment: We believed that ... We observed ... From that "
+                                  "we learned ... Therefore, we will ...");
+    card.def(py::init([](std::string we_believed, std::string we_observed, std::string we_learned,
+                         std::string therefore) {
+                 return LearningCard{std::move(we_believed), std::move(we_observed), std::move(we_learned),
+                                     std::move(therefore)};
+             }),
+             py::arg("we_believed") = "", py::arg("we_observed") = "", py::arg("we_learned") = "",
+             py::arg("therefore") = "")
+        .def_readwrite("we_believed", &LearningCard::we_believed, "We believed that ...")
+        .def_readwrite("we_observed", &LearningCard::we_observed, "We observed ...")
+        .def_readwrite("we_learned", &LearningCard::we_learned, "From that we learned ...")
+        .def_readwrite("therefore", &LearningCard::therefore, "Therefore, we will ...")
+        .def("__eq__", [](const LearningCard& a, const LearningCard& b) { return a == b; }, py::is_operator())
+        .def("__repr__", [](const LearningCard& c) {
+            return "LearningCard(we_believed=" + repr_of(c.we_believed) + ", we_observed=" +
+                   repr_of(c.we_observed) + ", we_learned=" + repr_of(c.we_learned) +
+                   ", therefore=" + repr_of(c.therefore) + ")";
+        });
+    def_value_copy(card);
+
+    py::class_<Outcome> outcome(m, "Outcome", "The verdict, the Learning Card and the decision of a concluded experiment.");
+    outcome
+        .def(py::init([](Named<Verdict> verdict, const LearningCard& learning, Named<Decision> decision,
+                         const Date& decided_on) { return Outcome{verdict, learning, decision, decided_on}; }),
+             py::arg("verdict") = Verdict::inconclusive, py::arg("learning") = LearningCard{},
+             py::arg("decision") = Decision::adapt, py::arg("decided_on") = py::none())
+        .def_readwrite("learning", &Outcome::learning, "The Learning Card.")
+        .def_readwrite("decided_on", &Outcome::decided_on, "The date of the decision; None means today when concluding.")
+        .def("__eq__", [](const Outcome& a, const Outcome& b) { return a == b; }, py::is_operator())
+        .def("__repr__", [](const Outcome& o) {
+            return "Outcome(verdict='" + enum_name(to_string(o.verdict)) + "', decision='" +
+                   enum_name(to_string(o.decision)) + "', decided_on=" + repr_of(o.decided_on) +
+                   ", learning=" + repr_of(o.learning) + ")";
+        });
+    def_enum_property(outcome, "verdict", &Outcome::verdict, "Supported, refuted or inconclusive.");
+    def_enum_property(outcome, "decision", &Outcome::decision, "Scale up, adapt and run again, or stop.");
+    def_value_copy(outcome);
+}
+
+void register_arm(py::module_& m) {
+    py::class_<Arm> cls(m, "Arm", "A named group or period that observations refer to, e.g. 'control' or 'before'.");
+    cls.def(py::init([](std::string name, Named<ArmRole> role, std::string description) {
+                Arm arm;
+                arm.name = std::move(name);
+                arm.role = role;
+                arm.description = std::move(description);
+                return arm;
+            }),
+            py::arg("name") = "", py::arg("role") = ArmRole::control, py::arg("description") = "")
+        .def_readonly("id", &Arm::id, "The store's id (0 until stored).")
+        .def_readwrite("name", &Arm::name, "Unique within the experiment.")
+        .def_readwrite("description", &Arm::description, "What this group gets, in words.")
+        .def("__eq__", [](const Arm& a, const Arm& b) { return a == b; }, py::is_operator())
+        .def("__repr__", [](const Arm& a) {
+            return "Arm(name=" + repr_of(a.name) + ", role='" + enum_name(to_string(a.role)) + "'" +
+                   (a.description.empty() ? std::string() : ", description=" + repr_of(a.description)) + ")";
+        });
+    def_enum_property(cls, "role", &Arm::role, "Control, treatment, before, after or group.");
+    def_value_copy(cls);
+}
+
+void register_metric(py::module_& m) {
+    py::class_<Metric> cls(m, "Metric",
+                           "What an experiment measures, and the smallest effect on it that would be worth "
+                           "having (minimum_effect, always > 0, in the better direction).");
+    cls.def(py::init([](std::string name, std::string unit, std::string description, Named<MetricKind> kind,
+                        Named<MetricRole> role, Named<Direction> direction, Named<ImpactClass> impact,
+                        std::optional<double> baseline, std::optional<double> baseline_sd, double minimum_effect,
+                        Named<EffectScale> effect_scale, double confidence) {
+                Metric metric;
+                metric.name = std::move(name);
+                metric.unit = std::move(unit);
+                metric.description = std::move(description);
+                metric.kind = kind;
+                metric.role = role;
+                metric.direction = direction;
+                metric.impact = impact;
+                metric.baseline = baseline;
+                metric.baseline_sd = baseline_sd;
+                metric.minimum_effect = minimum_effect;
+                metric.effect_scale = effect_scale;
+                metric.confidence = confidence;
+                return metric;
+            }),
+            py::arg("name") = "", py::kw_only(), py::arg("unit") = "", py::arg("description") = "",
+            py::arg("kind") = MetricKind::mean, py::arg("role") = MetricRole::primary,
+            py::arg("direction") = Direction::higher_is_better, py::arg("impact") = ImpactClass::customer_outcome,
+            py::arg("baseline") = py::none(), py::arg("baseline_sd") = py::none(), py::arg("minimum_effect") = 0.0,
+            py::arg("effect_scale") = EffectScale::absolute, py::arg("confidence") = 0.95)
+        .def_readonly("id", &Metric::id, "The store's id (0 until stored).")
+        .def_readwrite("name", &Metric::name, "Unique within the experiment, e.g. 'sense_of_security'.")
+        .def_readwrite("unit", &Metric::unit, "E.g. 'points (1-5)', 'days', 'share'.")
+        .def_readwrite("description", &Metric::description, "What is measured, and how.")
+        .def_readwrite("baseline", &Metric::baseline, "Known level before the experiment (the target of a one-sample design).")
+        .def_readwrite("baseline_sd", &Metric::baseline_sd, "Known spread, for planning the sample size.")
+        .def_readwrite("minimum_effect", &Metric::minimum_effect,
+                       "The smallest improvement worth scaling; for a guardrail the largest acceptable worsening.")
+        .def_readwrite("confidence", &Metric::confidence, "Confidence level of the verdict's intervals, in (0.5, 1).")
+        .def("__eq__", [](const Metric& a, const Metric& b) { return a == b; }, py::is_operator())
+        .def("__repr__", [](const Metric& x) {
+            std::string text = "Metric(name=" + repr_of(x.name) + ", kind='" + enum_name(to_string(x.kind)) +
+                               "', role='" + enum_name(to_string(x.role)) + "', direction='" +
+                               enum_name(to_string(x.direction)) + "', minimum_effect=" + repr_of(x.minimum_effect);
+            if (x.effect_scale != EffectScale::absolute) text += ", effect_scale='relative'";
+            if (!x.unit.empty()) text += ", unit=" + repr_of(x.unit);
+            if (x.impact != ImpactClass::customer_outcome) text += ", impact='" + enum_name(to_string(x.impact)) + "'";
+            if (x.baseline) text += ", baseline=" + repr_of(*x.baseline);
+            return text + ")";
+        });
+    def_enum_property(cls, "kind", &Metric::kind, "Mean, proportion or count.");
+    def_enum_property(cls, "role", &Metric::role, "Primary, secondary or guardrail.");
+    def_enum_property(cls, "direction", &Metric::direction, "Higher or lower is better.");
+    def_enum_property(cls, "impact", &Metric::impact, "Customer outcome or activity output.");
+    def_enum_property(cls, "effect_scale", &Metric::effect_scale, "Absolute or relative minimum effect.");
+    def_value_copy(cls);
+}
+
+void register_records(py::module_& m) {
+    py::class_<Amendment> amendment(m, "Amendment",
+                                    "A change to a locked (pre-registered) field after the start, with its reason.");
+    amendment.def_readonly("at", &Amendment::at, "When the change was saved (UTC).")
+        .def_readonly("field", &Amendment::field, "E.g. 'test_card.right_if' or 'metric[wait_days].minimum_effect'.")
+        .def_readonly("old_value", &Amendment::old_value, "The value as it was locked, as text.")
+        .def_readonly("new_value", &Amendment::new_value, "The new value, as text.")
+        .def_readonly("reason", &Amendment::reason, "Why the change was made.")
+        .def_readonly("author", &Amendment::author, "Who made it.")
+        .def("__eq__", [](const Amendment& a, const Amendment& b) { return a == b; }, py::is_operator())
+        .def("__repr__", [](const Amendment& a) {
+            return "Amendment(field=" + repr_of(a.field) + ", old_value=" + repr_of(a.old_value) +
+                   ", new_value=" + repr_of(a.new_value) + ", reason=" + repr_of(a.reason) + ")";
+        });
+    def_value_copy(amendment);
+
+    py::class_<JournalEntry> entry(m, "JournalEntry", "A journal note: what happened, in the words of the people running the experiment.");
+    entry.def_readonly("id", &JournalEntry::id, "The store's id.")
+        .def_readonly("at", &JournalEntry::at, "When (UTC).")
+        .def_readonly("author", &JournalEntry::author, "Who wrote it.")
+        .def_readonly("text", &JournalEntry::text, "The note.")
+        .def("__eq__", [](const JournalEntry& a, const JournalEntry& b) { return a == b; }, py::is_operator())
+        .def("__repr__", [](const JournalEntry& e) {
+            return "JournalEntry(at=" + repr_of(e.at) + ", author=" + repr_of(e.author) + ", text=" + repr_of(e.text) + ")";
+        });
+    def_value_copy(entry);
+}
+
+}  // namespace
+
+void register_model(py::module_& m) {
+    register_test_card(m);
+    register_outcome(m);
+    register_arm(m);
+    register_metric(m);
+    register_records(m);
+}
+
+}  // namespace kokeilu::python

@@ -1,0 +1,322 @@
+// kokeilu._core.Tracker: the core's Tracker for Python. Every call releases the GIL while the core
+// works (SQLite I/O, validation of a million rows), and takes the tracker's own lock, because with
+// the GIL released two Python threads could otherwise use one SQLite connection at once. The lock
+// is only ever taken with the GIL released, and the GIL is never taken while holding the lock, so
+// the two cannot deadlock.
+//
+// Bulk data crosses as numpy arrays: logged columns are read in place (c_style | forcecast
+// converts other dtypes and layouts once, before the GIL is released), and observations read back
+// become numpy arrays that take over the core's vectors without copying them.
+#include "pybind11.hpp"
+
+#include "kokeilu/tracker.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kokeilu::python {
+
+namespace {
+
+template <class T>
+using InArray = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+class PyTracker {
+public:
+    PyTracker(Tracker tracker, std::string path) : tracker_(std::move(tracker)), path_(std::move(path)) {}
+
+    // Runs f(tracker) with the GIL released and the lock held. f must not touch Python objects.
+    template <class F>
+    decltype(auto) with(F&& f) {
+        py::gil_scoped_release release;
+        std::lock_guard lock(mutex_);
+        if (!tracker_) throw InvalidStateError("tracker: it is closed");
+        return std::forward<F>(f)(*tracker_);
+    }
+
+    void close() {
+        py::gil_scoped_release release;
+        std::lock_guard lock(mutex_);
+        tracker_.reset();
+    }
+
+    [[nodiscard]] bool closed() {
+        py::gil_scoped_release release;
+        std::lock_guard lock(mutex_);
+        return !tracker_.has_value();
+    }
+
+    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+private:
+    std::mutex mutex_;
+    std::optional<Tracker> tracker_;
+    std::string path_;
+};
+
+// A one-dimensional array's length; field names the argument in the error.
+template <class T>
+std::size_t length_of(const InArray<T>& array, const char* field) {
+    if (array.ndim() != 1) throw InvalidArgumentError(field, "must be one-dimensional, got " + std::to_string(array.ndim()) + " dimensions");
+    return static_cast<std::size_t>(array.shape(0));
+}
+
+template <class T>
+std::span<const T> span_of(const InArray<T>& array) {
+    return {array.data(), static_cast<std::size_t>(array.shape(0))};
+}
+
+void check_same_length(std::size_t expected, std::size_t actual, const char* field) {
+    if (actual != expected)
+        throw InvalidArgumentError(field, "has " + std::to_string(actual) + " rows, expected " + std::to_string(expected));
+}
+
+void check_codes(std::span<const std::int32_t> codes, std::size_t names) {
+    for (std::size_t i = 0; i < codes.size(); ++i)
+        if (codes[i] < 0 || static_cast<std::size_t>(codes[i]) >= names)
+            throw InvalidArgumentError("arm", "row " + std::to_string(i) + ": no arm name for code " + std::to_string(codes[i]));
+}
+
+// A numpy array that owns the vector's buffer: no copy, freed when numpy lets go of it.
+template <class T>
+py::array_t<T> to_numpy(std::vector<T>&& values) {
+    auto* owned = new std::vector<T>(std::move(values));
+    py::capsule owner(owned, [](void* p) noexcept { delete static_cast<std::vector<T>*>(p); });
+    return py::array_t<T>(static_cast<py::ssize_t>(owned->size()), owned->data(), owner);
+}
+
+py::list to_str_list(const std::vector<std::string>& texts) {
+    py::list out(texts.size());
+    const py::str empty("");
+    for (std::size_t i = 0; i < texts.size(); ++i)
+        out[i] = texts[i].empty() ? empty : py::str(texts[i]);
+    return out;
+}
+
+py::dict to_python(ObservationTable&& table) {
+    py::dict out;
+    out["arm_names"] = py::cast(table.arm_names);
+    out["subject"] = to_str_list(table.subject);
+    out["note"] = to_str_list(table.note);
+    out["id"] = to_numpy(std::move(table.id));
+    out["at_us"] = to_numpy(std::move(table.at_us));
+    out["arm_index"] = to_numpy(std::move(table.arm_index));
+    out["value"] = to_numpy(std::move(table.value));
+    out["n"] = to_numpy(std::move(table.n));
+    out["sum"] = to_numpy(std::move(table.sum));
+    out["sum_sq"] = to_numpy(std::move(table.sum_sq));
+    out["exposure"] = to_numpy(std::move(table.exposure));
+    return out;
+}
+
+ExperimentFilter make_filter(std::optional<Named<Status>> status, std::string organisation, std::string unit,
+                             std::string tag, std::optional<Named<Purpose>> purpose, std::optional<Date> since,
+                             std::optional<Date> until, std::string text) {
+    ExperimentFilter filter;
+    if (status) filter.status = status->value;
+    filter.organisation = std::move(organisation);
+    filter.unit = std::move(unit);
+    filter.tag = std::move(tag);
+    if (purpose) filter.purpose = purpose->value;
+    filter.from = since;
+    filter.to = until;
+    filter.text = std::move(text);
+    return filter;
+}
+
+}  // namespace
+
+void register_tracker(py::module_& m) {
+    m.attr("default_tracker_path") = py::str(default_tracker_path);
+
+    py::class_<PyTracker> cls(m, "Tracker", "The core tracker over one SQLite file or ':memory:'.");
+    cls.def_static(
+           "open",
+           [](const std::string& path, bool read_only, int busy_timeout_ms) {
+               SqliteOptions options;
+               options.read_only = read_only;
+               options.busy_timeout_ms = busy_timeout_ms;
+               std::optional<Tracker> tracker;
+               {
+                   py::gil_scoped_release release;
+                   tracker.emplace(Tracker::open(path, options));
+               }
+               return std::make_unique<PyTracker>(std::move(*tracker), path);
+           },
+           py::arg("path"), py::kw_only(), py::arg("read_only") = false, py::arg("busy_timeout_ms") = 10000,
+           "Opens (creating and migrating when needed) a tracker file, or ':memory:'.")
+        .def("close", &PyTracker::close, "Closes the file; later calls raise InvalidStateError.")
+        .def_property_readonly("closed", &PyTracker::closed, "True after close().")
+        .def_property_readonly("path", &PyTracker::path, "The path the tracker was opened with.")
+        .def(
+            "create",
+            [](PyTracker& self, Experiment draft) {
+                return self.with([&](Tracker& t) { return t.create(std::move(draft)); });
+            },
+            py::arg("draft"), "Validates and stores a new draft; returns it as stored.")
+        .def(
+            "get",
+            [](PyTracker& self, const std::string& key) { return self.with([&](Tracker& t) { return t.get(key); }); },
+            py::arg("key_or_uuid"), "The experiment of that key or UUID (NotFoundError when none).")
+        .def(
+            "list",
+            [](PyTracker& self, std::optional<Named<Status>> status, std::string organisation, std::string unit,
+               std::string tag, std::optional<Named<Purpose>> purpose, std::optional<Date> since,
+               std::optional<Date> until, std::string text) {
+                const ExperimentFilter filter =
+                    make_filter(status, std::move(organisation), std::move(unit), std::move(tag), purpose, since,
+                                until, std::move(text));
+                return self.with([&](Tracker& t) { return t.list(filter); });
+            },
+            py::kw_only(), py::arg("status") = py::none(), py::arg("organisation") = "", py::arg("unit") = "",
+            py::arg("tag") = "", py::arg("purpose") = py::none(), py::arg("since") = py::none(),
+            py::arg("until") = py::none(), py::arg("text") = "",
+            "Experiments that pass every filter given, ordered by key.")
+        .def(
+            "update",
+            [](PyTracker& self, const Experiment& revised, const std::string& reason, const std::string& author) {
+                return self.with([&](Tracker& t) { return t.update(revised, reason, author); });
+            },
+            py::arg("revised"), py::arg("reason") = "", py::arg("author") = "",
+            "Saves a revised experiment; after the start, changes to locked parts need a reason.")
+        .def(
+            "start",
+            [](PyTracker& self, const std::string& key, std::optional<Date> on) {
+                return self.with([&](Tracker& t) { return t.start(key, on); });
+            },
+            py::arg("key"), py::arg("on") = py::none(), "draft -> running; locks the Test Card and criteria.")
+        .def(
+            "stop",
+            [](PyTracker& self, const std::string& key, const std::string& reason, std::optional<Date> on,
+               const std::string& author) {
+                return self.with([&](Tracker& t) { return t.stop(key, reason, on, author); });
+            },
+            py::arg("key"), py::arg("reason"), py::arg("on") = py::none(), py::arg("author") = "",
+            "draft or running -> stopped, with a reason.")
+        .def(
+            "conclude",
+            [](PyTracker& self, const std::string& key, const Outcome& outcome) {
+                return self.with([&](Tracker& t) { return t.conclude(key, outcome); });
+            },
+            py::arg("key"), py::arg("outcome"), "running -> concluded with the verdict, Learning Card and decision.")
+        .def(
+            "add_note",
+            [](PyTracker& self, const std::string& key, const std::string& text, const std::string& author,
+               std::optional<Time> at) {
+                return self.with([&](Tracker& t) { return t.add_note(key, text, author, at); });
+            },
+            py::arg("key"), py::arg("text"), py::arg("author") = "", py::arg("at") = py::none(),
+            "Appends a journal note.")
+        .def(
+            "journal",
+            [](PyTracker& self, const std::string& key) {
+                return self.with([&](Tracker& t) { return t.journal(key); });
+            },
+            py::arg("key"), "The journal notes, oldest first.")
+        .def(
+            "log",
+            [](PyTracker& self, const std::string& key, Observation observation, bool backfill) {
+                if (observation.at.is_special()) observation.at = now_utc();
+                self.with([&](Tracker& t) { t.log(key, observation, LogOptions{backfill}); });
+            },
+            py::arg("key"), py::arg("observation"), py::kw_only(), py::arg("backfill") = false,
+            "Records one observation (at None means now).")
+        .def(
+            "log_many",
+            [](PyTracker& self, const std::string& key, std::vector<Observation> observations, bool backfill) {
+                const Time now = now_utc();
+                for (auto& o : observations)
+                    if (o.at.is_special()) o.at = now;
+                return self.with([&](Tracker& t) { return t.log_many(key, observations, LogOptions{backfill}); });
+            },
+            py::arg("key"), py::arg("observations"), py::kw_only(), py::arg("backfill") = false,
+            "Records many observations in one transaction; returns the number written.")
+        .def(
+            "log_columns",
+            [](PyTracker& self, const std::string& key, const std::string& metric, const InArray<std::int64_t>& at_us,
+               const InArray<double>& values, const InArray<std::int32_t>& arm_codes,
+               std::vector<std::string> arm_names, const std::optional<InArray<double>>& exposure, bool backfill) {
+                const std::size_t rows = length_of(values, "value");
+                check_same_length(rows, length_of(at_us, "at"), "at");
+                check_same_length(rows, length_of(arm_codes, "arm"), "arm");
+                if (exposure) check_same_length(rows, length_of(*exposure, "exposure"), "exposure");
+                ObservationColumns columns;
+                columns.at_us = span_of(at_us);
+                columns.values = span_of(values);
+                columns.arm_codes = span_of(arm_codes);
+                columns.arm_names = std::move(arm_names);
+                if (exposure) columns.exposure = span_of(*exposure);
+                // The core checks every row (codes included) before it writes anything.
+                return self.with([&](Tracker& t) { return t.log_columns(key, metric, columns, LogOptions{backfill}); });
+            },
+            py::arg("key"), py::arg("metric"), py::arg("at_us"), py::arg("values"), py::arg("arm_codes"),
+            py::arg("arm_names"), py::kw_only(), py::arg("exposure") = py::none(), py::arg("backfill") = false,
+            "Records unit-level observations of one metric from columns, in one transaction.")
+        .def(
+            "log_aggregates",
+            [](PyTracker& self, const std::string& key, const std::string& metric, const InArray<std::int64_t>& at_us,
+               const InArray<std::int32_t>& arm_codes, std::vector<std::string> arm_names,
+               const InArray<std::int64_t>& n, const InArray<double>& sum, const InArray<double>& sum_sq,
+               const std::optional<InArray<double>>& exposure, bool backfill) {
+                const std::size_t rows = length_of(n, "n");
+                check_same_length(rows, length_of(at_us, "at"), "at");
+                check_same_length(rows, length_of(arm_codes, "arm"), "arm");
+                check_same_length(rows, length_of(sum, "sum"), "sum");
+                check_same_length(rows, length_of(sum_sq, "sum_sq"), "sum_sq");
+                if (exposure) check_same_length(rows, length_of(*exposure, "exposure"), "exposure");
+                const auto at = span_of(at_us);
+                const auto codes = span_of(arm_codes);
+                const auto ns = span_of(n);
+                const auto sums = span_of(sum);
+                const auto squares = span_of(sum_sq);
+                const std::span<const double> exposures = exposure ? span_of(*exposure) : std::span<const double>{};
+                return self.with([&](Tracker& t) {
+                    check_codes(codes, arm_names.size());
+                    std::vector<Observation> observations(rows);
+                    for (std::size_t i = 0; i < rows; ++i) {
+                        Observation& o = observations[i];
+                        o.at = from_unix_micros(at[i]);
+                        o.metric = metric;
+                        o.arm = arm_names[static_cast<std::size_t>(codes[i])];
+                        // NaN marks "not given" in the optional columns, as pandas does.
+                        o.aggregate = Aggregate{ns[i], sums[i],
+                                                squares[i] == squares[i] ? std::optional<double>(squares[i]) : std::nullopt};
+                        o.value = sums[i];
+                        if (!exposures.empty() && exposures[i] == exposures[i]) o.exposure = exposures[i];
+                    }
+                    return t.log_many(key, observations, LogOptions{backfill});
+                });
+            },
+            py::arg("key"), py::arg("metric"), py::arg("at_us"), py::arg("arm_codes"), py::arg("arm_names"),
+            py::arg("n"), py::arg("sum"), py::arg("sum_sq"), py::kw_only(), py::arg("exposure") = py::none(),
+            py::arg("backfill") = false, "Records pre-aggregated rows from columns, in one transaction.")
+        .def(
+            "observations",
+            [](PyTracker& self, const std::string& key, std::string metric, std::vector<std::string> arms,
+               std::optional<Time> since, std::optional<Time> until) {
+                ObservationQuery query;
+                query.metric = std::move(metric);
+                query.arms = std::move(arms);
+                query.from = since;
+                query.to = until;
+                ObservationTable table = self.with([&](Tracker& t) { return t.observations(key, query); });
+                return to_python(std::move(table));
+            },
+            py::arg("key"), py::kw_only(), py::arg("metric") = "", py::arg("arms") = std::vector<std::string>{},
+            py::arg("since") = py::none(), py::arg("until") = py::none(),
+            "Observations of one metric as columns (numpy arrays), in time order.")
+        .def(
+            "count_observations",
+            [](PyTracker& self, const std::string& key) {
+                return self.with([&](Tracker& t) { return t.count_observations(key); });
+            },
+            py::arg("key"), "Number of observations of the experiment (all metrics).");
+}
+
+}  // namespace kokeilu::python

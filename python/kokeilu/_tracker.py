@@ -1,0 +1,681 @@
+"""The Python face of the tracker: keyword arguments in, experiments and DataFrames out."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable, Mapping
+from types import TracebackType
+from typing import Any, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._columns import (
+    ObservationArrays,
+    arm_column,
+    float_column,
+    int_column,
+    invalid,
+    time_column,
+)
+from ._core import (
+    Aggregate,
+    Arm,
+    ArmRole,
+    DesignKind,
+    Experiment,
+    JournalEntry,
+    LearningCard,
+    Metric,
+    Observation,
+    Outcome,
+    Purpose,
+    Status,
+    TestCard,
+)
+
+__all__ = ["Tracker", "open"]
+
+#: An experiment given by its key, its UUID or the object itself.
+ExperimentRef = Union[str, Experiment]
+#: What kokeilu accepts for a calendar date.
+DateLike = Union[datetime.date, np.datetime64, str]
+#: What kokeilu accepts for a time; naive times are UTC.
+TimeLike = Union[datetime.datetime, datetime.date, np.datetime64, str]
+
+_TEST_CARD_PARTS = ("we_believe", "to_verify", "and_measure", "right_if")
+_PLAIN_FIELDS = (
+    "key",
+    "uuid",
+    "title",
+    "summary",
+    "organisation",
+    "unit",
+    "owner",
+    "risk",
+    "planned_start",
+    "planned_end",
+    "planned_cost_eur",
+    "actual_cost_eur",
+    "planned_effort_hours",
+    "actual_effort_hours",
+    "design",
+)
+_METRIC_FIELDS = (
+    "name",
+    "unit",
+    "description",
+    "kind",
+    "role",
+    "direction",
+    "impact",
+    "baseline",
+    "baseline_sd",
+    "minimum_effect",
+    "effect_scale",
+    "confidence",
+)
+_ARM_FIELDS = ("name", "role", "description")
+#: Every keyword that Tracker.create and Tracker.amend accept.
+EXPERIMENT_FIELDS = (*_PLAIN_FIELDS, *_TEST_CARD_PARTS, "test_card", "metrics", "arms", "purposes", "tags")
+
+
+def _key(experiment: ExperimentRef) -> str:
+    if isinstance(experiment, Experiment):
+        return experiment.key
+    if isinstance(experiment, str):
+        return experiment
+    raise TypeError(f"experiment: expected a key, a UUID or an Experiment, got {type(experiment).__name__}")
+
+
+def _set(target: object, field: str, name: str, value: Any) -> None:
+    """setattr that names the field in errors: `field` is the caller's name for target.name."""
+    try:
+        setattr(target, name, value)
+    except _core.InvalidArgumentError as error:
+        invalid(field, str(error).partition(": ")[2])
+    except TypeError:
+        raise TypeError(f"{field}: {type(value).__name__} is not accepted here") from None
+
+
+def _same_name(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def _copy_fields(target: Any, source: Any, fields: tuple[str, ...]) -> None:
+    for name in fields:
+        setattr(target, name, getattr(source, name))
+
+
+def _metric(item: Any, index: int, existing: list[Metric]) -> Metric:
+    if isinstance(item, Metric):
+        given = item
+        name = item.name
+    elif isinstance(item, Mapping):
+        name = str(item.get("name", ""))
+        base = next((m for m in existing if name and _same_name(m.name, name)), None)
+        given = Metric() if base is None else base.__copy__()
+        for field, value in item.items():
+            if field not in _METRIC_FIELDS:
+                raise TypeError(f"metrics[{index}]: unknown field {field!r}; known: {', '.join(_METRIC_FIELDS)}")
+            _set(given, f"metrics[{name or index}].{field}", field, value)
+    else:
+        raise TypeError(f"metrics[{index}]: expected a Metric or a dict, got {type(item).__name__}")
+    # Keep the store's id of a metric of the same name, so that a change is an update, not a
+    # delete and insert (which would lose its observations).
+    base = next((m for m in existing if name and _same_name(m.name, name)), None)
+    if base is None:
+        return given.__copy__()
+    merged = base.__copy__()
+    _copy_fields(merged, given, _METRIC_FIELDS)
+    return merged
+
+
+def _arm(item: Any, index: int, existing: list[Arm]) -> Arm:
+    if isinstance(item, Arm):
+        given = item
+    elif isinstance(item, str):
+        given = Arm(item, item) if item in ArmRole.__members__ else Arm(item, ArmRole.treatment)
+    elif isinstance(item, tuple):
+        try:
+            given = Arm(*item)
+        except _core.InvalidArgumentError as error:
+            invalid(f"arms[{index}].{error.field}", str(error).partition(": ")[2])
+    elif isinstance(item, Mapping):
+        given = Arm()
+        for field, value in item.items():
+            if field not in _ARM_FIELDS:
+                raise TypeError(f"arms[{index}]: unknown field {field!r}; known: {', '.join(_ARM_FIELDS)}")
+            _set(given, f"arms[{index}].{field}", field, value)
+    else:
+        raise TypeError(f"arms[{index}]: expected an Arm, a name, a (name, role) tuple or a dict")
+    base = next((a for a in existing if given.name and _same_name(a.name, given.name)), None)
+    if base is None:
+        return given.__copy__()
+    merged = base.__copy__()
+    _copy_fields(merged, given, _ARM_FIELDS)
+    return merged
+
+
+def _arms(value: Any, existing: list[Arm]) -> list[Arm]:
+    if isinstance(value, Mapping):
+        # {"control": "control", "video visits": "treatment"}
+        items: list[Any] = list(value.items())
+    elif isinstance(value, (Arm, str)):
+        items = [value]
+    else:
+        items = list(value)
+    return [_arm(item, i, existing) for i, item in enumerate(items)]
+
+
+def _metrics(value: Any, existing: list[Metric]) -> list[Metric]:
+    items = [value] if isinstance(value, (Metric, Mapping)) else list(value)
+    return [_metric(item, i, existing) for i, item in enumerate(items)]
+
+
+def _test_card(value: Any) -> TestCard:
+    if isinstance(value, TestCard):
+        return value
+    if isinstance(value, Mapping):
+        card = TestCard()
+        for part, text in value.items():
+            if part not in _TEST_CARD_PARTS:
+                raise TypeError(f"test_card: unknown part {part!r}; known: {', '.join(_TEST_CARD_PARTS)}")
+            _set(card, f"test_card.{part}", part, text)
+        return card
+    raise TypeError(f"test_card: expected a TestCard or a dict, got {type(value).__name__}")
+
+
+def apply_changes(experiment: Experiment, changes: Mapping[str, Any]) -> None:
+    """Applies keyword changes to an experiment in place (the rules of Tracker.create)."""
+    for name, value in changes.items():
+        if name in _TEST_CARD_PARTS:
+            card = experiment.test_card
+            _set(card, f"test_card.{name}", name, value)
+            experiment.test_card = card
+        elif name == "test_card":
+            experiment.test_card = _test_card(value)
+        elif name == "metrics":
+            experiment.metrics = _metrics(value, experiment.metrics)
+        elif name == "arms":
+            experiment.arms = _arms(value, experiment.arms)
+        elif name == "purposes":
+            purposes = [value] if isinstance(value, (str, Purpose)) else list(value)
+            _set(experiment, "purposes", "purposes", purposes)
+        elif name == "tags":
+            _set(experiment, "tags", "tags", [value] if isinstance(value, str) else list(value))
+        elif name in _PLAIN_FIELDS:
+            _set(experiment, name, name, value)
+        else:
+            raise TypeError(f"unknown experiment field {name!r}; known: {', '.join(EXPERIMENT_FIELDS)}")
+
+
+def _learning_card(value: Any) -> LearningCard:
+    if isinstance(value, LearningCard):
+        return value
+    if isinstance(value, Mapping):
+        return LearningCard(**value)
+    raise TypeError(f"learning: expected a LearningCard or a dict, got {type(value).__name__}")
+
+
+def _name(value: Any) -> str:
+    return "" if value is None else str(getattr(value, "name", value))
+
+
+_FRAME_COLUMNS = (
+    "key",
+    "title",
+    "organisation",
+    "unit",
+    "owner",
+    "status",
+    "design",
+    "purposes",
+    "tags",
+    "primary_metric",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "planned_cost_eur",
+    "actual_cost_eur",
+    "planned_effort_hours",
+    "actual_effort_hours",
+    "verdict",
+    "decision",
+    "amended_after_start",
+    "uuid",
+    "created_at",
+    "updated_at",
+)
+
+
+def experiments_to_frame(experiments: Iterable[Experiment]) -> pd.DataFrame:
+    """One row per experiment, one column per summary field (see Tracker.experiments_frame)."""
+    rows = []
+    for e in experiments:
+        primary = next((m.name for m in e.metrics if m.role.name == "primary"), "")
+        outcome = e.outcome
+        rows.append(
+            {
+                "key": e.key,
+                "title": e.title,
+                "organisation": e.organisation,
+                "unit": e.unit,
+                "owner": e.owner,
+                "status": e.status.name,
+                "design": e.design.name,
+                "purposes": ", ".join(p.name for p in e.purposes),
+                "tags": ", ".join(e.tags),
+                "primary_metric": primary,
+                "planned_start": e.planned_start,
+                "planned_end": e.planned_end,
+                "actual_start": e.actual_start,
+                "actual_end": e.actual_end,
+                "planned_cost_eur": e.planned_cost_eur,
+                "actual_cost_eur": e.actual_cost_eur,
+                "planned_effort_hours": e.planned_effort_hours,
+                "actual_effort_hours": e.actual_effort_hours,
+                "verdict": None if outcome is None else outcome.verdict.name,
+                "decision": None if outcome is None else outcome.decision.name,
+                "amended_after_start": e.amended_after_start,
+                "uuid": e.uuid,
+                "created_at": e.created_at,
+                "updated_at": e.updated_at,
+            }
+        )
+    frame: pd.DataFrame = pd.DataFrame(rows, columns=list(_FRAME_COLUMNS))
+    for column in ("key", "title", "organisation", "unit", "owner", "purposes", "tags", "primary_metric", "uuid"):
+        frame[column] = frame[column].astype("str")
+    frame["status"] = pd.Categorical(frame["status"], categories=list(Status.__members__))
+    frame["design"] = pd.Categorical(frame["design"], categories=list(DesignKind.__members__))
+    frame["verdict"] = pd.Categorical(frame["verdict"], categories=list(_core.Verdict.__members__))
+    frame["decision"] = pd.Categorical(frame["decision"], categories=list(_core.Decision.__members__))
+    for column in ("planned_start", "planned_end", "actual_start", "actual_end"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
+    for column in ("planned_cost_eur", "actual_cost_eur", "planned_effort_hours", "actual_effort_hours"):
+        frame[column] = frame[column].astype("float64")
+    frame["amended_after_start"] = frame["amended_after_start"].astype("bool")
+    for column in ("created_at", "updated_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True).astype("datetime64[us, UTC]")
+    return frame
+
+
+class Tracker:
+    """A kokeilu tracker over one SQLite file (or ``":memory:"``).
+
+    Get one with :func:`kokeilu.open`; use it as a context manager to close the file at the end.
+    Every method that takes an experiment accepts its key, its UUID or the Experiment object.
+    """
+
+    def __init__(self, core: _core.Tracker) -> None:
+        """Wraps an opened core tracker; use :func:`kokeilu.open` instead."""
+        self._core = core
+
+    # -- the file ---------------------------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        """The path the tracker was opened with."""
+        return self._core.path
+
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`close`."""
+        return self._core.closed
+
+    def close(self) -> None:
+        """Closes the file. Later calls raise InvalidStateError. Closing twice is harmless."""
+        self._core.close()
+
+    def __enter__(self) -> Tracker:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<kokeilu.Tracker {self.path!r} {'closed' if self.closed else 'open'}>"
+
+    # -- experiments ------------------------------------------------------------------------
+
+    def create(self, experiment: Experiment | None = None, /, **fields: Any) -> Experiment:
+        """Creates a draft experiment and returns it as stored (with its key and UUID).
+
+        Keyword arguments: ``title``, ``summary``, ``organisation``, ``unit``, ``owner``, ``risk``,
+        the Test Card as ``we_believe``, ``to_verify``, ``and_measure``, ``right_if`` (or
+        ``test_card``), ``metrics`` (Metric objects or dicts of their fields), ``arms`` (Arm
+        objects, ``(name, role)`` tuples, dicts, or a dict ``{name: role}``), ``design``,
+        ``purposes``, ``tags``, ``planned_start``, ``planned_end``, ``planned_cost_eur``,
+        ``planned_effort_hours``, ``key`` and ``uuid`` (generated when not given). Enumerations
+        may be given by name (``design="before_after"``).
+        """
+        draft = Experiment() if experiment is None else experiment.__copy__()
+        apply_changes(draft, fields)
+        return self._core.create(draft)
+
+    def get(self, experiment: ExperimentRef) -> Experiment:
+        """The experiment of that key or UUID; NotFoundError (a KeyError) when there is none."""
+        return self._core.get(_key(experiment))
+
+    def experiments(
+        self,
+        *,
+        status: Status | str | None = None,
+        organisation: str = "",
+        unit: str = "",
+        tag: str = "",
+        purpose: Purpose | str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        text: str = "",
+    ) -> list[Experiment]:
+        """Experiments that pass every filter given, ordered by key.
+
+        ``organisation`` and ``unit`` match exactly (ignoring case), ``tag`` is one tag,
+        ``since``/``until`` select experiments whose period overlaps those dates, and ``text`` is a
+        case-insensitive substring of the title, summary or Test Card.
+        """
+        return self._core.list(
+            status=status,
+            organisation=organisation,
+            unit=unit,
+            tag=tag,
+            purpose=purpose,
+            since=since,
+            until=until,
+            text=text,
+        )
+
+    def experiments_frame(
+        self,
+        *,
+        status: Status | str | None = None,
+        organisation: str = "",
+        unit: str = "",
+        tag: str = "",
+        purpose: Purpose | str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        text: str = "",
+    ) -> pd.DataFrame:
+        """The experiments of :meth:`experiments` as a DataFrame, one row each."""
+        return experiments_to_frame(
+            self.experiments(
+                status=status,
+                organisation=organisation,
+                unit=unit,
+                tag=tag,
+                purpose=purpose,
+                since=since,
+                until=until,
+                text=text,
+            )
+        )
+
+    def update(self, experiment: ExperimentRef, **changes: Any) -> Experiment:
+        """Changes fields of an experiment (the keywords of :meth:`create`) and saves it.
+
+        For a draft anything may change. Once started, the Test Card, design, arms and metrics are
+        locked: change them with :meth:`amend`, which records the reason.
+        """
+        return self.amend(experiment, "", **changes)
+
+    def amend(self, experiment: ExperimentRef, reason: str, /, *, author: str = "", **changes: Any) -> Experiment:
+        """Changes fields of an experiment with a reason, and saves it.
+
+        After the start, each change to a locked part (Test Card, design, arms, metrics) is
+        recorded as an Amendment with this reason. ``metrics`` and ``arms`` replace the lists; an
+        item naming an existing metric or arm keeps its identity (and its observations), and a
+        dict naming one changes only the keys it gives.
+        """
+        current = self.get(experiment)
+        apply_changes(current, changes)
+        return self._core.update(current, reason, author)
+
+    def save(self, experiment: Experiment, reason: str = "", *, author: str = "") -> Experiment:
+        """Saves an experiment that was got from this tracker and edited."""
+        return self._core.update(experiment, reason, author)
+
+    def start(self, experiment: ExperimentRef, on: DateLike | None = None) -> Experiment:
+        """Starts a draft (default today, UTC) and locks its Test Card and success criteria."""
+        return self._core.start(_key(experiment), on)
+
+    def stop(
+        self, experiment: ExperimentRef, reason: str, *, on: DateLike | None = None, author: str = ""
+    ) -> Experiment:
+        """Stops a draft or running experiment early; the reason also goes to the journal."""
+        return self._core.stop(_key(experiment), reason, on, author)
+
+    def conclude(
+        self,
+        experiment: ExperimentRef,
+        verdict: _core.Verdict | str,
+        *,
+        decision: _core.Decision | str,
+        we_believed: str = "",
+        we_observed: str = "",
+        we_learned: str = "",
+        therefore: str = "",
+        learning: LearningCard | Mapping[str, str] | None = None,
+        decided_on: DateLike | None = None,
+    ) -> Experiment:
+        """Concludes a running experiment with its verdict, Learning Card and decision.
+
+        The Learning Card is given by its four parts, or whole as ``learning``.
+        ``decided_on`` defaults to today (UTC).
+        """
+        card = (
+            LearningCard(we_believed, we_observed, we_learned, therefore)
+            if learning is None
+            else _learning_card(learning)
+        )
+        outcome = Outcome(verdict=verdict, learning=card, decision=decision, decided_on=decided_on)
+        return self._core.conclude(_key(experiment), outcome)
+
+    def note(
+        self, experiment: ExperimentRef, text: str, *, author: str = "", at: TimeLike | None = None
+    ) -> JournalEntry:
+        """Adds a journal note (default time: now)."""
+        return self._core.add_note(_key(experiment), text, author, at)
+
+    def journal(self, experiment: ExperimentRef) -> list[JournalEntry]:
+        """The journal notes, oldest first."""
+        return self._core.journal(_key(experiment))
+
+    # -- observations -----------------------------------------------------------------------
+
+    def log(
+        self,
+        experiment: ExperimentRef,
+        value: float,
+        *,
+        arm: str = "",
+        metric: str = "",
+        at: TimeLike | None = None,
+        exposure: float | None = None,
+        subject: str = "",
+        note: str = "",
+        backfill: bool = False,
+    ) -> None:
+        """Records one unit's value (default metric: the primary one; default time: now).
+
+        ``arm`` may be left out when the experiment has one arm. ``backfill`` accepts data of a
+        stopped or concluded experiment and times before its start (e.g. a "before" period).
+        """
+        observation = Observation(
+            value, arm=arm, metric=metric, at=at, exposure=exposure, subject=subject, note=note
+        )
+        self._core.log(_key(experiment), observation, backfill=backfill)
+
+    def log_aggregate(
+        self,
+        experiment: ExperimentRef,
+        *,
+        n: int,
+        sum: float,
+        sum_sq: float | None = None,
+        arm: str = "",
+        metric: str = "",
+        at: TimeLike | None = None,
+        exposure: float | None = None,
+        note: str = "",
+        backfill: bool = False,
+    ) -> None:
+        """Records one pre-aggregated row: ``n`` units (or trials), ``sum`` of their values (or
+        successes, or events) and, for a mean metric, ``sum_sq``, the sum of squared values."""
+        observation = Observation(
+            arm=arm, metric=metric, at=at, aggregate=Aggregate(n, sum, sum_sq), exposure=exposure, note=note
+        )
+        self._core.log(_key(experiment), observation, backfill=backfill)
+
+    def log_many(
+        self,
+        experiment: ExperimentRef,
+        values: Any,
+        *,
+        arm: Any = None,
+        at: Any = None,
+        metric: str = "",
+        exposure: Any = None,
+        backfill: bool = False,
+    ) -> int:
+        """Records many unit-level values of one metric in one transaction: all land, or none.
+
+        ``values`` is a numpy array, a pandas Series or a list. ``arm`` is one arm name for every
+        row or one per row (array, Series, Categorical); ``at`` is one time for every row (default
+        now) or one per row (datetime64 array, Series of tz-aware or naive times, list of
+        datetimes). Naive times are UTC. Returns the number of rows written.
+        """
+        value_array = float_column(values, "values")
+        rows = len(value_array)
+        at_us = time_column(at, rows)
+        codes, names = arm_column(arm, rows)
+        exposure_array = None if exposure is None else float_column(exposure, "exposure", rows)
+        return self._core.log_columns(
+            _key(experiment), metric, at_us, value_array, codes, names, exposure=exposure_array, backfill=backfill
+        )
+
+    def log_frame(
+        self,
+        experiment: ExperimentRef,
+        frame: pd.DataFrame,
+        *,
+        value: str = "value",
+        arm: str | None = "arm",
+        at: str | None = "at",
+        exposure: str | None = None,
+        metric: str = "",
+        backfill: bool = False,
+    ) -> int:
+        """Records the rows of a DataFrame as unit-level values of one metric, in one transaction.
+
+        The arguments name the columns. When the frame has no column named ``arm`` (or ``at``),
+        the experiment's only arm (or the current time) is used.
+        """
+        if value not in frame.columns:
+            invalid("value", f"no column {value!r} in the frame")
+        return self.log_many(
+            experiment,
+            frame[value],
+            arm=frame[arm] if arm is not None and arm in frame.columns else None,
+            at=frame[at] if at is not None and at in frame.columns else None,
+            metric=metric,
+            exposure=None if exposure is None else frame[exposure],
+            backfill=backfill,
+        )
+
+    def log_aggregates(
+        self,
+        experiment: ExperimentRef,
+        frame: pd.DataFrame,
+        *,
+        metric: str = "",
+        backfill: bool = False,
+    ) -> int:
+        """Records pre-aggregated rows from a DataFrame with columns ``n``, ``sum`` and optionally
+        ``sum_sq``, ``arm``, ``at`` and ``exposure`` (NaN meaning "not given"), in one
+        transaction. Returns the number of rows written."""
+        for column in ("n", "sum"):
+            if column not in frame.columns:
+                invalid(column, f"no column {column!r} in the frame")
+        rows = len(frame)
+        nan = np.full(rows, np.nan)
+        codes, names = arm_column(frame["arm"] if "arm" in frame.columns else None, rows)
+        return self._core.log_aggregates(
+            _key(experiment),
+            metric,
+            time_column(frame["at"] if "at" in frame.columns else None, rows),
+            codes,
+            names,
+            int_column(frame["n"], "n", rows),
+            float_column(frame["sum"], "sum", rows),
+            float_column(frame["sum_sq"], "sum_sq", rows) if "sum_sq" in frame.columns else nan,
+            exposure=float_column(frame["exposure"], "exposure", rows) if "exposure" in frame.columns else None,
+            backfill=backfill,
+        )
+
+    def observation_arrays(
+        self,
+        experiment: ExperimentRef,
+        *,
+        metric: str = "",
+        arms: Iterable[str] | None = None,
+        since: TimeLike | None = None,
+        until: TimeLike | None = None,
+    ) -> ObservationArrays:
+        """Observations of one metric (default: primary) as numpy arrays, in time order.
+
+        ``arms`` limits to those arms; ``since`` is inclusive and ``until`` exclusive.
+        """
+        columns = self._core.observations(
+            _key(experiment),
+            metric=metric,
+            arms=[] if arms is None else [arms] if isinstance(arms, str) else list(arms),
+            since=since,
+            until=until,
+        )
+        return ObservationArrays.from_core(columns)
+
+    def observations(
+        self,
+        experiment: ExperimentRef,
+        *,
+        metric: str = "",
+        arms: Iterable[str] | None = None,
+        since: TimeLike | None = None,
+        until: TimeLike | None = None,
+    ) -> pd.DataFrame:
+        """Observations of one metric (default: primary) as a DataFrame, in time order.
+
+        Columns: ``id``, ``at`` (tz-aware UTC), ``arm`` (categorical over the experiment's arms),
+        ``value`` (NaN on pre-aggregated rows), ``n``, ``sum``, ``sum_sq`` (0 and NaN on unit-level
+        rows), ``exposure``, ``subject``, ``note``.
+        """
+        return self.observation_arrays(experiment, metric=metric, arms=arms, since=since, until=until).to_frame()
+
+    def count_observations(self, experiment: ExperimentRef) -> int:
+        """Number of observations of the experiment, over all its metrics."""
+        return self._core.count_observations(_key(experiment))
+
+
+def open(  # noqa: A001 - kokeilu.open reads like the built-in on purpose
+    path: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    busy_timeout_ms: int = 10000,
+) -> Tracker:
+    """Opens a tracker file, creating it when missing; ``":memory:"`` gives a private one.
+
+    The default path is ``kokeilut.db`` in the current directory, the same file the ``kokeilu``
+    command uses. ``read_only`` opens an existing file without ever writing to it.
+    """
+    target = _core.default_tracker_path if path is None else os.fspath(path)
+    return Tracker(_core.Tracker.open(target, read_only=read_only, busy_timeout_ms=busy_timeout_ms))
