@@ -1,0 +1,1248 @@
+"""The subcommands of ``kokeilu``, built for one language.
+
+The commands are built after the language is known (see :func:`kokeilu.cli.main`), so that help
+texts, prompts and messages all come from the same catalogue.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import difflib
+import getpass
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import click
+import pandas as pd
+
+import kokeilu
+
+from . import csv_import, render
+from .i18n import LANGUAGES, Messages
+from .prompts import Prompter
+from .values import (
+    Parsed,
+    UserError,
+    choice_names,
+    describe_choices,
+    parse_arm_spec,
+    parse_assignment,
+    parse_choice,
+    parse_date,
+    parse_list,
+    parse_non_negative,
+    parse_number,
+    parse_positive,
+    parse_time,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_TEST_CARD = ("we_believe", "to_verify", "and_measure", "right_if")
+_LEARNING_CARD = ("we_believed", "we_observed", "we_learned", "therefore")
+_TEXT_FIELDS = ("title", "summary", "organisation", "unit", "owner", "risk", *_TEST_CARD)
+_DATE_FIELDS = ("planned_start", "planned_end")
+_AMOUNT_FIELDS = ("planned_cost_eur", "actual_cost_eur", "planned_effort_hours", "actual_effort_hours")
+_SETTABLE = (*_TEXT_FIELDS, *_DATE_FIELDS, *_AMOUNT_FIELDS, "design", "tags", "purposes")
+_METRIC_SETTABLE = (
+    "unit",
+    "description",
+    "kind",
+    "role",
+    "direction",
+    "impact",
+    "baseline",
+    "baseline_sd",
+    "minimum_effect",
+    "effect_scale",
+    "confidence",
+)
+_METRIC_ENUMS = {
+    "kind": "MetricKind",
+    "role": "MetricRole",
+    "direction": "Direction",
+    "impact": "ImpactClass",
+    "effect_scale": "EffectScale",
+}
+# Parts that the start locks: changing them after that is an amendment.
+_PREREGISTERED = (*_TEST_CARD, "design", "arms", "metrics")
+_LIFECYCLE_FIELDS = ("status", "actual_start", "actual_end", "stop_reason", "outcome", "verdict", "decision")
+_IDENTITY_FIELDS = ("key", "uuid", "id")
+
+
+@dataclass
+class State:
+    """What the options shared by every command decide: the file, the language, --debug."""
+
+    msgs: Messages
+    db: str | None = None
+    debug: bool = False
+
+    @property
+    def path(self) -> str:
+        return self.db or os.environ.get("KOKEILU_DB") or kokeilu.DEFAULT_PATH
+
+    def open(self, *, read_only: bool = False) -> kokeilu.Tracker:
+        """Opens the tracker; a missing file is an error (only ``init`` creates one), so that a
+        mistyped --db does not quietly start a new, empty tracker."""
+        path = self.path
+        if path != ":memory:" and not os.path.exists(path):
+            raise UserError(self.msgs("db.missing", path=path))
+        try:
+            return kokeilu.open(path, read_only=read_only)
+        except kokeilu.SchemaError as error:
+            # A file of an older schema is upgraded by the first open that may write.
+            if read_only and "older schema version" in str(error):
+                return kokeilu.open(path)
+            raise
+
+
+def default_author() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (e.g. a container without a passwd entry)
+        return ""
+
+
+def load(state: State, tracker: kokeilu.Tracker, key: str) -> kokeilu.Experiment:
+    """The experiment of that key or UUID, or a user error that suggests a near key."""
+    try:
+        return tracker.get(key)
+    except kokeilu.NotFoundError:
+        keys = [e.key for e in tracker.experiments()]
+        close = difflib.get_close_matches(key.upper(), keys, n=1) or difflib.get_close_matches(key, keys, n=1)
+        if close:
+            raise UserError(state.msgs("experiment.not_found_hint", key=key, path=state.path, hint=close[0])) from None
+        raise UserError(state.msgs("experiment.not_found", key=key, path=state.path)) from None
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+# -- help in the user's language --------------------------------------------------------------
+
+
+def _localized_classes(msgs: Messages) -> tuple[type[click.Command], type[click.Group]]:
+    """Command and Group classes whose help headings and help option speak the user's language."""
+
+    class Localized(click.Command):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("options_metavar", msgs("help.options_metavar"))
+            super().__init__(*args, **kwargs)
+
+        def get_help_option(self, ctx: click.Context) -> click.Option | None:
+            option = super().get_help_option(ctx)
+            if option is not None:
+                option.help = msgs("help.help")
+            return option
+
+        def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+            formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=msgs("help.usage"))
+
+        def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+            records = [
+                record
+                for p in self.get_params(ctx)
+                if isinstance(p, click.Option) and (record := p.get_help_record(ctx)) is not None
+            ]
+            if records:
+                with formatter.section(msgs("help.options")):
+                    formatter.write_dl(records)
+
+    class Command(Localized):
+        pass
+
+    class Group(Localized, click.Group):
+        command_class = Command
+
+        def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+            Localized.format_options(self, ctx, formatter)
+            self.format_commands(ctx, formatter)
+
+        def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+            commands = [
+                (name, self.commands[name]) for name in self.list_commands(ctx) if not self.commands[name].hidden
+            ]
+            if commands:
+                limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+                with formatter.section(msgs("help.commands")):
+                    formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
+
+    return Command, Group
+
+
+# -- the options every command has ---------------------------------------------------------------
+
+
+def _set_db(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(State).db = value  # type: ignore[union-attr]
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_object(State).debug = True  # type: ignore[union-attr]
+
+
+def _common(msgs: Messages) -> Callable[[F], F]:
+    """--db, --lang and --debug, accepted before or after the subcommand's name."""
+
+    def decorate(function: F) -> F:
+        function = click.option(
+            "--debug", is_flag=True, expose_value=False, callback=_set_debug, help=msgs("help.debug")
+        )(function)
+        # The language was chosen from the command line before the commands were built; the option
+        # is declared so that click accepts it and checks its value.
+        function = click.option("--lang", type=click.Choice(LANGUAGES), expose_value=False, help=msgs("help.lang"))(
+            function
+        )
+        function = click.option("--db", metavar="PATH", expose_value=False, callback=_set_db, help=msgs("help.db"))(
+            function
+        )
+        return function
+
+    return decorate
+
+
+def _missing_option(ctx: click.Context, name: str) -> click.MissingParameter:
+    param = next(p for p in ctx.command.params if p.name == name)
+    return click.MissingParameter(ctx=ctx, param=param)
+
+
+# -- building an experiment from options and answers ------------------------------------------------
+
+
+def _default_arm_names(msgs: Messages, design: str) -> list[str]:
+    if design == "before_after":
+        return [msgs("arm.before"), msgs("arm.after")]
+    if design == "one_sample":
+        return [msgs("arm.group")]
+    return [msgs("arm.control"), msgs("arm.treatment")]
+
+
+def _role_by_position(design: str, index: int) -> str:
+    if design == "before_after":
+        return ("before", "after")[min(index, 1)]
+    if design == "one_sample":
+        return "group"
+    return "control" if index == 0 else "treatment"
+
+
+def _check_arm_names(msgs: Messages, design: str, names: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name.casefold() in seen:
+            raise ValueError(msgs("prompt.arms_duplicate", name=name))
+        seen.add(name.casefold())
+    wrong = (
+        (design == "concurrent" and len(names) < 2)
+        or (design == "before_after" and len(names) != 2)
+        or (design == "one_sample" and len(names) != 1)
+    )
+    if wrong:
+        raise ValueError(
+            msgs(
+                "prompt.arms_count",
+                design=msgs.labels("DesignKind")[design],
+                wanted=msgs(f"prompt.arms_count_{design}"),
+            )
+        )
+
+
+def _arms(msgs: Messages, design: str, specs: Sequence[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    _check_arm_names(msgs, design, [name for name, _ in specs])
+    return [(name, role or _role_by_position(design, i)) for i, (name, role) in enumerate(specs)]
+
+
+def _effect_phrase(msgs: Messages, value: float, scale: str, unit: str) -> str:
+    if scale == "relative":
+        return msgs("effect.relative", value=msgs.number(value * 100))
+    return f"{msgs.number(value)} {unit}".strip()
+
+
+def _check_effect(msgs: Messages, kind: str, scale: str, value: float) -> float:
+    if kind == "proportion" and scale == "absolute" and value >= 1:
+        raise ValueError(msgs("value.share_effect", value=msgs.number(value)))
+    return value
+
+
+def _warn_activity(msgs: Messages, metric: str) -> None:
+    click.echo(msgs("new.activity_warning", metric=metric), err=True)
+
+
+def _collect_new(state: State, given: dict[str, Any]) -> dict[str, Any] | None:
+    """The fields of Tracker.create from options, asking on a terminal for what is missing.
+
+    Returns None when the user declines to save.
+    """
+    msgs = state.msgs
+    interactive = _interactive()
+    required = (
+        "title",
+        "organisation",
+        "purpose",
+        "we_believe",
+        "to_verify",
+        "and_measure",
+        "right_if",
+        "metric",
+        "minimum_effect",
+    )
+    if not interactive:
+        missing = ["--" + name.replace("_", "-") for name in required if not given[name]]
+        if missing:
+            raise UserError(msgs("new.missing", options=", ".join(missing)))
+    p = Prompter(msgs)
+
+    def value(name: str, ask: Callable[[], Any]) -> Any:
+        provided = given[name]
+        if provided is not None and provided != ():
+            return provided
+        return ask() if interactive else None
+
+    def choice(enum_name: str) -> Callable[[str], str]:
+        return lambda text: parse_choice(text, enum_name, msgs)
+
+    def read_purposes(text: str) -> list[str]:
+        items = [parse_choice(item, "Purpose", msgs) for item in parse_list(text)]
+        if not items:
+            raise ValueError(msgs("value.required"))
+        return items
+
+    def optional_number(text: str) -> float | None:
+        return None if not text.strip() else parse_number(text, msgs)
+
+    def section(key: str, *names: str) -> None:
+        # A heading only over questions that will be asked.
+        if interactive and any(given[name] is None or given[name] == () for name in names):
+            p.section(key)
+
+    if interactive:
+        click.echo(msgs("prompt.intro"))
+    section("prompt.section_basics", "title", "organisation", "unit", "owner", "purpose", "tag")
+    title = value("title", lambda: p.ask(msgs("prompt.title")))
+    organisation = value("organisation", lambda: p.ask(msgs("prompt.organisation")))
+    unit = value("unit", lambda: p.ask(msgs("prompt.unit"), required=False)) or ""
+    owner = value("owner", lambda: p.ask(msgs("prompt.owner"), default=default_author(), required=False)) or ""
+    purposes = value(
+        "purpose", lambda: p.ask(msgs("prompt.purposes", choices=describe_choices("Purpose", msgs)), read_purposes)
+    )
+    tags = value("tag", lambda: p.ask(msgs("prompt.tags"), parse_list, required=False)) or []
+
+    section("prompt.section_test_card", "we_believe", "to_verify")
+    we_believe = value("we_believe", lambda: p.ask(msgs("prompt.we_believe")))
+    to_verify = value("to_verify", lambda: p.ask(msgs("prompt.to_verify")))
+
+    section(
+        "prompt.section_metric",
+        "metric",
+        "metric_unit",
+        "kind",
+        "direction",
+        "impact",
+        "effect_scale",
+        "minimum_effect",
+        "baseline",
+    )
+    while True:
+        metric = value("metric", lambda: p.ask(msgs("prompt.metric")))
+        metric_unit = value("metric_unit", lambda: p.ask(msgs("prompt.metric_unit"), required=False)) or ""
+        kind = (
+            value(
+                "kind",
+                lambda: p.ask(
+                    msgs("prompt.kind", choices=describe_choices("MetricKind", msgs)),
+                    choice("MetricKind"),
+                    default=msgs.labels("MetricKind")["mean"],
+                ),
+            )
+            or "mean"
+        )
+        direction = (
+            value(
+                "direction",
+                lambda: p.ask(
+                    msgs("prompt.direction", choices=describe_choices("Direction", msgs)),
+                    choice("Direction"),
+                    default=msgs.labels("Direction")["higher_is_better"],
+                ),
+            )
+            or "higher_is_better"
+        )
+        impact = (
+            value(
+                "impact",
+                lambda: p.ask(
+                    msgs("prompt.impact", choices=describe_choices("ImpactClass", msgs)),
+                    choice("ImpactClass"),
+                    default=msgs.labels("ImpactClass")["customer_outcome"],
+                ),
+            )
+            or "customer_outcome"
+        )
+        if impact != "activity_output":
+            break
+        _warn_activity(msgs, metric)
+        asked_something = any(given[name] is None for name in ("metric", "impact"))
+        if not interactive or not asked_something or p.confirm(msgs("prompt.keep_activity"), default=False):
+            break
+        # Start the metric again: the user chose to measure something else.
+        given["metric"] = given["impact"] = None
+    effect_scale = (
+        value(
+            "effect_scale",
+            lambda: p.ask(
+                msgs("prompt.effect_scale", choices=describe_choices("EffectScale", msgs)),
+                choice("EffectScale"),
+                default=msgs.labels("EffectScale")["absolute"],
+            ),
+        )
+        or "absolute"
+    )
+    minimum_effect = value(
+        "minimum_effect",
+        lambda: p.ask(
+            msgs("prompt.minimum_effect"),
+            lambda text: _check_effect(msgs, kind, effect_scale, parse_positive(text, msgs)),
+        ),
+    )
+    if not interactive:
+        try:
+            _check_effect(msgs, kind, effect_scale, minimum_effect)
+        except ValueError as error:
+            raise UserError(f"--minimum-effect: {error}") from None
+    baseline = value("baseline", lambda: p.ask(msgs("prompt.baseline"), optional_number, required=False))
+
+    section("prompt.section_criterion", "and_measure", "right_if")
+    measure_default = f"{metric} ({metric_unit})" if metric_unit else metric
+    and_measure = value("and_measure", lambda: p.ask(msgs("prompt.and_measure"), default=measure_default))
+    phrase = _effect_phrase(msgs, minimum_effect, effect_scale, metric_unit)
+    right_default = msgs(
+        "right_if.higher" if direction == "higher_is_better" else "right_if.lower", metric=metric, effect=phrase
+    )
+    right_if = value("right_if", lambda: p.ask(msgs("prompt.right_if"), default=right_default))
+
+    section("prompt.section_design", "design", "arm", "planned_start", "planned_end")
+    design = (
+        value(
+            "design",
+            lambda: p.ask(
+                msgs("prompt.design", choices=describe_choices("DesignKind", msgs)),
+                choice("DesignKind"),
+                default=msgs.labels("DesignKind")["concurrent"],
+            ),
+        )
+        or "concurrent"
+    )
+
+    def read_arms(text: str) -> list[tuple[str, str]]:
+        return _arms(msgs, design, [parse_arm_spec(item, msgs) for item in parse_list(text)])
+
+    if given["arm"]:
+        try:
+            arms = _arms(msgs, design, given["arm"])
+        except ValueError as error:
+            raise UserError(f"--arm: {error}") from None
+    elif interactive:
+        question = {
+            "before_after": msgs("prompt.arms_before_after"),
+            "one_sample": msgs("prompt.arms_one"),
+        }.get(
+            design,
+            msgs("prompt.arms", first=msgs.labels("ArmRole")["control"], rest=msgs.labels("ArmRole")["treatment"]),
+        )
+        arms = p.ask(question, read_arms, default=", ".join(_default_arm_names(msgs, design)))
+    else:
+        arms = _arms(msgs, design, [(name, None) for name in _default_arm_names(msgs, design)])
+
+    if design == "one_sample" and baseline is None:
+        if not interactive:
+            raise UserError(msgs("new.one_sample_baseline"))
+        click.echo(msgs("error", message=msgs("new.one_sample_baseline")), err=True)
+        baseline = p.ask(msgs("prompt.baseline_required"), lambda text: parse_number(text, msgs))
+
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    planned_start = value(
+        "planned_start",
+        lambda: p.ask(msgs("prompt.planned_start"), lambda text: parse_date(text, msgs), default=today.isoformat()),
+    )
+
+    def read_end(text: str) -> datetime.date:
+        end = parse_date(text, msgs)
+        if planned_start is not None and end < planned_start:
+            raise ValueError(msgs("prompt.end_before_start", end=msgs.date(end), start=msgs.date(planned_start)))
+        return end
+
+    end_default = (planned_start or today) + datetime.timedelta(days=90)
+    planned_end = value(
+        "planned_end", lambda: p.ask(msgs("prompt.planned_end"), read_end, default=end_default.isoformat())
+    )
+    if not interactive and planned_start and planned_end and planned_end < planned_start:
+        raise UserError(
+            "--planned-end: "
+            + msgs("prompt.end_before_start", end=msgs.date(planned_end), start=msgs.date(planned_start))
+        )
+
+    metric_fields: dict[str, Any] = {
+        "name": metric,
+        "unit": metric_unit,
+        "kind": kind,
+        "role": "primary",
+        "direction": direction,
+        "impact": impact,
+        "minimum_effect": minimum_effect,
+        "effect_scale": effect_scale,
+    }
+    if baseline is not None:
+        metric_fields["baseline"] = baseline
+    if given["baseline_sd"] is not None:
+        metric_fields["baseline_sd"] = given["baseline_sd"]
+    if given["confidence"] is not None:
+        metric_fields["confidence"] = given["confidence"]
+    fields: dict[str, Any] = {
+        "title": title,
+        "organisation": organisation,
+        "unit": unit,
+        "owner": owner,
+        "purposes": list(purposes),
+        "tags": list(tags),
+        "we_believe": we_believe,
+        "to_verify": to_verify,
+        "and_measure": and_measure,
+        "right_if": right_if,
+        "design": design,
+        "arms": arms,
+        "metrics": [metric_fields, *given["added_metrics"]],
+    }
+    for name in ("summary", "risk", "key"):
+        if given[name]:
+            fields[name] = given[name]
+    for name, option in (
+        ("planned_start", planned_start),
+        ("planned_end", planned_end),
+        ("planned_cost_eur", given["planned_cost"]),
+        ("planned_effort_hours", given["planned_effort"]),
+    ):
+        if option is not None:
+            fields[name] = option
+    if interactive and not given["yes"]:
+        click.echo("")
+        if not p.confirm(msgs("prompt.confirm_create")):
+            return None
+    return fields
+
+
+# -- amend ---------------------------------------------------------------------------------------
+
+
+def _convert_field(msgs: Messages, field: str, text: str) -> Any:
+    if field in _TEXT_FIELDS:
+        return text
+    if field in _DATE_FIELDS:
+        return None if not text else parse_date(text, msgs)
+    if field in _AMOUNT_FIELDS:
+        return None if not text else parse_non_negative(text, msgs)
+    if field == "design":
+        return parse_choice(text, "DesignKind", msgs)
+    if field == "tags":
+        return parse_list(text)
+    if field == "purposes":
+        return [parse_choice(item, "Purpose", msgs) for item in parse_list(text)]
+    raise AssertionError(field)
+
+
+def _convert_metric_field(msgs: Messages, field: str, text: str) -> Any:
+    if field in _METRIC_ENUMS:
+        return parse_choice(text, _METRIC_ENUMS[field], msgs)
+    if field in ("baseline", "baseline_sd"):
+        return None if not text else parse_number(text, msgs)
+    if field in ("minimum_effect", "confidence"):
+        return parse_positive(text, msgs)
+    return text
+
+
+def parse_metric_spec(text: str, msgs: Messages) -> dict[str, Any]:
+    """A further metric as name=NAME,FIELD=VALUE,... with the fields of ``amend --set METRIC.FIELD``."""
+    fields: dict[str, Any] = {"role": "secondary"}
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        field, value = parse_assignment(item, msgs)
+        field = field.replace("-", "_")
+        if field == "name":
+            fields["name"] = value
+        elif field in _METRIC_SETTABLE:
+            try:
+                fields[field] = _convert_metric_field(msgs, field, value)
+            except ValueError as error:
+                raise ValueError(f"{field}: {error}") from None
+        else:
+            raise ValueError(
+                msgs("metric_spec.unknown_field", field=field, known=", ".join(("name", *_METRIC_SETTABLE)))
+            )
+    for required in ("name", "minimum_effect"):
+        if not fields.get(required):
+            raise ValueError(msgs("metric_spec.missing", field=required))
+    return fields
+
+
+def _amend_changes(
+    msgs: Messages, e: kokeilu.Experiment, assignments: Sequence[tuple[str, str]]
+) -> tuple[dict[str, Any], list[str]]:
+    """The keyword changes for Tracker.amend and the names of the fields they touch."""
+    changes: dict[str, Any] = {}
+    touched: list[str] = []
+    metrics = [m.__copy__() for m in e.metrics]
+    metrics_changed = False
+    for raw_field, text in assignments:
+        field = raw_field.strip().replace("-", "_")
+        lowered = field.casefold()
+        if lowered in _LIFECYCLE_FIELDS:
+            raise UserError(msgs("amend.not_settable", field=raw_field, how=msgs("amend.how_status")))
+        if lowered in _IDENTITY_FIELDS:
+            raise UserError(msgs("amend.not_settable", field=raw_field, how=msgs("amend.how_identity")))
+        metric_name, dot, metric_field = field.rpartition(".")
+        try:
+            if field in _SETTABLE:
+                changes[field] = _convert_field(msgs, field, text)
+                touched.append(field)
+            elif dot and metric_field in _METRIC_SETTABLE:
+                target = next((m for m in metrics if m.name.casefold() == metric_name.casefold()), None)
+                if target is None:
+                    raise UserError(
+                        msgs("unknown_metric", name=metric_name, known=", ".join(m.name for m in e.metrics))
+                    )
+                setattr(target, metric_field, _convert_metric_field(msgs, metric_field, text))
+                metrics_changed = True
+                touched.append(f"{target.name}.{metric_field}")
+            else:
+                raise UserError(
+                    msgs(
+                        "amend.unknown_field",
+                        field=raw_field,
+                        known=", ".join(_SETTABLE),
+                        metric_fields=", ".join(_METRIC_SETTABLE),
+                    )
+                )
+        except ValueError as error:
+            if isinstance(error, kokeilu.KokeiluError):
+                raise
+            raise UserError(f"{raw_field}: {error}") from None
+    if metrics_changed:
+        changes["metrics"] = metrics
+    return changes, touched
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+def _experiment_row(e: kokeilu.Experiment) -> dict[str, Any]:
+    """One flat CSV row per experiment."""
+    record = render.experiment_dict(e)
+    primary = next((m for m in e.metrics if m.role.name == "primary"), None)
+    outcome = record["outcome"] or {}
+    learning = outcome.get("learning_card", {})
+    row = {
+        name: record[name]
+        for name in (
+            "key",
+            "uuid",
+            "title",
+            "summary",
+            "organisation",
+            "unit",
+            "owner",
+            "status",
+            "design",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "planned_cost_eur",
+            "actual_cost_eur",
+            "planned_effort_hours",
+            "actual_effort_hours",
+            "risk",
+            "stop_reason",
+        )
+    }
+    row["purposes"] = ";".join(record["purposes"])
+    row["tags"] = ";".join(record["tags"])
+    row["arms"] = ";".join(f"{a['name']}:{a['role']}" for a in record["arms"])
+    row.update(record["test_card"])
+    row["primary_metric"] = primary.name if primary else ""
+    row["primary_kind"] = primary.kind.name if primary else ""
+    row["primary_impact"] = primary.impact.name if primary else ""
+    row["minimum_effect"] = primary.minimum_effect if primary else None
+    row["effect_scale"] = primary.effect_scale.name if primary else ""
+    row["verdict"] = outcome.get("verdict")
+    row["decision"] = outcome.get("decision")
+    row["decided_on"] = outcome.get("decided_on")
+    for part in _LEARNING_CARD:
+        row[part] = learning.get(part)
+    row["amendments"] = len(record["amendments"])
+    row["locked_at"] = record["locked_at"]
+    row["created_at"] = record["created_at"]
+    row["updated_at"] = record["updated_at"]
+    return row
+
+
+_OBSERVATION_COLUMNS = (
+    "key",
+    "metric",
+    "id",
+    "at",
+    "arm",
+    "value",
+    "n",
+    "sum",
+    "sum_sq",
+    "exposure",
+    "subject",
+    "note",
+)
+
+
+def _observation_frame(tracker: kokeilu.Tracker, experiments: Sequence[kokeilu.Experiment]) -> pd.DataFrame:
+    """Every observation of the experiments, all metrics, one row each (whole-column operations)."""
+    parts = []
+    for e in experiments:
+        for metric in e.metrics:
+            frame = tracker.observations(e, metric=metric.name)
+            if frame.empty:
+                continue
+            aggregated = frame["n"] > 0
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "key": e.key,
+                        "metric": metric.name,
+                        "id": frame["id"],
+                        "at": frame["at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                        "arm": frame["arm"].astype(str),
+                        "value": frame["value"].where(~aggregated),
+                        "n": frame["n"].astype("Int64").where(aggregated),
+                        "sum": frame["sum"].where(aggregated),
+                        "sum_sq": frame["sum_sq"].where(aggregated),
+                        "exposure": frame["exposure"],
+                        "subject": frame["subject"],
+                        "note": frame["note"],
+                    }
+                )
+            )
+    if not parts:
+        return cast(pd.DataFrame, pd.DataFrame(columns=list(_OBSERVATION_COLUMNS)))
+    return cast(pd.DataFrame, pd.concat(parts, ignore_index=True))
+
+
+def _write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return out.getvalue()
+
+
+# -- the commands ----------------------------------------------------------------------------------
+
+
+def build_cli(msgs: Messages) -> click.Group:
+    """The ``kokeilu`` command group with every subcommand, speaking ``msgs``' language."""
+    _, Group = _localized_classes(msgs)
+    common = _common(msgs)
+    date_type = Parsed("DATE", lambda text: parse_date(text, msgs))
+    time_type = Parsed("TIME", lambda text: parse_time(text, msgs))
+    number_type = Parsed("NUMBER", lambda text: parse_number(text, msgs))
+    positive_type = Parsed("NUMBER", lambda text: parse_positive(text, msgs))
+    amount_type = Parsed("NUMBER", lambda text: parse_non_negative(text, msgs))
+    assignment_type = Parsed("NAME=VALUE", lambda text: parse_assignment(text, msgs))
+    arm_type = Parsed("NAME[:ROLE]", lambda text: parse_arm_spec(text, msgs))
+    metric_spec_type = Parsed("name=NAME,FIELD=VALUE,...", lambda text: parse_metric_spec(text, msgs))
+
+    def enum_type(enum_name: str) -> Parsed[str]:
+        return Parsed("|".join(choice_names(enum_name)), lambda text: parse_choice(text, enum_name, msgs))
+
+    def json_option(function: F) -> F:
+        return click.option("--json", "as_json", is_flag=True, help=msgs("help.json"))(function)
+
+    @click.group(cls=Group, help=msgs("help.main"), context_settings={"help_option_names": ["-h", "--help"]})
+    @common
+    @click.version_option(
+        kokeilu.__version__, "--version", prog_name="kokeilu", message="%(prog)s %(version)s", help=msgs("help.version")
+    )
+    def cli() -> None:
+        pass
+
+    @cli.command("init", help=msgs("help.init"))
+    @common
+    @click.pass_obj
+    def init(state: State) -> None:
+        path = state.path
+        existed = os.path.exists(path)
+        directory = os.path.dirname(os.path.abspath(path))
+        if not existed and not os.path.isdir(directory):
+            raise UserError(msgs("db.no_directory", path=path, directory=directory))
+        kokeilu.open(path).close()
+        click.echo(msgs("init.exists" if existed else "init.created", path=path))
+
+    @cli.command("new", help=msgs("help.new"))
+    @common
+    @click.option("--title", help=msgs("help.field", label=msgs.field("title")))
+    @click.option("--summary", help=msgs("help.field", label=msgs.field("summary")))
+    @click.option("--organisation", help=msgs("help.organisation"))
+    @click.option("--unit", help=msgs("help.field", label=msgs.field("unit")))
+    @click.option("--owner", help=msgs("help.field", label=msgs.field("owner")))
+    @click.option("--purpose", multiple=True, type=enum_type("Purpose"), help=msgs("help.purpose"))
+    @click.option("--tag", multiple=True, help=msgs("help.field", label=msgs.field("tags")))
+    @click.option("--risk", help=msgs("help.field", label=msgs.field("risk")))
+    @click.option("--we-believe", help=msgs("help.field", label=msgs("tc.we_believe")))
+    @click.option("--to-verify", help=msgs("help.field", label=msgs("tc.to_verify")))
+    @click.option("--and-measure", help=msgs("help.field", label=msgs("tc.and_measure")))
+    @click.option("--right-if", help=msgs("help.field", label=msgs("tc.right_if")))
+    @click.option("--metric", help=msgs("help.primary_metric"))
+    @click.option("--metric-unit", help=msgs("help.metric_unit"))
+    @click.option("--kind", type=enum_type("MetricKind"), help=msgs("help.field", label=msgs("col.kind")))
+    @click.option("--direction", type=enum_type("Direction"), help=msgs("help.field", label=msgs("col.direction")))
+    @click.option("--impact", type=enum_type("ImpactClass"), help=msgs("help.impact"))
+    @click.option("--minimum-effect", type=positive_type, help=msgs("help.minimum_effect"))
+    @click.option("--effect-scale", type=enum_type("EffectScale"), help=msgs("help.effect_scale"))
+    @click.option("--baseline", type=number_type, help=msgs("help.field", label=msgs("col.baseline")))
+    @click.option("--baseline-sd", type=positive_type, help=msgs("help.baseline_sd"))
+    @click.option("--confidence", type=positive_type, help=msgs("help.confidence"))
+    @click.option("--add-metric", "added_metrics", multiple=True, type=metric_spec_type, help=msgs("help.add_metric"))
+    @click.option("--design", type=enum_type("DesignKind"), help=msgs("help.field", label=msgs.field("design")))
+    @click.option("--arm", multiple=True, type=arm_type, help=msgs("help.arm_spec"))
+    @click.option("--planned-start", type=date_type, help=msgs("help.field", label=msgs.field("planned_start")))
+    @click.option("--planned-end", type=date_type, help=msgs("help.field", label=msgs.field("planned_end")))
+    @click.option("--planned-cost", type=amount_type, help=msgs("help.field", label=msgs.field("planned_cost_eur")))
+    @click.option(
+        "--planned-effort", type=amount_type, help=msgs("help.field", label=msgs.field("planned_effort_hours"))
+    )
+    @click.option("--key", help=msgs("help.new_key"))
+    @click.option("--yes", "-y", is_flag=True, help=msgs("help.yes"))
+    @json_option
+    @click.pass_obj
+    def new(state: State, /, as_json: bool, **given: Any) -> None:
+        with state.open() as tracker:
+            fields = _collect_new(state, given)
+            if fields is None:
+                click.echo(msgs("prompt.cancelled"), err=True)
+                raise click.exceptions.Exit(1)
+            if not _interactive() and fields["metrics"][0]["impact"] == "activity_output":
+                _warn_activity(msgs, fields["metrics"][0]["name"])
+            e = tracker.create(**fields)
+        if as_json:
+            render.print_json(render.experiment_dict(e))
+        else:
+            click.echo(msgs("new.created", key=e.key, title=e.title))
+
+    @cli.command("list", help=msgs("help.list"))
+    @common
+    @click.option("--status", type=enum_type("Status"), help=msgs("help.status"))
+    @click.option("--organisation", default="", help=msgs("help.organisation"))
+    @click.option("--unit", default="", help=msgs("help.field", label=msgs.field("unit")))
+    @click.option("--tag", default="", help=msgs("help.tag"))
+    @click.option("--purpose", type=enum_type("Purpose"), help=msgs("help.purpose_filter"))
+    @click.option("--text", default="", help=msgs("help.text_filter"))
+    @json_option
+    @click.pass_obj
+    def list_(
+        state: State,
+        status: str | None,
+        organisation: str,
+        unit: str,
+        tag: str,
+        purpose: str | None,
+        text: str,
+        as_json: bool,
+    ) -> None:
+        with state.open(read_only=True) as tracker:
+            found = tracker.experiments(
+                status=status, organisation=organisation, unit=unit, tag=tag, purpose=purpose, text=text
+            )
+        if as_json:
+            render.print_json([render.experiment_dict(e) for e in found])
+        elif not found:
+            click.echo(msgs("list.none"))
+        else:
+            render.render_list(msgs, state.path, found)
+
+    @cli.command("show", help=msgs("help.show"))
+    @common
+    @click.argument("key")
+    @json_option
+    @click.pass_obj
+    def show(state: State, key: str, as_json: bool) -> None:
+        with state.open(read_only=True) as tracker:
+            e = load(state, tracker, key)
+            journal = tracker.journal(e)
+            counts = render.observation_counts(tracker, e)
+        if as_json:
+            record = render.experiment_dict(e)
+            record["journal"] = render.journal_dicts(journal)
+            record["observations"] = counts
+            render.print_json(record)
+        else:
+            render.render_show(msgs, e, journal, counts)
+
+    @cli.command("start", help=msgs("help.start"))
+    @common
+    @click.argument("key")
+    @click.option("--on", type=date_type, help=msgs("help.on"))
+    @click.pass_obj
+    def start(state: State, key: str, on: datetime.date | None) -> None:
+        with state.open() as tracker:
+            e = load(state, tracker, key)
+            if e.status.name != "draft":
+                raise UserError(msgs("state.start", key=e.key, status=msgs.label(e.status)))
+            e = tracker.start(e, on)
+        click.echo(msgs("started", key=e.key, date=msgs.date(e.actual_start)))
+
+    @cli.command("stop", help=msgs("help.stop"))
+    @common
+    @click.argument("key")
+    @click.option("--reason", help=msgs("help.reason"))
+    @click.option("--on", type=date_type, help=msgs("help.on"))
+    @click.option("--author", help=msgs("help.author"))
+    @click.pass_context
+    def stop(ctx: click.Context, key: str, reason: str | None, on: datetime.date | None, author: str | None) -> None:
+        state: State = ctx.obj
+        if reason is None:
+            raise _missing_option(ctx, "reason")
+        if not reason.strip():
+            raise UserError(msgs("reason.empty", option="--reason"))
+        with state.open() as tracker:
+            e = load(state, tracker, key)
+            if e.status.name not in ("draft", "running"):
+                raise UserError(msgs("state.stop", key=e.key, status=msgs.label(e.status)))
+            e = tracker.stop(e, reason, on=on, author=default_author() if author is None else author)
+        click.echo(msgs("stopped", key=e.key, date=msgs.date(e.actual_end)))
+
+    @cli.command("amend", help=msgs("help.amend"))
+    @common
+    @click.argument("key")
+    @click.option("--reason", help=msgs("help.reason"))
+    @click.option("--set", "assignments", multiple=True, type=assignment_type, help=msgs("help.set"))
+    @click.option("--title", help=msgs("help.field", label=msgs.field("title")))
+    @click.option("--we-believe", help=msgs("help.field", label=msgs("tc.we_believe")))
+    @click.option("--to-verify", help=msgs("help.field", label=msgs("tc.to_verify")))
+    @click.option("--and-measure", help=msgs("help.field", label=msgs("tc.and_measure")))
+    @click.option("--right-if", help=msgs("help.field", label=msgs("tc.right_if")))
+    @click.option("--planned-end", help=msgs("help.field", label=msgs.field("planned_end")))
+    @click.option(
+        "--minimum-effect", "minimum_effects", multiple=True, type=assignment_type, help=msgs("help.minimum_effect_set")
+    )
+    @click.option("--add-metric", "added_metrics", multiple=True, type=metric_spec_type, help=msgs("help.add_metric"))
+    @click.option("--author", help=msgs("help.author"))
+    @click.pass_context
+    def amend(
+        ctx: click.Context,
+        /,
+        key: str,
+        reason: str | None,
+        assignments: tuple[tuple[str, str], ...],
+        minimum_effects: tuple[tuple[str, str], ...],
+        added_metrics: tuple[dict[str, Any], ...],
+        author: str | None,
+        **fields: str | None,
+    ) -> None:
+        state: State = ctx.obj
+        if reason is None:
+            raise _missing_option(ctx, "reason")
+        if not reason.strip():
+            raise UserError(msgs("reason.empty", option="--reason"))
+        pairs = [(name, text) for name, text in fields.items() if text is not None]
+        pairs += list(assignments)
+        pairs += [(f"{metric}.minimum_effect", text) for metric, text in minimum_effects]
+        if not pairs and not added_metrics:
+            raise UserError(msgs("amend.nothing"))
+        with state.open() as tracker:
+            e = load(state, tracker, key)
+            changes, touched = _amend_changes(msgs, e, pairs)
+            if added_metrics:
+                changes["metrics"] = [*changes.get("metrics", e.metrics), *added_metrics]
+                touched += [msgs("amend.added_metric", name=m["name"]) for m in added_metrics]
+            if e.status.name == "concluded":
+                locked = [name for name in touched if name in _PREREGISTERED or name not in _SETTABLE]
+                if added_metrics and not locked:
+                    locked = ["metrics"]
+                if locked:
+                    raise UserError(msgs("state.concluded_locked", field=locked[0], key=e.key))
+            before = len(e.amendments)
+            revised = tracker.amend(e, reason, author=default_author() if author is None else author, **changes)
+        if revised.revision == e.revision:
+            click.echo(msgs("amend.unchanged", key=e.key))
+            return
+        click.echo(msgs("amend.done", key=e.key, changed=", ".join(touched)))
+        recorded = len(revised.amendments) - before
+        if recorded:
+            click.echo(msgs("amend.recorded", count=recorded))
+
+    @cli.command("note", help=msgs("help.note"))
+    @common
+    @click.argument("key")
+    @click.argument("text")
+    @click.option("--author", help=msgs("help.author"))
+    @click.option("--at", type=time_type, help=msgs("help.at"))
+    @click.pass_obj
+    def note(state: State, key: str, text: str, author: str | None, at: datetime.datetime | None) -> None:
+        if not text.strip():
+            raise UserError(msgs("note.empty"))
+        with state.open() as tracker:
+            e = load(state, tracker, key)
+            tracker.note(e, text, author=default_author() if author is None else author, at=at)
+        click.echo(msgs("noted", key=e.key))
+
+    def _check_loggable(e: kokeilu.Experiment, backfill: bool) -> None:
+        if e.status.name == "draft":
+            raise UserError(msgs("state.log_draft", key=e.key))
+        if e.status.name != "running" and not backfill:
+            raise UserError(msgs("state.log_closed", key=e.key, status=msgs.label(e.status)))
+
+    def _resolve_metric(e: kokeilu.Experiment, name: str | None) -> kokeilu.Metric:
+        if not name:
+            return e.primary_metric
+        for m in e.metrics:
+            if m.name.casefold() == name.strip().casefold():
+                return m
+        raise UserError(msgs("unknown_metric", name=name, known=", ".join(m.name for m in e.metrics)))
+
+    def _resolve_arm(e: kokeilu.Experiment, name: str | None) -> kokeilu.Arm:
+        known = ", ".join(a.name for a in e.arms)
+        if not name:
+            if len(e.arms) == 1:
+                return e.arms[0]
+            raise UserError(msgs("arm_required", key=e.key, count=len(e.arms), known=known))
+        for a in e.arms:
+            if a.name.casefold() == name.strip().casefold():
+                return a
+        raise UserError(msgs("unknown_arm", name=name, known=known))
+
+    @cli.command("log", help=msgs("help.log"))
+    @common
+    @click.argument("key")
+    @click.argument("value", type=number_type)
+    @click.option("--arm", help=msgs("help.arm"))
+    @click.option("--metric", help=msgs("help.metric"))
+    @click.option("--at", type=time_type, help=msgs("help.at"))
+    @click.option("--backfill", is_flag=True, help=msgs("help.backfill"))
+    @click.option("--exposure", type=positive_type, help=msgs("help.exposure"))
+    @click.option("--subject", default="", help=msgs("help.subject"))
+    @click.option("--note", default="", help=msgs("help.note_text"))
+    @click.pass_obj
+    def log(
+        state: State,
+        key: str,
+        value: float,
+        arm: str | None,
+        metric: str | None,
+        at: datetime.datetime | None,
+        backfill: bool,
+        exposure: float | None,
+        subject: str,
+        note: str,
+    ) -> None:
+        with state.open() as tracker:
+            e = load(state, tracker, key)
+            _check_loggable(e, backfill)
+            m = _resolve_metric(e, metric)
+            a = _resolve_arm(e, arm)
+            if m.kind.name == "proportion" and value not in (0.0, 1.0):
+                raise UserError(msgs("value.proportion", field="VALUE", value=msgs.number(value)))
+            if m.kind.name == "count" and value < 0:
+                raise UserError(msgs("value.count", field="VALUE", value=msgs.number(value)))
+            when = at or datetime.datetime.now(datetime.timezone.utc)
+            if not backfill and e.actual_start is not None and when.date() < e.actual_start:
+                raise UserError(
+                    msgs(
+                        "state.before_start",
+                        field="--at",
+                        time=msgs.time(when),
+                        key=e.key,
+                        start=msgs.date(e.actual_start),
+                    )
+                )
+            tracker.log(
+                e,
+                value,
+                arm=a.name,
+                metric=m.name,
+                at=when,
+                exposure=exposure,
+                subject=subject,
+                note=note,
+                backfill=backfill,
+            )
+        click.echo(msgs("logged", value=msgs.number(value), key=e.key, metric=m.name, arm=a.name, at=msgs.time(when)))
+
+    @cli.command("import", help=msgs("help.import"))
+    @common
+    @click.argument("key")
+    @click.argument("file", metavar="FILE.csv")
+    @click.option("--metric", default="", help=msgs("help.metric"))
+    @click.option("--backfill", is_flag=True, help=msgs("help.backfill"))
+    @click.pass_obj
+    def import_(state: State, key: str, file: str, metric: str, backfill: bool) -> None:
+        with state.open() as tracker:
+            e = load(state, tracker, key)
+            _check_loggable(e, backfill)
+            importer = csv_import.Importer(msgs, e, metric=metric, backfill=backfill)
+            try:
+                checked = importer.check(file)
+                count = csv_import.write(tracker, e.key, checked, backfill=backfill, msgs=msgs)
+            except csv_import.Rejected as rejected:
+                _report_rejected(msgs, file, rejected.problems, rejected.total)
+                raise click.exceptions.Exit(1) from None
+        click.echo(msgs("import.done", count=count, key=e.key))
+
+    @cli.command("conclude", help=msgs("help.conclude"))
+    @common
+    @click.argument("key")
+    @click.option("--verdict", type=enum_type("Verdict"), help=msgs("help.verdict"))
+    @click.option("--decision", type=enum_type("Decision"), help=msgs("help.decision"))
+    @click.option("--we-believed", help=msgs("help.field", label=msgs("lc.we_believed")))
+    @click.option("--we-observed", help=msgs("help.field", label=msgs("lc.we_observed")))
+    @click.option("--we-learned", help=msgs("help.field", label=msgs("lc.we_learned")))
+    @click.option("--therefore", help=msgs("help.field", label=msgs("lc.therefore")))
+    @click.option("--on", type=date_type, help=msgs("help.on"))
+    @click.pass_obj
+    def conclude(state: State, /, key: str, on: datetime.date | None, **given: str | None) -> None:
+        with state.open() as tracker:
+            e = load(state, tracker, key)
+            if e.status.name != "running":
+                raise UserError(msgs("state.conclude", key=e.key, status=msgs.label(e.status)))
+            answers = _collect_conclusion(msgs, e, given)
+            if answers["verdict"] == "supported" and e.primary_metric.impact.name == "activity_output":
+                raise UserError(msgs("conclude.activity_supported", metric=e.primary_metric.name))
+            e = tracker.conclude(
+                e,
+                answers["verdict"],
+                decision=answers["decision"],
+                we_believed=answers["we_believed"],
+                we_observed=answers["we_observed"],
+                we_learned=answers["we_learned"],
+                therefore=answers["therefore"],
+                decided_on=on,
+            )
+        outcome = e.outcome
+        assert outcome is not None
+        click.echo(
+            msgs("concluded", key=e.key, verdict=msgs.label(outcome.verdict), decision=msgs.label(outcome.decision))
+        )
+
+    @cli.command("export", help=msgs("help.export"))
+    @common
+    @click.argument("what", type=click.Choice(["experiments", "observations"]), default="experiments")
+    @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), help=msgs("help.format"))
+    @click.option("--output", "-o", metavar="FILE", help=msgs("help.output"))
+    @click.option("--key", "keys", multiple=True, help=msgs("help.key_filter"))
+    @click.option("--status", type=enum_type("Status"), help=msgs("help.status"))
+    @click.option("--organisation", default="", help=msgs("help.organisation"))
+    @click.pass_obj
+    def export(
+        state: State,
+        what: str,
+        fmt: str | None,
+        output: str | None,
+        keys: tuple[str, ...],
+        status: str | None,
+        organisation: str,
+    ) -> None:
+        if fmt is None:
+            fmt = "json" if output is not None and output.lower().endswith(".json") else "csv"
+        with state.open(read_only=True) as tracker:
+            if keys:
+                experiments = [load(state, tracker, key) for key in keys]
+            else:
+                experiments = tracker.experiments(status=status, organisation=organisation)
+            if what == "experiments":
+                count = len(experiments)
+                if fmt == "json":
+                    text = (
+                        json.dumps([render.experiment_dict(e) for e in experiments], ensure_ascii=False, indent=2)
+                        + "\n"
+                    )
+                else:
+                    rows = [_experiment_row(e) for e in experiments]
+                    text = _write_csv(rows, list(rows[0]) if rows else _experiment_row_columns())
+            else:
+                frame = _observation_frame(tracker, experiments)
+                count = len(frame)
+                if fmt == "json":
+                    text = frame.to_json(orient="records", force_ascii=False, indent=2) + "\n"
+                else:
+                    text = frame.to_csv(index=False, lineterminator="\n")
+        if output is None:
+            click.echo(text, nl=False)
+            return
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as error:
+            raise UserError(msgs("export.unwritable", path=output, problem=error.strerror or error)) from None
+        click.echo(msgs("exported", count=count, what=msgs(f"export.{what}"), path=output), err=True)
+
+    return cli
+
+
+def _experiment_row_columns() -> list[str]:
+    draft = kokeilu.Experiment()
+    return list(_experiment_row(draft))
+
+
+def _collect_conclusion(msgs: Messages, e: kokeilu.Experiment, given: dict[str, str | None]) -> dict[str, str]:
+    """Verdict, decision and Learning Card from options, asking on a terminal for what is missing."""
+    answers: dict[str, str] = {}
+    if given["we_believed"] is None:
+        # The Learning Card starts from the hypothesis as it was locked.
+        given["we_believed"] = e.test_card.we_believe if not _interactive() else None
+    if not _interactive():
+        missing = [
+            "--" + name.replace("_", "-") for name in ("verdict", "decision", *_LEARNING_CARD) if not given[name]
+        ]
+        if missing:
+            raise UserError(msgs("conclude.missing", options=", ".join(missing)))
+        return {name: str(value) for name, value in given.items()}
+    p = Prompter(msgs)
+    # The verdict is judged against the criterion locked at the start: show it first.
+    primary = e.primary_metric
+    click.echo(f"{msgs('tc.right_if')}: {e.test_card.right_if}")
+    effect = _effect_phrase(msgs, primary.minimum_effect, primary.effect_scale.name, primary.unit)
+    click.echo(f"{msgs('col.minimum_effect')} ({primary.name}): {effect}")
+    p.section("prompt.section_learning")
+    defaults = {"we_believed": e.test_card.we_believe}
+
+    def reader(enum_name: str) -> Callable[[str], str]:
+        return lambda text: parse_choice(text, enum_name, msgs)
+
+    for name, enum_name in (("verdict", "Verdict"), ("decision", "Decision")):
+        value = given[name]
+        if value is None:
+            value = p.ask(msgs(f"prompt.{name}", choices=describe_choices(enum_name, msgs)), reader(enum_name))
+        answers[name] = value
+    for name in _LEARNING_CARD:
+        value = given[name]
+        if value is None:
+            value = p.ask(msgs(f"prompt.{name}"), default=defaults.get(name, ""))
+        answers[name] = value
+    return answers
+
+
+def _report_rejected(msgs: Messages, path: str, problems: Sequence[csv_import.Problem], total: int) -> None:
+    click.echo(msgs("import.rejected", path=path, count=total), err=True)
+    for problem in problems[: csv_import.SHOWN_PROBLEMS]:
+        if problem.row is None:
+            line = msgs("import.problem_file", problem=problem.text)
+        else:
+            line = msgs("import.problem", row=problem.row, column=problem.column or "", problem=problem.text)
+        click.echo(f"  {line}", err=True)
+    if total > csv_import.SHOWN_PROBLEMS:
+        click.echo("  " + msgs("import.more", count=total - csv_import.SHOWN_PROBLEMS), err=True)

@@ -1,0 +1,911 @@
+"""The command's language: choosing Finnish or English, and every text it shows in both.
+
+Each message is one entry with its English and Finnish text, so a message cannot exist in one
+language only (the tests check that both have the same placeholders). Arm, metric and experiment
+names are the user's data and are shown exactly as typed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from collections.abc import Mapping, Sequence
+
+LANGUAGES = ("fi", "en")
+
+# The POSIX order of precedence: LC_ALL overrides LC_MESSAGES, which overrides LANG.
+_LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def detect_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """The language asked for with --lang anywhere on the command line, else the locale's.
+
+    The command line is parsed properly by click later; this look-up only has to know the
+    language before the commands (and their help texts) are built.
+    """
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = None
+        if arg == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value in LANGUAGES:
+            return value
+    for name in _LOCALE_VARIABLES:
+        value = environ.get(name, "")
+        if value:
+            return "fi" if value.lower().startswith("fi") else "en"
+    return "en"
+
+
+# key: (English, Finnish)
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # -- errors and their frame ---------------------------------------------------------------
+    "error": ("Error: {message}", "Virhe: {message}"),
+    "error.unexpected": (
+        "Unexpected error: {message} (run again with --debug to see the details)",
+        "Odottamaton virhe: {message} (aja uudelleen valitsimella --debug, niin näet yksityiskohdat)",
+    ),
+    "error.aborted": ("Aborted.", "Keskeytetty."),
+    "usage.see_help": ("See '{command} --help' for help.", "Ohjeet: '{command} --help'."),
+    "usage.missing_option": ("missing option {option}", "valitsin {option} puuttuu"),
+    "usage.missing_argument": ("missing argument {argument}", "argumentti {argument} puuttuu"),
+    "usage.no_such_option": ("unknown option {option}", "tuntematon valitsin {option}"),
+    "usage.no_such_option_hint": (
+        "unknown option {option}; did you mean {hint}?",
+        "tuntematon valitsin {option}; tarkoititko {hint}?",
+    ),
+    "usage.negative_number": (
+        "{option} was taken for an option; to give a negative number, put -- before it: {command} KEY -- {option}",
+        "{option} tulkittiin valitsimeksi; anna negatiivinen luku kahden viivan jälkeen: {command} TUNNUS -- {option}",
+    ),
+    "db.no_directory": (
+        "cannot create {path}: the directory {directory} does not exist",
+        "tiedostoa {path} ei voi luoda, koska hakemistoa {directory} ei ole",
+    ),
+    "usage.missing_command": ("a command is missing, e.g. 'kokeilu list'", "komento puuttuu, esim. 'kokeilu list'"),
+    "usage.no_such_command": ("unknown command '{command}'", "tuntematon komento '{command}'"),
+    "usage.bad_value": ("{param}: {problem}", "{param}: {problem}"),
+    "usage.needs_value": ("option {option} needs a value", "valitsin {option} tarvitsee arvon"),
+    "usage.extra_arguments": ("unexpected extra argument(s): {arguments}", "ylimääräisiä argumentteja: {arguments}"),
+    "usage.other": ("{message}", "{message}"),
+    # -- values -------------------------------------------------------------------------------
+    "value.not_date": (
+        "'{value}' is not a date; write it as YYYY-MM-DD (e.g. 2026-03-01)",
+        "'{value}' ei ole päivämäärä; kirjoita se muodossa VVVV-KK-PP (esim. 2026-03-01) tai 1.3.2026",
+    ),
+    "value.not_time": (
+        "'{value}' is not a time; write it as YYYY-MM-DDTHH:MM (e.g. 2026-03-01T14:30, UTC unless an offset is given)",
+        "'{value}' ei ole ajankohta; kirjoita se muodossa VVVV-KK-PPTHH:MM (esim. 2026-03-01T14:30; UTC, "
+        "ellei aikavyöhykettä anneta)",
+    ),
+    "value.not_number": ("'{value}' is not a number", "'{value}' ei ole luku"),
+    "value.not_finite": ("'{value}' is not a finite number", "'{value}' ei ole äärellinen luku"),
+    "value.not_positive": (
+        "must be a number above 0, got {value}",
+        "luvun on oltava suurempi kuin 0, nyt {value}",
+    ),
+    "value.negative": ("must not be negative, got {value}", "luku ei saa olla negatiivinen, nyt {value}"),
+    "value.required": ("an answer is required", "vastaus on pakollinen"),
+    "value.choice": (
+        "'{value}' is not one of: {choices}",
+        "'{value}' ei kelpaa; vaihtoehdot: {choices}",
+    ),
+    "value.assignment": (
+        "'{value}' is not of the form NAME=VALUE",
+        "'{value}' ei ole muotoa NIMI=ARVO",
+    ),
+    "value.arm_spec": (
+        "'{value}': unknown role '{role}'; roles: {choices}",
+        "'{value}': tuntematon rooli '{role}'; roolit: {choices}",
+    ),
+    # -- the tracker file ---------------------------------------------------------------------
+    "db.missing": (
+        "there is no tracker file {path}; create it with 'kokeilu init' or name another with --db",
+        "seurantatiedostoa {path} ei ole; luo se komennolla 'kokeilu init' tai anna toinen valitsimella --db",
+    ),
+    "init.created": ("Created the tracker {path}.", "Seurantatiedosto {path} luotiin."),
+    "init.exists": (
+        "The tracker {path} already exists; nothing was changed.",
+        "Seurantatiedosto {path} on jo olemassa; mitään ei muutettu.",
+    ),
+    # -- experiments ----------------------------------------------------------------------------
+    "experiment.not_found": (
+        "there is no experiment '{key}' in {path}",
+        "kokeilua '{key}' ei löydy tiedostosta {path}",
+    ),
+    "experiment.not_found_hint": (
+        "there is no experiment '{key}' in {path}; did you mean {hint}?",
+        "kokeilua '{key}' ei löydy tiedostosta {path}; tarkoititko {hint}?",
+    ),
+    "state.start": (
+        "{key} cannot be started: it is {status}; only a draft can be started",
+        "kokeilua {key} ei voi käynnistää, koska sen tila on ”{status}”; vain luonnoksen voi käynnistää",
+    ),
+    "state.stop": (
+        "{key} cannot be stopped: it is {status}; only a draft or a running experiment can be stopped",
+        "kokeilua {key} ei voi keskeyttää, koska sen tila on ”{status}”; vain luonnoksen tai käynnissä olevan "
+        "kokeilun voi keskeyttää",
+    ),
+    "state.conclude": (
+        "{key} cannot be concluded: it is {status}; only a running experiment can be concluded",
+        "kokeilua {key} ei voi päättää, koska sen tila on ”{status}”; vain käynnissä olevan kokeilun voi päättää",
+    ),
+    "state.log_draft": (
+        "{key} is a draft: observations are recorded only after 'kokeilu start {key}' has locked the success criterion",
+        "kokeilu {key} on vasta luonnos: havaintoja kirjataan vasta, kun 'kokeilu start {key}' on lukinnut "
+        "onnistumisen ehdon",
+    ),
+    "state.log_closed": (
+        "{key} is {status}; use --backfill to record data that arrived late",
+        "kokeilun {key} tila on ”{status}”; kirjaa myöhässä tulleet tiedot valitsimella --backfill",
+    ),
+    "state.before_start": (
+        "{field}: {time} is before the start of {key} ({start}); use --backfill to record earlier data, "
+        "e.g. a before period",
+        "{field}: {time} on ennen kokeilun {key} alkua ({start}); kirjaa aiemmat tiedot (esim. ennen-jakso) "
+        "valitsimella --backfill",
+    ),
+    "state.concluded_locked": (
+        "{field} is locked: {key} is concluded, its pre-registered parts can no longer be amended",
+        "kenttä {field} on lukittu: kokeilu {key} on päätetty, eikä sen ennalta kirjattuja osia voi enää muuttaa",
+    ),
+    "amend.not_settable": (
+        "{field} cannot be changed with amend; {how}",
+        "kenttää {field} ei voi muuttaa amend-komennolla; {how}",
+    ),
+    "amend.how_status": ("use start, stop or conclude", "käytä komentoja start, stop ja conclude"),
+    "amend.how_identity": (
+        "the key and UUID of an experiment never change",
+        "kokeilun tunnus ja UUID eivät muutu koskaan",
+    ),
+    "amend.unknown_field": (
+        "unknown field '{field}'; known: {known} (and METRIC.FIELD for a metric: {metric_fields})",
+        "tuntematon kenttä '{field}'; tunnetut: {known} (sekä MITTARI.KENTTÄ mittarille: {metric_fields})",
+    ),
+    "amend.nothing": (
+        "nothing to change: give --set FIELD=VALUE or one of the field options (see 'kokeilu amend --help')",
+        "ei mitään muutettavaa: anna --set KENTTÄ=ARVO tai jokin kenttävalitsimista (katso 'kokeilu amend --help')",
+    ),
+    "amend.added_metric": ("new metric {name}", "uusi mittari {name}"),
+    "amend.done": (
+        "Amended {key}: {changed}.",
+        "Kokeilua {key} muutettiin: {changed}.",
+    ),
+    "amend.recorded": (
+        "Changes to locked parts (Test Card, design, arms, metrics): {count}; they were recorded as amendments "
+        "with the reason.",
+        "Muutoksia lukittuihin osiin (testikortti, asetelma, ryhmät, mittarit): {count}; ne kirjattiin "
+        "muutoshistoriaan syineen.",
+    ),
+    "amend.unchanged": (
+        "{key} already had those values; nothing was changed.",
+        "Kokeilussa {key} oli jo nämä arvot; mitään ei muutettu.",
+    ),
+    "unknown_arm": (
+        "unknown arm '{name}'. Known: {known}",
+        "tuntematon ryhmä '{name}'. Tunnetut: {known}",
+    ),
+    "arm_required": (
+        "--arm is required: {key} has {count} arms ({known})",
+        "valitsin --arm on pakollinen: kokeilussa {key} on {count} ryhmää ({known})",
+    ),
+    "unknown_metric": (
+        "unknown metric '{name}'. Known: {known}",
+        "tuntematon mittari '{name}'. Tunnetut: {known}",
+    ),
+    "value.proportion": (
+        "{field}: a proportion metric takes 0 or 1 per unit, got {value}",
+        "{field}: osuusmittarin arvo on 0 tai 1 jokaiselle yksikölle, nyt {value}",
+    ),
+    "value.count": (
+        "{field}: a count cannot be negative, got {value}",
+        "{field}: tapahtumamäärä ei voi olla negatiivinen, nyt {value}",
+    ),
+    "new.missing": (
+        "missing {options}: without a terminal every required field must be given as an option",
+        "puuttuvat valitsimet: {options}; ilman päätettä jokainen pakollinen kenttä on annettava valitsimena",
+    ),
+    "metric_spec.unknown_field": (
+        "unknown metric field '{field}'; known: {known}",
+        "tuntematon mittarin kenttä '{field}'; tunnetut: {known}",
+    ),
+    "metric_spec.missing": ("{field}=... is required", "{field}=... on pakollinen"),
+    "new.one_sample_baseline": (
+        "--baseline is required: a one-group design compares the group with the metric's baseline (or target)",
+        "--baseline on pakollinen: yhden ryhmän asetelmassa ryhmää verrataan mittarin lähtötasoon (tai tavoitteeseen)",
+    ),
+    "new.created": (
+        "Created experiment {key}: {title}. Start it with 'kokeilu start {key}' when the Test Card is final.",
+        "Kokeilu {key} luotiin: {title}. Käynnistä se komennolla 'kokeilu start {key}', kun testikortti on valmis.",
+    ),
+    "new.activity_warning": (
+        "Warning: '{metric}' measures activity, not customer impact. An activity metric cannot support the "
+        "hypothesis: measure what changes for the people served, not how many rocks we dump.",
+        "Varoitus: '{metric}' mittaa toiminnan määrää, ei asiakasvaikutusta. Toiminnan määrä ei voi vahvistaa "
+        "hypoteesia: mittaa sitä, mikä muuttuu palveltaville ihmisille, älä sitä, kuinka paljon kiviä kippaamme.",
+    ),
+    "started": (
+        "Experiment {key} started. Start date {date}; the Test Card and the success criterion are now locked.",
+        "Kokeilu {key} käynnistettiin. Alkupäivä {date}; testikortti ja onnistumisen ehto on nyt lukittu.",
+    ),
+    "stopped": ("Experiment {key} stopped on {date}.", "Kokeilu {key} keskeytettiin {date}."),
+    "noted": ("Note added to {key}.", "Muistiinpano lisättiin kokeiluun {key}."),
+    "logged": (
+        "Logged {value} to {key} ({metric}, {arm}, {at}).",
+        "Havainto {value} kirjattiin kokeiluun {key} ({metric}, {arm}, {at}).",
+    ),
+    "concluded": (
+        "Experiment {key} concluded: {verdict}; decision: {decision}.",
+        "Kokeilu {key} päätettiin: {verdict}; päätös: {decision}.",
+    ),
+    "conclude.missing": (
+        "missing {options}: without a terminal the verdict, decision and Learning Card must be given as options",
+        "puuttuvat valitsimet: {options}; ilman päätettä johtopäätös, päätös ja oppimiskortti on annettava valitsimina",
+    ),
+    "exported": ("{what} written to {path}: {count}.", "{what} kirjoitettiin tiedostoon {path}: {count}."),
+    "export.experiments": ("Experiments", "Kokeiluja"),
+    "export.observations": ("Observations", "Havaintoja"),
+    # -- import -------------------------------------------------------------------------------
+    "import.done": (
+        "Observations imported into {key} in one transaction: {count}.",
+        "Havaintoja tuotiin kokeiluun {key} yhtenä tapahtumana: {count}.",
+    ),
+    "import.rejected": (
+        "{path} was rejected and nothing was written; problems found: {count}. The first ones:",
+        "Tiedosto {path} hylättiin eikä mitään kirjoitettu; virheitä: {count}. Ensimmäiset:",
+    ),
+    "import.problem": ("row {row}, column '{column}': {problem}", "rivi {row}, sarake '{column}': {problem}"),
+    "import.problem_file": ("{problem}", "{problem}"),
+    "import.more": ("... and {count} more.", "... ja {count} muuta."),
+    "import.unreadable": (
+        "{path} cannot be read as CSV: {problem}",
+        "tiedostoa {path} ei voi lukea CSV-muodossa: {problem}",
+    ),
+    "import.field_count": (
+        "the row has {got} fields, the header has {want}",
+        "kenttien määrä rivillä on {got}, otsikkorivillä {want}",
+    ),
+    "import.sum_sq_small": (
+        "is smaller than sum*sum/n: no set of values has these sums",
+        "on pienempi kuin sum*sum/n: millään arvoilla ei ole näitä summia",
+    ),
+    "import.sum_sq_kind": (
+        "sum_sq is used only for mean metrics; {metric} is {kind}",
+        "sum_sq-saraketta käytetään vain keskiarvomittareilla; mittarin {metric} laji on {kind}",
+    ),
+    "import.empty": ("the file has no data rows", "tiedostossa ei ole yhtään tietoriviä"),
+    "import.unknown_column": (
+        "unknown column; known: {known}",
+        "tuntematon sarake; tunnetut: {known}",
+    ),
+    "import.missing_column": (
+        "the header has no column '{column}' ({why})",
+        "otsikkorivillä ei ole saraketta '{column}' ({why})",
+    ),
+    "import.why_value": (
+        "each row needs a value, or n and sum for pre-aggregated rows",
+        "jokaisella rivillä on oltava arvo (value) tai esikootuilla riveillä sarakkeet n ja sum",
+    ),
+    "import.why_arm": ("{key} has {count} arms: {known}", "kokeilussa {key} on {count} ryhmää: {known}"),
+    "import.value_and_aggregate": (
+        "give either the column value or the columns n and sum, not both",
+        "anna joko sarake value tai sarakkeet n ja sum, ei molempia",
+    ),
+    "import.duplicate_column": ("the column appears twice in the header", "sarake on otsikkorivillä kahdesti"),
+    "import.empty_cell": ("is empty", "on tyhjä"),
+    "import.not_number": (
+        "'{value}' is not a number (use a decimal point)",
+        "'{value}' ei ole luku (käytä desimaalipistettä)",
+    ),
+    "import.not_whole": ("'{value}' is not a whole number", "'{value}' ei ole kokonaisluku"),
+    "import.not_time": (
+        "'{value}' is not an ISO 8601 time (e.g. 2026-03-01T14:30:00Z)",
+        "'{value}' ei ole ISO 8601 -ajankohta (esim. 2026-03-01T14:30:00Z)",
+    ),
+    "import.unknown_arm": ("unknown arm '{value}'; known: {known}", "tuntematon ryhmä '{value}'; tunnetut: {known}"),
+    "import.unknown_metric": (
+        "unknown metric '{value}'; known: {known}",
+        "tuntematon mittari '{value}'; tunnetut: {known}",
+    ),
+    "import.several_metrics": (
+        "the file names several metrics ({names}); import one metric per file",
+        "tiedostossa on useita mittareita ({names}); tuo yksi mittari tiedostoa kohden",
+    ),
+    "import.proportion": (
+        "a proportion metric takes 0 or 1 per unit, got {value}",
+        "osuusmittarin arvo on 0 tai 1, nyt {value}",
+    ),
+    "import.negative": ("cannot be negative, got {value}", "ei voi olla negatiivinen, nyt {value}"),
+    "import.n_positive": ("must be at least 1, got {value}", "on oltava vähintään 1, nyt {value}"),
+    "import.successes": (
+        "the successes ({value}) must be between 0 and n ({n})",
+        "onnistumisten määrän ({value}) on oltava välillä 0–n ({n})",
+    ),
+    "import.exposure_kind": (
+        "exposure is used only for count metrics; {metric} is {kind}",
+        "altistusta (exposure) käytetään vain tapahtumamäärämittareilla; mittarin {metric} laji on {kind}",
+    ),
+    "import.before_start": (
+        "{value} is before the start of {key} ({start}); use --backfill for earlier data",
+        "{value} on ennen kokeilun {key} alkua ({start}); kirjaa aiemmat tiedot valitsimella --backfill",
+    ),
+    # -- show and list ------------------------------------------------------------------------
+    "list.none": ("No experiments match.", "Yhtään kokeilua ei löytynyt."),
+    "list.title": ("Experiments in {path}", "Kokeilut tiedostossa {path}"),
+    "col.key": ("Key", "Tunnus"),
+    "col.title": ("Title", "Nimi"),
+    "col.organisation": ("Organisation", "Organisaatio"),
+    "col.unit": ("Unit", "Yksikkö"),
+    "col.status": ("Status", "Tila"),
+    "col.purposes": ("Purposes", "Tehtävät"),
+    "col.period": ("Period", "Ajanjakso"),
+    "col.metric": ("Metric", "Mittari"),
+    "col.role": ("Role", "Rooli"),
+    "col.kind": ("Kind", "Laji"),
+    "col.direction": ("Direction", "Suunta"),
+    "col.impact": ("Impact", "Vaikutus"),
+    "col.minimum_effect": ("Minimum worthwhile effect", "Pienin merkityksellinen vaikutus"),
+    "col.baseline": ("Baseline", "Lähtötaso"),
+    "col.arm": ("Arm", "Ryhmä"),
+    "col.rows": ("Rows", "Rivejä"),
+    "col.units": ("Units", "Yksiköitä"),
+    "col.at": ("Time", "Aika"),
+    "col.field": ("Field", "Kenttä"),
+    "col.old": ("Before", "Ennen"),
+    "col.new": ("After", "Jälkeen"),
+    "col.reason": ("Reason", "Syy"),
+    "col.author": ("Author", "Tekijä"),
+    "col.text": ("Note", "Muistiinpano"),
+    "show.test_card": ("Test Card", "Testikortti"),
+    "show.learning_card": ("Learning Card", "Oppimiskortti"),
+    "show.metrics": ("Metrics", "Mittarit"),
+    "show.arms": ("Arms and observations", "Ryhmät ja havainnot"),
+    "show.amendments": ("Amendments after the start", "Muutokset käynnistyksen jälkeen"),
+    "show.journal": ("Journal", "Päiväkirja"),
+    "show.no_amendments": (
+        "No amendments: the Test Card is as it was locked.",
+        "Ei muutoksia: testikortti on sellaisena kuin se lukittiin.",
+    ),
+    "show.no_journal": ("No notes in the journal.", "Päiväkirjassa ei ole muistiinpanoja."),
+    "show.not_locked": ("Not locked yet (a draft).", "Ei vielä lukittu (luonnos)."),
+    "show.locked": ("Locked on {time} (hash {hash}).", "Lukittu {time} (tiiviste {hash})."),
+    "show.status": ("Status", "Tila"),
+    "show.organisation": ("Organisation", "Organisaatio"),
+    "show.owner": ("Owner", "Vastuuhenkilö"),
+    "show.purposes": ("Purposes", "Tehtävät"),
+    "show.design": ("Design", "Asetelma"),
+    "show.planned": ("Planned", "Suunniteltu"),
+    "show.actual": ("Actual", "Toteutunut"),
+    "show.stop_reason": ("Stopped because", "Keskeytyksen syy"),
+    "show.verdict": ("Verdict", "Johtopäätös"),
+    "show.decision": ("Decision", "Päätös"),
+    "show.lock": ("Lock", "Lukitus"),
+    "show.tags": ("Tags", "Tunnisteet"),
+    "show.summary": ("Summary", "Tiivistelmä"),
+    "show.risk": ("Risk", "Riski"),
+    "show.cost": ("Cost (EUR), planned / actual", "Kustannus (EUR), suunniteltu / toteutunut"),
+    "show.effort": ("Effort (hours), planned / actual", "Työmäärä (tuntia), suunniteltu / toteutunut"),
+    "show.activity_note": (
+        "activity metric: cannot support the hypothesis",
+        "toiminnan määrän mittari: ei voi vahvistaa hypoteesia",
+    ),
+    "effect.relative": ("{value} % of the control", "{value} % verrokista"),
+    "tc.we_believe": ("We believe that", "Uskomme, että"),
+    "tc.to_verify": ("To verify that, we will", "Varmistaaksemme sen"),
+    "tc.and_measure": ("And measure", "Ja mittaamme"),
+    "tc.right_if": ("We are right if", "Olemme oikeassa, jos"),
+    "lc.we_believed": ("We believed that", "Uskoimme, että"),
+    "lc.we_observed": ("We observed", "Havaitsimme"),
+    "lc.we_learned": ("From that we learned", "Siitä opimme"),
+    "lc.therefore": ("Therefore, we will", "Siksi aiomme"),
+    # -- prompts ------------------------------------------------------------------------------
+    "prompt.intro": (
+        "A new experiment. Enter accepts the value in [brackets]; Ctrl-C cancels without saving.",
+        "Uusi kokeilu. Enter hyväksyy [hakasulkeissa] olevan arvon; Ctrl-C peruu tallentamatta.",
+    ),
+    "prompt.section_basics": ("-- The experiment --", "-- Kokeilu --"),
+    "prompt.section_test_card": ("-- The Test Card --", "-- Testikortti --"),
+    "prompt.section_metric": ("-- The primary metric: customer impact --", "-- Päämittari: asiakasvaikutus --"),
+    "prompt.section_design": ("-- Arms and dates --", "-- Ryhmät ja ajankohdat --"),
+    "prompt.section_learning": ("-- The Learning Card --", "-- Oppimiskortti --"),
+    "prompt.title": ("Title", "Kokeilun nimi"),
+    "prompt.organisation": ("Organisation (municipality)", "Organisaatio (kunta)"),
+    "prompt.unit": ("Unit or service", "Yksikkö tai palvelu"),
+    "prompt.owner": ("Owner", "Vastuuhenkilö"),
+    "prompt.purposes": (
+        "Purposes, separated by commas ({choices})",
+        "Tehtävät pilkuin eroteltuina ({choices})",
+    ),
+    "prompt.tags": ("Tags, separated by commas (may be empty)", "Tunnisteet pilkuin eroteltuina (voi jättää tyhjäksi)"),
+    "prompt.we_believe": ("We believe that ...", "Uskomme, että ..."),
+    "prompt.to_verify": ("To verify that, we will ...", "Varmistaaksemme sen ..."),
+    "prompt.and_measure": ("And measure ...", "Ja mittaamme ..."),
+    "prompt.right_if": ("We are right if ...", "Olemme oikeassa, jos ..."),
+    "prompt.metric": (
+        "Name of the primary metric (e.g. sense_of_security)",
+        "Päämittarin nimi (esim. turvallisuuden_tunne)",
+    ),
+    "prompt.metric_unit": ("Its unit (e.g. points 1-5, days, share)", "Sen yksikkö (esim. pisteet 1–5, päivää, osuus)"),
+    "prompt.kind": ("Kind ({choices})", "Laji ({choices})"),
+    "prompt.direction": ("Direction ({choices})", "Suunta ({choices})"),
+    "prompt.impact": (
+        "Does it measure a customer outcome or activity? ({choices})",
+        "Mittaako se asiakasvaikutusta vai toiminnan määrää? ({choices})",
+    ),
+    "prompt.keep_activity": (
+        "Keep the activity metric anyway?",
+        "Pidetäänkö toiminnan määrän mittari silti?",
+    ),
+    "prompt.minimum_effect": (
+        "Minimum worthwhile effect: the smallest improvement that would make the change worth scaling",
+        "Pienin merkityksellinen vaikutus: pienin parannus, jonka vuoksi muutosta kannattaa laajentaa",
+    ),
+    "prompt.effect_scale": (
+        "Is the effect absolute or relative? ({choices})",
+        "Ilmoitetaanko vaikutus absoluuttisena vai suhteellisena? ({choices})",
+    ),
+    "prompt.baseline": ("Known baseline level (may be empty)", "Tunnettu lähtötaso (voi jättää tyhjäksi)"),
+    "prompt.baseline_required": ("Baseline or target level", "Lähtötaso tai tavoitetaso"),
+    "prompt.design": ("Design ({choices})", "Asetelma ({choices})"),
+    "prompt.arms": (
+        "Arms, separated by commas (the first is the {first}, the others {rest})",
+        "Ryhmät pilkuin eroteltuina (ensimmäinen on {first}, muut {rest})",
+    ),
+    "prompt.arms_before_after": (
+        "The two periods, separated by a comma (before, after)",
+        "Kaksi jaksoa pilkulla eroteltuina (ennen, jälkeen)",
+    ),
+    "prompt.arms_one": ("The name of the group", "Ryhmän nimi"),
+    "prompt.planned_start": ("Planned start (YYYY-MM-DD)", "Suunniteltu alkupäivä (VVVV-KK-PP)"),
+    "prompt.planned_end": ("Planned end (YYYY-MM-DD)", "Suunniteltu loppupäivä (VVVV-KK-PP)"),
+    "prompt.confirm_create": ("Save the experiment?", "Tallennetaanko kokeilu?"),
+    "prompt.verdict": ("Verdict ({choices})", "Johtopäätös ({choices})"),
+    "prompt.decision": ("Decision ({choices})", "Päätös ({choices})"),
+    "prompt.we_believed": ("We believed that ...", "Uskoimme, että ..."),
+    "prompt.we_observed": ("We observed ...", "Havaitsimme ..."),
+    "prompt.we_learned": ("From that we learned ...", "Siitä opimme ..."),
+    "prompt.therefore": ("Therefore, we will ...", "Siksi aiomme ..."),
+    "prompt.yes_no_invalid": ("answer y or n", "vastaa k tai e"),
+    "prompt.arms_count": (
+        "a {design} design needs {wanted}",
+        "asetelma {design} tarvitsee {wanted}",
+    ),
+    "prompt.arms_count_concurrent": ("at least two arms", "vähintään kaksi ryhmää"),
+    "prompt.arms_count_before_after": ("exactly two periods", "täsmälleen kaksi jaksoa"),
+    "prompt.arms_count_one_sample": ("exactly one group", "täsmälleen yhden ryhmän"),
+    "prompt.arms_duplicate": ("the arm '{name}' is named twice", "ryhmä '{name}' on annettu kahdesti"),
+    "prompt.end_before_start": (
+        "the end ({end}) is before the start ({start})",
+        "loppupäivä ({end}) on ennen alkupäivää ({start})",
+    ),
+    "prompt.cancelled": ("Nothing was saved.", "Mitään ei tallennettu."),
+    "right_if.higher": (
+        "{metric} rises by at least {effect}",
+        "{metric} nousee vähintään {effect}",
+    ),
+    "right_if.lower": (
+        "{metric} falls by at least {effect}",
+        "{metric} laskee vähintään {effect}",
+    ),
+    # -- default arm names (the user can type any others) ---------------------------------------
+    "arm.control": ("control", "verrokki"),
+    "arm.treatment": ("treatment", "kokeilu"),
+    "arm.before": ("before", "ennen"),
+    "arm.after": ("after", "jälkeen"),
+    "arm.group": ("group", "ryhmä"),
+    # -- help texts ---------------------------------------------------------------------------
+    "help.main": (
+        "Track workplace experiments: Test Card, customer-impact metric, observations, verdict.\n\n"
+        "The tracker file is --db PATH, else $KOKEILU_DB, else kokeilut.db in the current directory.",
+        "Työpaikan kokeilujen seuranta: testikortti, asiakasvaikutuksen mittari, havainnot ja johtopäätös.\n\n"
+        "Seurantatiedosto on --db POLKU, muuten $KOKEILU_DB, muuten kokeilut.db nykyisessä hakemistossa.",
+    ),
+    "help.db": ("The tracker file.", "Seurantatiedosto."),
+    "help.lang": (
+        "Language of messages (default: from the locale).",
+        "Viestien kieli (oletus: järjestelmän kieliasetus).",
+    ),
+    "help.debug": ("Show the traceback of an error.", "Näytä virheen jäljitystiedot (traceback)."),
+    "help.json": ("Print JSON for scripts.", "Tulosta JSON-muodossa skripteille."),
+    "help.init": ("Create an empty tracker file.", "Luo tyhjä seurantatiedosto."),
+    "help.new": (
+        "Create an experiment (asks on a terminal; every field is also an option).",
+        "Luo kokeilu (kysyy päätteellä; jokaisen kentän voi antaa myös valitsimena).",
+    ),
+    "help.list": ("List experiments.", "Listaa kokeilut."),
+    "help.show": ("Show one experiment in full.", "Näytä yksi kokeilu kokonaan."),
+    "help.start": ("Start a draft and lock its Test Card.", "Käynnistä luonnos ja lukitse sen testikortti."),
+    "help.stop": ("Stop an experiment early, with the reason.", "Keskeytä kokeilu ennen aikojaan ja kerro syy."),
+    "help.amend": (
+        "Change fields of an experiment, with the reason (recorded after the start).",
+        "Muuta kokeilun kenttiä ja kerro syy (kirjataan käynnistyksen jälkeen muutoshistoriaan).",
+    ),
+    "help.note": ("Add a note to the journal.", "Lisää muistiinpano päiväkirjaan."),
+    "help.log": ("Record one observation.", "Kirjaa yksi havainto."),
+    "help.import": (
+        "Import observations from a CSV file: all rows or none.\n\n"
+        "Columns: value (or n, sum and sum_sq for pre-aggregated rows), arm, at (ISO 8601), metric, exposure.",
+        "Tuo havainnot CSV-tiedostosta: kaikki rivit tai ei yhtään.\n\n"
+        "Sarakkeet: value (tai esikootuille riveille n, sum ja sum_sq), arm, at (ISO 8601), metric, exposure.",
+    ),
+    "help.conclude": (
+        "Conclude a running experiment: verdict, Learning Card, decision.",
+        "Päätä käynnissä oleva kokeilu: johtopäätös, oppimiskortti ja päätös.",
+    ),
+    "help.export": (
+        "Export experiments or observations as CSV or JSON.",
+        "Vie kokeilut tai havainnot CSV- tai JSON-muodossa.",
+    ),
+    "help.status": ("Only experiments in this status.", "Vain kokeilut, joiden tila on tämä."),
+    "help.organisation": ("The municipality or body.", "Kunta tai muu organisaatio."),
+    "help.tag": ("Only experiments with this tag.", "Vain kokeilut, joilla on tämä tunniste."),
+    "help.purpose": (
+        "The municipal task it serves (repeatable).",
+        "Kunnan tehtävä, jota kokeilu palvelee (voi toistaa).",
+    ),
+    "help.reason": ("Why (required).", "Syy (pakollinen)."),
+    "help.on": ("The date (default today, UTC).", "Päivämäärä (oletus tänään, UTC)."),
+    "help.arm": ("The arm or period.", "Ryhmä tai jakso."),
+    "help.arm_spec": (
+        "An arm as NAME or NAME:ROLE (repeatable; roles follow the design when left out).",
+        "Ryhmä muodossa NIMI tai NIMI:ROOLI (voi toistaa; roolit päätellään asetelmasta, jos ne puuttuvat).",
+    ),
+    "help.metric": ("The metric (default: the primary metric).", "Mittari (oletus: päämittari)."),
+    "help.at": (
+        "When it was observed (ISO 8601; default now; UTC unless an offset is given).",
+        "Havainnon ajankohta (ISO 8601; oletus nyt; UTC, ellei aikavyöhykettä anneta).",
+    ),
+    "help.backfill": (
+        "Accept data before the start or after the end (e.g. a before period, late data).",
+        "Hyväksy tiedot ennen alkua tai lopun jälkeen (esim. ennen-jakso, myöhässä tulleet tiedot).",
+    ),
+    "help.exposure": ("Exposure of a count metric (e.g. weeks).", "Tapahtumamäärämittarin altistus (esim. viikkoja)."),
+    "help.subject": ("Who or what was observed (optional identifier).", "Havaittu kohde (vapaaehtoinen tunniste)."),
+    "help.note_text": ("A note about the observation.", "Huomautus havainnosta."),
+    "help.author": ("Who writes it (default: the login name).", "Kirjoittaja (oletus: käyttäjätunnus)."),
+    "help.set": (
+        "FIELD=VALUE to change (repeatable); METRIC.FIELD=VALUE changes a metric.",
+        "Muutettava KENTTÄ=ARVO (voi toistaa); MITTARI.KENTTÄ=ARVO muuttaa mittaria.",
+    ),
+    "help.minimum_effect_set": (
+        "METRIC=VALUE: a new minimum worthwhile effect.",
+        "MITTARI=ARVO: uusi pienin merkityksellinen vaikutus.",
+    ),
+    "help.format": (
+        "Output format (default: json for an --output ending in .json, else csv).",
+        "Tulostusmuoto (oletus: json, jos --output päättyy .json, muuten csv).",
+    ),
+    "help.output": (
+        "Write to this file instead of standard output.",
+        "Kirjoita tähän tiedostoon vakiotulosteen sijaan.",
+    ),
+    "help.key_filter": ("Only this experiment (repeatable).", "Vain tämä kokeilu (voi toistaa)."),
+    "help.field": ("{label}.", "{label}."),
+    "help.help": ("Show this help and exit.", "Näytä tämä ohje ja lopeta."),
+    "help.usage": ("Usage: ", "Käyttö: "),
+    "help.options": ("Options", "Valitsimet"),
+    "help.options_metavar": ("[OPTIONS]", "[VALITSIMET]"),
+    "help.commands": ("Commands", "Komennot"),
+    "help.version": ("Show the version and exit.", "Näytä versio ja lopeta."),
+    "help.primary_metric": ("Name of the primary metric.", "Päämittarin nimi."),
+    "help.metric_unit": ("Unit of the primary metric.", "Päämittarin yksikkö."),
+    "help.impact": (
+        "customer_outcome or activity_output (an activity metric cannot support the hypothesis).",
+        "customer_outcome (asiakasvaikutus) tai activity_output (toiminnan määrä, ei voi vahvistaa hypoteesia).",
+    ),
+    "help.minimum_effect": (
+        "The smallest improvement worth scaling (in the metric's unit, or a fraction with --effect-scale relative).",
+        "Pienin laajentamisen arvoinen parannus (mittarin yksikössä, tai osuutena valitsimella "
+        "--effect-scale relative).",
+    ),
+    "help.effect_scale": ("absolute or relative.", "absolute (absoluuttinen) tai relative (suhteellinen)."),
+    "help.baseline_sd": ("Known standard deviation of the metric.", "Mittarin tunnettu keskihajonta."),
+    "help.add_metric": (
+        "A further metric (repeatable), e.g. name=missed_medication,role=guardrail,kind=proportion,"
+        "direction=lower_is_better,minimum_effect=0.02 (role: secondary or guardrail).",
+        "Lisämittari (voi toistaa), esim. name=lääke_unohtui,role=guardrail,kind=proportion,"
+        "direction=lower_is_better,minimum_effect=0.02 "
+        "(rooli: secondary eli toissijainen tai guardrail eli varomittari).",
+    ),
+    "help.confidence": (
+        "Confidence level of the intervals the verdict uses (default 0.95).",
+        "Johtopäätöksen luottamusvälien luottamustaso (oletus 0,95).",
+    ),
+    "help.new_key": (
+        "The key (default: generated, e.g. OULU-2026-001).",
+        "Tunnus (oletus: muodostetaan, esim. OULU-2026-001).",
+    ),
+    "help.yes": ("Save without asking for confirmation.", "Tallenna kysymättä vahvistusta."),
+    "help.purpose_filter": ("Only experiments serving this task.", "Vain kokeilut, jotka palvelevat tätä tehtävää."),
+    "help.text_filter": (
+        "Only experiments whose title, summary or Test Card contain this text.",
+        "Vain kokeilut, joiden nimessä, tiivistelmässä tai testikortissa on tämä teksti.",
+    ),
+    "help.verdict": (
+        "supported, refuted or inconclusive.",
+        "supported (vahvistui), refuted (kumoutui) tai inconclusive (ei selvää tulosta).",
+    ),
+    "help.decision": (
+        "scale_up, adapt or stop.",
+        "scale_up (laajennetaan), adapt (muokataan ja kokeillaan uudelleen) tai stop (lopetetaan).",
+    ),
+    "reason.empty": ("{option} must not be empty: say why", "{option} ei voi olla tyhjä: kerro syy"),
+    "note.empty": ("the note is empty", "muistiinpano on tyhjä"),
+    "conclude.activity_supported": (
+        "the primary metric '{metric}' measures activity, and an activity metric cannot support the hypothesis; "
+        "the verdict can be refuted or inconclusive",
+        "päämittari '{metric}' mittaa toiminnan määrää, eikä sellainen voi vahvistaa hypoteesia; johtopäätös voi "
+        "olla refuted (kumoutui) tai inconclusive (ei selvää tulosta)",
+    ),
+    "export.unwritable": ("cannot write {path}: {problem}", "tiedostoon {path} ei voi kirjoittaa: {problem}"),
+    "value.share_effect": (
+        "a share cannot change by 1 or more, got {value}; give it as a fraction, e.g. 0.05 for 5 percentage points",
+        "osuus ei voi muuttua 1:llä tai enemmän, nyt {value}; anna se desimaalilukuna, esim. 0,05 viidelle "
+        "prosenttiyksikölle",
+    ),
+    "prompt.section_criterion": (
+        "-- The Test Card: what we measure and when we are right --",
+        "-- Testikortti: mitä mittaamme ja milloin olemme oikeassa --",
+    ),
+}
+
+
+# Names of enumeration values, by enumeration and value name: (English, Finnish).
+LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "Status": {
+        "draft": ("draft", "luonnos"),
+        "running": ("running", "käynnissä"),
+        "stopped": ("stopped", "keskeytetty"),
+        "concluded": ("concluded", "päätetty"),
+    },
+    "Purpose": {
+        "wellbeing": ("wellbeing", "hyvinvointi"),
+        "vitality": ("vitality", "elinvoima"),
+        "democracy": ("democracy", "demokratia"),
+    },
+    "DesignKind": {
+        "concurrent": ("concurrent arms", "rinnakkaiset ryhmät"),
+        "before_after": ("before and after", "ennen ja jälkeen"),
+        "one_sample": ("one group against a target", "yksi ryhmä tavoitetasoa vasten"),
+    },
+    "ArmRole": {
+        "control": ("control", "verrokki"),
+        "treatment": ("treatment", "kokeiluryhmä"),
+        "before": ("before", "ennen"),
+        "after": ("after", "jälkeen"),
+        "group": ("group", "ryhmä"),
+    },
+    "MetricKind": {
+        "mean": ("mean", "keskiarvo"),
+        "proportion": ("proportion", "osuus"),
+        "count": ("count", "tapahtumamäärä"),
+    },
+    "MetricRole": {
+        "primary": ("primary", "päämittari"),
+        "secondary": ("secondary", "toissijainen"),
+        "guardrail": ("guardrail", "varomittari"),
+    },
+    "Direction": {
+        "higher_is_better": ("higher is better", "suurempi on parempi"),
+        "lower_is_better": ("lower is better", "pienempi on parempi"),
+    },
+    "ImpactClass": {
+        "customer_outcome": ("customer outcome", "asiakasvaikutus"),
+        "activity_output": ("activity", "toiminnan määrä"),
+    },
+    "EffectScale": {
+        "absolute": ("absolute", "absoluuttinen"),
+        "relative": ("relative", "suhteellinen"),
+    },
+    "Verdict": {
+        "supported": ("supported", "hypoteesi vahvistui"),
+        "refuted": ("refuted", "hypoteesi kumoutui"),
+        "inconclusive": ("inconclusive", "ei selvää tulosta"),
+    },
+    "Decision": {
+        "scale_up": ("scale up", "laajennetaan"),
+        "adapt": ("adapt and run again", "muokataan ja kokeillaan uudelleen"),
+        "stop": ("stop", "lopetetaan"),
+    },
+}
+
+# Names of experiment fields as the amend command and error messages show them: (English, Finnish).
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "title": ("title", "nimi"),
+    "summary": ("summary", "tiivistelmä"),
+    "organisation": ("organisation", "organisaatio"),
+    "unit": ("unit", "yksikkö"),
+    "owner": ("owner", "vastuuhenkilö"),
+    "risk": ("risk", "riski"),
+    "planned_start": ("planned start", "suunniteltu alkupäivä"),
+    "planned_end": ("planned end", "suunniteltu loppupäivä"),
+    "planned_cost_eur": ("planned cost (EUR)", "suunniteltu kustannus (EUR)"),
+    "actual_cost_eur": ("actual cost (EUR)", "toteutunut kustannus (EUR)"),
+    "planned_effort_hours": ("planned effort (hours)", "suunniteltu työmäärä (tuntia)"),
+    "actual_effort_hours": ("actual effort (hours)", "toteutunut työmäärä (tuntia)"),
+    "design": ("design", "asetelma"),
+    "tags": ("tags", "tunnisteet"),
+    "purposes": ("purposes", "tehtävät"),
+    "we_believe": ("We believe that", "Uskomme, että"),
+    "to_verify": ("To verify that, we will", "Varmistaaksemme sen"),
+    "and_measure": ("And measure", "Ja mittaamme"),
+    "right_if": ("We are right if", "Olemme oikeassa, jos"),
+    "reason": ("reason", "syy"),
+    "at": ("time", "ajankohta"),
+    "on": ("date", "päivämäärä"),
+    "value": ("value", "arvo"),
+    "arm": ("arm", "ryhmä"),
+    "metric": ("metric", "mittari"),
+    "text": ("text", "teksti"),
+}
+
+# Problems the core reports in English, and their Finnish wording. The core is the last line of
+# defence: the command checks the common mistakes itself first, in the user's language.
+_CORE_PROBLEMS_FI: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^is required$"), "on pakollinen"),
+    (re.compile(r"^is required: say why the experiment stops$"), "on pakollinen: kerro, miksi kokeilu keskeytetään"),
+    (re.compile(r"^not a valid date$"), "ei ole kelvollinen päivämäärä"),
+    (re.compile(r"^not a valid time$"), "ei ole kelvollinen ajankohta"),
+    (re.compile(r"^must be a finite number$"), "on oltava äärellinen luku"),
+    (re.compile(r"^must not be negative, got (.+)$"), r"ei saa olla negatiivinen, nyt \1"),
+    (re.compile(r"^must be a finite number above 0, got (.+)$"), r"on oltava suurempi kuin 0, nyt \1"),
+    (
+        re.compile(r"^must be between 0\.5 and 1 \(e\.g\. 0\.95\), got (.+)$"),
+        r"on oltava välillä 0,5–1 (esim. 0,95), nyt \1",
+    ),
+    (re.compile(r"^unknown arm '(.*)'; known: (.*)$"), r"tuntematon ryhmä '\1'. Tunnetut: \2"),
+    (re.compile(r"^unknown metric '(.*)'; known: (.*)$"), r"tuntematon mittari '\1'. Tunnetut: \2"),
+    (
+        re.compile(r"^is required before the experiment starts: the Test Card is locked then$"),
+        "on täytettävä ennen käynnistystä, koska testikortti lukitaan silloin",
+    ),
+    (
+        re.compile(r"^at least one is required: wellbeing, vitality or democracy$"),
+        "vähintään yksi tarvitaan: wellbeing (hyvinvointi), vitality (elinvoima) tai democracy (demokratia)",
+    ),
+    (re.compile(r"^is before planned_start \((.*)\)$"), r"on ennen suunniteltua alkupäivää (\1)"),
+    (re.compile(r"^is before the actual start \((.*)\)$"), r"on ennen toteutunutta alkupäivää (\1)"),
+    (re.compile(r"^is too long: (\d+) bytes, at most (\d+).*$"), r"on liian pitkä: \1 tavua, enintään \2"),
+    (re.compile(r"^a proportion metric takes 0 or 1 per unit, got (.+)$"), r"osuusmittarin arvo on 0 tai 1, nyt \1"),
+    (re.compile(r"^a count cannot be negative, got (.+)$"), r"tapahtumamäärä ei voi olla negatiivinen, nyt \1"),
+    (re.compile(r"^already in use by another experiment$"), "on jo toisen kokeilun käytössä"),
+    (
+        re.compile(r"^exactly one metric must be primary; found (\d+)(.*)$"),
+        r"päämittareita on oltava täsmälleen yksi; nyt niitä on \1\2",
+    ),
+    (
+        re.compile(r"^'(.*)' is already the name of (\w+)\[(.*)\](?: \(names are compared ignoring case\))?$"),
+        r"'\1' on jo kohteen \2[\3] nimi (kirjainkokoa ei huomioida)",
+    ),
+    (re.compile(r"^'(.*)' is already in use by another experiment$"), r"'\1' on jo toisen kokeilun käytössä"),
+    (
+        re.compile(r"^a (\w+) design has no '(\w+)' arm; use (.*)$"),
+        r"asetelmassa \1 ei ole roolia '\2'; käytä roolia \3",
+    ),
+    (
+        re.compile(r"^a (\w+) design needs exactly (\d+) '(\w+)' arm; found (\d+)$"),
+        r"asetelma \1 tarvitsee täsmälleen \2 ryhmän roolilla '\3'; nyt niitä on \4",
+    ),
+    (
+        re.compile(r"^a (\w+) design needs at least (\d+) '(\w+)' arm; found (\d+)$"),
+        r"asetelma \1 tarvitsee vähintään \2 ryhmän roolilla '\3'; nyt niitä on \4",
+    ),
+    (
+        re.compile(r"^a one_sample design compares against the baseline, so the primary metric needs one$"),
+        "yhden ryhmän asetelmassa ryhmää verrataan lähtötasoon, joten päämittarilla on oltava lähtötaso (--baseline)",
+    ),
+    (
+        re.compile(r"^is smaller than sum\*sum/n: no set of values has these sums$"),
+        "on pienempi kuin sum*sum/n: millään arvoilla ei ole näitä summia",
+    ),
+]
+_CORE_STATE_FI: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"^(\S+) was changed by someone else after it was read.*$"),
+        r"joku muu muutti kokeilua \1 samaan aikaan; yritä uudelleen",
+    ),
+    (
+        re.compile(r"^(\S+) of (\S+) is locked since (\S+); give a reason to amend it$"),
+        r"kentän \1 lukitus kokeilussa \2 on voimassa \3 alkaen; anna muutokselle syy",
+    ),
+    (
+        re.compile(r"^(\S+) is concluded: its pre-registered parts \((.*)\) can no longer be amended$"),
+        r"kokeilu \1 on päätetty: sen ennalta kirjattuja osia (\2) ei voi enää muuttaa",
+    ),
+    (
+        re.compile(r"^'(.*)' is not a kokeilu tracker: it is not a SQLite database; it was left unchanged$"),
+        r"'\1' ei ole kokeilujen seurantatiedosto eikä SQLite-tietokanta; tiedostoa ei muutettu",
+    ),
+    (
+        re.compile(r"^'(.*)' is not a kokeilu tracker: it is a SQLite database of another application.*$"),
+        r"'\1' ei ole kokeilujen seurantatiedosto vaan jonkin muun sovelluksen SQLite-tietokanta; "
+        "tiedostoa ei muutettu",
+    ),
+    (
+        re.compile(r"^'(.*)' was written by a newer kokeilu.*$"),
+        r"'\1' on tallennettu uudemmalla kokeilun versiolla; päivitä kokeilu, niin voit avata sen. "
+        "Tiedostoa ei muutettu",
+    ),
+    (
+        re.compile(r"^.*database is locked.*$"),
+        "seurantatiedosto on toisen ohjelman lukitsema; yritä hetken päästä uudelleen",
+    ),
+]
+
+
+class Messages:
+    """The texts of one language: ``messages("key", name=value)`` formats a message."""
+
+    def __init__(self, lang: str) -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"unknown language {lang!r}")
+        self.lang = lang
+        # ("fi", "en") is the order of LANGUAGES; the catalogue stores (English, Finnish).
+        self._column = 1 if lang == "fi" else 0
+
+    def __call__(self, message_id: str, /, **values: object) -> str:
+        return CATALOGUE[message_id][self._column].format(**values)
+
+    def label(self, value: object) -> str:
+        """The name of an enumeration value in this language (e.g. Status.running -> "käynnissä")."""
+        enum_name = type(value).__name__
+        name = str(getattr(value, "name", value))
+        labels = LABELS.get(enum_name, {})
+        return labels[name][self._column] if name in labels else name
+
+    def labels(self, enum_name: str) -> dict[str, str]:
+        """Value name -> label, for one enumeration."""
+        return {name: texts[self._column] for name, texts in LABELS[enum_name].items()}
+
+    def field(self, name: str) -> str:
+        """The name of a field as shown to the user."""
+        texts = FIELD_LABELS.get(name)
+        return name if texts is None else texts[self._column]
+
+    def number(self, value: float | int | None) -> str:
+        """A number as written in this language: 0.3 in English, 0,3 in Finnish."""
+        if value is None:
+            return "–"
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+        return text.replace(".", ",") if self.lang == "fi" else text
+
+    def date(self, value: datetime.date | None) -> str:
+        """A date as written in this language: 2026-03-01 in English, 1.3.2026 in Finnish."""
+        if value is None:
+            return "–"
+        if self.lang == "fi":
+            return f"{value.day}.{value.month}.{value.year}"
+        return value.isoformat()
+
+    def time(self, value: datetime.datetime | None) -> str:
+        """A time in UTC, to the minute."""
+        if value is None:
+            return "–"
+        utc = value.astimezone(datetime.timezone.utc) if value.tzinfo else value
+        if self.lang == "fi":
+            return f"{self.date(utc.date())} klo {utc.hour}.{utc.minute:02d} UTC"
+        return f"{utc:%Y-%m-%d %H:%M} UTC"
+
+    def core_problem(self, problem: str) -> str:
+        """A problem the core reported, in this language when it has a known wording."""
+        if self.lang != "fi":
+            return problem
+        for pattern, replacement in _CORE_PROBLEMS_FI:
+            if pattern.match(problem):
+                return pattern.sub(replacement, problem)
+        return problem
+
+    def core_state(self, message: str) -> str:
+        """A lifecycle message of the core, in this language when it has a known wording."""
+        if self.lang != "fi":
+            return message
+        for pattern, replacement in _CORE_STATE_FI:
+            if pattern.match(message):
+                return pattern.sub(replacement, message)
+        return message

@@ -1,0 +1,302 @@
+"""Output: experiments as JSON-ready dicts for scripts, and as rich tables for people."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import click
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+import kokeilu
+
+from .i18n import Messages
+
+
+def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def metric_dict(m: kokeilu.Metric) -> dict[str, Any]:
+    return {
+        "name": m.name,
+        "unit": m.unit,
+        "description": m.description,
+        "kind": m.kind.name,
+        "role": m.role.name,
+        "direction": m.direction.name,
+        "impact": m.impact.name,
+        "baseline": m.baseline,
+        "baseline_sd": m.baseline_sd,
+        "minimum_effect": m.minimum_effect,
+        "effect_scale": m.effect_scale.name,
+        "confidence": m.confidence,
+    }
+
+
+def experiment_dict(e: kokeilu.Experiment) -> dict[str, Any]:
+    """Every field of an experiment, with enumerations by name and times in ISO 8601."""
+    outcome = e.outcome
+    card = e.test_card
+    return {
+        "key": e.key,
+        "uuid": e.uuid,
+        "title": e.title,
+        "summary": e.summary,
+        "organisation": e.organisation,
+        "unit": e.unit,
+        "owner": e.owner,
+        "status": e.status.name,
+        "purposes": [p.name for p in e.purposes],
+        "tags": list(e.tags),
+        "risk": e.risk,
+        "planned_start": _iso(e.planned_start),
+        "planned_end": _iso(e.planned_end),
+        "actual_start": _iso(e.actual_start),
+        "actual_end": _iso(e.actual_end),
+        "planned_cost_eur": e.planned_cost_eur,
+        "actual_cost_eur": e.actual_cost_eur,
+        "planned_effort_hours": e.planned_effort_hours,
+        "actual_effort_hours": e.actual_effort_hours,
+        "test_card": {
+            "we_believe": card.we_believe,
+            "to_verify": card.to_verify,
+            "and_measure": card.and_measure,
+            "right_if": card.right_if,
+        },
+        "design": e.design.name,
+        "arms": [{"name": a.name, "role": a.role.name, "description": a.description} for a in e.arms],
+        "metrics": [metric_dict(m) for m in e.metrics],
+        "stop_reason": e.stop_reason,
+        "outcome": None
+        if outcome is None
+        else {
+            "verdict": outcome.verdict.name,
+            "decision": outcome.decision.name,
+            "decided_on": _iso(outcome.decided_on),
+            "learning_card": {
+                "we_believed": outcome.learning.we_believed,
+                "we_observed": outcome.learning.we_observed,
+                "we_learned": outcome.learning.we_learned,
+                "therefore": outcome.learning.therefore,
+            },
+        },
+        "locked_at": _iso(e.locked_at),
+        "lock_hash": e.lock_hash,
+        "amendments": [
+            {
+                "at": _iso(a.at),
+                "field": a.field,
+                "old_value": a.old_value,
+                "new_value": a.new_value,
+                "reason": a.reason,
+                "author": a.author,
+            }
+            for a in e.amendments
+        ],
+        "created_at": _iso(e.created_at),
+        "updated_at": _iso(e.updated_at),
+        "revision": e.revision,
+    }
+
+
+def journal_dicts(entries: Iterable[kokeilu.JournalEntry]) -> list[dict[str, Any]]:
+    return [{"at": _iso(j.at), "author": j.author, "text": j.text} for j in entries]
+
+
+def observation_counts(tracker: kokeilu.Tracker, e: kokeilu.Experiment) -> list[dict[str, Any]]:
+    """Per metric and arm: the rows stored and the units they stand for (n of aggregated rows)."""
+    counts = []
+    for metric in e.metrics:
+        arrays = tracker.observation_arrays(e, metric=metric.name)
+        size = len(arrays.arm_names)
+        rows = np.bincount(arrays.arm_codes, minlength=size)
+        units = np.bincount(arrays.arm_codes, weights=np.where(arrays.n > 0, arrays.n, 1), minlength=size)
+        by_name = {name: (int(rows[i]), int(units[i])) for i, name in enumerate(arrays.arm_names)}
+        for arm in e.arms:
+            row_count, unit_count = by_name.get(arm.name, (0, 0))
+            counts.append({"metric": metric.name, "arm": arm.name, "rows": row_count, "units": unit_count})
+    return counts
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def console() -> Console:
+    # Wide enough for a Test Card when the output goes to a file or a pipe.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+
+
+def _table(title: str | None = None) -> Table:
+    return Table(title=title, title_justify="left", show_lines=False, expand=False)
+
+
+def period(msgs: Messages, e: kokeilu.Experiment) -> str:
+    start = e.actual_start or e.planned_start
+    end = e.actual_end or e.planned_end
+    if start is None and end is None:
+        return ""
+    return f"{msgs.date(start)} – {msgs.date(end)}"
+
+
+def render_list(msgs: Messages, path: str, experiments: Sequence[kokeilu.Experiment]) -> None:
+    out = console()
+    table = _table(msgs("list.title", path=path))
+    for key in ("col.key", "col.title", "col.organisation", "col.unit", "col.status", "col.purposes", "col.period"):
+        table.add_column(msgs(key), overflow="fold")
+    for e in experiments:
+        table.add_row(
+            e.key,
+            e.title,
+            e.organisation,
+            e.unit,
+            msgs.label(e.status),
+            ", ".join(msgs.label(p) for p in e.purposes),
+            period(msgs, e),
+        )
+    out.print(table)
+
+
+def effect_text(msgs: Messages, m: kokeilu.Metric) -> str:
+    if m.effect_scale.name == "relative":
+        return msgs("effect.relative", value=msgs.number(m.minimum_effect * 100))
+    unit = f" {m.unit}" if m.unit else ""
+    return f"{msgs.number(m.minimum_effect)}{unit}"
+
+
+def render_show(
+    msgs: Messages,
+    e: kokeilu.Experiment,
+    journal: Sequence[kokeilu.JournalEntry],
+    counts: Sequence[dict[str, Any]],
+) -> None:
+    out = console()
+    out.print(Text(f"{e.key}  {e.title}", style="bold"))
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column(overflow="fold")
+
+    def fact(key: str, value: str) -> None:
+        if value:
+            facts.add_row(msgs(key), value)
+
+    fact("show.status", msgs.label(e.status))
+    fact("show.organisation", " / ".join(part for part in (e.organisation, e.unit) if part))
+    fact("show.owner", e.owner)
+    fact("show.purposes", ", ".join(msgs.label(p) for p in e.purposes))
+    fact("show.tags", ", ".join(e.tags))
+    fact("show.summary", e.summary)
+    fact("show.design", msgs.label(e.design))
+    fact("show.planned", f"{msgs.date(e.planned_start)} – {msgs.date(e.planned_end)}")
+    if e.actual_start is not None:
+        fact("show.actual", f"{msgs.date(e.actual_start)} – {msgs.date(e.actual_end)}")
+    if e.planned_cost_eur is not None or e.actual_cost_eur is not None:
+        fact("show.cost", f"{msgs.number(e.planned_cost_eur)} / {msgs.number(e.actual_cost_eur)}")
+    if e.planned_effort_hours is not None or e.actual_effort_hours is not None:
+        fact("show.effort", f"{msgs.number(e.planned_effort_hours)} / {msgs.number(e.actual_effort_hours)}")
+    fact("show.risk", e.risk)
+    fact("show.stop_reason", e.stop_reason)
+    lock = (
+        msgs("show.locked", time=msgs.time(e.locked_at), hash=e.lock_hash[:12])
+        if e.locked_at is not None
+        else msgs("show.not_locked")
+    )
+    fact("show.lock", lock)
+    if e.outcome is not None:
+        fact("show.verdict", msgs.label(e.outcome.verdict))
+        fact("show.decision", f"{msgs.label(e.outcome.decision)} ({msgs.date(e.outcome.decided_on)})")
+    out.print(facts)
+
+    card = _table(msgs("show.test_card"))
+    card.add_column("", style="bold")
+    card.add_column("", overflow="fold")
+    card.show_header = False
+    for part in ("we_believe", "to_verify", "and_measure", "right_if"):
+        card.add_row(msgs(f"tc.{part}"), getattr(e.test_card, part))
+    out.print(card)
+
+    metrics = _table(msgs("show.metrics"))
+    for key in (
+        "col.metric",
+        "col.role",
+        "col.kind",
+        "col.direction",
+        "col.impact",
+        "col.minimum_effect",
+        "col.baseline",
+    ):
+        metrics.add_column(msgs(key), overflow="fold")
+    for m in e.metrics:
+        impact = msgs.label(m.impact)
+        if m.impact.name == "activity_output":
+            impact = f"{impact} ({msgs('show.activity_note')})"
+        metrics.add_row(
+            m.name + (f" ({m.unit})" if m.unit else ""),
+            msgs.label(m.role),
+            msgs.label(m.kind),
+            msgs.label(m.direction),
+            impact,
+            effect_text(msgs, m),
+            msgs.number(m.baseline),
+        )
+    out.print(metrics)
+
+    arms = _table(msgs("show.arms"))
+    for key in ("col.arm", "col.role", "col.metric", "col.rows", "col.units"):
+        arms.add_column(msgs(key), overflow="fold")
+    roles = {a.name: msgs.label(a.role) for a in e.arms}
+    for count in counts:
+        arms.add_row(
+            count["arm"], roles.get(count["arm"], ""), count["metric"], str(count["rows"]), str(count["units"])
+        )
+    out.print(arms)
+
+    if e.outcome is not None:
+        learning = _table(msgs("show.learning_card"))
+        learning.show_header = False
+        learning.add_column("", style="bold")
+        learning.add_column("", overflow="fold")
+        for part in ("we_believed", "we_observed", "we_learned", "therefore"):
+            learning.add_row(msgs(f"lc.{part}"), getattr(e.outcome.learning, part))
+        out.print(learning)
+
+    if e.amendments:
+        amendments = _table(msgs("show.amendments"))
+        for key in ("col.at", "col.field", "col.old", "col.new", "col.reason", "col.author"):
+            amendments.add_column(msgs(key), overflow="fold")
+        for a in e.amendments:
+            amendments.add_row(msgs.time(a.at), a.field, a.old_value, a.new_value, a.reason, a.author)
+        out.print(amendments)
+    elif e.locked_at is not None:
+        out.print(msgs("show.no_amendments"))
+
+    if journal:
+        notes = _table(msgs("show.journal"))
+        for key in ("col.at", "col.author", "col.text"):
+            notes.add_column(msgs(key), overflow="fold")
+        for j in journal:
+            notes.add_row(msgs.time(j.at), j.author, j.text)
+        out.print(notes)
+    else:
+        out.print(Text(msgs("show.no_journal"), style="italic"))
+
+
+def json_number(value: Any) -> Any:
+    """NaN and numpy scalars made JSON-friendly."""
+    if isinstance(value, (np.floating, float)):
+        return _number(float(value))
+    if isinstance(value, np.integer):
+        return int(value)
+    return value

@@ -1,0 +1,162 @@
+"""Reading what the user typed: dates, times, numbers, choices and lists.
+
+Each reader raises ValueError with a message in the user's language; the same readers serve the
+options (through :class:`Parsed`, a click parameter type) and the interactive prompts, so a flag
+and a prompt accept exactly the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import click
+
+from .i18n import LABELS, Messages
+
+T = TypeVar("T")
+
+_FINNISH_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+
+
+class UserError(Exception):
+    """A mistake the user can fix; the message is already in the user's language."""
+
+
+def parse_date(text: str, msgs: Messages) -> datetime.date:
+    """A calendar date: 2026-03-01, or 1.3.2026 as Finns write it."""
+    stripped = text.strip()
+    match = _FINNISH_DATE.match(stripped)
+    try:
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return datetime.date(year, month, day)
+        if len(stripped) != 10:
+            raise ValueError(stripped)
+        return datetime.date.fromisoformat(stripped)
+    except ValueError:
+        raise ValueError(msgs("value.not_date", value=text)) from None
+
+
+def parse_time(text: str, msgs: Messages) -> datetime.datetime:
+    """An ISO 8601 time; without an offset it is UTC (the rule of the whole package)."""
+    stripped = text.strip()
+    if stripped.endswith(("Z", "z")):
+        stripped = stripped[:-1] + "+00:00"
+    try:
+        if len(stripped) == 10:
+            value = datetime.datetime.combine(datetime.date.fromisoformat(stripped), datetime.time())
+        elif len(stripped) < 13:
+            raise ValueError(stripped)
+        else:
+            value = datetime.datetime.fromisoformat(stripped)
+    except ValueError:
+        raise ValueError(msgs("value.not_time", value=text)) from None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.timezone.utc)
+    return value.astimezone(datetime.timezone.utc)
+
+
+def parse_number(text: str, msgs: Messages) -> float:
+    """A finite number; a decimal comma is accepted when there is no decimal point."""
+    stripped = text.strip().replace("\u2212", "-")
+    if "," in stripped and "." not in stripped and stripped.count(",") == 1:
+        stripped = stripped.replace(",", ".")
+    try:
+        value = float(stripped)
+    except ValueError:
+        raise ValueError(msgs("value.not_number", value=text)) from None
+    if not math.isfinite(value):
+        raise ValueError(msgs("value.not_finite", value=text))
+    return value
+
+
+def parse_positive(text: str, msgs: Messages) -> float:
+    value = parse_number(text, msgs)
+    if value <= 0:
+        raise ValueError(msgs("value.not_positive", value=msgs.number(value)))
+    return value
+
+
+def parse_non_negative(text: str, msgs: Messages) -> float:
+    value = parse_number(text, msgs)
+    if value < 0:
+        raise ValueError(msgs("value.negative", value=msgs.number(value)))
+    return value
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[\s_-]+", " ", text.strip().casefold())
+
+
+def choice_names(enum_name: str) -> list[str]:
+    return list(LABELS[enum_name])
+
+
+def describe_choices(enum_name: str, msgs: Messages) -> str:
+    """'wellbeing = hyvinvointi, ...' in Finnish, the plain names in English."""
+    labels = msgs.labels(enum_name)
+    if msgs.lang == "en":
+        return ", ".join(labels)
+    return ", ".join(f"{name} = {label}" for name, label in labels.items())
+
+
+def parse_choice(text: str, enum_name: str, msgs: Messages) -> str:
+    """The value name of an enumeration, given by its name or its label in either language."""
+    wanted = _normal(text)
+    for name, texts in LABELS[enum_name].items():
+        if wanted in (_normal(name), *(_normal(label) for label in texts)):
+            return name
+    if msgs.lang == "en":
+        choices = ", ".join(LABELS[enum_name])
+    else:
+        choices = ", ".join(f"{name} ({label})" for name, label in msgs.labels(enum_name).items())
+    raise ValueError(msgs("value.choice", value=text, choices=choices))
+
+
+def parse_list(text: str) -> list[str]:
+    """Comma-separated items, trimmed, empty ones left out."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def parse_assignment(text: str, msgs: Messages) -> tuple[str, str]:
+    """NAME=VALUE."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise ValueError(msgs("value.assignment", value=text))
+    return name.strip(), value.strip()
+
+
+def parse_arm_spec(text: str, msgs: Messages) -> tuple[str, str | None]:
+    """An arm as NAME or NAME:ROLE (the role by name or label)."""
+    name, sep, role = text.rpartition(":")
+    if not sep:
+        return text.strip(), None
+    try:
+        return name.strip(), parse_choice(role, "ArmRole", msgs)
+    except ValueError:
+        # A colon may be part of the name itself ("klo 8:00"); only a known role is split off.
+        if role.strip() and not any(c.isspace() for c in role.strip()):
+            raise ValueError(
+                msgs("value.arm_spec", value=text, role=role, choices=", ".join(choice_names("ArmRole")))
+            ) from None
+        return text.strip(), None
+
+
+class Parsed(click.ParamType, Generic[T]):  # type: ignore[type-arg, unused-ignore]  # generic in newer click
+    """A click parameter type over one of the readers above."""
+
+    def __init__(self, name: str, reader: Callable[[str], T]) -> None:
+        self.name = name
+        self._reader = reader
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> T:
+        if not isinstance(value, str):
+            return value  # type: ignore[no-any-return]  # already converted (a default)
+        try:
+            return self._reader(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
