@@ -16,7 +16,7 @@ APT_PACKAGES := g++ cmake make libsqlite3-dev libsqlitecpp-dev libboost-date-tim
                 catch2 python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps cpp test test-cpp test-embed demo clean
+.PHONY: help deps cpp python test test-cpp test-embed test-python demo clean
 
 help:
 	@echo "make demo   record an example experiment in kokeilut.db and print it"
@@ -33,7 +33,7 @@ deps:
 	fi
 
 cpp: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKOKEILU_WARNINGS_AS_ERRORS=$(WERROR) \
+	cmake -Wno-dev -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKOKEILU_WARNINGS_AS_ERRORS=$(WERROR) \
 	  -DCMAKE_INSTALL_PREFIX=$(INSTALL_PREFIX) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
@@ -44,19 +44,35 @@ test-cpp: cpp
 # as an embedding developer would, then runs it on a fresh tracker file.
 test-embed: cpp
 	cmake --install $(BUILD) --component development >/dev/null
-	cmake -S examples/embed -B build/embed -DCMAKE_PREFIX_PATH=$(INSTALL_PREFIX) >/dev/null
+	cmake -Wno-dev -S examples/embed -B build/embed -DCMAKE_PREFIX_PATH=$(INSTALL_PREFIX) >/dev/null
 	cmake --build build/embed -j $(JOBS)
 	rm -f build/embed/test.db build/embed/test.db-wal build/embed/test.db-shm
 	build/embed/embed build/embed/test.db | tee build/embed/first-run.txt
 	grep -q "Recorded OULU-EMBED-001" build/embed/first-run.txt
 	build/embed/embed build/embed/test.db | grep -q "already in"
 
-test: test-cpp test-embed
+# The Python package, installed into the project's virtual environment with everything the tests,
+# notebooks and type checks use. The build reuses build/{wheel_tag}, so a second run only
+# recompiles what changed.
+VENV_PY := $(VENV)/bin/python
+$(VENV_PY):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip install -q --upgrade pip
 
-demo: test-embed
-	build/embed/embed $(DEMO_DB)
+python: deps $(VENV_PY)
+	$(VENV_PY) -m pip install -q scikit-build-core pybind11 ninja
+	$(VENV_PY) -m pip install -q --no-build-isolation -Ccmake.define.KOKEILU_WARNINGS_AS_ERRORS=$(WERROR) ".[test,typing,notebook]"
+
+test-python: python
+	$(VENV_PY) -m pytest -q
+
+test: test-cpp test-embed test-python
 
 DEMO_DB ?= kokeilut.db
+
+demo: python
+	$(VENV_PY) -m kokeilu demo --db $(DEMO_DB) --overwrite
+	$(VENV_PY) -m kokeilu.report --db $(DEMO_DB) --out build/report/portfolio.html
 
 clean:
 	rm -rf build

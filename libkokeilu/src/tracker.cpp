@@ -350,6 +350,12 @@ Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
     Experiment e = load(*store_, key);
     if (e.status != Status::running) bad_transition(e, "conclude", "a running experiment can be concluded");
     detail::validate_outcome(outcome);
+    // Measure customer impact, not how many rocks we dump: an activity count cannot show that a
+    // change helped the people served, so it cannot support the hypothesis.
+    if (outcome.verdict == Verdict::supported && e.primary_metric().impact == ImpactClass::activity_output)
+        throw InvalidArgumentError("outcome.verdict",
+                                   "cannot be 'supported': the primary metric " + e.primary_metric().name +
+                                       " counts activity, not customer impact");
     Outcome decided = outcome;
     if (decided.decided_on.is_not_a_date()) decided.decided_on = today_utc();
     if (e.actual_start && decided.decided_on < *e.actual_start)

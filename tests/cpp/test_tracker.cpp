@@ -222,6 +222,22 @@ TEST_CASE("conclude checks the outcome", "[tracker][lifecycle]") {
     CHECK(concluded.actual_end == Date(2026, 9, 15));
 }
 
+TEST_CASE("an activity metric cannot support the hypothesis", "[tracker][lifecycle]") {
+    Tracker t = memory_tracker();
+    Experiment draft = home_care_draft();
+    for (auto& m : draft.metrics)
+        if (m.role == MetricRole::primary) m.impact = ImpactClass::activity_output;
+    const Experiment e = t.create(draft);
+    t.start(e.key, Date(2026, 3, 2));
+    Outcome claimed;
+    claimed.verdict = Verdict::supported;
+    claimed.decision = Decision::scale_up;
+    CHECK(field_of_error([&] { t.conclude(e.key, claimed); }) == "outcome.verdict");
+    CHECK(t.get(e.key).status == Status::running);
+    claimed.verdict = Verdict::inconclusive;
+    CHECK(t.conclude(e.key, claimed).status == Status::concluded);
+}
+
 TEST_CASE("Finnish text round-trips unchanged", "[tracker]") {
     Tracker t = memory_tracker();
     Experiment draft = home_care_draft("Kärsämäki");
