@@ -11,6 +11,7 @@ void register_model(py::module_& m);
 void register_experiment(py::module_& m);
 void register_observations(py::module_& m);
 void register_tracker(py::module_& m);
+void register_stats(py::module_& m);
 }  // namespace kokeilu::python
 
 PYBIND11_MODULE(_core, m) {
@@ -25,4 +26,5 @@ PYBIND11_MODULE(_core, m) {
     register_experiment(m);
     register_observations(m);
     register_tracker(m);
+    register_stats(m);
 }

@@ -9,6 +9,7 @@
 // become numpy arrays that take over the core's vectors without copying them.
 #include "pybind11.hpp"
 
+#include "kokeilu/stats/analysis.hpp"
 #include "kokeilu/tracker.hpp"
 
 #include <cstdint>
@@ -316,7 +317,15 @@ void register_tracker(py::module_& m) {
             [](PyTracker& self, const std::string& key) {
                 return self.with([&](Tracker& t) { return t.count_observations(key); });
             },
-            py::arg("key"), "Number of observations of the experiment (all metrics).");
+            py::arg("key"), "Number of observations of the experiment (all metrics).")
+        .def(
+            "summaries",
+            [](PyTracker& self, const std::string& key, std::optional<Time> until) {
+                // Streams the rows straight from the store: memory stays O(metrics x arms).
+                return self.with([&](Tracker& t) { return stats::summarise_experiment(t, t.get(key), until); });
+            },
+            py::arg("key"), py::arg("until") = py::none(),
+            "Summaries of every metric in every arm ({metric: {arm: Summary}}), streamed from the store.");
 }
 
 }  // namespace kokeilu::python

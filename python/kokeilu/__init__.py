@@ -48,6 +48,7 @@ from ._core import (
     Metric,
     MetricKind,
     MetricRole,
+    NotEnoughDataError,
     NotFoundError,
     Observation,
     Outcome,
@@ -59,17 +60,33 @@ from ._core import (
     Verdict,
 )
 from ._tracker import EXPERIMENT_FIELDS, Tracker, experiments_to_frame, open
+from . import stats
+from .stats import Analysis, AnalysisVerdict
 
 __version__: str = _core.__version__
 
 #: The file kokeilu.open() and the kokeilu command use when no path is given.
 DEFAULT_PATH: str = _core.default_tracker_path
 
+
+def _experiment_repr_html(self: Experiment) -> str:
+    """The experiment as HTML for notebooks (see :func:`kokeilu.display.experiment_html`)."""
+    # Imported when first shown, so that ``import kokeilu`` stays light outside notebooks.
+    from .display import experiment_html
+
+    return experiment_html(self)
+
+
+# The compiled class gets its notebook display here, where the HTML is written in Python.
+setattr(Experiment, "_repr_html_", _experiment_repr_html)
+
 __all__ = [
     "DEFAULT_PATH",
     "EXPERIMENT_FIELDS",
     "Aggregate",
     "Amendment",
+    "Analysis",
+    "AnalysisVerdict",
     "Arm",
     "ArmRole",
     "Decision",
@@ -86,6 +103,7 @@ __all__ = [
     "Metric",
     "MetricKind",
     "MetricRole",
+    "NotEnoughDataError",
     "NotFoundError",
     "Observation",
     "ObservationArrays",
@@ -100,4 +118,5 @@ __all__ = [
     "__version__",
     "experiments_to_frame",
     "open",
+    "stats",
 ]

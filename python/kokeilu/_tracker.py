@@ -20,6 +20,7 @@ from ._columns import (
     invalid,
     time_column,
 )
+from . import stats as _stats
 from ._core import (
     Aggregate,
     Arm,
@@ -97,7 +98,19 @@ def _set(target: object, field: str, name: str, value: Any) -> None:
     except _core.InvalidArgumentError as error:
         invalid(field, str(error).partition(": ")[2])
     except TypeError:
+        # A str that is no valid Unicode (a lone surrogate, e.g. from undecodable bytes) cannot
+        # become UTF-8: that is the problem to name, not the type.
+        if isinstance(value, str) and not _is_utf8_encodable(value):
+            invalid(field, "is not valid UTF-8 (it holds a lone surrogate code point)")
         raise TypeError(f"{field}: {type(value).__name__} is not accepted here") from None
+
+
+def _is_utf8_encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -664,6 +677,97 @@ class Tracker:
     def count_observations(self, experiment: ExperimentRef) -> int:
         """Number of observations of the experiment, over all its metrics."""
         return self._core.count_observations(_key(experiment))
+
+    # -- analysis ---------------------------------------------------------------------------
+
+    def summaries(
+        self, experiment: ExperimentRef, *, until: TimeLike | None = None
+    ) -> dict[str, dict[str, _stats.Summary]]:
+        """Summaries of every metric in every arm (``{metric: {arm: Summary}}``), one pass each.
+
+        ``until`` (exclusive) analyses the data as it stood at that time.
+        """
+        return self._core.summaries(_key(experiment), until)
+
+    def analyze(
+        self,
+        experiment: ExperimentRef,
+        *,
+        until: TimeLike | None = None,
+        srm_threshold: float = 0.001,
+        small_sample: int = 30,
+        power: float = 0.8,
+    ) -> _stats.Analysis:
+        """Analyses the whole experiment: every metric, the verdict and the warnings.
+
+        Returns a :class:`kokeilu.Analysis` (``.comparisons`` and ``.summaries`` DataFrames,
+        ``.verdict``, ``.warnings``, ``.sample_ratio``, ``.planned_per_group``). ``until``
+        (exclusive) analyses the data as it stood then; ``srm_threshold`` is the p-value below
+        which a sample-ratio mismatch is reported; below ``small_sample`` observations per arm a
+        warning suggests the resampling methods; ``power`` is used for the planned sample size.
+        """
+        e = self.get(experiment)
+        summaries = self.summaries(e, until=until)
+        result = _core.analyse(
+            e, summaries, srm_threshold=srm_threshold, small_sample=small_sample, power=power
+        )
+        return _stats.Analysis(e, result, summaries)
+
+    def cumulative_effect(
+        self,
+        experiment: ExperimentRef,
+        *,
+        freq: str = "D",
+        metric: str = "",
+        arm: str = "",
+        confidence: float | None = None,
+        tuning_n: float | None = None,
+    ) -> pd.DataFrame:
+        """The always-valid interval of a metric's effect (default: the primary) as data accumulated.
+
+        One row per period of ``freq`` (a pandas period alias: "D", "W", "M", "h") that has data:
+        ``at`` (the start of the period, UTC), ``estimate``, ``ci_low``, ``ci_high`` (all data up to
+        the end of the period; NaN while an arm has too little), ``n_control``, ``n_treatment``.
+        The interval is the mixture SPRT of :func:`kokeilu.stats.sequential`, valid at every look;
+        ``tuning_n`` defaults to the planned total sample (or 5000 when the metric cannot be
+        planned). ``arm`` picks the treatment (or after) arm; the default is the first. Concurrent
+        and before/after designs only.
+        """
+        e = self.get(experiment)
+        m = e.metric(metric) if metric else e.primary_metric
+        reference = next((a.name for a in e.arms if a.role in (ArmRole.control, ArmRole.before)), None)
+        treated = [a.name for a in e.arms if a.role in (ArmRole.treatment, ArmRole.after)]
+        if reference is None or not treated:
+            invalid("design", "the cumulative effect needs a control (or before) arm and a treatment (or after) arm")
+        chosen = arm or treated[0]
+        if chosen not in treated:
+            invalid("arm", f"{chosen!r} is not a treatment or after arm; choose from {', '.join(treated)}")
+        if tuning_n is None:
+            tuning_n = _stats.plan_tuning_n(m, e.design) or 5000.0
+        a = self.observation_arrays(e, metric=m.name)
+        periods = pd.PeriodIndex(pd.DatetimeIndex(a.at), freq=freq)
+        kind = _core.EffectKind.relative if m.effect_scale == _core.EffectScale.relative else _core.EffectKind.absolute
+        columns = _core.cumulative_effect(
+            periods.asi8, a.arm_codes, a.value, a.n, a.sum, a.sum_sq, a.exposure,
+            treatment=a.arm_names.index(chosen), control=a.arm_names.index(reference),
+            binary=m.kind == _core.MetricKind.proportion,
+            confidence=m.confidence if confidence is None else confidence,
+            tuning_n=tuning_n, kind=kind,
+        )
+        ordinals = periods.asi8
+        first_rows = np.searchsorted(ordinals, columns["period"])
+        starts = periods[first_rows].to_timestamp()
+        frame: pd.DataFrame = pd.DataFrame(
+            {
+                "at": pd.DatetimeIndex(starts).tz_localize("UTC").astype("datetime64[us, UTC]"),
+                "estimate": columns["estimate"],
+                "ci_low": columns["ci_low"],
+                "ci_high": columns["ci_high"],
+                "n_control": columns["n_control"],
+                "n_treatment": columns["n_treatment"],
+            }
+        )
+        return frame
 
 
 def open(  # noqa: A001 - kokeilu.open reads like the built-in on purpose

@@ -157,7 +157,8 @@ std::optional<SampleSize> plan(const Metric& m, DesignKind design, double power)
 
 }  // namespace
 
-ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experiment& experiment) {
+ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experiment& experiment,
+                                         std::optional<Time> until) {
     std::map<std::int64_t, std::string> arm_names;
     for (const Arm& a : experiment.arms) {
         arm_names[a.id] = a.name;
@@ -170,6 +171,7 @@ ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experimen
         }
         ObservationQuery query;
         query.metric = m.name;
+        query.to = until;
         const bool binary = m.kind == MetricKind::proportion;
         // Look-ups by arm id are cached: rows of one arm tend to come in runs.
         std::int64_t last_id = -1;

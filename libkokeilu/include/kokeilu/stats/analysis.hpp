@@ -57,9 +57,11 @@ struct AnalysisOptions {
     double power = 0.8;
 };
 
-// Streams every observation of the experiment once (Tracker::for_each_observation) into summaries.
-// Proportion metrics are checked to hold 0/1 values.
-[[nodiscard]] ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experiment& experiment);
+// Streams every observation of the experiment once (Tracker::for_each_observation) into summaries;
+// memory stays O(metrics x arms) whatever the row count. With `until`, only rows before that time
+// count (the data as it stood then). Proportion metrics are checked to hold 0/1 values.
+[[nodiscard]] ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experiment& experiment,
+                                                       std::optional<Time> until = std::nullopt);
 
 // Analyses given summaries (e.g. from summarise_experiment). Pure: reads no store.
 [[nodiscard]] Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summaries,

@@ -1,0 +1,645 @@
+"""The statistics engine for analysts: every method of kokeilu's analysis over plain numbers.
+
+Means take numpy arrays (or anything array-like) of unit-level values, or a :class:`Summary`
+when only the moments are known (``Summary.from_moments(n, mean, sd)``). Proportions take
+``(successes, trials)`` pairs, rates ``(events, exposure)`` pairs. Every function returns a small
+result object with named fields and a readable repr; data that cannot support a method raise
+:class:`kokeilu.NotEnoughDataError` (an :class:`kokeilu.InvalidArgumentError`) naming the input::
+
+    from kokeilu import stats
+
+    stats.welch_t(after, before)                  # Estimate(estimate, ci_low, ci_high, p_value, ...)
+    stats.proportion_difference((41, 60), (30, 58))
+    stats.bootstrap(after, before, seed=7)        # percentile and BCa intervals
+    stats.sample_size_mean(0.3, sd=1.1)           # SampleSize(per_group=..., exact=...)
+
+The whole analysis of a stored experiment is :meth:`kokeilu.Tracker.analyze`, which returns an
+:class:`Analysis`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from collections.abc import Sequence
+from typing import Any, Union
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from . import _core
+from ._core import (
+    AnalysisResult,
+    BayesResult,
+    BootstrapResult,
+    EffectKind,
+    Estimate,
+    Experiment,
+    FisherResult,
+    Interval,
+    NotEnoughDataError,
+    PermutationResult,
+    SampleSize,
+    Schedule,
+    SrmResult,
+    Summary,
+    VerdictResult,
+)
+
+__all__ = [
+    "Analysis",
+    "AnalysisVerdict",
+    "BayesResult",
+    "BootstrapResult",
+    "Estimate",
+    "FisherResult",
+    "Interval",
+    "NotEnoughDataError",
+    "PermutationResult",
+    "SampleSize",
+    "Schedule",
+    "SrmResult",
+    "Summary",
+    "bayes_beta_binomial",
+    "bayes_normal",
+    "benjamini_hochberg",
+    "bootstrap",
+    "days_needed",
+    "fisher_exact",
+    "holm",
+    "one_sample_proportion",
+    "one_sample_t",
+    "permutation_test",
+    "proportion_difference",
+    "rate_ratio",
+    "relative_lift",
+    "sample_size_mean",
+    "sample_size_proportion",
+    "sequential",
+    "srm_check",
+    "summarize",
+    "two_proportion_z_test",
+    "welch_t",
+    "wilson_interval",
+]
+
+#: Unit-level values (numpy array, pandas Series, list) or a Summary of them.
+Values = Union[Summary, npt.ArrayLike]
+#: A proportion's ``(successes, trials)``, or a Summary of 0/1 values.
+Counts = Union[tuple[int, int], Summary]
+#: A count metric's ``(events, exposure)``.
+Events = tuple[float, float]
+
+_DEFAULT_SEED = 20260101
+_DEFAULT_RESAMPLES = 10000
+
+
+def _array(values: npt.ArrayLike, field: str) -> npt.NDArray[np.float64]:
+    try:
+        array = np.ascontiguousarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{field}: expected numbers, got {type(values).__name__}") from None
+    if array.ndim != 1:
+        array = array.reshape(-1) if array.ndim == 0 else array
+        if array.ndim != 1:
+            raise TypeError(f"{field}: expected a one-dimensional array, got {array.ndim} dimensions")
+    return array
+
+
+def summarize(values: Values, exposure: npt.ArrayLike | None = None) -> Summary:
+    """The :class:`Summary` (n, mean, sd, se, min, max, ...) of unit-level values, in one pass.
+
+    ``exposure`` gives each unit's exposure for count metrics (default 1 each). A Summary is
+    returned as it is.
+    """
+    if isinstance(values, Summary):
+        return values
+    return Summary.from_values(
+        _array(values, "values"), None if exposure is None else _array(exposure, "exposure")
+    )
+
+
+def _counts(counts: Counts, field: str) -> tuple[int, int]:
+    if isinstance(counts, Summary):
+        return counts.successes, counts.trials
+    try:
+        successes, trials = counts
+    except (TypeError, ValueError):
+        raise TypeError(f"{field}: expected (successes, trials) or a Summary") from None
+    return int(successes), int(trials)
+
+
+def _events(events: Events, field: str) -> tuple[float, float]:
+    try:
+        count, exposure = events
+    except (TypeError, ValueError):
+        raise TypeError(f"{field}: expected (events, exposure)") from None
+    return float(count), float(exposure)
+
+
+def _kind(relative: bool) -> EffectKind:
+    return EffectKind.relative if relative else EffectKind.absolute
+
+
+# -- means ---------------------------------------------------------------------------------
+
+
+def welch_t(treatment: Values, control: Values, *, confidence: float = 0.95) -> Estimate:
+    """Difference in means (treatment - control) with Welch's t interval and two-sided p-value.
+
+    Matches ``scipy.stats.ttest_ind(treatment, control, equal_var=False)``.
+    """
+    return _core.welch_difference(summarize(treatment), summarize(control), confidence)
+
+
+def relative_lift(treatment: Values, control: Values, *, confidence: float = 0.95) -> Estimate:
+    """Relative lift (treatment / control - 1) with a delta-method interval, as gbstats computes it."""
+    return _core.relative_lift(summarize(treatment), summarize(control), confidence)
+
+
+def one_sample_t(values: Values, target: float, *, confidence: float = 0.95) -> Estimate:
+    """Mean - target with a t interval and the p-value of ``scipy.stats.ttest_1samp``."""
+    return _core.one_sample_t(summarize(values), target, confidence)
+
+
+# -- proportions and rates -----------------------------------------------------------------
+
+
+def wilson_interval(successes: int, trials: int, *, confidence: float = 0.95) -> Interval:
+    """Wilson's score interval of one share (statsmodels ``proportion_confint(method="wilson")``)."""
+    return _core.wilson_interval(successes, trials, confidence)
+
+
+def proportion_difference(treatment: Counts, control: Counts, *, confidence: float = 0.95) -> Estimate:
+    """Difference of shares with Newcombe's hybrid score (Wilson) interval; p-value of the pooled z-test."""
+    return _core.proportion_difference(*_counts(treatment, "treatment"), *_counts(control, "control"), confidence)
+
+
+def two_proportion_z_test(treatment: Counts, control: Counts, *, confidence: float = 0.95) -> Estimate:
+    """The pooled two-proportion z-test (statsmodels ``proportions_ztest``) with a Wald interval."""
+    return _core.two_proportion_z_test(*_counts(treatment, "treatment"), *_counts(control, "control"), confidence)
+
+
+def fisher_exact(treatment: Counts, control: Counts) -> FisherResult:
+    """Fisher's exact test of [[treatment successes, failures], [control successes, failures]]."""
+    return _core.fisher_exact(*_counts(treatment, "treatment"), *_counts(control, "control"))
+
+
+def one_sample_proportion(successes: int, trials: int, target: float, *, confidence: float = 0.95) -> Estimate:
+    """Share - target with the shifted Wilson interval and the exact binomial test's p-value."""
+    return _core.one_sample_proportion(successes, trials, target, confidence)
+
+
+def rate_ratio(treatment: Events, control: Events, *, confidence: float = 0.95) -> Estimate:
+    """Rate ratio of ``(events, exposure)`` pairs with the exact conditional (Clopper-Pearson) interval."""
+    return _core.rate_ratio(*_events(treatment, "treatment"), *_events(control, "control"), confidence)
+
+
+# -- resampling ----------------------------------------------------------------------------
+
+
+def permutation_test(
+    treatment: npt.ArrayLike,
+    control: npt.ArrayLike,
+    *,
+    resamples: int = _DEFAULT_RESAMPLES,
+    seed: int = _DEFAULT_SEED,
+    threads: int = 2,
+) -> PermutationResult:
+    """Two-sided permutation test of the difference in means; the same seed gives the same result."""
+    return _core.permutation_test(
+        _array(treatment, "treatment"), _array(control, "control"), seed=seed, resamples=resamples, threads=threads
+    )
+
+
+def bootstrap(
+    treatment: npt.ArrayLike,
+    control: npt.ArrayLike,
+    *,
+    confidence: float = 0.95,
+    resamples: int = _DEFAULT_RESAMPLES,
+    seed: int = _DEFAULT_SEED,
+    threads: int = 2,
+) -> BootstrapResult:
+    """Percentile and BCa bootstrap intervals of the difference in means (seeded, reproducible)."""
+    return _core.bootstrap_difference(
+        _array(treatment, "treatment"),
+        _array(control, "control"),
+        confidence,
+        seed=seed,
+        resamples=resamples,
+        threads=threads,
+    )
+
+
+# -- Bayesian and sequential ---------------------------------------------------------------
+
+
+def bayes_normal(
+    treatment: Values,
+    control: Values,
+    *,
+    relative: bool = False,
+    direction: _core.Direction | str = "higher_is_better",
+    prior_mean: float | None = None,
+    prior_variance: float | None = None,
+    confidence: float = 0.95,
+) -> BayesResult:
+    """Normal-model posterior of the difference (or relative lift): chance to win and expected loss.
+
+    Flat prior unless ``prior_mean`` or ``prior_variance`` is given (then a Gaussian prior with
+    mean 0 and variance 1 where one is left out), as gbstats' Gaussian test.
+    """
+    return _core.bayes_normal(
+        summarize(treatment),
+        summarize(control),
+        kind=_kind(relative),
+        direction=direction,
+        prior_mean=prior_mean,
+        prior_variance=prior_variance,
+        confidence=confidence,
+    )
+
+
+def bayes_beta_binomial(
+    treatment: Counts,
+    control: Counts,
+    *,
+    direction: _core.Direction | str = "higher_is_better",
+    prior_alpha: float = 1.0,
+    prior_beta: float = 1.0,
+    confidence: float = 0.95,
+) -> BayesResult:
+    """Beta-binomial chance that the treatment's share is better, and the expected loss of each choice."""
+    return _core.bayes_beta_binomial(
+        *_counts(treatment, "treatment"),
+        *_counts(control, "control"),
+        direction=direction,
+        prior_alpha=prior_alpha,
+        prior_beta=prior_beta,
+        confidence=confidence,
+    )
+
+
+def sequential(
+    treatment: Values,
+    control: Values,
+    *,
+    confidence: float = 0.95,
+    tuning_n: float = 5000.0,
+    relative: bool = False,
+) -> Estimate:
+    """Always-valid interval and p-value (mixture SPRT) of the difference or lift of means.
+
+    Valid at every look, so it may be checked daily. ``tuning_n`` is the total number of units at
+    which the interval is narrowest: choose about the planned total sample.
+    """
+    return _core.sequential_difference(
+        summarize(treatment), summarize(control), confidence, tuning_n=tuning_n, kind=_kind(relative)
+    )
+
+
+# -- design checks, multiplicity, planning --------------------------------------------------
+
+
+def srm_check(
+    observed: Sequence[int] | npt.ArrayLike,
+    expected_shares: Sequence[float] | npt.ArrayLike | None = None,
+    *,
+    threshold: float = 0.001,
+) -> SrmResult:
+    """Sample-ratio mismatch: chi-square test of units per arm against the planned shares (default equal)."""
+    observed_array = np.ascontiguousarray(observed, dtype=np.int64)
+    shares = None if expected_shares is None else _array(expected_shares, "expected_shares")
+    return _core.sample_ratio_mismatch(observed_array, shares, threshold)
+
+
+def holm(p_values: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Holm-adjusted p-values in the given order (statsmodels ``multipletests(method="holm")``)."""
+    return np.asarray(_core.holm_adjust(_array(p_values, "p_values")), dtype=np.float64)
+
+
+def benjamini_hochberg(p_values: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Benjamini-Hochberg adjusted p-values in the given order (``multipletests(method="fdr_bh")``)."""
+    return np.asarray(_core.benjamini_hochberg_adjust(_array(p_values, "p_values")), dtype=np.float64)
+
+
+def _plan_design(one_sample: bool) -> _core.PlanDesign:
+    return _core.PlanDesign.one_sample if one_sample else _core.PlanDesign.two_groups
+
+
+def sample_size_mean(
+    minimum_effect: float, sd: float, *, alpha: float = 0.05, power: float = 0.8, one_sample: bool = False
+) -> SampleSize:
+    """Observations per group to detect a difference of ``minimum_effect`` in a mean with spread ``sd``."""
+    return _core.sample_size_mean(minimum_effect, sd, alpha, power, _plan_design(one_sample))
+
+
+def sample_size_proportion(
+    baseline: float, minimum_effect: float, *, alpha: float = 0.05, power: float = 0.8, one_sample: bool = False
+) -> SampleSize:
+    """Observations per group to detect a change of a share from ``baseline`` by ``minimum_effect``."""
+    return _core.sample_size_proportion(baseline, minimum_effect, alpha, power, _plan_design(one_sample))
+
+
+def days_needed(
+    needed_per_group: int, current_per_group: int, per_group_per_day: float, *, days_left: float | None = None
+) -> Schedule:
+    """Days still needed at the current pace, and whether the planned end (``days_left``) allows it."""
+    return _core.days_needed(needed_per_group, current_per_group, per_group_per_day, days_left)
+
+
+# -- the analysis of an experiment -----------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class AnalysisVerdict:
+    """The verdict on the primary metric, judged against the criterion locked at the start.
+
+    ``verdict`` is "supported", "refuted" or "inconclusive"; ``sentence_en`` and ``sentence_fi``
+    say it in one plain sentence. ``amended_criteria`` lists the changes made after the start to
+    the primary metric or the Test Card's "right if" (also named in the sentences).
+    ``additional_observations`` is, for an inconclusive verdict, about how many more observations
+    would likely decide it.
+    """
+
+    verdict: str
+    reason: str
+    metric: str
+    improvement: float
+    improvement_low: float
+    improvement_high: float
+    additional_observations: int | None
+    customer_impact_measured: bool
+    sentence_en: str
+    sentence_fi: str
+    amended_criteria: tuple[str, ...] = ()
+
+    @property
+    def amended(self) -> bool:
+        """Whether the criterion was amended after the start."""
+        return bool(self.amended_criteria)
+
+
+_COMPARISON_COLUMNS = (
+    "metric",
+    "role",
+    "arm",
+    "reference",
+    "method",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "confidence",
+    "p_value",
+    "adjusted_p_value",
+    "std_error",
+    "statistic",
+    "df",
+    "posterior_mean",
+    "chance_to_beat",
+    "risk",
+    "risk_control",
+    "status",
+    "notes",
+)
+_SUMMARY_COLUMNS = (
+    "metric",
+    "arm",
+    "n",
+    "mean",
+    "sd",
+    "se",
+    "min",
+    "max",
+    "successes",
+    "trials",
+    "events",
+    "exposure",
+)
+
+
+def _opt(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _comparisons_frame(result: AnalysisResult) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    for c in result.comparisons:
+        e = c.effect
+        b = c.bayes
+        rows.append(
+            {
+                "metric": c.metric,
+                "role": c.role.name,
+                "arm": c.arm,
+                "reference": c.reference,
+                "method": "" if e is None else e.method,
+                "estimate": _opt(None if e is None else e.estimate),
+                "ci_low": _opt(None if e is None else e.ci_low),
+                "ci_high": _opt(None if e is None else e.ci_high),
+                "confidence": _opt(None if e is None else e.confidence),
+                "p_value": _opt(None if e is None else e.p_value),
+                "adjusted_p_value": _opt(c.adjusted_p_value),
+                "std_error": _opt(None if e is None else e.std_error),
+                "statistic": _opt(None if e is None else e.statistic),
+                "df": _opt(None if e is None else e.df),
+                "posterior_mean": _opt(None if b is None else b.posterior_mean),
+                "chance_to_beat": _opt(None if b is None else b.chance_to_win),
+                "risk": _opt(None if b is None else b.risk_treatment),
+                "risk_control": _opt(None if b is None else b.risk_control),
+                "status": c.status,
+                "notes": "" if e is None else e.notes,
+            }
+        )
+    frame: pd.DataFrame = pd.DataFrame(rows, columns=list(_COMPARISON_COLUMNS))
+    for column in ("metric", "role", "arm", "reference", "method", "status", "notes"):
+        frame[column] = frame[column].astype("str")
+    for column in _COMPARISON_COLUMNS[5:18]:
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def _optional_stat(summary: Summary, name: str) -> float:
+    try:
+        value = getattr(summary, name)
+    except _core.InvalidArgumentError:  # not enough data, or not a 0/1 metric
+        return float("nan")
+    return _opt(value)
+
+
+def _summaries_frame(experiment: Experiment, summaries: dict[str, dict[str, Summary]]) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    for metric in experiment.metrics:
+        arms = summaries.get(metric.name, {})
+        for arm in experiment.arms:
+            s = arms.get(arm.name, Summary())
+            proportion = metric.kind == _core.MetricKind.proportion
+            rows.append(
+                {
+                    "metric": metric.name,
+                    "arm": arm.name,
+                    "n": s.n,
+                    "mean": _optional_stat(s, "mean"),
+                    "sd": _optional_stat(s, "sd") if s.has_variance else float("nan"),
+                    "se": _optional_stat(s, "se") if s.has_variance else float("nan"),
+                    "min": _opt(s.min),
+                    "max": _opt(s.max),
+                    "successes": _optional_stat(s, "successes") if proportion else float("nan"),
+                    "trials": float(s.trials) if proportion else float("nan"),
+                    "events": s.events if metric.kind == _core.MetricKind.count else float("nan"),
+                    "exposure": s.exposure if metric.kind == _core.MetricKind.count else float("nan"),
+                }
+            )
+    frame: pd.DataFrame = pd.DataFrame(rows, columns=list(_SUMMARY_COLUMNS))
+    frame["metric"] = frame["metric"].astype("str")
+    frame["arm"] = frame["arm"].astype("str")
+    frame["n"] = frame["n"].astype("int64")
+    for column in _SUMMARY_COLUMNS[3:]:
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def _amended_criteria(experiment: Experiment) -> tuple[str, ...]:
+    primary = experiment.primary_metric.name
+    return tuple(
+        f"{a.field}: {a.old_value} -> {a.new_value}" + (f" ({a.reason})" if a.reason else "")
+        for a in experiment.amendments
+        if a.field == "test_card.right_if" or a.field.startswith((f"metrics[{primary}]", f"metric[{primary}]"))
+    )
+
+
+def _verdict(experiment: Experiment, v: VerdictResult) -> AnalysisVerdict:
+    return AnalysisVerdict(
+        verdict=v.verdict.name,
+        reason=v.reason,
+        metric=experiment.primary_metric.name,
+        improvement=v.improvement,
+        improvement_low=v.improvement_low,
+        improvement_high=v.improvement_high,
+        additional_observations=v.additional_observations,
+        customer_impact_measured=v.customer_impact_measured,
+        sentence_en=v.sentence_en,
+        sentence_fi=v.sentence_fi,
+        amended_criteria=_amended_criteria(experiment),
+    )
+
+
+class Analysis:
+    """The analysis of a whole experiment (see :meth:`kokeilu.Tracker.analyze`).
+
+    ``comparisons``: a DataFrame, one row per metric and treatment arm (or period, or the only
+    group against the baseline): ``metric``, ``role``, ``arm``, ``reference``, ``method``,
+    ``estimate``, ``ci_low``, ``ci_high``, ``confidence``, ``p_value``, ``adjusted_p_value``
+    (Holm, secondary metrics), ``std_error``, ``statistic``, ``df``, ``posterior_mean``,
+    ``chance_to_beat``, ``risk`` (expected loss of choosing the treatment), ``risk_control``,
+    ``status`` ("ok" or "not enough data: ...") and ``notes``.
+    ``summaries``: a DataFrame per metric and arm: ``n``, ``mean``, ``sd``, ``se``, ``min``,
+    ``max``, ``successes``, ``trials``, ``events``, ``exposure``.
+    ``verdict``: an :class:`AnalysisVerdict`. ``warnings``: plain-language warnings.
+    ``sample_ratio``: the sample-ratio check of concurrent designs (else None).
+    ``planned_per_group``: the sample size needed per group for the primary metric, when the
+    metric's baseline allows planning (else None).
+    """
+
+    def __init__(
+        self, experiment: Experiment, result: AnalysisResult, summaries: dict[str, dict[str, Summary]]
+    ) -> None:
+        """Wraps the core's result; use :meth:`kokeilu.Tracker.analyze` to get one."""
+        self.experiment = experiment
+        self.result = result
+        self.comparisons: pd.DataFrame = _comparisons_frame(result)
+        self.summaries: pd.DataFrame = _summaries_frame(experiment, summaries)
+        self.verdict: AnalysisVerdict = _verdict(experiment, result.verdict)
+        self.warnings: list[str] = list(result.warnings)
+        self.sample_ratio: SrmResult | None = result.sample_ratio
+        self.planned_per_group: SampleSize | None = result.planned_per_group
+
+    @property
+    def key(self) -> str:
+        """The experiment's key."""
+        return self.experiment.key
+
+    @property
+    def primary(self) -> dict[str, Any]:
+        """The comparison the verdict is based on (the primary metric's first arm), as a dict."""
+        return next(row for row in self._rows() if row["metric"] == self.verdict.metric)
+
+    def _rows(self) -> list[dict[str, Any]]:
+        return [{str(k): v for k, v in row.items()} for row in self.comparisons.to_dict("records")]
+
+    def __repr__(self) -> str:
+        v = self.verdict
+        lines = [
+            f"<kokeilu.Analysis {self.key!r}: {v.verdict}",
+            f"  {v.sentence_en}",
+        ]
+        for row in self._rows():
+            head = f"  {row['metric']} [{row['role']}] {row['arm']} vs {row['reference']}: "
+            if row["status"] == "ok":
+                lines.append(
+                    f"{head}{row['estimate']:.4g} ({row['ci_low']:.4g} .. {row['ci_high']:.4g}), "
+                    f"p = {row['p_value']:.3g}, {row['method']}"
+                )
+            else:
+                lines.append(head + row["status"])
+        lines.extend(f"  warning: {w}" for w in self.warnings)
+        return "\n".join(lines) + ">"
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        v = self.verdict
+        parts = [
+            '<div class="kokeilu-analysis">',
+            f"<h4>{esc(self.experiment.title or self.key)} &mdash; <em>{esc(v.verdict)}</em></h4>",
+            f"<p>{esc(v.sentence_en)}</p>",
+            f'<p lang="fi">{esc(v.sentence_fi)}</p>',
+        ]
+        if v.additional_observations is not None:
+            parts.append(f"<p>About {v.additional_observations} more observations would likely decide it.</p>")
+        if self.warnings:
+            parts.append("<ul>" + "".join(f"<li>{esc(w)}</li>" for w in self.warnings) + "</ul>")
+        header = ("metric", "role", "arm", "reference", "estimate", "interval", "p", "chance to beat", "method")
+        parts.append("<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr></thead><tbody>")
+        for row in self._rows():
+            names = [str(row["metric"]), str(row["role"]), str(row["arm"]), str(row["reference"])]
+            if row["status"] == "ok":
+                chance = float(row["chance_to_beat"])
+                cells = [
+                    *names,
+                    f"{row['estimate']:.4g}",
+                    f"{row['ci_low']:.4g} .. {row['ci_high']:.4g}",
+                    f"{row['p_value']:.3g}",
+                    "" if np.isnan(chance) else f"{chance:.1%}",
+                    str(row["method"]),
+                ]
+            else:
+                cells = [*names, str(row["status"]), "", "", "", ""]
+            parts.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
+        parts.append("</tbody></table></div>")
+        return "".join(parts)
+
+
+def plan_tuning_n(metric: _core.Metric, design: _core.DesignKind, power: float = 0.8) -> float | None:
+    """The total sample the primary metric's plan needs (both groups), for tuning the sequential interval.
+
+    None when the metric's baseline does not allow planning.
+    """
+    one_sample = design == _core.DesignKind.one_sample
+    effect = metric.minimum_effect
+    try:
+        if metric.effect_scale == _core.EffectScale.relative:
+            if not metric.baseline:
+                return None
+            effect *= abs(metric.baseline)
+        if metric.kind == _core.MetricKind.proportion and metric.baseline is not None:
+            signed = effect if metric.direction == _core.Direction.higher_is_better else -effect
+            size = sample_size_proportion(metric.baseline, signed, alpha=1 - metric.confidence, power=power)
+        elif metric.kind != _core.MetricKind.proportion and metric.baseline_sd is not None:
+            size = sample_size_mean(effect, metric.baseline_sd, alpha=1 - metric.confidence, power=power)
+        else:
+            return None
+    except _core.InvalidArgumentError:
+        return None
+    return float(size.per_group * (1 if one_sample else 2))
