@@ -16,12 +16,14 @@ APT_PACKAGES := g++ cmake make libsqlite3-dev libsqlitecpp-dev libboost-date-tim
                 catch2 python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps cpp python test test-cpp test-embed test-python demo clean
+.PHONY: help deps cpp python test test-cpp test-embed test-python demo sanitize clean
 
 help:
-	@echo "make demo   record an example experiment in kokeilut.db and print it"
+	@echo "make demo   create the demo tracker kokeilut.db and its portfolio report"
 	@echo "make test   build everything and run every test"
 	@echo "make deps   install the Debian packages kokeilu needs (when missing)"
+	@echo "make sanitize  the C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+	@echo "make test-fuzz, make stress  fuzzing; 2,000 kills and long concurrency runs"
 	@echo "make clean  remove build output"
 
 # Debian packages: installed only when one is missing, so repeated runs cost one dpkg query.
@@ -62,11 +64,14 @@ $(VENV_PY):
 python: deps $(VENV_PY)
 	$(VENV_PY) -m pip install -q scikit-build-core pybind11 ninja
 	$(VENV_PY) -m pip install -q --no-build-isolation -Ccmake.define.KOKEILU_WARNINGS_AS_ERRORS=$(WERROR) ".[test,typing,notebook]"
+	@# gbstats, the reference for the Bayesian and sequential tests, pins pandas<2 in its metadata
+	@# only; without its pins it runs on the pandas kokeilu uses.
+	$(VENV_PY) -m pip install -q pydantic && $(VENV_PY) -m pip install -q --no-deps gbstats==0.8.0
 
 test-python: python
 	$(VENV_PY) -m pytest -q
 
-test: test-cpp test-embed test-python
+test: test-cpp test-embed test-python test-reliability
 
 DEMO_DB ?= kokeilut.db
 
@@ -76,3 +81,12 @@ demo: python
 
 clean:
 	rm -rf build
+
+# Kills, concurrent writers, read-only and full disk, hostile input; fuzzing and stress.
+include tests/reliability/reliability.mk
+
+# The C++ suite under AddressSanitizer and UndefinedBehaviorSanitizer (the CMake preset "sanitize").
+sanitize: deps
+	cmake -Wno-dev --preset sanitize >/dev/null
+	cmake --build --preset sanitize -j $(JOBS)
+	ctest --preset sanitize -j $(JOBS)

@@ -141,7 +141,13 @@ Time parse_time(std::string_view text, const std::string& field) {
     if (!in.done()) in.fail("unexpected text after the UTC offset");
     if (offset_hours > 23 || offset_minutes > 59) in.fail("UTC offset out of range");
     // Local time = UTC + offset, so UTC = local - offset.
-    return t - boost::posix_time::minutes(sign * (offset_hours * 60 + offset_minutes));
+    const Time utc = t - boost::posix_time::minutes(sign * (offset_hours * 60 + offset_minutes));
+    // An offset can carry a time at the edge of the calendar past it ("1400-01-01T00:30+01:00" is
+    // in 1399 in UTC), where no date can be made of it again.
+    static const Time first(Date(1400, 1, 1));
+    static const Time last(Date(9999, 12, 31), boost::posix_time::hours(24) - boost::posix_time::microseconds(1));
+    if (utc < first || utc > last) in.fail("out of the supported range (years 1400-9999) once converted to UTC");
+    return utc;
 }
 
 std::string format_date(const Date& d) {

@@ -1,0 +1,682 @@
+"""The hostile-input catalogue: each case gives kokeilu one hostile input and asserts what it gets.
+
+Either the input is refused with an error that names the problem (and the field, where there is
+one), and nothing was written: the tracker file is the same, row for row, as before. Or the input
+is data like any other and is kept verbatim: then it reads back exactly as given, and nothing that
+was there before is lost. Hostile files (not a tracker, damaged, newer) are left unchanged byte
+for byte.
+
+docs/bad-input.md is written from these cases and their actual outcomes:
+
+    python tests/reliability/test_bad_input.py > docs/bad-input.md
+
+and test_the_catalogue_lists_every_case keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import shutil
+import sqlite3
+import sys
+import unicodedata
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "python"))
+
+import kokeilu  # noqa: E402
+from cli_support import Result, call  # noqa: E402
+from writer import KEY, experiment_fields, prepare  # noqa: E402
+
+DRAFT = "LUONNOS-001"
+NEW = "UUSI-001"
+INJECTION = "Robert'); DROP TABLE observations; --"
+TEN_MB = "x" * (10 * 1024 * 1024)
+HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
+BASE_ROWS = 120
+
+
+# ------------------------------------------------------------------------------------------------
+# The environment of one case: a copy of a tracker with a running experiment (KEY, with
+# observations and a note) and a draft (DRAFT).
+
+
+def make_baseline(path: Path) -> None:
+    with kokeilu.open(path) as tracker:
+        prepare(tracker)
+        tracker.log_many(KEY, np.linspace(1.0, 5.0, BASE_ROWS), arm=["control", "video"] * (BASE_ROWS // 2))
+        tracker.note(KEY, "the first week went as planned")
+        tracker.create(**{**experiment_fields(), "key": DRAFT, "title": "Evening calls"})
+
+
+class Env:
+    def __init__(self, path: Path, tmp: Path) -> None:
+        self.path = path
+        self.tmp = tmp
+        self.hostile: Path | None = None  # a hostile file the case made; it must stay unchanged
+        self.hostile_bytes = b""
+        self.last: Result | None = None  # the last result of the kokeilu command
+        self._tracker: kokeilu.Tracker | None = None
+
+    @property
+    def t(self) -> kokeilu.Tracker:
+        if self._tracker is None:
+            self._tracker = kokeilu.open(self.path)
+        return self._tracker
+
+    def close(self) -> None:
+        if self._tracker is not None:
+            self._tracker.close()
+            self._tracker = None
+
+    def cli(self, *args: str) -> Result:
+        self.last = call(["--lang", "en", *args], db=self.path)
+        return self.last
+
+    def file(self, name: str, content: bytes) -> Path:
+        path = self.tmp / name
+        path.write_bytes(content)
+        self.hostile, self.hostile_bytes = path, content
+        return path
+
+    def csv(self, content: str | bytes) -> str:
+        data = content.encode() if isinstance(content, str) else content
+        return str(self.file("rows.csv", data))
+
+
+def dump(path: Path) -> list[str]:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return list(db.iterdump())
+    finally:
+        db.close()
+
+
+def integrity(path: Path) -> str:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return str(db.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        db.close()
+
+
+# ------------------------------------------------------------------------------------------------
+# What a case expects.
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The call raises `error`, whose message contains `words` (and whose .field is `field`)."""
+
+    error: type[BaseException]
+    words: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class CliRefused:
+    """The kokeilu command fails with a message (no traceback) that contains `words`."""
+
+    words: str
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The input is data: `check` asserts that it reads back as given. `what` says so for the doc."""
+
+    check: Callable[[Env], Any]
+    what: str = "kept verbatim"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    group: str
+    given: str
+    act: Callable[[Env], Any]
+    expect: Refused | CliRefused | Kept
+
+
+def _new(env: Env, **fields: Any) -> kokeilu.Experiment:
+    return env.t.create(**{**experiment_fields(), "key": NEW, **fields})
+
+
+def _field_kept(field: str, value: Any, read: Callable[[kokeilu.Experiment], Any]) -> Kept:
+    return Kept(lambda env: _assert_equal(read(env.t.get(NEW)), value))
+
+
+def _assert_equal(got: Any, expected: Any) -> None:
+    assert got == expected, (got, expected)
+
+
+def _metric(**fields: Any) -> list[dict[str, Any]]:
+    return [{"name": "sense_of_security", "kind": "mean", "minimum_effect": 0.3, **fields}]
+
+
+def _rows_with(env: Env, column: str, value: str) -> int:
+    frame = env.t.observations(KEY)
+    return int((frame[column] == value).sum())
+
+
+def _logged_at(env: Env, subject: str) -> pd.Timestamp:
+    frame = env.t.observations(KEY)
+    return frame.loc[frame["subject"] == subject, "at"].iloc[0]
+
+
+def _tracker_file(env: Env, name: str) -> Path:
+    path = env.tmp / name
+    shutil.copy(env.path, path)
+    return path
+
+
+def _damaged(env: Env, offset_page: int, data: bytes) -> None:
+    """A copy of the tracker with `data` written over the start of page `offset_page` (1-based)."""
+    path = _tracker_file(env, "damaged.db")
+    raw = bytearray(path.read_bytes())
+    start = (offset_page - 1) * 4096
+    raw[start : start + len(data)] = data
+    env.file("damaged.db", bytes(raw))
+
+
+def _observation_page(env: Env) -> int:
+    db = sqlite3.connect(env.path)
+    try:
+        return int(db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'observations'").fetchone()[0])
+    finally:
+        db.close()
+
+
+def _with_schema(env: Env, name: str, sql: str) -> Path:
+    path = env.tmp / name
+    db = sqlite3.connect(path)
+    db.executescript(sql)
+    db.close()
+    env.hostile, env.hostile_bytes = path, path.read_bytes()
+    return path
+
+
+# ------------------------------------------------------------------------------------------------
+# The cases.
+
+CASES: list[Case] = []
+
+
+def case(id: str, group: str, given: str, act: Callable[[Env], Any], expect: Refused | CliRefused | Kept) -> None:
+    CASES.append(Case(id, group, given, act, expect))
+
+
+# SQL injection: every text field takes it as text. The store binds every value; nothing is ever
+# pasted into SQL.
+for field in ("title", "summary", "organisation", "unit", "owner", "risk"):
+    case(f"sql-{field}", "SQL injection", f"`{field}` = `{INJECTION}`",
+         lambda env, f=field: _new(env, **{f: INJECTION}),
+         _field_kept(field, INJECTION, lambda e, f=field: getattr(e, f)))
+for part in ("we_believe", "to_verify", "and_measure", "right_if"):
+    case(f"sql-{part}", "SQL injection", f"Test Card `{part}` = `{INJECTION}`",
+         lambda env, p=part: _new(env, **{p: INJECTION}),
+         _field_kept(part, INJECTION, lambda e, p=part: getattr(e.test_card, p)))
+case("sql-tag", "SQL injection", f"a tag `{INJECTION}`", lambda env: _new(env, tags=[INJECTION]),
+     _field_kept("tags", [INJECTION], lambda e: list(e.tags)))
+case("sql-arm-name", "SQL injection", f"an arm named `{INJECTION}`",
+     lambda env: _new(env, arms={INJECTION: "control", "video": "treatment"}),
+     _field_kept("arms", INJECTION, lambda e: e.arms[0].name))
+case("sql-arm-description", "SQL injection", f"an arm description `{INJECTION}`",
+     lambda env: _new(env, arms=[{"name": "control", "role": "control", "description": INJECTION}, "video"]),
+     _field_kept("arms", INJECTION, lambda e: e.arms[0].description))
+case("sql-metric-name", "SQL injection", f"a metric named `{INJECTION}`",
+     lambda env: _new(env, metrics=_metric(name=INJECTION)),
+     _field_kept("metrics", INJECTION, lambda e: e.metrics[0].name))
+case("sql-metric-unit", "SQL injection", f"a metric unit `{INJECTION}`",
+     lambda env: _new(env, metrics=_metric(unit=INJECTION)),
+     _field_kept("metrics", INJECTION, lambda e: e.metrics[0].unit))
+case("sql-metric-description", "SQL injection", f"a metric description `{INJECTION}`",
+     lambda env: _new(env, metrics=_metric(description=INJECTION)),
+     _field_kept("metrics", INJECTION, lambda e: e.metrics[0].description))
+case("sql-note", "SQL injection", f"a journal note `{INJECTION}` by author `{INJECTION}`",
+     lambda env: env.t.note(KEY, INJECTION, author=INJECTION),
+     Kept(lambda env: _assert_equal((env.t.journal(KEY)[-1].text, env.t.journal(KEY)[-1].author),
+                                    (INJECTION, INJECTION))))
+case("sql-subject", "SQL injection", f"an observation's subject `{INJECTION}`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", subject=INJECTION),
+     Kept(lambda env: _assert_equal(_rows_with(env, "subject", INJECTION), 1)))
+case("sql-observation-note", "SQL injection", f"an observation's note `{INJECTION}`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", note=INJECTION),
+     Kept(lambda env: _assert_equal(_rows_with(env, "note", INJECTION), 1)))
+case("sql-amendment", "SQL injection", f"an amendment's reason and author `{INJECTION}`",
+     lambda env: env.t.amend(KEY, INJECTION, author=INJECTION, right_if="a stricter criterion"),
+     Kept(lambda env: _assert_equal((env.t.get(KEY).amendments[-1].reason, env.t.get(KEY).amendments[-1].author),
+                                    (INJECTION, INJECTION))))
+case("sql-stop-reason", "SQL injection", f"a stop reason `{INJECTION}`",
+     lambda env: env.t.stop(DRAFT, INJECTION),
+     Kept(lambda env: _assert_equal(env.t.get(DRAFT).stop_reason, INJECTION)))
+case("sql-learning-card", "SQL injection", f"a Learning Card part `{INJECTION}`",
+     lambda env: env.t.conclude(KEY, "inconclusive", decision="adapt", we_learned=INJECTION),
+     Kept(lambda env: _assert_equal(env.t.get(KEY).outcome.learning.we_learned, INJECTION)))
+for filter_name in ("organisation", "unit", "tag", "text"):
+    case(f"sql-filter-{filter_name}", "SQL injection", f"a list filter `{filter_name}` = `' OR 1=1 --`",
+         lambda env, f=filter_name: _assert_equal(env.t.experiments(**{f: "' OR 1=1 --"}), []),
+         Kept(lambda env: _assert_equal(len(env.t.experiments()), 2), "matches nothing; no error"))
+case("sql-key", "SQL injection", f"a key `X'; DROP TABLE experiments;--`",
+     lambda env: _new(env, key="X'; DROP TABLE experiments;--"), Refused(kokeilu.InvalidArgumentError, "is not a key", "key"))
+case("sql-get", "SQL injection", "looking up the key `' OR 1=1 --`",
+     lambda env: env.t.get("' OR 1=1 --"), Refused(kokeilu.NotFoundError, "experiment not found"))
+case("sql-cli-note", "SQL injection", f"`kokeilu log … --note \"{INJECTION}\"`",
+     lambda env: env.cli("log", KEY, "4", "--arm", "video", "--note", INJECTION),
+     Kept(lambda env: _assert_equal(_rows_with(env, "note", INJECTION), 1)))
+case("sql-csv-arm", "SQL injection", f"a CSV arm cell `{INJECTION}`",
+     lambda env: env.cli("import", KEY, env.csv(f'value,arm\n3,"{INJECTION}"\n')), CliRefused("unknown arm"))
+
+# Numbers.
+for name, number in (("nan", float("nan")), ("inf", float("inf")), ("-inf", float("-inf"))):
+    case(f"number-value-{name}", "Numbers", f"an observation's value {name}",
+         lambda env, x=number: env.t.log(KEY, x, arm="control"), Refused(kokeilu.InvalidArgumentError, "finite", "value"))
+case("number-bulk-nan", "Numbers", "log_many of 1,000 values, one of them NaN",
+     lambda env: env.t.log_many(KEY, np.where(np.arange(1000) == 700, np.nan, 3.0), arm="video"),
+     Refused(kokeilu.InvalidArgumentError, "700"))
+case("number-cost-negative", "Numbers", "`planned_cost_eur` = -1",
+     lambda env: _new(env, planned_cost_eur=-1.0), Refused(kokeilu.InvalidArgumentError, "negative", "planned_cost_eur"))
+case("number-cost-inf", "Numbers", "`planned_cost_eur` = inf",
+     lambda env: _new(env, planned_cost_eur=float("inf")), Refused(kokeilu.InvalidArgumentError, "finite", "planned_cost_eur"))
+case("number-effort-nan", "Numbers", "`planned_effort_hours` = NaN",
+     lambda env: _new(env, planned_effort_hours=float("nan")),
+     Refused(kokeilu.InvalidArgumentError, "finite", "planned_effort_hours"))
+case("number-minimum-effect-nan", "Numbers", "a metric's `minimum_effect` = NaN",
+     lambda env: _new(env, metrics=_metric(minimum_effect=float("nan"))),
+     Refused(kokeilu.InvalidArgumentError, "minimum_effect"))
+case("number-confidence", "Numbers", "a metric's `confidence` = 1.5",
+     lambda env: _new(env, metrics=_metric(confidence=1.5)), Refused(kokeilu.InvalidArgumentError, "confidence"))
+case("number-n-negative", "Numbers", "a pre-aggregated row with n = -5 (a negative count)",
+     lambda env: env.t.log_aggregate(KEY, n=-5, sum=3.0, sum_sq=10.0, arm="control"),
+     Refused(kokeilu.InvalidArgumentError, "at least 1", "aggregate.n"))
+case("number-n-zero", "Numbers", "a pre-aggregated row with n = 0",
+     lambda env: env.t.log_aggregate(KEY, n=0, sum=0.0, sum_sq=0.0, arm="control"),
+     Refused(kokeilu.InvalidArgumentError, "at least 1", "aggregate.n"))
+case("number-sum-sq-small", "Numbers", "a mean row whose sum of squares is below sum²/n",
+     lambda env: env.t.log_aggregate(KEY, n=10, sum=40.0, sum_sq=10.0, arm="control"),
+     Refused(kokeilu.InvalidArgumentError, "sum_sq"))
+case("number-aggregates-negative", "Numbers", "log_aggregates with n = -1 in one row of a frame",
+     lambda env: env.t.log_aggregates(KEY, pd.DataFrame({"n": [5, -1], "sum": [10.0, 2.0], "sum_sq": [30.0, 4.0],
+                                                         "arm": ["control", "video"]})),
+     Refused(kokeilu.InvalidArgumentError, "at least 1"))
+case("number-huge", "Numbers", "an observation's value 1e308",
+     lambda env: env.t.log(KEY, 1e308, arm="control", subject="huge"),
+     Kept(lambda env: _assert_equal(env.t.observations(KEY).query("subject == 'huge'")["value"].iloc[0], 1e308)))
+case("number-int64", "Numbers", "log_many with values given as int64 2**62",
+     lambda env: env.t.log_many(KEY, np.array([2**62], dtype=np.int64), arm="video"),
+     Kept(lambda env: _assert_equal(env.t.count_observations(KEY), BASE_ROWS + 1), "kept as the nearest float"))
+
+# Text: size, encoding, control characters.
+case("text-10mb-title", "Text", "a 10 MB title", lambda env: _new(env, title=TEN_MB),
+     Refused(kokeilu.InvalidArgumentError, "too long", "title"))
+case("text-10mb-note", "Text", "a 10 MB journal note", lambda env: env.t.note(KEY, TEN_MB),
+     Refused(kokeilu.InvalidArgumentError, "too long"))
+case("text-10mb-observation-note", "Text", "a 10 MB observation note",
+     lambda env: env.t.log(KEY, 3.0, arm="control", note=TEN_MB), Refused(kokeilu.InvalidArgumentError, "too long"))
+case("text-10mb-subject", "Text", "a 10 MB subject",
+     lambda env: env.t.log(KEY, 3.0, arm="control", subject=TEN_MB), Refused(kokeilu.InvalidArgumentError, "too long"))
+case("text-10mb-csv-cell", "Text", "a CSV file with a 10 MB cell",
+     lambda env: env.cli("import", KEY, env.csv("value,arm\n3," + TEN_MB + "\n")), CliRefused("field larger than"))
+case("text-nul-title", "Text", "a NUL byte in the title", lambda env: _new(env, title="a\0b"),
+     Refused(kokeilu.InvalidArgumentError, "NUL", "title"))
+case("text-nul-arm", "Text", "a NUL byte in an arm name",
+     lambda env: _new(env, arms={"con\0trol": "control", "video": "treatment"}), Refused(kokeilu.InvalidArgumentError, "NUL"))
+case("text-nul-note", "Text", "a NUL byte in an observation note",
+     lambda env: env.t.log(KEY, 3.0, arm="control", note="a\0b"), Refused(kokeilu.InvalidArgumentError, "NUL"))
+case("text-control-arm", "Text", "a control character (U+001F) in an arm name",
+     lambda env: _new(env, arms={"a\x1fb": "control", "video": "treatment"}),
+     Refused(kokeilu.InvalidArgumentError, "control character", "arms[0].name"))
+case("text-newline-key", "Text", "a line break in the key", lambda env: _new(env, key="UUSI\n001"),
+     Refused(kokeilu.InvalidArgumentError, "is not a key", "key"))
+case("text-surrogate-title", "Text", "invalid UTF-8 in the title (a lone surrogate, as Python decodes bad bytes)",
+     lambda env: _new(env, title="caf\udce9"), Refused(kokeilu.InvalidArgumentError, "not valid UTF-8", "title"))
+case("text-invalid-utf8-csv", "Text", "invalid UTF-8 bytes (Latin-1 `ä`) in a CSV file",
+     lambda env: env.cli("import", KEY, env.csv(b"value,arm\n3,kontrolli\xe4\n")), CliRefused("utf-8"))
+case("text-rtl-key", "Text", "a right-to-left override (U+202E) in the key",
+     lambda env: _new(env, key="UUSI-\u202e001"), Refused(kokeilu.InvalidArgumentError, "is not a key", "key"))
+case("text-emoji", "Text", "a title with emoji and combining marks `Kotihoito 🏠 e\u0301`",
+     lambda env: _new(env, title="Kotihoito 🏠 e\u0301"), _field_kept("title", "Kotihoito 🏠 e\u0301", lambda e: e.title))
+
+# Dates and times.
+case("time-year-1-text", "Dates and times", "an observation at `0001-01-01T00:00:00Z`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", at="0001-01-01T00:00:00Z", backfill=True),
+     Refused(kokeilu.InvalidArgumentError, "1400"))
+case("time-year-1-datetime", "Dates and times", "an observation at `datetime(1, 1, 1, tzinfo=UTC)`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", at=datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc),
+                           backfill=True), Refused(kokeilu.InvalidArgumentError, "1400-9999"))
+case("time-year-1-date", "Dates and times", "`planned_start` = `date(1, 1, 1)`",
+     lambda env: _new(env, planned_start=datetime.date(1, 1, 1)),
+     Refused(kokeilu.InvalidArgumentError, "1400-9999", "planned_start"))
+case("time-year-9999", "Dates and times", "an observation at `9999-12-31T23:59:59.999999Z`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", subject="late", at="9999-12-31T23:59:59.999999Z"),
+     Kept(lambda env: _assert_equal(_logged_at(env, "late"),
+                                    pd.Timestamp("9999-12-31T23:59:59.999999Z")), "kept to the microsecond"))
+case("time-date-9999", "Dates and times", "`planned_start` = `date(9999, 12, 31)`",
+     lambda env: _new(env, planned_start=datetime.date(9999, 12, 31)),
+     _field_kept("planned_start", datetime.date(9999, 12, 31), lambda e: e.planned_start))
+case("time-year-10000", "Dates and times", "an observation at `10000-01-01`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", at="10000-01-01"), Refused(kokeilu.InvalidArgumentError, "ISO 8601"))
+case("time-february-30", "Dates and times", "an observation at `2026-02-30T10:00Z`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", at="2026-02-30T10:00Z"), Refused(kokeilu.InvalidArgumentError, "ISO 8601"))
+case("time-leap-second", "Dates and times", "an observation at the leap second `2026-06-30T23:59:60Z`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", at="2026-06-30T23:59:60Z"),
+     Refused(kokeilu.InvalidArgumentError, "out of range"))
+case("time-offset-25h", "Dates and times", "a UTC offset `+25:00`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", at="2026-06-30T10:00:00+25:00"),
+     Refused(kokeilu.InvalidArgumentError, "offset"))
+case("time-offset-edge", "Dates and times", "`1400-01-01T00:30+01:00`, in 1399 once converted to UTC",
+     lambda env: env.t.log(KEY, 3.0, arm="control", at="1400-01-01T00:30+01:00", backfill=True),
+     Refused(kokeilu.InvalidArgumentError, "once converted to UTC"))
+case("time-trailing-junk", "Dates and times", "a time with trailing text `2026-06-30T10:00Z; DROP`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", at="2026-06-30T10:00Z; DROP"),
+     Refused(kokeilu.InvalidArgumentError, "ISO 8601"))
+case("time-dst-fold-0", "Dates and times", "Helsinki 2026-10-25 03:30, first of the two (DST ends, fold=0)",
+     lambda env: env.t.log(KEY, 3.0, arm="control", subject="fold0",
+                           at=datetime.datetime(2026, 10, 25, 3, 30, tzinfo=HELSINKI, fold=0)),
+     Kept(lambda env: _assert_equal(_logged_at(env, "fold0"), pd.Timestamp("2026-10-25T00:30Z")),
+          "kept as 00:30 UTC (EEST, +03:00)"))
+case("time-dst-fold-1", "Dates and times", "Helsinki 2026-10-25 03:30, second of the two (fold=1)",
+     lambda env: env.t.log(KEY, 3.0, arm="control", subject="fold1",
+                           at=datetime.datetime(2026, 10, 25, 3, 30, tzinfo=HELSINKI, fold=1)),
+     Kept(lambda env: _assert_equal(_logged_at(env, "fold1"), pd.Timestamp("2026-10-25T01:30Z")),
+          "kept as 01:30 UTC (EET, +02:00)"))
+case("time-dst-gap", "Dates and times", "Helsinki 2026-03-29 03:30, a time that does not exist (DST starts)",
+     lambda env: env.t.log(KEY, 3.0, arm="control", subject="gap",
+                           at=datetime.datetime(2026, 3, 29, 3, 30, tzinfo=HELSINKI)),
+     Kept(lambda env: _assert_equal(_logged_at(env, "gap"), pd.Timestamp("2026-03-29T01:30Z")),
+          "kept as 01:30 UTC, the offset Python's zoneinfo gives (+02:00)"))
+case("time-dst-ambiguous-pandas", "Dates and times", "pandas times localized to Helsinki at the ambiguous 03:30",
+     lambda env: env.t.log_many(KEY, [1.0], arm="control",
+                                at=pd.Series(pd.to_datetime(["2026-10-25 03:30"])).dt.tz_localize(
+                                    "Europe/Helsinki", ambiguous="raise")),
+     Refused(ValueError, "dst"))
+case("time-cli-naive", "Dates and times", "`kokeilu log … --at 2026-03-29T03:30` (no offset, in the DST gap)",
+     lambda env: env.cli("log", KEY, "4", "--arm", "video", "--subject", "naive", "--at", "2026-03-29T03:30"),
+     Kept(lambda env: _assert_equal(_logged_at(env, "naive"), pd.Timestamp("2026-03-29T03:30Z")),
+          "kept as 03:30 UTC: a time without an offset is UTC"))
+case("time-end-before-start", "Dates and times", "`planned_end` before `planned_start`",
+     lambda env: _new(env, planned_start=datetime.date(2026, 5, 1), planned_end=datetime.date(2026, 4, 1)),
+     Refused(kokeilu.InvalidArgumentError, "before", "planned_end"))
+
+# Duplicates.
+case("dup-key", "Duplicate keys", f"a new experiment with the key `{KEY.lower()}` (in use, other case)",
+     lambda env: _new(env, key=KEY.lower()), Refused(kokeilu.InvalidArgumentError, "already in use", "key"))
+case("dup-uuid", "Duplicate keys", "a new experiment with a UUID in use",
+     lambda env: _new(env, uuid=env.t.get(KEY).uuid), Refused(kokeilu.InvalidArgumentError, "already in use", "uuid"))
+case("dup-arms", "Duplicate keys", "two arms `video` and `VIDEO`",
+     lambda env: _new(env, arms=[("control", "control"), ("video", "treatment"), ("VIDEO", "treatment")]),
+     Refused(kokeilu.InvalidArgumentError, "already the name", "arms[2].name"))
+case("dup-metrics", "Duplicate keys", "two metrics of the same name",
+     lambda env: _new(env, metrics=_metric() + _metric(role="secondary")), Refused(kokeilu.InvalidArgumentError, "metrics"))
+case("dup-primary", "Duplicate keys", "two primary metrics",
+     lambda env: _new(env, metrics=_metric() + _metric(name="other")), Refused(kokeilu.InvalidArgumentError, "primary"))
+case("dup-tags", "Duplicate keys", "tags `b`, `a`, `a`", lambda env: _new(env, tags=["b", "a", "a"]),
+     Kept(lambda env: _assert_equal(list(env.t.get(NEW).tags), ["a", "b"]), "kept once each, sorted"))
+case("dup-csv-column", "Duplicate keys", "a CSV file with the column `value` twice",
+     lambda env: env.cli("import", KEY, env.csv("value,arm,value\n3,control,4\n")), CliRefused("appears twice"))
+
+# CSV files.
+case("csv-missing-value", "CSV files", "a CSV file without a `value` column",
+     lambda env: env.cli("import", KEY, env.csv("arm\ncontrol\n")), CliRefused("value"))
+case("csv-unknown-column", "CSV files", "a CSV file with an extra, unknown column `comment`",
+     lambda env: env.cli("import", KEY, env.csv("value,arm,comment\n3,control,hi\n")), CliRefused("comment"))
+case("csv-short-row", "CSV files", "a CSV row with a missing cell",
+     lambda env: env.cli("import", KEY, env.csv("value,arm\n3,control\n4\n")), CliRefused("row 3"))
+case("csv-long-row", "CSV files", "a CSV row with an extra cell",
+     lambda env: env.cli("import", KEY, env.csv("value,arm\n3,control\n4,video,extra\n")), CliRefused("row 3"))
+case("csv-utf16", "CSV files", "a CSV file in UTF-16",
+     lambda env: env.cli("import", KEY, env.csv("value,arm\n3,control\n".encode("utf-16"))), CliRefused("utf-8"))
+case("csv-mixed-encoding", "CSV files", "a CSV file in UTF-8 with one Latin-1 line",
+     lambda env: env.cli("import", KEY, env.csv("value,arm,at\n3,control,2026-02-01\n".encode()
+                                                 + "4,video,2026-02-01 # ä\n".encode("latin-1"))),
+     CliRefused("utf-8"))
+case("csv-nul", "CSV files", "a NUL byte in a CSV file",
+     lambda env: env.cli("import", KEY, env.csv(b"value,arm\n3,con\0trol\n")), CliRefused("unknown arm"))
+case("csv-zero-bytes", "CSV files", "a zero-byte CSV file",
+     lambda env: env.cli("import", KEY, env.csv(b"")), CliRefused("no data rows"))
+case("csv-header-only", "CSV files", "a CSV file with a header and no rows",
+     lambda env: env.cli("import", KEY, env.csv("value,arm\n")), CliRefused("no data rows"))
+case("csv-nan", "CSV files", "a CSV value `nan`",
+     lambda env: env.cli("import", KEY, env.csv("value,arm\nnan,control\n")), CliRefused("nan"))
+case("csv-inf", "CSV files", "a CSV value `inf`",
+     lambda env: env.cli("import", KEY, env.csv("value,arm\ninf,control\n")), CliRefused("inf"))
+case("csv-formula", "CSV files", "a CSV arm cell `=cmd|' /C calc'!A0` (spreadsheet formula)",
+     lambda env: env.cli("import", KEY, env.csv("value,arm\n3,=cmd|' /C calc'!A0\n")), CliRefused("unknown arm"))
+case("csv-negative-count", "CSV files", "a CSV of aggregates with n = -3",
+     lambda env: env.cli("import", KEY, env.csv("n,sum,sum_sq,arm\n-3,9,30,control\n")), CliRefused("n"))
+case("csv-bad-time", "CSV files", "a CSV `at` cell `2026-13-45`",
+     lambda env: env.cli("import", KEY, env.csv("value,arm,at\n3,control,2026-13-45\n")), CliRefused("2026-13-45"))
+case("csv-one-bad-row", "CSV files", "a CSV file of 5,000 good rows and one bad one (`x`)",
+     lambda env: env.cli("import", KEY, env.csv("value,arm\n" + "3,control\n" * 2500 + "x,video\n" + "4,video\n" * 2500)),
+     CliRefused("row 2502"))
+
+FORMULA = '=HYPERLINK("http://example.com","x")'
+case("csv-export-formula", "CSV files", f"an observation note `{FORMULA}`, then `kokeilu export observations`",
+     lambda env: (env.t.log(KEY, 3.0, arm="control", note=FORMULA), env.close(),
+                  env.cli("export", "observations", "--key", KEY))[-1],
+     Kept(lambda env: _assert_equal(env.last is not None and '"=HYPERLINK(""http://example.com"",""x"")"'
+                                    in env.last.out, True),
+          "kept verbatim, and exported to CSV as it is: a spreadsheet opening the export may take it for a formula"))
+
+# Files.
+def _open(path: Path, **options: Any) -> None:
+    with kokeilu.open(path, **options) as tracker:
+        tracker.count_observations(KEY)
+        tracker.observations(KEY)
+
+
+case("file-zero-bytes", "Files", "a zero-byte file opened read-only",
+     lambda env: kokeilu.open(env.file("empty.db", b""), read_only=True),
+     Refused(kokeilu.SchemaError, "it is empty"))
+case("file-zero-bytes-write", "Files", "a zero-byte file opened for writing",
+     lambda env: _open_empty(env.tmp / "empty.db"),
+     Kept(lambda env: _assert_equal(_experiments_in(env.tmp / "empty.db"), 0), "becomes a new, empty tracker"))
+case("file-text", "Files", "a text file",
+     lambda env: _open(env.file("text.db", b"value,arm\n3,control\n" * 100)),
+     Refused(kokeilu.SchemaError, "not a SQLite database"))
+case("file-other-sqlite", "Files", "a SQLite file of another application",
+     lambda env: _open(_with_schema(env, "other.db", "CREATE TABLE accounts (id INTEGER, balance REAL);")),
+     Refused(kokeilu.SchemaError, "another application"))
+case("file-newer-schema", "Files", "a tracker written by a newer kokeilu (schema version 99)",
+     lambda env: _open(_with_schema(env, "newer.db", f"PRAGMA application_id = {0x4B4F4B45}; PRAGMA user_version = 99;"
+                                    "CREATE TABLE experiments (id INTEGER);")),
+     Refused(kokeilu.SchemaError, "newer kokeilu"))
+case("file-corrupt-page", "Files", "a tracker with its observations page overwritten with garbage",
+     lambda env: (_damaged(env, _observation_page(env), b"\xde\xad\xbe\xef" * 256),
+                  _open(env.tmp / "damaged.db")),
+     Refused(kokeilu.StorageError, "malformed"))
+case("file-corrupt-header", "Files", "a tracker whose 100-byte header is overwritten",
+     lambda env: (_damaged(env, 1, b"\x00" * 100), _open(env.tmp / "damaged.db")),
+     Refused(kokeilu.SchemaError, "not a SQLite database"))
+case("file-truncated", "Files", "a tracker cut to half its length",
+     lambda env: (env.file("half.db", env.path.read_bytes()[: env.path.stat().st_size // 2]),
+                  _open(env.tmp / "half.db")),
+     Refused(kokeilu.StorageError, "malformed"))
+case("file-symlink-loop", "Files", "a symlink loop as the path",
+     lambda env: (os.symlink("loop-b", env.tmp / "loop-a"), os.symlink("loop-a", env.tmp / "loop-b"),
+                  kokeilu.open(env.tmp / "loop-a")),
+     Refused(kokeilu.StorageError, "symbolic links"))
+case("file-directory", "Files", "a folder as the path",
+     lambda env: kokeilu.open(env.tmp), Refused(kokeilu.StorageError, "it is a folder"))
+case("file-missing-folder", "Files", "a path in a folder that does not exist",
+     lambda env: kokeilu.open(env.tmp / "no-such-folder" / "k.db"), Refused(kokeilu.StorageError, "No such file or directory"))
+case("file-missing-read-only", "Files", "a missing file opened read-only",
+     lambda env: kokeilu.open(env.tmp / "missing.db", read_only=True), Refused(kokeilu.NotFoundError, "missing.db"))
+case("file-nul-path", "Files", "a path with a NUL byte `k.db\\0other`",
+     lambda env: kokeilu.open(str(env.tmp / "k.db") + "\0other"), Refused(kokeilu.InvalidArgumentError, "NUL", "path"))
+case("file-uri-path", "Files", "the path `file:k.db?mode=memory` (a SQLite URI)",
+     lambda env: _uri_path(env),
+     Kept(lambda env: _assert_equal(sorted(p.name for p in env.tmp.iterdir() if p.name.startswith("file:")),
+                                    ["file:k.db?mode=memory"]),
+          "a file of exactly that name: paths are never read as URIs"))
+case("file-busy-timeout", "Files", "`busy_timeout_ms` = -1",
+     lambda env: kokeilu.open(env.path, busy_timeout_ms=-1), Refused(kokeilu.InvalidArgumentError, "negative", "busy_timeout_ms"))
+
+
+def _open_empty(path: Path) -> None:
+    path.write_bytes(b"")
+    kokeilu.open(path).close()
+
+
+def _experiments_in(path: Path) -> int:
+    with kokeilu.open(path, read_only=True) as tracker:
+        return len(tracker.experiments())
+
+
+def _uri_path(env: Env) -> None:
+    cwd = os.getcwd()
+    os.chdir(env.tmp)
+    try:
+        with kokeilu.open("file:k.db?mode=memory") as tracker:
+            prepare(tracker)
+    finally:
+        os.chdir(cwd)
+
+
+# ------------------------------------------------------------------------------------------------
+# Running a case.
+
+
+def _message(error: BaseException) -> str:
+    return str(error).replace(str(Path.cwd()), ".")
+
+
+def run_case(item: Case, tmp: Path, baseline: Path) -> str:
+    """Runs one case, asserts its expectation, and returns its outcome in words for the doc."""
+    path = tmp / "kokeilut.db"
+    shutil.copy(baseline, path)
+    env = Env(path, tmp)
+    before = dump(path)
+    outcome: str
+    try:
+        expect = item.expect
+        if isinstance(expect, Refused):
+            with pytest.raises(expect.error) as caught:
+                item.act(env)
+            message = str(caught.value)
+            assert re.search(re.escape(expect.words), message, re.IGNORECASE), (expect.words, message)
+            if expect.field is not None:
+                assert getattr(caught.value, "field", None) == expect.field, (expect.field, caught.value)
+            outcome = f"refused: `{type(caught.value).__name__}`: {_short(message, tmp)}"
+        elif isinstance(expect, CliRefused):
+            result: Result = item.act(env)
+            assert result.code != 0, result
+            assert "Traceback" not in result.err, result
+            assert expect.words.lower() in result.err.lower(), (expect.words, result)
+            outcome = f"refused by `kokeilu` (exit {result.code}): {_short(result.err.strip(), tmp)}"
+        else:
+            result = item.act(env)
+            if isinstance(result, Result):
+                assert result.code == 0, result
+            expect.check(env)
+            outcome = expect.what
+        if isinstance(expect, Refused) and env.hostile is not None:
+            # A hostile file refused as a tracker is left as it was, byte for byte.
+            assert env.hostile.read_bytes() == env.hostile_bytes, f"{item.id}: {env.hostile.name} was changed"
+    finally:
+        env.close()
+
+    # Nothing written (when refused), nothing lost (always), and the file sound.
+    after = dump(path)
+    if isinstance(item.expect, (Refused, CliRefused)):
+        assert after == before, f"{item.id}: the tracker changed although the input was refused"
+    else:
+        lost = [line for line in before if line.startswith('INSERT INTO "observations"') and line not in after]
+        assert not lost, f"{item.id}: {len(lost)} observations lost"
+    assert integrity(path) == "ok"
+    return outcome
+
+
+def _short(message: str, tmp: Path) -> str:
+    text = " ".join(message.replace(str(tmp), "…").split())
+    # Control and format characters (NUL, a right-to-left override) are shown escaped.
+    text = "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
+    text = text if len(text) <= 220 else text[:217] + "…"
+    return text.replace("|", "\\|")
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("baseline") / "baseline.db"
+    make_baseline(path)
+    return path
+
+
+@pytest.mark.parametrize("item", CASES, ids=[c.id for c in CASES])
+def test_hostile_input(item: Case, tmp_path: Path, baseline: Path) -> None:
+    run_case(item, tmp_path, baseline)
+
+
+def test_the_catalogue_lists_every_case() -> None:
+    doc = (HERE.parent.parent / "docs" / "bad-input.md").read_text(encoding="utf-8")
+    missing = [c.id for c in CASES if f"`{c.id}`" not in doc]
+    assert not missing, f"docs/bad-input.md lacks {missing}; regenerate it (see this file's docstring)"
+    assert len(CASES) >= 60
+
+
+def write_catalogue() -> str:
+    import tempfile
+
+    lines = [
+        "# Hostile input: what kokeilu does with it",
+        "",
+        "Each row is one case of `tests/reliability/test_bad_input.py`, and the last column is what the",
+        "case actually got when this file was written (`python tests/reliability/test_bad_input.py >",
+        "docs/bad-input.md`). Every case also asserts that a refused input wrote nothing (the tracker",
+        "file is the same, row for row), that nothing stored before was lost, and that the file passes",
+        "SQLite's `PRAGMA integrity_check` afterwards. A refused hostile file is left unchanged, byte for",
+        "byte. Input kept as data reads back exactly as it was given.",
+        "",
+        "Text is never pasted into SQL: every value is bound to a prepared statement, so SQL in any",
+        "field is just text. Names and keys are checked (length, control characters, valid UTF-8, NUL);",
+        "numbers must be finite and fit the metric; times must be ISO 8601 in years 1400-9999 and are",
+        "kept in UTC to the microsecond.",
+        "",
+        "| # | Case | Hostile input | What it gets |",
+        "|---|------|---------------|--------------|",
+    ]
+    group = ""
+    with tempfile.TemporaryDirectory() as scratch:
+        base = Path(scratch) / "baseline.db"
+        make_baseline(base)
+        for number, item in enumerate(CASES, 1):
+            if item.group != group:
+                group = item.group
+                lines.append(f"| | **{group}** | | |")
+            tmp = Path(scratch) / item.id
+            tmp.mkdir()
+            outcome = run_case(item, tmp, base)
+            lines.append(f"| {number} | `{item.id}` | {item.given.replace('|', chr(92) + '|')} | {outcome} |")
+    lines += [
+        "",
+        "Notes:",
+        "",
+        "- A path is always a file name. SQLite would read a name starting with `file:` as a URI",
+        "  (`file:k.db?mode=memory` is a database in memory that vanishes on close); kokeilu gives it",
+        "  to SQLite as `./file:…`, the file of that name. A NUL byte in a path is refused, as SQLite",
+        "  would silently open the file named by the part before it.",
+        "- Invalid UTF-8 cannot reach the core from Python: a `str` holding a lone surrogate (how Python",
+        "  keeps undecodable bytes) is refused naming the field. The core checks every text it is given",
+        "  for valid UTF-8 and NUL bytes itself (`tests/fuzz` and the C++ tests cover that side).",
+        "- Row `csv-export-formula` is a known risk, not a refusal: `kokeilu export` writes text as it",
+        "  was recorded, so a note starting with `=`, `+`, `-` or `@` is a formula to a spreadsheet",
+        "  that opens the CSV. Treat exports of shared trackers as untrusted in spreadsheets.",
+        "- Read-only files and folders and a full disk are covered by",
+        "  `tests/reliability/test_readonly_fulldisk.py` and `tests/cpp/test_fault_injection.cpp`.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(write_catalogue())
