@@ -1,4 +1,5 @@
-"""Plots with matplotlib: a metric over time, and the portfolio.
+"""Plots with matplotlib: a metric over time, effects with their intervals, the cumulative effect
+with its always-valid interval, and the portfolio.
 
 Every function draws on the ``ax`` it is given (or on a new figure) and returns the Axes, so
 that plots combine into one figure and can be adjusted afterwards::
@@ -24,19 +25,23 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from . import portfolio
 from ._core import Experiment, Metric
 from ._tracker import ExperimentRef, Tracker
 from .portfolio import Source
+from .stats import Analysis
 
 __all__ = [
     "STATUS_COLOURS",
     "VERDICT_COLOURS",
     "cost_per_experiment",
     "cost_per_supported",
+    "cumulative_effect",
     "daily_values",
+    "effects",
+    "effects_side_by_side",
     "experiments_by_status",
     "metric_over_time",
     "portfolio_figure",
@@ -161,6 +166,251 @@ def metric_over_time(
     ax.set_title(f"{e.key}: {m.name} per {per}")
     ax.set_ylabel(m.unit or m.name)
     ax.set_xlabel("")
+    ax.legend(loc="best", fontsize="small")
+    ax.tick_params(axis="x", labelrotation=30)
+    return ax
+
+
+# -- effects and their intervals ------------------------------------------------------------
+
+_MWE_COLOUR = "#c99a1a"
+_GUARDRAIL_COLOUR = "#c0392b"
+_POINT_COLOUR = "#1f4e79"
+
+
+def _better(metric: Metric) -> float:
+    """+1 when a higher value is better, -1 when lower is."""
+    return 1.0 if metric.direction.name == "higher_is_better" else -1.0
+
+
+def _threshold(metric: Metric) -> float:
+    """On the raw scale of the effect: the minimum worthwhile effect in the better direction, or
+    for a guardrail the largest acceptable worsening (in the worse direction)."""
+    sign = -1.0 if metric.role.name == "guardrail" else 1.0
+    return sign * _better(metric) * metric.minimum_effect
+
+
+def _threshold_label(metric: Metric) -> str:
+    return "acceptable worsening" if metric.role.name == "guardrail" else "minimum worthwhile effect"
+
+
+def _effect_unit(metric: Metric) -> str:
+    if metric.effect_scale.name == "relative":
+        return "relative change"
+    return metric.unit or metric.name
+
+
+def _analysis(source: Tracker | Analysis, experiment: ExperimentRef | None) -> Analysis:
+    if isinstance(source, Analysis):
+        return source
+    if experiment is None:
+        raise TypeError("experiment: required when the source is a Tracker")
+    return source.analyze(experiment)
+
+
+def _draw_intervals(
+    ax: Axes,
+    rows: pd.DataFrame,
+    labels: Sequence[str],
+    colours: Sequence[str],
+) -> np.ndarray:
+    """Horizontal intervals (``ci_low``..``ci_high``) with the estimate as a dot, one row each,
+    top to bottom; returns the y positions."""
+    positions = np.arange(len(rows), dtype=float)
+    ax.hlines(positions, rows["ci_low"], rows["ci_high"], colors=list(colours), linewidth=2.2, label="interval")
+    ax.scatter(rows["estimate"], positions, color=list(colours), zorder=3, s=28, label="estimate")
+    ax.set_yticks(positions, list(labels))
+    ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
+    ax.axvline(0.0, color="black", linewidth=1.0, label="no effect")
+    if not len(rows):
+        ax.text(0.5, 0.5, "no comparison has enough data yet", transform=ax.transAxes, ha="center", va="center")
+    return positions
+
+
+def effects(
+    source: Tracker | Analysis,
+    experiment: ExperimentRef | None = None,
+    *,
+    metrics: Sequence[str] | None = None,
+    scaled: bool | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """One experiment's effects with their intervals, against zero and the minimum worthwhile
+    effect: one row per metric and compared arm (or period, or the only group against its
+    baseline).
+
+    ``source`` is a tracker (with ``experiment``) or an :class:`kokeilu.Analysis`. ``metrics``
+    picks the metrics (default all). With one metric the effect is drawn on its own scale (the
+    difference, or the relative change), with the minimum worthwhile effect as a dotted line (for a
+    guardrail: the largest acceptable worsening). With several, or with ``scaled=True``, each
+    effect is divided by its metric's minimum worthwhile effect and turned so that right is
+    better: 0 is no effect, 1 the minimum worthwhile effect and -1 a guardrail's acceptable
+    worsening, so metrics of different units share one axis.
+
+    Comparisons without enough data are left out (named in the title's count).
+    """
+    analysis = _analysis(source, experiment)
+    e = analysis.experiment
+    table = analysis.comparisons
+    if metrics is not None:
+        unknown = [m for m in metrics if m not in {x.name for x in e.metrics}]
+        if unknown:
+            known = ", ".join(x.name for x in e.metrics)
+            raise ValueError(f"metrics: unknown {', '.join(unknown)}; known: {known}")
+        table = table[table["metric"].isin(list(metrics))]
+    shown = table[(table["status"] == "ok") & table["estimate"].notna()].reset_index(drop=True)
+    names = list(dict.fromkeys(shown["metric"])) or list(dict.fromkeys(table["metric"]))
+    if scaled is None:
+        scaled = len(names) > 1
+    ax = _axes(ax, (8.0, max(2.4, 0.55 * len(shown) + 1.6)))
+    by_name = {m.name: m for m in e.metrics}
+    rows = shown.copy()
+    if scaled:
+        factor = np.array([_better(by_name[n]) / by_name[n].minimum_effect for n in rows["metric"]])
+        low, high = rows["ci_low"] * factor, rows["ci_high"] * factor
+        rows["estimate"] = rows["estimate"] * factor
+        rows["ci_low"], rows["ci_high"] = np.minimum(low, high), np.maximum(low, high)
+    colours = [_GUARDRAIL_COLOUR if r == "guardrail" else _POINT_COLOUR for r in rows["role"]]
+    labels = [
+        f"{r.metric} ({r.role})\n{r.arm} vs {r.reference}" if len(names) > 1 else f"{r.arm} vs {r.reference}"
+        for r in rows.itertuples(index=False)
+    ]
+    positions = _draw_intervals(ax, rows, labels, colours)
+    if scaled:
+        ax.axvline(1.0, color=_MWE_COLOUR, linestyle=":", linewidth=1.5, label="minimum worthwhile effect")
+        if (rows["role"] == "guardrail").any():
+            ax.axvline(-1.0, color=_GUARDRAIL_COLOUR, linestyle=":", linewidth=1.5, label="acceptable worsening")
+        ax.set_xlabel("effect in minimum worthwhile effects (right is better)")
+    elif names:
+        metric = by_name[names[0]]
+        colour = _GUARDRAIL_COLOUR if metric.role.name == "guardrail" else _MWE_COLOUR
+        ax.axvline(_threshold(metric), color=colour, linestyle=":", linewidth=1.5, label=_threshold_label(metric))
+        direction = "higher" if _better(metric) > 0 else "lower"
+        ax.set_xlabel(f"{_effect_unit(metric)} ({direction} is better)")
+        if metric.effect_scale.name == "relative":
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    left_out = len(table) - len(shown)
+    subject = names[0] if len(names) == 1 else "effects"
+    title = f"{e.key}: {subject} with {_confidence(rows)} intervals"
+    if left_out:
+        title += f" ({left_out} without enough data)"
+    ax.set_title(title)
+    if len(positions):
+        ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def _confidence(rows: pd.DataFrame) -> str:
+    levels: list[float] = list(rows["confidence"].dropna().unique()) if "confidence" in rows else []
+    return f"{levels[0]:.0%}" if len(levels) == 1 else "their"
+
+
+def effects_side_by_side(
+    source: Tracker | Sequence[Analysis],
+    experiments: Sequence[ExperimentRef] | None = None,
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """The primary effect of many experiments side by side, each in its minimum worthwhile
+    effects and turned so that right is better (0: no effect, 1: the minimum worthwhile effect),
+    coloured by the verdict of the analysis.
+
+    ``source`` is a tracker or a list of :class:`kokeilu.Analysis`. With a tracker, ``experiments``
+    picks them (default every started experiment); experiments without enough data for the
+    comparison are left out.
+    """
+    if isinstance(source, Tracker):
+        chosen = (
+            [source.get(x) for x in experiments]
+            if experiments is not None
+            else [x for x in source.experiments() if x.actual_start is not None]
+        )
+        analyses = []
+        for x in chosen:
+            try:
+                analyses.append(source.analyze(x))
+            except ValueError:  # InvalidArgumentError: the experiment cannot be analysed yet
+                continue
+    else:
+        analyses = list(source)
+    records = []
+    for a in analyses:
+        primary = a.experiment.primary_metric
+        rows = a.comparisons[(a.comparisons["metric"] == primary.name) & (a.comparisons["status"] == "ok")]
+        rows = rows[rows["estimate"].notna()]
+        if rows.empty:
+            continue
+        row = rows.iloc[0]
+        factor = _better(primary) / primary.minimum_effect
+        low, high = sorted((float(row["ci_low"]) * factor, float(row["ci_high"]) * factor))
+        records.append(
+            {
+                "label": f"{a.key}: {primary.name}",
+                "estimate": float(row["estimate"]) * factor,
+                "ci_low": low,
+                "ci_high": high,
+                "verdict": a.verdict.verdict,
+            }
+        )
+    frame = pd.DataFrame(records, columns=["label", "estimate", "ci_low", "ci_high", "verdict"])
+    ax = _axes(ax, (8.0, max(2.4, 0.42 * len(frame) + 1.6)))
+    colours = [VERDICT_COLOURS.get(str(v), "grey") for v in frame["verdict"]]
+    _draw_intervals(ax, frame, list(frame["label"]), colours)
+    ax.axvline(1.0, color=_MWE_COLOUR, linestyle=":", linewidth=1.5, label="minimum worthwhile effect")
+    ax.set_xlabel("primary effect in minimum worthwhile effects (right is better)")
+    ax.set_title("Primary effects side by side, coloured by verdict")
+    _legend(ax, VERDICT_COLOURS, sorted(set(map(str, frame["verdict"]))))
+    return ax
+
+
+def _settled_limits(ax: Axes, frame: pd.DataFrame, threshold: float) -> None:
+    """Vertical limits that show the later three quarters of the periods, zero and the threshold:
+    the first days' intervals are very wide and would flatten everything after them (they run
+    off the axes instead)."""
+    later = frame.iloc[len(frame) // 4 :]
+    values = np.concatenate([later["ci_low"].to_numpy(float), later["ci_high"].to_numpy(float), [0.0, threshold]])
+    values = values[np.isfinite(values)]
+    low, high = float(values.min()), float(values.max())
+    pad = 0.08 * (high - low) if high > low else 1.0
+    ax.set_ylim(low - pad, high + pad)
+
+
+def cumulative_effect(
+    tracker: Tracker,
+    experiment: ExperimentRef,
+    *,
+    metric: str = "",
+    arm: str = "",
+    freq: str = "D",
+    ax: Axes | None = None,
+) -> Axes:
+    """The effect as the data accumulated (period by period), with its always-valid interval:
+    what looking at the experiment every day shows. The interval stays valid however often it is
+    looked at, so it may be watched daily; zero and the minimum worthwhile effect are drawn as
+    lines. Concurrent and before/after designs (see :meth:`kokeilu.Tracker.cumulative_effect`).
+    """
+    e = tracker.get(experiment)
+    m = _metric(e, metric)
+    frame = tracker.cumulative_effect(e, metric=m.name, arm=arm, freq=freq)
+    ax = _axes(ax)
+    at = pd.DatetimeIndex(frame["at"]).tz_convert("UTC").tz_localize(None)
+    ax.fill_between(
+        at, frame["ci_low"], frame["ci_high"], color="#9ecae1", alpha=0.6, label="always-valid interval", step=None
+    )
+    ax.plot(at, frame["estimate"], color=_POINT_COLOUR, linewidth=1.5, label="estimate")
+    ax.axhline(0.0, color="black", linewidth=1.0, label="no effect")
+    colour = _GUARDRAIL_COLOUR if m.role.name == "guardrail" else _MWE_COLOUR
+    ax.axhline(_threshold(m), color=colour, linestyle=":", linewidth=1.5, label=_threshold_label(m))
+    decided = frame[(frame["ci_low"] > 0) | (frame["ci_high"] < 0)]
+    if not decided.empty:
+        first = pd.Timestamp(decided["at"].iloc[0]).tz_convert("UTC").tz_localize(None)
+        ax.axvline(first, color="grey", linestyle="--", linewidth=1.0, label=f"excludes zero from {first:%Y-%m-%d}")
+    direction = "higher" if _better(m) > 0 else "lower"
+    ax.set_ylabel(f"{_effect_unit(m)} ({direction} is better)")
+    if m.effect_scale.name == "relative":
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    _settled_limits(ax, frame, _threshold(m))
+    ax.set_title(f"{e.key}: cumulative effect on {m.name}")
     ax.legend(loc="best", fontsize="small")
     ax.tick_params(axis="x", labelrotation=30)
     return ax

@@ -40,6 +40,7 @@ from ._tracker import Tracker
 __all__ = [
     "GROUPINGS",
     "INSIGHT_COLUMNS",
+    "Portfolio",
     "decisions_per_month",
     "experiments_table",
     "insights",
@@ -331,3 +332,66 @@ def verdict_counts(source: Source, by: str | Sequence[str] | None = "organisatio
     counts.columns.name = "verdict"
     whole: pd.DataFrame = counts.astype(int)
     return whole
+
+
+class Portfolio:
+    """A portfolio of experiments for notebooks: shown as the portfolio table (``_repr_html_``),
+    with the insights at hand::
+
+        kokeilu.portfolio.Portfolio(tracker)                 # the table by organisation
+        kokeilu.portfolio.Portfolio(tracker, by="purpose")   # by municipal purpose
+
+    The experiments are read once, when the portfolio is made: it is a snapshot, and it stays
+    usable after the tracker is closed.
+    """
+
+    def __init__(self, source: Source, by: str | Sequence[str] = "organisation") -> None:
+        """Reads the experiments of ``source`` (a tracker, experiments or a table from
+        :func:`experiments_table`); ``by`` groups the table that is shown."""
+        _group_names(by)
+        self._table = experiments_table(source)
+        self._by = by
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per experiment (see :func:`experiments_table`)."""
+        return self._table
+
+    @property
+    def by(self) -> str | Sequence[str]:
+        """The grouping of the table that is shown."""
+        return self._by
+
+    def summary(self) -> pd.DataFrame:
+        """The insights by :attr:`by` with a last row ``all`` (see :func:`summary`)."""
+        return summary(self._table, self._by)
+
+    def insights(self, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """The insights by ``by`` (see :func:`insights`)."""
+        return insights(self._table, by)
+
+    def decisions_per_month(self, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """Decisions per calendar month (see :func:`decisions_per_month`)."""
+        return decisions_per_month(self._table, by)
+
+    def status_counts(self, by: str | Sequence[str] | None = "organisation") -> pd.DataFrame:
+        """Experiments by status per group (see :func:`status_counts`)."""
+        return status_counts(self._table, by)
+
+    def verdict_counts(self, by: str | Sequence[str] | None = "organisation") -> pd.DataFrame:
+        """Concluded experiments by verdict per group (see :func:`verdict_counts`)."""
+        return verdict_counts(self._table, by)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __repr__(self) -> str:
+        counts = self._table["status"].value_counts()
+        parts = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in STATUSES if counts.get(s, 0))
+        return f"<kokeilu Portfolio of {len(self._table)} experiments ({parts or 'none'})>"
+
+    def _repr_html_(self) -> str:
+        # display imports this module, so it is imported here, when the portfolio is shown.
+        from .display import portfolio_html
+
+        return portfolio_html(self._table, self._by)

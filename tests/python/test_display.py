@@ -222,3 +222,30 @@ def test_portfolio_html_of_a_given_table_and_columns(tracker: kokeilu.Tracker) -
     assert "Tarkoitukset &amp; tulokset" in page
     with pytest.raises(ValueError, match="columns: unknown nope"):
         portfolio_html(table, columns=["nope"])
+
+
+def test_an_experiment_shows_itself_as_html_in_a_notebook(tracker: kokeilu.Tracker) -> None:
+    e = tracker.create(**_fields(title="Iltakäynnit <etänä>"))
+    assert e._repr_html_() == experiment_html(e)  # type: ignore[attr-defined]
+    assert "Iltakäynnit &lt;etänä&gt;" in e._repr_html_()  # type: ignore[attr-defined]
+    # Outside a notebook the plain repr stays short and useful.
+    assert e.key in repr(e) and "<div" not in repr(e)
+
+
+def test_a_portfolio_shows_itself_as_the_portfolio_table(tracker: kokeilu.Tracker) -> None:
+    _portfolio(tracker)
+    whole = portfolio.Portfolio(tracker)
+    assert whole._repr_html_() == portfolio_html(tracker)
+    assert len(whole) == 3
+    assert repr(whole) == "<kokeilu Portfolio of 3 experiments (3 concluded)>"
+    by_purpose = portfolio.Portfolio(tracker, by="purpose")
+    assert ">wellbeing<" in by_purpose._repr_html_() and ">Oulu<" not in by_purpose._repr_html_()
+    assert by_purpose.summary().loc["all", "concluded"] == 3
+    assert by_purpose.insights("organisation").loc["Oulu", "win_rate"] == 0.5
+    # A snapshot: it outlives the tracker it was read from.
+    tracker.close()
+    assert whole.status_counts().loc["Oulu", "concluded"] == 2
+    assert whole.verdict_counts().loc["<b>Ii</b>", "inconclusive"] == 1
+    assert whole.decisions_per_month()["total"].sum() == 3
+    with pytest.raises(ValueError, match="by: unknown grouping 'town'"):
+        portfolio.Portfolio(tracker, by="town")

@@ -239,3 +239,166 @@ def test_weekly_frequency(tracker: kokeilu.Tracker, logged: kokeilu.Experiment) 
     assert control["value"].tolist() == pytest.approx([(1 + 3 + 10 + 2) / 5])
     assert isinstance(weekly["period"].iloc[0], pd.Timestamp)
     assert np.issubdtype(weekly["n"].dtype, np.integer)
+
+
+# -- effects and the cumulative effect -------------------------------------------------------------
+
+
+@pytest.fixture
+def measured(tracker: kokeilu.Tracker) -> kokeilu.Experiment:
+    """Ten days of a concurrent experiment: security rises by about 0.6 points; missed medication
+    (a guardrail, lower is better) is 3 of 80 in control and 1 of 80 with video."""
+    e = tracker.create(**_fields(metrics=_fields()["metrics"][:2]))
+    tracker.start(e, on=D(2026, 1, 12))
+    rng = np.random.default_rng(5)
+    at = [T(2026, 1, 12 + i % 10, 9) for i in range(80)]
+    tracker.log_many(e, rng.normal(4.0, 0.8, 80).round(1), arm="control", at=at)
+    tracker.log_many(e, rng.normal(4.6, 0.8, 80).round(1), arm="video", at=at)
+    missed_control = np.zeros(80)
+    missed_control[[3, 40, 77]] = 1
+    missed_video = np.zeros(80)
+    missed_video[[50]] = 1
+    tracker.log_many(e, missed_control, arm="control", metric="missed", at=at)
+    tracker.log_many(e, missed_video, arm="video", metric="missed", at=at)
+    return e
+
+
+def _intervals(ax: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(estimates, lows, highs) from top to bottom, as drawn."""
+    segments = next(c for c in ax.collections if c.get_label() == "interval").get_segments()
+    points = next(c for c in ax.collections if c.get_label() == "estimate").get_offsets()
+    lows = np.array([min(s[0][0], s[1][0]) for s in segments])
+    highs = np.array([max(s[0][0], s[1][0]) for s in segments])
+    assert [s[0][1] for s in segments] == list(np.asarray(points)[:, 1]) == list(range(len(segments)))
+    return np.asarray(points)[:, 0], lows, highs
+
+
+def _vertical(ax: Any, label: str) -> float:
+    line = _line(ax, label)
+    xs = set(np.asarray(line.get_xdata(), dtype=float))
+    assert len(xs) == 1
+    return xs.pop()
+
+
+def test_effects_of_one_metric_on_its_own_scale(tracker: kokeilu.Tracker, measured: kokeilu.Experiment) -> None:
+    _, ax = plt.subplots()
+    returned = plots.effects(tracker, measured, metrics=["security"], ax=ax)
+    assert returned is ax
+    estimates, lows, highs = _intervals(ax)
+    frame = tracker.observations(measured)
+    means = frame.groupby("arm", observed=True)["value"].mean()
+    assert estimates == pytest.approx([means["video"] - means["control"]])
+    row = tracker.analyze(measured).comparisons.iloc[0]
+    assert (lows[0], highs[0]) == pytest.approx((row["ci_low"], row["ci_high"]))
+    assert lows[0] < estimates[0] < highs[0]
+    assert _vertical(ax, "no effect") == 0.0
+    assert _vertical(ax, "minimum worthwhile effect") == pytest.approx(0.3)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["video vs control"]
+    assert "security" in ax.get_title() and "95%" in ax.get_title()
+    assert "points (higher is better)" == ax.get_xlabel()
+
+
+def test_effects_of_several_metrics_in_minimum_worthwhile_effects(
+    tracker: kokeilu.Tracker, measured: kokeilu.Experiment
+) -> None:
+    analysis = tracker.analyze(measured)
+    ax = plots.effects(analysis)
+    estimates, lows, highs = _intervals(ax)
+    rows = analysis.comparisons.set_index("metric")
+    security, missed = rows.loc["security"], rows.loc["missed"]
+    assert missed["estimate"] == pytest.approx(1 / 80 - 3 / 80)
+    # Higher is better for security: divided by 0.3. Lower is better for missed: turned and divided by 0.02.
+    assert estimates == pytest.approx([security["estimate"] / 0.3, -missed["estimate"] / 0.02])
+    assert lows == pytest.approx([security["ci_low"] / 0.3, -missed["ci_high"] / 0.02])
+    assert highs == pytest.approx([security["ci_high"] / 0.3, -missed["ci_low"] / 0.02])
+    assert _vertical(ax, "minimum worthwhile effect") == 1.0
+    assert _vertical(ax, "acceptable worsening") == -1.0
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["security (primary)\nvideo vs control", "missed (guardrail)\nvideo vs control"]
+
+
+def test_effects_leave_out_comparisons_without_data_and_check_names(
+    tracker: kokeilu.Tracker, measured: kokeilu.Experiment
+) -> None:
+    e = tracker.create(**_fields(title="Toinen", metrics=_fields()["metrics"][:2]))
+    tracker.start(e, on=D(2026, 1, 12))
+    tracker.log_many(e, [4.0, 5.0, 4.5], arm="video", at=T(2026, 1, 13, 9))
+    ax = plots.effects(tracker, e)
+    assert ax.collections[0].get_segments() == []
+    assert "without enough data" in ax.get_title()
+    with pytest.raises(ValueError, match="metrics: unknown nope; known: security, missed"):
+        plots.effects(tracker, measured, metrics=["nope"])
+    with pytest.raises(TypeError, match="experiment: required"):
+        plots.effects(tracker)
+
+
+def test_effects_side_by_side_scale_each_primary_effect_and_colour_by_verdict(
+    tracker: kokeilu.Tracker, measured: kokeilu.Experiment
+) -> None:
+    other = tracker.create(
+        **_fields(
+            title="Takaisinsoitto",
+            metrics=[{"name": "wait", "kind": "mean", "direction": "lower_is_better", "minimum_effect": 2.0}],
+        )
+    )
+    tracker.start(other, on=D(2026, 1, 12))
+    at = [T(2026, 1, 12 + i % 5, 9) for i in range(30)]
+    rng = np.random.default_rng(9)
+    tracker.log_many(other, rng.normal(10.0, 3.0, 30), arm="control", at=at)
+    tracker.log_many(other, rng.normal(10.0, 3.0, 30), arm="video", at=at)
+    tracker.create(**_fields(title="Luonnos"))  # a draft: not started, left out
+    _, ax = plt.subplots()
+    assert plots.effects_side_by_side(tracker, ax=ax) is ax
+    estimates, lows, highs = _intervals(ax)
+    first, second = tracker.analyze(measured), tracker.analyze(other)
+    a, b = first.primary, second.primary
+    assert estimates == pytest.approx([a["estimate"] / 0.3, -b["estimate"] / 2.0])
+    assert lows == pytest.approx([a["ci_low"] / 0.3, -b["ci_high"] / 2.0])
+    assert highs == pytest.approx([a["ci_high"] / 0.3, -b["ci_low"] / 2.0])
+    assert [t.get_text() for t in ax.get_yticklabels()] == [f"{measured.key}: security", f"{other.key}: wait"]
+    colours = next(c for c in ax.collections if c.get_label() == "estimate").get_facecolors()
+    expected = [first.verdict.verdict, second.verdict.verdict]
+    assert [matplotlib.colors.to_hex(c) for c in colours] == [plots.VERDICT_COLOURS[v] for v in expected]
+    assert _vertical(ax, "minimum worthwhile effect") == 1.0
+    # The same from analyses given, in the order given.
+    again = plots.effects_side_by_side([second, first])
+    assert [t.get_text() for t in again.get_yticklabels()] == [f"{other.key}: wait", f"{measured.key}: security"]
+
+
+def test_cumulative_effect_draws_the_always_valid_interval_over_time(
+    tracker: kokeilu.Tracker, measured: kokeilu.Experiment
+) -> None:
+    _, ax = plt.subplots()
+    assert plots.cumulative_effect(tracker, measured, ax=ax) is ax
+    frame = tracker.cumulative_effect(measured)
+    assert len(frame) == 10
+    estimate = _line(ax, "estimate")
+    assert list(estimate.get_ydata()) == pytest.approx(list(frame["estimate"]), nan_ok=True)
+    days = [matplotlib.dates.num2date(x).date() for x in matplotlib.dates.date2num(estimate.get_xdata())]
+    assert days == [D(2026, 1, 12) + datetime.timedelta(days=i) for i in range(10)]
+    band = next(c for c in ax.collections if c.get_label() == "always-valid interval")
+    ys = np.concatenate([p.vertices[:, 1] for p in band.get_paths()])
+    finite = frame.dropna()
+    assert ys.max() == pytest.approx(finite["ci_high"].max())
+    assert ys.min() == pytest.approx(finite["ci_low"].min())
+    # The last interval holds all the data: it is the sequential interval of the whole sample.
+    last = frame.iloc[-1]
+    assert last["ci_low"] < last["estimate"] < last["ci_high"]
+    assert _line(ax, "no effect").get_ydata()[0] == 0.0
+    assert _line(ax, "minimum worthwhile effect").get_ydata()[0] == pytest.approx(0.3)
+    excluded = frame[(frame["ci_low"] > 0) | (frame["ci_high"] < 0)]
+    if excluded.empty:
+        assert not any(line.get_label().startswith("excludes zero") for line in ax.get_lines())
+    else:
+        first = excluded["at"].iloc[0].date()
+        assert _line(ax, "excludes zero").get_label() == f"excludes zero from {first:%Y-%m-%d}"
+
+
+def test_cumulative_effect_of_a_guardrail_marks_the_acceptable_worsening(
+    tracker: kokeilu.Tracker, measured: kokeilu.Experiment
+) -> None:
+    ax = plots.cumulative_effect(tracker, measured, metric="missed", freq="W")
+    # Lower is better: a worsening goes up, by at most 0.02.
+    assert _line(ax, "acceptable worsening").get_ydata()[0] == pytest.approx(0.02)
+    assert len(_line(ax, "estimate").get_ydata()) == len(tracker.cumulative_effect(measured, metric="missed", freq="W"))
+    assert "missed" in ax.get_title()

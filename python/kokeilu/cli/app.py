@@ -22,6 +22,7 @@ import click
 import pandas as pd
 
 import kokeilu
+from kokeilu import demo
 
 from . import csv_import, render
 from .i18n import LANGUAGES, Messages
@@ -120,6 +121,16 @@ def load(state: State, tracker: kokeilu.Tracker, key: str) -> kokeilu.Experiment
         if close:
             raise UserError(state.msgs("experiment.not_found_hint", key=key, path=state.path, hint=close[0])) from None
         raise UserError(state.msgs("experiment.not_found", key=key, path=state.path)) from None
+
+
+def _latest_analysis(tracker: kokeilu.Tracker, e: kokeilu.Experiment) -> kokeilu.Analysis | None:
+    """The analysis `show` summarises: none for a draft, or when the data cannot be analysed yet."""
+    if e.status.name == "draft":
+        return None
+    try:
+        return tracker.analyze(e)
+    except kokeilu.InvalidArgumentError:
+        return None
 
 
 def _interactive() -> bool:
@@ -885,13 +896,32 @@ def build_cli(msgs: Messages) -> click.Group:
             e = load(state, tracker, key)
             journal = tracker.journal(e)
             counts = render.observation_counts(tracker, e)
+            analysis = _latest_analysis(tracker, e)
         if as_json:
             record = render.experiment_dict(e)
             record["journal"] = render.journal_dicts(journal)
             record["observations"] = counts
+            record["latest_summary"] = None if analysis is None else render.latest_summary_dict(analysis)
             render.print_json(record)
         else:
-            render.render_show(msgs, e, journal, counts)
+            render.render_show(msgs, e, journal, counts, analysis)
+
+    @cli.command("analyze", help=msgs("help.analyze"))
+    @common
+    @click.argument("key")
+    @click.option("--until", type=time_type, help=msgs("help.until"))
+    @json_option
+    @click.pass_obj
+    def analyze(state: State, key: str, until: datetime.datetime | None, as_json: bool) -> None:
+        with state.open(read_only=True) as tracker:
+            e = load(state, tracker, key)
+            if e.status.name == "draft":
+                raise UserError(msgs("analyze.draft", key=e.key))
+            analysis = tracker.analyze(e, until=until)
+        if as_json:
+            render.print_json(render.analysis_dict(analysis))
+        else:
+            render.render_analysis(msgs, analysis)
 
     @cli.command("start", help=msgs("help.start"))
     @common
@@ -1189,6 +1219,60 @@ def build_cli(msgs: Messages) -> click.Group:
         except OSError as error:
             raise UserError(msgs("export.unwritable", path=output, problem=error.strerror or error)) from None
         click.echo(msgs("exported", count=count, what=msgs(f"export.{what}"), path=output), err=True)
+
+    def whole_number(minimum: int) -> Parsed[int]:
+        def read(text: str) -> int:
+            try:
+                number = int(text.strip().replace("_", ""))
+            except ValueError:
+                number = minimum - 1
+            if number < minimum:
+                raise ValueError(msgs("value.whole_at_least", minimum=minimum, value=text))
+            return number
+
+        return Parsed("N", read)
+
+    @cli.command("demo", help=msgs("help.demo"))
+    @common
+    @click.option(
+        "--seed", type=whole_number(0), default=demo.DEFAULT_SEED, help=msgs("help.seed", seed=demo.DEFAULT_SEED)
+    )
+    @click.option(
+        "--event-rows",
+        type=whole_number(2),
+        default=demo.DEFAULT_EVENT_ROWS,
+        help=msgs("help.event_rows", rows=demo.DEFAULT_EVENT_ROWS),
+    )
+    @click.option("--overwrite", is_flag=True, help=msgs("help.overwrite"))
+    @json_option
+    @click.pass_obj
+    def demo_(state: State, seed: int, event_rows: int, overwrite: bool, as_json: bool) -> None:
+        path = state.path
+        if path == ":memory:":
+            raise UserError(msgs("demo.memory"))
+        directory = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(directory):
+            raise UserError(msgs("db.no_directory", path=path, directory=directory))
+
+        def announce() -> None:
+            if not as_json:
+                click.echo(msgs("demo.creating", path=path, rows=msgs.number(event_rows)), err=True)
+
+        if os.path.exists(path) and os.path.getsize(path) > 0 and not overwrite:
+            # A tracker that `kokeilu init` made is filled; one with experiments is left alone.
+            with kokeilu.open(path) as tracker:
+                if tracker.experiments():
+                    raise UserError(msgs("demo.exists", path=path))
+                announce()
+                keys = demo.fill_demo(tracker, seed=seed, event_rows=event_rows)
+        else:
+            announce()
+            keys = demo.create_demo(path, seed=seed, event_rows=event_rows, overwrite=overwrite)
+        if as_json:
+            render.print_json({"path": path, "experiments": keys})
+            return
+        click.echo(msgs("demo.created", path=path, count=len(keys)))
+        click.echo(msgs("demo.next", path=path))
 
     return cli
 

@@ -647,6 +647,82 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "osuus ei voi muuttua 1:llä tai enemmän, nyt {value}; anna se desimaalilukuna, esim. 0,05 viidelle "
         "prosenttiyksikölle",
     ),
+    # -- analysis -----------------------------------------------------------------------------------
+    "help.analyze": (
+        "Analyse an experiment: every metric compared, the verdict on the primary metric, warnings.",
+        "Analysoi kokeilu: jokaisen mittarin vertailu, johtopäätös päämittarista ja varoitukset.",
+    ),
+    "help.until": (
+        "Analyse the data as it stood at this time (ISO 8601; later observations are left out).",
+        "Analysoi tiedot sellaisina kuin ne olivat tällä hetkellä (ISO 8601; myöhemmät havainnot jätetään pois).",
+    ),
+    "analyze.draft": (
+        "{key} is a draft: start it and record observations before analysing it",
+        "{key} on luonnos: käynnistä se ja kirjaa havaintoja ennen kuin analysoit sen",
+    ),
+    "analyze.summaries": ("Observations per arm", "Havainnot ryhmittäin"),
+    "analyze.comparisons": ("Comparisons", "Vertailut"),
+    "analyze.verdict": ("Verdict: {verdict}", "Johtopäätös: {verdict}"),
+    "analyze.criterion": ("Judged against the criterion: {right_if}", "Arvioitu kriteeriä vasten: {right_if}"),
+    "analyze.warnings": ("Warnings", "Varoitukset"),
+    "analyze.no_warnings": ("No warnings.", "Ei varoituksia."),
+    "analyze.not_enough": ("not enough data: {why}", "liian vähän havaintoja: {why}"),
+    "analyze.vs": ("{arm} vs {reference}", "{arm} vs. {reference}"),
+    "analyze.baseline": ("baseline", "lähtötaso"),
+    "analyze.metric_role": ("{metric} ({role})", "{metric} ({role})"),
+    "analyze.p_below": ("< {limit}", "< {limit}"),
+    "col.n": ("n", "n"),
+    "col.level": ("Level", "Taso"),
+    "col.compared": ("Compared", "Vertailu"),
+    "col.effect": ("Effect", "Vaikutus"),
+    "col.interval": ("{confidence} interval", "{confidence}:n luottamusväli"),
+    "col.p": ("p", "p"),
+    "col.adjusted_p": ("p (Holm)", "p (Holm)"),
+    "col.chance": ("Chance to be better", "Todennäköisyys olla parempi"),
+    "col.method": ("Method", "Menetelmä"),
+    "show.latest": ("Latest summary: {metric}", "Viimeisin tilanne: {metric}"),
+    # -- the demo ---------------------------------------------------------------------------------
+    "help.demo": (
+        "Create a demo tracker: experiments of Oulu, Kajaani, Ii and Kuusamo, the same every time.",
+        "Luo esimerkkiseuranta: Oulun, Kajaanin, Iin ja Kuusamon kokeiluja, joka kerta samat.",
+    ),
+    "help.seed": (
+        "Seed of the random data: the same seed gives the same tracker (default {seed}).",
+        "Satunnaisaineiston siemenluku: sama siemenluku antaa saman seurannan (oletus {seed}).",
+    ),
+    "value.whole_at_least": (
+        "must be a whole number of at least {minimum}, got '{value}'",
+        "on oltava kokonaisluku, vähintään {minimum}, nyt '{value}'",
+    ),
+    "demo.memory": (
+        "the demo is written to a file; name one with --db",
+        "esimerkkiseuranta kirjoitetaan tiedostoon; anna tiedoston nimi valitsimella --db",
+    ),
+    "help.event_rows": (
+        "Rows of the event-stream experiment (at least 2; default {rows}).",
+        "Tapahtumavirtakokeilun rivimäärä (vähintään 2; oletus {rows}).",
+    ),
+    "help.overwrite": (
+        "Replace the tracker file if it already holds experiments.",
+        "Korvaa seurantatiedosto, jos siinä on jo kokeiluja.",
+    ),
+    "demo.exists": (
+        "{path} already holds experiments; replace it with --overwrite or name another file with --db",
+        "tiedostossa {path} on jo kokeiluja; korvaa se valitsimella --overwrite tai anna toinen tiedosto "
+        "valitsimella --db",
+    ),
+    "demo.creating": (
+        "Creating the demo tracker {path} ({rows} rows in the event stream)…",
+        "Luodaan esimerkkiseurantaa tiedostoon {path} ({rows} riviä tapahtumavirrassa)…",
+    ),
+    "demo.created": (
+        "Created the demo tracker {path}: {count} experiments in Oulu, Kajaani, Ii and Kuusamo.",
+        "Esimerkkiseuranta luotiin tiedostoon {path}: {count} kokeilua Oulusta, Kajaanista, Iistä ja Kuusamosta.",
+    ),
+    "demo.next": (
+        "Look at it with: kokeilu --db {path} list",
+        "Katso sitä komennolla: kokeilu --db {path} list",
+    ),
     "prompt.section_criterion": (
         "-- The Test Card: what we measure and when we are right --",
         "-- Testikortti: mitä mittaamme ja milloin olemme oikeassa --",
@@ -837,6 +913,65 @@ _CORE_STATE_FI: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# The warnings of the analysis, which the core writes in English, and their Finnish wording.
+_WARNINGS_FI: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"^Sample-ratio mismatch: the arms received other shares of units than planned \(chi-square p = (.+)\); "
+            r"check how units were assigned before trusting the comparison\.$"
+        ),
+        r"Ryhmien koot poikkeavat suunnitellusta (khii toiseen -testin p = \1); tarkista, miten yksiköt jaettiin "
+        "ryhmiin, ennen kuin luotat vertailuun.",
+    ),
+    (
+        re.compile(r"^The pre-registered criteria were amended after the start \((.*)\)\.$"),
+        r"Ennalta kirjattuja kriteerejä muutettiin käynnistyksen jälkeen (\1).",
+    ),
+    (
+        re.compile(r"^Several treatment arms: the primary metric's intervals are widened \(Bonferroni\).*$"),
+        "Kokeiluryhmiä on useita: päämittarin luottamusvälejä on levennetty (Bonferroni), jotta väärän löydöksen "
+        "todennäköisyys pysyy valitulla tasolla.",
+    ),
+    (
+        re.compile(
+            r"^Few observations: an arm of (.+) has (\d+), fewer than (\d+); the normal approximations may be off, "
+            r"so check with the permutation test or the bootstrap\.$"
+        ),
+        r"Vähän havaintoja: mittarin \1 yhdessä ryhmässä on \2 havaintoa, alle \3; normaalijakaumaan perustuvat "
+        r"likiarvot voivat heittää, joten tarkista tulos permutaatiotestillä tai bootstrapilla.",
+    ),
+    (
+        re.compile(
+            r"^Underpowered so far: (\d+) observations in the smallest group, (\d+) needed to detect the minimum "
+            r"worthwhile effect; at the current pace about (\S+) more days, which is beyond the planned end\.$"
+        ),
+        r"Aineisto on vielä liian pieni: pienimmässä ryhmässä on \1 havaintoa, ja pienimmän merkityksellisen "
+        r"vaikutuksen havaitsemiseen tarvitaan \2; nykyvauhdilla siihen menee noin \3 päivää lisää, eli yli "
+        r"suunnitellun päättymisen.",
+    ),
+    (
+        re.compile(
+            r"^Underpowered so far: (\d+) observations in the smallest group, (\d+) needed to detect the minimum "
+            r"worthwhile effect; at the current pace about (\S+) more days\.$"
+        ),
+        r"Aineisto on vielä liian pieni: pienimmässä ryhmässä on \1 havaintoa, ja pienimmän merkityksellisen "
+        r"vaikutuksen havaitsemiseen tarvitaan \2; nykyvauhdilla siihen menee noin \3 päivää lisää.",
+    ),
+    (
+        re.compile(
+            r"^Underpowered so far: (\d+) observations in the smallest group, (\d+) needed to detect the minimum "
+            r"worthwhile effect\.$"
+        ),
+        r"Aineisto on vielä liian pieni: pienimmässä ryhmässä on \1 havaintoa, ja pienimmän merkityksellisen "
+        r"vaikutuksen havaitsemiseen tarvitaan \2.",
+    ),
+    (
+        re.compile(r"^Guardrail (.+) \((.+)\): it may have worsened by more than the acceptable (.+)\.$"),
+        r"Varomittari \1 (\2) on voinut heiketä enemmän kuin hyväksyttävät \3.",
+    ),
+]
+
+
 class Messages:
     """The texts of one language: ``messages("key", name=value)`` formats a message."""
 
@@ -900,6 +1035,40 @@ class Messages:
             if pattern.match(problem):
                 return pattern.sub(replacement, problem)
         return problem
+
+    def figure(self, value: float | None, digits: int = 3) -> str:
+        """A measured number to ``digits`` significant digits, as written in this language."""
+        if value is None or not math.isfinite(value):
+            return "–"
+        if abs(value) >= 10 ** (digits - 1):
+            text = f"{value:.0f}"  # 1234, not 1.23e+03: whole units read better
+        else:
+            text = f"{value:.{digits}g}"
+            if "e" in text:
+                text = f"{value:.{digits - 1}e}"
+        text = text.replace("-", "−") if self.lang == "fi" else text
+        return text.replace(".", ",") if self.lang == "fi" else text
+
+    def percent(self, share: float | None, *, sign: bool = False) -> str:
+        """A share as a percentage to one decimal: 12.5% in English, 12,5 % in Finnish."""
+        if share is None or not math.isfinite(share):
+            return "–"
+        text = f"{share * 100:.1f}".rstrip("0").rstrip(".")
+        text = "0" if text in ("-0", "") else text
+        if self.lang == "fi":
+            text = text.replace("-", "−").replace(".", ",")
+        if sign and share > 0:
+            text = "+" + text
+        return f"{text} %" if self.lang == "fi" else f"{text}%"
+
+    def warning(self, text: str) -> str:
+        """A warning of the analysis in this language, as far as it has a known wording."""
+        if self.lang != "fi":
+            return text
+        for pattern, replacement in _WARNINGS_FI:
+            if pattern.match(text):
+                return pattern.sub(replacement, text)
+        return text
 
     def core_state(self, message: str) -> str:
         """A lifecycle message of the core, in this language when it has a known wording."""

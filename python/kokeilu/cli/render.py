@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -135,8 +136,12 @@ def print_json(data: Any) -> None:
 
 
 def console() -> Console:
-    # Wide enough for a Test Card when the output goes to a file or a pipe.
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+    # Wide enough for a Test Card when the output goes to a file or a pipe, unless COLUMNS says
+    # how wide the reader wants it.
+    if sys.stdout.isatty():
+        return Console(highlight=False)
+    columns = os.environ.get("COLUMNS", "")
+    return Console(highlight=False, width=int(columns) if columns.isdigit() and int(columns) >= 40 else 120)
 
 
 def _table(title: str | None = None) -> Table:
@@ -181,6 +186,7 @@ def render_show(
     e: kokeilu.Experiment,
     journal: Sequence[kokeilu.JournalEntry],
     counts: Sequence[dict[str, Any]],
+    analysis: kokeilu.Analysis | None = None,
 ) -> None:
     out = console()
     out.print(Text(f"{e.key}  {e.title}", style="bold"))
@@ -263,6 +269,9 @@ def render_show(
         )
     out.print(arms)
 
+    if analysis is not None:
+        render_latest(msgs, analysis)
+
     if e.outcome is not None:
         learning = _table(msgs("show.learning_card"))
         learning.show_header = False
@@ -300,3 +309,196 @@ def json_number(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     return value
+
+
+# -- the analysis ----------------------------------------------------------------------------------
+
+
+def _finite(value: Any) -> float | None:
+    number = json_number(value)
+    return None if number is None or isinstance(number, str) else float(number)
+
+
+def _level(row: Any, kind: str) -> float | None:
+    """The level of a metric in one arm: the mean, the share, or events per unit of exposure."""
+    if kind == "count":
+        exposure = _finite(row["exposure"])
+        events = _finite(row["events"])
+        return None if not exposure or events is None else events / exposure
+    return _finite(row["mean"])
+
+
+def _effect(msgs: Messages, m: kokeilu.Metric, value: float | None, *, unit: bool = True) -> str:
+    if value is None:
+        return "–"
+    if m.effect_scale.name == "relative":
+        return msgs.percent(value, sign=True)
+    text = msgs.figure(value)
+    if value > 0:
+        text = "+" + text
+    return f"{text} {m.unit}".strip() if unit else text
+
+
+def _p_value(msgs: Messages, value: float | None) -> str:
+    if value is None:
+        return ""
+    if value < 0.001:
+        return msgs("analyze.p_below", limit=msgs.number(0.001))
+    return msgs.figure(value, 2)
+
+
+def _chance(msgs: Messages, value: float | None) -> str:
+    # Rounding would show near-certainty as 100 %, which no finite sample gives.
+    if value is None:
+        return ""
+    if value > 0.999:
+        return f"> {msgs.percent(0.999)}"
+    if value < 0.001:
+        return f"< {msgs.percent(0.001)}"
+    return msgs.percent(value)
+
+
+def _reference(msgs: Messages, name: str) -> str:
+    return msgs("analyze.baseline") if name == "baseline" else name
+
+
+def _status(msgs: Messages, status: str) -> str:
+    prefix = "not enough data: "
+    return msgs("analyze.not_enough", why=status[len(prefix) :]) if status.startswith(prefix) else status
+
+
+def summary_rows(analysis: kokeilu.Analysis, metric: kokeilu.Metric) -> list[dict[str, Any]]:
+    """Per arm of one metric: n and the level (mean, share, or rate per exposure)."""
+    rows = analysis.summaries[analysis.summaries["metric"] == metric.name]
+    return [
+        {"arm": str(row["arm"]), "n": int(row["n"]), "level": _level(row, metric.kind.name)}
+        for _, row in rows.iterrows()
+    ]
+
+
+def analysis_dict(analysis: kokeilu.Analysis) -> dict[str, Any]:
+    """The analysis as JSON-ready data: comparisons, summaries, verdict, warnings, checks."""
+    v = analysis.verdict
+    comparisons = [
+        {str(k): json_number(value) for k, value in row.items()}
+        for row in analysis.comparisons.to_dict("records")
+    ]
+    summaries = [
+        {str(k): json_number(value) for k, value in row.items()}
+        for row in analysis.summaries.to_dict("records")
+    ]
+    srm = analysis.sample_ratio
+    planned = analysis.planned_per_group
+    return {
+        "key": analysis.key,
+        "verdict": {
+            "verdict": v.verdict,
+            "metric": v.metric,
+            "reason": v.reason,
+            "improvement": json_number(v.improvement),
+            "improvement_low": json_number(v.improvement_low),
+            "improvement_high": json_number(v.improvement_high),
+            "additional_observations": v.additional_observations,
+            "customer_impact_measured": v.customer_impact_measured,
+            "amended_criteria": list(v.amended_criteria),
+            "sentence_en": v.sentence_en,
+            "sentence_fi": v.sentence_fi,
+        },
+        "comparisons": comparisons,
+        "summaries": summaries,
+        "warnings": list(analysis.warnings),
+        "sample_ratio": None
+        if srm is None
+        else {"statistic": json_number(srm.statistic), "p_value": json_number(srm.p_value), "mismatch": srm.mismatch},
+        "planned_per_group": None if planned is None else planned.per_group,
+    }
+
+
+def latest_summary_dict(analysis: kokeilu.Analysis) -> dict[str, Any]:
+    """What `show` adds: the primary metric per arm and the verdict's sentences."""
+    primary = analysis.experiment.primary_metric
+    v = analysis.verdict
+    return {
+        "metric": primary.name,
+        "arms": summary_rows(analysis, primary),
+        "verdict": v.verdict,
+        "sentence_en": v.sentence_en,
+        "sentence_fi": v.sentence_fi,
+    }
+
+
+def _sentence(msgs: Messages, analysis: kokeilu.Analysis) -> str:
+    v = analysis.verdict
+    return v.sentence_fi if msgs.lang == "fi" else v.sentence_en
+
+
+def _summary_table(msgs: Messages, analysis: kokeilu.Analysis, metrics: Sequence[kokeilu.Metric], title: str) -> Table:
+    table = _table(title)
+    for key in ("col.metric", "col.arm", "col.n", "col.level"):
+        table.add_column(msgs(key), overflow="fold", justify="right" if key in ("col.n", "col.level") else "left")
+    for m in metrics:
+        for row in summary_rows(analysis, m):
+            level = row["level"]
+            text = (
+                "–"
+                if level is None
+                else msgs.percent(level)
+                if m.kind.name == "proportion"
+                else f"{msgs.figure(level)} {m.unit}".strip()
+            )
+            table.add_row(m.name, row["arm"], str(row["n"]), text)
+    return table
+
+
+def render_latest(msgs: Messages, analysis: kokeilu.Analysis) -> None:
+    """The latest summary in `show`: the primary metric per arm, and the verdict's sentence."""
+    out = console()
+    primary = analysis.experiment.primary_metric
+    out.print(_summary_table(msgs, analysis, [primary], msgs("show.latest", metric=primary.name)))
+    out.print(Text(_sentence(msgs, analysis)))
+
+
+def render_analysis(msgs: Messages, analysis: kokeilu.Analysis) -> None:
+    out = console()
+    e = analysis.experiment
+    out.print(Text(f"{e.key}  {e.title}", style="bold"))
+    out.print(_summary_table(msgs, analysis, e.metrics, msgs("analyze.summaries")))
+
+    table = _table(msgs("analyze.comparisons"))
+    confidences = {float(c) for c in analysis.comparisons["confidence"].dropna()}
+    confidence = msgs.percent(confidences.pop()) if len(confidences) == 1 else ""
+    adjusted = bool(analysis.comparisons["adjusted_p_value"].notna().any())
+    headings = ["col.metric", "col.compared", "col.effect", "col.interval", "col.p"]
+    headings += ["col.adjusted_p"] if adjusted else []
+    headings += ["col.chance", "col.method"]
+    for key in headings:
+        table.add_column(msgs(key, confidence=confidence).strip(), overflow="fold")
+    by_name = {m.name: m for m in e.metrics}
+    for row in analysis.comparisons.to_dict("records"):
+        m = by_name[str(row["metric"])]
+        compared = msgs("analyze.vs", arm=row["arm"], reference=_reference(msgs, str(row["reference"])))
+        name = msgs("analyze.metric_role", metric=m.name, role=msgs.label(m.role))
+        if row["status"] != "ok":
+            table.add_row(name, compared, _status(msgs, str(row["status"])), *[""] * (len(headings) - 3))
+            continue
+        low = _effect(msgs, m, _finite(row["ci_low"]), unit=False)
+        high = _effect(msgs, m, _finite(row["ci_high"]), unit=False)
+        chance = _finite(row["chance_to_beat"])
+        cells = [name, compared, _effect(msgs, m, _finite(row["estimate"])), f"{low} … {high}"]
+        cells.append(_p_value(msgs, _finite(row["p_value"])))
+        if adjusted:
+            cells.append(_p_value(msgs, _finite(row["adjusted_p_value"])))
+        cells += [_chance(msgs, chance), str(row["method"])]
+        table.add_row(*cells)
+    out.print(table)
+
+    v = analysis.verdict
+    out.print(Text(msgs("analyze.verdict", verdict=msgs.labels("Verdict").get(v.verdict, v.verdict)), style="bold"))
+    out.print(Text(_sentence(msgs, analysis)))
+    out.print(Text(msgs("analyze.criterion", right_if=e.test_card.right_if), style="italic"))
+    if analysis.warnings:
+        out.print(Text(msgs("analyze.warnings"), style="bold"))
+        for warning in analysis.warnings:
+            out.print(Text(f"• {msgs.warning(warning)}"))
+    else:
+        out.print(Text(msgs("analyze.no_warnings"), style="italic"))
