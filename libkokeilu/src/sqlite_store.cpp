@@ -874,7 +874,11 @@ private:
         SQLite::Statement rename(db_, "UPDATE " + table + " SET name = ? WHERE id = ?");
         for (const Item& item : items) {
             if (item.id == 0 || stored.at(item.id) == item.name) continue;
-            rename.bind(1, "\x1f" + std::to_string(item.id));
+            // Appended rather than "\x1f" + to_string(...): g++ 12 at -O3 warns falsely (-Wrestrict)
+            // about the inserting operator+.
+            std::string temporary(1, '\x1f');
+            temporary += std::to_string(item.id);
+            rename.bind(1, temporary);
             rename.bind(2, item.id);
             rename.exec();
             rename.reset();
