@@ -90,3 +90,6 @@ sanitize: deps
 	cmake -Wno-dev --preset sanitize >/dev/null
 	cmake --build --preset sanitize -j $(JOBS)
 	ctest --preset sanitize -j $(JOBS)
+
+# The benchmark against raw SQLite, pandas/scipy and MLflow (make bench, make bench QUICK=1).
+include bench/bench.mk
