@@ -330,6 +330,18 @@ def _collect_new(state: State, given: dict[str, Any]) -> dict[str, Any] | None:
     def optional_number(text: str) -> float | None:
         return None if not text.strip() else parse_number(text, msgs)
 
+    def ask_choice(field: str, enum: str, default: str) -> str:
+        # The flag's value, else a prompt listing the choices in the user's language.
+        answer = value(
+            field,
+            lambda: p.ask(
+                msgs(f"prompt.{field}", choices=describe_choices(enum, msgs)),
+                choice(enum),
+                default=msgs.labels(enum)[default],
+            ),
+        )
+        return str(answer) if answer else default
+
     def section(key: str, *names: str) -> None:
         # A heading only over questions that will be asked.
         if interactive and any(given[name] is None or given[name] == () for name in names):
@@ -365,39 +377,9 @@ def _collect_new(state: State, given: dict[str, Any]) -> dict[str, Any] | None:
     while True:
         metric = value("metric", lambda: p.ask(msgs("prompt.metric")))
         metric_unit = value("metric_unit", lambda: p.ask(msgs("prompt.metric_unit"), required=False)) or ""
-        kind = (
-            value(
-                "kind",
-                lambda: p.ask(
-                    msgs("prompt.kind", choices=describe_choices("MetricKind", msgs)),
-                    choice("MetricKind"),
-                    default=msgs.labels("MetricKind")["mean"],
-                ),
-            )
-            or "mean"
-        )
-        direction = (
-            value(
-                "direction",
-                lambda: p.ask(
-                    msgs("prompt.direction", choices=describe_choices("Direction", msgs)),
-                    choice("Direction"),
-                    default=msgs.labels("Direction")["higher_is_better"],
-                ),
-            )
-            or "higher_is_better"
-        )
-        impact = (
-            value(
-                "impact",
-                lambda: p.ask(
-                    msgs("prompt.impact", choices=describe_choices("ImpactClass", msgs)),
-                    choice("ImpactClass"),
-                    default=msgs.labels("ImpactClass")["customer_outcome"],
-                ),
-            )
-            or "customer_outcome"
-        )
+        kind = ask_choice("kind", "MetricKind", "mean")
+        direction = ask_choice("direction", "Direction", "higher_is_better")
+        impact = ask_choice("impact", "ImpactClass", "customer_outcome")
         if impact != "activity_output":
             break
         _warn_activity(msgs, metric)
@@ -406,17 +388,7 @@ def _collect_new(state: State, given: dict[str, Any]) -> dict[str, Any] | None:
             break
         # Start the metric again: the user chose to measure something else.
         given["metric"] = given["impact"] = None
-    effect_scale = (
-        value(
-            "effect_scale",
-            lambda: p.ask(
-                msgs("prompt.effect_scale", choices=describe_choices("EffectScale", msgs)),
-                choice("EffectScale"),
-                default=msgs.labels("EffectScale")["absolute"],
-            ),
-        )
-        or "absolute"
-    )
+    effect_scale = ask_choice("effect_scale", "EffectScale", "absolute")
     minimum_effect = value(
         "minimum_effect",
         lambda: p.ask(
