@@ -2,6 +2,7 @@
 
 #include "kokeilu/error.hpp"
 #include "kokeilu/sqlite_store.hpp"
+#include "sqlite_arm_summaries.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
@@ -146,8 +147,33 @@ CREATE TABLE observations (
 CREATE INDEX observations_by_metric_time ON observations (metric_id, at_us);
 )sql";
 
-constexpr std::array<SqliteMigration, 1> migrations{{
+// Migration 2: the running summary of each metric in each arm, kept in the transaction of every
+// write of observations (see sqlite_arm_summaries.hpp), and built here from the observations a file
+// already holds. The moments are stored in Welford's form (mean and M2, the sum of squared
+// deviations), which merges without the cancellation of a sum of squares. min and max are NULL
+// while the arm has no unit-level row. mean, m2, sum and exposure are NULL once the totals overflowed
+// a double (finite values near 1e308 can add up to infinity): the summary is then read from the rows.
+constexpr const char* schema_v2 = R"sql(
+CREATE TABLE arm_summaries (
+    metric_id      INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,
+    arm_id         INTEGER NOT NULL REFERENCES arms(id) ON DELETE CASCADE,
+    n              INTEGER NOT NULL,
+    mean           REAL,
+    m2             REAL,
+    sum            REAL,
+    exposure       REAL,
+    min            REAL,
+    max            REAL,
+    unit_rows      INTEGER NOT NULL,
+    aggregate_rows INTEGER NOT NULL,
+    variance_known INTEGER NOT NULL,
+    PRIMARY KEY (metric_id, arm_id)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<SqliteMigration, 2> migrations{{
     {1, schema_v1},
+    {2, schema_v2, rebuild_arm_summaries},
 }};
 
 static_assert(migrations.back().version == sqlite_schema_version,
@@ -202,6 +228,7 @@ void migrate(SQLite::Database& db) {
             continue;
         }
         db.exec(migration.sql);
+        if (migration.fill) migration.fill(db);
         // PRAGMAs take no bound parameters; both values are compile-time constants.
         db.exec("PRAGMA application_id = " + std::to_string(sqlite_application_id));
         db.exec("PRAGMA user_version = " + std::to_string(migration.version));

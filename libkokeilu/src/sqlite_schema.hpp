@@ -13,6 +13,9 @@ namespace kokeilu::detail {
 struct SqliteMigration {
     int version;
     const char* sql;
+    // Runs after the SQL in the same transaction, for what SQL alone cannot compute well (e.g. the
+    // numerically stable running summaries of the observations already in the file).
+    void (*fill)(SQLite::Database& db) = nullptr;
 };
 
 // Every migration, oldest first; the last one's version is sqlite_schema_version.

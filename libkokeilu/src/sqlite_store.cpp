@@ -6,6 +6,7 @@
 
 #include "kokeilu/error.hpp"
 #include "key_generation.hpp"
+#include "sqlite_arm_summaries.hpp"
 #include "sqlite_schema.hpp"
 #include "sqlite_support.hpp"
 #include "validation.hpp"
@@ -471,6 +472,12 @@ std::string checked_date(const Date& date, const char* field) {
 
 std::string at_row(std::size_t i) { return " (row " + std::to_string(i) + ")"; }
 
+constexpr const char* insert_observation_sql =
+    "INSERT INTO observations (metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* insert_observation_columns_sql =
+    "INSERT INTO observations (metric_id, arm_id, at_us, value, exposure) VALUES (?, ?, ?, ?, ?)";
+
 // ----------------------------------------------------------------------------------------------
 
 class SqliteStore final : public Store {
@@ -647,63 +654,79 @@ public:
         });
     }
 
-    std::size_t insert_observations(std::int64_t experiment_id, std::span<const Status> accepted,
+    std::size_t insert_observations(const ObservationTarget& target,
                                     std::span<const ObservationRecord> rows) override {
         require_writable();
         return guard_sqlite("recording observations", [&] {
             SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-            const ExperimentParts parts = load_parts(db_, experiment_id);
-            check_status(parts, accepted);
-            for (std::size_t i = 0; i < rows.size(); ++i) {
-                check_metric(parts, rows[i].metric_id, at_row(i));
-                check_arm(parts, rows[i].arm_id, at_row(i));
+            if (const auto parts = checked_parts(target)) {
+                for (std::size_t i = 0; i < rows.size(); ++i) {
+                    check_metric(*parts, rows[i].metric_id, at_row(i));
+                    check_arm(*parts, rows[i].arm_id, at_row(i));
+                }
             }
-            SQLite::Statement insert(db_, "INSERT INTO observations (metric_id, arm_id, at_us, value, n, sum, "
-                                          "sum_sq, exposure, subject, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            detail::ArmSummaryDeltas deltas;
+            std::unordered_map<std::int64_t, bool> proportion;  // by metric id
+            ObservationRow streamed;
+            auto insert = statements_.get(insert_observation_sql);
             for (const ObservationRecord& row : rows) {
-                insert.bind(1, row.metric_id);
-                insert.bind(2, row.arm_id);
-                insert.bind(3, row.at_us);
+                insert->bind(1, row.metric_id);
+                insert->bind(2, row.arm_id);
+                insert->bind(3, row.at_us);
+                streamed.is_aggregate = row.aggregate.has_value();
                 if (row.aggregate) {
-                    insert.bind(4);
-                    insert.bind(5, row.aggregate->n);
-                    insert.bind(6, row.aggregate->sum);
+                    insert->bind(4);
+                    insert->bind(5, row.aggregate->n);
+                    insert->bind(6, row.aggregate->sum);
                     if (row.aggregate->sum_sq) {
-                        insert.bind(7, *row.aggregate->sum_sq);
+                        insert->bind(7, *row.aggregate->sum_sq);
                     } else {
-                        insert.bind(7);
+                        insert->bind(7);
                     }
+                    streamed.value = not_a_number;
+                    streamed.n = row.aggregate->n;
+                    streamed.sum = row.aggregate->sum;
+                    streamed.sum_sq = row.aggregate->sum_sq.value_or(not_a_number);
                 } else {
-                    insert.bind(4, row.value);
-                    insert.bind(5);
-                    insert.bind(6);
-                    insert.bind(7);
+                    insert->bind(4, row.value);
+                    insert->bind(5);
+                    insert->bind(6);
+                    insert->bind(7);
+                    streamed.value = row.value;
+                    streamed.n = 1;
+                    streamed.sum = row.value;
+                    streamed.sum_sq = row.value * row.value;
                 }
                 if (row.exposure) {
-                    insert.bind(8, *row.exposure);
+                    insert->bind(8, *row.exposure);
                 } else {
-                    insert.bind(8);
+                    insert->bind(8);
                 }
+                streamed.exposure = row.exposure.value_or(1.0);
                 // Empty texts are stored as NULL: most rows have none, and NULL costs one byte.
                 if (row.subject.empty()) {
-                    insert.bind(9);
+                    insert->bind(9);
                 } else {
-                    insert.bindNoCopy(9, row.subject);
+                    insert->bindNoCopy(9, row.subject);
                 }
                 if (row.note.empty()) {
-                    insert.bind(10);
+                    insert->bind(10);
                 } else {
-                    insert.bindNoCopy(10, row.note);
+                    insert->bindNoCopy(10, row.note);
                 }
-                insert.exec();
-                insert.reset();
+                insert->exec();
+                insert->reset();
+                auto [kind, is_new] = proportion.try_emplace(row.metric_id, false);
+                if (is_new) kind->second = detail::is_proportion_metric(statements_, row.metric_id);
+                deltas.add(row.metric_id, row.arm_id, streamed, kind->second);
             }
+            detail::merge_arm_summaries(statements_, deltas);
             transaction.commit();
             return rows.size();
         });
     }
 
-    std::size_t insert_observation_columns(std::int64_t experiment_id, std::span<const Status> accepted,
+    std::size_t insert_observation_columns(const ObservationTarget& target,
                                            const ObservationColumnsRecord& columns) override {
         require_writable();
         // Shape checks first: they need no database, and nothing is written when they fail.
@@ -725,42 +748,55 @@ public:
         }
         return guard_sqlite("recording observations", [&] {
             SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-            const ExperimentParts parts = load_parts(db_, experiment_id);
-            check_status(parts, accepted);
-            check_metric(parts, columns.metric_id, "");
-            for (std::size_t a = 0; a < columns.arm_ids.size(); ++a)
-                check_arm(parts, columns.arm_ids[a], " (arm code " + std::to_string(a) + ")");
+            if (const auto parts = checked_parts(target)) {
+                check_metric(*parts, columns.metric_id, "");
+                for (std::size_t a = 0; a < columns.arm_ids.size(); ++a)
+                    check_arm(*parts, columns.arm_ids[a], " (arm code " + std::to_string(a) + ")");
+            }
 
             // The hot path of bulk logging: one prepared statement, numbers bound straight from
-            // the spans, nothing allocated per row.
-            SQLite::Statement insert(db_, "INSERT INTO observations (metric_id, arm_id, at_us, value, exposure) "
-                                          "VALUES (?, ?, ?, ?, ?)");
-            insert.bind(1, columns.metric_id);
+            // the spans, nothing allocated per row. The running summaries are one per arm code.
+            std::vector<stats::Summary> by_code(columns.arm_ids.size());
+            auto insert = statements_.get(insert_observation_columns_sql);
+            insert->bind(1, columns.metric_id);
             const bool has_exposure = !columns.exposure.empty();
             for (std::size_t i = 0; i < rows; ++i) {
-                insert.bind(2, columns.arm_ids[static_cast<std::size_t>(columns.arm_codes[i])]);
-                insert.bind(3, columns.at_us[i]);
-                insert.bind(4, columns.values[i]);
+                const auto code = static_cast<std::size_t>(columns.arm_codes[i]);
+                insert->bind(2, columns.arm_ids[code]);
+                insert->bind(3, columns.at_us[i]);
+                insert->bind(4, columns.values[i]);
                 if (has_exposure) {
-                    insert.bind(5, columns.exposure[i]);
+                    insert->bind(5, columns.exposure[i]);
                 } else {
-                    insert.bind(5);
+                    insert->bind(5);
                 }
-                insert.exec();
-                insert.reset();
+                insert->exec();
+                insert->reset();
+                by_code[code].add(columns.values[i], has_exposure ? columns.exposure[i] : 1.0);
             }
+            detail::ArmSummaryDeltas deltas;
+            for (std::size_t code = 0; code < by_code.size(); ++code)
+                if (by_code[code].unit_rows() > 0) deltas.of(columns.metric_id, columns.arm_ids[code]).merge(by_code[code]);
+            detail::merge_arm_summaries(statements_, deltas);
             transaction.commit();
             return rows;
         });
+    }
+
+    std::vector<ArmSummaryRecord> arm_summaries(std::int64_t experiment_id) override {
+        return guard_read("reading the running summaries",
+                          [&] { return detail::read_arm_summaries(statements_, experiment_id); });
     }
 
     void scan_observations(const ObservationScan& scan,
                            const std::function<void(const ObservationRow&)>& visit) override {
         guard_sqlite("reading observations", [&] {
             // The number of placeholders depends on how many arms are asked for; the ids themselves
-            // are bound.
-            std::string sql = "SELECT id, at_us, arm_id, value, n, sum, sum_sq, exposure, subject, note "
-                              "FROM observations WHERE metric_id = ?";
+            // are bound. The numeric columns come first, in the same places for both kinds of scan.
+            std::string sql = scan.summary_only
+                                  ? "SELECT arm_id, value, n, sum, sum_sq, exposure FROM observations WHERE metric_id = ?"
+                                  : "SELECT arm_id, value, n, sum, sum_sq, exposure, id, at_us, subject, note "
+                                    "FROM observations WHERE metric_id = ?";
             if (!scan.arm_ids.empty()) {
                 sql += " AND arm_id IN (?";
                 for (std::size_t i = 1; i < scan.arm_ids.size(); ++i) sql += ", ?";
@@ -770,37 +806,39 @@ public:
             if (scan.to_us) sql += " AND at_us < ?";
             sql += " ORDER BY at_us, id";
 
-            SQLite::Statement q(db_, sql);
+            // Millions of rows pass here: the columns are read through the C API, without a
+            // SQLiteCpp Column object per value.
+            detail::RawStatement q(db_, sql);
             int index = 1;
             q.bind(index++, scan.metric_id);
             for (const std::int64_t arm_id : scan.arm_ids) q.bind(index++, arm_id);
             if (scan.from_us) q.bind(index++, *scan.from_us);
             if (scan.to_us) q.bind(index++, *scan.to_us);
-
+            sqlite3_stmt* const stmt = q.get();
             ObservationRow row;
-            while (q.executeStep()) {
-                row.id = q.getColumn(0).getInt64();
-                row.at_us = q.getColumn(1).getInt64();
-                row.arm_id = q.getColumn(2).getInt64();
-                const SQLite::Column n = q.getColumn(4);
-                row.is_aggregate = !n.isNull();
+            while (q.step()) {
+                row.arm_id = sqlite3_column_int64(stmt, 0);
+                row.is_aggregate = sqlite3_column_type(stmt, 2) != SQLITE_NULL;
                 if (row.is_aggregate) {
                     row.value = not_a_number;
-                    row.n = n.getInt64();
-                    row.sum = q.getColumn(5).getDouble();
-                    const SQLite::Column sum_sq = q.getColumn(6);
-                    row.sum_sq = sum_sq.isNull() ? not_a_number : sum_sq.getDouble();
+                    row.n = sqlite3_column_int64(stmt, 2);
+                    row.sum = sqlite3_column_double(stmt, 3);
+                    row.sum_sq = sqlite3_column_type(stmt, 4) == SQLITE_NULL ? not_a_number
+                                                                             : sqlite3_column_double(stmt, 4);
                 } else {
-                    const SQLite::Column value = q.getColumn(3);
-                    row.value = value.isNull() ? not_a_number : value.getDouble();
+                    row.value = sqlite3_column_type(stmt, 1) == SQLITE_NULL ? not_a_number
+                                                                            : sqlite3_column_double(stmt, 1);
                     row.n = 1;
                     row.sum = row.value;
                     row.sum_sq = row.value * row.value;
                 }
-                const SQLite::Column exposure = q.getColumn(7);
-                row.exposure = exposure.isNull() ? 1.0 : exposure.getDouble();
-                row.subject = text_view(q.getColumn(8));
-                row.note = text_view(q.getColumn(9));
+                row.exposure = sqlite3_column_type(stmt, 5) == SQLITE_NULL ? 1.0 : sqlite3_column_double(stmt, 5);
+                if (!scan.summary_only) {
+                    row.id = sqlite3_column_int64(stmt, 6);
+                    row.at_us = sqlite3_column_int64(stmt, 7);
+                    row.subject = raw_text_view(stmt, 8);
+                    row.note = raw_text_view(stmt, 9);
+                }
                 visit(row);
             }
         });
@@ -820,15 +858,44 @@ public:
     }
 
 private:
+    // Checks the target inside the write's transaction. Returns the experiment's arms and metrics
+    // when the rows must still be checked against them; nothing when the caller's revision is
+    // current, which means the caller checked them against this very state.
+    std::optional<ExperimentParts> checked_parts(const ObservationTarget& target) {
+        if (target.revision == 0) {
+            ExperimentParts parts = load_parts(db_, target.experiment_id);
+            check_status(parts, target.accepted);
+            return parts;
+        }
+        ExperimentParts current;
+        std::int64_t revision = 0;
+        {
+            auto q = statements_.get("SELECT key, status, revision FROM experiments WHERE id = ?");
+            q->bind(1, target.experiment_id);
+            if (!q->executeStep())
+                throw NotFoundError("experiment", "id " + std::to_string(target.experiment_id));
+            current.key = q->getColumn(0).getString();
+            current.status = parse_status(q->getColumn(1).getString());
+            revision = q->getColumn(2).getInt64();
+        }
+        if (revision != target.revision)
+            throw StaleRevisionError("experiment " + current.key + " was changed (revision " +
+                                     std::to_string(target.revision) + ", now " + std::to_string(revision) + ")");
+        check_status(current, target.accepted);
+        return std::nullopt;
+    }
+
     void require_writable() const {
         if (read_only_) throw StorageError("the tracker file was opened read-only", SQLITE_READONLY);
     }
 
-    static std::string_view text_view(const SQLite::Column& column) {
-        if (column.isNull()) return {};
-        const char* text = column.getText();
-        return {text, static_cast<std::size_t>(column.getBytes())};
+    static std::string_view raw_text_view(sqlite3_stmt* stmt, int column) {
+        // sqlite3_column_text before sqlite3_column_bytes: the length is that of the UTF-8 text.
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+        if (!text) return {};
+        return {text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column))};
     }
+
 
     // Brings the stored arms (or metrics) of an experiment in line with `items`, matched by id:
     // missing ones are deleted (refused while they have observations), kept ones updated, id-0 ones
@@ -896,6 +963,8 @@ private:
 
     SQLite::Database db_;
     bool read_only_;
+    // After db_: the statements are finalized before the connection closes.
+    detail::StatementCache statements_{db_};
 };
 
 // SQLite reads a name that starts with "file:" as a URI: "file:x.db?mode=memory" would be a
@@ -965,7 +1034,10 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOp
         std::error_code error;
         if (!std::filesystem::exists(path, error)) throw NotFoundError("tracker file", path);
     }
-    const int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+    // A store is used by one thread at a time (see tracker.hpp), so its connection needs no mutex of
+    // its own: without one, each of the millions of column reads of a scan takes no lock.
+    const int flags = SQLite::OPEN_NOMUTEX |
+                      (options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     const auto open_store = [&](const std::string& name, int open_flags) -> std::unique_ptr<Store> {
         SQLite::Database db(name, open_flags, options.busy_timeout_ms);
         detail::register_sql_functions(db);
@@ -981,7 +1053,7 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOp
         if (error.getErrorCode() == SQLITE_CANTOPEN && !in_memory) {
             if (options.read_only && !has_wal_content(path)) {
                 try {
-                    return open_store(immutable_uri(path), SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+                    return open_store(immutable_uri(path), SQLite::OPEN_NOMUTEX | SQLite::OPEN_READONLY | SQLite::OPEN_URI);
                 } catch (const SQLite::Exception&) {
                     // Reported as the first failure below.
                 }

@@ -100,4 +100,23 @@ Time time_or_not_a_date(const SQLite::Column& column) {
     return from_unix_micros(column.getInt64());
 }
 
+RawStatement::RawStatement(SQLite::Database& db, const std::string& sql) : db_(db.getHandle()) {
+    const int result = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement_, nullptr);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+RawStatement::~RawStatement() { sqlite3_finalize(statement_); }
+
+void RawStatement::bind(int index, std::int64_t value) {
+    const int result = sqlite3_bind_int64(statement_, index, value);
+    if (result != SQLITE_OK) throw SQLite::Exception(db_, result);
+}
+
+bool RawStatement::step() {
+    const int result = sqlite3_step(statement_);
+    if (result == SQLITE_ROW) return true;
+    if (result == SQLITE_DONE) return false;
+    throw SQLite::Exception(db_, result);
+}
+
 }  // namespace kokeilu::detail

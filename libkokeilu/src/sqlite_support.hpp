@@ -10,6 +10,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 
 #include <cstdint>
 #include <optional>
@@ -48,6 +49,26 @@ decltype(auto) guard_sqlite(std::string_view doing, Body&& body) {
         rethrow_sqlite(error, doing);
     }
 }
+
+// A statement driven through the SQLite C API, for loops over millions of rows, where SQLiteCpp's
+// Column object per value costs more than the read itself. Errors throw SQLite::Exception, as
+// SQLiteCpp's own calls do.
+class RawStatement {
+public:
+    RawStatement(SQLite::Database& db, const std::string& sql);
+    ~RawStatement();
+    RawStatement(const RawStatement&) = delete;
+    RawStatement& operator=(const RawStatement&) = delete;
+
+    void bind(int index, std::int64_t value);
+    // True when a row is ready, false when there are no more.
+    [[nodiscard]] bool step();
+    [[nodiscard]] sqlite3_stmt* get() const noexcept { return statement_; }
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* statement_ = nullptr;
+};
 
 // The SQL function kokeilu_fold(text): the same case folding the Tracker uses for names, so that
 // case-insensitive filters also fold Ä, Ö and Å (SQLite's own lower() and NOCASE fold ASCII only).

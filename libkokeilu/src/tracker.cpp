@@ -133,6 +133,7 @@ ObservationRecord make_record(const Experiment& e, const Observation& o, std::op
 ObservationScan make_scan(const Experiment& e, const ObservationQuery& query) {
     ObservationScan scan;
     scan.metric_id = resolve_metric(e, query.metric, "metric").id;
+    scan.summary_only = query.summary_only;
     for (const auto& name : query.arms) scan.arm_ids.push_back(resolve_arm(e, name, "arms").id);
     if (query.from) {
         if (query.from->is_special()) throw InvalidArgumentError("from", "not a valid time");
@@ -383,30 +384,87 @@ std::vector<JournalEntry> Tracker::journal(std::string_view key) const {
     return store_->journal(load(*store_, key).id);
 }
 
+namespace {
+
+// Runs a write of observations against the experiment as last read. A kept copy (from an earlier
+// call) is written with its revision, which the store confirms inside the write's transaction. Any
+// failure of that attempt (the store reporting a newer revision, or a check that the kept copy
+// fails, e.g. "it is a draft" after another process started it) is retried once against the
+// experiment read afresh, written as a fresh copy always is: with the store checking, inside the
+// transaction, the status and that every arm and metric is still the experiment's. So every
+// error a caller sees is about the stored state, and a busy experiment cannot starve a writer.
+template <class Load, class Forget, class Write>
+auto retry_when_stale(Load load, Forget forget, Write write) {
+    const auto [experiment, was_kept] = load();
+    if (!was_kept) return write(*experiment, false);
+    try {
+        return write(*experiment, true);
+    } catch (const Error&) {
+        forget();
+        return write(*load().first, false);
+    }
+}
+
+ObservationTarget target_of(const Experiment& e, const LogOptions& options, bool kept) {
+    return {e.id, accepted_statuses(e, options), kept ? e.revision : 0};
+}
+
+}  // namespace
+
+std::pair<const Experiment*, bool> Tracker::for_logging(std::string_view key_or_uuid) {
+    const auto found = std::find_if(logging_.begin(), logging_.end(),
+                                    [&](const auto& entry) { return entry.first == key_or_uuid; });
+    if (found != logging_.end()) {
+        std::rotate(found, found + 1, logging_.end());
+        return {&logging_.back().second, true};
+    }
+    // A few experiments are logged to at a time; the least recently used one makes room.
+    constexpr std::size_t kept = 8;
+    if (logging_.size() == kept) logging_.erase(logging_.begin());
+    logging_.emplace_back(std::string(key_or_uuid), load(*store_, key_or_uuid));
+    return {&logging_.back().second, false};
+}
+
+void Tracker::forget_for_logging(std::string_view key_or_uuid) {
+    std::erase_if(logging_, [&](const auto& entry) { return entry.first == key_or_uuid; });
+}
+
 void Tracker::log(std::string_view key, const Observation& observation, const LogOptions& options) {
-    const Experiment e = load(*store_, key);
-    const ObservationRecord record = make_record(e, observation, std::nullopt);
-    const auto accepted = accepted_statuses(e, options);
-    if (const auto earliest = earliest_us(e, options); earliest && record.at_us < *earliest) before_start(e, "at");
-    store_->insert_observations(e.id, accepted, std::span<const ObservationRecord>(&record, 1));
+    retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
+                     [&](const Experiment& e, bool kept) {
+                         const ObservationRecord record = make_record(e, observation, std::nullopt);
+                         if (const auto earliest = earliest_us(e, options); earliest && record.at_us < *earliest)
+                             before_start(e, "at");
+                         return store_->insert_observations(target_of(e, options, kept),
+                                                            std::span<const ObservationRecord>(&record, 1));
+                     });
 }
 
 std::size_t Tracker::log_many(std::string_view key, std::span<const Observation> observations, const LogOptions& options) {
-    const Experiment e = load(*store_, key);
-    std::vector<ObservationRecord> records;
-    records.reserve(observations.size());
-    for (std::size_t i = 0; i < observations.size(); ++i) records.push_back(make_record(e, observations[i], i));
-    const auto accepted = accepted_statuses(e, options);
-    if (const auto earliest = earliest_us(e, options))
-        for (std::size_t i = 0; i < records.size(); ++i)
-            if (records[i].at_us < *earliest) before_start(e, row_field(i, "at"));
-    if (records.empty()) return 0;
-    return store_->insert_observations(e.id, accepted, records);
+    return retry_when_stale(
+        [&] { return for_logging(key); }, [&] { forget_for_logging(key); },
+        [&](const Experiment& e, bool kept) -> std::size_t {
+            std::vector<ObservationRecord> records;
+            records.reserve(observations.size());
+            for (std::size_t i = 0; i < observations.size(); ++i) records.push_back(make_record(e, observations[i], i));
+            if (const auto earliest = earliest_us(e, options))
+                for (std::size_t i = 0; i < records.size(); ++i)
+                    if (records[i].at_us < *earliest) before_start(e, row_field(i, "at"));
+            if (records.empty()) return 0;
+            return store_->insert_observations(target_of(e, options, kept), records);
+        });
 }
 
 std::size_t Tracker::log_columns(std::string_view key, std::string_view metric_name, const ObservationColumns& columns,
                                  const LogOptions& options) {
-    const Experiment e = load(*store_, key);
+    return retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
+                            [&](const Experiment& e, bool kept) {
+                                return log_columns_to(e, metric_name, columns, options, kept);
+                            });
+}
+
+std::size_t Tracker::log_columns_to(const Experiment& e, std::string_view metric_name,
+                                    const ObservationColumns& columns, const LogOptions& options, bool kept) {
     const Metric& metric = resolve_metric(e, metric_name, "metric");
     const std::size_t rows = columns.at_us.size();
     const auto check_length = [rows](std::size_t length, const char* field) {
@@ -440,7 +498,6 @@ std::size_t Tracker::log_columns(std::string_view key, std::string_view metric_n
                 throw InvalidArgumentError("exposure[" + std::to_string(i) + "]",
                                            std::string(problem) + ", got " + format_number(columns.exposure[i]));
     }
-    const auto accepted = accepted_statuses(e, options);
     if (const auto earliest = earliest_us(e, options))
         for (std::size_t i = 0; i < rows; ++i)
             if (columns.at_us[i] < *earliest) before_start(e, "at_us[" + std::to_string(i) + "]");
@@ -453,7 +510,7 @@ std::size_t Tracker::log_columns(std::string_view key, std::string_view metric_n
     record.arm_codes = columns.arm_codes;
     record.arm_ids = arm_ids;
     record.exposure = columns.exposure;
-    return store_->insert_observation_columns(e.id, accepted, record);
+    return store_->insert_observation_columns(target_of(e, options, kept), record);
 }
 
 ObservationTable Tracker::observations(std::string_view key, const ObservationQuery& query) const {
@@ -495,6 +552,10 @@ void Tracker::for_each_observation(std::string_view key, const ObservationQuery&
                                    const std::function<void(const ObservationRow&)>& visit) const {
     const Experiment e = load(*store_, key);
     store_->scan_observations(make_scan(e, query), visit);
+}
+
+std::vector<ArmSummaryRecord> Tracker::arm_summaries(const Experiment& experiment) const {
+    return store_->arm_summaries(experiment.id);
 }
 
 std::int64_t Tracker::count_observations(std::string_view key) const {

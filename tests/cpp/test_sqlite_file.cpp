@@ -5,6 +5,7 @@
 #include "kokeilu/sqlite_store.hpp"
 
 #include "sqlite_schema.hpp"
+#include "temp_dir.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
@@ -23,32 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory under the system temp directory, removed with everything in it at the end.
-class TempDir {
-public:
-    TempDir() {
-        std::random_device random;
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            fs::path candidate = fs::temp_directory_path() / ("kokeilu-test-" + std::to_string(random()));
-            if (fs::create_directory(candidate)) {
-                path_ = candidate;
-                return;
-            }
-        }
-        throw std::runtime_error("cannot create a temporary directory");
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
-};
+using kokeilu::testing::TempDir;
 
 std::string read_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -246,7 +222,7 @@ TEST_CASE("sqlite file: two connections share one file", "[sqlite]") {
     const std::vector<std::int32_t> codes{0, 0, 0};
     const std::vector<std::int64_t> arms{e.arms[0].id};
     constexpr std::array<Status, 1> running{Status::running};
-    writer->insert_observation_columns(e.id, running, {e.metrics[0].id, times, values, codes, arms, {}});
+    writer->insert_observation_columns({e.id, running}, {e.metrics[0].id, times, values, codes, arms, {}});
     CHECK(reader->count_observations(e.id) == 3);
 }
 

@@ -381,7 +381,7 @@ TEST_CASE("sqlite store: an arm or metric with observations cannot be deleted", 
     auto store = open_sqlite_store(":memory:");
     Experiment e = stored_running(*store);
     const std::vector<ObservationRecord> rows{{e.metrics[0].id, e.arms[1].id, 1000, 4.0, {}, {}, "", ""}};
-    REQUIRE(store->insert_observations(e.id, running_only, rows) == 1);
+    REQUIRE(store->insert_observations({e.id, running_only}, rows) == 1);
 
     Experiment without_video = *store->find_experiment(e.key);
     without_video.arms.erase(without_video.arms.begin() + 1);
@@ -427,7 +427,7 @@ TEST_CASE("sqlite store: a batch of observations is written whole or not at all"
     const std::vector<std::int32_t> bad_codes{0, 1, 2, 0};
     ObservationColumnsRecord columns{metric, times, values, bad_codes, arm_ids, {}};
     try {
-        store->insert_observation_columns(e.id, running_only, columns);
+        store->insert_observation_columns({e.id, running_only}, columns);
         FAIL("an arm code outside the arm names was accepted");
     } catch (const InvalidArgumentError& error) {
         CHECK(error.field() == "arm");
@@ -436,23 +436,23 @@ TEST_CASE("sqlite store: a batch of observations is written whole or not at all"
 
     const std::vector<std::int32_t> negative{0, -1, 0, 0};
     columns.arm_codes = negative;
-    CHECK_THROWS_AS(store->insert_observation_columns(e.id, running_only, columns), InvalidArgumentError);
+    CHECK_THROWS_AS(store->insert_observation_columns({e.id, running_only}, columns), InvalidArgumentError);
 
     const std::vector<std::int32_t> short_codes{0, 1, 0};
     columns.arm_codes = short_codes;
-    CHECK_THROWS_AS(store->insert_observation_columns(e.id, running_only, columns), InvalidArgumentError);
+    CHECK_THROWS_AS(store->insert_observation_columns({e.id, running_only}, columns), InvalidArgumentError);
 
     const std::vector<std::int32_t> codes{0, 1, 0, 1};
     const std::vector<double> short_exposure{1.0};
     columns.arm_codes = codes;
     columns.exposure = short_exposure;
-    CHECK_THROWS_AS(store->insert_observation_columns(e.id, running_only, columns), InvalidArgumentError);
+    CHECK_THROWS_AS(store->insert_observation_columns({e.id, running_only}, columns), InvalidArgumentError);
 
     // An arm of another experiment.
     const std::vector<std::int64_t> foreign_arms{e.arms[0].id, other.arms[0].id};
     columns.exposure = {};
     columns.arm_ids = foreign_arms;
-    CHECK_THROWS_AS(store->insert_observation_columns(e.id, running_only, columns), InvalidArgumentError);
+    CHECK_THROWS_AS(store->insert_observation_columns({e.id, running_only}, columns), InvalidArgumentError);
     CHECK(store->count_observations(e.id) == 0);
     CHECK(store->count_observations(other.id) == 0);
 
@@ -461,7 +461,7 @@ TEST_CASE("sqlite store: a batch of observations is written whole or not at all"
                                         {metric, e.arms[1].id, 11, 2.0, {}, {}, "", ""},
                                         {other.metrics[0].id, e.arms[1].id, 12, 3.0, {}, {}, "", ""}};
     try {
-        (void)store->insert_observations(e.id, running_only, rows);
+        (void)store->insert_observations({e.id, running_only}, rows);
         FAIL("a metric of another experiment was accepted");
     } catch (const InvalidArgumentError& error) {
         CHECK(error.field() == "metric");
@@ -469,9 +469,9 @@ TEST_CASE("sqlite store: a batch of observations is written whole or not at all"
     CHECK(store->count_observations(e.id) == 0);
 
     columns.arm_ids = arm_ids;
-    CHECK(store->insert_observation_columns(e.id, running_only, columns) == 4);
+    CHECK(store->insert_observation_columns({e.id, running_only}, columns) == 4);
     rows.pop_back();
-    CHECK(store->insert_observations(e.id, running_only, rows) == 2);
+    CHECK(store->insert_observations({e.id, running_only}, rows) == 2);
     CHECK(store->count_observations(e.id) == 6);
     CHECK(store->count_observations(e.id, metric) == 6);
     CHECK(store->count_observations(e.id, e.metrics[1].id) == 0);
@@ -486,7 +486,7 @@ TEST_CASE("sqlite store: observations are refused outside the accepted statuses"
     store->insert_experiment(draft, "OULU-2026-");
     const std::vector<ObservationRecord> rows{{draft.metrics[0].id, draft.arms[0].id, 1, 1.0, {}, {}, "", ""}};
     try {
-        (void)store->insert_observations(draft.id, running_only, rows);
+        (void)store->insert_observations({draft.id, running_only}, rows);
         FAIL("an observation of a draft was accepted");
     } catch (const InvalidStateError& error) {
         CHECK(std::string(error.what()).find("draft") != std::string::npos);
@@ -496,7 +496,7 @@ TEST_CASE("sqlite store: observations are refused outside the accepted statuses"
     const std::vector<double> values{1.0};
     const std::vector<std::int32_t> codes{0};
     const std::vector<std::int64_t> arms{draft.arms[0].id};
-    CHECK_THROWS_AS(store->insert_observation_columns(draft.id, running_only,
+    CHECK_THROWS_AS(store->insert_observation_columns({draft.id, running_only},
                                                       {draft.metrics[0].id, times, values, codes, arms, {}}),
                     InvalidStateError);
     CHECK(store->count_observations(draft.id) == 0);
@@ -506,9 +506,9 @@ TEST_CASE("sqlite store: observations are refused outside the accepted statuses"
     stopped.status = Status::stopped;
     store->save_experiment(stopped, {});
     constexpr std::array<Status, 3> backfill{Status::running, Status::stopped, Status::concluded};
-    CHECK(store->insert_observations(draft.id, backfill, rows) == 1);
+    CHECK(store->insert_observations({draft.id, backfill}, rows) == 1);
 
-    CHECK_THROWS_AS(store->insert_observations(123456, backfill, rows), NotFoundError);
+    CHECK_THROWS_AS(store->insert_observations({123456, backfill}, rows), NotFoundError);
 }
 
 TEST_CASE("sqlite store: observations stream in time order with arm and time filters", "[sqlite]") {
@@ -527,7 +527,7 @@ TEST_CASE("sqlite store: observations stream in time order with arm and time fil
         {metric, control, 400, 0.0, Aggregate::proportion(3, 8), {}, "", ""},
         {e.metrics[1].id, control, 50, 1.0, {}, {}, "", ""},
     };
-    REQUIRE(store->insert_observations(e.id, running_only, rows) == rows.size());
+    REQUIRE(store->insert_observations({e.id, running_only}, rows) == rows.size());
 
     std::vector<std::string> subjects;
     std::vector<std::string> notes;
@@ -590,7 +590,7 @@ TEST_CASE("sqlite store: observations stream in time order with arm and time fil
     const std::vector<std::int32_t> codes{1, 0, 1};
     const std::vector<std::int64_t> arm_ids{control, video};
     const std::vector<double> exposure{1.5, 2.5, 3.5};
-    REQUIRE(store->insert_observation_columns(e.id, running_only, {metric, times, values, codes, arm_ids, exposure}) ==
+    REQUIRE(store->insert_observation_columns({e.id, running_only}, {metric, times, values, codes, arm_ids, exposure}) ==
             3);
     const auto late = scan_all(*store, {metric, {}, 500, {}});
     REQUIRE(late.size() == 3);

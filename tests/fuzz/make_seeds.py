@@ -47,7 +47,7 @@ def main() -> None:
         newer = Path(scratch) / "newer.db"
         newer.write_bytes((OUT / "empty-tracker").read_bytes())
         db = sqlite3.connect(newer)
-        db.execute("PRAGMA user_version = 2")
+        db.execute("PRAGMA user_version = 99")
         db.close()
         (OUT / "newer-schema").write_bytes(newer.read_bytes())
         other = Path(scratch) / "other.db"

@@ -8,6 +8,7 @@ writer began.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -88,6 +89,28 @@ def _found(db: sqlite3.Connection) -> tuple[dict[int, tuple[str, int]], list[str
     return found, problems
 
 
+def _running_summary_problems(db: sqlite3.Connection) -> list[str]:
+    """The running summaries the store keeps must match the committed rows, write for write."""
+    expected = {
+        (metric, arm): (n, total)
+        for metric, arm, n, total in db.execute(
+            "SELECT metric_id, arm_id, sum(coalesce(n, 1)), sum(coalesce(sum, value)) FROM observations "
+            "GROUP BY metric_id, arm_id"
+        )
+    }
+    kept = {(metric, arm): (n, mean) for metric, arm, n, mean in db.execute(
+        "SELECT metric_id, arm_id, n, mean FROM arm_summaries")}
+    if kept.keys() != expected.keys():
+        return [f"running summaries for {sorted(kept)}, rows for {sorted(expected)}"]
+    problems = []
+    for ids, (n, total) in expected.items():
+        kept_n, kept_mean = kept[ids]
+        mean = total / n if n else 0.0
+        if kept_n != n or not math.isclose(kept_mean, mean, rel_tol=1e-9, abs_tol=1e-9):
+            problems.append(f"running summary {ids}: n {kept_n}, mean {kept_mean}; the rows: n {n}, mean {mean}")
+    return problems
+
+
 def check(path: Path, ledger: Ledger) -> list[str]:
     """Every problem with the file, as sentences; an empty list when it is sound."""
     problems: list[str] = []
@@ -112,6 +135,7 @@ def check(path: Path, ledger: Ledger) -> list[str]:
             found, anomalies = _found(db)
             problems += anomalies
             total_rows = db.execute("SELECT count(*) FROM observations").fetchone()[0]
+            problems += _running_summary_problems(db)
     except sqlite3.DatabaseError as error:
         # A table missing: killed while the schema was being created, which must not be visible.
         return [f"the file cannot be read by SQLite: {error}"]

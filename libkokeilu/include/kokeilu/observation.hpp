@@ -60,6 +60,10 @@ struct ObservationQuery {
     std::vector<std::string> arms;
     std::optional<Time> from;  // inclusive
     std::optional<Time> to;    // exclusive
+    // Stream only what a summary needs: the arm, the value or aggregate and the exposure. The row's
+    // id and time are 0 and its subject and note empty; reading fewer columns makes a scan of
+    // millions of rows markedly faster. The rows still come in time order.
+    bool summary_only = false;
 };
 
 // One stored observation as the store streams it, in time order. Pointers into the store's

@@ -1,13 +1,15 @@
 // The storage interface. The Tracker (the model's rules) talks only to this; SQL and SQLite details
 // live in one implementation (SqliteStore), so that a shared server store can be added beside it.
 //
-// Every method is atomic: a method that writes several rows writes all of them or none.
+// Every method is atomic: a method that writes several rows writes all of them or none. A store is
+// used by one thread at a time.
 #pragma once
 
 #include "kokeilu/experiment.hpp"
 #include "kokeilu/experiment_filter.hpp"
 #include "kokeilu/journal.hpp"
 #include "kokeilu/observation.hpp"
+#include "kokeilu/stats/summary.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -48,6 +50,36 @@ struct ObservationScan {
     std::vector<std::int64_t> arm_ids;  // empty: every arm
     std::optional<std::int64_t> from_us;  // inclusive
     std::optional<std::int64_t> to_us;    // exclusive
+    // Stream only what a summary needs: the arm, the value or aggregate and the exposure. The row's
+    // id and time are 0 and its subject and note empty; reading fewer columns makes a scan of
+    // millions of rows markedly faster. The rows still come in time order.
+    bool summary_only = false;
+};
+
+// The experiment a write of observations goes to, and what is checked about it inside the write's
+// transaction before anything is written.
+struct ObservationTarget {
+    std::int64_t experiment_id = 0;
+    std::span<const Status> accepted;  // the statuses in which it takes observations
+    // When not 0: the revision the caller validated the rows against. If the stored revision differs,
+    // the write fails with StaleRevisionError and nothing is written; when it matches, the arms and
+    // metrics are known to be those the caller checked, and the store does not look them up again.
+    std::int64_t revision = 0;
+};
+
+// The experiment changed (another process saved it) after the caller read the revision it names.
+class StaleRevisionError : public InvalidStateError {
+public:
+    using InvalidStateError::InvalidStateError;
+};
+
+// The running summary of one metric in one arm over every stored observation.
+struct ArmSummaryRecord {
+    std::int64_t metric_id = 0;
+    std::int64_t arm_id = 0;
+    // Empty when the totals left the range of a double (values near 1e308): the summary must then
+    // be computed from the rows.
+    std::optional<stats::Summary> summary;
 };
 
 class Store {
@@ -83,12 +115,19 @@ public:
     [[nodiscard]] virtual std::vector<JournalEntry> journal(std::int64_t experiment_id) = 0;
 
     // Inserts observations in one transaction, after checking, inside that transaction, that the
-    // experiment's status is one of `accepted` (else InvalidStateError; nothing written).
+    // experiment's status is one of target.accepted (else InvalidStateError; nothing written) and,
+    // when target.revision is set, that it is still that revision. The running summaries of the
+    // metrics and arms written to are updated in the same transaction.
     // Returns the number of rows written.
-    virtual std::size_t insert_observations(std::int64_t experiment_id, std::span<const Status> accepted,
+    virtual std::size_t insert_observations(const ObservationTarget& target,
                                             std::span<const ObservationRecord> rows) = 0;
-    virtual std::size_t insert_observation_columns(std::int64_t experiment_id, std::span<const Status> accepted,
+    virtual std::size_t insert_observation_columns(const ObservationTarget& target,
                                                    const ObservationColumnsRecord& columns) = 0;
+
+    // The running summary of every metric and arm of the experiment that has observations, equal
+    // (up to rounding in the last digits) to a summary of every stored row; read from one row per
+    // metric and arm, not from the observations.
+    [[nodiscard]] virtual std::vector<ArmSummaryRecord> arm_summaries(std::int64_t experiment_id) = 0;
 
     // Streams the selected observations in time order; memory does not grow with the row count.
     virtual void scan_observations(const ObservationScan& scan,

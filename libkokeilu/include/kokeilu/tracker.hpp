@@ -2,6 +2,9 @@
 // generates identities, enforces the lifecycle draft -> running -> concluded (or -> stopped),
 // locks the Test Card and success criteria when an experiment starts, and turns later changes to
 // them into amendments with a reason.
+//
+// A Tracker is used by one thread at a time (the Python Tracker takes a lock around every call);
+// processes and other Trackers may share its file.
 #pragma once
 
 #include "kokeilu/experiment.hpp"
@@ -17,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace kokeilu {
@@ -79,10 +83,24 @@ public:
                               const std::function<void(const ObservationRow&)>& visit) const;
     [[nodiscard]] std::int64_t count_observations(std::string_view key) const;
 
+    // The running summary of every metric and arm with observations, kept by the store with every
+    // write (see Store::arm_summaries).
+    [[nodiscard]] std::vector<ArmSummaryRecord> arm_summaries(const Experiment& experiment) const;
+
     [[nodiscard]] Store& store() noexcept { return *store_; }
 
 private:
+    // The experiment as last read for logging, by the key or UUID the caller used. Logging checks
+    // every observation against its experiment; re-reading it for each call would cost several
+    // queries, so it is kept and the store confirms its revision inside the write's transaction.
+    // Returns the experiment and whether it is a kept copy (true) or was just read (false).
+    std::pair<const Experiment*, bool> for_logging(std::string_view key_or_uuid);
+    void forget_for_logging(std::string_view key_or_uuid);
+    std::size_t log_columns_to(const Experiment& e, std::string_view metric, const ObservationColumns& columns,
+                               const LogOptions& options, bool kept);
+
     std::unique_ptr<Store> store_;
+    std::vector<std::pair<std::string, Experiment>> logging_;  // most recently used last
 };
 
 // The content hash that locks an experiment's pre-registered parts: Test Card, design, arms and

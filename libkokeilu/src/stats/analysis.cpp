@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -155,6 +156,18 @@ std::optional<SampleSize> plan(const Metric& m, DesignKind design, double power)
     return std::nullopt;
 }
 
+// Throws InvalidArgumentError when a proportion metric's values were not 0/1.
+void check_proportions(const Experiment& experiment, ExperimentSummaries& all) {
+    for (const Metric& m : experiment.metrics) {
+        if (m.kind != MetricKind::proportion) {
+            continue;
+        }
+        for (auto& [name, s] : all[m.name]) {
+            (void)s.successes();
+        }
+    }
+}
+
 }  // namespace
 
 ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experiment& experiment,
@@ -169,9 +182,45 @@ ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experimen
         for (const Arm& a : experiment.arms) {
             arms[a.name];
         }
+    }
+    // The metrics whose rows must be read: all of them for the data as it stood at a time; for the
+    // data as it stands, only those whose running summary the store could not keep.
+    std::set<std::int64_t> to_scan;
+    if (until) {
+        for (const Metric& m : experiment.metrics) {
+            to_scan.insert(m.id);
+        }
+    } else {
+        std::map<std::int64_t, const Metric*> metrics;
+        for (const Metric& m : experiment.metrics) {
+            metrics[m.id] = &m;
+        }
+        for (const ArmSummaryRecord& record : tracker.arm_summaries(experiment)) {
+            const auto metric = metrics.find(record.metric_id);
+            const auto arm = arm_names.find(record.arm_id);
+            if (metric == metrics.end() || arm == arm_names.end()) {
+                throw NotFoundError("arm or metric", std::to_string(record.arm_id) + "/" +
+                                                         std::to_string(record.metric_id) + " of " + experiment.key);
+            }
+            if (record.summary) {
+                all[metric->second->name][arm->second] = *record.summary;
+            } else {
+                to_scan.insert(record.metric_id);
+            }
+        }
+    }
+    for (const Metric& m : experiment.metrics) {
+        if (!to_scan.contains(m.id)) {
+            continue;
+        }
+        ArmSummaries& arms = all[m.name];
+        for (auto& [name, summary] : arms) {
+            summary = Summary();
+        }
         ObservationQuery query;
         query.metric = m.name;
         query.to = until;
+        query.summary_only = true;
         const bool binary = m.kind == MetricKind::proportion;
         // Look-ups by arm id are cached: rows of one arm tend to come in runs.
         std::int64_t last_id = -1;
@@ -187,12 +236,8 @@ ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experimen
             }
             last->add(row, binary);
         });
-        if (binary) {
-            for (auto& [name, s] : arms) {
-                (void)s.successes();  // throws InvalidArgumentError when values were not 0/1
-            }
-        }
     }
+    check_proportions(experiment, all);
     return all;
 }
 

@@ -152,6 +152,45 @@ void Summary::merge(const Summary& other) {
     variance_known_ = variance_known_ && other.variance_known_;
 }
 
+Summary::State Summary::state() const noexcept {
+    return {n_, mean_, m2_, sum_, exposure_, min_, max_, unit_rows_, aggregate_rows_, variance_known_};
+}
+
+Summary Summary::from_state(const State& state) {
+    const auto require = [](bool ok, const char* field, const std::string& problem) {
+        if (!ok) {
+            throw InvalidArgumentError(field, problem);
+        }
+    };
+    require(state.n >= 0, "n", "must not be negative, got " + std::to_string(state.n));
+    require(state.unit_rows >= 0 && state.unit_rows <= state.n, "unit_rows",
+            "must be between 0 and n (" + std::to_string(state.n) + "), got " + std::to_string(state.unit_rows));
+    require(state.aggregate_rows >= 0, "aggregate_rows",
+            "must not be negative, got " + std::to_string(state.aggregate_rows));
+    detail::check_finite(state.mean, "mean");
+    detail::check_finite(state.sum, "sum");
+    require(std::isfinite(state.m2) && state.m2 >= 0.0, "m2", "must be a finite number >= 0, got " + num(state.m2));
+    require(std::isfinite(state.exposure) && state.exposure >= 0.0, "exposure",
+            "must be a finite number >= 0, got " + num(state.exposure));
+    if (state.unit_rows > 0) {
+        detail::check_finite(state.min, "min");
+        detail::check_finite(state.max, "max");
+        require(state.min <= state.max, "min", "must not exceed max (" + num(state.max) + "), got " + num(state.min));
+    }
+    Summary s;
+    s.n_ = state.n;
+    s.mean_ = state.mean;
+    s.m2_ = state.m2;
+    s.sum_ = state.sum;
+    s.exposure_ = state.exposure;
+    s.min_ = state.unit_rows > 0 ? state.min : 0.0;
+    s.max_ = state.unit_rows > 0 ? state.max : 0.0;
+    s.unit_rows_ = state.unit_rows;
+    s.aggregate_rows_ = state.aggregate_rows;
+    s.variance_known_ = state.variance_known;
+    return s;
+}
+
 double Summary::mean() const {
     if (n_ == 0) {
         throw NotEnoughDataError("n", "no observations, so there is no mean");

@@ -42,6 +42,26 @@ public:
     // Folds another summary of the same arm into this one.
     void merge(const Summary& other);
 
+    // Everything a summary holds, so that it can be stored and restored exactly: a store keeps one
+    // per arm of each metric, updated in the transaction of every write, so that an analysis of the
+    // data as it stands reads a few rows instead of every observation.
+    struct State {
+        std::int64_t n = 0;
+        double mean = 0.0;
+        double m2 = 0.0;
+        double sum = 0.0;
+        double exposure = 0.0;
+        double min = 0.0;  // meaningful only when unit_rows > 0
+        double max = 0.0;
+        std::int64_t unit_rows = 0;
+        std::int64_t aggregate_rows = 0;
+        bool variance_known = true;
+    };
+    [[nodiscard]] State state() const noexcept;
+    // Throws InvalidArgumentError naming the field when the state cannot be one a summary had
+    // (negative counts, non-finite moments, a negative M2, n smaller than the unit rows).
+    [[nodiscard]] static Summary from_state(const State& state);
+
     [[nodiscard]] std::int64_t n() const noexcept { return n_; }
     [[nodiscard]] double mean() const;      // throws NotEnoughDataError when n == 0
     [[nodiscard]] double sum() const noexcept { return sum_; }

@@ -1,0 +1,158 @@
+#include "sqlite_arm_summaries.hpp"
+
+#include <cmath>
+#include <limits>
+#include <optional>
+
+namespace kokeilu::detail {
+
+namespace {
+
+constexpr const char* kind_of_metric_sql = "SELECT kind FROM metrics WHERE id = ?";
+
+constexpr const char* select_summary_sql =
+    "SELECT n, mean, m2, sum, exposure, min, max, unit_rows, aggregate_rows, variance_known "
+    "FROM arm_summaries WHERE metric_id = ? AND arm_id = ?";
+
+constexpr const char* upsert_summary_sql =
+    "INSERT OR REPLACE INTO arm_summaries (metric_id, arm_id, n, mean, m2, sum, exposure, min, max, unit_rows, "
+    "aggregate_rows, variance_known) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+constexpr const char* experiment_summaries_sql =
+    "SELECT s.metric_id, s.arm_id, s.n, s.mean, s.m2, s.sum, s.exposure, s.min, s.max, s.unit_rows, "
+    "s.aggregate_rows, s.variance_known FROM arm_summaries s JOIN metrics m ON m.id = s.metric_id "
+    "WHERE m.experiment_id = ? ORDER BY s.metric_id, s.arm_id";
+
+// Columns from `first` on: n, mean, m2, sum, exposure, min, max, unit_rows, aggregate_rows,
+// variance_known. Empty when the totals overflowed (NULL moments).
+std::optional<stats::Summary> summary_from_columns(SQLite::Statement& q, int first) {
+    if (q.getColumn(first + 1).isNull()) return std::nullopt;
+    stats::Summary::State state;
+    state.n = q.getColumn(first).getInt64();
+    state.mean = q.getColumn(first + 1).getDouble();
+    state.m2 = q.getColumn(first + 2).getDouble();
+    state.sum = q.getColumn(first + 3).getDouble();
+    state.exposure = q.getColumn(first + 4).getDouble();
+    // No unit-level row, no extremes: stored as NULL.
+    const SQLite::Column min = q.getColumn(first + 5);
+    const SQLite::Column max = q.getColumn(first + 6);
+    state.min = min.isNull() ? 0.0 : min.getDouble();
+    state.max = max.isNull() ? 0.0 : max.getDouble();
+    state.unit_rows = q.getColumn(first + 7).getInt64();
+    state.aggregate_rows = q.getColumn(first + 8).getInt64();
+    state.variance_known = q.getColumn(first + 9).getInt() != 0;
+    return stats::Summary::from_state(state);
+}
+
+bool is_finite(const stats::Summary::State& s) {
+    return std::isfinite(s.mean) && std::isfinite(s.m2) && std::isfinite(s.sum) && std::isfinite(s.exposure);
+}
+
+// An empty summary writes the row that says "overflowed".
+void write_summary(SQLite::Statement& upsert, std::int64_t metric_id, std::int64_t arm_id,
+                   const std::optional<stats::Summary>& summary) {
+    const stats::Summary::State s = summary ? summary->state() : stats::Summary::State{};
+    upsert.bind(1, metric_id);
+    upsert.bind(2, arm_id);
+    upsert.bind(3, s.n);
+    if (summary && is_finite(s)) {
+        upsert.bind(4, s.mean);
+        upsert.bind(5, s.m2);
+        upsert.bind(6, s.sum);
+        upsert.bind(7, s.exposure);
+    } else {
+        for (int column = 4; column <= 7; ++column) upsert.bind(column);
+    }
+    if (summary && s.unit_rows > 0) {
+        upsert.bind(8, s.min);
+        upsert.bind(9, s.max);
+    } else {
+        upsert.bind(8);
+        upsert.bind(9);
+    }
+    upsert.bind(10, s.unit_rows);
+    upsert.bind(11, s.aggregate_rows);
+    upsert.bind(12, s.variance_known ? 1 : 0);
+    upsert.exec();
+}
+
+}  // namespace
+
+void ArmSummaryDeltas::add(std::int64_t metric_id, std::int64_t arm_id, const ObservationRow& row, bool binary) {
+    deltas_[{metric_id, arm_id}].add(row, binary);
+}
+
+bool is_proportion_metric(StatementCache& statements, std::int64_t metric_id) {
+    auto q = statements.get(kind_of_metric_sql);
+    q->bind(1, metric_id);
+    return q->executeStep() && q->getColumn(0).getString() == "proportion";
+}
+
+void merge_arm_summaries(StatementCache& statements, const ArmSummaryDeltas& deltas) {
+    for (const auto& [ids, delta] : deltas.all()) {
+        std::optional<stats::Summary> stored = stats::Summary();
+        {
+            auto q = statements.get(select_summary_sql);
+            q->bind(1, ids.first);
+            q->bind(2, ids.second);
+            if (q->executeStep()) stored = summary_from_columns(*q, 0);
+        }
+        if (!stored) continue;  // overflowed once: the rows are read instead, for good
+        stored->merge(delta);
+        auto upsert = statements.get(upsert_summary_sql);
+        write_summary(*upsert, ids.first, ids.second, stored);
+    }
+}
+
+std::vector<ArmSummaryRecord> read_arm_summaries(StatementCache& statements, std::int64_t experiment_id) {
+    std::vector<ArmSummaryRecord> out;
+    auto q = statements.get(experiment_summaries_sql);
+    q->bind(1, experiment_id);
+    while (q->executeStep()) {
+        ArmSummaryRecord record;
+        record.metric_id = q->getColumn(0).getInt64();
+        record.arm_id = q->getColumn(1).getInt64();
+        record.summary = summary_from_columns(*q, 2);
+        out.push_back(std::move(record));
+    }
+    return out;
+}
+
+void rebuild_arm_summaries(SQLite::Database& db) {
+    // The rows in the order a scan streams them, so that the rebuilt summaries are those a scan
+    // computes.
+    SQLite::Statement rows(db, "SELECT o.metric_id, o.arm_id, o.value, o.n, o.sum, o.sum_sq, o.exposure, "
+                               "m.kind = 'proportion' FROM observations o JOIN metrics m ON m.id = o.metric_id "
+                               "ORDER BY o.metric_id, o.at_us, o.id");
+    ArmSummaryDeltas summaries;
+    ObservationRow row;
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    while (rows.executeStep()) {
+        const SQLite::Column n = rows.getColumn(3);
+        row.is_aggregate = !n.isNull();
+        if (row.is_aggregate) {
+            row.value = nan;
+            row.n = n.getInt64();
+            row.sum = rows.getColumn(4).getDouble();
+            const SQLite::Column sum_sq = rows.getColumn(5);
+            row.sum_sq = sum_sq.isNull() ? nan : sum_sq.getDouble();
+        } else {
+            const SQLite::Column value = rows.getColumn(2);
+            row.value = value.isNull() ? nan : value.getDouble();
+            row.n = 1;
+            row.sum = row.value;
+            row.sum_sq = row.value * row.value;
+        }
+        const SQLite::Column exposure = rows.getColumn(6);
+        row.exposure = exposure.isNull() ? 1.0 : exposure.getDouble();
+        summaries.add(rows.getColumn(0).getInt64(), rows.getColumn(1).getInt64(), row, rows.getColumn(7).getInt() != 0);
+    }
+    db.exec("DELETE FROM arm_summaries");
+    SQLite::Statement upsert(db, upsert_summary_sql);
+    for (const auto& [ids, summary] : summaries.all()) {
+        write_summary(upsert, ids.first, ids.second, summary);
+        upsert.reset();
+    }
+}
+
+}  // namespace kokeilu::detail
