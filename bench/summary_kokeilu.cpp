@@ -1,9 +1,12 @@
 // kokeilu's side of "summary of an experiment": opens the tracker file read-only and summarises
-// every metric in every arm with stats::summarise_experiment, the one streaming pass the analysis
-// uses. Prints the time of each repetition, the rows seen, each arm's count, mean and variance,
-// and the growth of the peak resident set (VmHWM) over the summaries, as one JSON object.
+// every metric in every arm with stats::summarise_experiment. MODE "scan" summarises the data as
+// it stood at a time after every row (a streaming pass over every row, as any `until` does);
+// "running" the data as it stands (the running summaries the store keeps with every write, as
+// `analyze` uses). Prints the time of each repetition, the rows summarised, each arm's count, mean
+// and variance, and the growth of the peak resident set (VmHWM) over the summaries, as one JSON
+// object.
 //
-//   summary_kokeilu DB KEY REPS
+//   summary_kokeilu DB KEY REPS [scan|running]
 #include <kokeilu/stats/analysis.hpp>
 #include <kokeilu/tracker.hpp>
 
@@ -12,6 +15,7 @@
 #include <cstdlib>
 #include <exception>
 #include <fstream>
+#include <optional>
 #include <string>
 
 namespace {
@@ -29,10 +33,14 @@ long peak_rss_kib() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 4) {
-        std::fprintf(stderr, "usage: summary_kokeilu DB KEY REPS\n");
+    const std::string mode = argc == 5 ? argv[4] : "scan";
+    if ((argc != 4 && argc != 5) || (mode != "scan" && mode != "running")) {
+        std::fprintf(stderr, "usage: summary_kokeilu DB KEY REPS [scan|running]\n");
         return 2;
     }
+    // Later than any row: a summary "as it stood then" that must read every row.
+    const std::optional<kokeilu::Time> until =
+        mode == "scan" ? std::optional(kokeilu::Time(kokeilu::Date(2999, 1, 1))) : std::nullopt;
     try {
         kokeilu::SqliteOptions options;
         options.read_only = true;
@@ -44,7 +52,7 @@ int main(int argc, char** argv) {
         kokeilu::stats::ExperimentSummaries summaries;
         for (int r = 0; r < reps; ++r) {
             const auto began = std::chrono::steady_clock::now();
-            summaries = kokeilu::stats::summarise_experiment(tracker, experiment);
+            summaries = kokeilu::stats::summarise_experiment(tracker, experiment, until);
             const std::chrono::duration<double> took = std::chrono::steady_clock::now() - began;
             std::printf("%s%.9f", r ? ", " : "", took.count());
         }
