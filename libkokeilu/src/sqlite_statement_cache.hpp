@@ -49,4 +49,33 @@ private:
     std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
+// BEGIN IMMEDIATE ... COMMIT through kept statements: SQLiteCpp's Transaction runs them through
+// sqlite3_exec, which parses and plans both texts again on every write of one row. Rolls back
+// when it ends without commit(), as SQLite::Transaction does.
+class ImmediateTransaction {
+public:
+    explicit ImmediateTransaction(StatementCache& statements) : statements_(statements) {
+        statements_.get("BEGIN IMMEDIATE")->exec();
+    }
+    ~ImmediateTransaction() {
+        if (committed_) return;
+        try {
+            statements_.get("ROLLBACK")->exec();
+        } catch (...) {
+            // SQLite has already rolled back (e.g. after SQLITE_FULL); nothing is left to undo.
+        }
+    }
+    ImmediateTransaction(const ImmediateTransaction&) = delete;
+    ImmediateTransaction& operator=(const ImmediateTransaction&) = delete;
+
+    void commit() {
+        statements_.get("COMMIT")->exec();
+        committed_ = true;
+    }
+
+private:
+    StatementCache& statements_;
+    bool committed_ = false;
+};
+
 }  // namespace kokeilu::detail

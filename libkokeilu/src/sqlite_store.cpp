@@ -658,7 +658,7 @@ public:
                                     std::span<const ObservationRecord> rows) override {
         require_writable();
         return guard_sqlite("recording observations", [&] {
-            SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            detail::ImmediateTransaction transaction(statements_);
             if (const auto parts = checked_parts(target)) {
                 for (std::size_t i = 0; i < rows.size(); ++i) {
                     check_metric(*parts, rows[i].metric_id, at_row(i));
@@ -747,7 +747,7 @@ public:
                                                       std::to_string(columns.arm_ids.size()) + " arm names)");
         }
         return guard_sqlite("recording observations", [&] {
-            SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            detail::ImmediateTransaction transaction(statements_);
             if (const auto parts = checked_parts(target)) {
                 check_metric(*parts, columns.metric_id, "");
                 for (std::size_t a = 0; a < columns.arm_ids.size(); ++a)

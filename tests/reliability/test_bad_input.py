@@ -465,9 +465,10 @@ FORMULA = '=HYPERLINK("http://example.com","x")'
 case("csv-export-formula", "CSV files", f"an observation note `{FORMULA}`, then `kokeilu export observations`",
      lambda env: (env.t.log(KEY, 3.0, arm="control", note=FORMULA), env.close(),
                   env.cli("export", "observations", "--key", KEY))[-1],
-     Kept(lambda env: _assert_equal(env.last is not None and '"=HYPERLINK(""http://example.com"",""x"")"'
+     Kept(lambda env: _assert_equal(env.last is not None and '"\'=HYPERLINK(""http://example.com"",""x"")"'
                                     in env.last.out, True),
-          "kept verbatim, and exported to CSV as it is: a spreadsheet opening the export may take it for a formula"))
+          "kept verbatim in the tracker; in the CSV export it starts with an apostrophe, so a spreadsheet "
+          "shows it as text instead of running it as a formula"))
 
 # Files.
 def _open(path: Path, **options: Any) -> None:
@@ -669,9 +670,9 @@ def write_catalogue() -> str:
         "- Invalid UTF-8 cannot reach the core from Python: a `str` holding a lone surrogate (how Python",
         "  keeps undecodable bytes) is refused naming the field. The core checks every text it is given",
         "  for valid UTF-8 and NUL bytes itself (`tests/fuzz` and the C++ tests cover that side).",
-        "- Row `csv-export-formula` is a known risk, not a refusal: `kokeilu export` writes text as it",
-        "  was recorded, so a note starting with `=`, `+`, `-` or `@` is a formula to a spreadsheet",
-        "  that opens the CSV. Treat exports of shared trackers as untrusted in spreadsheets.",
+        "- Row `csv-export-formula`: `kokeilu export` to CSV prefixes text cells that start with `=`,",
+        "  `+`, `-`, `@`, a tab or a carriage return with an apostrophe (the usual defence against CSV",
+        "  injection); the tracker and the JSON export keep the text as it was recorded.",
         "- Read-only files and folders and a full disk are covered by",
         "  `tests/reliability/test_readonly_fulldisk.py` and `tests/cpp/test_fault_injection.cpp`.",
     ]

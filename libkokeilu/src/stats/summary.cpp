@@ -157,25 +157,32 @@ Summary::State Summary::state() const noexcept {
 }
 
 Summary Summary::from_state(const State& state) {
-    const auto require = [](bool ok, const char* field, const std::string& problem) {
-        if (!ok) {
-            throw InvalidArgumentError(field, problem);
-        }
-    };
-    require(state.n >= 0, "n", "must not be negative, got " + std::to_string(state.n));
-    require(state.unit_rows >= 0 && state.unit_rows <= state.n, "unit_rows",
-            "must be between 0 and n (" + std::to_string(state.n) + "), got " + std::to_string(state.unit_rows));
-    require(state.aggregate_rows >= 0, "aggregate_rows",
-            "must not be negative, got " + std::to_string(state.aggregate_rows));
+    // Every stored summary passes here: the messages are built only for a state that fails.
+    if (state.n < 0) {
+        throw InvalidArgumentError("n", "must not be negative, got " + std::to_string(state.n));
+    }
+    if (state.unit_rows < 0 || state.unit_rows > state.n) {
+        throw InvalidArgumentError("unit_rows", "must be between 0 and n (" + std::to_string(state.n) + "), got " +
+                                                    std::to_string(state.unit_rows));
+    }
+    if (state.aggregate_rows < 0) {
+        throw InvalidArgumentError("aggregate_rows",
+                                   "must not be negative, got " + std::to_string(state.aggregate_rows));
+    }
     detail::check_finite(state.mean, "mean");
     detail::check_finite(state.sum, "sum");
-    require(std::isfinite(state.m2) && state.m2 >= 0.0, "m2", "must be a finite number >= 0, got " + num(state.m2));
-    require(std::isfinite(state.exposure) && state.exposure >= 0.0, "exposure",
-            "must be a finite number >= 0, got " + num(state.exposure));
+    if (!(std::isfinite(state.m2) && state.m2 >= 0.0)) {
+        throw InvalidArgumentError("m2", "must be a finite number >= 0, got " + num(state.m2));
+    }
+    if (!(std::isfinite(state.exposure) && state.exposure >= 0.0)) {
+        throw InvalidArgumentError("exposure", "must be a finite number >= 0, got " + num(state.exposure));
+    }
     if (state.unit_rows > 0) {
         detail::check_finite(state.min, "min");
         detail::check_finite(state.max, "max");
-        require(state.min <= state.max, "min", "must not exceed max (" + num(state.max) + "), got " + num(state.min));
+        if (state.min > state.max) {
+            throw InvalidArgumentError("min", "must not exceed max (" + num(state.max) + "), got " + num(state.min));
+        }
     }
     Summary s;
     s.n_ = state.n;

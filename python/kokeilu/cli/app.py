@@ -725,13 +725,32 @@ def _observation_frame(tracker: kokeilu.Tracker, experiments: Sequence[kokeilu.E
     return cast(pd.DataFrame, pd.concat(parts, ignore_index=True))
 
 
+# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (CSV injection):
+# such text cells get a leading apostrophe, which spreadsheets show as text and do not display.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: "" if v is None else _spreadsheet_safe(v) for k, v in row.items()})
     return out.getvalue()
+
+
+def _frame_csv(frame: pd.DataFrame) -> str:
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column].dtype):
+            safe[column] = safe[column].map(_spreadsheet_safe)
+    return str(safe.to_csv(index=False, lineterminator="\n"))
 
 
 # -- the commands ----------------------------------------------------------------------------------
@@ -1181,7 +1200,7 @@ def build_cli(msgs: Messages) -> click.Group:
                 if fmt == "json":
                     text = frame.to_json(orient="records", force_ascii=False, indent=2) + "\n"
                 else:
-                    text = frame.to_csv(index=False, lineterminator="\n")
+                    text = _frame_csv(frame)
         if output is None:
             click.echo(text, nl=False)
             return
