@@ -72,7 +72,7 @@ python: deps $(VENV_PY)
 test-python: python
 	$(VENV_PY) -m pytest -q
 
-test: test-cpp sanitize test-embed test-python test-reliability
+test: test-cpp sanitize test-embed test-python test-reliability test-fuzz
 
 DEMO_DB ?= kokeilut.db
 
