@@ -22,8 +22,10 @@ coverage: coverage-deps
 	cmake -Wno-dev -S . -B $(COVERAGE_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ \
 	  -DCMAKE_CXX_FLAGS="--coverage -O0" -DCMAKE_EXE_LINKER_FLAGS="--coverage" \
 	  -DKOKEILU_INSTALL=OFF -DKOKEILU_WARNINGS_AS_ERRORS=$(WERROR) >/dev/null
+	@# Counts start from zero: old counts would not match a rebuilt object, and the build's test
+	@# discovery runs the executable once.
+	lcov -q --zerocounters --directory $(COVERAGE_BUILD)
 	cmake --build $(COVERAGE_BUILD) -j $(JOBS)
-	@# Counts start from zero: the build's test discovery has already run the executable once.
 	lcov -q --zerocounters --directory $(COVERAGE_BUILD)
 	@# The baseline makes a source that no test reaches count as 0 %, not vanish from the report.
 	lcov -q $(COVERAGE_LCOV_RC) --capture --initial --directory $(COVERAGE_BUILD) \
