@@ -23,6 +23,7 @@ help:
 	@echo "make test   build everything and run every test"
 	@echo "make deps   install the Debian packages kokeilu needs (when missing)"
 	@echo "make sanitize  the C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+	@echo "make coverage  branch coverage of libkokeilu under the C++ tests, into docs/coverage.md"
 	@echo "make test-fuzz, make stress  fuzzing; 2,000 kills and long concurrency runs"
 	@echo "make clean  remove build output"
 
@@ -71,7 +72,7 @@ python: deps $(VENV_PY)
 test-python: python
 	$(VENV_PY) -m pytest -q
 
-test: test-cpp sanitize test-embed test-python test-reliability
+test: test-cpp sanitize test-embed test-python test-reliability test-fuzz
 
 DEMO_DB ?= kokeilut.db
 
@@ -90,6 +91,9 @@ sanitize: deps
 	cmake -Wno-dev --preset sanitize >/dev/null
 	cmake --build --preset sanitize -j $(JOBS)
 	ctest --preset sanitize -j $(JOBS)
+
+# Branch coverage of libkokeilu (make coverage; results in docs/coverage.md).
+include tests/coverage/coverage.mk
 
 # The benchmark against raw SQLite, pandas/scipy and MLflow (make bench, make bench QUICK=1).
 include bench/bench.mk

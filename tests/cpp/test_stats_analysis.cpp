@@ -1,11 +1,15 @@
 #include "kokeilu/stats/analysis.hpp"
 #include "kokeilu/stats/means.hpp"
 #include "kokeilu/stats/proportions.hpp"
+#include "kokeilu/stats/rates.hpp"
 
+#include "test_stats_support.hpp"
 #include "test_tracker_support.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -164,4 +168,363 @@ TEST_CASE("Analysing a one-sample design compares with the baseline", "[stats][a
     const Analysis empty = analyse(e, none);
     CHECK(empty.verdict.verdict == Verdict::inconclusive);
     CHECK(empty.verdict.reason == VerdictReason::not_enough_data);
+}
+
+namespace {
+
+Metric metric_of(const std::string& name, MetricKind kind, MetricRole role = MetricRole::primary) {
+    Metric m;
+    m.name = name;
+    m.kind = kind;
+    m.role = role;
+    m.minimum_effect = 0.1;
+    return m;
+}
+
+// A concurrent design with a control and one treatment arm per name in `treatments`.
+Experiment concurrent(std::vector<Metric> metrics, std::initializer_list<const char*> treatments = {"treatment"}) {
+    Experiment e;
+    e.key = "OULU-2026-001";
+    e.design = DesignKind::concurrent;
+    e.arms = {Arm{1, "control", ArmRole::control, ""}};
+    std::int64_t id = 2;
+    for (const char* name : treatments) {
+        e.arms.push_back(Arm{id++, name, ArmRole::treatment, ""});
+    }
+    e.metrics = std::move(metrics);
+    return e;
+}
+
+Summary values(std::initializer_list<double> xs, double exposure = 1.0) {
+    Summary s;
+    for (double x : xs) {
+        s.add(x, exposure);
+    }
+    return s;
+}
+
+// n units with the given number of 1s, as unit rows.
+Summary zero_one(int ones, int n) {
+    Summary s;
+    for (int i = 0; i < n; ++i) {
+        s.add(i < ones ? 1.0 : 0.0);
+    }
+    return s;
+}
+
+const Comparison& comparison(const Analysis& a, const std::string& metric, const std::string& arm) {
+    for (const auto& c : a.comparisons) {
+        if (c.metric == metric && c.arm == arm) {
+            return c;
+        }
+    }
+    FAIL("no comparison of " << metric << " in " << arm);
+    throw;  // not reached
+}
+
+const Summary control_scores = values({3.2, 3.8, 3.5, 4.0, 3.1, 3.6, 3.9, 3.3});
+const Summary treated_scores = values({3.9, 4.2, 3.7, 4.4, 4.1, 3.8, 4.5, 4.0, 4.3});
+
+}  // namespace
+
+TEST_CASE("Each kind of metric on each scale is compared by its own method", "[stats][analysis]") {
+    Metric score = metric_of("score", MetricKind::mean);
+    Metric score_relative = metric_of("score_relative", MetricKind::mean, MetricRole::secondary);
+    score_relative.effect_scale = EffectScale::relative;
+    Metric resolved = metric_of("resolved", MetricKind::proportion, MetricRole::secondary);
+    Metric resolved_relative = metric_of("resolved_relative", MetricKind::proportion, MetricRole::secondary);
+    resolved_relative.effect_scale = EffectScale::relative;
+    Metric calls = metric_of("calls", MetricKind::count, MetricRole::secondary);
+    Metric calls_relative = metric_of("calls_relative", MetricKind::count, MetricRole::secondary);
+    calls_relative.effect_scale = EffectScale::relative;
+    const Experiment e = concurrent({score, score_relative, resolved, resolved_relative, calls, calls_relative});
+
+    ExperimentSummaries s;
+    for (const char* name : {"score", "score_relative"}) {
+        s[name]["control"] = control_scores;
+        s[name]["treatment"] = treated_scores;
+    }
+    // 140 / 200 against 110 / 200 resolved: every expected cell is far above 5, so the z-test stands.
+    for (const char* name : {"resolved", "resolved_relative"}) {
+        s[name]["control"] = zero_one(110, 200);
+        s[name]["treatment"] = zero_one(140, 200);
+    }
+    // Calls per week: weekly counts of three households in each arm, two weeks each.
+    for (const char* name : {"calls", "calls_relative"}) {
+        s[name]["control"] = values({6.0, 9.0, 7.0}, 2.0);
+        s[name]["treatment"] = values({4.0, 5.0, 3.0}, 2.0);
+    }
+    const Analysis a = analyse(e, s);
+
+    const auto effect_of = [&](const char* metric) -> const Estimate& {
+        const Comparison& c = comparison(a, metric, "treatment");
+        INFO(metric << ": " << c.status);
+        REQUIRE(c.effect);
+        return *c.effect;
+    };
+    CHECK(effect_of("score").method == "welch_t");
+    CHECK(effect_of("score_relative").method == "relative_lift_delta");
+    CHECK(effect_of("score_relative").estimate ==
+          Approx(relative_lift(treated_scores, control_scores).estimate).epsilon(1e-12));
+    CHECK(effect_of("resolved").method == "newcombe_wilson");
+    CHECK(effect_of("resolved").estimate == Approx(0.15).epsilon(1e-12));
+    CHECK(effect_of("resolved").notes == "p-value from the pooled two-proportion z-test");
+    CHECK(effect_of("resolved_relative").method == "relative_lift_delta");
+    CHECK(effect_of("resolved_relative").estimate == Approx(140.0 / 110.0 - 1.0).epsilon(1e-12));
+    CHECK(effect_of("calls").method == "welch_t");
+    CHECK(effect_of("calls").estimate == Approx(4.0 - 22.0 / 3.0).epsilon(1e-12));
+    // The rate ratio, turned into a relative change: (12 / 6) / (22 / 6) - 1.
+    const Estimate& ratio = effect_of("calls_relative");
+    CHECK(ratio.method == "poisson_exact_conditional");
+    CHECK(ratio.estimate == Approx(12.0 / 22.0 - 1.0).epsilon(1e-12));
+    const Estimate exact = rate_ratio({12.0, 6.0}, {22.0, 6.0});
+    CHECK(ratio.ci_low == Approx(exact.ci_low - 1.0).epsilon(1e-12));
+    CHECK(ratio.ci_high == Approx(exact.ci_high - 1.0).epsilon(1e-12));
+    for (const auto& c : a.comparisons) {
+        INFO(c.metric);
+        CHECK(c.bayes.has_value());
+        CHECK(c.reference == "control");
+    }
+    // Five secondary comparisons share Holm's adjustment; the primary has none.
+    CHECK_FALSE(comparison(a, "score", "treatment").adjusted_p_value);
+    CHECK(comparison(a, "calls", "treatment").adjusted_p_value);
+}
+
+TEST_CASE("A comparison goes on without the Bayesian view where only that lacks data", "[stats][analysis]") {
+    // One household per arm watched for ten weeks: a rate ratio needs only the event counts, the
+    // normal model behind the Bayesian view needs a spread between units.
+    Metric calls = metric_of("calls", MetricKind::count);
+    calls.effect_scale = EffectScale::relative;
+    ExperimentSummaries s;
+    s["calls"]["control"] = values({30.0}, 10.0);
+    s["calls"]["treatment"] = values({15.0}, 10.0);
+    const Analysis a = analyse(concurrent({calls}), s);
+    const Comparison& c = comparison(a, "calls", "treatment");
+    REQUIRE(c.effect);
+    CHECK(c.effect->estimate == Approx(-0.5).epsilon(1e-12));
+    CHECK_FALSE(c.bayes);
+    CHECK(c.status == "ok");
+}
+
+TEST_CASE("An arm without a summary counts as an arm without data", "[stats][analysis]") {
+    ExperimentSummaries s;
+    s["score"]["control"] = control_scores;  // no entry for the treatment arm at all
+    const Analysis a = analyse(concurrent({metric_of("score", MetricKind::mean)}), s);
+    const Comparison& c = comparison(a, "score", "treatment");
+    CHECK_FALSE(c.effect);
+    CHECK(kokeilu::testing::contains(c.status, "not enough data: treatment"));
+    CHECK(a.verdict.reason == VerdictReason::not_enough_data);
+}
+
+TEST_CASE("Before and after periods compare like control and treatment", "[stats][analysis]") {
+    Experiment e;
+    e.key = "KAJAANI-2026-001";
+    e.design = DesignKind::before_after;
+    e.arms = {Arm{1, "autumn", ArmRole::before, ""}, Arm{2, "spring", ArmRole::after, ""}};
+    e.metrics = {metric_of("score", MetricKind::mean)};
+    ExperimentSummaries s;
+    s["score"]["autumn"] = control_scores;
+    s["score"]["spring"] = treated_scores;
+    const Analysis a = analyse(e, s);
+    REQUIRE(a.comparisons.size() == 1);
+    const Comparison& c = a.comparisons.front();
+    CHECK(c.arm == "spring");
+    CHECK(c.reference == "autumn");
+    REQUIRE(c.effect);
+    CHECK(c.effect->estimate == Approx(welch_difference(treated_scores, control_scores).estimate).epsilon(1e-12));
+    CHECK_FALSE(a.sample_ratio);  // periods are not assigned at random: there is no ratio to check
+}
+
+TEST_CASE("A one-sample comparison on the relative scale is a change from the baseline", "[stats][analysis]") {
+    Experiment e;
+    e.key = "II-2026-001";
+    e.design = DesignKind::one_sample;
+    e.arms = {Arm{1, "coached", ArmRole::group, ""}};
+    Metric wait = metric_of("wait_days", MetricKind::mean);
+    wait.effect_scale = EffectScale::relative;
+    wait.baseline = 4.0;
+    e.metrics = {wait};
+    ExperimentSummaries s;
+    s["wait_days"]["coached"] = values({2.0, 3.0, 4.0, 3.0, 3.0});
+    const Analysis a = analyse(e, s);
+    const Comparison& c = a.comparisons.front();
+    REQUIRE(c.effect);
+    const Estimate absolute = one_sample_t(values({2.0, 3.0, 4.0, 3.0, 3.0}), 4.0);
+    CHECK(c.effect->estimate == Approx(-0.25).epsilon(1e-12));
+    CHECK(c.effect->ci_low == Approx(absolute.ci_low / 4.0).epsilon(1e-12));
+    CHECK(c.effect->ci_high == Approx(absolute.ci_high / 4.0).epsilon(1e-12));
+    CHECK(c.effect->p_value == absolute.p_value);
+
+    // A negative baseline (a balance in euros) turns the interval around, so low stays below high.
+    e.metrics.front().baseline = -4.0;
+    s["wait_days"]["coached"] = values({-2.0, -3.0, -4.0, -3.0, -3.0});
+    const Analysis turned = analyse(e, s);
+    const Comparison& negative = turned.comparisons.front();
+    REQUIRE(negative.effect);
+    CHECK(negative.effect->estimate == Approx(-0.25).epsilon(1e-12));
+    CHECK(negative.effect->ci_low < negative.effect->estimate);
+    CHECK(negative.effect->estimate < negative.effect->ci_high);
+
+    // A relative change from 0 is undefined, and without a baseline there is nothing to compare with.
+    e.metrics.front().baseline = 0.0;
+    const Analysis from_zero = analyse(e, s);
+    CHECK(kokeilu::testing::contains(from_zero.comparisons.front().status, "baseline: is 0"));
+    CHECK(from_zero.verdict.reason == VerdictReason::not_enough_data);
+    CHECK_FALSE(from_zero.planned_per_group);  // nor can a relative effect be planned from 0
+    e.metrics.front().baseline.reset();
+    CHECK(kokeilu::testing::contains(analyse(e, s).comparisons.front().status,
+                                     "a one-sample design needs the metric's baseline"));
+}
+
+TEST_CASE("An arm the design cannot compare is a status, a design with none an error", "[stats][analysis]") {
+    // A group arm in a concurrent design has no control to be compared with.
+    Experiment e = concurrent({metric_of("score", MetricKind::mean)}, {});
+    e.arms.push_back(Arm{5, "pilot", ArmRole::group, ""});
+    e.arms.erase(e.arms.begin());  // no control either
+    ExperimentSummaries s;
+    s["score"]["pilot"] = treated_scores;
+    const Analysis a = analyse(e, s);
+    CHECK(kokeilu::testing::contains(comparison(a, "score", "pilot").status, "there is no control or before arm"));
+
+    const Experiment only_control = concurrent({metric_of("score", MetricKind::mean)}, {});
+    CHECK(kokeilu::testing::error_field([&] { (void)analyse(only_control, s); }) == "arms");
+}
+
+TEST_CASE("The warnings of an analysis: ratio, amendments, several arms, guardrails", "[stats][analysis]") {
+    Metric score = metric_of("score", MetricKind::mean);
+    score.minimum_effect = 0.3;
+    Metric missed = metric_of("missed_medication", MetricKind::proportion, MetricRole::guardrail);
+    missed.direction = Direction::lower_is_better;
+    missed.minimum_effect = 0.02;
+    Metric satisfied = metric_of("satisfied", MetricKind::proportion, MetricRole::guardrail);
+    satisfied.minimum_effect = 0.05;
+    Experiment e = concurrent({score, missed, satisfied}, {"video", "phone"});
+    e.amendments = {{{}, "metric[score].minimum_effect", "0.5", "0.3", "r", "a"},
+                    {{}, "test_card.right_if", "x", "y", "r", "a"}};
+    ExperimentSummaries s;
+    // 100 units in the control and 300 in each treatment arm, where equal shares were planned.
+    Summary control_many;
+    Summary treated_many;
+    for (int i = 0; i < 100; ++i) control_many.add(3.0 + (i % 5) * 0.2);
+    for (int i = 0; i < 300; ++i) treated_many.add(3.4 + (i % 5) * 0.2);
+    s["score"]["control"] = control_many;
+    s["score"]["video"] = treated_many;
+    s["score"]["phone"] = treated_many;
+    // Missed medication rose from 2 % to 12 % with video and fell to none by phone; satisfaction
+    // rose from 90 % to 95 % with video and fell to 70 % by phone.
+    s["missed_medication"]["control"] = zero_one(2, 100);
+    s["missed_medication"]["video"] = zero_one(36, 300);
+    s["missed_medication"]["phone"] = zero_one(0, 300);
+    s["satisfied"]["control"] = zero_one(90, 100);
+    s["satisfied"]["video"] = zero_one(285, 300);
+    s["satisfied"]["phone"] = zero_one(210, 300);
+    const Analysis a = analyse(e, s);
+
+    REQUIRE(a.sample_ratio);
+    CHECK(a.sample_ratio->mismatch);
+    CHECK(mentions(a.warnings, "Sample-ratio mismatch"));
+    CHECK(mentions(a.warnings, "amended after the start (metric[score].minimum_effect, test_card.right_if)"));
+    CHECK(mentions(a.warnings, "Several treatment arms"));
+    // Bonferroni over two arms for the primary metric only.
+    CHECK(comparison(a, "score", "video").effect->confidence == Approx(0.975));
+    CHECK(comparison(a, "missed_medication", "video").effect->confidence == Approx(0.95));
+    CHECK(mentions(a.warnings, "Guardrail missed_medication (video)"));
+    CHECK_FALSE(mentions(a.warnings, "Guardrail missed_medication (phone)"));
+    CHECK(mentions(a.warnings, "Guardrail satisfied (phone)"));
+    CHECK_FALSE(mentions(a.warnings, "Guardrail satisfied (video)"));
+    CHECK_FALSE(mentions(a.warnings, "Few observations"));
+
+    // Before any unit is in, there is no ratio to check and no warning about it.
+    const Analysis empty = analyse(e, ExperimentSummaries{});
+    CHECK_FALSE(empty.sample_ratio);
+    CHECK_FALSE(mentions(empty.warnings, "Sample-ratio"));
+}
+
+TEST_CASE("The planned sample size follows the primary metric's kind, scale and direction", "[stats][analysis]") {
+    ExperimentSummaries none;
+    Metric share = metric_of("employed", MetricKind::proportion);
+    share.baseline = 0.3;
+    share.minimum_effect = 0.1;
+    share.direction = Direction::lower_is_better;  // e.g. the share still unemployed
+    CHECK(analyse(concurrent({share}), none).planned_per_group->per_group ==
+          sample_size_proportion(0.3, -0.1).per_group);
+
+    Metric relative = metric_of("wait_days", MetricKind::mean);
+    relative.effect_scale = EffectScale::relative;
+    relative.minimum_effect = 0.2;
+    relative.baseline = -5.0;
+    relative.baseline_sd = 2.0;
+    // 20 % of |-5| = 1 day, with sd 2.
+    CHECK(analyse(concurrent({relative}), none).planned_per_group->per_group == sample_size_mean(1.0, 2.0).per_group);
+    relative.baseline.reset();
+    CHECK_FALSE(analyse(concurrent({relative}), none).planned_per_group);
+
+    // 95 % plus 10 points is no share: no plan, and the analysis still runs.
+    Metric impossible = metric_of("complete", MetricKind::proportion);
+    impossible.baseline = 0.95;
+    impossible.minimum_effect = 0.1;
+    const Analysis a = analyse(concurrent({impossible}), none);
+    CHECK_FALSE(a.planned_per_group);
+    CHECK(a.verdict.reason == VerdictReason::not_enough_data);
+
+    Metric no_spread = metric_of("score", MetricKind::mean);
+    no_spread.baseline = 3.0;  // a mean needs its sd to be planned
+    CHECK_FALSE(analyse(concurrent({no_spread}), none).planned_per_group);
+    Metric no_baseline = metric_of("employed", MetricKind::proportion);  // a share needs its baseline
+    no_baseline.baseline_sd = 0.5;
+    CHECK_FALSE(analyse(concurrent({no_baseline}), none).planned_per_group);
+}
+
+TEST_CASE("An underpowered experiment is told how long it will take at its pace", "[stats][analysis]") {
+    Metric score = metric_of("score", MetricKind::mean);
+    score.minimum_effect = 0.3;
+    score.baseline_sd = 0.9;  // 142 per group needed (see above)
+    Experiment e = concurrent({score});
+    const Date today = today_utc();
+    e.actual_start = today - boost::gregorian::days(10);
+    e.planned_end = today + boost::gregorian::days(100);
+    ExperimentSummaries s;
+    Summary forty_control;
+    Summary forty_treated;
+    for (int i = 0; i < 40; ++i) {
+        forty_control.add(3.0 + (i % 4) * 0.5);
+        forty_treated.add(3.2 + (i % 4) * 0.5);
+    }
+    s["score"]["control"] = forty_control;
+    s["score"]["treatment"] = forty_treated;
+    // 40 per group in 10 days: 102 more need about 26 days, well before the end.
+    const Analysis a = analyse(e, s);
+    CHECK(mentions(a.warnings, "Underpowered so far: 40 observations in the smallest group, 142 needed"));
+    CHECK(mentions(a.warnings, "at the current pace about 26 more days."));
+    CHECK_FALSE(mentions(a.warnings, "beyond the planned end"));
+
+    e.planned_end = today + boost::gregorian::days(20);
+    CHECK(mentions(analyse(e, s).warnings, "about 26 more days, which is beyond the planned end."));
+
+    // An arm still empty: no pace to go by either.
+    ExperimentSummaries one_empty = s;
+    one_empty["score"]["control"] = Summary();
+    const Analysis empty_arm = analyse(e, one_empty);
+    CHECK(mentions(empty_arm.warnings, "Underpowered so far: 0 observations in the smallest group"));
+    CHECK_FALSE(mentions(empty_arm.warnings, "at the current pace"));
+
+    // Started today: no pace yet, so no estimate of the days.
+    e.actual_start = today;
+    const Analysis started_today = analyse(e, s);
+    CHECK(mentions(started_today.warnings, "Underpowered so far"));
+    CHECK_FALSE(mentions(started_today.warnings, "at the current pace"));
+}
+
+TEST_CASE("Impossible settings are errors, not a lack of data", "[stats][analysis]") {
+    ExperimentSummaries s;
+    s["score"]["control"] = control_scores;
+    s["score"]["treatment"] = treated_scores;
+    Metric overconfident = metric_of("score", MetricKind::mean);
+    overconfident.confidence = 1.2;
+    CHECK(kokeilu::testing::error_field([&] { (void)analyse(concurrent({overconfident}), s); }) == "confidence");
+    AnalysisOptions no_threshold;
+    no_threshold.srm_threshold = 0.0;
+    CHECK(kokeilu::testing::error_field([&] {
+              (void)analyse(concurrent({metric_of("score", MetricKind::mean)}), s, no_threshold);
+          }) == "threshold");
 }

@@ -1,10 +1,13 @@
 #include "kokeilu/stats/bayes.hpp"
 
+#include "test_stats_support.hpp"
+
 #include <boost/math/special_functions/beta.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 using namespace kokeilu::stats;
@@ -109,4 +112,70 @@ TEST_CASE("Bayesian comparisons refuse degenerate input", "[stats][bayes]") {
     const BayesResult all = bayes_beta_binomial({10, 10}, {5, 10});
     CHECK(all.chance_to_win > 0.9);
     CHECK(all.chance_to_win <= 1.0);
+}
+
+TEST_CASE("Bayesian priors and counts that cannot be name their field", "[stats][bayes]") {
+    using kokeilu::testing::error_field;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    CHECK(error_field([] {
+              (void)bayes_beta_binomial({3, 10}, {4, 10}, Direction::higher_is_better, {0.0, 1.0});
+          }) == "prior.alpha");
+    CHECK(error_field([&] {
+              (void)bayes_beta_binomial({3, 10}, {4, 10}, Direction::higher_is_better, {nan, 1.0});
+          }) == "prior.alpha");
+    CHECK(error_field([] {
+              (void)bayes_beta_binomial({3, 10}, {4, 10}, Direction::higher_is_better, {1.0, -2.0});
+          }) == "prior.beta");
+    CHECK(error_field([&] {
+              (void)bayes_beta_binomial({3, 10}, {4, 10}, Direction::higher_is_better, {1.0, inf});
+          }) == "prior.beta");
+    CHECK(error_field([] { (void)bayes_beta_binomial({11, 10}, {4, 10}); }) == "treatment.successes");
+    CHECK(error_field([] { (void)bayes_beta_binomial({3, 10}, {-1, 10}); }) == "control.successes");
+    CHECK(error_field([] { (void)bayes_beta_binomial({0, -3}, {4, 10}); }) == "treatment.successes");
+    CHECK(error_field([] { (void)bayes_beta_binomial({3, 10}, {0, 0}); }) == "control");
+    CHECK(error_field([] {
+              (void)bayes_beta_binomial({3, 10}, {4, 10}, Direction::higher_is_better, {}, 1.0);
+          }) == "confidence");
+
+    const auto proper = [&](double mean, double variance) {
+        return error_field([&] {
+            (void)bayes_normal(treatment, control, EffectKind::absolute, Direction::higher_is_better,
+                               GaussianPrior{mean, variance, true});
+        });
+    };
+    CHECK(proper(0.0, nan) == "prior.variance");
+    CHECK(proper(0.0, inf) == "prior.variance");
+    CHECK(proper(0.0, -1.0) == "prior.variance");
+    CHECK(proper(nan, 1.0) == "prior.mean");
+    CHECK(proper(0.0, 1.0) == "(no InvalidArgumentError)");
+    // An improper (flat) prior ignores its numbers.
+    CHECK(error_field([&] {
+              (void)bayes_normal(treatment, control, EffectKind::absolute, Direction::higher_is_better,
+                                 GaussianPrior{nan, -1.0, false});
+          }) == "(no InvalidArgumentError)");
+}
+
+TEST_CASE("A proper prior pulls the posterior towards its mean and narrows it", "[stats][bayes]") {
+    const BayesResult flat = bayes_normal(treatment, control);
+    const BayesResult sceptical = bayes_normal(treatment, control, EffectKind::absolute, Direction::higher_is_better,
+                                               GaussianPrior{0.0, 0.01, true});
+    CHECK(sceptical.posterior_mean > 0.0);
+    CHECK(sceptical.posterior_mean < flat.posterior_mean);
+    CHECK(sceptical.posterior_sd < flat.posterior_sd);
+    CHECK(sceptical.chance_to_win < flat.chance_to_win);
+    // Precision-weighted: (estimate / v + 0 / 0.01) / (1 / v + 1 / 0.01) with v the data's variance.
+    const double v = flat.posterior_sd * flat.posterior_sd;
+    CHECK(sceptical.posterior_mean == Approx((flat.posterior_mean / v) / (1.0 / v + 100.0)).epsilon(1e-12));
+}
+
+TEST_CASE("Lower is better turns the beta-binomial chance and risks around", "[stats][bayes]") {
+    // Missed medication: fewer is better.
+    const BayesResult higher = bayes_beta_binomial({3, 100}, {9, 100});
+    const BayesResult lower = bayes_beta_binomial({3, 100}, {9, 100}, Direction::lower_is_better);
+    CHECK(lower.chance_to_win == Approx(1.0 - higher.chance_to_win).epsilon(1e-12));
+    CHECK(lower.chance_to_win > 0.9);
+    CHECK(lower.risk_treatment == higher.risk_control);
+    CHECK(lower.risk_control == higher.risk_treatment);
+    CHECK(lower.posterior_mean == higher.posterior_mean);
 }

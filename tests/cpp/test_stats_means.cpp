@@ -1,7 +1,11 @@
 #include "kokeilu/stats/means.hpp"
 
+#include "test_stats_support.hpp"
+
 #include <catch2/catch.hpp>
 
+#include <limits>
+#include <string>
 #include <vector>
 
 using namespace kokeilu::stats;
@@ -65,5 +69,39 @@ TEST_CASE("Mean comparisons refuse degenerate arms", "[stats][means]") {
         FAIL("no error");
     } catch (const NotEnoughDataError& error) {
         CHECK(error.field() == "treatment");
+    }
+}
+
+TEST_CASE("Relative lift from a negative control mean is the change in magnitude", "[stats][means]") {
+    // E.g. a balance in euros: from -2 to -3 on average is a lift of +50 %, the debt grew by half.
+    const Summary debt_before = summarise({-1.0, -2.0, -3.0});
+    const Summary debt_after = summarise({-2.0, -3.0, -4.0});
+    const Estimate e = relative_lift(debt_after, debt_before);
+    CHECK(e.estimate == Approx(0.5).epsilon(1e-14));
+    CHECK(e.notes.find("the control mean is negative") != std::string::npos);
+    CHECK(e.notes.find("lower mean, larger in magnitude") != std::string::npos);
+    CHECK(e.ci_low < e.estimate);
+    CHECK(e.estimate < e.ci_high);
+    CHECK(relative_lift(treatment, control).notes.empty());
+}
+
+TEST_CASE("Mean comparisons say why there is not enough data", "[stats][means]") {
+    const auto why = [](auto f) { return kokeilu::testing::not_enough_data_message(f); };
+    // Nobody in the treatment arm improved from 0, and the control varies: the lift has no spread.
+    const Summary zeros = summarise({0.0, 0.0, 0.0});
+    CHECK(why([&] { (void)relative_lift(zeros, control); }).find("the lift has zero variance") != std::string::npos);
+    CHECK_NOTHROW(welch_difference(zeros, control));
+
+    // A survey summary without its sum of squares has a mean but no spread.
+    Summary survey;
+    survey.add_aggregate(40, 160.0, std::nullopt);
+    CHECK(why([&] { (void)welch_difference(survey, control); }).find("spread is unknown") != std::string::npos);
+    CHECK(why([&] { (void)one_sample_t(survey, 3.5); }).find("spread is unknown") != std::string::npos);
+
+    try {
+        (void)one_sample_t(treatment, std::numeric_limits<double>::quiet_NaN());
+        FAIL("a NaN target was accepted");
+    } catch (const kokeilu::InvalidArgumentError& e) {
+        CHECK(e.field() == "target");
     }
 }

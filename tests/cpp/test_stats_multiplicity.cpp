@@ -1,7 +1,10 @@
 #include "kokeilu/stats/multiplicity.hpp"
 
+#include "test_stats_support.hpp"
+
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <vector>
 
 using namespace kokeilu::stats;
@@ -23,4 +26,18 @@ TEST_CASE("Holm and Benjamini-Hochberg match statsmodels multipletests", "[stats
     CHECK(holm_adjust(std::vector<double>{}).empty());
     const std::vector<double> bad{0.1, 1.5};
     CHECK_THROWS_AS(holm_adjust(bad), kokeilu::InvalidArgumentError);
+}
+
+TEST_CASE("A p-value outside [0, 1] is refused naming its position", "[stats][multiplicity]") {
+    using kokeilu::testing::error_field;
+    for (const double bad : {-0.01, 1.01, std::numeric_limits<double>::quiet_NaN()}) {
+        INFO("p " << bad);
+        const std::vector<double> p{0.2, 0.01, bad};
+        CHECK(error_field([&] { (void)holm_adjust(p); }) == "p_values[2]");
+        CHECK(error_field([&] { (void)benjamini_hochberg_adjust(p); }) == "p_values[2]");
+    }
+    // The ends themselves are p-values.
+    const std::vector<double> ends{0.0, 1.0};
+    CHECK(holm_adjust(ends) == std::vector<double>{0.0, 1.0});
+    CHECK(benjamini_hochberg_adjust(ends) == std::vector<double>{0.0, 1.0});
 }

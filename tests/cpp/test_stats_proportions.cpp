@@ -1,5 +1,7 @@
 #include "kokeilu/stats/proportions.hpp"
 
+#include "test_stats_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -84,4 +86,28 @@ TEST_CASE("Proportion comparisons refuse degenerate input", "[stats][proportions
     const Estimate e = proportion_difference({10, 10}, {5, 10});
     CHECK(e.ci_high <= 1.0);
     CHECK(e.ci_low > -1.0);
+}
+
+TEST_CASE("Counts that cannot be name the arm and the count", "[stats][proportions]") {
+    using kokeilu::testing::error_field;
+    CHECK(error_field([] { (void)proportion_difference({0, -1}, {3, 10}); }) == "treatment.trials");
+    CHECK(error_field([] { (void)proportion_difference({3, 10}, {-1, 10}); }) == "control.successes");
+    CHECK(error_field([] { (void)two_proportion_z_test({3, 10}, {11, 10}); }) == "control.successes");
+    CHECK(error_field([] { (void)fisher_exact({3, 10}, {2, -4}); }) == "control.trials");
+    CHECK(error_field([] { (void)one_sample_proportion({0, 0}, 0.3); }) == "group");
+    CHECK(error_field([] { (void)one_sample_proportion({3, 10}, 0.0); }) == "target");
+}
+
+TEST_CASE("The z-test on shares of 0 and 1 has a Wald interval of zero width and says so", "[stats][proportions]") {
+    // Every treated applicant succeeded and no control one did: the pooled test still has a
+    // spread (pooled share 1/2), but each arm's own has none.
+    const Estimate e = two_proportion_z_test({10, 10}, {0, 10});
+    CHECK(e.estimate == 1.0);
+    CHECK(e.std_error == 0.0);
+    CHECK(e.ci_low == 1.0);
+    CHECK(e.ci_high == 1.0);
+    // Pooled share 1/2: z = 1 / sqrt(1/4 * (1/10 + 1/10)) = sqrt(20).
+    CHECK(*e.statistic == Approx(std::sqrt(20.0)).epsilon(1e-12));
+    CHECK(kokeilu::testing::contains(e.notes, "prefer the Newcombe interval"));
+    CHECK(two_proportion_z_test({6, 10}, {3, 10}).notes.empty());
 }

@@ -1,6 +1,10 @@
 #include "kokeilu/stats/rates.hpp"
 
+#include "test_stats_support.hpp"
+
 #include <catch2/catch.hpp>
+
+#include <limits>
 
 using namespace kokeilu::stats;
 
@@ -37,4 +41,17 @@ TEST_CASE("Rate ratio refuses degenerate input", "[stats][rates]") {
     CHECK_THROWS_AS(rate_ratio({3, 10}, {0, 10}), NotEnoughDataError);
     CHECK_THROWS_AS(rate_ratio({3.5, 10}, {2, 10}), kokeilu::InvalidArgumentError);
     CHECK_THROWS_AS(rate_ratio({3, 0}, {2, 10}), kokeilu::InvalidArgumentError);
+}
+
+TEST_CASE("Event counts and exposures that cannot be name the arm and the field", "[stats][rates]") {
+    using kokeilu::testing::error_field;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    CHECK(error_field([] { (void)rate_ratio({-1.0, 10.0}, {2.0, 10.0}); }) == "treatment.events");
+    CHECK(error_field([&] { (void)rate_ratio({nan, 10.0}, {2.0, 10.0}); }) == "treatment.events");
+    CHECK(error_field([&] { (void)rate_ratio({3.0, 10.0}, {inf, 10.0}); }) == "control.events");
+    CHECK(error_field([&] { (void)rate_ratio({3.0, 10.0}, {2.0, nan}); }) == "control.exposure");
+    CHECK(error_field([&] { (void)rate_ratio({3.0, inf}, {2.0, 10.0}); }) == "treatment.exposure");
+    CHECK(error_field([] { (void)rate_ratio({3.0, -5.0}, {2.0, 10.0}); }) == "treatment.exposure");
+    CHECK(error_field([] { (void)rate_ratio({3.0, 10.0}, {2.0, 10.0}, 0.4); }) == "confidence");
 }

@@ -1,12 +1,15 @@
 #include "kokeilu/stats/means.hpp"
 #include "kokeilu/stats/resampling.hpp"
 
+#include "test_stats_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <bit>
 #include <cmath>
-#include <numeric>
 #include <cstdint>
+#include <limits>
+#include <numeric>
 #include <vector>
 
 using namespace kokeilu::stats;
@@ -123,4 +126,35 @@ TEST_CASE("Resampling refuses degenerate input", "[stats][resampling]") {
     CHECK_THROWS_AS(bootstrap_difference(flat, flat), NotEnoughDataError);
     CHECK_THROWS_AS(permutation_test(c, c, {1, 10, 2}), kokeilu::InvalidArgumentError);
     CHECK_THROWS_AS(permutation_test(c, c, {1, 1000, 3}), kokeilu::InvalidArgumentError);
+}
+
+TEST_CASE("Resampling options and values that cannot be name their field", "[stats][resampling]") {
+    using kokeilu::testing::error_field;
+    const auto t = wavy_treatment();
+    const auto c = wavy_control();
+    CHECK(error_field([&] { (void)permutation_test(t, c, {1, 99, 2}); }) == "resamples");
+    CHECK(error_field([&] { (void)bootstrap_difference(t, c, 0.95, {1, 1000, 0}); }) == "threads");
+    CHECK(error_field([&] { (void)bootstrap_difference(t, c, 0.95, {1, 1000, 3}); }) == "threads");
+    CHECK(error_field([&] { (void)bootstrap_difference(t, c, 1.0); }) == "confidence");
+    std::vector<double> with_gap = c;
+    with_gap[7] = std::numeric_limits<double>::quiet_NaN();
+    CHECK(error_field([&] { (void)permutation_test(t, with_gap, {1, 1000, 1}); }) == "control[7]");
+    std::vector<double> with_infinity = t;
+    with_infinity[0] = std::numeric_limits<double>::infinity();
+    CHECK(error_field([&] { (void)bootstrap_difference(with_infinity, c, 0.95, {1, 1000, 1}); }) == "treatment[0]");
+}
+
+TEST_CASE("The bootstrap needs spread in one arm only", "[stats][resampling]") {
+    // A target group where everyone answered 4 against a control that varies: the interval comes
+    // from the control's spread alone.
+    const std::vector<double> flat{4.0, 4.0, 4.0, 4.0};
+    const auto c = wavy_control();
+    const BootstrapResult r = bootstrap_difference(flat, c, 0.95, {3, 2000, 1});
+    CHECK(r.estimate == Approx(4.0 - std::accumulate(c.begin(), c.end(), 0.0) / static_cast<double>(c.size())));
+    CHECK(r.percentile.low < r.estimate);
+    CHECK(r.estimate < r.percentile.high);
+    CHECK(r.std_error > 0.0);
+    CHECK(kokeilu::testing::contains(
+        kokeilu::testing::not_enough_data_message([&] { (void)bootstrap_difference(flat, flat); }),
+        "every value in both arms is the same"));
 }

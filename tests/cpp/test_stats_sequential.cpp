@@ -1,8 +1,11 @@
 #include "kokeilu/stats/means.hpp"
 #include "kokeilu/stats/sequential.hpp"
 
+#include "test_stats_support.hpp"
+
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <vector>
 
 using namespace kokeilu::stats;
@@ -38,4 +41,24 @@ TEST_CASE("The always-valid interval is wider than the fixed one", "[stats][sequ
     CHECK_THROWS_AS(sequential_difference(treatment, control, 0.95, {0.0, EffectKind::absolute}),
                     kokeilu::InvalidArgumentError);
     CHECK_THROWS_AS(sequential_difference(summarise({1.0}), control), NotEnoughDataError);
+}
+
+TEST_CASE("The always-valid relative lift and its tuning", "[stats][sequential]") {
+    const Estimate fixed = relative_lift(treatment, control);
+    const Estimate seq = sequential_difference(treatment, control, 0.95, {100.0, EffectKind::relative});
+    CHECK(seq.method == "mixture_sprt_relative");
+    CHECK(seq.estimate == fixed.estimate);
+    CHECK(seq.std_error == fixed.std_error);
+    CHECK(seq.ci_low < fixed.ci_low);
+    CHECK(seq.ci_high > fixed.ci_high);
+    CHECK(sequential_difference(treatment, control).method == "mixture_sprt");
+
+    using kokeilu::testing::error_field;
+    for (const double bad : {-5.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+        INFO("tuning_n " << bad);
+        CHECK(error_field([&] {
+                  (void)sequential_difference(treatment, control, 0.95, {bad, EffectKind::absolute});
+              }) == "tuning_n");
+    }
+    CHECK(error_field([] { (void)sequential_difference(treatment, control, 0.5); }) == "confidence");
 }

@@ -1,8 +1,11 @@
 #include "kokeilu/stats/srm.hpp"
 
+#include "test_stats_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 using namespace kokeilu::stats;
@@ -34,4 +37,23 @@ TEST_CASE("Sample-ratio check refuses bad input", "[stats][srm]") {
     CHECK_THROWS_AS(sample_ratio_mismatch(one), kokeilu::InvalidArgumentError);
     CHECK_THROWS_AS(sample_ratio_mismatch(none), NotEnoughDataError);
     CHECK_THROWS_AS(sample_ratio_mismatch(two, three_shares), kokeilu::InvalidArgumentError);
+}
+
+TEST_CASE("Sample-ratio input that cannot be names the arm or the option", "[stats][srm]") {
+    using kokeilu::testing::error_field;
+    const std::vector<std::int64_t> negative{10, -1, 12};
+    CHECK(error_field([&] { (void)sample_ratio_mismatch(negative); }) == "observed[1]");
+    const std::vector<std::int64_t> two{480, 520};
+    for (const double bad :
+         {0.0, -1.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+        const std::vector<double> shares{1.0, bad};
+        INFO("share " << bad);
+        CHECK(error_field([&] { (void)sample_ratio_mismatch(two, shares); }) == "expected_shares[1]");
+    }
+    CHECK(error_field([&] { (void)sample_ratio_mismatch(two, {}, 0.0); }) == "threshold");
+    CHECK(error_field([&] { (void)sample_ratio_mismatch(two, {}, 1.0); }) == "threshold");
+    // The threshold decides: scipy chisquare([480, 520]) gives p = 0.2059, a mismatch only at a
+    // threshold above it.
+    CHECK_FALSE(sample_ratio_mismatch(two).mismatch);
+    CHECK(sample_ratio_mismatch(two, {}, 0.5).mismatch);
 }

@@ -1,15 +1,20 @@
 #include "kokeilu/stats/summary.hpp"
 
+#include "test_stats_support.hpp"
+
 #include <catch2/catch.hpp>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <string>
 #include <vector>
 
 using kokeilu::stats::NotEnoughDataError;
 using kokeilu::stats::Summary;
+using kokeilu::testing::error_field;
 
 namespace {
 const std::vector<double> sample{5.1, 4.9, 5.6, 5.8, 6.0, 5.2, 4.7, 5.5};
@@ -185,4 +190,133 @@ TEST_CASE("Any split of a stream merges to the one-pass summary", "[stats][summa
     CHECK(merged.mean() == Approx(whole.mean()).epsilon(1e-13));
     // Aggregates carry sum_sq, whose rounding at a mean of 1e6 limits the agreement.
     CHECK(merged.variance() == Approx(whole.variance()).epsilon(1e-6));
+}
+
+namespace {
+
+constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
+constexpr double infinite = std::numeric_limits<double>::infinity();
+
+}  // namespace
+
+TEST_CASE("A summary from reported moments keeps n, mean and sd, and refuses impossible ones", "[stats][summary]") {
+    const Summary s = Summary::from_moments(3, 2.0, 1.5);
+    CHECK(s.n() == 3);
+    CHECK(s.mean() == 2.0);
+    CHECK(s.variance() == Approx(2.25).epsilon(1e-14));
+    CHECK(s.exposure() == 3.0);
+    CHECK(s.sum() == 6.0);
+    CHECK_FALSE(s.min().has_value());  // a report has no extremes
+    CHECK_FALSE(s.extremes_complete());
+
+    const Summary single = Summary::from_moments(1, 4.0, 0.0);
+    CHECK(single.mean() == 4.0);
+    CHECK_FALSE(single.has_variance());  // one unit has no spread, whatever sd was reported
+    const Summary none = Summary::from_moments(0, 4.0, 1.0);
+    CHECK(none.n() == 0);
+    CHECK(none.aggregate_rows() == 0);
+    CHECK_THROWS_AS(none.mean(), NotEnoughDataError);
+
+    CHECK(error_field([] { (void)Summary::from_moments(-1, 2.0, 1.0); }) == "n");
+    CHECK(error_field([] { (void)Summary::from_moments(3, not_a_number, 1.0); }) == "mean");
+    CHECK(error_field([] { (void)Summary::from_moments(3, infinite, 1.0); }) == "mean");
+    CHECK(error_field([] { (void)Summary::from_moments(3, 2.0, -0.1); }) == "sd");
+    CHECK(error_field([] { (void)Summary::from_moments(3, 2.0, not_a_number); }) == "sd");
+    CHECK(error_field([] { (void)Summary::from_moments(3, 2.0, infinite); }) == "sd");
+}
+
+TEST_CASE("Counts, values and aggregates that cannot be right name their field and change nothing",
+          "[stats][summary]") {
+    CHECK(error_field([] { (void)Summary::from_counts(0, -1); }) == "trials");
+    CHECK(error_field([] { (void)Summary::from_counts(-1, 10); }) == "successes");
+    CHECK(Summary::from_counts(0, 0).n() == 0);
+
+    Summary s;
+    s.add(2.0, 3.0);
+    CHECK(error_field([&] { s.add(1.0, -1.0); }) == "exposure");
+    CHECK(error_field([&] { s.add(1.0, not_a_number); }) == "exposure");
+    CHECK(error_field([&] { s.add(infinite); }) == "value");
+    CHECK(error_field([&] { s.add_aggregate(3, not_a_number, 1.0); }) == "sum");
+    CHECK(error_field([&] { s.add_aggregate(3, 6.0, -1.0); }) == "sum_sq");
+    CHECK(error_field([&] { s.add_aggregate(3, 6.0, not_a_number); }) == "sum_sq");
+    CHECK(error_field([&] { s.add_aggregate(3, 6.0, 14.0, -2.0); }) == "exposure");
+    CHECK(error_field([&] { s.add_aggregate(3, 6.0, 14.0, infinite); }) == "exposure");
+    // A 0/1 aggregate holds a whole number of successes between 0 and n.
+    CHECK(error_field([&] { s.add_aggregate(3, 4.0, std::nullopt, 1.0, true); }) == "sum");
+    CHECK(error_field([&] { s.add_aggregate(3, -1.0, std::nullopt, 1.0, true); }) == "sum");
+    CHECK(error_field([&] { s.add_aggregate(3, 1.5, std::nullopt, 1.0, true); }) == "sum");
+    CHECK(s.n() == 1);
+    CHECK(s.exposure() == 3.0);
+    CHECK(s.aggregate_rows() == 0);
+}
+
+TEST_CASE("An aggregate of no units adds its exposure and nothing else", "[stats][summary]") {
+    // A week with nobody served still counts as time observed for a rate.
+    Summary s;
+    s.add(4.0, 2.0);
+    s.add(6.0, 2.0);
+    s.add_aggregate(0, 0.0, 0.0, 5.0);
+    CHECK(s.n() == 2);
+    CHECK(s.mean() == 5.0);
+    CHECK(s.variance() == 2.0);
+    CHECK(s.exposure() == 9.0);
+    CHECK(s.aggregate_rows() == 1);
+}
+
+TEST_CASE("Merging keeps what is known: no moments from an empty part, no spread from an unknown one",
+          "[stats][summary]") {
+    Summary a;
+    for (double x : {1.0, 2.0, 4.0}) {
+        a.add(x);
+    }
+    const double variance = a.variance();
+    Summary exposure_only;
+    exposure_only.add_aggregate(0, 0.0, std::nullopt, 7.0);
+    a.merge(exposure_only);
+    CHECK(a.n() == 3);
+    CHECK(a.variance() == variance);
+    CHECK(a.exposure() == 10.0);
+    CHECK(*a.min() == 1.0);
+
+    Summary without_spread;
+    without_spread.add_aggregate(4, 10.0, std::nullopt);
+    a.merge(without_spread);
+    CHECK(a.n() == 7);
+    CHECK(a.mean() == Approx(17.0 / 7.0).epsilon(1e-14));
+    CHECK_FALSE(a.has_variance());
+    without_spread.merge(a);  // unknown stays unknown, whatever is merged in
+    CHECK_FALSE(without_spread.has_variance());
+    try {
+        (void)a.variance();
+        FAIL("a spread was given for rows without sum_sq");
+    } catch (const NotEnoughDataError& e) {
+        CHECK(std::string(e.what()).find("sum_sq") != std::string::npos);
+    }
+}
+
+TEST_CASE("Only 0/1 unit values make a proportion", "[stats][summary]") {
+    const auto values_field = [](std::vector<double> values) {
+        Summary s;
+        for (double x : values) {
+            s.add(x);
+        }
+        return error_field([&] { (void)s.successes(); });
+    };
+    // The sum is not a whole number of successes between 0 and n.
+    CHECK(values_field({-1.0}) == "successes");
+    CHECK(values_field({1.0, 1.0, 0.5}) == "successes");
+    // The sum would pass, but the values are not 0 or 1.
+    CHECK(values_field({-1.0, 1.0, 1.0}) == "value");  // below 0
+    CHECK(values_field({0.0, 0.0, 2.0}) == "value");   // above 1
+    CHECK(values_field({0.5, 0.5}) == "value");        // the smallest is neither 0 nor 1
+    CHECK(values_field({0.0, 0.5, 0.5}) == "value");   // the largest is neither 0 nor 1
+    CHECK(values_field({0.0, 1.0, 1.0}) == "(no InvalidArgumentError)");
+    CHECK(values_field({1.0, 1.0}) == "(no InvalidArgumentError)");
+    CHECK(values_field({0.0, 0.0}) == "(no InvalidArgumentError)");
+
+    // Aggregates alone have no unit values to check; their sum is.
+    Summary aggregated;
+    aggregated.add_aggregate(10, 4.0, std::nullopt, 1.0, true);
+    CHECK(aggregated.successes() == 4);
+    CHECK_FALSE(aggregated.max().has_value());
 }

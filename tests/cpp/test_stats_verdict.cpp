@@ -1,7 +1,10 @@
 #include "kokeilu/stats/verdict.hpp"
 
+#include "test_stats_support.hpp"
+
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -123,4 +126,86 @@ TEST_CASE("Relative effects, amendments and degenerate input", "[stats][verdict]
     zero.minimum_effect = 0.0;
     CHECK_THROWS_AS(judge(zero, effect(0.1, 0.0, 0.2), 10), kokeilu::InvalidArgumentError);
     CHECK_THROWS_AS(judge(security(), effect(0.5, 0.6, 0.7), 10), kokeilu::InvalidArgumentError);
+}
+
+TEST_CASE("Criteria and effects that cannot be judged name their field", "[stats][verdict]") {
+    using kokeilu::testing::error_field;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    Metric no_minimum = security();
+    no_minimum.minimum_effect = nan;
+    CHECK(error_field([&] { (void)judge(no_minimum, effect(0.1, 0.0, 0.2), 10); }) == "minimum_effect");
+    CHECK(error_field([&] { (void)judge_not_enough_data(no_minimum, "no data"); }) == "minimum_effect");
+    Metric certain = security();
+    certain.confidence = 1.0;
+    CHECK(error_field([&] { (void)judge(certain, effect(0.1, 0.0, 0.2), 10); }) == "metric.confidence");
+    CHECK(error_field([] { (void)judge(security(), effect(0.1, 0.0, 0.2), -1); }) == "observations");
+    CHECK(error_field([&] { (void)judge(security(), effect(nan, 0.0, 0.2), 10); }) == "effect");
+    CHECK(error_field([&] {
+              (void)judge(security(), effect(0.1, -std::numeric_limits<double>::infinity(), 0.2), 10);
+          }) == "effect");
+    CHECK(error_field([&] { (void)judge(security(), effect(0.1, 0.0, nan), 10); }) == "effect");
+    CHECK(error_field([] { (void)judge(security(), effect(0.3, 0.0, 0.2), 10); }) == "effect");  // above the interval
+}
+
+TEST_CASE("A change of exactly zero is said so, in both languages", "[stats][verdict]") {
+    const VerdictResult r = judge(security(), effect(0.0, -0.4, 0.4), 80);
+    CHECK(r.verdict == Verdict::inconclusive);
+    CHECK(contains(r.sentence_en, "sense_of_security did not change (95% interval -0.4 to 0.4)"));
+    CHECK(contains(r.sentence_fi, "sense_of_security ei muuttunut (95 %:n luottamusväli \u22120,4\u20130,4)"));
+}
+
+TEST_CASE("Finnish numbers take a decimal comma and a real minus sign; a metric without a unit shows none",
+          "[stats][verdict]") {
+    Metric score = security();
+    score.unit.clear();
+    const VerdictResult r = judge(score, effect(-0.45, -0.62, -0.28), 300);
+    CHECK(r.reason == VerdictReason::wrong_direction);
+    CHECK(contains(r.sentence_en,
+                   "it fell by 0.45 (95% interval -0.62 to -0.28), instead of improving by at least 0.3."));
+    CHECK(contains(r.sentence_fi, "se laski 0,45 (95 %:n luottamusväli \u22120,62\u2013\u22120,28)"));
+    CHECK(contains(r.sentence_fi, "vähintään 0,3."));
+}
+
+TEST_CASE("Every amendment of the criterion is named, and only those", "[stats][verdict]") {
+    const std::vector<Amendment> amendments{
+        {{}, "metric[sense_of_security].minimum_effect", "0.5", "0.3", "too ambitious", "anna"},
+        {{}, "metric[missed_medication].minimum_effect", "0.02", "0.05", "another metric", "anna"},
+        {{}, "test_card.right_if", "falls by 0.5", "falls by 0.3", "the same change in words", "anna"}};
+    const VerdictResult r = judge(security(), effect(0.5, 0.35, 0.65), 200, amendments);
+    CHECK(contains(r.sentence_en,
+                   "(metric[sense_of_security].minimum_effect: 0.5 \u2192 0.3, "
+                   "test_card.right_if: falls by 0.5 \u2192 falls by 0.3)."));
+    CHECK_FALSE(contains(r.sentence_en, "missed_medication"));
+    const VerdictResult none = judge_not_enough_data(security(), "no data yet", amendments);
+    CHECK(contains(none.sentence_fi, "Kriteeriä muutettiin kokeilun alettua (metric[sense_of_security]"));
+}
+
+TEST_CASE("Without observations, or when more cannot decide, no number of observations is promised",
+          "[stats][verdict]") {
+    const VerdictResult unknown_n = judge(security(), effect(0.2, -0.1, 0.5), 0);
+    CHECK(unknown_n.verdict == Verdict::inconclusive);
+    CHECK_FALSE(unknown_n.additional_observations.has_value());
+    CHECK(contains(unknown_n.sentence_en, "less than the minimum worthwhile effect of 0.3 points."));
+    CHECK_FALSE(contains(unknown_n.sentence_en, "more observations"));
+
+    // An activity metric already above the minimum but not clear of zero: more data could only
+    // make it "improved, customer impact unmeasured", never supported.
+    Metric visits = security();
+    visits.name = "visits_made";
+    visits.unit = "visits";
+    visits.impact = ImpactClass::activity_output;
+    const VerdictResult activity = judge(visits, effect(0.5, -0.1, 1.1), 150);
+    CHECK(activity.verdict == Verdict::inconclusive);
+    CHECK(activity.reason == VerdictReason::undecided);
+    CHECK_FALSE(activity.additional_observations.has_value());
+    CHECK(contains(activity.sentence_en, "not yet conclusive"));
+    CHECK(contains(activity.sentence_en, ". Customer impact was not measured."));
+    CHECK(contains(activity.sentence_fi, ". Asiakasvaikuttavuutta ei mitattu."));
+
+    const VerdictResult no_data = judge_not_enough_data(visits, "no observations");
+    CHECK_FALSE(no_data.customer_impact_measured);
+    CHECK(contains(no_data.sentence_en,
+                   "There is not enough data to judge visits_made yet (no observations). "
+                   "Customer impact was not measured."));
+    CHECK(contains(no_data.sentence_fi, "Asiakasvaikuttavuutta ei mitattu."));
 }

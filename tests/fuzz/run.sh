@@ -2,8 +2,12 @@
 # Builds kokeilu's libFuzzer targets with clang (AddressSanitizer and UndefinedBehaviorSanitizer on)
 # and runs each, and the atheris targets for the Python parsers, for KOKEILU_FUZZ_SECONDS (default
 # 30) from the seed corpus in tests/fuzz/corpus, after replaying every input in
-# tests/fuzz/regressions/<target> (inputs that once made a target fail). New corpus entries go to
-# build/fuzz/corpus, so the repository's seeds stay as they are.
+# tests/fuzz/regressions/<target> (inputs that once made a target fail). KOKEILU_FUZZ_JOBS
+# (default 1) targets run at a time, and as many sources compile at a time. New corpus entries go
+# to build/fuzz/corpus, so the repository's seeds stay as they are; nothing is downloaded.
+#
+# Fails when a target finds an input that crashes it (or leaks, times out or runs out of memory),
+# when a regression input fails again, or when a target does not run at all.
 #
 # Needs the Debian packages clang and libclang-rt-14-dev, and atheris from PyPI in $PYTHON's
 # environment (default: python3). Usage: tests/fuzz/run.sh [target ...]
@@ -11,6 +15,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${KOKEILU_FUZZ_BUILD:-$root/build/fuzz}
 seconds=${KOKEILU_FUZZ_SECONDS:-30}
+jobs=${KOKEILU_FUZZ_JOBS:-1}
 cxx=${KOKEILU_FUZZ_CXX:-clang++}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_time fuzz_tracker_file fuzz_csv_import fuzz_json)
@@ -19,6 +24,14 @@ python=${PYTHON:-python3}
 flags=(-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
        -DBOOST_ALL_NO_LIB -I"$root/libkokeilu/include" -I"$root/libkokeilu/src")
 mkdir -p "$out/obj" "$out/corpus"
+
+# Runs "$@" in the background once fewer than $jobs background commands are running.
+running=0
+spawn() {
+  if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+  "$@" &
+  running=$((running + 1))
+}
 
 # The library, compiled once with the sanitizers and fuzzer instrumentation; a source is compiled
 # again when it or any header is newer than its object.
@@ -30,36 +43,67 @@ for src in $( [ $needs_cpp = 1 ] && find "$root/libkokeilu/src" -name '*.cpp' | 
   obj="$out/obj/$(echo "${src#"$root"/}" | tr / _).o"
   if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || \
      awk -v h="$newest_header" -v o="$(stat -c %Y "$obj")" 'BEGIN { exit !(h > o) }'; then
-    "$cxx" "${flags[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
+    rm -f "$obj"
+    spawn "$cxx" "${flags[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
   fi
   objects+=("$obj")
 done
+wait
+running=0
+for obj in "${objects[@]}"; do [ -f "$obj" ] || { echo "!! $obj did not compile" >&2; exit 1; }; done
 
-status=0
 for target in "${targets[@]}"; do
-  if [ -f "$root/tests/fuzz/$target.py" ]; then
-    run=("$python" "$root/tests/fuzz/$target.py")
-  else
+  if [ -f "$root/tests/fuzz/$target.cpp" ]; then
     "$cxx" "${flags[@]}" -fsanitize=fuzzer "$root/tests/fuzz/$target.cpp" "${objects[@]}" \
       -lSQLiteCpp -lsqlite3 -lboost_date_time -o "$out/$target"
-    run=("$out/$target")
+  elif [ ! -f "$root/tests/fuzz/$target.py" ]; then
+    echo "!! no fuzz target $target in tests/fuzz" >&2
+    exit 2
   fi
+done
+
+# Replays the regressions of one target, then fuzzes it; the report goes to $out/$target.report
+# and the status to $out/$target.status (0 passed, 1 failed), so parallel runs do not interleave.
+fuzz_one() {
+  local target=$1 failed=0 run regressions rc
+  local report="$out/$target.report"
+  if [ -f "$root/tests/fuzz/$target.py" ]; then run=("$python" "$root/tests/fuzz/$target.py"); else run=("$out/$target"); fi
+  : >"$report"
   regressions="$root/tests/fuzz/regressions/$target"
   if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
-    echo "== $target: replaying $(ls "$regressions" | wc -l) regression inputs"
-    "${run[@]}" "$regressions"/* >"$out/$target-regressions.log" 2>&1 || { status=1; tail -30 "$out/$target-regressions.log"; }
+    echo "== $target: replaying $(ls "$regressions" | wc -l) regression inputs" >>"$report"
+    "${run[@]}" "$regressions"/* >"$out/$target-regressions.log" 2>&1 || { failed=1; tail -30 "$out/$target-regressions.log" >>"$report"; }
   fi
   rm -f "$out"/crash-"$target"-*
   mkdir -p "$out/corpus/$target"
-  echo "== $target: fuzzing for $seconds s"
+  echo "== $target: fuzzing for $seconds s" >>"$report"
+  rc=0
   "${run[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$out/crash-$target-" "$out/corpus/$target" "$root/tests/fuzz/corpus/$target" \
-    >"$out/$target.log" 2>&1 || true
-  grep -E "^(#[0-9]+ +DONE|Done [0-9]+ runs)" "$out/$target.log" || true
+    >"$out/$target.log" 2>&1 || rc=$?
+  grep -E "^(#[0-9]+ +DONE|Done [0-9]+ runs)" "$out/$target.log" >>"$report" || true
   if ls "$out"/crash-"$target"-* >/dev/null 2>&1; then
-    tail -40 "$out/$target.log"
-    echo "!! $target failed on $(ls "$out"/crash-"$target"-*); once fixed, add the input to $regressions"
-    status=1
+    tail -40 "$out/$target.log" >>"$report"
+    echo "!! $target failed on $(ls "$out"/crash-"$target"-*); once fixed, add the input to $regressions" >>"$report"
+    failed=1
+  elif [ "$rc" -ne 0 ] || ! grep -qE "^(#[0-9]+ +DONE|Done [0-9]+ runs)" "$out/$target.log"; then
+    # No input to blame: the target did not start, or stopped without finishing its time.
+    tail -20 "$out/$target.log" >>"$report"
+    echo "!! $target did not complete its run (exit status $rc); see $out/$target.log" >>"$report"
+    failed=1
   fi
+  echo "$failed" >"$out/$target.status"
+}
+
+for target in "${targets[@]}"; do
+  rm -f "$out/$target.status"
+  spawn fuzz_one "$target"
+done
+wait
+
+status=0
+for target in "${targets[@]}"; do
+  cat "$out/$target.report"
+  [ "$(cat "$out/$target.status" 2>/dev/null)" = 0 ] || status=1
 done
 exit $status

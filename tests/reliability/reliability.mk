@@ -1,10 +1,16 @@
 # Reliability and security tests, for `include tests/reliability/reliability.mk` in the Makefile
 # (which defines VENV_PY, SUDO and the python target).
 #   make test-reliability  kills, concurrent writers, read-only and full disk, hostile input (~2 min)
-#   make test-fuzz         libFuzzer and atheris targets, FUZZ_SECONDS each (default 30)
+#   make test-fuzz         libFuzzer and atheris targets, FUZZ_SECONDS each (default 30; 60 when
+#                          `make test` runs it), FUZZ_JOBS targets at a time (default 2)
 #   make stress            2,000 kills, 60 s of concurrency and 300 s per fuzz target
 # The C++ fault-injection test (tests/cpp/test_fault_injection.cpp) runs with test-cpp.
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?=
+FUZZ_JOBS ?= 2
+# A target-specific value reaches the prerequisites of its target, so `make test` fuzzes each
+# target for 60 s and `make test-fuzz` alone for 30 s; FUZZ_SECONDS=N on the command line wins.
+FUZZ_DEFAULT_SECONDS := 30
+test: FUZZ_DEFAULT_SECONDS := 60
 
 .PHONY: test-reliability fuzz-deps test-fuzz stress
 
@@ -19,8 +25,9 @@ fuzz-deps: python
 	@$(VENV_PY) -c "import atheris" 2>/dev/null || $(VENV_PY) -m pip install -q atheris
 
 test-fuzz: fuzz-deps
-	PYTHON=$(VENV_PY) KOKEILU_FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+	PYTHON=$(VENV_PY) KOKEILU_FUZZ_SECONDS=$(or $(FUZZ_SECONDS),$(FUZZ_DEFAULT_SECONDS)) KOKEILU_FUZZ_JOBS=$(FUZZ_JOBS) \
+	  tests/fuzz/run.sh
 
 stress: python fuzz-deps
 	KOKEILU_STRESS=1 KOKEILU_CONCURRENCY_SECONDS=60 $(VENV_PY) -m pytest -q -p no:cacheprovider tests/reliability
-	PYTHON=$(VENV_PY) KOKEILU_FUZZ_SECONDS=300 tests/fuzz/run.sh
+	PYTHON=$(VENV_PY) KOKEILU_FUZZ_SECONDS=300 KOKEILU_FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh

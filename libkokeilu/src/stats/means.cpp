@@ -88,7 +88,7 @@ Estimate relative_lift(const Summary& treatment, const Summary& control, double 
     e.estimate = (mt - mc) / mc;
     t_inference(e, std::sqrt(variance), w.df, 0.0);
     if (mc < 0.0) {
-        e.notes = "the control mean is negative, so a positive lift means a smaller magnitude";
+        e.notes = "the control mean is negative, so a positive lift means a lower mean, larger in magnitude";
     }
     return e;
 }
