@@ -84,7 +84,7 @@ TEST_CASE("sqlite store errors: an experiment id that is not stored is not found
     const std::vector<ObservationRecord> rows{row(e, 3.0)};
     const std::int64_t missing = e.id + 40;
 
-    CHECK(contains(message_of<NotFoundError>([&] { store->insert_observations(missing, running_only, rows); }),
+    CHECK(contains(message_of<NotFoundError>([&] { store->insert_observations({missing, running_only}, rows); }),
                    "experiment not found: id " + std::to_string(missing)));
     const std::vector<std::int64_t> at{1, 2};
     const std::vector<double> values{1.0, 2.0};
@@ -92,7 +92,7 @@ TEST_CASE("sqlite store errors: an experiment id that is not stored is not found
     const std::vector<std::int64_t> arms{e.arms[0].id};
     CHECK(contains(
         message_of<NotFoundError>([&] {
-            store->insert_observation_columns(missing, running_only, {e.metrics[0].id, at, values, codes, arms, {}});
+            store->insert_observation_columns({missing, running_only}, {e.metrics[0].id, at, values, codes, arms, {}});
         }),
         "id " + std::to_string(missing)));
     CHECK(store->count_observations(e.id) == 0);
@@ -114,7 +114,7 @@ TEST_CASE("sqlite store errors: an experiment id that is not stored is not found
     // Counting the observations of a metric of another experiment finds none.
     Experiment other = library_experiment("Toinen");
     store->insert_experiment(other, "KAJAANI-2026-");
-    store->insert_observations(other.id, running_only, std::vector<ObservationRecord>{row(other, 1.0)});
+    store->insert_observations({other.id, running_only}, std::vector<ObservationRecord>{row(other, 1.0)});
     CHECK(store->count_observations(other.id, other.metrics[0].id) == 1);
     CHECK(store->count_observations(e.id, other.metrics[0].id) == 0);
 }
@@ -127,13 +127,13 @@ TEST_CASE("sqlite store errors: the status message lists every status that takes
     const std::vector<ObservationRecord> rows{row(e, 3.0)};
 
     constexpr std::array<Status, 3> three{Status::running, Status::stopped, Status::concluded};
-    CHECK(message_of<InvalidStateError>([&] { store->insert_observations(e.id, three, rows); }) ==
+    CHECK(message_of<InvalidStateError>([&] { store->insert_observations({e.id, three}, rows); }) ==
           "experiment KAJAANI-2026-001 is draft; observations can be recorded only when it is running, stopped "
           "or concluded");
     constexpr std::array<Status, 2> two{Status::running, Status::stopped};
-    CHECK(contains(message_of<InvalidStateError>([&] { store->insert_observations(e.id, two, rows); }),
+    CHECK(contains(message_of<InvalidStateError>([&] { store->insert_observations({e.id, two}, rows); }),
                    "only when it is running or stopped"));
-    CHECK(message_of<InvalidStateError>([&] { store->insert_observations(e.id, std::span<const Status>{}, rows); }) ==
+    CHECK(message_of<InvalidStateError>([&] { store->insert_observations({e.id, std::span<const Status>{}}, rows); }) ==
           "experiment KAJAANI-2026-001 is draft; no observations can be recorded");
     CHECK(store->count_observations(e.id) == 0);
 }
