@@ -105,14 +105,12 @@ def main() -> int:
         print(f"coverage: no libkokeilu sources in {args.tracefile}", file=sys.stderr)
         return 1
 
-    store = Group("the store", "`sqlite_store.cpp`, `sqlite_schema.cpp`, `sqlite_support.cpp`")
+    store = Group("the store", "`src/sqlite_*` (the store, its schema, running summaries and support)")
     stats = Group("the statistics", "`src/stats/*.cpp`")
     everything = Group("all of libkokeilu", "every source and header under `libkokeilu/`")
     for name, counts in sorted(files.items()):
         path = Path(name)
-        if path.parent.as_posix() == "libkokeilu/src" and path.name in {
-            "sqlite_store.cpp", "sqlite_schema.cpp", "sqlite_support.cpp"
-        }:
+        if path.parent.as_posix() == "libkokeilu/src" and path.name.startswith("sqlite_"):
             store.files.append(name)
             store.counts.add(counts)
         if path.parent.as_posix() == "libkokeilu/src/stats" and path.suffix == ".cpp":
