@@ -1,10 +1,9 @@
 #include "kokeilu/stats/resampling.hpp"
 
 #include "stats/checks.hpp"
+#include "stats/xoshiro256.hpp"
 
 #include <boost/math/distributions/normal.hpp>
-#include <boost/random/mersenne_twister.hpp>
-#include <boost/random/seed_seq.hpp>
 
 #include <algorithm>
 #include <array>
@@ -20,6 +19,7 @@ namespace kokeilu::stats {
 namespace {
 
 using detail::num;
+using detail::Xoshiro256PlusPlus;
 
 // The fixed number of random streams; threads never change it, so results do not depend on them.
 constexpr std::size_t stream_count = 2;
@@ -52,15 +52,25 @@ double mean_of(std::span<const double> values) {
     return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
 }
 
-// 32-bit random words: both halves of each mt19937_64 output, so one engine step serves two draws.
+// Lemire's multiply-and-reject ("Fast random integer generation in an interval", 2019): the index
+// is the high half of word * range, and a word is rejected when the low half falls below
+// 2^32 mod range, which makes every index exactly equally likely. The threshold is computed here
+// once per range, so the bootstrap's billions of draws never divide.
+struct IndexRange {
+    explicit IndexRange(std::uint32_t n) noexcept : range(n), threshold((0U - n) % n) {}
+    std::uint32_t range;
+    std::uint32_t threshold;
+};
+
+// 32-bit random words: the low, then the high half of each xoshiro256++ output, so one step serves
+// two draws (all 64 bits of xoshiro256++ are of full quality). Stream s starts s jumps of 2^128
+// steps after the state seeded from `seed`, so the streams never overlap.
 class RandomWords {
 public:
-    RandomWords(std::uint64_t seed, std::size_t stream) {
-        boost::random::seed_seq sequence{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32U),
-                                         static_cast<std::uint32_t>(stream)};
-        engine_.seed(sequence);
+    RandomWords(std::uint64_t seed, std::size_t stream) : engine_(Xoshiro256PlusPlus::from_seed(seed)) {
+        for (std::size_t s = 0; s < stream; ++s) engine_.jump();
     }
-    std::uint32_t operator()() {
+    std::uint32_t operator()() noexcept {
         if (has_spare_) {
             has_spare_ = false;
             return spare_;
@@ -71,15 +81,46 @@ public:
         return static_cast<std::uint32_t>(word);
     }
 
+    // Fills `out` with uniform indices in [0, range) drawn as repeated uniform_index calls would
+    // draw them, word for word. The common case takes both halves of one output at once; the rare
+    // rejection falls back to one word at a time, so the sequence stays the defined one.
+    void fill_indices(std::span<std::uint32_t> out, const IndexRange& range) noexcept;
+
 private:
-    boost::random::mt19937_64 engine_;
+    Xoshiro256PlusPlus engine_;
     std::uint32_t spare_ = 0;
     bool has_spare_ = false;
 };
 
-// A uniform index in [0, range) by Lemire's multiply-and-reject ("Fast random integer generation
-// in an interval", 2019): exactly uniform, without a division in the common case, which matters at
-// billions of draws per bootstrap; and specified here, so the draws are the same on every platform.
+void RandomWords::fill_indices(std::span<std::uint32_t> out, const IndexRange& range) noexcept {
+    const std::uint64_t n = range.range;
+    std::size_t i = 0;
+    while (i < out.size()) {
+        if (!has_spare_ && out.size() - i >= 2) {
+            const std::uint64_t word = engine_();
+            const std::uint64_t first = (word & 0xffffffffULL) * n;
+            const std::uint64_t second = (word >> 32U) * n;
+            if (static_cast<std::uint32_t>(first) >= range.threshold &&
+                static_cast<std::uint32_t>(second) >= range.threshold) {
+                out[i] = static_cast<std::uint32_t>(first >> 32U);
+                out[i + 1] = static_cast<std::uint32_t>(second >> 32U);
+                i += 2;
+                continue;
+            }
+            // One of the two is rejected: keep the high half for the next draw, as operator() would.
+            spare_ = static_cast<std::uint32_t>(word >> 32U);
+            has_spare_ = true;
+            if (static_cast<std::uint32_t>(first) >= range.threshold) out[i++] = static_cast<std::uint32_t>(first >> 32U);
+            continue;
+        }
+        const std::uint64_t product = static_cast<std::uint64_t>((*this)()) * n;
+        if (static_cast<std::uint32_t>(product) >= range.threshold) out[i++] = static_cast<std::uint32_t>(product >> 32U);
+    }
+}
+
+// One uniform index in [0, range) by the rule of IndexRange, for ranges that change with every draw
+// (the permutation test's shuffle): the threshold's division is done only in the rare case that
+// the low half is below range, where a rejection is possible at all.
 inline std::uint32_t uniform_index(RandomWords& words, std::uint32_t range) {
     std::uint64_t product = static_cast<std::uint64_t>(words()) * range;
     auto low = static_cast<std::uint32_t>(product);
@@ -91,6 +132,29 @@ inline std::uint32_t uniform_index(RandomWords& words, std::uint32_t range) {
         }
     }
     return static_cast<std::uint32_t>(product >> 32U);
+}
+
+// The sum of values[i] over `draws` indices drawn uniformly from [0, values.size()). Indices are
+// drawn a block at a time into a small buffer and then gathered into four sums, so that neither
+// the generator nor the chain of additions waits for the other; the order of the additions is
+// fixed (element k goes to sum k mod 4), so the result is the same on every run.
+double resampled_sum(RandomWords& words, std::span<const double> values, const IndexRange& range, std::size_t draws) {
+    constexpr std::size_t block = 512;
+    std::array<std::uint32_t, block> indices;  // filled before it is read
+    std::array<double, 4> sums{};
+    for (std::size_t done = 0; done < draws; done += block) {
+        const std::size_t count = std::min(block, draws - done);
+        words.fill_indices(std::span<std::uint32_t>(indices.data(), count), range);
+        std::size_t k = 0;
+        for (; k + 4 <= count; k += 4) {
+            sums[0] += values[indices[k]];
+            sums[1] += values[indices[k + 1]];
+            sums[2] += values[indices[k + 2]];
+            sums[3] += values[indices[k + 3]];
+        }
+        for (; k < count; ++k) sums[k % 4] += values[indices[k]];
+    }
+    return (sums[0] + sums[1]) + (sums[2] + sums[3]);
 }
 
 // Resamples [first, last) of stream s are done by `work(s, first, last)`; streams run on up to
@@ -188,19 +252,17 @@ BootstrapResult bootstrap_difference(std::span<const double> treatment, std::spa
     std::vector<double> stats(static_cast<std::size_t>(options.resamples));
     run_streams(options.resamples, options.threads, [&](std::size_t s, std::int64_t first, std::int64_t last) {
         RandomWords words(options.seed, s);
-        const auto range_t = static_cast<std::uint32_t>(treatment.size());
-        const auto range_c = static_cast<std::uint32_t>(control.size());
+        // Every treatment resample of the stream first, then every control one: each pass gathers
+        // from one sample only, which stays in the core's cache where both together might not.
+        const IndexRange range_t(static_cast<std::uint32_t>(treatment.size()));
+        const auto nt = static_cast<double>(treatment.size());
         for (std::int64_t b = first; b < last; ++b) {
-            double sum_t = 0.0;
-            for (std::size_t i = 0; i < treatment.size(); ++i) {
-                sum_t += treatment[uniform_index(words, range_t)];
-            }
-            double sum_c = 0.0;
-            for (std::size_t i = 0; i < control.size(); ++i) {
-                sum_c += control[uniform_index(words, range_c)];
-            }
-            stats[static_cast<std::size_t>(b)] = sum_t / static_cast<double>(treatment.size()) -
-                                                 sum_c / static_cast<double>(control.size());
+            stats[static_cast<std::size_t>(b)] = resampled_sum(words, treatment, range_t, treatment.size()) / nt;
+        }
+        const IndexRange range_c(static_cast<std::uint32_t>(control.size()));
+        const auto nc = static_cast<double>(control.size());
+        for (std::int64_t b = first; b < last; ++b) {
+            stats[static_cast<std::size_t>(b)] -= resampled_sum(words, control, range_c, control.size()) / nc;
         }
     });
 
