@@ -1,7 +1,7 @@
 #include "kokeilu/stats/resampling.hpp"
 
 #include "stats/checks.hpp"
-#include "stats/xoshiro256.hpp"
+#include "stats/random_indices.hpp"
 
 #include <boost/math/distributions/normal.hpp>
 
@@ -19,7 +19,9 @@ namespace kokeilu::stats {
 namespace {
 
 using detail::num;
-using detail::Xoshiro256PlusPlus;
+using detail::IndexRange;
+using detail::RandomWords;
+using detail::uniform_index;
 
 // The fixed number of random streams; threads never change it, so results do not depend on them.
 constexpr std::size_t stream_count = 2;
@@ -50,88 +52,6 @@ void check_values(std::span<const double> values, const std::string& field, std:
 
 double mean_of(std::span<const double> values) {
     return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
-}
-
-// Lemire's multiply-and-reject ("Fast random integer generation in an interval", 2019): the index
-// is the high half of word * range, and a word is rejected when the low half falls below
-// 2^32 mod range, which makes every index exactly equally likely. The threshold is computed here
-// once per range, so the bootstrap's billions of draws never divide.
-struct IndexRange {
-    explicit IndexRange(std::uint32_t n) noexcept : range(n), threshold((0U - n) % n) {}
-    std::uint32_t range;
-    std::uint32_t threshold;
-};
-
-// 32-bit random words: the low, then the high half of each xoshiro256++ output, so one step serves
-// two draws (all 64 bits of xoshiro256++ are of full quality). Stream s starts s jumps of 2^128
-// steps after the state seeded from `seed`, so the streams never overlap.
-class RandomWords {
-public:
-    RandomWords(std::uint64_t seed, std::size_t stream) : engine_(Xoshiro256PlusPlus::from_seed(seed)) {
-        for (std::size_t s = 0; s < stream; ++s) engine_.jump();
-    }
-    std::uint32_t operator()() noexcept {
-        if (has_spare_) {
-            has_spare_ = false;
-            return spare_;
-        }
-        const std::uint64_t word = engine_();
-        spare_ = static_cast<std::uint32_t>(word >> 32U);
-        has_spare_ = true;
-        return static_cast<std::uint32_t>(word);
-    }
-
-    // Fills `out` with uniform indices in [0, range) drawn as repeated uniform_index calls would
-    // draw them, word for word. The common case takes both halves of one output at once; the rare
-    // rejection falls back to one word at a time, so the sequence stays the defined one.
-    void fill_indices(std::span<std::uint32_t> out, const IndexRange& range) noexcept;
-
-private:
-    Xoshiro256PlusPlus engine_;
-    std::uint32_t spare_ = 0;
-    bool has_spare_ = false;
-};
-
-void RandomWords::fill_indices(std::span<std::uint32_t> out, const IndexRange& range) noexcept {
-    const std::uint64_t n = range.range;
-    std::size_t i = 0;
-    while (i < out.size()) {
-        if (!has_spare_ && out.size() - i >= 2) {
-            const std::uint64_t word = engine_();
-            const std::uint64_t first = (word & 0xffffffffULL) * n;
-            const std::uint64_t second = (word >> 32U) * n;
-            if (static_cast<std::uint32_t>(first) >= range.threshold &&
-                static_cast<std::uint32_t>(second) >= range.threshold) {
-                out[i] = static_cast<std::uint32_t>(first >> 32U);
-                out[i + 1] = static_cast<std::uint32_t>(second >> 32U);
-                i += 2;
-                continue;
-            }
-            // One of the two is rejected: keep the high half for the next draw, as operator() would.
-            spare_ = static_cast<std::uint32_t>(word >> 32U);
-            has_spare_ = true;
-            if (static_cast<std::uint32_t>(first) >= range.threshold) out[i++] = static_cast<std::uint32_t>(first >> 32U);
-            continue;
-        }
-        const std::uint64_t product = static_cast<std::uint64_t>((*this)()) * n;
-        if (static_cast<std::uint32_t>(product) >= range.threshold) out[i++] = static_cast<std::uint32_t>(product >> 32U);
-    }
-}
-
-// One uniform index in [0, range) by the rule of IndexRange, for ranges that change with every draw
-// (the permutation test's shuffle): the threshold's division is done only in the rare case that
-// the low half is below range, where a rejection is possible at all.
-inline std::uint32_t uniform_index(RandomWords& words, std::uint32_t range) {
-    std::uint64_t product = static_cast<std::uint64_t>(words()) * range;
-    auto low = static_cast<std::uint32_t>(product);
-    if (low < range) {
-        const std::uint32_t threshold = (0U - range) % range;
-        while (low < threshold) {
-            product = static_cast<std::uint64_t>(words()) * range;
-            low = static_cast<std::uint32_t>(product);
-        }
-    }
-    return static_cast<std::uint32_t>(product >> 32U);
 }
 
 // The sum of values[i] over `draws` indices drawn uniformly from [0, values.size()). Indices are

@@ -2,12 +2,13 @@
 // TOMS 2021; reference code https://prng.di.unimi.it/xoshiro256plusplus.c) and SplitMix64, the
 // generator its authors recommend for turning one 64-bit seed into its 256-bit state.
 //
-// Why not Boost.Random: Boost 1.74 has no xoshiro, and its mt19937_64 costs several times more
-// per output, which dominates a bootstrap of 10^9 draws. xoshiro256++ has a period of 2^256 - 1,
-// passes BigCrush and PractRand, and all 64 output bits are usable (unlike xoshiro256+'s low bits).
+// Why not Boost.Random: Boost 1.74 has no xoshiro, and its mt19937_64 is slower per output, which
+// counts in a bootstrap of 10^9 draws (bench/micro.cpp times the resampling loop). xoshiro256++
+// has a period of 2^256 - 1, its authors report that it passes BigCrush and PractRand, and all 64
+// output bits are usable (unlike xoshiro256+'s low bits).
 // Its jump() advances 2^128 steps, which gives every resampling stream its own non-overlapping
-// sequence from one seed. tests/cpp/test_stats_xoshiro256.cpp checks both against published output
-// of the reference implementations.
+// sequence from one seed. tests/cpp/test_stats_xoshiro256.cpp checks both generators against
+// published output of the reference implementations.
 #pragma once
 
 #include <array>
