@@ -8,6 +8,7 @@
  *                                                          re-creating it inside the transaction
  *   raw_sqlite single  DB COUNT METRIC_ID ARM              COUNT one-row transactions
  *   raw_sqlite summary DB METRIC_ID REPS                   count, mean, variance per arm
+ *   raw_sqlite read    DB METRIC_ID REPS                   every column of one metric into arrays
  *
  * DATA holds ROWS int64 times (microseconds), then ROWS doubles, then ROWS int32 arm codes (0/1).
  * Results go to stdout as one JSON object. */
@@ -215,12 +216,90 @@ static int summary(int argc, char** argv) {
     return 0;
 }
 
+/* An array of 8-byte values (int64 or double) that doubles its capacity as it grows. */
+typedef union {
+    sqlite3_int64 i;
+    double d;
+} Cell;
+typedef struct {
+    Cell* data;
+    size_t size, capacity;
+} Column;
+
+static inline void push(Column* c, Cell value) {
+    if (c->size == c->capacity) {
+        c->capacity = c->capacity ? 2 * c->capacity : 1024;
+        c->data = realloc(c->data, c->capacity * sizeof(Cell));
+        if (!c->data) exit(4);
+    }
+    c->data[c->size++] = value;
+}
+
+/* The SELECT kokeilu's read and pandas.read_sql_query both run, every column of every row read
+ * into arrays with as few sqlite3_column_* calls as the values allow (a number is asked its type
+ * only when it reads 0.0, as NULL does; a text its length only when it has one; texts are counted,
+ * not kept). No reader that steps this query through SQLite can do much less, so this loop's time
+ * bounds how far any such reader can get ahead of another. */
+static int read_rows(int argc, char** argv) {
+    if (argc != 5) return 2;
+    const sqlite3_int64 metric = atoll(argv[3]);
+    const int reps = atoi(argv[4]);
+    sqlite3* db = open_tracker(argv[2]);
+    printf("{\"seconds\": [");
+    long rows = 0, texts = 0;
+    for (int r = 0; r < reps; ++r) {
+        Column id = {0}, at = {0}, arm = {0}, value = {0}, n = {0}, sum = {0}, sum_sq = {0}, exposure = {0};
+        texts = 0;
+        const double began = now_s();
+        sqlite3_stmt* q = NULL;
+        check(sqlite3_prepare_v2(db,
+                                 "SELECT id, at_us, arm_id, value, n, sum, sum_sq, exposure, subject, note "
+                                 "FROM observations WHERE metric_id = ? ORDER BY at_us, id",
+                                 -1, &q, NULL),
+              db, "prepare");
+        sqlite3_bind_int64(q, 1, metric);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            push(&id, (Cell){.i = sqlite3_column_int64(q, 0)});
+            push(&at, (Cell){.i = sqlite3_column_int64(q, 1)});
+            push(&arm, (Cell){.i = sqlite3_column_int64(q, 2)});
+            double x = NAN, s = NAN, s2 = NAN, e = 1.0;
+            sqlite3_int64 count = 0;
+            if (sqlite3_column_type(q, 4) == SQLITE_NULL) {
+                x = sqlite3_column_double(q, 3);
+                if (x == 0.0 && sqlite3_column_type(q, 3) == SQLITE_NULL) x = NAN;
+            } else {
+                count = sqlite3_column_int64(q, 4);
+                s = sqlite3_column_double(q, 5);
+                if (sqlite3_column_type(q, 6) != SQLITE_NULL) s2 = sqlite3_column_double(q, 6);
+            }
+            if (sqlite3_column_type(q, 7) != SQLITE_NULL) e = sqlite3_column_double(q, 7);
+            push(&value, (Cell){.d = x});
+            push(&n, (Cell){.i = count});
+            push(&sum, (Cell){.d = s});
+            push(&sum_sq, (Cell){.d = s2});
+            push(&exposure, (Cell){.d = e});
+            for (int c = 8; c <= 9; ++c)
+                if (sqlite3_column_text(q, c) != NULL && sqlite3_column_bytes(q, c) > 0) ++texts;
+        }
+        sqlite3_finalize(q);
+        const double seconds = now_s() - began;
+        rows = (long)id.size;
+        Column* all[] = {&id, &at, &arm, &value, &n, &sum, &sum_sq, &exposure};
+        for (size_t c = 0; c < sizeof all / sizeof all[0]; ++c) free(all[c]->data);
+        printf("%s%.9f", r ? ", " : "", seconds);
+    }
+    printf("], \"rows\": %ld, \"texts\": %ld, \"peak_rss_kib\": %ld}\n", rows, texts, peak_rss_kib());
+    sqlite3_close(db);
+    return 0;
+}
+
 int main(int argc, char** argv) {
     if (argc < 2) return 2;
     if (strcmp(argv[1], "bulk") == 0) return bulk(argc, argv, 0);
     if (strcmp(argv[1], "bulk-deferred") == 0) return bulk(argc, argv, 1);
     if (strcmp(argv[1], "single") == 0) return single(argc, argv);
     if (strcmp(argv[1], "summary") == 0) return summary(argc, argv);
+    if (strcmp(argv[1], "read") == 0) return read_rows(argc, argv);
     fprintf(stderr, "raw_sqlite: unknown mode %s\n", argv[1]);
     return 2;
 }

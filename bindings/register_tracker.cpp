@@ -92,19 +92,20 @@ py::array_t<T> to_numpy(std::vector<T>&& values) {
     return py::array_t<T>(static_cast<py::ssize_t>(owned->size()), owned->data(), owner);
 }
 
+// Only the texts there are become Python objects; the rows they belong to are a numpy array.
 py::list to_str_list(const std::vector<std::string>& texts) {
     py::list out(texts.size());
-    const py::str empty("");
-    for (std::size_t i = 0; i < texts.size(); ++i)
-        out[i] = texts[i].empty() ? empty : py::str(texts[i]);
+    for (std::size_t i = 0; i < texts.size(); ++i) out[i] = py::str(texts[i]);
     return out;
 }
 
 py::dict to_python(ObservationTable&& table) {
     py::dict out;
     out["arm_names"] = py::cast(table.arm_names);
-    out["subject"] = to_str_list(table.subject);
-    out["note"] = to_str_list(table.note);
+    out["subject_rows"] = to_numpy(std::move(table.subject.rows));
+    out["subject_texts"] = to_str_list(table.subject.texts);
+    out["note_rows"] = to_numpy(std::move(table.note.rows));
+    out["note_texts"] = to_str_list(table.note.texts);
     out["id"] = to_numpy(std::move(table.id));
     out["at_us"] = to_numpy(std::move(table.at_us));
     out["arm_index"] = to_numpy(std::move(table.arm_index));

@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <unordered_map>
 #include <utility>
 
@@ -806,8 +807,10 @@ public:
             if (scan.to_us) sql += " AND at_us < ?";
             sql += " ORDER BY at_us, id";
 
-            // Millions of rows pass here: the columns are read through the C API, without a
-            // SQLiteCpp Column object per value.
+            // Millions of rows pass here, so the statement is driven through the C API: with
+            // SQLiteCpp every column read is a Column object and two calls (isNull, then get). Here
+            // most columns cost one call: a number is asked its type only when it reads 0.0 (as
+            // NULL does), a text its length only when it has one.
             detail::RawStatement q(db_, sql);
             int index = 1;
             q.bind(index++, scan.metric_id);
@@ -815,29 +818,36 @@ public:
             if (scan.from_us) q.bind(index++, *scan.from_us);
             if (scan.to_us) q.bind(index++, *scan.to_us);
             sqlite3_stmt* const stmt = q.get();
+            const auto is_null = [stmt](int column) { return sqlite3_column_type(stmt, column) == SQLITE_NULL; };
+            const auto text = [stmt](int column) -> std::string_view {
+                // sqlite3_column_text before sqlite3_column_bytes: the length is that of the UTF-8 text.
+                const auto* chars = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+                if (chars == nullptr) return {};
+                return {chars, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column))};
+            };
             ObservationRow row;
             while (q.step()) {
                 row.arm_id = sqlite3_column_int64(stmt, 0);
-                row.is_aggregate = sqlite3_column_type(stmt, 2) != SQLITE_NULL;
+                row.is_aggregate = !is_null(2);
                 if (row.is_aggregate) {
                     row.value = not_a_number;
                     row.n = sqlite3_column_int64(stmt, 2);
                     row.sum = sqlite3_column_double(stmt, 3);
-                    row.sum_sq = sqlite3_column_type(stmt, 4) == SQLITE_NULL ? not_a_number
-                                                                             : sqlite3_column_double(stmt, 4);
+                    row.sum_sq = is_null(4) ? not_a_number : sqlite3_column_double(stmt, 4);
                 } else {
-                    row.value = sqlite3_column_type(stmt, 1) == SQLITE_NULL ? not_a_number
-                                                                            : sqlite3_column_double(stmt, 1);
+                    row.value = sqlite3_column_double(stmt, 1);
+                    if (row.value == 0.0 && is_null(1)) row.value = not_a_number;
                     row.n = 1;
                     row.sum = row.value;
                     row.sum_sq = row.value * row.value;
                 }
-                row.exposure = sqlite3_column_type(stmt, 5) == SQLITE_NULL ? 1.0 : sqlite3_column_double(stmt, 5);
+                row.exposure = sqlite3_column_double(stmt, 5);
+                if (row.exposure == 0.0 && is_null(5)) row.exposure = 1.0;
                 if (!scan.summary_only) {
                     row.id = sqlite3_column_int64(stmt, 6);
                     row.at_us = sqlite3_column_int64(stmt, 7);
-                    row.subject = raw_text_view(stmt, 8);
-                    row.note = raw_text_view(stmt, 9);
+                    row.subject = text(8);
+                    row.note = text(9);
                 }
                 visit(row);
             }
@@ -888,14 +898,6 @@ private:
     void require_writable() const {
         if (read_only_) throw StorageError("the tracker file was opened read-only", SQLITE_READONLY);
     }
-
-    static std::string_view raw_text_view(sqlite3_stmt* stmt, int column) {
-        // sqlite3_column_text before sqlite3_column_bytes: the length is that of the UTF-8 text.
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
-        if (!text) return {};
-        return {text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column))};
-    }
-
 
     // Brings the stored arms (or metrics) of an experiment in line with `items`, matched by id:
     // missing ones are deleted (refused while they have observations), kept ones updated, id-0 ones

@@ -527,6 +527,7 @@ ObservationTable Tracker::observations(std::string_view key, const ObservationQu
         const auto found = std::find(arm_ids.begin(), arm_ids.end(), row.arm_id);
         if (found == arm_ids.end())
             throw StorageError("observation " + std::to_string(row.id) + " refers to an arm not in " + e.key, 0);
+        const std::size_t index = table.id.size();
         table.id.push_back(row.id);
         table.at_us.push_back(row.at_us);
         table.arm_index.push_back(static_cast<std::int32_t>(found - arm_ids.begin()));
@@ -542,8 +543,8 @@ ObservationTable Tracker::observations(std::string_view key, const ObservationQu
             table.sum_sq.push_back(nan);
         }
         table.exposure.push_back(row.exposure);
-        table.subject.emplace_back(row.subject);
-        table.note.emplace_back(row.note);
+        table.subject.add(index, row.subject);
+        table.note.add(index, row.note);
     });
     return table;
 }

@@ -8,6 +8,7 @@ naive times are taken to be UTC already, and parts finer than a microsecond are 
 from __future__ import annotations
 
 import datetime
+import importlib
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from . import _core
 
-__all__ = ["ObservationArrays"]
+__all__ = ["ObservationArrays", "observations_frame"]
 
 _NAT = np.iinfo(np.int64).min
 _SCALAR_TIME = (datetime.date, np.datetime64, str)
@@ -127,6 +128,102 @@ def arm_column(arm: Any, rows: int, field: str = "arm") -> tuple[npt.NDArray[np.
     return np.ascontiguousarray(codes, dtype=np.int32), names
 
 
+def _text_array(length: int, rows: npt.NDArray[np.int64], texts: list[str]) -> npt.NDArray[np.object_]:
+    """One str per row ("" where a row has none) from the rows that have a text and their texts."""
+    column = np.empty(length, dtype=object)
+    column.fill("")  # one shared object: much faster than np.full for object arrays
+    if texts:
+        values = np.empty(len(texts), dtype=object)
+        values[:] = texts
+        column[rows] = values
+    return column
+
+
+def _arrow_str_dtype() -> pd.StringDtype | None:
+    """pandas' "str" dtype when it is stored in Arrow (pandas 3 with pyarrow installed), else None."""
+    dtype = pd.api.types.pandas_dtype("str")
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return dtype
+    return None
+
+
+def _text_series(length: int, rows: npt.NDArray[np.int64], texts: list[str]) -> pd.Series:
+    """The column as a Series of pandas' "str" dtype ("" where a row has none).
+
+    With Arrow storage the Series is built from one UTF-8 buffer and its offsets, so a million rows
+    without a text cost no Python object each; otherwise it is the object array made a "str" Series.
+    """
+    dtype = _arrow_str_dtype()
+    series: pd.Series
+    if dtype is None:
+        series = pd.Series(_text_array(length, rows, texts), dtype="str")
+        return series
+    # Imported by name: pyarrow is optional, and installed only where pandas stores "str" in it.
+    pa: Any = importlib.import_module("pyarrow")
+    encoded = [text.encode() for text in texts]
+    lengths = np.zeros(length, dtype=np.int64)
+    lengths[rows] = [len(text) for text in encoded]
+    offsets = np.zeros(length + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    array = pa.LargeStringArray.from_buffers(length, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)))
+    series = pd.Series(array, dtype=dtype)
+    return series
+
+
+def _frame(columns: dict[str, Any], subject: Any, note: Any, *, copy: bool) -> pd.DataFrame:
+    """The observations' DataFrame from numpy columns named as in ObservationArrays."""
+    frame: pd.DataFrame = pd.DataFrame(
+        {
+            "id": columns["id"],
+            "at": pd.to_datetime(columns["at"], utc=True),
+            "arm": pd.Categorical.from_codes(
+                columns["arm_codes"], categories=pd.Index(columns["arm_names"], dtype="str")
+            ),
+            "value": columns["value"],
+            "n": columns["n"],
+            "sum": columns["sum"],
+            "sum_sq": columns["sum_sq"],
+            "exposure": columns["exposure"],
+            "subject": subject,
+            "note": note,
+        },
+        copy=copy,
+    )
+    return frame
+
+
+# ObservationArrays' fields other than the texts, in order.
+_NUMERIC = ("id", "at", "arm_codes", "arm_names", "value", "n", "sum", "sum_sq", "exposure")
+
+
+def _numeric_from_core(columns: dict[str, Any]) -> dict[str, Any]:
+    """The core's numeric columns under ObservationArrays' names, without copying them."""
+    return {
+        "id": columns["id"],
+        "at": columns["at_us"].view("datetime64[us]"),
+        "arm_codes": columns["arm_index"],
+        "arm_names": list(columns["arm_names"]),
+        "value": columns["value"],
+        "n": columns["n"],
+        "sum": columns["sum"],
+        "sum_sq": columns["sum_sq"],
+        "exposure": columns["exposure"],
+    }
+
+
+def observations_frame(columns: dict[str, Any]) -> pd.DataFrame:
+    """The DataFrame of ``Tracker.observations`` straight from the core's columns.
+
+    The same frame as ``ObservationArrays.from_core(columns).to_frame()``, made without the object
+    arrays of subject and note and without copying the numeric columns, which nothing else holds.
+    """
+    numeric = _numeric_from_core(columns)
+    length = len(numeric["id"])
+    subject = _text_series(length, columns["subject_rows"], columns["subject_texts"])
+    note = _text_series(length, columns["note_rows"], columns["note_texts"])
+    return _frame(numeric, subject, note, copy=False)
+
+
 @dataclass(frozen=True, repr=False)
 class ObservationArrays:
     """Observations of one metric as numpy arrays, in time order (one element per row).
@@ -152,18 +249,12 @@ class ObservationArrays:
     @classmethod
     def from_core(cls, columns: dict[str, Any]) -> ObservationArrays:
         """Wraps the dict of columns that the compiled core returns (no copies of numeric data)."""
+        numeric = _numeric_from_core(columns)
+        length = len(numeric["id"])
         return cls(
-            id=columns["id"],
-            at=columns["at_us"].view("datetime64[us]"),
-            arm_codes=columns["arm_index"],
-            arm_names=list(columns["arm_names"]),
-            value=columns["value"],
-            n=columns["n"],
-            sum=columns["sum"],
-            sum_sq=columns["sum_sq"],
-            exposure=columns["exposure"],
-            subject=np.array(columns["subject"], dtype=object),
-            note=np.array(columns["note"], dtype=object),
+            **numeric,
+            subject=_text_array(length, columns["subject_rows"], columns["subject_texts"]),
+            note=_text_array(length, columns["note_rows"], columns["note_texts"]),
         )
 
     def __len__(self) -> int:
@@ -176,21 +267,10 @@ class ObservationArrays:
 
     def to_frame(self) -> pd.DataFrame:
         """The observations as a DataFrame: tz-aware UTC ``at``, categorical ``arm``."""
-        frame: pd.DataFrame = pd.DataFrame(
-            {
-                "id": self.id,
-                "at": pd.to_datetime(self.at, utc=True),
-                "arm": pd.Categorical.from_codes(self.arm_codes, categories=pd.Index(self.arm_names, dtype="str")),
-                "value": self.value,
-                "n": self.n,
-                "sum": self.sum,
-                "sum_sq": self.sum_sq,
-                "exposure": self.exposure,
-                "subject": pd.Series(self.subject, dtype="str"),
-                "note": pd.Series(self.note, dtype="str"),
-            }
-        )
-        return frame
+        columns = {name: getattr(self, name) for name in _NUMERIC}
+        subject = pd.Series(self.subject, dtype="str")
+        note = pd.Series(self.note, dtype="str")
+        return _frame(columns, subject, note, copy=True)
 
     def __repr__(self) -> str:
         return f"<ObservationArrays {len(self)} rows, arms {self.arm_names!r}>"

@@ -18,6 +18,7 @@ from ._columns import (
     float_column,
     int_column,
     invalid,
+    observations_frame,
     time_column,
 )
 from . import stats as _stats
@@ -648,14 +649,24 @@ class Tracker:
 
         ``arms`` limits to those arms; ``since`` is inclusive and ``until`` exclusive.
         """
-        columns = self._core.observations(
+        return ObservationArrays.from_core(self._core_observations(experiment, metric, arms, since, until))
+
+    def _core_observations(
+        self,
+        experiment: ExperimentRef,
+        metric: str,
+        arms: Iterable[str] | None,
+        since: TimeLike | None,
+        until: TimeLike | None,
+    ) -> dict[str, Any]:
+        """The core's columns of observation_arrays and observations."""
+        return self._core.observations(
             _key(experiment),
             metric=metric,
             arms=[] if arms is None else [arms] if isinstance(arms, str) else list(arms),
             since=since,
             until=until,
         )
-        return ObservationArrays.from_core(columns)
 
     def observations(
         self,
@@ -672,7 +683,7 @@ class Tracker:
         ``value`` (NaN on pre-aggregated rows), ``n``, ``sum``, ``sum_sq`` (0 and NaN on unit-level
         rows), ``exposure``, ``subject``, ``note``.
         """
-        return self.observation_arrays(experiment, metric=metric, arms=arms, since=since, until=until).to_frame()
+        return observations_frame(self._core_observations(experiment, metric, arms, since, until))
 
     def count_observations(self, experiment: ExperimentRef) -> int:
         """Number of observations of the experiment, over all its metrics."""

@@ -10,6 +10,8 @@
 #include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <cmath>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -284,4 +286,43 @@ TEST_CASE("sqlite file: a write lock held too long is a StorageError with the SQ
     // Reads are not blocked by a writer in WAL mode, and the store works again once the lock is gone.
     store->insert_experiment(blocked, "II-2026-");
     CHECK(blocked.key == "II-2026-002");
+}
+
+TEST_CASE("sqlite file: missing numbers in an edited file read back as NaN and the default exposure", "[sqlite]") {
+    TempDir dir;
+    const std::string path = dir.file("edited.db");
+    auto store = open_sqlite_store(path);
+    Experiment e = small_experiment("muokattu käsin");
+    store->insert_experiment(e, "II-2026-");
+    const std::vector<std::int64_t> times{1, 2, 3};
+    const std::vector<double> values{1.0, 0.0, 0.0};
+    const std::vector<std::int32_t> codes{0, 0, 0};
+    const std::vector<std::int64_t> arms{e.arms[0].id};
+    const std::vector<double> exposure{2.0, 3.0, 4.0};
+    constexpr std::array<Status, 1> running{Status::running};
+    store->insert_observation_columns({e.id, running}, {e.metrics[0].id, times, values, codes, arms, exposure});
+    {
+        // What another SQLite tool might leave behind: no value on the last row, no exposure on the
+        // first, a subject on the second.
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("UPDATE observations SET value = NULL WHERE at_us = 3");
+        db.exec("UPDATE observations SET exposure = NULL WHERE at_us = 1");
+        db.exec("UPDATE observations SET subject = 'käsin' WHERE at_us = 2");
+    }
+    std::vector<ObservationRow> rows;
+    std::vector<std::string> subjects;
+    store->scan_observations({e.metrics[0].id, {}, {}, {}}, [&](const ObservationRow& row) {
+        rows.push_back(row);
+        subjects.emplace_back(row.subject);
+    });
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0].value == 1.0);
+    CHECK(rows[0].exposure == 1.0);
+    CHECK(rows[1].value == 0.0);  // a stored 0.0 stays 0.0
+    CHECK(rows[1].sum_sq == 0.0);
+    CHECK(rows[1].exposure == 3.0);
+    CHECK(std::isnan(rows[2].value));
+    CHECK(std::isnan(rows[2].sum));
+    CHECK_FALSE(rows[2].is_aggregate);
+    CHECK(subjects == std::vector<std::string>{"", "käsin", ""});
 }

@@ -72,8 +72,9 @@ TEST_CASE("logged observations read back by arm name", "[tracker][observations]"
     CHECK(table.at_us[0] == to_unix_micros(at(2026, 3, 3)));
     CHECK(table.n == std::vector<std::int64_t>{0, 0, 0});
     CHECK(std::isnan(table.sum[0]));
-    CHECK(table.subject[2] == "asiakas-17");
-    CHECK(table.note[2] == "Hyvä yhteys, ääni kuului hyvin.");
+    CHECK(table.subject.at(2) == "asiakas-17");
+    CHECK(table.note.at(2) == "Hyvä yhteys, ääni kuului hyvin.");
+    CHECK(table.subject.at(0).empty());
 
     ObservationQuery only_video;
     only_video.arms = {"video"};
@@ -91,6 +92,87 @@ TEST_CASE("logged observations read back by arm name", "[tracker][observations]"
     ObservationQuery unknown;
     unknown.arms = {"phone"};
     CHECK(field_of_error([&] { (void)t.observations(r.key, unknown); }) == "arms");
+}
+
+TEST_CASE("subject and note read back only for the rows that have them", "[tracker][observations]") {
+    Running r;
+    Tracker& t = r.tracker;
+    t.log(r.key, unit(at(2026, 3, 3), "control", 0.0));  // a stored 0.0 is a value, not a missing one
+    Observation with_subject = unit(at(2026, 3, 4), "video", 2.5);
+    with_subject.subject = "s-1";
+    t.log(r.key, with_subject);
+    Observation survey = aggregated(at(2026, 3, 5), "video", "", Aggregate::mean(3, 12.0, 50.0));
+    survey.note = "kysely";
+    t.log(r.key, survey);
+    Observation with_both = unit(at(2026, 3, 6), "control", 4.0);
+    with_both.subject = "s-2";
+    with_both.note = "äänipuhelu";
+    t.log(r.key, with_both);
+    t.log(r.key, unit(at(2026, 3, 7), "video", 1.0));
+
+    const ObservationTable table = t.observations(r.key);
+    REQUIRE(table.size() == 5);
+    CHECK(table.subject.rows == std::vector<std::int64_t>{1, 3});
+    CHECK(table.subject.texts == std::vector<std::string>{"s-1", "s-2"});
+    CHECK(table.note.rows == std::vector<std::int64_t>{2, 3});
+    CHECK(table.note.texts == std::vector<std::string>{"kysely", "äänipuhelu"});
+    const std::vector<std::string> subjects{"", "s-1", "", "s-2", ""};
+    const std::vector<std::string> notes{"", "", "kysely", "äänipuhelu", ""};
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        CHECK(table.subject.at(i) == subjects[i]);
+        CHECK(table.note.at(i) == notes[i]);
+    }
+    CHECK(table.subject.at(99).empty());
+    CHECK(table.value[0] == 0.0);
+    CHECK_FALSE(std::isnan(table.value[0]));
+    CHECK(std::isnan(table.value[2]));
+    CHECK(table.n == std::vector<std::int64_t>{0, 0, 3, 0, 0});
+    CHECK(table.sum[2] == 12.0);
+    CHECK(table.sum_sq[2] == 50.0);
+    CHECK(table.exposure == std::vector<double>{1.0, 1.0, 1.0, 1.0, 1.0});
+
+    // A filtered read numbers its own rows.
+    ObservationQuery control;
+    control.arms = {"control"};
+    const ObservationTable filtered = t.observations(r.key, control);
+    CHECK(filtered.value == std::vector<double>{0.0, 4.0});
+    CHECK(filtered.subject.rows == std::vector<std::int64_t>{1});
+    CHECK(filtered.subject.texts == std::vector<std::string>{"s-2"});
+    CHECK(filtered.note.rows == std::vector<std::int64_t>{1});
+}
+
+TEST_CASE("a read that finds nothing gives empty columns", "[tracker][observations]") {
+    Running r;
+    Tracker& t = r.tracker;
+    const auto require_empty = [](const ObservationTable& table) {
+        CHECK(table.size() == 0);
+        CHECK(table.id.empty());
+        CHECK(table.value.empty());
+        CHECK(table.exposure.empty());
+        CHECK(table.subject.rows.empty());
+        CHECK(table.note.texts.empty());
+        CHECK(table.arm_names == std::vector<std::string>{"control", "video"});
+    };
+    require_empty(t.observations(r.key));
+    Observation noted = unit(at(2026, 3, 4), "video", 2.0);
+    noted.note = "ei mukana";
+    t.log(r.key, noted);
+    ObservationQuery later;
+    later.from = at(2026, 4, 1);
+    require_empty(t.observations(r.key, later));
+}
+
+TEST_CASE("SparseTexts keeps only non-empty texts and finds them by row", "[observations]") {
+    SparseTexts texts;
+    texts.add(0, "");
+    texts.add(2, "b");
+    texts.add(5, "f");
+    CHECK(texts.rows == std::vector<std::int64_t>{2, 5});
+    CHECK(texts.at(0).empty());
+    CHECK(texts.at(2) == "b");
+    CHECK(texts.at(3).empty());
+    CHECK(texts.at(5) == "f");
+    CHECK(texts.at(6).empty());
 }
 
 TEST_CASE("observations before the start need backfill", "[tracker][observations]") {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import time
 
 import numpy as np
@@ -139,3 +140,79 @@ def test_threads_share_one_tracker(tracker: kokeilu.Tracker, running: kokeilu.Ex
         thread.join()
     assert errors == []
     assert tracker.count_observations(running) == 4 * 5 * 2_000
+
+
+# pandas keeps its "str" dtype in Arrow when pyarrow is installed, else in Python objects; the
+# frame's text columns are built differently for each, so both are read back.
+STRING_STORAGES = [
+    "python",
+    pytest.param(
+        "pyarrow",
+        marks=pytest.mark.skipif(importlib.util.find_spec("pyarrow") is None, reason="pyarrow is not installed"),
+    ),
+]
+
+
+def _log_mixed_rows(tracker: kokeilu.Tracker, running: kokeilu.Experiment) -> None:
+    """Unit-level rows with and without subject and note, and a pre-aggregated row with a note."""
+    tracker.log(running, 0.0, arm="control", at="2026-02-01T08:00")
+    tracker.log(running, 4.0, arm="video", at="2026-02-01T09:00", subject="asiakas-17")
+    tracker.log_aggregate(running, n=3, sum=12.0, sum_sq=50.0, arm="video", at="2026-02-01T10:00", note="kysely")
+    tracker.log(
+        running, 5.0, arm="control", at="2026-02-01T11:00", subject="asiakas-9", note="Hyvä yhteys, ääni kuului."
+    )
+    tracker.log(running, 3.0, arm="video", at="2026-02-01T12:00")
+
+
+MIXED_SUBJECTS = ["", "asiakas-17", "", "asiakas-9", ""]
+MIXED_NOTES = ["", "", "kysely", "Hyvä yhteys, ääni kuului.", ""]
+
+
+def test_subject_and_note_read_back_as_arrays(tracker: kokeilu.Tracker, running: kokeilu.Experiment) -> None:
+    _log_mixed_rows(tracker, running)
+    back = tracker.observation_arrays(running)
+    assert back.subject.dtype == object and back.note.dtype == object
+    assert back.subject.tolist() == MIXED_SUBJECTS
+    assert back.note.tolist() == MIXED_NOTES
+    assert back.value[0] == 0.0 and np.isnan(back.value[2])
+    assert back.n.tolist() == [0, 0, 3, 0, 0]
+    # Rows of a filtered read are numbered afresh.
+    control = tracker.observation_arrays(running, arms="control")
+    assert control.subject.tolist() == ["", "asiakas-9"]
+    assert control.note.tolist() == ["", "Hyvä yhteys, ääni kuului."]
+
+
+@pytest.mark.parametrize("storage", STRING_STORAGES)
+def test_subject_and_note_read_back_in_the_frame(
+    tracker: kokeilu.Tracker, running: kokeilu.Experiment, storage: str
+) -> None:
+    _log_mixed_rows(tracker, running)
+    with pd.option_context("mode.string_storage", storage):
+        frame = tracker.observations(running)
+        by_arrays = tracker.observation_arrays(running).to_frame()
+        expected_dtype = pd.Series(["x"], dtype="str").dtype
+    assert frame["subject"].tolist() == MIXED_SUBJECTS
+    assert frame["note"].tolist() == MIXED_NOTES
+    assert frame["subject"].dtype == expected_dtype and frame["note"].dtype == expected_dtype
+    # The frame made straight from the core's columns is the one the arrays make.
+    pd.testing.assert_frame_equal(frame, by_arrays)
+    assert frame["n"].tolist() == [0, 0, 3, 0, 0]
+    assert frame["sum"].iloc[2] == 12.0 and np.isnan(frame["value"].iloc[2])
+
+
+@pytest.mark.parametrize("storage", STRING_STORAGES)
+def test_rows_without_any_text_and_an_empty_read(
+    tracker: kokeilu.Tracker, running: kokeilu.Experiment, storage: str
+) -> None:
+    with pd.option_context("mode.string_storage", storage):
+        empty = tracker.observations(running)
+        empty_by_arrays = tracker.observation_arrays(running).to_frame()
+        tracker.log_many(running, np.arange(1000, dtype=float), arm="control", at="2026-02-01")
+        plain = tracker.observations(running)
+    assert len(empty) == 0
+    assert list(empty.columns) == ["id", "at", "arm", "value", "n", "sum", "sum_sq", "exposure", "subject", "note"]
+    pd.testing.assert_frame_equal(empty, empty_by_arrays)
+    assert len(plain) == 1000
+    assert (plain["subject"] == "").all() and (plain["note"] == "").all()
+    arrays = tracker.observation_arrays(running, since="2026-03-01")
+    assert len(arrays) == 0 and arrays.subject.dtype == object and len(arrays.note) == 0

@@ -5,10 +5,12 @@
 
 #include "kokeilu/time.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kokeilu {
@@ -82,8 +84,32 @@ struct ObservationRow {
     std::string_view note;
 };
 
+// A text column that most rows leave empty (subject, note): only the rows that have a text are
+// kept, so that reading a million rows without one makes no string per row, and the columns cross
+// to Python as the few texts there are rather than one object per row.
+struct SparseTexts {
+    std::vector<std::int64_t> rows;  // ascending row numbers of the table
+    std::vector<std::string> texts;  // texts[k] belongs to row rows[k]; never empty
+
+    // The text of `row`, empty when it has none.
+    [[nodiscard]] std::string_view at(std::size_t row) const noexcept {
+        const auto wanted = static_cast<std::int64_t>(row);
+        const auto found = std::lower_bound(rows.begin(), rows.end(), wanted);
+        if (found == rows.end() || *found != wanted) return {};
+        return texts[static_cast<std::size_t>(found - rows.begin())];
+    }
+    // Rows must be added in ascending order; an empty text is not stored.
+    void add(std::size_t row, std::string_view text) {
+        if (text.empty()) return;
+        rows.push_back(static_cast<std::int64_t>(row));
+        texts.emplace_back(text);
+    }
+    bool operator==(const SparseTexts&) const = default;
+};
+
 // Observations read back as columns, in time order; arm_index[i] indexes arm_names.
-// Aggregate columns hold NaN (n: 0) on unit-level rows; subject and note are empty when absent.
+// Aggregate columns hold NaN (n: 0) on unit-level rows; subject and note hold only the rows that
+// have one (SparseTexts::at gives any row's, empty when absent).
 struct ObservationTable {
     std::vector<std::string> arm_names;
     std::vector<std::int64_t> id;
@@ -94,8 +120,8 @@ struct ObservationTable {
     std::vector<double> sum;
     std::vector<double> sum_sq;
     std::vector<double> exposure;
-    std::vector<std::string> subject;
-    std::vector<std::string> note;
+    SparseTexts subject;
+    SparseTexts note;
 
     [[nodiscard]] std::size_t size() const noexcept { return at_us.size(); }
 };

@@ -1,10 +1,9 @@
 #include "kokeilu/stats/resampling.hpp"
 
 #include "stats/checks.hpp"
+#include "stats/random_indices.hpp"
 
 #include <boost/math/distributions/normal.hpp>
-#include <boost/random/mersenne_twister.hpp>
-#include <boost/random/seed_seq.hpp>
 
 #include <algorithm>
 #include <array>
@@ -20,6 +19,9 @@ namespace kokeilu::stats {
 namespace {
 
 using detail::num;
+using detail::IndexRange;
+using detail::RandomWords;
+using detail::uniform_index;
 
 // The fixed number of random streams; threads never change it, so results do not depend on them.
 constexpr std::size_t stream_count = 2;
@@ -52,45 +54,27 @@ double mean_of(std::span<const double> values) {
     return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
 }
 
-// 32-bit random words: both halves of each mt19937_64 output, so one engine step serves two draws.
-class RandomWords {
-public:
-    RandomWords(std::uint64_t seed, std::size_t stream) {
-        boost::random::seed_seq sequence{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32U),
-                                         static_cast<std::uint32_t>(stream)};
-        engine_.seed(sequence);
-    }
-    std::uint32_t operator()() {
-        if (has_spare_) {
-            has_spare_ = false;
-            return spare_;
+// The sum of values[i] over `draws` indices drawn uniformly from [0, values.size()). Indices are
+// drawn a block at a time into a small buffer and then gathered into four sums, so that neither
+// the generator nor the chain of additions waits for the other; the order of the additions is
+// fixed (element k goes to sum k mod 4), so the result is the same on every run.
+double resampled_sum(RandomWords& words, std::span<const double> values, const IndexRange& range, std::size_t draws) {
+    constexpr std::size_t block = 512;
+    std::array<std::uint32_t, block> indices;  // filled before it is read
+    std::array<double, 4> sums{};
+    for (std::size_t done = 0; done < draws; done += block) {
+        const std::size_t count = std::min(block, draws - done);
+        words.fill_indices(std::span<std::uint32_t>(indices.data(), count), range);
+        std::size_t k = 0;
+        for (; k + 4 <= count; k += 4) {
+            sums[0] += values[indices[k]];
+            sums[1] += values[indices[k + 1]];
+            sums[2] += values[indices[k + 2]];
+            sums[3] += values[indices[k + 3]];
         }
-        const std::uint64_t word = engine_();
-        spare_ = static_cast<std::uint32_t>(word >> 32U);
-        has_spare_ = true;
-        return static_cast<std::uint32_t>(word);
+        for (; k < count; ++k) sums[k % 4] += values[indices[k]];
     }
-
-private:
-    boost::random::mt19937_64 engine_;
-    std::uint32_t spare_ = 0;
-    bool has_spare_ = false;
-};
-
-// A uniform index in [0, range) by Lemire's multiply-and-reject ("Fast random integer generation
-// in an interval", 2019): exactly uniform, without a division in the common case, which matters at
-// billions of draws per bootstrap; and specified here, so the draws are the same on every platform.
-inline std::uint32_t uniform_index(RandomWords& words, std::uint32_t range) {
-    std::uint64_t product = static_cast<std::uint64_t>(words()) * range;
-    auto low = static_cast<std::uint32_t>(product);
-    if (low < range) {
-        const std::uint32_t threshold = (0U - range) % range;
-        while (low < threshold) {
-            product = static_cast<std::uint64_t>(words()) * range;
-            low = static_cast<std::uint32_t>(product);
-        }
-    }
-    return static_cast<std::uint32_t>(product >> 32U);
+    return (sums[0] + sums[1]) + (sums[2] + sums[3]);
 }
 
 // Resamples [first, last) of stream s are done by `work(s, first, last)`; streams run on up to
@@ -188,19 +172,17 @@ BootstrapResult bootstrap_difference(std::span<const double> treatment, std::spa
     std::vector<double> stats(static_cast<std::size_t>(options.resamples));
     run_streams(options.resamples, options.threads, [&](std::size_t s, std::int64_t first, std::int64_t last) {
         RandomWords words(options.seed, s);
-        const auto range_t = static_cast<std::uint32_t>(treatment.size());
-        const auto range_c = static_cast<std::uint32_t>(control.size());
+        // Every treatment resample of the stream first, then every control one: each pass gathers
+        // from one sample only, which stays in the core's cache where both together might not.
+        const IndexRange range_t(static_cast<std::uint32_t>(treatment.size()));
+        const auto nt = static_cast<double>(treatment.size());
         for (std::int64_t b = first; b < last; ++b) {
-            double sum_t = 0.0;
-            for (std::size_t i = 0; i < treatment.size(); ++i) {
-                sum_t += treatment[uniform_index(words, range_t)];
-            }
-            double sum_c = 0.0;
-            for (std::size_t i = 0; i < control.size(); ++i) {
-                sum_c += control[uniform_index(words, range_c)];
-            }
-            stats[static_cast<std::size_t>(b)] = sum_t / static_cast<double>(treatment.size()) -
-                                                 sum_c / static_cast<double>(control.size());
+            stats[static_cast<std::size_t>(b)] = resampled_sum(words, treatment, range_t, treatment.size()) / nt;
+        }
+        const IndexRange range_c(static_cast<std::uint32_t>(control.size()));
+        const auto nc = static_cast<double>(control.size());
+        for (std::int64_t b = first; b < last; ++b) {
+            stats[static_cast<std::size_t>(b)] -= resampled_sum(words, control, range_c, control.size()) / nc;
         }
     });
 

@@ -2,11 +2,11 @@
 // a permutation test and bootstrap intervals (percentile and BCa) of the difference in means.
 //
 // Both are seeded and reproducible to the last bit on every platform: the resamples are split into
-// two fixed streams, each with its own Boost.Random mt19937_64 seeded (boost seed_seq) from
-// (seed, stream number), and random words become indices by one fixed algorithm (Lemire's
-// multiply-and-reject) rather than std::uniform_int_distribution, whose algorithm each standard
-// library chooses. The streams run on two threads; the number of threads never changes the result,
-// only the time it takes.
+// two fixed streams of one xoshiro256++ generator seeded (SplitMix64) from the seed, stream s
+// starting s jumps of 2^128 steps further, so the streams never overlap; random words become
+// indices by one fixed algorithm (Lemire's multiply-and-reject) rather than
+// std::uniform_int_distribution, whose algorithm each standard library chooses. The streams run on
+// two threads; the number of threads never changes the result, only the time it takes.
 #pragma once
 
 #include "kokeilu/stats/estimate.hpp"
