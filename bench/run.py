@@ -270,22 +270,19 @@ WHY_MISSED = {
         "the executemany row), or storing unit-level values in blocks rather than one row each."
     ),
     "single_raw": (
-        "one `log` is one BEGIN IMMEDIATE … COMMIT, as the raw loop, but before it the Tracker loads "
-        "the whole experiment (experiments, arms, metrics, tags and purposes: several SELECTs, each "
-        "prepared anew) to validate the observation, and inside the transaction the store loads the "
-        "arms and metrics again to check them under the write lock; the Python call adds argument "
-        "conversion. The raw loop reuses one prepared INSERT. Closing the gap: keep the prepared "
-        "statements of the store (SQLite's statement cache or members), and cache the loaded "
-        "experiment keyed by its revision so that a log checks one integer instead of re-reading it. "
-        "The p99 gap (see the notes) is not explained by this run: both sides commit the same pages "
-        "under the same automatic WAL checkpoint, so the extra tail lies in kokeilu's own call path "
-        "(the reads above, or Python's garbage collector); it needs a profile of the slow calls."
+        "one `log` is one BEGIN IMMEDIATE … COMMIT, as the raw loop, through statements prepared once "
+        "per connection and the experiment kept from the previous call (its revision is confirmed "
+        "inside the transaction). Inside the transaction it reads the experiment's status and "
+        "revision and the metric's kind, inserts the row, and reads and rewrites the arm's running "
+        "summary, so it runs five statements where the raw loop runs one, and its commit writes one "
+        "more page (the running summary's) to the WAL; the Python call adds building the Observation "
+        "and converting the arguments. Closing the gap: keep the metric kinds with the kept "
+        "experiment, and merge the running summary with one UPSERT … ON CONFLICT DO UPDATE instead of "
+        "a read and a write."
     ),
     "single_mlflow": (
-        "kokeilu's `log` latency is the one analysed in the row above: most of it is re-reading the "
-        "experiment and re-preparing statements, not the durable commit (the raw one-row "
-        "transaction takes a small fraction of it). The note on the row gives the p50 that 40× "
-        "would need; the fixes described above aim at it."
+        "kokeilu's `log` latency is the one analysed in the row above; the note on the row gives the "
+        "p50 that 40× would need."
     ),
     "read_numpy": (
         "kokeilu runs the same SELECT as read_sql_query and, per row, about what the raw C loop in "
@@ -308,23 +305,31 @@ WHY_MISSED = {
     ),
     "summary": (
         "both sides run the same index search (the same plan: SEARCH observations USING INDEX "
-        "observations_by_metric_time (metric_id=?)), but kokeilu reads all ten columns of each row "
-        "(to tell unit-level rows from pre-aggregated ones and to hand exposure, subject and note to "
-        "the callback): eight sqlite3_column_* calls a row in the common case against the raw loop's "
-        "two, each taking the connection's mutex, plus a std::function call per row. Closing the gap: "
-        "a summary-only scan "
-        "that selects just the numeric columns a summary needs, and, if each connection stays "
-        "confined to one thread at a time, opening it with SQLITE_OPEN_NOMUTEX so that column reads "
-        "take no lock."
+        "observations_by_metric_time (metric_id=?)) and look each row up in the table. kokeilu "
+        "selects six columns (arm, value, the aggregate's n, sum and sum of squares, exposure) where "
+        "the raw loop selects two, because a row may be unit-level or pre-aggregated and may carry an "
+        "exposure; SQLite decodes every selected column of every row inside sqlite3VdbeExec, which a "
+        "perf profile of the C++ summary puts at a third of its time, and the loop adds four "
+        "sqlite3_column_* calls a row and a std::function call into the summary. Closing the gap: "
+        "select the exposure only for count metrics (the only ones that may have one), and keep "
+        "unit-level and aggregated rows apart (a separate table for aggregates) so that the common "
+        "scan reads two columns like the raw loop."
+    ),
+    "summary_running": (
+        "the running summaries are read from one row per metric and arm; what remains is opening the "
+        "experiment (its arms and metrics) and building the summaries."
+    ),
+    "analysis_until": (
+        "`analyze(until=…)` summarises every metric in one streaming C++ pass over the rows (the pass "
+        "of the summary row) and then computes the statistics, which take microseconds; its time is "
+        "the scan's. 7× would need a scan faster than the raw C loop of the summary row: no "
+        "row-by-row SQLite scan reaches it on this machine. Without `until`, `analyze` reads the "
+        "running summaries instead (the row above)."
     ),
     "analysis": (
-        "`analyze` summarises every metric in one streaming C++ pass over the store (the pass of "
-        "the summary row) and then computes the statistics, which take microseconds; its time is "
-        "the scan's. The note on the row gives the scan rate 7× would need, against the rate of "
-        "the raw C loop in the summary row: a row-by-row SQLite scan cannot reach it on this "
-        "machine. Closing the gap needs analysis that does not visit every row: running per-arm "
-        "totals (n, sum, sum of squares, exposure) kept in a summary table updated in the same "
-        "transaction as each insert, so that analysing reads a few rows per metric."
+        "`analyze` reads the running summaries (a few rows per metric) and computes the statistics; "
+        "its time is that of opening the experiment, the statistics and building the DataFrames of "
+        "the result."
     ),
     "bootstrap": (
         "each resample draws its indices from xoshiro256++ (both 32-bit halves of an output, Lemire's "
