@@ -5,6 +5,7 @@
 // These cases hold for root as well, who ignores file permissions: see block_index().
 #include "kokeilu/error.hpp"
 #include "kokeilu/sqlite_store.hpp"
+#include "temp_dir.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <sqlite3.h>
@@ -21,31 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class TempDir {
-public:
-    TempDir() {
-        std::random_device random;
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            fs::path candidate = fs::temp_directory_path() / ("kokeilu-open-" + std::to_string(random()));
-            if (fs::create_directory(candidate)) {
-                path_ = candidate;
-                return;
-            }
-        }
-        throw std::runtime_error("cannot create a temporary directory");
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
-};
+using kokeilu::testing::TempDir;
 
 std::string read_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
