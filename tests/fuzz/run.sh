@@ -36,8 +36,8 @@ spawn() {
 
 # The library, compiled once with the sanitizers and fuzzer instrumentation; a source is compiled
 # again when it or any header is newer than its object. The statistics (src/stats, two thirds of
-# the compile time) only when a C++ target includes one of their headers: no other source of the
-# library does, so the targets that include none link without them.
+# the compile time) only when a C++ target includes one of their headers; otherwise only the
+# summary and its checks, which the store uses for its running summaries.
 needs_cpp=0
 needs_stats=0
 for target in "${targets[@]}"; do
@@ -52,7 +52,8 @@ if [ $needs_cpp = 1 ]; then
   if [ $needs_stats = 1 ]; then
     mapfile -t sources < <(find "$root/libkokeilu/src" -name '*.cpp' | sort)
   else
-    mapfile -t sources < <(find "$root/libkokeilu/src" -name '*.cpp' -not -path '*/src/stats/*' | sort)
+    mapfile -t sources < <({ find "$root/libkokeilu/src" -name '*.cpp' -not -path '*/src/stats/*'
+                             printf '%s\n' "$root/libkokeilu/src/stats/summary.cpp" "$root/libkokeilu/src/stats/checks.cpp"; } | sort)
   fi
 fi
 objects=()
