@@ -6,6 +6,7 @@
 #include "kokeilu/sqlite_store.hpp"
 
 #include "sqlite_support.hpp"
+#include "test_tracker_support.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
@@ -20,6 +21,8 @@
 
 using namespace kokeilu;
 namespace fs = std::filesystem;
+
+using kokeilu::testing::field_of_error;
 
 namespace {
 
@@ -40,16 +43,6 @@ Experiment library_experiment(const std::string& title = "Omatoimikirjasto") {
     e.created_at = Time(Date(2026, 1, 5), boost::posix_time::hours(9));
     e.updated_at = e.created_at;
     return e;
-}
-
-template <class F>
-std::string error_field(F f) {
-    try {
-        f();
-    } catch (const InvalidArgumentError& e) {
-        return e.field();
-    }
-    return "(no InvalidArgumentError)";
 }
 
 template <class Error, class F>
@@ -108,7 +101,7 @@ TEST_CASE("sqlite store errors: an experiment id that is not stored is not found
     CHECK(contains(message_of<NotFoundError>([&] { store->save_experiment(stray, {}); }),
                    "id " + std::to_string(missing)));
     stray.id = 0;
-    CHECK(error_field([&] { store->save_experiment(stray, {}); }) == "id");
+    CHECK(field_of_error([&] { store->save_experiment(stray, {}); }) == "id");
     CHECK(store->list_experiments({}).size() == 1);
 
     // Counting the observations of a metric of another experiment finds none.
@@ -143,7 +136,7 @@ TEST_CASE("sqlite store errors: dates and times that are not on the calendar nam
     const auto field_of_insert = [&](auto change) {
         Experiment e = library_experiment();
         change(e);
-        return error_field([&] { store->insert_experiment(e, "KAJAANI-2026-"); });
+        return field_of_error([&] { store->insert_experiment(e, "KAJAANI-2026-"); });
     };
     const Date infinite_date(boost::gregorian::pos_infin);
     const Time infinite_time(boost::posix_time::neg_infin);
@@ -176,10 +169,10 @@ TEST_CASE("sqlite store errors: dates and times that are not on the calendar nam
 
     ExperimentFilter from_infinity;
     from_infinity.from = infinite_date;
-    CHECK(error_field([&] { (void)store->list_experiments(from_infinity); }) == "from");
+    CHECK(field_of_error([&] { (void)store->list_experiments(from_infinity); }) == "from");
     ExperimentFilter to_nowhere;
     to_nowhere.to = Date(boost::gregorian::not_a_date_time);
-    CHECK(error_field([&] { (void)store->list_experiments(to_nowhere); }) == "to");
+    CHECK(field_of_error([&] { (void)store->list_experiments(to_nowhere); }) == "to");
 }
 
 TEST_CASE("sqlite store errors: two arms or metrics of one name are refused even past the Tracker", "[sqlite]") {
@@ -188,10 +181,10 @@ TEST_CASE("sqlite store errors: two arms or metrics of one name are refused even
     auto store = open_sqlite_store(":memory:");
     Experiment arms = library_experiment();
     arms.arms.push_back({0, "open", ArmRole::treatment, "again"});
-    CHECK(error_field([&] { store->insert_experiment(arms, "KAJAANI-2026-"); }) == "arms");
+    CHECK(field_of_error([&] { store->insert_experiment(arms, "KAJAANI-2026-"); }) == "arms");
     Experiment metrics = library_experiment();
     metrics.metrics.push_back(metrics.metrics[0]);
-    CHECK(error_field([&] { store->insert_experiment(metrics, "KAJAANI-2026-"); }) == "metrics");
+    CHECK(field_of_error([&] { store->insert_experiment(metrics, "KAJAANI-2026-"); }) == "metrics");
     CHECK(store->list_experiments({}).empty());
     CHECK(arms.id == 0);  // the caller's object is untouched by a failed insert
     CHECK(arms.key.empty());
@@ -200,7 +193,7 @@ TEST_CASE("sqlite store errors: two arms or metrics of one name are refused even
     store->insert_experiment(stored, "KAJAANI-2026-");
     stored.metrics.push_back(stored.metrics[0]);
     stored.metrics.back().id = 0;
-    CHECK(error_field([&] { store->save_experiment(stored, {}); }) == "metrics");
+    CHECK(field_of_error([&] { store->save_experiment(stored, {}); }) == "metrics");
     CHECK(store->find_experiment(stored.key)->metrics.size() == 1);
 }
 
