@@ -8,15 +8,21 @@ namespace kokeilu::detail {
 
 namespace {
 
-constexpr const char* kind_of_metric_sql = "SELECT kind FROM metrics WHERE id = ?";
-
 constexpr const char* select_summary_sql =
     "SELECT n, mean, m2, sum, exposure, min, max, unit_rows, aggregate_rows, variance_known "
     "FROM arm_summaries WHERE metric_id = ? AND arm_id = ?";
 
-constexpr const char* upsert_summary_sql =
-    "INSERT OR REPLACE INTO arm_summaries (metric_id, arm_id, n, mean, m2, sum, exposure, min, max, unit_rows, "
-    "aggregate_rows, variance_known) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// The columns of both statements are bound in the same places (write_summary): ?1 and ?2 are the
+// metric and arm ids. An UPDATE of an existing summary changes no key, so it neither deletes and
+// re-inserts the row (as INSERT OR REPLACE would) nor looks up the metric and arm again for the
+// foreign keys: on the path of every single `log`, that is a third of the summary's cost.
+constexpr const char* update_summary_sql =
+    "UPDATE arm_summaries SET n = ?3, mean = ?4, m2 = ?5, sum = ?6, exposure = ?7, min = ?8, max = ?9, "
+    "unit_rows = ?10, aggregate_rows = ?11, variance_known = ?12 WHERE metric_id = ?1 AND arm_id = ?2";
+
+constexpr const char* insert_summary_sql =
+    "INSERT INTO arm_summaries (metric_id, arm_id, n, mean, m2, sum, exposure, min, max, unit_rows, "
+    "aggregate_rows, variance_known) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
 constexpr const char* experiment_summaries_sql =
     "SELECT s.metric_id, s.arm_id, s.n, s.mean, s.m2, s.sum, s.exposure, s.min, s.max, s.unit_rows, "
@@ -48,9 +54,10 @@ bool is_finite(const stats::Summary::State& s) {
     return std::isfinite(s.mean) && std::isfinite(s.m2) && std::isfinite(s.sum) && std::isfinite(s.exposure);
 }
 
-// An empty summary writes the row that says "overflowed".
-void write_summary(SQLite::Statement& upsert, std::int64_t metric_id, std::int64_t arm_id,
-                   const std::optional<stats::Summary>& summary) {
+// Binds and runs an update or an insert of the summary. An empty summary writes the row that says
+// "overflowed". Returns the summary as reading the row back gives it.
+std::optional<stats::Summary> write_summary(SQLite::Statement& upsert, std::int64_t metric_id, std::int64_t arm_id,
+                                            const std::optional<stats::Summary>& summary) {
     const stats::Summary::State s = summary ? summary->state() : stats::Summary::State{};
     upsert.bind(1, metric_id);
     upsert.bind(2, arm_id);
@@ -74,6 +81,14 @@ void write_summary(SQLite::Statement& upsert, std::int64_t metric_id, std::int64
     upsert.bind(11, s.aggregate_rows);
     upsert.bind(12, s.variance_known ? 1 : 0);
     upsert.exec();
+    if (!summary || !is_finite(s)) return std::nullopt;
+    // As summary_from_columns reads the row: SQLite stores -0.0 as 0 (adding 0.0 turns -0.0 into
+    // 0.0 and leaves every other number as it is), and min and max are NULL without unit-level rows.
+    stats::Summary::State stored = s;
+    for (double* number : {&stored.mean, &stored.m2, &stored.sum, &stored.exposure, &stored.min, &stored.max})
+        *number += 0.0;
+    if (s.unit_rows == 0) stored.min = stored.max = 0.0;
+    return stats::Summary::from_state(stored);
 }
 
 }  // namespace
@@ -82,25 +97,27 @@ void ArmSummaryDeltas::add(std::int64_t metric_id, std::int64_t arm_id, const Ob
     deltas_[{metric_id, arm_id}].add(row, binary);
 }
 
-bool is_proportion_metric(StatementCache& statements, std::int64_t metric_id) {
-    auto q = statements.get(kind_of_metric_sql);
-    q->bind(1, metric_id);
-    return q->executeStep() && q->getColumn(0).getString() == "proportion";
-}
-
-void merge_arm_summaries(StatementCache& statements, const ArmSummaryDeltas& deltas) {
+void merge_arm_summaries(StatementCache& statements, WriteCache& cache, const ArmSummaryDeltas& deltas) {
     for (const auto& [ids, delta] : deltas.all()) {
         std::optional<stats::Summary> stored = stats::Summary();
-        {
+        bool exists = false;
+        if (const WriteCache::StoredSummary* known = cache.summary(ids.first, ids.second)) {
+            exists = true;
+            stored = *known;
+        } else {
             auto q = statements.get(select_summary_sql);
             q->bind(1, ids.first);
             q->bind(2, ids.second);
-            if (q->executeStep()) stored = summary_from_columns(*q, 0);
+            exists = q->executeStep();
+            if (exists) stored = summary_from_columns(*q, 0);
         }
-        if (!stored) continue;  // overflowed once: the rows are read instead, for good
+        if (!stored) {  // overflowed once: the rows are read instead, for good
+            cache.remember(ids.first, ids.second, std::nullopt);
+            continue;
+        }
         stored->merge(delta);
-        auto upsert = statements.get(upsert_summary_sql);
-        write_summary(*upsert, ids.first, ids.second, stored);
+        auto write = statements.get(exists ? update_summary_sql : insert_summary_sql);
+        cache.remember(ids.first, ids.second, write_summary(*write, ids.first, ids.second, stored));
     }
 }
 
@@ -148,10 +165,10 @@ void rebuild_arm_summaries(SQLite::Database& db) {
         summaries.add(rows.getColumn(0).getInt64(), rows.getColumn(1).getInt64(), row, rows.getColumn(7).getInt() != 0);
     }
     db.exec("DELETE FROM arm_summaries");
-    SQLite::Statement upsert(db, upsert_summary_sql);
+    SQLite::Statement insert(db, insert_summary_sql);
     for (const auto& [ids, summary] : summaries.all()) {
-        write_summary(upsert, ids.first, ids.second, summary);
-        upsert.reset();
+        (void)write_summary(insert, ids.first, ids.second, summary);
+        insert.reset();
     }
 }
 

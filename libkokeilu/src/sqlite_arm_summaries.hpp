@@ -9,6 +9,7 @@
 #include "kokeilu/store.hpp"
 #include "kokeilu/stats/summary.hpp"
 #include "sqlite_statement_cache.hpp"
+#include "sqlite_write_cache.hpp"
 
 #include <cstdint>
 #include <map>
@@ -33,11 +34,10 @@ private:
     std::map<std::pair<std::int64_t, std::int64_t>, stats::Summary> deltas_;
 };
 
-// True when the metric counts 0/1 outcomes (its aggregated rows need no sum of squares).
-[[nodiscard]] bool is_proportion_metric(StatementCache& statements, std::int64_t metric_id);
-
-// Merges the deltas into the stored summaries. Must run inside the transaction that wrote the rows.
-void merge_arm_summaries(StatementCache& statements, const ArmSummaryDeltas& deltas);
+// Merges the deltas into the stored summaries. Must run inside the transaction that wrote the rows,
+// after cache.begin_write(): summaries the cache knows are not read again, and every summary
+// written is remembered in it as stored.
+void merge_arm_summaries(StatementCache& statements, WriteCache& cache, const ArmSummaryDeltas& deltas);
 
 // Every stored summary of the experiment's metrics. Throws InvalidArgumentError (naming the column)
 // when a stored summary is not one a summary can have.

@@ -9,6 +9,7 @@
 #include "sqlite_arm_summaries.hpp"
 #include "sqlite_schema.hpp"
 #include "sqlite_support.hpp"
+#include "sqlite_write_cache.hpp"
 #include "validation.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -419,6 +420,7 @@ struct ExperimentParts {
     std::string key;
     Status status = Status::draft;
     std::vector<std::int64_t> metric_ids;
+    std::vector<std::int64_t> proportion_metric_ids;
     std::vector<std::int64_t> arm_ids;
 };
 
@@ -429,9 +431,12 @@ ExperimentParts load_parts(SQLite::Database& db, std::int64_t experiment_id) {
     if (!experiment.executeStep()) throw NotFoundError("experiment", "id " + std::to_string(experiment_id));
     parts.key = experiment.getColumn(0).getString();
     parts.status = parse_status(experiment.getColumn(1).getString());
-    SQLite::Statement metrics(db, "SELECT id FROM metrics WHERE experiment_id = ?");
+    SQLite::Statement metrics(db, "SELECT id, kind = 'proportion' FROM metrics WHERE experiment_id = ?");
     metrics.bind(1, experiment_id);
-    while (metrics.executeStep()) parts.metric_ids.push_back(metrics.getColumn(0).getInt64());
+    while (metrics.executeStep()) {
+        parts.metric_ids.push_back(metrics.getColumn(0).getInt64());
+        if (metrics.getColumn(1).getInt() != 0) parts.proportion_metric_ids.push_back(parts.metric_ids.back());
+    }
     SQLite::Statement arms(db, "SELECT id FROM arms WHERE experiment_id = ?");
     arms.bind(1, experiment_id);
     while (arms.executeStep()) parts.arm_ids.push_back(arms.getColumn(0).getInt64());
@@ -660,14 +665,17 @@ public:
         require_writable();
         return guard_sqlite("recording observations", [&] {
             detail::ImmediateTransaction transaction(statements_);
-            if (const auto parts = checked_parts(target)) {
+            write_cache_.begin_write(db_.getHandle());
+            const auto parts = checked_parts(target);
+            if (parts) {
                 for (std::size_t i = 0; i < rows.size(); ++i) {
                     check_metric(*parts, rows[i].metric_id, at_row(i));
                     check_arm(*parts, rows[i].arm_id, at_row(i));
                 }
             }
+            const std::span<const std::int64_t> proportion_metric_ids =
+                parts ? std::span<const std::int64_t>(parts->proportion_metric_ids) : target.proportion_metric_ids;
             detail::ArmSummaryDeltas deltas;
-            std::unordered_map<std::int64_t, bool> proportion;  // by metric id
             ObservationRow streamed;
             auto insert = statements_.get(insert_observation_sql);
             for (const ObservationRecord& row : rows) {
@@ -717,12 +725,13 @@ public:
                 }
                 insert->exec();
                 insert->reset();
-                auto [kind, is_new] = proportion.try_emplace(row.metric_id, false);
-                if (is_new) kind->second = detail::is_proportion_metric(statements_, row.metric_id);
-                deltas.add(row.metric_id, row.arm_id, streamed, kind->second);
+                const bool proportion = std::find(proportion_metric_ids.begin(), proportion_metric_ids.end(),
+                                                  row.metric_id) != proportion_metric_ids.end();
+                deltas.add(row.metric_id, row.arm_id, streamed, proportion);
             }
-            detail::merge_arm_summaries(statements_, deltas);
+            detail::merge_arm_summaries(statements_, write_cache_, deltas);
             transaction.commit();
+            write_cache_.committed(db_.getHandle());
             return rows.size();
         });
     }
@@ -749,6 +758,7 @@ public:
         }
         return guard_sqlite("recording observations", [&] {
             detail::ImmediateTransaction transaction(statements_);
+            write_cache_.begin_write(db_.getHandle());
             if (const auto parts = checked_parts(target)) {
                 check_metric(*parts, columns.metric_id, "");
                 for (std::size_t a = 0; a < columns.arm_ids.size(); ++a)
@@ -778,8 +788,9 @@ public:
             detail::ArmSummaryDeltas deltas;
             for (std::size_t code = 0; code < by_code.size(); ++code)
                 if (by_code[code].unit_rows() > 0) deltas.of(columns.metric_id, columns.arm_ids[code]).merge(by_code[code]);
-            detail::merge_arm_summaries(statements_, deltas);
+            detail::merge_arm_summaries(statements_, write_cache_, deltas);
             transaction.commit();
+            write_cache_.committed(db_.getHandle());
             return rows;
         });
     }
@@ -878,6 +889,12 @@ private:
             return parts;
         }
         ExperimentParts current;
+        if (const auto* confirmed = write_cache_.experiment(target.experiment_id, target.revision)) {
+            current.key = confirmed->key;
+            current.status = confirmed->status;
+            check_status(current, target.accepted);
+            return std::nullopt;
+        }
         std::int64_t revision = 0;
         {
             auto q = statements_.get("SELECT key, status, revision FROM experiments WHERE id = ?");
@@ -892,6 +909,7 @@ private:
             throw StaleRevisionError("experiment " + current.key + " was changed (revision " +
                                      std::to_string(target.revision) + ", now " + std::to_string(revision) + ")");
         check_status(current, target.accepted);
+        write_cache_.remember({target.experiment_id, revision, current.key, current.status});
         return std::nullopt;
     }
 
@@ -967,6 +985,7 @@ private:
     bool read_only_;
     // After db_: the statements are finalized before the connection closes.
     detail::StatementCache statements_{db_};
+    detail::WriteCache write_cache_;
 };
 
 // SQLite reads a name that starts with "file:" as a URI: "file:x.db?mode=memory" would be a

@@ -406,7 +406,11 @@ auto retry_when_stale(Load load, Forget forget, Write write) {
 }
 
 ObservationTarget target_of(const Experiment& e, const LogOptions& options, bool kept) {
-    return {e.id, accepted_statuses(e, options), kept ? e.revision : 0};
+    ObservationTarget target{e.id, accepted_statuses(e, options), kept ? e.revision : 0, {}};
+    if (kept)
+        for (const Metric& m : e.metrics)
+            if (m.kind == MetricKind::proportion) target.proportion_metric_ids.push_back(m.id);
+    return target;
 }
 
 }  // namespace

@@ -209,6 +209,35 @@ TEST_CASE("a kept copy of the experiment never decides a write another process c
     require_running_equals_scan(logger, key);
 }
 
+TEST_CASE("two connections writing to the same arms in turn keep one running summary of both", "[store][summaries]") {
+    // Each connection keeps the summaries its last write left; a write must notice the other's
+    // commits in between and read the stored summaries again instead of merging into its copy.
+    TempDir dir;
+    const std::string path = dir.file("shared.db");
+    Tracker first = Tracker::open(path);
+    Tracker second = Tracker::open(path);
+    const std::string key = first.create(home_care_draft()).key;
+    first.start(key, Date(2026, 3, 2));
+    for (int i = 0; i < 50; ++i) {
+        Tracker& writer = i % 2 == 0 ? first : second;
+        writer.log(key, unit(at(2026, 3, 3), "control", 1.0 + i, "sense_of_security"));
+        if (i % 10 == 0) {
+            const std::vector<Observation> two{unit(at(2026, 3, 3), "control", 2.0, "sense_of_security"),
+                                               unit(at(2026, 3, 3), "video", 3.0, "sense_of_security")};
+            (i % 20 == 0 ? second : first).log_many(key, two);
+        }
+    }
+    // And a write of the first after a commit of the second that wrote no observation.
+    second.add_note(key, "halfway", "Aino");
+    first.log(key, unit(at(2026, 3, 4), "control", 7.0, "sense_of_security"));
+
+    require_running_equals_scan(first, key);
+    require_running_equals_scan(second, key);
+    const auto running = stats::summarise_experiment(second, second.get(key)).at("sense_of_security");
+    CHECK(running.at("control").n() == 50 + 5 + 1);
+    CHECK(running.at("video").n() == 5);
+}
+
 TEST_CASE("totals that overflow a double are not kept, and the rows are summarised instead", "[store][summaries]") {
     Tracker t = memory_tracker();
     const std::string key = t.create(home_care_draft()).key;

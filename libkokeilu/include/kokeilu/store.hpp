@@ -65,6 +65,10 @@ struct ObservationTarget {
     // the write fails with StaleRevisionError and nothing is written; when it matches, the arms and
     // metrics are known to be those the caller checked, and the store does not look them up again.
     std::int64_t revision = 0;
+    // With a revision: the ids of the experiment's proportion metrics at that revision, whose
+    // aggregated rows the running summaries treat as 0/1 outcomes. Without one the store reads the
+    // kinds itself.
+    std::vector<std::int64_t> proportion_metric_ids{};
 };
 
 // The experiment changed (another process saved it) after the caller read the revision it names.
