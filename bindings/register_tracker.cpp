@@ -230,6 +230,25 @@ void register_tracker(py::module_& m) {
             py::arg("key"), py::arg("observation"), py::kw_only(), py::arg("backfill") = false,
             "Records one observation (at None means now).")
         .def(
+            "log_value",
+            // Tracker.log's path: the fields as plain arguments, without an Observation object in
+            // between, whose keyword construction costs about as much as the rest of the call.
+            [](PyTracker& self, const std::string& key, double value, std::string arm, std::string metric,
+               const Time& at, std::optional<double> exposure, std::string subject, std::string note, bool backfill) {
+                Observation observation;
+                observation.value = value;
+                observation.arm = std::move(arm);
+                observation.metric = std::move(metric);
+                observation.at = at.is_special() ? now_utc() : at;
+                observation.exposure = exposure;
+                observation.subject = std::move(subject);
+                observation.note = std::move(note);
+                self.with([&](Tracker& t) { t.log(key, observation, LogOptions{backfill}); });
+            },
+            py::arg("key"), py::arg("value"), py::arg("arm"), py::arg("metric"), py::arg("at").none(true),
+            py::arg("exposure").none(true), py::arg("subject"), py::arg("note"), py::arg("backfill"),
+            "Records one unit's value (at None means now); every argument is required.")
+        .def(
             "log_many",
             [](PyTracker& self, const std::string& key, std::vector<Observation> observations, bool backfill) {
                 const Time now = now_utc();

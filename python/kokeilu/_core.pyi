@@ -354,6 +354,18 @@ class Tracker:
     def add_note(self, key: str, text: str, author: str = "", at: _TimeLike | None = None) -> JournalEntry: ...
     def journal(self, key: str) -> builtins.list[JournalEntry]: ...
     def log(self, key: str, observation: Observation, *, backfill: bool = False) -> None: ...
+    def log_value(
+        self,
+        key: str,
+        value: float,
+        arm: str,
+        metric: str,
+        at: _TimeLike | None,
+        exposure: float | None,
+        subject: str,
+        note: str,
+        backfill: bool,
+    ) -> None: ...
     def log_many(self, key: str, observations: builtins.list[Observation], *, backfill: bool = False) -> int: ...
     def log_columns(
         self,

@@ -84,6 +84,23 @@ _ARM_FIELDS = ("name", "role", "description")
 EXPERIMENT_FIELDS = (*_PLAIN_FIELDS, *_TEST_CARD_PARTS, "test_card", "metrics", "arms", "purposes", "tags")
 
 
+def _log_type_error(**arguments: Any) -> TypeError:
+    """The error for an argument of ``log`` of the wrong type, naming it (the binding's own message
+    lists its whole signature instead)."""
+    for name in ("value", "exposure"):
+        number = arguments[name]
+        if name == "exposure" and number is None:
+            continue
+        if isinstance(number, bool) or not isinstance(number, (int, float, np.integer, np.floating)):
+            return TypeError(f"{name}: expected a number, got {type(number).__name__}")
+    for name in ("arm", "metric", "subject", "note"):
+        if not isinstance(arguments[name], str):
+            return TypeError(f"{name}: expected a string, got {type(arguments[name]).__name__}")
+    return TypeError(
+        f"at: expected a datetime, a date, a numpy datetime64 or an ISO 8601 string, got {type(arguments['at']).__name__}"
+    )
+
+
 def _key(experiment: ExperimentRef) -> str:
     if isinstance(experiment, Experiment):
         return experiment.key
@@ -524,10 +541,11 @@ class Tracker:
         ``arm`` may be left out when the experiment has one arm. ``backfill`` accepts data of a
         stopped or concluded experiment and times before its start (e.g. a "before" period).
         """
-        observation = Observation(
-            value, arm=arm, metric=metric, at=at, exposure=exposure, subject=subject, note=note
-        )
-        self._core.log(_key(experiment), observation, backfill=backfill)
+        try:
+            self._core.log_value(_key(experiment), value, arm, metric, at, exposure, subject, note, backfill)
+        except TypeError:
+            raise _log_type_error(value=value, exposure=exposure, arm=arm, metric=metric, subject=subject,
+                                  note=note, at=at) from None
 
     def log_aggregate(
         self,

@@ -87,6 +87,27 @@ def test_invalid_argument_from_the_python_layer(tracker: kokeilu.Tracker, runnin
     assert tracker.count_observations(running) == 0
 
 
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"value": "4"}, "value: expected a number, got str"),
+        ({"exposure": "2"}, "exposure: expected a number, got str"),
+        ({"arm": 1}, "arm: expected a string, got int"),
+        ({"note": None}, "note: expected a string, got NoneType"),
+        ({"at": 5}, "at: expected a datetime, a date, a numpy datetime64 or an ISO 8601 string, got int"),
+    ],
+)
+def test_log_names_an_argument_of_the_wrong_type(
+    tracker: kokeilu.Tracker, running: kokeilu.Experiment, arguments: dict[str, Any], message: str
+) -> None:
+    call: dict[str, Any] = {"value": 4.0, "arm": "control", **arguments}
+    value = call.pop("value")
+    with pytest.raises(TypeError) as caught:
+        tracker.log(running, value, **call)
+    assert str(caught.value) == message
+    assert tracker.count_observations(running) == 0
+
+
 def test_unknown_keyword_is_a_type_error(tracker: kokeilu.Tracker, home_care_fields: FieldsFactory) -> None:
     with pytest.raises(TypeError, match="colour"):
         tracker.create(**home_care_fields(colour="blue"))
