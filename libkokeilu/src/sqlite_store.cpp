@@ -803,65 +803,8 @@ public:
     void scan_observations(const ObservationScan& scan,
                            const std::function<void(const ObservationRow&)>& visit) override {
         guard_sqlite("reading observations", [&] {
-            // The number of placeholders depends on how many arms are asked for; the ids themselves
-            // are bound. The numeric columns come first, in the same places for both kinds of scan.
-            std::string sql = scan.summary_only
-                                  ? "SELECT arm_id, value, n, sum, sum_sq, exposure FROM observations WHERE metric_id = ?"
-                                  : "SELECT arm_id, value, n, sum, sum_sq, exposure, id, at_us, subject, note "
-                                    "FROM observations WHERE metric_id = ?";
-            if (!scan.arm_ids.empty()) {
-                sql += " AND arm_id IN (?";
-                for (std::size_t i = 1; i < scan.arm_ids.size(); ++i) sql += ", ?";
-                sql += ")";
-            }
-            if (scan.from_us) sql += " AND at_us >= ?";
-            if (scan.to_us) sql += " AND at_us < ?";
-            sql += " ORDER BY at_us, id";
-
-            // Millions of rows pass here, so the statement is driven through the C API: with
-            // SQLiteCpp every column read is a Column object and two calls (isNull, then get). Here
-            // most columns cost one call: a number is asked its type only when it reads 0.0 (as
-            // NULL does), a text its length only when it has one.
-            detail::RawStatement q(db_, sql);
-            int index = 1;
-            q.bind(index++, scan.metric_id);
-            for (const std::int64_t arm_id : scan.arm_ids) q.bind(index++, arm_id);
-            if (scan.from_us) q.bind(index++, *scan.from_us);
-            if (scan.to_us) q.bind(index++, *scan.to_us);
-            sqlite3_stmt* const stmt = q.get();
-            const auto is_null = [stmt](int column) { return sqlite3_column_type(stmt, column) == SQLITE_NULL; };
-            const auto text = [stmt](int column) -> std::string_view {
-                // sqlite3_column_text before sqlite3_column_bytes: the length is that of the UTF-8 text.
-                const auto* chars = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
-                if (chars == nullptr) return {};
-                return {chars, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column))};
-            };
-            ObservationRow row;
-            while (q.step()) {
-                row.arm_id = sqlite3_column_int64(stmt, 0);
-                row.is_aggregate = !is_null(2);
-                if (row.is_aggregate) {
-                    row.value = not_a_number;
-                    row.n = sqlite3_column_int64(stmt, 2);
-                    row.sum = sqlite3_column_double(stmt, 3);
-                    row.sum_sq = is_null(4) ? not_a_number : sqlite3_column_double(stmt, 4);
-                } else {
-                    row.value = sqlite3_column_double(stmt, 1);
-                    if (row.value == 0.0 && is_null(1)) row.value = not_a_number;
-                    row.n = 1;
-                    row.sum = row.value;
-                    row.sum_sq = row.value * row.value;
-                }
-                row.exposure = sqlite3_column_double(stmt, 5);
-                if (row.exposure == 0.0 && is_null(5)) row.exposure = 1.0;
-                if (!scan.summary_only) {
-                    row.id = sqlite3_column_int64(stmt, 6);
-                    row.at_us = sqlite3_column_int64(stmt, 7);
-                    row.subject = text(8);
-                    row.note = text(9);
-                }
-                visit(row);
-            }
+            if (scan.summary_only && scan_unit_values(scan, visit)) return;
+            scan_rows(scan, visit);
         });
     }
 
@@ -879,6 +822,115 @@ public:
     }
 
 private:
+    // The WHERE and ORDER BY of a scan, after the selected columns: ?1 is the metric id, then the
+    // arm ids and the time bounds, bound by bind_scan.
+    static std::string scan_conditions(const ObservationScan& scan) {
+        std::string sql = " FROM observations WHERE metric_id = ?1";
+        if (!scan.arm_ids.empty()) {
+            sql += " AND arm_id IN (?";
+            for (std::size_t i = 1; i < scan.arm_ids.size(); ++i) sql += ", ?";
+            sql += ")";
+        }
+        if (scan.from_us) sql += " AND at_us >= ?";
+        if (scan.to_us) sql += " AND at_us < ?";
+        return sql + " ORDER BY at_us, id";
+    }
+
+    static void bind_scan(detail::RawStatement& q, const ObservationScan& scan) {
+        int index = 1;
+        q.bind(index++, scan.metric_id);
+        for (const std::int64_t arm_id : scan.arm_ids) q.bind(index++, arm_id);
+        if (scan.from_us) q.bind(index++, *scan.from_us);
+        if (scan.to_us) q.bind(index++, *scan.to_us);
+    }
+
+    // The common case of a summary: a metric whose rows are all unit-level values without an
+    // exposure (not a count metric, no aggregated row, which the running summaries count). Two
+    // columns a row then carry everything, as in the plainest loop over the rows; SQLite decodes
+    // every selected column of every row, so the four columns of aggregates and exposure would
+    // cost about a third of the scan for nothing.
+    //
+    // Whether the case holds is asked in the same statement (a subquery SQLite evaluates once),
+    // so it is true of the very snapshot the rows come from, even with writers at work. Returns
+    // false, having visited nothing, when it does not hold.
+    bool scan_unit_values(const ObservationScan& scan, const std::function<void(const ObservationRow&)>& visit) {
+        const std::string sql =
+            "SELECT arm_id, value, (SELECT kind = 'count' OR EXISTS (SELECT 1 FROM arm_summaries WHERE metric_id = "
+            "?1 AND aggregate_rows > 0) FROM metrics WHERE id = ?1)" +
+            scan_conditions(scan);
+        detail::RawStatement q(db_, sql);
+        bind_scan(q, scan);
+        sqlite3_stmt* const stmt = q.get();
+        if (!q.step()) return true;  // no rows: nothing to visit either way
+        if (sqlite3_column_int(stmt, 2) != 0) return false;
+        ObservationRow row;  // id, time, subject and note stay empty, as summary_only says
+        row.is_aggregate = false;
+        row.n = 1;
+        row.exposure = 1.0;
+        do {
+            row.arm_id = sqlite3_column_int64(stmt, 0);
+            row.value = sqlite3_column_double(stmt, 1);
+            if (row.value == 0.0 && sqlite3_column_type(stmt, 1) == SQLITE_NULL)
+                throw StorageError("an observation of metric " + std::to_string(scan.metric_id) +
+                                       " has no value although the running summaries count no aggregated row",
+                                   SQLITE_CORRUPT);
+            row.sum = row.value;
+            row.sum_sq = row.value * row.value;
+            visit(row);
+        } while (q.step());
+        return true;
+    }
+
+    // Every row with every column a summary or a reader needs.
+    void scan_rows(const ObservationScan& scan, const std::function<void(const ObservationRow&)>& visit) {
+        // The numeric columns come first, in the same places for both kinds of scan.
+        const std::string sql = std::string(scan.summary_only
+                                                ? "SELECT arm_id, value, n, sum, sum_sq, exposure"
+                                                : "SELECT arm_id, value, n, sum, sum_sq, exposure, id, at_us, subject, note") +
+                                scan_conditions(scan);
+
+        // Millions of rows pass here, so the statement is driven through the C API: with SQLiteCpp
+        // every column read is a Column object and two calls (isNull, then get). Here most columns
+        // cost one call: a number is asked its type only when it reads 0.0 (as NULL does), a text
+        // its length only when it has one.
+        detail::RawStatement q(db_, sql);
+        bind_scan(q, scan);
+        sqlite3_stmt* const stmt = q.get();
+        const auto is_null = [stmt](int column) { return sqlite3_column_type(stmt, column) == SQLITE_NULL; };
+        const auto text = [stmt](int column) -> std::string_view {
+            // sqlite3_column_text before sqlite3_column_bytes: the length is that of the UTF-8 text.
+            const auto* chars = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+            if (chars == nullptr) return {};
+            return {chars, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column))};
+        };
+        ObservationRow row;
+        while (q.step()) {
+            row.arm_id = sqlite3_column_int64(stmt, 0);
+            row.is_aggregate = !is_null(2);
+            if (row.is_aggregate) {
+                row.value = not_a_number;
+                row.n = sqlite3_column_int64(stmt, 2);
+                row.sum = sqlite3_column_double(stmt, 3);
+                row.sum_sq = is_null(4) ? not_a_number : sqlite3_column_double(stmt, 4);
+            } else {
+                row.value = sqlite3_column_double(stmt, 1);
+                if (row.value == 0.0 && is_null(1)) row.value = not_a_number;
+                row.n = 1;
+                row.sum = row.value;
+                row.sum_sq = row.value * row.value;
+            }
+            row.exposure = sqlite3_column_double(stmt, 5);
+            if (row.exposure == 0.0 && is_null(5)) row.exposure = 1.0;
+            if (!scan.summary_only) {
+                row.id = sqlite3_column_int64(stmt, 6);
+                row.at_us = sqlite3_column_int64(stmt, 7);
+                row.subject = text(8);
+                row.note = text(9);
+            }
+            visit(row);
+        }
+    }
+
     // Checks the target inside the write's transaction. Returns the experiment's arms and metrics
     // when the rows must still be checked against them; nothing when the caller's revision is
     // current, which means the caller checked them against this very state.
