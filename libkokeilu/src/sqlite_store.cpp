@@ -803,8 +803,7 @@ public:
     void scan_observations(const ObservationScan& scan,
                            const std::function<void(const ObservationRow&)>& visit) override {
         guard_sqlite("reading observations", [&] {
-            if (scan.summary_only && scan_unit_values(scan, visit)) return;
-            scan_rows(scan, visit);
+            if (!scan_unit_values(scan, visit)) scan_rows(scan, visit);
         });
     }
 
@@ -822,10 +821,18 @@ public:
     }
 
 private:
+    // A text column of the current row, empty for NULL; valid until the next step.
+    static std::string_view column_text(sqlite3_stmt* stmt, int column) {
+        // sqlite3_column_text before sqlite3_column_bytes: the length is that of the UTF-8 text.
+        const auto* chars = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+        if (chars == nullptr) return {};
+        return {chars, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column))};
+    }
+
     // The WHERE and ORDER BY of a scan, after the selected columns: ?1 is the metric id, then the
-    // arm ids and the time bounds, bound by bind_scan.
-    static std::string scan_conditions(const ObservationScan& scan) {
-        std::string sql = " FROM observations WHERE metric_id = ?1";
+    // arm ids and the time bounds, bound by bind_scan. `also` is one more condition.
+    static std::string scan_conditions(const ObservationScan& scan, const char* also = "") {
+        std::string sql = std::string(" FROM observations WHERE metric_id = ?1") + also;
         if (!scan.arm_ids.empty()) {
             sql += " AND arm_id IN (?";
             for (std::size_t i = 1; i < scan.arm_ids.size(); ++i) sql += ", ?";
@@ -844,38 +851,47 @@ private:
         if (scan.to_us) q.bind(index++, *scan.to_us);
     }
 
-    // The common case of a summary: a metric whose rows are all unit-level values without an
-    // exposure (not a count metric, no aggregated row, which the running summaries count). Two
-    // columns a row then carry everything, as in the plainest loop over the rows; SQLite decodes
-    // every selected column of every row, so the four columns of aggregates and exposure would
-    // cost about a third of the scan for nothing.
+    // The common case: a metric whose rows are all unit-level values without an exposure (not a
+    // count metric, no aggregated row, which the running summaries count). The four columns of
+    // aggregates and exposure are then NULL in every row, and SQLite decodes every selected
+    // column of every row: leaving them out makes a summary read two columns a row, as the
+    // plainest loop over the rows does, and a full read six instead of ten. (kokeilu stores an
+    // exposure only for count metrics; one another tool wrote on another metric is not read.)
     //
-    // Whether the case holds is asked in the same statement (a subquery SQLite evaluates once),
-    // so it is true of the very snapshot the rows come from, even with writers at work. Returns
-    // false, having visited nothing, when it does not hold.
+    // Whether the case holds is a condition of the same statement, so it is true of the very
+    // snapshot the rows come from, even with writers at work. It does not depend on the row, and
+    // SQLite evaluates it once, before the first: when it does not hold, the statement returns no
+    // row. Returns false, having visited nothing, when no row came (the case does not hold, or
+    // there is no row to read, which the full scan then finds at the cost of one index look-up).
     bool scan_unit_values(const ObservationScan& scan, const std::function<void(const ObservationRow&)>& visit) {
-        const std::string sql =
-            "SELECT arm_id, value, (SELECT kind = 'count' OR EXISTS (SELECT 1 FROM arm_summaries WHERE metric_id = "
-            "?1 AND aggregate_rows > 0) FROM metrics WHERE id = ?1)" +
-            scan_conditions(scan);
+        constexpr const char* unit_values_only =
+            " AND NOT (SELECT kind = 'count' OR EXISTS (SELECT 1 FROM arm_summaries WHERE metric_id = ?1 AND "
+            "aggregate_rows > 0) FROM metrics WHERE id = ?1)";
+        const std::string sql = std::string(scan.summary_only ? "SELECT arm_id, value"
+                                                              : "SELECT arm_id, value, id, at_us, subject, note") +
+                                scan_conditions(scan, unit_values_only);
         detail::RawStatement q(db_, sql);
         bind_scan(q, scan);
         sqlite3_stmt* const stmt = q.get();
-        if (!q.step()) return true;  // no rows: nothing to visit either way
-        if (sqlite3_column_int(stmt, 2) != 0) return false;
-        ObservationRow row;  // id, time, subject and note stay empty, as summary_only says
+        if (!q.step()) return false;
+        const auto text = [stmt](int column) { return column_text(stmt, column); };
+        ObservationRow row;
         row.is_aggregate = false;
         row.n = 1;
         row.exposure = 1.0;
         do {
             row.arm_id = sqlite3_column_int64(stmt, 0);
             row.value = sqlite3_column_double(stmt, 1);
-            if (row.value == 0.0 && sqlite3_column_type(stmt, 1) == SQLITE_NULL)
-                throw StorageError("an observation of metric " + std::to_string(scan.metric_id) +
-                                       " has no value although the running summaries count no aggregated row",
-                                   SQLITE_CORRUPT);
+            // No value on a unit-level row: another tool edited the file (NaN, as scan_rows reads it).
+            if (row.value == 0.0 && sqlite3_column_type(stmt, 1) == SQLITE_NULL) row.value = not_a_number;
             row.sum = row.value;
             row.sum_sq = row.value * row.value;
+            if (!scan.summary_only) {
+                row.id = sqlite3_column_int64(stmt, 2);
+                row.at_us = sqlite3_column_int64(stmt, 3);
+                row.subject = text(4);
+                row.note = text(5);
+            }
             visit(row);
         } while (q.step());
         return true;
@@ -897,12 +913,7 @@ private:
         bind_scan(q, scan);
         sqlite3_stmt* const stmt = q.get();
         const auto is_null = [stmt](int column) { return sqlite3_column_type(stmt, column) == SQLITE_NULL; };
-        const auto text = [stmt](int column) -> std::string_view {
-            // sqlite3_column_text before sqlite3_column_bytes: the length is that of the UTF-8 text.
-            const auto* chars = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
-            if (chars == nullptr) return {};
-            return {chars, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column))};
-        };
+        const auto text = [stmt](int column) { return column_text(stmt, column); };
         ObservationRow row;
         while (q.step()) {
             row.arm_id = sqlite3_column_int64(stmt, 0);

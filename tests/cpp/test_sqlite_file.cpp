@@ -293,6 +293,7 @@ TEST_CASE("sqlite file: missing numbers in an edited file read back as NaN and t
     const std::string path = dir.file("edited.db");
     auto store = open_sqlite_store(path);
     Experiment e = small_experiment("muokattu käsin");
+    e.metrics[0].kind = MetricKind::count;  // the metrics with an exposure
     store->insert_experiment(e, "II-2026-");
     const std::vector<std::int64_t> times{1, 2, 3};
     const std::vector<double> values{1.0, 0.0, 0.0};
@@ -325,4 +326,44 @@ TEST_CASE("sqlite file: missing numbers in an edited file read back as NaN and t
     CHECK(std::isnan(rows[2].sum));
     CHECK_FALSE(rows[2].is_aggregate);
     CHECK(subjects == std::vector<std::string>{"", "käsin", ""});
+}
+
+TEST_CASE("sqlite file: a missing value in an edited file of unit-level values reads back as NaN", "[sqlite]") {
+    // A metric with unit-level values only and no exposure is read through two columns (arm and
+    // value; six for a full read): the same row must come back the same way.
+    TempDir dir;
+    const std::string path = dir.file("edited.db");
+    auto store = open_sqlite_store(path);
+    Experiment e = small_experiment("muokattu käsin");
+    store->insert_experiment(e, "II-2026-");
+    const std::vector<std::int64_t> times{1, 2, 3};
+    const std::vector<double> values{1.0, 0.0, 1.0};
+    const std::vector<std::int32_t> codes{0, 0, 0};
+    const std::vector<std::int64_t> arms{e.arms[0].id};
+    constexpr std::array<Status, 1> running{Status::running};
+    store->insert_observation_columns({e.id, running}, {e.metrics[0].id, times, values, codes, arms, {}});
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("UPDATE observations SET value = NULL WHERE at_us = 3");
+        db.exec("UPDATE observations SET note = 'käsin' WHERE at_us = 2");
+    }
+    for (const bool summary_only : {false, true}) {
+        INFO("summary only: " << summary_only);
+        std::vector<ObservationRow> rows;
+        std::vector<std::string> notes;
+        ObservationScan scan{e.metrics[0].id, {}, {}, {}};
+        scan.summary_only = summary_only;
+        store->scan_observations(scan, [&](const ObservationRow& row) {
+            rows.push_back(row);
+            notes.emplace_back(row.note);
+        });
+        REQUIRE(rows.size() == 3);
+        CHECK(rows[0].value == 1.0);
+        CHECK(rows[1].value == 0.0);
+        CHECK(rows[1].exposure == 1.0);
+        CHECK(std::isnan(rows[2].value));
+        CHECK_FALSE(rows[2].is_aggregate);
+        CHECK(rows[2].at_us == (summary_only ? 0 : 3));
+        CHECK(notes == (summary_only ? std::vector<std::string>{"", "", ""} : std::vector<std::string>{"", "käsin", ""}));
+    }
 }
