@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -486,6 +487,35 @@ constexpr const char* insert_observation_columns_sql =
 
 // ----------------------------------------------------------------------------------------------
 
+// Turns the connection's foreign-key checks off for a large write of observations, and on again.
+// Every row of such a write has the one metric and the arms that the write's own transaction has
+// just confirmed to be the experiment's (checked_parts), and arms and metrics cannot change while
+// it holds the write lock; SQLite would otherwise look both up again for every row, about a tenth
+// of a bulk load's time. Changing the setting makes SQLite prepare the connection's statements
+// again on their next use, which costs far less than the checks saved from this many rows on.
+//
+// Through sqlite3_db_config, not the pragma: it sets the flag whatever the transaction state and
+// reports the state it leaves, so the checks are never left off by a failure on the way out (the
+// deletions of arms and metrics rely on them).
+class ForeignKeysOff {
+public:
+    explicit ForeignKeysOff(SQLite::Database& db) : db_(db.getHandle()) { set(0); }
+    ~ForeignKeysOff() { set(1); }
+    ForeignKeysOff(const ForeignKeysOff&) = delete;
+    ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+private:
+    void set(int enabled) noexcept {
+        int now = -1;
+        sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, enabled, &now);
+        assert(now == enabled);
+    }
+
+    sqlite3* db_;
+};
+
+constexpr std::size_t rows_without_foreign_key_checks = 10'000;
+
 class SqliteStore final : public Store {
 public:
     SqliteStore(SQLite::Database db, bool read_only) : db_(std::move(db)), read_only_(read_only) {}
@@ -757,6 +787,10 @@ public:
                                                       std::to_string(columns.arm_ids.size()) + " arm names)");
         }
         return guard_sqlite("recording observations", [&] {
+            // Declared before the transaction, so that it ends after it: the setting has no effect
+            // inside a transaction.
+            std::optional<ForeignKeysOff> unchecked;
+            if (rows >= rows_without_foreign_key_checks) unchecked.emplace(db_);
             detail::ImmediateTransaction transaction(statements_);
             write_cache_.begin_write(db_.getHandle());
             if (const auto parts = checked_parts(target)) {

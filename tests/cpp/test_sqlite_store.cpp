@@ -415,6 +415,32 @@ TEST_CASE("sqlite store: an arm or metric with observations cannot be deleted", 
     CHECK(store->count_observations(e.id) == 1);
 }
 
+TEST_CASE("sqlite store: after a large column write the foreign keys are checked again", "[sqlite]") {
+    // A write of many rows runs without SQLite's per-row foreign-key look-ups (its ids are checked
+    // once, in its own transaction); the checks must be back on for everything after it, including
+    // after a large write that failed.
+    auto store = open_sqlite_store(":memory:");
+    Experiment e = stored_running(*store);
+    constexpr std::size_t rows = 20'000;
+    std::vector<std::int64_t> times(rows);
+    std::vector<double> values(rows, 4.0);
+    std::vector<std::int32_t> codes(rows, 1);
+    for (std::size_t i = 0; i < rows; ++i) times[i] = static_cast<std::int64_t>(i);
+    const std::vector<std::int64_t> arm_ids{e.arms[0].id, e.arms[1].id};
+    const std::vector<std::int64_t> foreign_arms{e.arms[0].id, 987654};
+    CHECK_THROWS_AS(store->insert_observation_columns({e.id, running_only}, {e.metrics[0].id, times, values, codes,
+                                                                              foreign_arms, {}}),
+                    InvalidArgumentError);
+    REQUIRE(store->insert_observation_columns({e.id, running_only}, {e.metrics[0].id, times, values, codes, arm_ids, {}}) ==
+            rows);
+
+    Experiment without_video = *store->find_experiment(e.key);
+    without_video.arms.erase(without_video.arms.begin() + 1);
+    CHECK_THROWS_AS(store->save_experiment(without_video, {}), InvalidStateError);
+    CHECK(store->find_experiment(e.key)->arms.size() == 2);
+    CHECK(store->count_observations(e.id) == static_cast<std::int64_t>(rows));
+}
+
 TEST_CASE("sqlite store: a batch of observations is written whole or not at all", "[sqlite]") {
     auto store = open_sqlite_store(":memory:");
     Experiment e = stored_running(*store);
