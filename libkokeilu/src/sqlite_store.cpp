@@ -7,6 +7,7 @@
 #include "kokeilu/error.hpp"
 #include "key_generation.hpp"
 #include "sqlite_arm_summaries.hpp"
+#include "sqlite_checkpointer.hpp"
 #include "sqlite_schema.hpp"
 #include "sqlite_support.hpp"
 #include "sqlite_write_cache.hpp"
@@ -531,7 +532,12 @@ constexpr std::size_t rows_without_foreign_key_checks = 10'000;
 
 class SqliteStore final : public Store {
 public:
-    SqliteStore(SQLite::Database db, bool read_only) : db_(std::move(db)), read_only_(read_only) {}
+    SqliteStore(SQLite::Database db, bool read_only) : db_(std::move(db)), read_only_(read_only) {
+        // A file in WAL mode (not one in memory, not one opened read-only): its checkpoints are
+        // run off the writers' path.
+        if (!read_only_ && db_.execAndGet("PRAGMA journal_mode").getString() == "wal")
+            checkpointer_.emplace(db_.getHandle());
+    }
 
     void insert_experiment(Experiment& experiment, std::string_view key_prefix) override {
         require_writable();
@@ -1113,6 +1119,8 @@ private:
     // After db_: the statements are finalized before the connection closes.
     detail::StatementCache statements_{db_};
     detail::WriteCache write_cache_;
+    // Last: stopped (its hook removed, its thread joined) before anything above goes.
+    std::optional<detail::BackgroundCheckpointer> checkpointer_;
 };
 
 // SQLite reads a name that starts with "file:" as a URI: "file:x.db?mode=memory" would be a
