@@ -899,6 +899,23 @@ private:
         return {chars, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column))};
     }
 
+    // A unit-level row's value and its sum and square. No value (another tool edited the file)
+    // reads as NaN; the type is asked only when the number reads 0.0, as NULL does.
+    static void read_unit_value(sqlite3_stmt* stmt, int column, ObservationRow& row) {
+        row.value = sqlite3_column_double(stmt, column);
+        if (row.value == 0.0 && sqlite3_column_type(stmt, column) == SQLITE_NULL) row.value = not_a_number;
+        row.sum = row.value;
+        row.sum_sq = row.value * row.value;
+    }
+
+    // Id, time, subject and note, in that order from `first` on: what a full read adds to a summary's.
+    static void read_identity(sqlite3_stmt* stmt, int first, ObservationRow& row) {
+        row.id = sqlite3_column_int64(stmt, first);
+        row.at_us = sqlite3_column_int64(stmt, first + 1);
+        row.subject = column_text(stmt, first + 2);
+        row.note = column_text(stmt, first + 3);
+    }
+
     // The WHERE and ORDER BY of a scan, after the selected columns: ?1 is the metric id, then the
     // arm ids and the time bounds, bound by bind_scan. `also` is one more condition.
     static std::string scan_conditions(const ObservationScan& scan, const char* also = "") {
@@ -944,24 +961,14 @@ private:
         bind_scan(q, scan);
         sqlite3_stmt* const stmt = q.get();
         if (!q.step()) return false;
-        const auto text = [stmt](int column) { return column_text(stmt, column); };
         ObservationRow row;
         row.is_aggregate = false;
         row.n = 1;
         row.exposure = 1.0;
         do {
             row.arm_id = sqlite3_column_int64(stmt, 0);
-            row.value = sqlite3_column_double(stmt, 1);
-            // No value on a unit-level row: another tool edited the file (NaN, as scan_rows reads it).
-            if (row.value == 0.0 && sqlite3_column_type(stmt, 1) == SQLITE_NULL) row.value = not_a_number;
-            row.sum = row.value;
-            row.sum_sq = row.value * row.value;
-            if (!scan.summary_only) {
-                row.id = sqlite3_column_int64(stmt, 2);
-                row.at_us = sqlite3_column_int64(stmt, 3);
-                row.subject = text(4);
-                row.note = text(5);
-            }
+            read_unit_value(stmt, 1, row);
+            if (!scan.summary_only) read_identity(stmt, 2, row);
             visit(row);
         } while (q.step());
         return true;
@@ -983,7 +990,6 @@ private:
         bind_scan(q, scan);
         sqlite3_stmt* const stmt = q.get();
         const auto is_null = [stmt](int column) { return sqlite3_column_type(stmt, column) == SQLITE_NULL; };
-        const auto text = [stmt](int column) { return column_text(stmt, column); };
         ObservationRow row;
         while (q.step()) {
             row.arm_id = sqlite3_column_int64(stmt, 0);
@@ -994,20 +1000,12 @@ private:
                 row.sum = sqlite3_column_double(stmt, 3);
                 row.sum_sq = is_null(4) ? not_a_number : sqlite3_column_double(stmt, 4);
             } else {
-                row.value = sqlite3_column_double(stmt, 1);
-                if (row.value == 0.0 && is_null(1)) row.value = not_a_number;
                 row.n = 1;
-                row.sum = row.value;
-                row.sum_sq = row.value * row.value;
+                read_unit_value(stmt, 1, row);
             }
             row.exposure = sqlite3_column_double(stmt, 5);
             if (row.exposure == 0.0 && is_null(5)) row.exposure = 1.0;
-            if (!scan.summary_only) {
-                row.id = sqlite3_column_int64(stmt, 6);
-                row.at_us = sqlite3_column_int64(stmt, 7);
-                row.subject = text(8);
-                row.note = text(9);
-            }
+            if (!scan.summary_only) read_identity(stmt, 6, row);
             visit(row);
         }
     }
