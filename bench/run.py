@@ -294,12 +294,8 @@ WHY_MISSED = {
         "call against the raw loop's 42k, and p50 latencies of the two were within a few µs of "
         "each other; the Python call adds the argument conversion, the lock and the release of the "
         "GIL, 3–4 µs. Processes of either side land at one of two latency levels here (see the "
-        "note), so the median over processes decides the ratio. kokeilu's checkpoints of the "
-        "write-ahead log run on a thread of their own (the worst call in the note), and on this "
-        "2-core machine that thread's copying competes with the calls while it runs, which moves "
-        "p50 and p99 up: a full run of the same code before the background checkpoints measured "
-        "p50 26 µs against 21 µs (0.81×), worst call 5.48 ms against 6.34 ms. What remains is the "
-        "running summary's page in every commit and the Python call."
+        "note), so the median over processes decides the ratio. What remains is the running "
+        "summary's page in every commit and the Python call."
     ),
     "single_mlflow": (
         "kokeilu's `log` latency is the one analysed in the row above; the note on the row gives the "

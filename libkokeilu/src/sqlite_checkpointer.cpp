@@ -35,6 +35,11 @@ BackgroundCheckpointer::~BackgroundCheckpointer() {
     if (thread_.joinable()) thread_.join();
 }
 
+long BackgroundCheckpointer::background_rounds() const {
+    std::lock_guard lock(mutex_);
+    return background_rounds_;
+}
+
 long BackgroundCheckpointer::completed() const {
     std::lock_guard lock(mutex_);
     return completed_;
@@ -48,8 +53,11 @@ long BackgroundCheckpointer::inline_checkpoints() const {
 // Runs in the committing thread, after the commit, with the write lock already released.
 int BackgroundCheckpointer::on_commit(void* self, sqlite3* /*db*/, const char* /*name*/, int pages_in_log) {
     auto* checkpointer = static_cast<BackgroundCheckpointer*>(self);
+    const auto now = std::chrono::steady_clock::now();
+    const bool back_to_back = now - checkpointer->last_commit_ < back_to_back_within;
+    checkpointer->last_commit_ = now;
     if (pages_in_log < checkpointer->pages_) return SQLITE_OK;
-    bool here = pages_in_log >= checkpointer->pages_ * inline_factor;
+    bool here = back_to_back || pages_in_log >= checkpointer->pages_ * inline_factor;
     {
         std::lock_guard lock(checkpointer->mutex_);
         if (checkpointer->stopping_) return SQLITE_OK;
@@ -111,6 +119,7 @@ void BackgroundCheckpointer::run(sqlite3* own) {
             sqlite3_wal_checkpoint_v2(own, "main", SQLITE_CHECKPOINT_PASSIVE, &frames_in_log, &frames_copied);
         lock.lock();
         due_ = false;
+        ++background_rounds_;
         if (rc == SQLITE_OK && frames_in_log >= 0 && frames_copied == frames_in_log) ++completed_;
     }
     lock.unlock();
