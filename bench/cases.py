@@ -160,11 +160,14 @@ def single_kokeilu(p: dict[str, Any]) -> dict[str, Any]:
     path = fresh_copy(p["template"], p["scratch"])
     rss_start = peak_rss_kib()
     latencies = []
+    pause = p.get("pause_us", 0) / 1e6
     with kokeilu.open(path) as tracker:
         for i in range(p["calls"] + p["warmup"]):
             began = time.perf_counter()
             tracker.log(p["key"], float(i % 7), arm=p["arm_names"][i % 2])
             latencies.append(time.perf_counter() - began)
+            if pause:
+                time.sleep(pause)  # untimed, as in the raw loop
     return {"latencies": latencies[p["warmup"] :], "rss_start_kib": rss_start}
 
 

@@ -6,7 +6,8 @@
  *   raw_sqlite bulk    DB DATA ROWS METRIC_ID ARM0 ARM1   one transaction of ROWS inserts
  *   raw_sqlite bulk-deferred ...                          the same, dropping the index first and
  *                                                          re-creating it inside the transaction
- *   raw_sqlite single  DB COUNT METRIC_ID ARM              COUNT one-row transactions
+ *   raw_sqlite single  DB COUNT METRIC_ID ARM [PAUSE_US]   COUNT one-row transactions (PAUSE_US
+ *                                                          microseconds apart, untimed)
  *   raw_sqlite summary DB METRIC_ID REPS                   count, mean, variance per arm
  *   raw_sqlite read    DB METRIC_ID REPS                   every column of one metric into arrays
  *
@@ -132,8 +133,10 @@ static int bulk(int argc, char** argv, int deferred) {
 }
 
 static int single(int argc, char** argv) {
-    if (argc != 6) return 2;
+    if (argc != 6 && argc != 7) return 2;
     const long count = atol(argv[3]);
+    const long pause_us = argc == 7 ? atol(argv[6]) : 0;
+    const struct timespec pause = {pause_us / 1000000, (pause_us % 1000000) * 1000};
     sqlite3* db = open_tracker(argv[2]);
     sqlite3_stmt* insert = NULL;
     check(sqlite3_prepare_v2(db,
@@ -155,6 +158,7 @@ static int single(int argc, char** argv) {
         sqlite3_reset(insert);
         exec(db, "COMMIT");
         latency[i] = now_s() - began;
+        if (pause_us > 0) nanosleep(&pause, NULL);
     }
     sqlite3_finalize(insert);
     sqlite3_close(db);
