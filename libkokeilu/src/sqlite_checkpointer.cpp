@@ -61,16 +61,15 @@ int BackgroundCheckpointer::on_commit(void* self, sqlite3* /*db*/, const char* /
     {
         std::lock_guard lock(checkpointer->mutex_);
         if (checkpointer->stopping_) return SQLITE_OK;
-        if (!checkpointer->thread_.joinable() && !checkpointer->inline_ && !checkpointer->start())
-            checkpointer->inline_ = true;
-        here = here || checkpointer->inline_;
-        if (here) {
-            ++checkpointer->inline_checkpoints_;
-        } else if (checkpointer->due_) {
-            return SQLITE_OK;  // already asked
-        } else {
-            checkpointer->due_ = true;
+        if (!here) {
+            if (checkpointer->due_) return SQLITE_OK;  // already asked
+            // The thread starts with the first checkpoint it is to run, not before.
+            if (!checkpointer->thread_.joinable() && !checkpointer->inline_ && !checkpointer->start())
+                checkpointer->inline_ = true;
+            here = checkpointer->inline_;
+            checkpointer->due_ = !here;
         }
+        if (here) ++checkpointer->inline_checkpoints_;
     }
     if (here) {
         // What SQLite's own hook does. Busy (a background round is copying) is no error: the
