@@ -541,8 +541,9 @@ class Tracker:
         ``arm`` may be left out when the experiment has one arm. ``backfill`` accepts data of a
         stopped or concluded experiment and times before its start (e.g. a "before" period).
         """
+        key = _key(experiment)  # outside the try: its own TypeError names the experiment
         try:
-            self._core.log_value(_key(experiment), value, arm, metric, at, exposure, subject, note, backfill)
+            self._core.log_value(key, value, arm, metric, at, exposure, subject, note, backfill)
         except TypeError:
             raise _log_type_error(value=value, exposure=exposure, arm=arm, metric=metric, subject=subject,
                                   note=note, at=at) from None

@@ -108,6 +108,11 @@ def test_log_names_an_argument_of_the_wrong_type(
     assert tracker.count_observations(running) == 0
 
 
+def test_log_names_an_experiment_of_the_wrong_type(tracker: kokeilu.Tracker) -> None:
+    with pytest.raises(TypeError, match="^experiment: expected a key"):
+        tracker.log(42, 4.0, arm="control")  # type: ignore[arg-type]
+
+
 def test_unknown_keyword_is_a_type_error(tracker: kokeilu.Tracker, home_care_fields: FieldsFactory) -> None:
     with pytest.raises(TypeError, match="colour"):
         tracker.create(**home_care_fields(colour="blue"))
