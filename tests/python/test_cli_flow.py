@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import sys
@@ -198,17 +199,18 @@ def test_export_observations_of_several_experiments(tmp_path: Path) -> None:
             arms={"kaikki": "group"},
             metrics=[{"name": "käynnit", "kind": "count", "minimum_effect": 5, "baseline": 100}],
         )
+        # A fixed start and times after it: the test must not depend on the day it runs.
         for e in (home, library):
-            tracker.start(e)
-        tracker.log(home, 4.5, arm="video", at="2026-11-27T10:00:00Z", subject="asiakas 7", note="soitti itse")
-        tracker.log_aggregate(library, n=7, sum=812, arm="kaikki", at="2026-11-27T12:00:00Z", exposure=1.0)
+            tracker.start(e, on=datetime.date(2025, 11, 3))
+        tracker.log(home, 4.5, arm="video", at="2025-11-27T10:00:00Z", subject="asiakas 7", note="soitti itse")
+        tracker.log_aggregate(library, n=7, sum=812, arm="kaikki", at="2025-11-27T12:00:00Z", exposure=1.0)
 
     as_json = call(["export", "observations", "--format", "json"], db=db)
     assert as_json.code == 0, as_json
     rows = {row["key"]: row for row in json.loads(as_json.out)}
     assert rows[home.key]["value"] == 4.5 and rows[home.key]["n"] is None
     assert rows[home.key]["subject"] == "asiakas 7" and rows[home.key]["note"] == "soitti itse"
-    assert rows[home.key]["at"] == "2026-11-27T10:00:00.000000Z"
+    assert rows[home.key]["at"] == "2025-11-27T10:00:00.000000Z"
     assert rows[library.key]["value"] is None
     assert (rows[library.key]["n"], rows[library.key]["sum"]) == (7, 812.0)
 
