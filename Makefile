@@ -13,15 +13,16 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR ?= OFF
 
 APT_PACKAGES := g++ cmake make libsqlite3-dev libsqlitecpp-dev libboost-date-time-dev libboost-math-dev \
-                catch2 python3-venv
+                catch2 python3-venv faketime libfaketime
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps cpp python test test-cpp test-embed test-python demo sanitize clean
+.PHONY: help deps cpp python test test-cpp test-embed test-python test-python-clock-ahead demo sanitize clean
 
 help:
 	@echo "make demo   create the demo tracker kokeilut.db and its portfolio report"
 	@echo "make test   build everything and run every test"
 	@echo "make deps   install the Debian packages kokeilu needs (when missing)"
+	@echo "make test-python-clock-ahead  the Python suites with the clock two years ahead"
 	@echo "make sanitize  the C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 	@echo "make coverage  branch coverage of libkokeilu under the C++ tests, into docs/coverage.md"
 	@echo "make test-fuzz, make stress  fuzzing; 2,000 kills and long concurrency runs"
@@ -72,7 +73,17 @@ python: deps $(VENV_PY)
 test-python: python
 	$(VENV_PY) -m pytest -q
 
-test: test-cpp sanitize test-embed test-python test-reliability test-fuzz
+# The Python suites (unit and reliability) again with every clock of the process and its children two years ahead
+# (libfaketime), so that a test that only passes before some date fails now, not months from now.
+# The first command checks that the shift really took effect: a preload that fails to load is only
+# a warning, and the run would then prove nothing.
+FAKETIME_LIB := /usr/lib/$(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/faketime/libfaketime.so.1
+CLOCK_AHEAD := FAKETIME="+730d" LD_PRELOAD=$(FAKETIME_LIB)
+test-python-clock-ahead: python
+	@real=$$(date +%s); $(CLOCK_AHEAD) $(VENV_PY) -c "import sys, time; sys.exit(0 if time.time() - $$real > 729 * 86400 else 'the clock was not shifted: is libfaketime installed?')"
+	$(CLOCK_AHEAD) $(VENV_PY) -m pytest -q -p no:cacheprovider tests/python tests/reliability
+
+test: test-cpp sanitize test-embed test-python test-python-clock-ahead test-reliability test-fuzz
 
 DEMO_DB ?= kokeilut.db
 
