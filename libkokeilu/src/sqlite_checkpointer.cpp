@@ -20,8 +20,9 @@ bool in_wal_mode(sqlite3* db) {
 
 }  // namespace
 
-BackgroundCheckpointer::BackgroundCheckpointer(sqlite3* db, int pages)
-    : db_(db), path_(sqlite3_db_filename(db, "main")), pages_(pages) {
+BackgroundCheckpointer::BackgroundCheckpointer(sqlite3* db, int pages,
+                                               std::chrono::steady_clock::duration back_to_back_within)
+    : db_(db), path_(sqlite3_db_filename(db, "main")), pages_(pages), back_to_back_within_(back_to_back_within) {
     sqlite3_wal_hook(db_, &BackgroundCheckpointer::on_commit, this);
 }
 
@@ -54,7 +55,7 @@ long BackgroundCheckpointer::inline_checkpoints() const {
 int BackgroundCheckpointer::on_commit(void* self, sqlite3* /*db*/, const char* /*name*/, int pages_in_log) {
     auto* checkpointer = static_cast<BackgroundCheckpointer*>(self);
     const auto now = std::chrono::steady_clock::now();
-    const bool back_to_back = now - checkpointer->last_commit_ < back_to_back_within;
+    const bool back_to_back = now - checkpointer->last_commit_ < checkpointer->back_to_back_within_;
     checkpointer->last_commit_ = now;
     if (pages_in_log < checkpointer->pages_) return SQLITE_OK;
     bool here = back_to_back || pages_in_log >= checkpointer->pages_ * inline_factor;

@@ -38,10 +38,13 @@ public:
     // Past pages * this, the committing call checkpoints itself.
     static constexpr int inline_factor = 2;
     // A commit this soon after the previous one is part of a run of back-to-back writes.
-    static constexpr std::chrono::milliseconds back_to_back_within{5};
+    static constexpr std::chrono::milliseconds default_back_to_back_within{5};
 
-    // `db` must outlive this object; its main database must be a file in WAL mode.
-    explicit BackgroundCheckpointer(sqlite3* db, int pages = default_pages);
+    // `db` must outlive this object; its main database must be a file in WAL mode. Tests choose
+    // `back_to_back_within` so that the pace of their commits does not depend on the machine's load.
+    explicit BackgroundCheckpointer(sqlite3* db, int pages = default_pages,
+                                    std::chrono::steady_clock::duration back_to_back_within =
+                                        default_back_to_back_within);
     ~BackgroundCheckpointer();  // waits for a checkpoint under way, then stops the thread
     BackgroundCheckpointer(const BackgroundCheckpointer&) = delete;
     BackgroundCheckpointer& operator=(const BackgroundCheckpointer&) = delete;
@@ -60,6 +63,7 @@ private:
     sqlite3* db_;
     std::string path_;
     int pages_;
+    std::chrono::steady_clock::duration back_to_back_within_;
     std::chrono::steady_clock::time_point last_commit_{};  // only the committing thread uses it
 
     mutable std::mutex mutex_;
