@@ -57,6 +57,10 @@ int BackgroundCheckpointer::on_commit(void* self, sqlite3* /*db*/, const char* /
     const auto now = std::chrono::steady_clock::now();
     const bool back_to_back = now - checkpointer->last_commit_ < checkpointer->back_to_back_within_;
     checkpointer->last_commit_ = now;
+    // A log only grows until it is started anew: shorter than after the last commit means this
+    // commit (or another connection's since) started it.
+    if (pages_in_log <= checkpointer->last_pages_in_log_) ++checkpointer->restarts_;
+    checkpointer->last_pages_in_log_ = pages_in_log;
     if (pages_in_log < checkpointer->pages_) return SQLITE_OK;
     bool here = back_to_back || pages_in_log >= checkpointer->pages_ * inline_factor;
     {
@@ -75,7 +79,12 @@ int BackgroundCheckpointer::on_commit(void* self, sqlite3* /*db*/, const char* /
     if (here) {
         // What SQLite's own hook does. Busy (a background round is copying) is no error: the
         // next commit comes back here.
-        sqlite3_wal_checkpoint_v2(checkpointer->db_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        int frames_in_log = 0;
+        int frames_copied = 0;
+        if (sqlite3_wal_checkpoint_v2(checkpointer->db_, "main", SQLITE_CHECKPOINT_PASSIVE, &frames_in_log,
+                                      &frames_copied) == SQLITE_OK &&
+            frames_in_log >= 0 && frames_copied == frames_in_log)
+            checkpointer->full_checkpoints_.fetch_add(1, std::memory_order_release);
     } else {
         checkpointer->wake_.notify_one();
     }
@@ -120,7 +129,10 @@ void BackgroundCheckpointer::run(sqlite3* own) {
         lock.lock();
         due_ = false;
         ++background_rounds_;
-        if (rc == SQLITE_OK && frames_in_log >= 0 && frames_copied == frames_in_log) ++completed_;
+        if (rc == SQLITE_OK && frames_in_log >= 0 && frames_copied == frames_in_log) {
+            ++completed_;
+            full_checkpoints_.fetch_add(1, std::memory_order_release);
+        }
     }
     lock.unlock();
     sqlite3_close(own);

@@ -23,6 +23,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -55,6 +56,12 @@ public:
     [[nodiscard]] long completed() const;
     [[nodiscard]] long inline_checkpoints() const;
 
+    // For the file identity's marks (sqlite_wal_identity.hpp): checkpoints, in the thread or in
+    // the committing call, that copied every frame of the log (the next commit starts it anew),
+    // and commits after which the log was shorter than after the one before (it was started anew).
+    [[nodiscard]] long full_checkpoints() const noexcept { return full_checkpoints_.load(std::memory_order_acquire); }
+    [[nodiscard]] long restarts() const noexcept { return restarts_; }
+
 private:
     static int on_commit(void* self, sqlite3* db, const char* name, int pages_in_log);
     bool start();  // with mutex_ held; false when no connection or thread could be had
@@ -65,6 +72,9 @@ private:
     int pages_;
     std::chrono::steady_clock::duration back_to_back_within_;
     std::chrono::steady_clock::time_point last_commit_{};  // only the committing thread uses it
+    int last_pages_in_log_ = 0;                             // the same
+    long restarts_ = 0;                                     // the same
+    std::atomic<long> full_checkpoints_{0};
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;

@@ -3,7 +3,9 @@
 #include "kokeilu/error.hpp"
 #include "kokeilu/sqlite_store.hpp"
 #include "sqlite_arm_summaries.hpp"
+#include "sqlite_wal_identity.hpp"
 
+#include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
@@ -171,9 +173,27 @@ CREATE TABLE arm_summaries (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<SqliteMigration, 2> migrations{{
+// Migration 6: the file's identity (see sqlite_wal_identity.hpp), one row made once, when the file
+// becomes a tracker or reaches this version, and never changed; marks counts the writes that wrote
+// its page into the write-ahead log again. A table of its own, so that its page holds nothing else
+// and is recognised in a log by its shape alone.
+constexpr const char* schema_v6 = R"sql(
+CREATE TABLE file_identity (
+    id    TEXT NOT NULL,
+    marks INTEGER NOT NULL
+);
+)sql";
+
+void make_file_identity(SQLite::Database& db) {
+    SQLite::Statement insert(db, "INSERT INTO file_identity (id, marks) VALUES (?, 0)");
+    insert.bind(1, new_file_identity());
+    insert.exec();
+}
+
+constexpr std::array<SqliteMigration, 3> migrations{{
     {1, schema_v1},
     {2, schema_v2, rebuild_arm_summaries},
+    {6, schema_v6, make_file_identity},
 }};
 
 static_assert(migrations.back().version == sqlite_schema_version,

@@ -11,6 +11,8 @@
 #include "sqlite_observation_scan.hpp"
 #include "sqlite_schema.hpp"
 #include "sqlite_support.hpp"
+#include "sqlite_store_factory.hpp"
+#include "sqlite_wal_identity.hpp"
 #include "sqlite_write_cache.hpp"
 #include "validation.hpp"
 
@@ -533,7 +535,8 @@ constexpr std::size_t rows_without_foreign_key_checks = 10'000;
 
 class SqliteStore final : public Store {
 public:
-    SqliteStore(SQLite::Database db, bool read_only) : db_(std::move(db)), read_only_(read_only) {
+    SqliteStore(SQLite::Database db, bool read_only, std::unique_ptr<detail::BusyWait> wait)
+        : wait_(std::move(wait)), db_(std::move(db)), read_only_(read_only) {
         // A file in WAL mode (not one in memory, not one opened read-only): its checkpoints are
         // run off the writers' path.
         if (!read_only_ && db_.execAndGet("PRAGMA journal_mode").getString() == "wal")
@@ -544,6 +547,7 @@ public:
         require_writable();
         guard_sqlite("inserting an experiment", [&] {
             SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            const bool marked = mark_identity();
             // The key is chosen inside the write transaction: no other process can take the same
             // number between the look-up and the insert.
             const std::string key = experiment.key.empty() ? next_key(db_, key_prefix) : experiment.key;
@@ -560,6 +564,7 @@ public:
                 insert_new_items(db_, insert_metric_sql, id, experiment.metrics, bind_metric, true);
             insert_amendments(db_, id, experiment.amendments);
             transaction.commit();
+            identity_committed(marked);
 
             // The caller's object changes only once the rows are there.
             experiment.id = id;
@@ -642,6 +647,7 @@ public:
         if (experiment.id == 0) throw InvalidArgumentError("id", "the experiment has not been stored yet");
         guard_sqlite("saving experiment " + experiment.key, [&] {
             SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            const bool marked = mark_identity();
             SQLite::Statement stored(db_, "SELECT revision, key FROM experiments WHERE id = ?");
             stored.bind(1, experiment.id);
             if (!stored.executeStep())
@@ -670,6 +676,7 @@ public:
             if (note) insert_journal_entry(db_, experiment.id, *note);
             auto amendments = load_amendments(db_, experiment.id);
             transaction.commit();
+            identity_committed(marked);
 
             experiment.revision += 1;
             for (std::size_t i = 0; i < arm_ids.size(); ++i) experiment.arms[i].id = arm_ids[i];
@@ -682,12 +689,14 @@ public:
         require_writable();
         return guard_sqlite("adding a journal note", [&] {
             SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            const bool marked = mark_identity();
             SQLite::Statement exists(db_, "SELECT 1 FROM experiments WHERE id = ?");
             exists.bind(1, experiment_id);
             if (!exists.executeStep()) throw NotFoundError("experiment", "id " + std::to_string(experiment_id));
             JournalEntry stored = entry;
             stored.id = insert_journal_entry(db_, experiment_id, entry);
             transaction.commit();
+            identity_committed(marked);
             return stored;
         });
     }
@@ -715,6 +724,7 @@ public:
         require_writable();
         return guard_sqlite("recording observations", [&] {
             detail::ImmediateTransaction transaction(statements_);
+            const bool marked = mark_identity();
             write_cache_.begin_write(db_.getHandle());
             const auto parts = checked_parts(target);
             if (parts) {
@@ -782,6 +792,7 @@ public:
             detail::merge_arm_summaries(statements_, write_cache_, deltas);
             transaction.commit();
             write_cache_.committed(db_.getHandle());
+            identity_committed(marked);
             return rows.size();
         });
     }
@@ -812,6 +823,7 @@ public:
             std::optional<ForeignKeysOff> unchecked;
             if (rows >= rows_without_foreign_key_checks) unchecked.emplace(db_);
             detail::ImmediateTransaction transaction(statements_);
+            const bool marked = mark_identity();
             write_cache_.begin_write(db_.getHandle());
             if (const auto parts = checked_parts(target)) {
                 check_metric(*parts, columns.metric_id, "");
@@ -862,6 +874,7 @@ public:
             detail::merge_arm_summaries(statements_, write_cache_, deltas);
             transaction.commit();
             write_cache_.committed(db_.getHandle());
+            identity_committed(marked);
             return rows;
         });
     }
@@ -994,8 +1007,24 @@ private:
         return insert_new_items(db_, insert_sql, experiment_id, items, bind, false);
     }
 
+    // Identity marks (see sqlite_wal_identity.hpp): call mark_identity() right after the BEGIN of
+    // every write, and identity_committed() right after its COMMIT. Only a file in WAL mode has a
+    // log to mark.
+    bool mark_identity() {
+        if (!checkpointer_ || !marks_.due(db_.getHandle(), checkpointer_->full_checkpoints())) return false;
+        statements_.get(detail::mark_identity_sql)->exec();
+        return true;
+    }
+    void identity_committed(bool marked) {
+        if (checkpointer_)
+            marks_.committed(db_.getHandle(), marked, checkpointer_->full_checkpoints(), checkpointer_->restarts());
+    }
+
+    // Before db_: the connection's busy handler, which must outlive it.
+    std::unique_ptr<detail::BusyWait> wait_;
     SQLite::Database db_;
     bool read_only_;
+    detail::IdentityMarks marks_;
     // After db_: the statements are finalized before the connection closes.
     detail::StatementCache statements_{db_};
     detail::WriteCache write_cache_;
@@ -1003,103 +1032,11 @@ private:
     std::optional<detail::BackgroundCheckpointer> checkpointer_;
 };
 
-// SQLite reads a name that starts with "file:" as a URI: "file:x.db?mode=memory" would be a
-// database in memory that vanishes on close, and no file at all. A tracker path is always a plain
-// file name, so such a name goes to SQLite as "./file:...", which is the same file.
-std::string literal_path(const std::string& path) { return path.starts_with("file:") ? "./" + path : path; }
-
-// True when the file's write-ahead log may hold commits that are not yet in the main file.
-bool has_wal_content(const std::string& path) {
-    std::error_code error;
-    const auto size = std::filesystem::file_size(path + "-wal", error);
-    return !error && size > 0;
-}
-
-// A URI that opens the file as immutable. A WAL file is read through its "-shm" index, which
-// SQLite creates beside the file; on a read-only medium, or in a folder the user cannot write,
-// it cannot be created and a read-only open fails. When no "-wal" file holds commits, the main
-// file alone is the whole tracker, and as nobody can be writing it (no "-wal" exists), it can be
-// read without the index and without locks.
-std::string immutable_uri(const std::string& path) {
-    // An absolute path, so that no "//" can be taken for a URI authority; the characters that
-    // end or escape a URI path are percent-encoded.
-    std::error_code error;
-    std::filesystem::path absolute = std::filesystem::absolute(path, error);
-    if (error) absolute = path;
-    std::string uri = "file:";
-    for (const char c : absolute.lexically_normal().string()) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '?' || c == '#' || c == '%' || byte < 0x20 || byte == 0x7f) {
-            char escaped[4];
-            std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned>(byte));
-            uri += escaped;
-        } else {
-            uri += c;
-        }
-    }
-    return uri + "?immutable=1";
-}
-
-// Why SQLite could not open the file, in words a user can act on; SQLite itself says only
-// "unable to open database file".
-std::string cannot_open_reason(const std::string& path, bool read_only) {
-    std::error_code error;
-    const std::filesystem::file_status status = std::filesystem::status(path, error);
-    if (error) return error.message();  // e.g. a symlink loop: "Too many levels of symbolic links"
-    if (std::filesystem::is_directory(status)) return "it is a folder";
-    if (!std::filesystem::exists(status)) {
-        const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-        if (!folder.empty() && !std::filesystem::is_directory(folder, error))
-            return "the folder '" + folder.string() + "' does not exist";
-        return "the file cannot be created in its folder";
-    }
-    return read_only ? "the file cannot be read"
-                     : "the file or its folder cannot be written; open it read-only to read it";
-}
-
 }  // namespace
 
-std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options) {
-    if (options.busy_timeout_ms < 0) throw InvalidArgumentError("busy_timeout_ms", "must not be negative");
-    // SQLite takes the name as a C string: what follows a NUL would be dropped, and another file opened.
-    if (path.find('\0') != std::string::npos) throw InvalidArgumentError("path", "contains a NUL character");
-    const bool in_memory = path.empty() || path == ":memory:";
-    if (options.read_only) {
-        if (in_memory)
-            throw InvalidArgumentError("read_only", "an in-memory tracker is always new and cannot be read-only");
-        std::error_code error;
-        if (!std::filesystem::exists(path, error)) throw NotFoundError("tracker file", path);
-    }
-    // A store is used by one thread at a time (see tracker.hpp), so its connection needs no mutex of
-    // its own: without one, each of the millions of column reads of a scan takes no lock.
-    const int flags = SQLite::OPEN_NOMUTEX |
-                      (options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    const auto open_store = [&](const std::string& name, int open_flags) -> std::unique_ptr<Store> {
-        SQLite::Database db(name, open_flags, options.busy_timeout_ms);
-        detail::register_sql_functions(db);
-        detail::prepare_tracker(db, in_memory ? std::string(":memory:") : path, options.read_only);
-        return std::make_unique<SqliteStore>(std::move(db), options.read_only);
-    };
-    try {
-        return open_store(in_memory ? path : literal_path(path), flags);
-    } catch (const SQLite::Exception& error) {
-        if (error.getErrorCode() == SQLITE_NOTADB)
-            throw SchemaError("'" + path + "' is not a kokeilu tracker: it is not a SQLite database; it was left "
-                              "unchanged");
-        if (error.getErrorCode() == SQLITE_CANTOPEN && !in_memory) {
-            if (options.read_only && !has_wal_content(path)) {
-                try {
-                    return open_store(immutable_uri(path), SQLite::OPEN_NOMUTEX | SQLite::OPEN_READONLY | SQLite::OPEN_URI);
-                } catch (const SQLite::Exception&) {
-                    // Reported as the first failure below.
-                }
-            }
-            throw StorageError("opening '" + path + "': " + error.what() + " (" +
-                                   cannot_open_reason(path, options.read_only) + ")",
-                               SQLITE_CANTOPEN);
-        }
-        detail::rethrow_sqlite(error, "opening '" + path + "'");
-    }
+std::unique_ptr<Store> detail::make_sqlite_store(SQLite::Database db, bool read_only,
+                                                 std::unique_ptr<detail::BusyWait> wait) {
+    return std::make_unique<SqliteStore>(std::move(db), read_only, std::move(wait));
 }
 
 }  // namespace kokeilu

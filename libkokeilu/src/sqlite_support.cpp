@@ -4,7 +4,9 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <new>
 
 namespace kokeilu::detail {
@@ -98,6 +100,26 @@ std::optional<Date> optional_date(const SQLite::Column& column, const char* fiel
 Time time_or_not_a_date(const SQLite::Column& column) {
     if (column.isNull()) return Time();
     return from_unix_micros(column.getInt64());
+}
+
+std::string immutable_uri(const std::string& path) {
+    // An absolute path, so that no "//" can be taken for a URI authority; the characters that
+    // end or escape a URI path are percent-encoded.
+    std::error_code error;
+    std::filesystem::path absolute = std::filesystem::absolute(path, error);
+    if (error) absolute = path;
+    std::string uri = "file:";
+    for (const char c : absolute.lexically_normal().string()) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '?' || c == '#' || c == '%' || byte < 0x20 || byte == 0x7f) {
+            char escaped[4];
+            std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned>(byte));
+            uri += escaped;
+        } else {
+            uri += c;
+        }
+    }
+    return uri + "?immutable=1";
 }
 
 RawStatement::RawStatement(SQLite::Database& db, const std::string& sql) : db_(db.getHandle()) {

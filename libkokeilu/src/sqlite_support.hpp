@@ -76,6 +76,10 @@ private:
 // stays readable by any SQLite tool.
 void register_sql_functions(SQLite::Database& db);
 
+// A URI that opens the file at `path` as immutable: read-only, without locks, without its "-wal"
+// (what the main file alone holds) and without the "-shm" index beside it.
+[[nodiscard]] std::string immutable_uri(const std::string& path);
+
 // Binding. NULL stands for "no value" (nullopt, or a not-a-date-time instant).
 void bind_optional(SQLite::Statement& statement, const char* name, const std::optional<double>& value);
 void bind_date(SQLite::Statement& statement, const char* name, const std::optional<Date>& date,
