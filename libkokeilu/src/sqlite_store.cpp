@@ -825,7 +825,12 @@ public:
             detail::ImmediateTransaction transaction(statements_);
             const bool marked = mark_identity();
             write_cache_.begin_write(db_.getHandle());
-            if (const auto parts = checked_parts(target)) {
+            // Without foreign-key checks nothing else would stop an id that is not the
+            // experiment's, so they are checked here even when the caller's revision is current:
+            // a few look-ups, against the SQLite look-up of each of 10,000 rows or more.
+            auto parts = checked_parts(target);
+            if (!parts && unchecked) parts = load_parts(db_, target.experiment_id);
+            if (parts) {
                 check_metric(*parts, columns.metric_id, "");
                 for (std::size_t a = 0; a < columns.arm_ids.size(); ++a)
                     check_arm(*parts, columns.arm_ids[a], " (arm code " + std::to_string(a) + ")");
