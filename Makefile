@@ -65,7 +65,7 @@ $(VENV_PY):
 
 python: deps $(VENV_PY)
 	$(VENV_PY) -m pip install -q scikit-build-core pybind11 ninja
-	$(VENV_PY) -m pip install -q --no-build-isolation -Ccmake.define.KOKEILU_WARNINGS_AS_ERRORS=$(WERROR) ".[test,typing,notebook]"
+	$(VENV_PY) -m pip install -q --no-build-isolation -Ccmake.define.KOKEILU_WARNINGS_AS_ERRORS=$(WERROR) ".[test,typing,notebook,excel]"
 	@# gbstats, the reference for the Bayesian and sequential tests, pins pandas<2 in its metadata
 	@# only; without its pins it runs on the pandas kokeilu uses.
 	$(VENV_PY) -m pip install -q pydantic && $(VENV_PY) -m pip install -q --no-deps gbstats==0.8.0

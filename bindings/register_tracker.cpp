@@ -1,8 +1,9 @@
 // kokeilu._core.Tracker: the core's Tracker for Python. Every call releases the GIL while the core
 // works (SQLite I/O, validation of a million rows), and takes the tracker's own lock, because with
 // the GIL released two Python threads could otherwise use one SQLite connection at once. The lock
-// is only ever taken with the GIL released, and the GIL is never taken while holding the lock, so
-// the two cannot deadlock.
+// is only ever taken with the GIL released, so that a thread holding the lock can always take the
+// GIL (only the notice of a wait for another writer does, see wait_notice), and the two cannot
+// deadlock.
 //
 // Bulk data crosses as numpy arrays: logged columns are read in place (c_style | forcecast
 // converts other dtypes and layouts once, before the GIL is released), and observations read back
@@ -13,6 +14,7 @@
 #include "kokeilu/tracker.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -132,6 +134,27 @@ ExperimentFilter make_filter(std::optional<Named<Status>> status, std::string or
     return filter;
 }
 
+// The Python callable behind SqliteOptions::on_wait. SQLite calls it from the waiting thread, which
+// holds the tracker's lock but not the GIL: it takes the GIL for the call. No thread waits for the
+// tracker's lock while holding the GIL (see PyTracker::with), so this cannot deadlock. The callable
+// is released with the GIL held, wherever the last copy of the notice goes.
+std::function<void()> wait_notice(py::function callable) {
+    std::shared_ptr<py::function> held(new py::function(std::move(callable)), [](py::function* f) {
+        if (!Py_IsInitialized()) return;  // the interpreter is gone: nothing to release into
+        py::gil_scoped_acquire gil;
+        delete f;
+    });
+    return [held] {
+        py::gil_scoped_acquire gil;
+        try {
+            (*held)();
+        } catch (py::error_already_set& error) {
+            // A notice that fails is no reason to stop waiting; Python reports it as unraisable.
+            error.discard_as_unraisable("kokeilu: the on_wait notice");
+        }
+    };
+}
+
 }  // namespace
 
 void register_tracker(py::module_& m) {
@@ -140,10 +163,13 @@ void register_tracker(py::module_& m) {
     py::class_<PyTracker> cls(m, "Tracker", "The core tracker over one SQLite file or ':memory:'.");
     cls.def_static(
            "open",
-           [](const std::string& path, bool read_only, int busy_timeout_ms) {
+           [](const std::string& path, bool read_only, int busy_timeout_ms, std::optional<py::function> on_wait,
+              int wait_notice_after_ms) {
                SqliteOptions options;
                options.read_only = read_only;
                options.busy_timeout_ms = busy_timeout_ms;
+               options.wait_notice_after_ms = wait_notice_after_ms;
+               if (on_wait) options.on_wait = wait_notice(std::move(*on_wait));
                std::optional<Tracker> tracker;
                {
                    py::gil_scoped_release release;
@@ -151,8 +177,10 @@ void register_tracker(py::module_& m) {
                }
                return std::make_unique<PyTracker>(std::move(*tracker), path);
            },
-           py::arg("path"), py::kw_only(), py::arg("read_only") = false, py::arg("busy_timeout_ms") = 10000,
-           "Opens (creating and migrating when needed) a tracker file, or ':memory:'.")
+           py::arg("path"), py::kw_only(), py::arg("read_only") = false, py::arg("busy_timeout_ms") = 300000,
+           py::arg("on_wait") = py::none(), py::arg("wait_notice_after_ms") = 1500,
+           "Opens (creating and migrating when needed) a tracker file, or ':memory:'. on_wait() is called "
+           "once a write has waited wait_notice_after_ms for another one to finish.")
         .def("close", &PyTracker::close, "Closes the file; later calls raise InvalidStateError.")
         .def_property_readonly("closed", &PyTracker::closed, "True after close().")
         .def_property_readonly("path", &PyTracker::path, "The path the tracker was opened with.")

@@ -3,6 +3,7 @@
 import builtins
 import datetime
 import enum
+from collections.abc import Callable
 from typing import Any, final
 
 import numpy as np
@@ -327,7 +328,14 @@ class Observation:
 @final
 class Tracker:
     @staticmethod
-    def open(path: str, *, read_only: bool = False, busy_timeout_ms: int = 10000) -> Tracker: ...
+    def open(
+        path: str,
+        *,
+        read_only: bool = False,
+        busy_timeout_ms: int = 300000,
+        on_wait: Callable[[], object] | None = None,
+        wait_notice_after_ms: int = 1500,
+    ) -> Tracker: ...
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Union
 
@@ -804,12 +804,19 @@ def open(  # noqa: A001 - kokeilu.open reads like the built-in on purpose
     path: str | os.PathLike[str] | None = None,
     *,
     read_only: bool = False,
-    busy_timeout_ms: int = 10000,
+    busy_timeout_ms: int = 300_000,
+    on_wait: Callable[[], object] | None = None,
 ) -> Tracker:
     """Opens a tracker file, creating it when missing; ``":memory:"`` gives a private one.
 
     The default path is ``kokeilut.db`` in the current directory, the same file the ``kokeilu``
     command uses. ``read_only`` opens an existing file without ever writing to it.
+
+    A write waits up to ``busy_timeout_ms`` (default five minutes) for another process's write to
+    finish (a bulk write of millions of rows holds the file for seconds); ``on_wait()`` is called
+    once a wait has lasted a second and a half, e.g. to tell the user why nothing happens.
     """
     target = _core.default_tracker_path if path is None else os.fspath(path)
-    return Tracker(_core.Tracker.open(target, read_only=read_only, busy_timeout_ms=busy_timeout_ms))
+    return Tracker(
+        _core.Tracker.open(target, read_only=read_only, busy_timeout_ms=busy_timeout_ms, on_wait=on_wait)
+    )

@@ -6,11 +6,9 @@ texts, prompts and messages all come from the same catalogue.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import difflib
 import getpass
-import io
 import json
 import os
 import sys
@@ -24,7 +22,7 @@ import pandas as pd
 import kokeilu
 from kokeilu import demo
 
-from . import csv_import, render
+from . import csv_import, export_formats, render
 from .i18n import LANGUAGES, Messages
 from .prompts import Prompter
 from .values import (
@@ -77,17 +75,46 @@ _LIFECYCLE_FIELDS = ("status", "actual_start", "actual_end", "stop_reason", "out
 _IDENTITY_FIELDS = ("key", "uuid", "id")
 
 
+# How long a write waits for another one to finish when neither --wait nor KOKEILU_WAIT says.
+DEFAULT_WAIT_SECONDS = 300.0
+
+
 @dataclass
 class State:
-    """What the options shared by every command decide: the file, the language, --debug."""
+    """What the options shared by every command decide: the file, the language, --debug, --wait."""
 
     msgs: Messages
     db: str | None = None
     debug: bool = False
+    wait: str | None = None
 
     @property
     def path(self) -> str:
         return self.db or os.environ.get("KOKEILU_DB") or kokeilu.DEFAULT_PATH
+
+    @property
+    def wait_seconds(self) -> float:
+        """--wait, else $KOKEILU_WAIT, else the default: seconds a write waits for another one."""
+        name, text = ("--wait", self.wait) if self.wait is not None else ("KOKEILU_WAIT", os.environ.get("KOKEILU_WAIT"))
+        if text is None or text.strip() == "":
+            return DEFAULT_WAIT_SECONDS
+        try:
+            seconds = float(text.strip().replace(",", "."))
+        except ValueError:
+            seconds = -1.0
+        if not 0 <= seconds <= 86_400:  # also refuses nan and inf
+            raise UserError(self.msgs("value.wait", name=name, value=text))
+        return seconds
+
+    def open_path(self, path: str, *, read_only: bool = False) -> kokeilu.Tracker:
+        """Opens `path` waiting up to --wait for other writers, with a notice on stderr while it waits."""
+        seconds = self.wait_seconds
+        limit = self.msgs.duration(seconds)
+
+        def notice() -> None:
+            click.echo(self.msgs("db.waiting", path=path, limit=limit), err=True)
+
+        return kokeilu.open(path, read_only=read_only, busy_timeout_ms=round(seconds * 1000), on_wait=notice)
 
     def open(self, *, read_only: bool = False) -> kokeilu.Tracker:
         """Opens the tracker; a missing file is an error (only ``init`` creates one), so that a
@@ -96,11 +123,11 @@ class State:
         if path != ":memory:" and not os.path.exists(path):
             raise UserError(self.msgs("db.missing", path=path))
         try:
-            return kokeilu.open(path, read_only=read_only)
+            return self.open_path(path, read_only=read_only)
         except kokeilu.SchemaError as error:
             # A file of an older schema is upgraded by the first open that may write.
             if read_only and "older schema version" in str(error):
-                return kokeilu.open(path)
+                return self.open_path(path)
             raise
 
 
@@ -202,10 +229,18 @@ def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
         ctx.find_object(State).debug = True  # type: ignore[union-attr]
 
 
+def _set_wait(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(State).wait = value  # type: ignore[union-attr]
+
+
 def _common(msgs: Messages) -> Callable[[F], F]:
-    """--db, --lang and --debug, accepted before or after the subcommand's name."""
+    """--db, --lang, --wait and --debug, accepted before or after the subcommand's name."""
 
     def decorate(function: F) -> F:
+        function = click.option(
+            "--wait", metavar="SECONDS", expose_value=False, callback=_set_wait, help=msgs("help.wait")
+        )(function)
         function = click.option(
             "--debug", is_flag=True, expose_value=False, callback=_set_debug, help=msgs("help.debug")
         )(function)
@@ -725,32 +760,14 @@ def _observation_frame(tracker: kokeilu.Tracker, experiments: Sequence[kokeilu.E
     return cast(pd.DataFrame, pd.concat(parts, ignore_index=True))
 
 
-# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (CSV injection):
-# such text cells get a leading apostrophe, which spreadsheets show as text and do not display.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+def _frame_table(frame: pd.DataFrame) -> export_formats.Table:
+    columns = [str(c) for c in frame.columns]
+    data = [frame[c].tolist() for c in frame.columns]  # Python scalars: NaN and NA stay missing
+    return export_formats.Table(columns, list(zip(*data)) if columns else [])
 
 
-def _spreadsheet_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if v is None else _spreadsheet_safe(v) for k, v in row.items()})
-    return out.getvalue()
-
-
-def _frame_csv(frame: pd.DataFrame) -> str:
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column].dtype):
-            safe[column] = safe[column].map(_spreadsheet_safe)
-    return str(safe.to_csv(index=False, lineterminator="\n"))
+def _rows_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> export_formats.Table:
+    return export_formats.Table(list(columns), [[row.get(c) for c in columns] for row in rows])
 
 
 # -- the commands ----------------------------------------------------------------------------------
@@ -792,7 +809,7 @@ def build_cli(msgs: Messages) -> click.Group:
         directory = os.path.dirname(os.path.abspath(path))
         if not existed and not os.path.isdir(directory):
             raise UserError(msgs("db.no_directory", path=path, directory=directory))
-        kokeilu.open(path).close()
+        state.open_path(path).close()
         click.echo(msgs("init.exists" if existed else "init.created", path=path))
 
     @cli.command("new", help=msgs("help.new"))
@@ -1162,7 +1179,8 @@ def build_cli(msgs: Messages) -> click.Group:
     @cli.command("export", help=msgs("help.export"))
     @common
     @click.argument("what", type=click.Choice(["experiments", "observations"]), default="experiments")
-    @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), help=msgs("help.format"))
+    @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), help=msgs("help.format"))
+    @click.option("--excel", is_flag=True, help=msgs("help.excel"))
     @click.option("--output", "-o", metavar="FILE", help=msgs("help.output"))
     @click.option("--key", "keys", multiple=True, help=msgs("help.key_filter"))
     @click.option("--status", type=enum_type("Status"), help=msgs("help.status"))
@@ -1172,18 +1190,20 @@ def build_cli(msgs: Messages) -> click.Group:
         state: State,
         what: str,
         fmt: str | None,
+        excel: bool,
         output: str | None,
         keys: tuple[str, ...],
         status: str | None,
         organisation: str,
     ) -> None:
-        if fmt is None:
-            fmt = "json" if output is not None and output.lower().endswith(".json") else "csv"
+        fmt = _export_format(msgs, fmt, excel, output)
         with state.open(read_only=True) as tracker:
             if keys:
                 experiments = [load(state, tracker, key) for key in keys]
             else:
                 experiments = tracker.experiments(status=status, organisation=organisation)
+            text = ""
+            table = export_formats.Table([], [])
             if what == "experiments":
                 count = len(experiments)
                 if fmt == "json":
@@ -1193,14 +1213,26 @@ def build_cli(msgs: Messages) -> click.Group:
                     )
                 else:
                     rows = [_experiment_row(e) for e in experiments]
-                    text = _write_csv(rows, list(rows[0]) if rows else _experiment_row_columns())
+                    table = _rows_table(rows, list(rows[0]) if rows else _experiment_row_columns())
             else:
                 frame = _observation_frame(tracker, experiments)
                 count = len(frame)
                 if fmt == "json":
                     text = frame.to_json(orient="records", force_ascii=False, indent=2) + "\n"
                 else:
-                    text = _frame_csv(frame)
+                    table = _frame_table(frame)
+        if fmt == "xlsx":
+            assert output is not None  # _export_format refuses xlsx without a file
+            try:
+                export_formats.write_xlsx(table, output, sheet=msgs(f"export.{what}"))
+            except export_formats.TooManyRows:
+                raise UserError(msgs("export.too_many_rows", count=count, limit=export_formats.XLSX_MAX_ROWS - 1)) from None
+            except OSError as error:
+                raise UserError(msgs("export.unwritable", path=output, problem=error.strerror or error)) from None
+            click.echo(msgs("exported", count=count, what=msgs(f"export.{what}"), path=output), err=True)
+            return
+        if fmt == "csv":
+            text = export_formats.to_excel_csv(table) if excel else export_formats.to_csv(table)
         if output is None:
             click.echo(text, nl=False)
             return
@@ -1251,7 +1283,7 @@ def build_cli(msgs: Messages) -> click.Group:
 
         if os.path.exists(path) and os.path.getsize(path) > 0 and not overwrite:
             # A tracker that `kokeilu init` made is filled; one with experiments is left alone.
-            with kokeilu.open(path) as tracker:
+            with state.open_path(path) as tracker:
                 if tracker.experiments():
                     raise UserError(msgs("demo.exists", path=path))
                 announce()
@@ -1266,6 +1298,28 @@ def build_cli(msgs: Messages) -> click.Group:
         click.echo(msgs("demo.next", path=path))
 
     return cli
+
+
+def _export_format(msgs: Messages, fmt: str | None, excel: bool, output: str | None) -> str:
+    """The format to write, from --format, --excel and the output's name; refuses a combination
+    that would put one format into a file named as another (CSV text in a .xlsx file)."""
+    suffix = os.path.splitext(output)[1].lower() if output is not None else ""
+    if fmt is None:
+        fmt = {".json": "json", ".xlsx": "xlsx"}.get(suffix, "csv")
+    if excel and fmt != "csv":
+        raise UserError(msgs("export.excel_only_csv", format=fmt))
+    if fmt == "xlsx":
+        if output is None:
+            raise UserError(msgs("export.xlsx_needs_output"))
+        if suffix != ".xlsx":
+            raise UserError(msgs("export.xlsx_suffix", path=output))
+        try:
+            import openpyxl  # noqa: F401 - only whether it is there
+        except ImportError:
+            raise UserError(msgs("export.needs_openpyxl")) from None
+    elif suffix in export_formats.SPREADSHEET_SUFFIXES:
+        raise UserError(msgs("export.spreadsheet_suffix", path=output, format=fmt.upper()))
+    return fmt
 
 
 def _experiment_row_columns() -> list[str]:

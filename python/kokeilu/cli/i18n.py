@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 LANGUAGES = ("fi", "en")
 
@@ -103,6 +103,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'{value}': tuntematon rooli '{role}'; roolit: {choices}",
     ),
     # -- the tracker file ---------------------------------------------------------------------
+    "db.waiting": (
+        "Waiting for another write to {path} to finish (up to {limit}; --wait SECONDS to change)…",
+        "Odotetaan, että toinen kirjoitus tiedostoon {path} valmistuu (enintään {limit}; "
+        "muuta valitsimella --wait SEKUNNIT)…",
+    ),
+    "value.wait": (
+        "{name} must be a number of seconds from 0 to 86400, got '{value}'",
+        "{name} on annettava sekunteina väliltä 0–86400, nyt '{value}'",
+    ),
     "db.missing": (
         "there is no tracker file {path}; create it with 'kokeilu init' or name another with --db",
         "seurantatiedostoa {path} ei ole; luo se komennolla 'kokeilu init' tai anna toinen valitsimella --db",
@@ -510,6 +519,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Viestien kieli (oletus: järjestelmän kieliasetus).",
     ),
     "help.debug": ("Show the traceback of an error.", "Näytä virheen jäljitystiedot (traceback)."),
+    "help.wait": (
+        "Seconds a write waits for another write to the tracker file to finish (default 300; also $KOKEILU_WAIT).",
+        "Kuinka monta sekuntia kirjoitus odottaa, että toinen kirjoitus seurantatiedostoon valmistuu "
+        "(oletus 300; myös $KOKEILU_WAIT).",
+    ),
     "help.json": ("Print JSON for scripts.", "Tulosta JSON-muodossa skripteille."),
     "help.init": ("Create an empty tracker file.", "Luo tyhjä seurantatiedosto."),
     "help.new": (
@@ -576,8 +590,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "MITTARI=ARVO: uusi pienin merkityksellinen vaikutus.",
     ),
     "help.format": (
-        "Output format (default: json for an --output ending in .json, else csv).",
-        "Tulostusmuoto (oletus: json, jos --output päättyy .json, muuten csv).",
+        "Output format (default: json for an --output ending in .json, xlsx for .xlsx, else csv).",
+        "Tulostusmuoto (oletus: json, jos --output päättyy .json, xlsx, jos .xlsx, muuten csv).",
+    ),
+    "help.excel": (
+        "CSV for spreadsheets in Finnish: semicolons, decimal commas, a UTF-8 byte order mark, dates and "
+        "times (UTC) that the spreadsheet reads as such.",
+        "CSV suomenkielisille taulukko-ohjelmille: puolipisteet, desimaalipilkut, UTF-8-tavujärjestysmerkki sekä "
+        "päivämäärät ja ajat (UTC), jotka taulukko-ohjelma tunnistaa.",
     ),
     "help.output": (
         "Write to this file instead of standard output.",
@@ -642,6 +662,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "olla refuted (kumoutui) tai inconclusive (ei selvää tulosta)",
     ),
     "export.unwritable": ("cannot write {path}: {problem}", "tiedostoon {path} ei voi kirjoittaa: {problem}"),
+    "export.spreadsheet_suffix": (
+        "{path} is named as a spreadsheet, but {format} text would be written into it; write a real "
+        "spreadsheet with --format xlsx and a .xlsx name, or name the file .csv (--excel for Finnish spreadsheets)",
+        "{path} on nimetty taulukkolaskentatiedostoksi, mutta siihen kirjoitettaisiin {format}-tekstiä; kirjoita "
+        "oikea taulukko valitsimella --format xlsx ja .xlsx-nimellä, tai anna tiedostolle .csv-nimi "
+        "(--excel suomenkielisille taulukko-ohjelmille)",
+    ),
+    "export.xlsx_suffix": (
+        "an .xlsx spreadsheet is written only into a file named .xlsx, not {path}",
+        ".xlsx-taulukko kirjoitetaan vain .xlsx-päätteiseen tiedostoon, ei tiedostoon {path}",
+    ),
+    "export.xlsx_needs_output": (
+        "a spreadsheet is not written to the terminal; give the file with --output NAME.xlsx",
+        "taulukkoa ei kirjoiteta päätteelle; anna tiedosto valitsimella --output NIMI.xlsx",
+    ),
+    "export.excel_only_csv": (
+        "--excel is a form of CSV; it cannot be used with --format {format}",
+        "--excel on CSV-muoto; sitä ei voi käyttää valitsimen --format {format} kanssa",
+    ),
+    "export.needs_openpyxl": (
+        "writing .xlsx needs the openpyxl package: pip install 'kokeilu[excel]'",
+        ".xlsx-tiedoston kirjoittaminen vaatii openpyxl-paketin: pip install 'kokeilu[excel]'",
+    ),
+    "export.too_many_rows": (
+        "{count} rows do not fit in one spreadsheet (at most {limit}); export them as CSV",
+        "{count} riviä ei mahdu yhteen taulukkoon (enintään {limit}); vie ne CSV-muodossa",
+    ),
     "value.share_effect": (
         "a share cannot change by 1 or more, got {value}; give it as a fraction, e.g. 0.05 for 5 percentage points",
         "osuus ei voi muuttua 1:llä tai enemmän, nyt {value}; anna se desimaalilukuna, esim. 0,05 viidelle "
@@ -879,7 +926,23 @@ _CORE_PROBLEMS_FI: list[tuple[re.Pattern[str], str]] = [
         "on pienempi kuin sum*sum/n: millään arvoilla ei ole näitä summia",
     ),
 ]
-_CORE_STATE_FI: list[tuple[re.Pattern[str], str]] = [
+def _file_kind_fi(kind: str) -> str:
+    """What a path names (as check_tracker_path words it), in Finnish."""
+    prefix = "a symbolic link to "
+    if kind.startswith(prefix):
+        return "symbolinen linkki, jonka kohde on " + _file_kind_fi(kind[len(prefix) :])
+    return _FILE_KINDS_FI.get(kind, kind)
+
+
+_FILE_KINDS_FI = {
+    "a folder": "kansio",
+    "a FIFO (named pipe)": "nimetty putki (FIFO)",
+    "a character device": "merkkilaite",
+    "a block device": "lohkolaite",
+    "a socket": "pistoke (socket)",
+}
+
+_CORE_STATE_FI: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (
         re.compile(r"^(\S+) was changed by someone else after it was read.*$"),
         r"joku muu muutti kokeilua \1 samaan aikaan; yritä uudelleen",
@@ -909,6 +972,39 @@ _CORE_STATE_FI: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(r"^.*database is locked.*$"),
         "seurantatiedosto on toisen ohjelman lukitsema; yritä hetken päästä uudelleen",
+    ),
+    (
+        re.compile(r"^opening '(.*)': it is (.*), not a file; a tracker is a regular file$"),
+        lambda m: f"'{m[1]}' ei ole tavallinen tiedosto vaan {_file_kind_fi(m[2])}; seurantatiedoston on oltava "
+        "tavallinen tiedosto",
+    ),
+    (
+        re.compile(r"^opening '(.*)': its (?:write-ahead log|rollback journal|shared-memory index) '(.*)' is (.*), "
+                   r"not a file; .*$"),
+        lambda m: f"seurantatiedoston '{m[1]}' rinnalla oleva '{m[2]}' ei ole tavallinen tiedosto vaan "
+        f"{_file_kind_fi(m[3])}, ja SQLite avaisi sen osana seurantatiedostoa; siirrä se pois",
+    ),
+    (
+        re.compile(r"^'(.*)' has (\d+) names \(hard links\), and writing it is refused.*$"),
+        r"tiedostolla '\1' on \2 nimeä (kovaa linkkiä), eikä siihen kirjoiteta: SQLite pitää kullekin nimelle oman "
+        r"kirjoitusta edeltävän lokin, jolloin eri nimillä tehdyt kirjoitukset hävittävät toistensa rivejä. "
+        r"Anna seurantatiedostolle yksi nimi: kopioi se (cp '\1' uusi.db) ja käytä kopiota, tai poista toinen "
+        r"linkki. Vain luku -tilassa sen voi yhä avata",
+    ),
+    (
+        re.compile(r"^opening '(.*)': its write-ahead log '(.*)' belongs to another tracker file "
+                   r"\(file identity (\S+), this file's is (\S+)\);.*$"),
+        r"seurantatiedoston '\1' rinnalla oleva loki '\2' kuuluu toiseen seurantatiedostoon (tunniste \3, tämän "
+        r"tiedoston \4); SQLite toistaisi sen tämän tiedoston päälle ja näyttäisi toisen tiedoston tiedot. "
+        r"Kumpaakaan tiedostoa ei muutettu. Jos '\1' on oikea tiedosto, siirrä '\2' (ja -shm-tiedosto) pois ja "
+        r"avaa se uudelleen; jos tarvitsemasi rivit ovat toisessa tiedostossa, palauta loki sen rinnalle",
+    ),
+    (
+        re.compile(r"^opening '(.*)': its write-ahead log '(.*)' belongs to (another SQLite database|another "
+                   r"database \('.*' is empty\));.*$"),
+        r"seurantatiedoston '\1' rinnalla oleva loki '\2' kuuluu toiseen tietokantaan; SQLite toistaisi sen tämän "
+        r"tiedoston päälle. Kumpaakaan tiedostoa ei muutettu. Jos '\1' on oikea tiedosto, siirrä '\2' "
+        r"(ja -shm-tiedosto) pois ja avaa se uudelleen",
     ),
 ]
 
@@ -1017,6 +1113,12 @@ class Messages:
         if self.lang == "fi":
             return f"{value.day}.{value.month}.{value.year}"
         return value.isoformat()
+
+    def duration(self, seconds: float) -> str:
+        """A wait as written in this language: 300 s is "5 min", 90 s "90 s"."""
+        if seconds >= 120 and seconds % 60 == 0:
+            return f"{self.number(int(seconds // 60))} min"
+        return f"{self.number(int(seconds) if float(seconds).is_integer() else seconds)} s"
 
     def time(self, value: datetime.datetime | None) -> str:
         """A time in UTC, to the minute."""
