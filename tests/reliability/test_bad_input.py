@@ -15,10 +15,13 @@ and test_the_catalogue_lists_every_case keeps the two in step.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import sys
 import unicodedata
@@ -38,6 +41,7 @@ sys.path.insert(0, str(HERE.parent / "python"))
 
 import kokeilu  # noqa: E402
 from cli_support import Result, call  # noqa: E402
+from lock_holder import Holder  # noqa: E402
 from writer import KEY, experiment_fields, prepare  # noqa: E402
 
 DRAFT = "LUONNOS-001"
@@ -470,6 +474,61 @@ case("csv-export-formula", "CSV files", f"an observation note `{FORMULA}`, then 
           "kept verbatim in the tracker; in the CSV export it starts with an apostrophe, so a spreadsheet "
           "shows it as text instead of running it as a formula"))
 
+CR_FORMULA = "ok\r=SUM(1+1)*cmd|' /C calc'!A0"
+
+
+def _export_note(env: Env, note: str, *args: str) -> Result:
+    """Logs an observation with `note`, then exports the observations with `args`."""
+    env.t.log(KEY, 3.0, arm="control", note=note)
+    env.close()
+    return env.cli("export", "observations", "--key", KEY, *args)
+
+
+def _exported_notes(env: Env) -> list[str]:
+    assert env.last is not None
+    return [row["note"] for row in csv.DictReader(io.StringIO(env.last.out, newline="")) if row["note"]]
+
+
+case("csv-export-cr", "CSV export", f"an observation note `{CR_FORMULA!r}` (a CR, then a formula), then "
+     "`kokeilu export observations`",
+     lambda env: _export_note(env, CR_FORMULA),
+     Kept(lambda env: _assert_equal(_exported_notes(env)[-1], CR_FORMULA),
+          "kept verbatim; in the CSV the cell is quoted, so the CR cannot start a new row and the formula after "
+          "it stays text in the same cell"))
+for name, text in (("leading-space", " =1+1"), ("no-break-space", "\u00a0=1+1"), ("zero-width", "\u200b=1+1"),
+                   ("bom", "\ufeff@SUM(A1)"), ("bidi-mark", "\u200e+1"), ("full-width-equals", "\uff1d1+1"),
+                   ("full-width-plus", "\uff0b1"), ("full-width-minus", "\uff0d1"), ("full-width-at", "\uff20SUM(A1)"),
+                   ("minus-sign", "\u22121"), ("tab", "\t=1+1"), ("carriage-return", "\r=1+1")):
+    case(f"csv-export-{name}", "CSV export", f"an observation note `{text!r}`, then `kokeilu export observations`",
+         lambda env, t=text: _export_note(env, t),
+         Kept(lambda env, t=text: _assert_equal(_exported_notes(env)[-1], "'" + t),
+              "kept verbatim; in the CSV it starts with an apostrophe, so no spreadsheet runs it"))
+case("csv-export-excel", "CSV export", "a note `=1+1`, then `kokeilu export observations --excel`",
+     lambda env: _export_note(env, "=1+1", "--excel"),
+     Kept(lambda env: _assert_equal(env.last is not None and env.last.out.startswith("\ufeff")
+                                    and ";'=1+1\r\n" in env.last.out, True),
+          "semicolons, decimal commas, a byte order mark; the formula starts with an apostrophe"))
+case("csv-export-into-xlsx", "CSV export", "`kokeilu export --format csv --output k.xlsx` (CSV text into a file "
+     "named .xlsx)",
+     lambda env: env.cli("export", "--format", "csv", "--output", str(env.tmp / "k.xlsx")),
+     CliRefused("named as a spreadsheet"))
+case("csv-export-xlsx-formula", "CSV export", "a note `=cmd|' /C calc'!A0`, then `kokeilu export observations "
+     "--output k.xlsx`",
+     lambda env: _export_note(env, "=cmd|' /C calc'!A0", "--output", str(env.tmp / "k.xlsx")),
+     Kept(lambda env: _assert_equal(_xlsx_notes(env.tmp / "k.xlsx")[-1], ("=cmd|' /C calc'!A0", "s")),
+          "a real spreadsheet: the note is a text cell, exactly as given, never a formula"))
+
+
+def _xlsx_notes(path: Path) -> list[tuple[Any, str]]:
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows())
+    column = [cell.value for cell in rows[0]].index("note")
+    return [(row[column].value, row[column].data_type) for row in rows[1:] if row[column].value]
+
+
 # Files.
 def _open(path: Path, **options: Any) -> None:
     with kokeilu.open(path, **options) as tracker:
@@ -523,6 +582,39 @@ case("file-uri-path", "Files", "the path `file:k.db?mode=memory` (a SQLite URI)"
           "a file of exactly that name: paths are never read as URIs"))
 case("file-busy-timeout", "Files", "`busy_timeout_ms` = -1",
      lambda env: kokeilu.open(env.path, busy_timeout_ms=-1), Refused(kokeilu.InvalidArgumentError, "negative", "busy_timeout_ms"))
+case("file-fifo", "Files", "a FIFO (named pipe) as the tracker path (SQLite's open would block)",
+     lambda env: kokeilu.open(_fifo(env, "putki.db")), Refused(kokeilu.StorageError, "it is a FIFO (named pipe), not a file"))
+case("file-fifo-list", "Files", "`kokeilu list --db PIPE` with a FIFO as the tracker (it hung)",
+     lambda env: call(["--lang", "en", "--db", str(_fifo(env, "putki.db")), "list"]),
+     CliRefused("it is a FIFO (named pipe)"))
+case("file-symlink-device", "Files", "a symbolic link to `/dev/null` as the tracker path",
+     lambda env: (os.symlink("/dev/null", env.tmp / "laite.db"), kokeilu.open(env.tmp / "laite.db")),
+     Refused(kokeilu.StorageError, "symbolic link to a character device"))
+case("file-socket", "Files", "a Unix socket as the tracker path",
+     lambda env: kokeilu.open(_socket(env, "pistoke.db")), Refused(kokeilu.StorageError, "it is a socket"))
+case("file-wal-fifo", "Files", "a FIFO where SQLite keeps the tracker's `-wal`",
+     lambda env: kokeilu.open(_beside(_tracker_file(env, "oma.db"), _fifo(env, "oma.db-wal"))),
+     Refused(kokeilu.StorageError, "its write-ahead log"))
+case("file-hard-link", "Files", "a tracker with a second name (hard link), opened for writing (seen: 400 of 800 "
+     "rows lost)",
+     lambda env: kokeilu.open(_hard_linked(env)), Refused(kokeilu.StorageError, "has 2 names (hard links)"))
+case("file-hard-link-read-only", "Files", "a tracker with a second name (hard link), opened read-only",
+     lambda env: _count_read_only(_hard_linked(env)),
+     Kept(lambda env: _assert_equal(_count_read_only(env.tmp / "toinen.db"), BASE_ROWS),
+          "opens: reading writes nothing, so it cannot lose a row"))
+case("file-stale-wal", "Files", "the `-wal` of another tracker (500 rows) beside a tracker (seen: the file showed "
+     "the other's rows, its own gone)",
+     lambda env: kokeilu.open(_with_foreign_log(env)),
+     Refused(kokeilu.StorageError, "belongs to another tracker file"))
+case("file-stale-wal-read-only", "Files", "the same, opened read-only",
+     lambda env: kokeilu.open(_with_foreign_log(env), read_only=True),
+     Refused(kokeilu.StorageError, "belongs to another tracker file"))
+case("file-locked-by-bulk-write", "Files", "`log` while another process holds the write lock (seen: a 16 s bulk "
+     "write made it fail after 10 s)",
+     lambda env: _log_while_locked(env),
+     Kept(lambda env: _assert_equal(_rows_with(env, "subject", "odotti"), 1),
+          "waits (up to 5 minutes by default; `busy_timeout_ms`, `--wait`), tells `on_wait` (the command "
+          "prints a notice after 1.5 s) and lands once the other write is done"))
 
 
 def _open_empty(path: Path) -> None:
@@ -543,6 +635,70 @@ def _uri_path(env: Env) -> None:
             prepare(tracker)
     finally:
         os.chdir(cwd)
+
+
+def _fifo(env: Env, name: str) -> Path:
+    path = env.tmp / name
+    os.mkfifo(path)
+    return path
+
+
+def _beside(path: Path, _made: Path) -> Path:
+    """`path`, once the file beside it has been made."""
+    return path
+
+
+def _socket(env: Env, name: str) -> Path:
+    path = env.tmp / name
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.close()  # the entry stays
+    return path
+
+
+def _hard_linked(env: Env) -> Path:
+    """A copy of the tracker with a second name, toinen.db."""
+    path = _tracker_file(env, "oma.db")
+    os.link(path, env.tmp / "toinen.db")
+    env.hostile, env.hostile_bytes = path, path.read_bytes()
+    return path
+
+
+def _count_read_only(path: Path) -> int:
+    with kokeilu.open(path, read_only=True) as tracker:
+        return tracker.count_observations(KEY)
+
+
+def _with_foreign_log(env: Env) -> Path:
+    """A copy of the tracker, oma.db, with the write-ahead log of another tracker beside it: one
+    with 500 rows still in its log, as a writer killed after its write leaves it."""
+    own = _tracker_file(env, "oma.db")
+    other = env.tmp / "toinen.db"
+    with kokeilu.open(other) as tracker:
+        prepare(tracker)
+        holder = sqlite3.connect(other)  # keeps the close from copying the log into the file
+        holder.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        times = np.datetime64("2026-01-12T12:00") + np.arange(500) * np.timedelta64(1, "s")
+        tracker.log_many(KEY, np.full(500, 2.0), arm=["control", "video"] * 250, at=times)
+    shutil.copy(env.tmp / "toinen.db-wal", env.tmp / "oma.db-wal")
+    holder.close()
+    env.hostile = env.tmp / "oma.db-wal"
+    env.hostile_bytes = env.hostile.read_bytes()
+    return own
+
+
+def _log_while_locked(env: Env) -> None:
+    holder = Holder(env.path)
+    notices: list[str] = []
+
+    def on_wait() -> None:
+        notices.append("waiting")
+        holder.release()
+
+    env.close()
+    with kokeilu.open(env.path, on_wait=on_wait) as tracker:
+        tracker.log(KEY, 3.0, arm="control", subject="odotti")
+    assert notices == ["waiting"]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -670,9 +826,42 @@ def write_catalogue() -> str:
         "- Invalid UTF-8 cannot reach the core from Python: a `str` holding a lone surrogate (how Python",
         "  keeps undecodable bytes) is refused naming the field. The core checks every text it is given",
         "  for valid UTF-8 and NUL bytes itself (`tests/fuzz` and the C++ tests cover that side).",
-        "- Row `csv-export-formula`: `kokeilu export` to CSV prefixes text cells that start with `=`,",
-        "  `+`, `-`, `@`, a tab or a carriage return with an apostrophe (the usual defence against CSV",
-        "  injection); the tracker and the JSON export keep the text as it was recorded.",
+        "- CSV export (rows `csv-export-*`): `kokeilu export` quotes every cell that holds a CR or LF (a",
+        "  lone CR, unquoted, starts a new row in a spreadsheet), and gives an apostrophe to every text",
+        "  cell that a spreadsheet could run as a formula: one starting with `=`, `+`, `-` or `@`, also",
+        "  after spaces and invisible characters (format and control characters, no-break and other",
+        "  spaces, Unicode's default-ignorable fillers), in full-width and small forms (`＝ ＋ － ＠`,",
+        "  folded by NFKC), after a minus sign (U+2212), and any cell starting with a tab or CR. The",
+        "  tracker and the JSON export keep the text as it was recorded. `--excel` writes the same rules",
+        "  with semicolons, decimal commas and a UTF-8 byte order mark. A `.xlsx` output is a real",
+        "  workbook (openpyxl): text cells are text, never formulas, and keep the text exactly (XML",
+        "  stores a CR as a line break, LF, and a control character it cannot hold as U+FFFD). CSV or",
+        "  JSON into a file named `.xlsx`, `.xls`, `.ods` (and the other spreadsheet names) is refused.",
+        "- Paths (rows `file-fifo` to `file-wal-fifo`): a path that is not a regular file, or a symbolic",
+        "  link to one, is refused before SQLite opens it, and so is such a thing where SQLite keeps the",
+        "  `-wal`, `-shm` or `-journal` (SQLite would open it as part of the tracker; a FIFO blocks).",
+        "- Hard links (rows `file-hard-link*`): SQLite names the write-ahead log after the path it was",
+        "  given, so two names of one file get two logs, and each checkpoint copies its log's pages over",
+        "  the other's (`tests/reliability/test_file_hazards.py` shows 800 committed rows losing some",
+        "  with plain SQLite). Opening such a file for writing is refused; read-only opening is allowed,",
+        "  as it writes nothing (it may miss commits still in the other name's log, as a copy would).",
+        "- A stale `-wal` (rows `file-stale-wal*`): every tracker from schema 6 on keeps a random file",
+        "  identity, and its writes copy the identity's page into each write-ahead log they start. Before",
+        "  SQLite opens a file, kokeilu reads the committed frames of the `-wal` beside it and refuses",
+        "  it, leaving both files untouched, when they hold another tracker's identity, another",
+        "  database's header, or when the main file is empty (SQLite would delete such a log silently).",
+        "  What cannot be detected, and is replayed by SQLite as before: a log whose commits hold no",
+        "  page kokeilu can recognise (all of them made by another program, e.g. the `sqlite3` shell,",
+        "  after the log started again; or only the first commit after a checkpoint, before the",
+        "  writer's next write marks the log again), a log of a copy of the same tracker (same",
+        "  identity), a log beside a file at a schema before 6 (until its first writable open migrates",
+        "  it), and the part of a log beyond its first 64 MiB. `test_file_hazards.py` keeps one such",
+        "  case as a test, so that the limit stays known.",
+        "- A long write by another process (row `file-locked-by-bulk-write`): a write waits for the",
+        "  write lock up to `busy_timeout_ms` (default five minutes; the command's `--wait SECONDS` or",
+        "  `KOKEILU_WAIT`), and after 1.5 s calls `on_wait` (the command prints \"Waiting for another",
+        "  write to … to finish\", in Finnish or English); `tests/reliability/test_busy_wait.py` holds the",
+        "  lock in a second process.",
         "- Read-only files and folders and a full disk are covered by",
         "  `tests/reliability/test_readonly_fulldisk.py` and `tests/cpp/test_fault_injection.cpp`.",
     ]
