@@ -182,3 +182,56 @@ def test_import_in_a_child_process(db: Path, running: str, tmp_path: Path) -> No
     assert result.code == 1
     assert "row 3, column 'at'" in result.err
     assert observations(db, running) == []
+
+
+def _stored_state(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The rows, running summaries and experiment revisions, read with plain SQLite."""
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return (
+            connection.execute("SELECT * FROM observations ORDER BY id").fetchall(),
+            connection.execute("SELECT * FROM arm_summaries ORDER BY metric_id, arm_id").fetchall(),
+            connection.execute("SELECT key, revision FROM experiments ORDER BY id").fetchall(),
+        )
+    finally:
+        connection.close()
+
+
+def _plant_refusal(db: Path, condition: str) -> None:
+    """Makes the file refuse an observation row (a trigger, as a failing disk or a full one would
+    fail one statement): the write it belongs to must then leave nothing behind."""
+    import sqlite3
+
+    connection = sqlite3.connect(db)
+    try:
+        connection.execute(
+            f"CREATE TRIGGER planted_refusal BEFORE INSERT ON observations WHEN {condition} "
+            "BEGIN SELECT RAISE(ABORT, 'planted refusal'); END"
+        )
+        connection.commit()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "refused", "condition"),
+    [
+        ("value,arm,at", "{i},video,2026-01-06T10:00:00Z", "777,video,2026-01-06T11:00:00Z", "NEW.value = 777"),
+        ("arm,n,sum,sum_sq,at", "video,10,{i},200,2026-01-06", "video,10,777,70000,2026-01-06", "NEW.sum = 777"),
+    ],
+    ids=["unit-level", "aggregated"],
+)
+def test_an_import_that_fails_after_its_first_rows_leaves_nothing(
+    db: Path, running: str, tmp_path: Path, header: str, row: str, refused: str, condition: str
+) -> None:
+    assert call(["import", running, str(write(tmp_path, f"{header}\n{row.format(i=3)}\n", "first.csv"))], db=db).code == 0
+    before = _stored_state(db)
+    _plant_refusal(db, condition)
+    # Rows 1-3 go in, the fourth is refused by the file, the rest would follow.
+    lines = [row.format(i=i) for i in (4, 5, 1)] + [refused] + [row.format(i=i) for i in (2, 3)]
+    result = call(["--lang", "en", "import", running, str(write(tmp_path, header + "\n" + "\n".join(lines) + "\n"))], db=db)
+    assert result.code == 1, result
+    assert "planted refusal" in result.err
+    assert _stored_state(db) == before
