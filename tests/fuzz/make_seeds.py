@@ -1,6 +1,6 @@
 """Writes the seed corpus of fuzz_tracker_file: small tracker files (one with experiments,
-observations, amendments and notes; an empty one; one of a newer schema) and files that are not
-trackers. Run from the repository root: python tests/fuzz/make_seeds.py"""
+observations, amendments and notes; an empty one; one of a newer schema), files that are not
+trackers, and a tracker's write-ahead log. Run from the repository root: python tests/fuzz/make_seeds.py"""
 
 from __future__ import annotations
 
@@ -26,6 +26,21 @@ def small(path: Path) -> bytes:
     db.execute("VACUUM")
     db.close()
     return path.read_bytes()
+
+
+def tracker_log(scratch: Path) -> bytes:
+    """The write-ahead log of a tracker whose commits are not yet in its main file (its identity page
+    among them), as the target also reads the bytes as the log beside a tracker."""
+    path = scratch / "logged.db"
+    with kokeilu.open(path) as tracker:
+        prepare(tracker)
+    with kokeilu.open(path) as tracker:
+        holder = sqlite3.connect(path)  # keeps the close from copying the log into the file
+        holder.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        tracker.log(KEY, 4.0, arm="video", at=datetime.datetime(2026, 2, 1, tzinfo=datetime.timezone.utc))
+    log = (scratch / "logged.db-wal").read_bytes()
+    holder.close()
+    return log
 
 
 def main() -> None:
@@ -58,6 +73,7 @@ def main() -> None:
         db.commit()
         db.close()
         (OUT / "other-application").write_bytes(other.read_bytes())
+        (OUT / "tracker-log").write_bytes(tracker_log(Path(scratch)))
     (OUT / "zero-bytes").write_bytes(b"")
     (OUT / "text").write_bytes(b"value,arm\n3,control\n")
 
