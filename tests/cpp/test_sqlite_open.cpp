@@ -101,11 +101,10 @@ TEST_CASE("sqlite open: a folder, a missing folder or a symlink loop is named as
     CHECK(is_folder.sqlite_code() == SQLITE_CANTOPEN);
     CHECK(contains(is_folder.what(), "opening '" + folder + "'"));
     CHECK(contains(is_folder.what(), "it is a folder"));
-    // Read-only, SQLite gets as far as reading the folder and reports an I/O error; it is still a
-    // StorageError that names the path.
+    // Read-only too: the folder is refused before SQLite would try to read it.
     const StorageError folder_read_only = open_failure(folder, {.read_only = true});
     INFO(folder_read_only.what());
-    CHECK(contains(folder_read_only.what(), "opening '" + folder + "'"));
+    CHECK(contains(folder_read_only.what(), "opening '" + folder + "': it is a folder"));
 
     // The file system's own words: they name the problem exactly.
     const std::string in_missing_folder = dir.file("missing") + "/tracker.db";
