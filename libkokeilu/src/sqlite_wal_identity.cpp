@@ -114,7 +114,7 @@ std::optional<std::string> identity_in(Bytes page) {
     std::size_t at = big_endian_16(page.data() + 8);
     const auto payload_size = read_varint(page, at);
     const auto rowid = read_varint(page, at);
-    if (!payload_size || !rowid || at + *payload_size > page.size()) return std::nullopt;
+    if (!payload_size || !rowid || *payload_size > page.size() - at) return std::nullopt;
     const Bytes record = page.substr(at, *payload_size);
     std::size_t in_record = 0;
     const auto header_size = read_varint(record, in_record);
@@ -122,7 +122,7 @@ std::optional<std::string> identity_in(Bytes page) {
     const auto marks_type = read_varint(record, in_record);
     if (!header_size || !id_type || !marks_type || in_record != *header_size) return std::nullopt;
     const bool integer = (*marks_type >= 1 && *marks_type <= 6) || *marks_type == 8 || *marks_type == 9;
-    if (*id_type != 13 + 2 * identity_size || !integer || *header_size + identity_size > record.size())
+    if (*id_type != 13 + 2 * identity_size || !integer || identity_size > record.size() - in_record)
         return std::nullopt;
     const Bytes id = record.substr(*header_size, identity_size);
     if (!id.starts_with(file_identity_prefix)) return std::nullopt;
