@@ -51,6 +51,11 @@ long BackgroundCheckpointer::inline_checkpoints() const {
     return inline_checkpoints_;
 }
 
+bool BackgroundCheckpointer::round_due() const {
+    std::lock_guard lock(mutex_);
+    return due_;
+}
+
 // Runs in the committing thread, after the commit, with the write lock already released.
 int BackgroundCheckpointer::on_commit(void* self, sqlite3* /*db*/, const char* /*name*/, int pages_in_log) {
     auto* checkpointer = static_cast<BackgroundCheckpointer*>(self);

@@ -55,6 +55,8 @@ public:
     [[nodiscard]] long background_rounds() const;
     [[nodiscard]] long completed() const;
     [[nodiscard]] long inline_checkpoints() const;
+    // True from a commit that hands a checkpoint to the thread until the thread has run it.
+    [[nodiscard]] bool round_due() const;
 
     // For the file identity's marks (sqlite_wal_identity.hpp): checkpoints, in the thread or in
     // the committing call, that copied every frame of the log (the next commit starts it anew),
