@@ -17,6 +17,12 @@ elseif(NOT EXISTS "${Boost_INCLUDE_DIRS}/boost/math/distributions/students_t.hpp
   list(APPEND _kokeilu_missing libboost-math-dev)
 endif()
 
+# utf8proc for Unicode: names are compared in NFC and refused when they hold invisible characters.
+find_package(utf8proc QUIET)
+if(NOT utf8proc_FOUND)
+  list(APPEND _kokeilu_missing libutf8proc-dev)
+endif()
+
 if(KOKEILU_BUILD_TESTS)
   find_package(Catch2 2 QUIET)
   if(NOT Catch2_FOUND)

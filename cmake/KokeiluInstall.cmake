@@ -17,4 +17,5 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/kokeiluConfig.cmake.in
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/kokeiluConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/kokeiluConfig.cmake ${PROJECT_BINARY_DIR}/kokeiluConfigVersion.cmake
+  ${PROJECT_SOURCE_DIR}/cmake/Findutf8proc.cmake
   DESTINATION ${KOKEILU_CMAKE_DIR} COMPONENT development)
