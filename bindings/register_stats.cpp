@@ -70,6 +70,7 @@ std::string verdict_reason_name(VerdictReason r) {
         case VerdictReason::undecided: return "undecided";
         case VerdictReason::customer_impact_unmeasured: return "customer_impact_unmeasured";
         case VerdictReason::not_enough_data: return "not_enough_data";
+        case VerdictReason::values_unusable: return "values_unusable";
     }
     return "unknown";
 }
@@ -190,6 +191,11 @@ void register_summary(py::module_& m) {
         .def_property_readonly("trials", &Summary::trials, "Trials of a 0/1 metric (= n).")
         .def_property_readonly("events", &Summary::events, "Events of a count metric (= sum).")
         .def_property_readonly("exposure", &Summary::exposure, "Total exposure of a count metric.")
+        .def_property_readonly("too_large", &Summary::too_large,
+                               "Whether the sums overflowed a double (values near 1e308, squares near 1e200).")
+        .def_property_readonly("problem", &Summary::problem,
+                               "Why the summary cannot be used ('' when it can), e.g. values too large to summarise "
+                               "exactly.")
         .def("__repr__", [](const Summary& s) {
             std::string text = "Summary(n=" + std::to_string(s.n());
             if (s.n() > 0) text += ", mean=" + fmt(s.mean());
@@ -306,8 +312,8 @@ void register_results(py::module_& m) {
     verdict.def_readonly("verdict", &VerdictResult::verdict, "Supported, refuted or inconclusive.")
         .def_property_readonly(
             "reason", [](const VerdictResult& v) { return verdict_reason_name(v.reason); },
-            "Why: improvement, too_small, wrong_direction, undecided, customer_impact_unmeasured or "
-            "not_enough_data.")
+            "Why: improvement, too_small, wrong_direction, undecided, customer_impact_unmeasured, "
+            "not_enough_data or values_unusable.")
         .def_readonly("improvement", &VerdictResult::improvement, "The effect turned so that positive is better.")
         .def_readonly("improvement_low", &VerdictResult::improvement_low, "Its interval's lower end.")
         .def_readonly("improvement_high", &VerdictResult::improvement_high, "Its interval's upper end.")

@@ -10,14 +10,14 @@ namespace kokeilu {
 
 namespace {
 
-// Exact match first, then ignoring case: names are unique ignoring case, so either finds at most one.
+// Exact match first, then as names are compared (NFC, ignoring case): names are unique that way,
+// so either finds at most one.
 template <class Item>
 const Item* find_named(const std::vector<Item>& items, std::string_view name) {
     const auto exact = std::find_if(items.begin(), items.end(), [&](const Item& i) { return i.name == name; });
     if (exact != items.end()) return &*exact;
-    const std::string folded = detail::fold_case(name);
     const auto loose =
-        std::find_if(items.begin(), items.end(), [&](const Item& i) { return detail::fold_case(i.name) == folded; });
+        std::find_if(items.begin(), items.end(), [&](const Item& i) { return same_name(i.name, name); });
     return loose != items.end() ? &*loose : nullptr;
 }
 

@@ -35,7 +35,15 @@ std::vector<std::pair<const char*, std::string>> metric_fields(const Metric& m) 
             {"baseline_sd", optional_text(m.baseline_sd)},
             {"minimum_effect", format_number(m.minimum_effect)},
             {"effect_scale", std::string(to_string(m.effect_scale))},
-            {"confidence", format_number(m.confidence)}};
+            {"confidence", format_number(m.confidence)},
+            {"valid_min", optional_text(m.valid_min)},
+            {"valid_max", optional_text(m.valid_max)}};
+}
+
+// Fields added after the first version of the lock (the valid range) are hashed and described only
+// when set, so that every experiment locked before them hashes exactly as it did.
+bool left_out_when_absent(std::string_view name, std::string_view value) {
+    return value == absent_text && (name == "valid_min" || name == "valid_max");
 }
 
 std::vector<std::pair<const char*, std::string>> arm_fields(const Arm& a) {
@@ -50,7 +58,7 @@ template <class Item>
 std::string describe_fields(const Item& item, std::vector<std::pair<const char*, std::string>> (*fields)(const Item&)) {
     std::string out;
     for (const auto& [name, value] : fields(item)) {
-        if (value.empty() || std::string_view(name) == "name") continue;
+        if (value.empty() || std::string_view(name) == "name" || left_out_when_absent(name, value)) continue;
         if (!out.empty()) out += "; ";
         out += name;
         out += '=';
@@ -162,7 +170,8 @@ std::string preregistration_text(const Experiment& e) {
     }
     for (const Metric* metric : in_name_order(e.metrics)) {
         out += "metric\n";
-        for (const auto& [name, value] : metric_fields(*metric)) append_field(out, name, value);
+        for (const auto& [name, value] : metric_fields(*metric))
+            if (!left_out_when_absent(name, value)) append_field(out, name, value);
     }
     return out;
 }

@@ -9,6 +9,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -190,9 +191,21 @@ void make_file_identity(SQLite::Database& db) {
     insert.exec();
 }
 
-constexpr std::array<SqliteMigration, 3> migrations{{
+// Migration 5: a metric's valid range (a 1-5 survey), part of its pre-registered definition. NULL
+// is "no bound", which every metric written before has.
+constexpr const char* schema_v5 = R"sql(
+ALTER TABLE metrics ADD COLUMN valid_min REAL;
+ALTER TABLE metrics ADD COLUMN valid_max REAL;
+)sql";
+
+bool has_valid_range(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM pragma_table_info('metrics') WHERE name = 'valid_min'").getInt() > 0;
+}
+
+constexpr std::array<SqliteMigration, 4> migrations{{
     {1, schema_v1},
     {2, schema_v2, rebuild_arm_summaries},
+    {5, schema_v5, nullptr, has_valid_range},
     {6, schema_v6, make_file_identity},
 }};
 
@@ -237,13 +250,26 @@ bool check_file(const SqliteFileState& state, const std::string& path, bool read
     return false;
 }
 
+// Whether a migration is still to be run on a file of schema version `current`: its version is
+// newer, or (for one that can land after a later version, see SqliteMigration::applied) the file
+// was brought past its version without it.
+bool missing(SQLite::Database& db, const SqliteMigration& migration, int current) {
+    if (current < migration.version) return true;
+    return migration.applied != nullptr && current > 0 && !migration.applied(db);
+}
+
+bool any_missing(SQLite::Database& db, int current) {
+    return std::any_of(migrations.begin(), migrations.end(),
+                       [&](const SqliteMigration& m) { return missing(db, m, current); });
+}
+
 void migrate(SQLite::Database& db) {
     for (const SqliteMigration& migration : migrations) {
         // IMMEDIATE, and the version read again inside: when two processes open a new file at
         // once, the second waits for the first and then finds nothing left to do.
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         const int current = pragma_int(db, "user_version");
-        if (current >= migration.version) {
+        if (!missing(db, migration, current)) {
             transaction.commit();
             continue;
         }
@@ -251,7 +277,7 @@ void migrate(SQLite::Database& db) {
         if (migration.fill) migration.fill(db);
         // PRAGMAs take no bound parameters; both values are compile-time constants.
         db.exec("PRAGMA application_id = " + std::to_string(sqlite_application_id));
-        db.exec("PRAGMA user_version = " + std::to_string(migration.version));
+        db.exec("PRAGMA user_version = " + std::to_string(std::max(current, migration.version)));
         transaction.commit();
     }
 }
@@ -275,6 +301,14 @@ void prepare_tracker(SQLite::Database& db, const std::string& path, bool read_on
     const bool is_new = check_file(inspect_sqlite_file(db), path, read_only);
     sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
 
+    // A file brought to a later version without an earlier one (see SqliteMigration::applied) is
+    // as old as one of that earlier version.
+    const int version = inspect_sqlite_file(db).user_version;
+    const bool incomplete = !is_new && any_missing(db, version);
+    if (read_only && incomplete)
+        throw SchemaError("'" + path + "' has the older schema version " + std::to_string(version) +
+                          " (a part of it is missing) and must be upgraded; open it once without read_only");
+
     // foreign_keys is per connection and has no effect inside a transaction: set it first.
     db.exec("PRAGMA foreign_keys = ON");
     if (read_only) return;
@@ -282,7 +316,7 @@ void prepare_tracker(SQLite::Database& db, const std::string& path, bool read_on
     // durable across application crashes in WAL mode and much faster than FULL.
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
-    if (is_new || inspect_sqlite_file(db).user_version < sqlite_schema_version) migrate(db);
+    if (is_new || incomplete) migrate(db);
 }
 
 }  // namespace kokeilu::detail

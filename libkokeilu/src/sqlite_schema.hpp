@@ -16,6 +16,10 @@ struct SqliteMigration {
     // Runs after the SQL in the same transaction, for what SQL alone cannot compute well (e.g. the
     // numerically stable running summaries of the observations already in the file).
     void (*fill)(SQLite::Database& db) = nullptr;
+    // For a migration whose version was given out before it landed (the parts of one release
+    // land in any order): whether the file already has what it makes. A file at a later version
+    // that lacks it (written by a build between the two) gets it too.
+    bool (*applied)(SQLite::Database& db) = nullptr;
 };
 
 // Every migration, oldest first; the last one's version is sqlite_schema_version.

@@ -193,6 +193,8 @@ void bind_metric(SQLite::Statement& s, const Metric& m, std::size_t position) {
     s.bind(":minimum_effect", m.minimum_effect);
     bind_text(s, ":effect_scale", to_string(m.effect_scale));
     s.bind(":confidence", m.confidence);
+    bind_optional(s, ":valid_min", m.valid_min);
+    bind_optional(s, ":valid_max", m.valid_max);
 }
 
 constexpr const char* insert_arm_sql =
@@ -203,14 +205,14 @@ constexpr const char* update_arm_sql =
     "WHERE id = :id";
 constexpr const char* insert_metric_sql =
     "INSERT INTO metrics (experiment_id, position, name, unit, description, kind, role, direction, impact, "
-    "baseline, baseline_sd, minimum_effect, effect_scale, confidence) "
+    "baseline, baseline_sd, minimum_effect, effect_scale, confidence, valid_min, valid_max) "
     "VALUES (:experiment_id, :position, :name, :unit, :description, :kind, :role, :direction, :impact, "
-    ":baseline, :baseline_sd, :minimum_effect, :effect_scale, :confidence)";
+    ":baseline, :baseline_sd, :minimum_effect, :effect_scale, :confidence, :valid_min, :valid_max)";
 constexpr const char* update_metric_sql =
     "UPDATE metrics SET position = :position, name = :name, unit = :unit, description = :description, "
     "kind = :kind, role = :role, direction = :direction, impact = :impact, baseline = :baseline, "
     "baseline_sd = :baseline_sd, minimum_effect = :minimum_effect, effect_scale = :effect_scale, "
-    "confidence = :confidence WHERE id = :id";
+    "confidence = :confidence, valid_min = :valid_min, valid_max = :valid_max WHERE id = :id";
 
 // Inserts the items that have no id yet (every item, for a new experiment, whatever ids it was
 // given); returns the id of every item, in order.
@@ -388,6 +390,8 @@ void load_children(SQLite::Database& db, Experiment& e) {
         m.minimum_effect = metrics.getColumn("minimum_effect").getDouble();
         m.effect_scale = parse_effect_scale(metrics.getColumn("effect_scale").getString());
         m.confidence = metrics.getColumn("confidence").getDouble();
+        m.valid_min = optional_real(metrics.getColumn("valid_min"));
+        m.valid_max = optional_real(metrics.getColumn("valid_max"));
         e.metrics.push_back(std::move(m));
     }
 }

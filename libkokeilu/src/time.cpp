@@ -5,6 +5,7 @@
 #include <boost/date_time/posix_time/posix_time.hpp>
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 
@@ -84,8 +85,91 @@ std::int64_t to_unix_micros(const Time& t) {
     return (t - unix_epoch).total_microseconds();
 }
 
-Time from_unix_micros(std::int64_t micros) {
+Time from_unix_micros(std::int64_t micros, const std::string& field) {
+    if (const char* problem = time_range_problem(micros)) throw InvalidArgumentError(field, problem);
     return unix_epoch + boost::posix_time::microseconds(micros);
+}
+
+const char* time_range_problem(std::int64_t micros) noexcept {
+    if (micros < earliest_unix_micros || micros > latest_unix_micros)
+        return "out of the supported range (years 1400-9999)";
+    return nullptr;
+}
+
+EpochUnit parse_epoch_unit(std::string_view text, const std::string& field) {
+    if (text == "s") return EpochUnit::seconds;
+    if (text == "ms") return EpochUnit::milliseconds;
+    if (text == "us" || text == "\u00b5s") return EpochUnit::microseconds;
+    if (text == "ns") return EpochUnit::nanoseconds;
+    throw InvalidArgumentError(field, "unknown unit '" + std::string(text.substr(0, 32)) +
+                                          "'; choose s, ms, us or ns (counted from 1970-01-01T00:00:00Z)");
+}
+
+std::string_view to_string(EpochUnit unit) {
+    switch (unit) {
+        case EpochUnit::seconds: return "s";
+        case EpochUnit::milliseconds: return "ms";
+        case EpochUnit::microseconds: return "us";
+        case EpochUnit::nanoseconds: return "ns";
+    }
+    return "unknown";
+}
+
+namespace {
+
+// Microseconds per unit (nanoseconds: 1 / 1000).
+std::int64_t micros_per(EpochUnit unit) {
+    switch (unit) {
+        case EpochUnit::seconds: return 1'000'000;
+        case EpochUnit::milliseconds: return 1'000;
+        case EpochUnit::microseconds: return 1;
+        case EpochUnit::nanoseconds: return 0;
+    }
+    return 1;
+}
+
+[[noreturn]] void epoch_out_of_range(const std::string& field, const std::string& shown, EpochUnit unit) {
+    throw InvalidArgumentError(field, shown + " " + std::string(to_string(unit)) +
+                                          " after 1970-01-01 is out of the supported range (years 1400-9999)");
+}
+
+}  // namespace
+
+std::int64_t epoch_to_unix_micros(std::int64_t count, EpochUnit unit, const std::string& field) {
+    std::int64_t micros = 0;
+    const std::int64_t factor = micros_per(unit);
+    if (factor == 0) {
+        // Floored, as numpy and pandas floor a finer unit.
+        micros = count / 1000 - ((count % 1000 != 0 && count < 0) ? 1 : 0);
+    } else if (__builtin_mul_overflow(count, factor, &micros)) {
+        epoch_out_of_range(field, std::to_string(count), unit);
+    }
+    if (time_range_problem(micros)) epoch_out_of_range(field, std::to_string(count), unit);
+    return micros;
+}
+
+std::int64_t epoch_to_unix_micros(double count, EpochUnit unit, const std::string& field) {
+    if (!std::isfinite(count)) throw InvalidArgumentError(field, "must be a finite number of " + std::string(to_string(unit)));
+    const std::int64_t factor = micros_per(unit);
+    const double micros = factor == 0 ? count / 1000.0 : count * static_cast<double>(factor);
+    // The range check comes first, so that the conversion to an integer is always defined.
+    constexpr double earliest = static_cast<double>(earliest_unix_micros);
+    constexpr double latest = static_cast<double>(latest_unix_micros);
+    const bool in_range = micros >= earliest && micros <= latest;
+    // Doubles near the ends are 32 us apart: the rounded count is checked again as an integer.
+    const std::int64_t rounded = in_range ? std::llround(micros) : 0;
+    if (!in_range || time_range_problem(rounded)) {
+        char shown[32];
+        std::snprintf(shown, sizeof shown, "%.17g", count);
+        epoch_out_of_range(field, shown, unit);
+    }
+    return rounded;
+}
+
+std::string unitless_epoch_problem(std::string_view shown) {
+    return std::string(shown.substr(0, 32)) +
+           " is a number, not a time: say what it counts, e.g. at_unit=\"s\" for seconds since "
+           "1970-01-01T00:00:00Z (or \"ms\", \"us\", \"ns\"), or give the time as ISO 8601 text";
 }
 
 Time now_utc() { return boost::posix_time::microsec_clock::universal_time(); }

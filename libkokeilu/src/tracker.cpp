@@ -2,7 +2,9 @@
 
 #include "kokeilu/error.hpp"
 #include "key_generation.hpp"
+#include "observation_checks.hpp"
 #include "preregistration.hpp"
+#include "unicode_text.hpp"
 #include "validation.hpp"
 
 #include <algorithm>
@@ -19,51 +21,16 @@ namespace {
 
 using detail::check_long_text;
 using detail::check_short_text;
-using detail::format_number;
+using detail::resolve_arm;
+using detail::resolve_metric;
 using detail::trim;
 
 constexpr std::array<Status, 1> running_only{Status::running};
 constexpr std::array<Status, 3> after_start{Status::running, Status::stopped, Status::concluded};
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
-
-template <class Item>
-std::string names_of(const std::vector<Item>& items) {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) out += ", ";
-        out += item.name;
-    }
-    return out;
-}
-
 [[noreturn]] void bad_transition(const Experiment& e, std::string_view action, std::string_view allowed) {
     throw InvalidStateError("cannot " + std::string(action) + " " + e.key + ": it is " + std::string(to_string(e.status)) +
                             "; only " + std::string(allowed));
-}
-
-// The metric an observation names; an empty name means the primary metric.
-const Metric& resolve_metric(const Experiment& e, std::string_view name, const std::string& field) {
-    if (name.empty()) return e.primary_metric();
-    try {
-        return e.metric(name);
-    } catch (const NotFoundError&) {
-        throw InvalidArgumentError(field, "unknown metric " + quoted(name) + "; known: " + names_of(e.metrics));
-    }
-}
-
-// The arm an observation names; the name may be left out only when there is no choice.
-const Arm& resolve_arm(const Experiment& e, std::string_view name, const std::string& field) {
-    if (name.empty()) {
-        if (e.arms.size() == 1) return e.arms.front();
-        throw InvalidArgumentError(field, "is required: " + e.key + " has " + std::to_string(e.arms.size()) +
-                                              " arms (" + names_of(e.arms) + ")");
-    }
-    try {
-        return e.arm(name);
-    } catch (const NotFoundError&) {
-        throw InvalidArgumentError(field, "unknown arm " + quoted(name) + "; known: " + names_of(e.arms));
-    }
 }
 
 // Which statuses may take observations; the store checks them again inside its transaction, so a
@@ -77,57 +44,6 @@ std::span<const Status> accepted_statuses(const Experiment& e, const LogOptions&
         throw InvalidStateError("cannot log observations to " + e.key + ": it is " + std::string(to_string(e.status)) +
                                 "; use backfill to record data that arrived late");
     return running_only;
-}
-
-// The earliest time an observation may have without backfill: the actual start's midnight, UTC.
-std::optional<std::int64_t> earliest_us(const Experiment& e, const LogOptions& options) {
-    if (options.backfill || !e.actual_start) return std::nullopt;
-    return to_unix_micros(Time(*e.actual_start));
-}
-
-[[noreturn]] void before_start(const Experiment& e, const std::string& field) {
-    throw InvalidArgumentError(field, "is before the actual start of " + e.key + " (" + format_date(*e.actual_start) +
-                                          "); use backfill to record earlier data, e.g. a before period");
-}
-
-// Names the field of row `index` of a batch ("observations[3].value"), or the bare field for a
-// single observation; built only when there is something to report.
-std::string row_field(std::optional<std::size_t> index, std::string_view name) {
-    if (!index) return std::string(name);
-    return "observations[" + std::to_string(*index) + "]." + std::string(name);
-}
-
-ObservationRecord make_record(const Experiment& e, const Observation& o, std::optional<std::size_t> index) {
-    if (o.at.is_special()) throw InvalidArgumentError(row_field(index, "at"), "not a valid time");
-    const Metric& metric = resolve_metric(e, o.metric, row_field(index, "metric"));
-    const Arm& arm = resolve_arm(e, o.arm, row_field(index, "arm"));
-
-    ObservationRecord record;
-    record.metric_id = metric.id;
-    record.arm_id = arm.id;
-    record.at_us = to_unix_micros(o.at);
-    if (o.aggregate) {
-        if (const auto problem = detail::aggregate_problem(metric.kind, *o.aggregate))
-            throw InvalidArgumentError(row_field(index, problem->part), problem->problem);
-        record.aggregate = o.aggregate;
-        record.value = 0.0;  // not used for an aggregate row
-    } else {
-        if (const char* problem = detail::unit_value_problem(metric.kind, o.value))
-            throw InvalidArgumentError(row_field(index, "value"), std::string(problem) + ", got " + format_number(o.value));
-        record.value = o.value;
-    }
-    if (o.exposure) {
-        if (metric.kind != MetricKind::count)
-            throw InvalidArgumentError(row_field(index, "exposure"), "is used only for count metrics");
-        if (const char* problem = detail::exposure_problem(*o.exposure))
-            throw InvalidArgumentError(row_field(index, "exposure"), std::string(problem) + ", got " + format_number(*o.exposure));
-        record.exposure = o.exposure;
-    }
-    check_short_text(o.subject, row_field(index, "subject"));
-    check_long_text(o.note, row_field(index, "note"));
-    record.subject = o.subject;
-    record.note = o.note;
-    return record;
 }
 
 ObservationScan make_scan(const Experiment& e, const ObservationQuery& query) {
@@ -168,12 +84,50 @@ void adopt_ids(std::vector<Item>& revised, const std::vector<Item>& stored, cons
         if (item.id != 0) continue;
         for (const auto& s : stored) {
             const bool claimed = std::any_of(revised.begin(), revised.end(), [&](const Item& r) { return r.id == s.id; });
-            if (!claimed && detail::same_name(s.name, item.name)) {
+            if (!claimed && same_name(s.name, item.name)) {
                 item.id = s.id;
                 break;
             }
         }
     }
+}
+
+// A stored name that normalising would change (one saved before names were kept in NFC) keeps
+// its spelling when the revision means the same name: it is locked and hashed as it is.
+template <class Item>
+void keep_stored_spelling(std::vector<Item>& revised, const std::vector<Item>& stored) {
+    for (auto& item : revised)
+        for (const auto& s : stored)
+            if (item.id != 0 && item.id == s.id && s.name != item.name && detail::normalize_name(s.name) == item.name)
+                item.name = s.name;
+}
+
+// The stored values of a metric whose valid range was set or narrowed must lie in the new range:
+// a range that its own data breaks would refuse nothing from then on and mislead every reader.
+void check_stored_values_fit(Store& store, const Metric& revised, const std::string& field) {
+    const detail::ValueRule rule = detail::value_rule(revised);
+    std::int64_t outside = 0;
+    std::string first;
+    ObservationScan scan;
+    scan.metric_id = revised.id;
+    store.scan_observations(scan, [&](const ObservationRow& row) {
+        bool fits = true;
+        if (row.is_aggregate) {
+            const Aggregate aggregate{row.n, row.sum, std::isnan(row.sum_sq) ? std::nullopt : std::optional(row.sum_sq)};
+            fits = !detail::aggregate_problem(revised, aggregate);
+        } else {
+            fits = rule.accepts(row.value);
+        }
+        if (fits) return;
+        if (outside++ == 0)
+            first = "observation " + std::to_string(row.id) + " at " + format_time(from_unix_micros(row.at_us)) + ": " +
+                    (row.is_aggregate ? "an aggregated row of mean " + detail::format_number(row.sum / static_cast<double>(row.n))
+                                      : detail::format_number(row.value));
+    });
+    if (outside > 0)
+        throw InvalidArgumentError(field, std::to_string(outside) + " stored observation" + (outside == 1 ? " lies" : "s lie") +
+                                              " outside the valid range " + detail::describe_valid_range(revised) +
+                                              " (the first: " + first + "); void or correct them first");
 }
 
 bool same_editable_fields(const Experiment& a, const Experiment& b) {
@@ -263,7 +217,7 @@ Experiment Tracker::update(const Experiment& revised, std::string_view reason, s
     detail::normalize_experiment(next);
     const std::string fixed = "it is part of the experiment's identity";
     require_unchanged(next.id == stored.id, "id", fixed.c_str());
-    require_unchanged(next.uuid.empty() || detail::same_name(next.uuid, stored.uuid), "uuid", fixed.c_str());
+    require_unchanged(next.uuid.empty() || same_name(next.uuid, stored.uuid), "uuid", fixed.c_str());
     require_unchanged(next.key == stored.key, "key", fixed.c_str());
     require_unchanged(next.status == stored.status, "status", "use start, stop or conclude");
     require_unchanged(next.actual_start == stored.actual_start, "actual_start", "it is set by start");
@@ -279,8 +233,18 @@ Experiment Tracker::update(const Experiment& revised, std::string_view reason, s
 
     adopt_ids(next.arms, stored.arms, "arms", stored.key);
     adopt_ids(next.metrics, stored.metrics, "metrics", stored.key);
+    keep_stored_spelling(next.arms, stored.arms);
+    keep_stored_spelling(next.metrics, stored.metrics);
     detail::validate_experiment(next);
     if (stored.is_locked()) detail::require_complete_test_card(next.test_card);
+    if (stored.status != Status::draft)
+        for (std::size_t i = 0; i < next.metrics.size(); ++i) {
+            const Metric& m = next.metrics[i];
+            const auto before = std::find_if(stored.metrics.begin(), stored.metrics.end(),
+                                             [&](const Metric& s) { return s.id != 0 && s.id == m.id; });
+            if (before != stored.metrics.end() && (before->valid_min != m.valid_min || before->valid_max != m.valid_max))
+                check_stored_values_fit(*store_, m, detail::metric_field(m, i) + (m.valid_min != before->valid_min ? ".valid_min" : ".valid_max"));
+        }
 
     if (same_editable_fields(next, stored)) return stored;
 
@@ -293,7 +257,8 @@ Experiment Tracker::update(const Experiment& revised, std::string_view reason, s
                 throw InvalidStateError(stored.key + " is concluded: its pre-registered parts (" + changes.front().field +
                                         ") can no longer be amended");
             const std::string why = trim(reason);
-            if (why.empty())
+            // Zero-width and no-break spaces alone are no reason either.
+            if (!detail::has_visible_character(why))
                 throw InvalidStateError(changes.front().field + " of " + stored.key + " is locked since " +
                                         format_date(stored.locked_at->date()) + "; give a reason to amend it");
             check_long_text(why, "reason");
@@ -329,8 +294,7 @@ Experiment Tracker::stop(std::string_view key, std::string_view reason, std::opt
     if (e.status != Status::draft && e.status != Status::running)
         bad_transition(e, "stop", "a draft or a running experiment can be stopped");
     const std::string why = trim(reason);
-    if (why.empty()) throw InvalidArgumentError("reason", "is required: say why the experiment stops");
-    check_long_text(why, "reason");
+    detail::check_reason(why, "reason", "say why the experiment stops");
     check_short_text(author, "author");
     if (on && on->is_special()) throw InvalidArgumentError("on", "not a valid date");
     const Date end = on.value_or(today_utc());
@@ -373,8 +337,7 @@ Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
 JournalEntry Tracker::add_note(std::string_view key, std::string_view text, std::string_view author, std::optional<Time> at) {
     const Experiment e = load(*store_, key);
     const std::string note = trim(text);
-    if (note.empty()) throw InvalidArgumentError("text", "is required");
-    check_long_text(note, "text");
+    detail::check_reason(note, "text", "write what happened");
     check_short_text(author, "author");
     if (at && at->is_special()) throw InvalidArgumentError("at", "not a valid time");
     return store_->add_journal_entry(e.id, JournalEntry{0, at.value_or(now_utc()), std::string(author), note});
@@ -434,26 +397,28 @@ void Tracker::forget_for_logging(std::string_view key_or_uuid) {
 }
 
 void Tracker::log(std::string_view key, const Observation& observation, const LogOptions& options) {
+    const Time now = now_utc();
     retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
                      [&](const Experiment& e, bool kept) {
-                         const ObservationRecord record = make_record(e, observation, std::nullopt);
-                         if (const auto earliest = earliest_us(e, options); earliest && record.at_us < *earliest)
-                             before_start(e, "at");
+                         detail::CountTotals totals;
+                         const ObservationRecord record = detail::check_observation(
+                             e, observation, detail::time_window(e, options, now), std::nullopt, totals);
                          return store_->insert_observations(target_of(e, options, kept),
                                                             std::span<const ObservationRecord>(&record, 1));
                      });
 }
 
 std::size_t Tracker::log_many(std::string_view key, std::span<const Observation> observations, const LogOptions& options) {
+    const Time now = now_utc();
     return retry_when_stale(
         [&] { return for_logging(key); }, [&] { forget_for_logging(key); },
         [&](const Experiment& e, bool kept) -> std::size_t {
+            const detail::TimeWindow window = detail::time_window(e, options, now);
+            detail::CountTotals totals;
             std::vector<ObservationRecord> records;
             records.reserve(observations.size());
-            for (std::size_t i = 0; i < observations.size(); ++i) records.push_back(make_record(e, observations[i], i));
-            if (const auto earliest = earliest_us(e, options))
-                for (std::size_t i = 0; i < records.size(); ++i)
-                    if (records[i].at_us < *earliest) before_start(e, row_field(i, "at"));
+            for (std::size_t i = 0; i < observations.size(); ++i)
+                records.push_back(detail::check_observation(e, observations[i], window, i, totals));
             if (records.empty()) return 0;
             return store_->insert_observations(target_of(e, options, kept), records);
         });
@@ -461,60 +426,69 @@ std::size_t Tracker::log_many(std::string_view key, std::span<const Observation>
 
 std::size_t Tracker::log_columns(std::string_view key, std::string_view metric_name, const ObservationColumns& columns,
                                  const LogOptions& options) {
+    const Time now = now_utc();
     return retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
                             [&](const Experiment& e, bool kept) {
-                                return log_columns_to(e, metric_name, columns, options, kept);
+                                return log_columns_to(e, metric_name, columns, options, now, kept);
                             });
 }
 
 std::size_t Tracker::log_columns_to(const Experiment& e, std::string_view metric_name,
-                                    const ObservationColumns& columns, const LogOptions& options, bool kept) {
+                                    const ObservationColumns& columns, const LogOptions& options, const Time& now,
+                                    bool kept) {
     const Metric& metric = resolve_metric(e, metric_name, "metric");
-    const std::size_t rows = columns.at_us.size();
-    const auto check_length = [rows](std::size_t length, const char* field) {
-        if (length != rows)
-            throw InvalidArgumentError(field, "has " + std::to_string(length) + " rows; at_us has " + std::to_string(rows));
-    };
-    check_length(columns.values.size(), "values");
-    check_length(columns.arm_codes.size(), "arm_codes");
-    if (!columns.exposure.empty()) {
-        check_length(columns.exposure.size(), "exposure");
-        if (metric.kind != MetricKind::count) throw InvalidArgumentError("exposure", "is used only for count metrics");
-    }
-    std::vector<std::int64_t> arm_ids;
-    arm_ids.reserve(columns.arm_names.size());
-    for (std::size_t j = 0; j < columns.arm_names.size(); ++j)
-        arm_ids.push_back(resolve_arm(e, columns.arm_names[j], "arm_names[" + std::to_string(j) + "]").id);
-
-    // Every row is checked before anything is written; strings are built only for the row at fault.
-    const auto arm_count = static_cast<std::int64_t>(arm_ids.size());
-    for (std::size_t i = 0; i < rows; ++i) {
-        const std::int32_t code = columns.arm_codes[i];
-        if (code < 0 || code >= arm_count)
-            throw InvalidArgumentError("arm_codes[" + std::to_string(i) + "]",
-                                       std::to_string(code) + " does not index arm_names (" + std::to_string(arm_count) +
-                                           " names)");
-        if (const char* problem = detail::unit_value_problem(metric.kind, columns.values[i]))
-            throw InvalidArgumentError("values[" + std::to_string(i) + "]",
-                                       std::string(problem) + ", got " + format_number(columns.values[i]));
-        if (!columns.exposure.empty())
-            if (const char* problem = detail::exposure_problem(columns.exposure[i]))
-                throw InvalidArgumentError("exposure[" + std::to_string(i) + "]",
-                                           std::string(problem) + ", got " + format_number(columns.exposure[i]));
-    }
-    if (const auto earliest = earliest_us(e, options))
-        for (std::size_t i = 0; i < rows; ++i)
-            if (columns.at_us[i] < *earliest) before_start(e, "at_us[" + std::to_string(i) + "]");
-    if (rows == 0) return 0;
+    detail::ProblemSink first_problem;
+    const std::vector<std::int64_t> arm_ids =
+        detail::check_unit_columns(e, metric, columns, detail::time_window(e, options, now), first_problem);
+    if (columns.values.empty()) return 0;
 
     ObservationColumnsRecord record;
     record.metric_id = metric.id;
     record.at_us = columns.at_us;
     record.values = columns.values;
-    record.arm_codes = columns.arm_codes;
+    // One arm for every row: the store takes codes, so they are made here (all 0).
+    std::vector<std::int32_t> shared_codes;
+    if (columns.arm_codes.empty()) shared_codes.assign(columns.values.size(), 0);
+    record.arm_codes = columns.arm_codes.empty() ? std::span<const std::int32_t>(shared_codes) : columns.arm_codes;
     record.arm_ids = arm_ids;
     record.exposure = columns.exposure;
     return store_->insert_observation_columns(target_of(e, options, kept), record);
+}
+
+std::size_t Tracker::log_aggregate_columns(std::string_view key, std::string_view metric_name,
+                                           const AggregateColumns& columns, const LogOptions& options) {
+    const Time now = now_utc();
+    return retry_when_stale(
+        [&] { return for_logging(key); }, [&] { forget_for_logging(key); },
+        [&](const Experiment& e, bool kept) -> std::size_t {
+            const Metric& metric = resolve_metric(e, metric_name, "metric");
+            detail::ProblemSink first_problem;
+            const std::vector<ObservationRecord> records = detail::check_aggregate_columns(
+                e, metric, columns, detail::time_window(e, options, now), first_problem);
+            if (records.empty()) return 0;
+            return store_->insert_observations(target_of(e, options, kept), records);
+        });
+}
+
+InputProblems Tracker::check_columns(std::string_view key, std::string_view metric_name,
+                                     const ObservationColumns& columns, const LogOptions& options, std::size_t limit) {
+    const Experiment e = load(*store_, key);
+    (void)accepted_statuses(e, options);
+    const Metric& metric = resolve_metric(e, metric_name, "metric");
+    detail::ProblemSink sink(std::max<std::size_t>(limit, 1));
+    (void)detail::check_unit_columns(e, metric, columns, detail::time_window(e, options, now_utc()), sink);
+    return sink.take();
+}
+
+InputProblems Tracker::check_aggregate_columns(std::string_view key, std::string_view metric_name,
+                                               const AggregateColumns& columns, const LogOptions& options,
+                                               std::size_t limit) {
+    const Experiment e = load(*store_, key);
+    (void)accepted_statuses(e, options);
+    const Metric& metric = resolve_metric(e, metric_name, "metric");
+    detail::ProblemSink sink(std::max<std::size_t>(limit, 1));
+    (void)detail::check_aggregate_columns(e, metric, columns, detail::time_window(e, options, now_utc()), sink);
+    return sink.take();
 }
 
 ObservationTable Tracker::observations(std::string_view key, const ObservationQuery& query) const {

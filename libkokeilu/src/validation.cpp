@@ -2,6 +2,7 @@
 
 #include "kokeilu/error.hpp"
 #include "kokeilu/time.hpp"
+#include "unicode_text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -55,7 +56,7 @@ void check_arms(const Experiment& e) {
     for (std::size_t i = 0; i < e.arms.size(); ++i) {
         const Arm& arm = e.arms[i];
         const std::string index_field = "arms[" + std::to_string(i) + "]";
-        check_required_short_text(arm.name, index_field + ".name");
+        check_required_name(arm.name, index_field + ".name");
         for (std::size_t j = 0; j < i; ++j)
             if (same_name(e.arms[j].name, arm.name))
                 throw InvalidArgumentError(index_field + ".name", "'" + arm.name + "' is already the name of arms[" +
@@ -108,16 +109,34 @@ void check_arms(const Experiment& e) {
     }
 }
 
+void check_valid_range(const Metric& m, const std::string& f) {
+    if (!m.valid_min && !m.valid_max) return;
+    for (const auto& [end, name] : {std::pair{m.valid_min, ".valid_min"}, std::pair{m.valid_max, ".valid_max"}})
+        if (end && !std::isfinite(*end)) throw InvalidArgumentError(f + name, "must be a finite number");
+    if (m.kind == MetricKind::proportion)
+        throw InvalidArgumentError(f + (m.valid_min ? ".valid_min" : ".valid_max"),
+                                   "a proportion metric takes 0 or 1 per unit; it has no valid range to set");
+    if (m.valid_min && m.valid_max && !(*m.valid_min < *m.valid_max))
+        throw InvalidArgumentError(f + ".valid_max", "must be above valid_min (" + format_number(*m.valid_min) +
+                                                         "), got " + format_number(*m.valid_max));
+    if (m.kind == MetricKind::count && m.valid_max && *m.valid_max <= 0.0)
+        throw InvalidArgumentError(f + ".valid_max", "a count cannot be negative, so the range must reach above 0, got " +
+                                                         format_number(*m.valid_max));
+    if (m.baseline && ((m.valid_min && *m.baseline < *m.valid_min) || (m.valid_max && *m.baseline > *m.valid_max)))
+        throw InvalidArgumentError(f + ".baseline", format_number(*m.baseline) + " is outside the valid range (" +
+                                                        describe_valid_range(m) + ")");
+}
+
 void check_metric(const Experiment& e, const Metric& m, std::size_t i) {
     const std::string index_field = "metrics[" + std::to_string(i) + "]";
-    check_required_short_text(m.name, index_field + ".name");
+    check_required_name(m.name, index_field + ".name");
     for (std::size_t j = 0; j < i; ++j)
         if (same_name(e.metrics[j].name, m.name))
             throw InvalidArgumentError(index_field + ".name", "'" + m.name + "' is already the name of metrics[" +
                                                                   std::to_string(j) +
                                                                   "] (names are compared ignoring case)");
     const std::string f = metric_field(m, i);
-    check_short_text(m.unit, f + ".unit");
+    check_name(m.unit, f + ".unit");
     check_long_text(m.description, f + ".description");
     check_enum(m.kind, f + ".kind");
     check_enum(m.role, f + ".role");
@@ -148,6 +167,7 @@ void check_metric(const Experiment& e, const Metric& m, std::size_t i) {
     if (e.design == DesignKind::one_sample && m.effect_scale == EffectScale::relative &&
         (!m.baseline || *m.baseline == 0.0))
         throw InvalidArgumentError(f + ".baseline", "a relative effect in a one_sample design needs a non-zero baseline");
+    check_valid_range(m, f);
 }
 
 void check_metrics(const Experiment& e) {
@@ -243,7 +263,6 @@ std::string format_number(double value) {
     return std::string(buf, result.ptr);
 }
 
-bool same_name(std::string_view a, std::string_view b) { return fold_case(a) == fold_case(b); }
 
 void check_text(std::string_view text, const std::string& field, std::size_t limit) {
     if (text.find('\0') != std::string_view::npos) throw InvalidArgumentError(field, "contains a NUL character");
@@ -267,19 +286,41 @@ void check_required_short_text(std::string_view text, const std::string& field) 
     if (trim(text).empty()) throw InvalidArgumentError(field, "is required");
 }
 
+std::string normalize_name(std::string_view text) { return trim(with_ascii_spaces(to_nfc(text))); }
+
+void check_name(std::string_view text, const std::string& field) {
+    check_short_text(text, field);
+    if (const auto hidden = first_hidden_code_point(text))
+        throw InvalidArgumentError(field, "contains an invisible or direction-changing character (" +
+                                              code_point_name(*hidden) +
+                                              "); a name must show every character it holds");
+}
+
+void check_required_name(std::string_view text, const std::string& field) {
+    check_name(text, field);
+    if (trim(text).empty()) throw InvalidArgumentError(field, "is required");
+}
+
+void check_reason(std::string_view text, const std::string& field, const std::string& needed) {
+    check_long_text(text, field);
+    if (!has_visible_character(text))
+        throw InvalidArgumentError(field, "is required: " + needed +
+                                              (trim(text).empty() ? "" : " (invisible characters and spaces alone do not count)"));
+}
+
 void normalize_experiment(Experiment& e) {
     e.key = trim(e.key);
     e.uuid = trim(e.uuid);
     e.title = trim(e.title);
-    e.organisation = trim(e.organisation);
-    e.unit = trim(e.unit);
-    e.owner = trim(e.owner);
-    for (auto& arm : e.arms) arm.name = trim(arm.name);
+    e.organisation = normalize_name(e.organisation);
+    e.unit = normalize_name(e.unit);
+    e.owner = normalize_name(e.owner);
+    for (auto& arm : e.arms) arm.name = normalize_name(arm.name);
     for (auto& metric : e.metrics) {
-        metric.name = trim(metric.name);
-        metric.unit = trim(metric.unit);
+        metric.name = normalize_name(metric.name);
+        metric.unit = normalize_name(metric.unit);
     }
-    for (auto& tag : e.tags) tag = trim(tag);
+    for (auto& tag : e.tags) tag = normalize_name(tag);
     std::erase_if(e.tags, [](const std::string& t) { return t.empty(); });
     std::sort(e.tags.begin(), e.tags.end());
     e.tags.erase(std::unique(e.tags.begin(), e.tags.end()), e.tags.end());
@@ -290,10 +331,10 @@ void normalize_experiment(Experiment& e) {
 void validate_experiment(const Experiment& e) {
     check_required_short_text(e.title, "title");
     check_long_text(e.summary, "summary");
-    check_required_short_text(e.organisation, "organisation");
-    check_short_text(e.unit, "unit");
-    check_short_text(e.owner, "owner");
-    for (std::size_t i = 0; i < e.tags.size(); ++i) check_short_text(e.tags[i], "tags[" + std::to_string(i) + "]");
+    check_required_name(e.organisation, "organisation");
+    check_name(e.unit, "unit");
+    check_name(e.owner, "owner");
+    for (std::size_t i = 0; i < e.tags.size(); ++i) check_name(e.tags[i], "tags[" + std::to_string(i) + "]");
     if (e.purposes.empty())
         throw InvalidArgumentError("purposes", "at least one is required: wellbeing, vitality or democracy");
     for (const auto p : e.purposes) check_enum(p, "purposes");
@@ -371,33 +412,91 @@ const char* exposure_problem(double exposure) noexcept {
     return nullptr;
 }
 
-std::optional<AggregateProblem> aggregate_problem(MetricKind kind, const Aggregate& a) noexcept {
-    if (a.n < 1) return AggregateProblem{"aggregate.n", "must be at least 1"};
-    if (!std::isfinite(a.sum)) return AggregateProblem{"aggregate.sum", "must be a finite number"};
+std::string describe_valid_range(const Metric& m) {
+    if (m.valid_min && m.valid_max) return format_number(*m.valid_min) + " to " + format_number(*m.valid_max);
+    if (m.valid_min) return "at least " + format_number(*m.valid_min);
+    if (m.valid_max) return "at most " + format_number(*m.valid_max);
+    return {};
+}
+
+const char* aggregate_field(AggregatePart part) noexcept {
+    switch (part) {
+        case AggregatePart::n: return "aggregate.n";
+        case AggregatePart::sum: return "aggregate.sum";
+        case AggregatePart::sum_sq: return "aggregate.sum_sq";
+    }
+    return "aggregate";
+}
+
+namespace {
+
+// What values in the metric's valid range allow of a row of n units: its mean within the range,
+// and for a mean metric with both ends, a sum of squares no larger than such values can give
+// (every x in [a, b] has (x - a)(b - x) >= 0, so x^2 <= (a + b) x - a b, summed over the row).
+std::optional<AggregateProblem> aggregate_range_problem(const Metric& m, const Aggregate& a) {
+    if (!m.valid_min && !m.valid_max) return std::nullopt;
+    const auto n = static_cast<double>(a.n);
+    const double mean = a.sum / n;
+    const double tolerance = 1e-9 * std::max(1.0, std::fabs(mean));
+    if ((m.valid_min && mean < *m.valid_min - tolerance) || (m.valid_max && mean > *m.valid_max + tolerance))
+        return AggregateProblem{AggregatePart::sum, "the mean of the row, sum/n = " + format_number(mean) +
+                                                        ", is outside the valid range of " + m.name + " (" +
+                                                        describe_valid_range(m) + ")"};
+    if (m.kind == MetricKind::mean && a.sum_sq && m.valid_min && m.valid_max) {
+        const double lo = *m.valid_min;
+        const double hi = *m.valid_max;
+        const double most = (lo + hi) * a.sum - n * lo * hi;
+        const double slack = 1e-9 * std::max({1.0, std::fabs(*a.sum_sq), std::fabs(most)});
+        if (*a.sum_sq > most + slack)
+            return AggregateProblem{AggregatePart::sum_sq, "is larger than values in the valid range of " + m.name + " (" +
+                                                               describe_valid_range(m) +
+                                                               ") can give with this n and sum"};
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<AggregateProblem> aggregate_problem(const Metric& m, const Aggregate& a) {
+    const MetricKind kind = m.kind;
+    if (a.n < 1) return AggregateProblem{AggregatePart::n, "must be at least 1"};
+    if (!std::isfinite(a.sum)) return AggregateProblem{AggregatePart::sum, "must be a finite number"};
     const auto n = static_cast<double>(a.n);
     switch (kind) {
         case MetricKind::mean: {
-            if (!a.sum_sq) return AggregateProblem{"aggregate.sum_sq", "is required for a mean metric (the sum of squared values)"};
-            if (!std::isfinite(*a.sum_sq)) return AggregateProblem{"aggregate.sum_sq", "must be a finite number"};
+            if (!a.sum_sq) return AggregateProblem{AggregatePart::sum_sq, "is required for a mean metric (the sum of squared values)"};
+            if (!std::isfinite(*a.sum_sq)) return AggregateProblem{AggregatePart::sum_sq, "must be a finite number"};
             // sum_sq - sum^2/n is n times the variance, never negative; allow for rounding in the
             // caller's own summing.
             const double floor = a.sum * a.sum / n;
             const double tolerance = 1e-9 * std::max({1.0, std::fabs(*a.sum_sq), floor});
             if (*a.sum_sq < floor - tolerance)
-                return AggregateProblem{"aggregate.sum_sq", "is smaller than sum*sum/n: no set of values has these sums"};
+                return AggregateProblem{AggregatePart::sum_sq, "is smaller than sum*sum/n: no set of values has these sums"};
             break;
         }
         case MetricKind::proportion:
-            if (a.sum_sq) return AggregateProblem{"aggregate.sum_sq", "is not used for a proportion metric"};
-            if (a.sum < 0.0 || a.sum > n) return AggregateProblem{"aggregate.sum", "successes must be between 0 and n (the trials)"};
-            if (a.sum != std::floor(a.sum)) return AggregateProblem{"aggregate.sum", "successes must be a whole number"};
+            if (a.sum_sq) return AggregateProblem{AggregatePart::sum_sq, "is not used for a proportion metric"};
+            if (a.sum < 0.0 || a.sum > n) return AggregateProblem{AggregatePart::sum, "successes must be between 0 and n (the trials)"};
+            if (a.sum != std::floor(a.sum)) return AggregateProblem{AggregatePart::sum, "successes must be a whole number"};
             break;
         case MetricKind::count:
-            if (a.sum_sq) return AggregateProblem{"aggregate.sum_sq", "is not used for a count metric"};
-            if (a.sum < 0.0) return AggregateProblem{"aggregate.sum", "a count of events cannot be negative"};
+            if (a.sum_sq) return AggregateProblem{AggregatePart::sum_sq, "is not used for a count metric"};
+            if (a.sum < 0.0) return AggregateProblem{AggregatePart::sum, "a count of events cannot be negative"};
             break;
     }
-    return std::nullopt;
+    return aggregate_range_problem(m, a);
 }
 
 }  // namespace kokeilu::detail
+
+namespace kokeilu {
+
+bool same_name(std::string_view a, std::string_view b) {
+    using detail::fold_case;
+    if (fold_case(a) == fold_case(b)) return true;
+    // Names are kept in NFC; a name stored before that, or looked up as typed, may not be.
+    if (detail::is_ascii(a) && detail::is_ascii(b)) return false;
+    return fold_case(detail::to_nfc(a)) == fold_case(detail::to_nfc(b));
+}
+
+}  // namespace kokeilu

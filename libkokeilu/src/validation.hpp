@@ -30,7 +30,7 @@ inline constexpr std::size_t long_text_limit = 64 * 1024;
 // A case-folded copy for comparing names: ASCII letters and the Latin-1 letters (Ä, Ö, Å, ...)
 // lower-cased. Names are what people type, and "Control" and "control" must not be two arms.
 [[nodiscard]] std::string fold_case(std::string_view text);
-[[nodiscard]] bool same_name(std::string_view a, std::string_view b);
+// (kokeilu::same_name, in experiment.hpp, compares names: in NFC, ignoring case as fold_case does.)
 
 // The shortest decimal text that reads back as exactly the same double ("0.1", "1e+300", "inf").
 [[nodiscard]] std::string format_number(double value);
@@ -46,6 +46,21 @@ inline void check_long_text(std::string_view text, const std::string& field) {
 }
 // check_short_text, and also non-empty after trimming.
 void check_required_short_text(std::string_view text, const std::string& field);
+
+// A name (of an arm, a metric, a tag, the organisation, a unit, the owner) as it is kept: in
+// Unicode NFC, every space separator an ASCII space, trimmed. Two names that look the same are
+// then the same bytes, so that "café" typed either way is one arm.
+[[nodiscard]] std::string normalize_name(std::string_view text);
+// check_short_text, and refuses a character that shows nothing or changes the direction of the
+// text around it (see first_hidden_code_point): "con\u200btrol" beside "control" would be two
+// arms that look like one.
+void check_name(std::string_view text, const std::string& field);
+// check_name, and also non-empty.
+void check_required_name(std::string_view text, const std::string& field);
+// A reason that must be given (an amendment's, a stop's, a journal note): valid long text that
+// holds at least one visible character; zero-width and no-break spaces alone count as empty.
+// `needed` completes "is required: ..." when it is missing.
+void check_reason(std::string_view text, const std::string& field, const std::string& needed);
 
 // Trims the one-line fields, and keeps tags and purposes sorted and unique (empty tags dropped).
 void normalize_experiment(Experiment& experiment);
@@ -64,16 +79,24 @@ void validate_outcome(const Outcome& outcome);
 [[nodiscard]] std::string metric_field(const Metric& metric, std::size_t index);
 [[nodiscard]] std::string arm_field(const Arm& arm, std::size_t index);
 
+// "1 to 5", "at least 1", "at most 5" for a metric's valid range (empty when it has none).
+[[nodiscard]] std::string describe_valid_range(const Metric& metric);
+
 // Problems of observed values for a metric kind. Each returns nullptr when the value is fine, else
 // a fixed description of the problem, so that checking a million rows allocates nothing.
 [[nodiscard]] const char* unit_value_problem(MetricKind kind, double value) noexcept;
 [[nodiscard]] const char* exposure_problem(double exposure) noexcept;
 
-// A problem with an aggregate row: which part of it (e.g. "aggregate.sum_sq") and why.
+// A problem with an aggregate row: which part of it and why.
+enum class AggregatePart { n, sum, sum_sq };
 struct AggregateProblem {
-    const char* part = nullptr;
-    const char* problem = nullptr;
+    AggregatePart part = AggregatePart::n;
+    std::string problem;
 };
-[[nodiscard]] std::optional<AggregateProblem> aggregate_problem(MetricKind kind, const Aggregate& aggregate) noexcept;
+// "aggregate.n", "aggregate.sum", "aggregate.sum_sq": the part as a field of an Observation.
+[[nodiscard]] const char* aggregate_field(AggregatePart part) noexcept;
+// The checks of a row of n units with this sum (and sum of squares) for the metric: its kind's
+// rules, and the mean and spread that values in its valid range can give.
+[[nodiscard]] std::optional<AggregateProblem> aggregate_problem(const Metric& metric, const Aggregate& aggregate);
 
 }  // namespace kokeilu::detail

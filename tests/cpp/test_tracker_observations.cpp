@@ -342,19 +342,19 @@ TEST_CASE("log_columns checks every row before writing", "[tracker][observations
     columns.arm_names = {"control", "video"};
 
     values[17] = not_a_number;
-    CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "values[17]");
+    CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "value[17]");
     values[17] = 3.0;
     codes[42] = 2;
-    CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "arm_codes[42]");
+    CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "arm[42]");
     codes[42] = 0;
     times[5] = to_unix_micros(at(2026, 3, 1));
-    CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "at_us[5]");
+    CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "at[5]");
     times[5] = start;
     columns.arm_names = {"control", "phone"};
-    CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "arm_names[1]");
+    CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "arm[1]");  // the first row of the unknown name
     columns.arm_names = {"control", "video"};
     columns.values = std::span<const double>(values).first(rows - 1);
-    CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "values");
+    CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "at");  // not as long as value
     columns.values = values;
     CHECK(field_of_error([&] { t.log_columns(r.key, "nope", columns); }) == "metric");
     const std::vector<double> exposure(rows, 1.0);
@@ -374,7 +374,7 @@ TEST_CASE("log_columns checks every row before writing", "[tracker][observations
     std::vector<double> shares(rows, 1.0);
     shares[60] = 0.5;
     columns.values = shares;
-    CHECK(field_of_error([&] { t.log_columns(r.key, "missed_medication", columns); }) == "values[60]");
+    CHECK(field_of_error([&] { t.log_columns(r.key, "missed_medication", columns); }) == "value[60]");
     shares[60] = 0.0;
     CHECK(t.log_columns(r.key, "missed_medication", columns) == rows);
 
@@ -402,6 +402,6 @@ TEST_CASE("log_columns refuses drafts and honours backfill", "[tracker][observat
     columns.arm_names = {"control"};
     CHECK(state_error_of([&] { t.log_columns(key, "", columns); }).find("draft") != std::string::npos);
     t.start(key, Date(2026, 3, 2));
-    CHECK(field_of_error([&] { t.log_columns(key, "", columns); }) == "at_us[0]");
+    CHECK(field_of_error([&] { t.log_columns(key, "", columns); }) == "at[0]");
     CHECK(t.log_columns(key, "", columns, LogOptions{true}) == 1);
 }

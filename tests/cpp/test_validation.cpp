@@ -132,8 +132,10 @@ TEST_CASE("unit values by metric kind", "[validation][observation]") {
 
 TEST_CASE("aggregate rows by metric kind", "[validation][observation]") {
     const auto part = [](MetricKind kind, const Aggregate& a) -> std::string {
-        const auto problem = aggregate_problem(kind, a);
-        return problem ? problem->part : "";
+        Metric metric;
+        metric.kind = kind;
+        const auto problem = aggregate_problem(metric, a);
+        return problem ? aggregate_field(problem->part) : "";
     };
     // Values 1, 2, 3: n 3, sum 6, sum_sq 14.
     CHECK(part(MetricKind::mean, Aggregate::mean(3, 6.0, 14.0)).empty());

@@ -77,6 +77,10 @@ struct Experiment {
     [[nodiscard]] const Arm& arm(std::string_view name) const;
 };
 
+// Whether two names of arms or metrics are the same name: equal in Unicode NFC, ignoring the case
+// of ASCII and Latin-1 letters ("Kontrolli" and "kontrolli"; "café" typed either way).
+[[nodiscard]] bool same_name(std::string_view a, std::string_view b);
+
 [[nodiscard]] std::string_view to_string(Status v);
 [[nodiscard]] std::string_view to_string(Purpose v);
 [[nodiscard]] Status parse_status(std::string_view text);

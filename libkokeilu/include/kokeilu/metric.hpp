@@ -54,6 +54,11 @@ struct Metric {
     double minimum_effect = 0.0;
     EffectScale effect_scale = EffectScale::absolute;
     double confidence = 0.95;  // confidence level of the intervals the verdict uses, in (0.5, 1)
+    // The range every valid value lies in, when the metric has one (a 1-5 survey: 1 and 5), either
+    // end optional. Values outside are refused at every door; an aggregated row must have a mean
+    // (and a spread) that values in the range can give. Part of the pre-registered definition.
+    std::optional<double> valid_min;
+    std::optional<double> valid_max;
 
     bool operator==(const Metric&) const = default;
 };

@@ -46,14 +46,69 @@ struct Observation {
     bool operator==(const Observation&) const = default;
 };
 
+// The names the caller knows the columns by. Every error about a row names the column and the row
+// as the caller wrote them ("at[3]", "score[3]" for a frame whose value column is "score"), so a
+// front end passes its own names here instead of rewording the core's errors.
+struct ColumnNames {
+    std::string at = "at";
+    std::string value = "value";
+    std::string arm = "arm";
+    std::string exposure = "exposure";
+    std::string n = "n";
+    std::string sum = "sum";
+    std::string sum_sq = "sum_sq";
+    std::string note = "note";
+    // The caller gave one time for every row: a problem with it names the column without a row.
+    // (One arm for every row is said by leaving arm_codes empty.)
+    bool at_given_once = false;
+    // The caller gave one row, by its fields: problems name the fields alone ("n", not "n[0]").
+    bool one_row = false;
+};
+
 // Many unit-level observations of one metric as columns, for bulk logging without per-row objects.
-// arm_codes[i] indexes arm_names; exposure is empty or as long as the other columns.
+// arm_codes[i] indexes arm_names, or arm_codes is empty and arm_names holds the one arm of every
+// row; exposure is empty or as long as the other columns.
 struct ObservationColumns {
     std::span<const std::int64_t> at_us;  // UTC microseconds since the Unix epoch
     std::span<const double> values;
     std::span<const std::int32_t> arm_codes;
     std::vector<std::string> arm_names;
     std::span<const double> exposure;
+    ColumnNames names;
+};
+
+// Many pre-aggregated rows of one metric as columns (see Aggregate for what n and sum mean by
+// kind). sum_sq and exposure are empty (not given) or as long as the other columns, with NaN
+// where a row does not give one.
+struct AggregateColumns {
+    std::span<const std::int64_t> at_us;
+    std::span<const std::int32_t> arm_codes;
+    std::vector<std::string> arm_names;
+    std::span<const std::int64_t> n;
+    std::span<const double> sum;
+    std::span<const double> sum_sq;
+    std::span<const double> exposure;
+    std::vector<std::string> notes;  // empty, or one per row ("" for none)
+    ColumnNames names;
+};
+
+// One problem of one row (or of a whole column, when row is empty), as the core reports it when
+// asked for every problem instead of the first (Tracker::check_columns). field() is what an
+// InvalidArgumentError for it would name: "value[3]".
+struct InputProblem {
+    std::string column;
+    std::optional<std::size_t> row;
+    std::string problem;
+
+    [[nodiscard]] std::string field() const {
+        return row ? column + "[" + std::to_string(*row) + "]" : column;
+    }
+    bool operator==(const InputProblem&) const = default;
+};
+
+struct InputProblems {
+    std::vector<InputProblem> listed;  // the first ones, in row order
+    std::size_t total = 0;             // all of them, listed or not
 };
 
 // What to read back. An empty metric means the primary metric; empty arms means every arm.

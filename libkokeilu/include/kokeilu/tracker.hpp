@@ -33,7 +33,14 @@ struct LogOptions {
     // times before the actual start, e.g. the "before" period of a before/after design or data
     // that arrived late. Never for drafts: data is recorded only after the criterion is locked.
     bool backfill = false;
+    // Accept times more than a day after now. Without it such a time is refused: it is nearly
+    // always a mistake (a wrong year, a day and month swapped, a number in the wrong unit).
+    bool allow_future = false;
 };
+
+// How far past the tracker's clock a time may be without allow_future: a day covers every time
+// zone and a clock somewhat off.
+inline constexpr std::int64_t future_tolerance_micros = 24LL * 3600 * 1'000'000;
 
 class Tracker {
 public:
@@ -76,6 +83,19 @@ public:
     // Many unit-level observations of one metric from columns, in one transaction.
     std::size_t log_columns(std::string_view key, std::string_view metric, const ObservationColumns& columns,
                             const LogOptions& options = {});
+    // Many pre-aggregated rows of one metric from columns, in one transaction.
+    std::size_t log_aggregate_columns(std::string_view key, std::string_view metric, const AggregateColumns& columns,
+                                      const LogOptions& options = {});
+    // The checks of log_columns and log_aggregate_columns without the write, for a front end that
+    // reports every bad row at once (the CSV import): the first `limit` problems of the rows in row
+    // order, and how many there are in all. What concerns the whole call (an unknown experiment or
+    // metric, columns of different lengths, a draft) throws as the write would.
+    [[nodiscard]] InputProblems check_columns(std::string_view key, std::string_view metric,
+                                              const ObservationColumns& columns, const LogOptions& options = {},
+                                              std::size_t limit = 10);
+    [[nodiscard]] InputProblems check_aggregate_columns(std::string_view key, std::string_view metric,
+                                                        const AggregateColumns& columns,
+                                                        const LogOptions& options = {}, std::size_t limit = 10);
 
     [[nodiscard]] ObservationTable observations(std::string_view key, const ObservationQuery& query = {}) const;
     // Streams the observations in time order without holding them all in memory.
@@ -97,7 +117,7 @@ private:
     std::pair<const Experiment*, bool> for_logging(std::string_view key_or_uuid);
     void forget_for_logging(std::string_view key_or_uuid);
     std::size_t log_columns_to(const Experiment& e, std::string_view metric, const ObservationColumns& columns,
-                               const LogOptions& options, bool kept);
+                               const LogOptions& options, const Time& now, bool kept);
 
     std::unique_ptr<Store> store_;
     std::vector<std::pair<std::string, Experiment>> logging_;  // most recently used last

@@ -156,16 +156,52 @@ std::optional<SampleSize> plan(const Metric& m, DesignKind design, double power)
     return std::nullopt;
 }
 
-// Throws InvalidArgumentError when a proportion metric's values were not 0/1.
+// A proportion metric's arm whose values were not 0/1 (rows written into the file behind kokeilu's
+// back) cannot be compared as shares: it is marked unusable, saying why.
 void check_proportions(const Experiment& experiment, ExperimentSummaries& all) {
     for (const Metric& m : experiment.metrics) {
         if (m.kind != MetricKind::proportion) {
             continue;
         }
         for (auto& [name, s] : all[m.name]) {
-            (void)s.successes();
+            if (!s.problem().empty()) {
+                continue;
+            }
+            try {
+                (void)s.successes();
+            } catch (const InvalidArgumentError& e) {
+                s = Summary::unusable(std::string("stored values that cannot be summarised: ") + e.what());
+            }
         }
     }
+}
+
+// Every arm of the metric marked unusable, saying why: one metric's bad rows must not stop the
+// analysis of the others.
+void mark_unusable(ArmSummaries& arms, const std::string& why) {
+    for (auto& [name, summary] : arms) {
+        summary = Summary::unusable(why);
+    }
+}
+
+// The problem of a comparison's summaries, empty when both can be used.
+std::string problem_of(const Summary& arm, const Summary* reference, const std::string& arm_name,
+                       const std::string& reference_name) {
+    for (const auto& [summary, name] : {std::pair{&arm, &arm_name}, std::pair{reference, &reference_name}}) {
+        if (summary == nullptr) {
+            continue;
+        }
+        std::string problem = summary->problem();
+        if (problem.empty()) {
+            continue;
+        }
+        if (summary->too_large()) {
+            return std::string(too_large_problem) + ": in arm " + *name + " their sum or spread passes about 1.8e308, " +
+                   "the largest number a double holds";
+        }
+        return problem;
+    }
+    return {};
 }
 
 }  // namespace
@@ -225,17 +261,25 @@ ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experimen
         // Look-ups by arm id are cached: rows of one arm tend to come in runs.
         std::int64_t last_id = -1;
         Summary* last = nullptr;
-        tracker.for_each_observation(experiment.key, query, [&](const ObservationRow& row) {
-            if (row.arm_id != last_id) {
-                const auto name = arm_names.find(row.arm_id);
-                if (name == arm_names.end()) {
-                    throw NotFoundError("arm", std::to_string(row.arm_id));
+        try {
+            tracker.for_each_observation(experiment.key, query, [&](const ObservationRow& row) {
+                if (row.arm_id != last_id) {
+                    const auto name = arm_names.find(row.arm_id);
+                    if (name == arm_names.end()) {
+                        throw NotFoundError("arm", std::to_string(row.arm_id));
+                    }
+                    last = &arms[name->second];
+                    last_id = row.arm_id;
                 }
-                last = &arms[name->second];
-                last_id = row.arm_id;
-            }
-            last->add(row, binary);
-        });
+                last->add(row, binary);
+            });
+        } catch (const StorageError&) {
+            throw;  // the file cannot be read: nothing of the analysis can be trusted
+        } catch (const Error& e) {
+            // Rows that no summary can take (a value that is not a number, a count past 2^63 - 1):
+            // this metric cannot be analysed, the others still can.
+            mark_unusable(arms, std::string("stored values that cannot be summarised: ") + e.what());
+        }
     }
     check_proportions(experiment, all);
     return all;
@@ -264,6 +308,13 @@ Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summar
             c.arm = p.arm->name;
             c.reference = p.reference ? p.reference->name : "baseline";
             const Summary& arm = summary_of(summaries, m.name, p.arm->name);
+            const Summary* reference_summary =
+                p.reference ? &summary_of(summaries, m.name, p.reference->name) : nullptr;
+            if (std::string problem = problem_of(arm, reference_summary, p.arm->name, c.reference); !problem.empty()) {
+                c.status = std::move(problem);
+                result.comparisons.push_back(std::move(c));
+                continue;
+            }
             try {
                 if (p.reference == nullptr) {
                     if (experiment.design != DesignKind::one_sample) {
@@ -315,6 +366,8 @@ Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summar
         Metric judged = primary;
         judged.confidence = first->effect->confidence;
         result.verdict = judge(judged, *first->effect, primary_n, experiment.amendments);
+    } else if (first != nullptr && first->status != "ok" && !first->status.starts_with("not enough data")) {
+        result.verdict = judge_values_unusable(primary, first->status, experiment.amendments);
     } else {
         result.verdict = judge_not_enough_data(primary, first ? first->status : "no comparison", experiment.amendments);
     }

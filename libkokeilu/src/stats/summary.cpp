@@ -4,10 +4,49 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <utility>
 
 namespace kokeilu::stats {
 
 using detail::num;
+
+namespace {
+
+// a + b for counts, refused before it overflows (a signed overflow is undefined behaviour).
+std::int64_t add_counts(std::int64_t a, std::int64_t b) {
+    std::int64_t total = 0;
+    if (__builtin_add_overflow(a, b, &total)) {
+        throw InvalidArgumentError("n", "adding " + std::to_string(b) + " units to the " + std::to_string(a) +
+                                            " already summarised would pass 9223372036854775807, the largest count "
+                                            "kokeilu can hold");
+    }
+    return total;
+}
+
+}  // namespace
+
+Summary Summary::unusable(std::string why) {
+    Summary s;
+    s.unusable_ = std::move(why);
+    return s;
+}
+
+bool Summary::too_large() const noexcept {
+    return !(std::isfinite(mean_) && std::isfinite(m2_) && std::isfinite(sum_) && std::isfinite(exposure_));
+}
+
+std::string Summary::problem() const {
+    if (!unusable_.empty()) {
+        return unusable_;
+    }
+    if (too_large()) {
+        return std::string(too_large_problem) + ": their sum or spread passes about 1.8e308, the largest number a "
+                                                "double holds";
+    }
+    return {};
+}
 
 Summary Summary::from_moments(std::int64_t n, double mean, double sd) {
     if (n < 0) {
@@ -51,7 +90,7 @@ void Summary::add(double value, double exposure) {
     if (!(std::isfinite(exposure) && exposure >= 0.0)) {
         throw InvalidArgumentError("exposure", "must be a finite number >= 0, got " + num(exposure));
     }
-    ++n_;
+    n_ = add_counts(n_, 1);
     const double delta = value - mean_;
     mean_ += delta / static_cast<double>(n_);
     m2_ += delta * (value - mean_);
@@ -81,6 +120,9 @@ void Summary::add_aggregate(std::int64_t n, double sum, std::optional<double> su
     if (binary && (sum < 0.0 || sum > static_cast<double>(n) || sum != std::floor(sum))) {
         throw InvalidArgumentError("sum", "successes must be a whole number between 0 and n (" + std::to_string(n) +
                                               "), got " + num(sum));
+    }
+    if (n > 0) {
+        (void)add_counts(n_, n);  // refused before anything of the row is added
     }
     ++aggregate_rows_;
     exposure_ += exposure;
@@ -117,6 +159,7 @@ void Summary::add(const ObservationRow& row, bool binary) {
 }
 
 void Summary::merge_moments(std::int64_t n, double mean, double m2) {
+    const std::int64_t total_n = add_counts(n_, n);
     if (n_ == 0) {
         n_ = n;
         mean_ = mean;
@@ -129,10 +172,17 @@ void Summary::merge_moments(std::int64_t n, double mean, double m2) {
     const double delta = mean - mean_;
     mean_ += delta * nb / total;
     m2_ += m2 + delta * delta * na * nb / total;
-    n_ += n;
+    n_ = total_n;
 }
 
 void Summary::merge(const Summary& other) {
+    // Every count first, so that an overflow leaves this summary as it was.
+    (void)add_counts(n_, other.n_);
+    const std::int64_t unit_rows = add_counts(unit_rows_, other.unit_rows_);
+    const std::int64_t aggregate_rows = add_counts(aggregate_rows_, other.aggregate_rows_);
+    if (unusable_.empty() && !other.unusable_.empty()) {
+        unusable_ = other.unusable_;
+    }
     if (other.unit_rows_ > 0) {
         if (unit_rows_ == 0) {
             min_ = other.min_;
@@ -147,8 +197,8 @@ void Summary::merge(const Summary& other) {
     }
     sum_ += other.sum_;
     exposure_ += other.exposure_;
-    unit_rows_ += other.unit_rows_;
-    aggregate_rows_ += other.aggregate_rows_;
+    unit_rows_ = unit_rows;
+    aggregate_rows_ = aggregate_rows;
     variance_known_ = variance_known_ && other.variance_known_;
 }
 
@@ -235,6 +285,11 @@ std::optional<double> Summary::max() const noexcept {
 
 std::int64_t Summary::successes() const {
     const double rounded = std::round(sum_);
+    // 2^63 and above cannot be an int64_t; converting such a double would be undefined behaviour.
+    if (!(rounded < 9223372036854775808.0)) {
+        throw InvalidArgumentError("successes", "the sum of the values, " + num(sum_) +
+                                                    ", is beyond the largest count kokeilu can hold");
+    }
     if (std::abs(sum_ - rounded) > 1e-9 * std::max(1.0, rounded) || rounded < 0.0 ||
         rounded > static_cast<double>(n_)) {
         throw InvalidArgumentError("successes", "the values are not 0/1 outcomes: their sum " + num(sum_) +

@@ -183,6 +183,7 @@ VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t o
             break;
         case VerdictReason::undecided:
         case VerdictReason::not_enough_data:
+        case VerdictReason::values_unusable:  // never set by judge: it has an estimate
             r.sentence_en = "The result is not yet conclusive: " + name + " " + change_en + " (" + shown_en +
                             "), which may still mean no effect or less than the minimum worthwhile effect of " +
                             minimum_en;
@@ -218,6 +219,27 @@ VerdictResult judge_not_enough_data(const Metric& metric, const std::string& why
     r.customer_impact_measured = metric.impact == ImpactClass::customer_outcome;
     r.sentence_en = "There is not enough data to judge " + metric.name + " yet (" + why + ").";
     r.sentence_fi = "Mittarista " + metric.name + " ei ole vielä tarpeeksi havaintoja johtopäätöksiin.";
+    if (!r.customer_impact_measured) {
+        r.sentence_en += " Customer impact was not measured.";
+        r.sentence_fi += " Asiakasvaikuttavuutta ei mitattu.";
+    }
+    r.sentence_en += amendment_note(metric, amendments, Language::en);
+    r.sentence_fi += amendment_note(metric, amendments, Language::fi);
+    return r;
+}
+
+VerdictResult judge_values_unusable(const Metric& metric, const std::string& why,
+                                    std::span<const Amendment> amendments) {
+    check_metric(metric);
+    VerdictResult r;
+    r.verdict = Verdict::inconclusive;
+    r.reason = VerdictReason::values_unusable;
+    r.customer_impact_measured = metric.impact == ImpactClass::customer_outcome;
+    r.sentence_en = "The stored values of " + metric.name + " cannot be judged (" + why +
+                    "); correct the values that are wrong.";
+    r.sentence_fi = "Mittarin " + metric.name +
+                    " tallennettuja arvoja ei voi arvioida, koska niitä ei voi laskea tarkasti yhteen. "
+                    "Korjaa virheelliset arvot.";
     if (!r.customer_impact_measured) {
         r.sentence_en += " Customer impact was not measured.";
         r.sentence_fi += " Asiakasvaikuttavuutta ei mitattu.";

@@ -37,7 +37,9 @@ struct Comparison {
     std::optional<Estimate> effect;
     std::optional<BayesResult> bayes;        // two-group designs, where the data allow it
     std::optional<double> adjusted_p_value;  // secondary metrics: Holm across them
-    std::string status = "ok";               // "ok", or "not enough data: <why>"
+    // "ok"; "not enough data: <why>"; "values too large to summarise exactly: <where>" when the
+    // sums of a metric's values overflow a double; or why its stored values cannot be summarised.
+    std::string status = "ok";
 };
 
 struct Analysis {
@@ -59,7 +61,11 @@ struct AnalysisOptions {
 
 // Streams every observation of the experiment once (Tracker::for_each_observation) into summaries;
 // memory stays O(metrics x arms) whatever the row count. With `until`, only rows before that time
-// count (the data as it stood then). Proportion metrics are checked to hold 0/1 values.
+// count (the data as it stood then). Proportion metrics are checked to hold 0/1 values. Whatever
+// is stored, one metric's rows never stop the others': a metric whose rows no summary can take
+// (a value that is not a number, written into the file behind kokeilu's back; counts past
+// 2^63 - 1) gets unusable summaries that say why (Summary::problem), and analyse reports that
+// for it alone.
 [[nodiscard]] ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experiment& experiment,
                                                        std::optional<Time> until = std::nullopt);
 

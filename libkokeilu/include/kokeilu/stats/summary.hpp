@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace kokeilu::stats {
 
@@ -40,6 +41,8 @@ public:
     // A row as the store streams it (unit-level or aggregated).
     void add(const ObservationRow& row, bool binary = false);
     // Folds another summary of the same arm into this one.
+    // Every count (n, rows) is checked before it is added: a total past the largest 64-bit integer
+    // throws InvalidArgumentError("n", ...) and leaves the summary as it was.
     void merge(const Summary& other);
 
     // Everything a summary holds, so that it can be stored and restored exactly: a store keeps one
@@ -61,6 +64,16 @@ public:
     // Throws InvalidArgumentError naming the field when the state cannot be one a summary had
     // (negative counts, non-finite moments, a negative M2, n smaller than the unit rows).
     [[nodiscard]] static Summary from_state(const State& state);
+
+    // A summary that cannot be used, and why (e.g. stored rows that no summary can take): an
+    // analysis reports the problem for its metric and goes on with the others.
+    [[nodiscard]] static Summary unusable(std::string why);
+    // Whether the moments passed the largest finite double (values near 1e308, or squares of
+    // values near 1e200): then no mean or spread can be given exactly.
+    [[nodiscard]] bool too_large() const noexcept;
+    // Empty when the summary can be used; else why not. A summary that is too_large() says
+    // "values too large to summarise exactly: ...".
+    [[nodiscard]] std::string problem() const;
 
     [[nodiscard]] std::int64_t n() const noexcept { return n_; }
     [[nodiscard]] double mean() const;      // throws NotEnoughDataError when n == 0
@@ -103,6 +116,10 @@ private:
     std::int64_t unit_rows_ = 0;
     std::int64_t aggregate_rows_ = 0;
     bool variance_known_ = true;
+    std::string unusable_;  // why the summary cannot be used; empty when it can
 };
+
+// The start of the status and problem of a summary whose moments overflowed.
+inline constexpr const char* too_large_problem = "values too large to summarise exactly";
 
 }  // namespace kokeilu::stats

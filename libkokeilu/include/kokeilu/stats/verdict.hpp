@@ -32,6 +32,7 @@ enum class VerdictReason {
     undecided,                 // inconclusive: the interval still includes both outcomes
     customer_impact_unmeasured,  // inconclusive: an activity/output metric improved, which is not enough
     not_enough_data,           // inconclusive: the method could not be applied yet
+    values_unusable,           // inconclusive: the stored values cannot be summarised (too large)
 };
 
 struct VerdictResult {
@@ -62,6 +63,11 @@ struct VerdictResult {
 
 // The verdict while a method cannot be applied yet (NotEnoughDataError): inconclusive, saying why.
 [[nodiscard]] VerdictResult judge_not_enough_data(const Metric& metric, const std::string& why,
+                                                  std::span<const Amendment> amendments = {});
+
+// The verdict when the primary metric's stored values cannot be summarised (values too large to
+// add up exactly): inconclusive until they are corrected, saying why.
+[[nodiscard]] VerdictResult judge_values_unusable(const Metric& metric, const std::string& why,
                                                   std::span<const Amendment> amendments = {});
 
 }  // namespace kokeilu::stats
