@@ -31,7 +31,9 @@
 #include "kokeilu/time.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -68,13 +70,67 @@ inline bool is_pandas_nat(py::handle src) {
 
 inline bool is_numpy_datetime64(py::handle src) { return type_name(src) == "numpy.datetime64"; }
 
-// A numpy.datetime64 as an integer count of `unit` ("us" or "D"); NaT gives INT64_MIN.
-inline std::int64_t numpy_datetime_count(py::handle src, const char* unit) {
-    const std::string dtype = std::string("datetime64[") + unit + "]";
-    return src.attr("astype")(dtype).attr("astype")("int64").cast<std::int64_t>();
+inline constexpr std::int64_t numpy_nat = INT64_MIN;
+
+// A count of numpy datetime64 units (unit as numpy names it: "Y", "M", "W", "D", "h", "m", "s",
+// "ms", "us", "ns", "ps", "fs", "as"; `step` of them per count) as UTC microseconds, floored.
+// numpy itself wraps around silently when a conversion overflows (year 300000 in datetime64[Y]
+// becomes a date in the year -282585), so the conversion is done here, with every overflow and
+// every instant outside years 1400-9999 refused naming `field`. NaT gives numpy_nat.
+inline std::int64_t datetime64_micros(std::int64_t count, std::string_view unit, std::int64_t step,
+                                      const std::string& field) {
+    if (count == numpy_nat) return numpy_nat;
+    const auto out_of_range = [&]() -> std::int64_t {
+        throw InvalidArgumentError(field, "out of the supported range (years 1400-9999)");
+    };
+    std::int64_t steps = 0;
+    if (__builtin_mul_overflow(count, step, &steps)) return out_of_range();
+    if (unit == "Y" || unit == "M") {
+        // Calendar units, counted from 1970-01; only years 1400-9999 can be held.
+        const std::int64_t per_year = unit == "Y" ? 1 : 12;
+        if (steps < (1400 - 1970) * per_year || steps > (9999 - 1970 + 1) * per_year - 1) return out_of_range();
+        const std::int64_t months = steps * (12 / per_year);
+        const std::int64_t years = months >= 0 ? months / 12 : -((-months + 11) / 12);
+        const auto month = static_cast<unsigned short>(months - years * 12 + 1);
+        return to_unix_micros(Time(Date(static_cast<unsigned short>(1970 + years), month, 1)));
+    }
+    // Microseconds per unit; finer units divide (floored, as numpy floors).
+    static constexpr std::pair<std::string_view, std::int64_t> coarser[] = {
+        {"W", 604'800'000'000}, {"D", 86'400'000'000}, {"h", 3'600'000'000}, {"m", 60'000'000},
+        {"s", 1'000'000},       {"ms", 1'000},         {"us", 1}};
+    static constexpr std::pair<std::string_view, std::int64_t> finer[] = {
+        {"ns", 1'000}, {"ps", 1'000'000}, {"fs", 1'000'000'000}, {"as", 1'000'000'000'000}};
+    std::int64_t micros = 0;
+    bool known = false;
+    for (const auto& [name, factor] : coarser)
+        if (unit == name) {
+            if (__builtin_mul_overflow(steps, factor, &micros)) return out_of_range();
+            known = true;
+        }
+    for (const auto& [name, divisor] : finer)
+        if (unit == name) {
+            micros = steps / divisor - ((steps % divisor != 0 && steps < 0) ? 1 : 0);
+            known = true;
+        }
+    if (!known) throw InvalidArgumentError(field, "a numpy datetime64 of unit '" + std::string(unit) + "' is not a time");
+    if (const char* problem = time_range_problem(micros)) throw InvalidArgumentError(field, problem);
+    return micros;
 }
 
-inline constexpr std::int64_t numpy_nat = INT64_MIN;
+// A numpy.datetime64 scalar as UTC microseconds (numpy_nat for NaT), by datetime64_micros.
+inline std::int64_t numpy_datetime_micros(py::handle src, const std::string& field) {
+    const py::tuple unit = py::module_::import("numpy").attr("datetime_data")(src.attr("dtype"));
+    const std::int64_t count = src.attr("astype")("int64").cast<std::int64_t>();
+    return datetime64_micros(count, unit[0].cast<std::string>(), unit[1].cast<std::int64_t>(), field);
+}
+
+// A number where a time belongs: a Python or numpy integer or float, but not a bool.
+inline bool is_plain_number(py::handle src) {
+    if (PyBool_Check(src.ptr())) return false;
+    if (PyLong_Check(src.ptr()) || PyFloat_Check(src.ptr())) return true;
+    const std::string_view name = type_name(src);
+    return name.starts_with("numpy.int") || name.starts_with("numpy.uint") || name.starts_with("numpy.float");
+}
 
 // A datetime.datetime (or pandas.Timestamp) as a UTC instant, by the rule above.
 inline Time time_from_datetime(py::handle src) {
@@ -119,8 +175,8 @@ inline bool load_time(py::handle src, Time& out, const std::string& field) {
             return true;
         }
         if (is_numpy_datetime64(src)) {
-            const std::int64_t us = numpy_datetime_count(src, "us");
-            out = us == numpy_nat ? Time(boost::posix_time::not_a_date_time) : from_unix_micros(us);
+            const std::int64_t us = numpy_datetime_micros(src, field);
+            out = us == numpy_nat ? Time(boost::posix_time::not_a_date_time) : from_unix_micros(us, field);
             return true;
         }
         if (PyUnicode_Check(src.ptr())) {
@@ -132,6 +188,28 @@ inline bool load_time(py::handle src, Time& out, const std::string& field) {
         throw InvalidArgumentError(field, std::string("out of the supported range (years 1400-9999): ") + e.what());
     }
     return false;
+}
+
+// A time argument of the API, named `field`: None (not given: not_a_date_time), or what load_time
+// takes, or, with its unit, a number counting units since 1970-01-01T00:00:00Z. A number without
+// a unit is refused with the way out; another type is a TypeError naming the field.
+inline Time time_argument(py::handle src, const std::string& field, const std::optional<std::string>& unit) {
+    if (is_plain_number(src)) {
+        const std::string shown = py::repr(src).cast<std::string>();
+        if (!unit) throw InvalidArgumentError(field, unitless_epoch_problem(shown));
+        const EpochUnit epoch_unit = parse_epoch_unit(*unit, field + "_unit");
+        const bool is_float = PyFloat_Check(src.ptr()) || type_name(src).starts_with("numpy.float");
+        if (is_float) return from_unix_micros(epoch_to_unix_micros(src.cast<double>(), epoch_unit, field), field);
+        int overflow = 0;
+        const long long count = PyLong_AsLongLongAndOverflow(py::int_(py::reinterpret_borrow<py::object>(src)).ptr(), &overflow);
+        if (overflow != 0)
+            throw InvalidArgumentError(field, shown + " " + *unit + " after 1970-01-01 is out of the supported range (years 1400-9999)");
+        return from_unix_micros(epoch_to_unix_micros(static_cast<std::int64_t>(count), epoch_unit, field), field);
+    }
+    Time out;
+    if (load_time(src, out, field)) return out;
+    throw py::type_error(field + ": expected a datetime, a date, a numpy datetime64, an ISO 8601 string or a number "
+                                 "with its unit, got " + std::string(type_name(src)));
 }
 
 inline bool load_date(py::handle src, Date& out, const std::string& field) {
@@ -152,9 +230,8 @@ inline bool load_date(py::handle src, Date& out, const std::string& field) {
             return true;
         }
         if (is_numpy_datetime64(src)) {
-            const std::int64_t days = numpy_datetime_count(src, "D");
-            out = days == numpy_nat ? Date(boost::gregorian::not_a_date_time)
-                                    : Date(1970, 1, 1) + boost::gregorian::days(days);
+            const std::int64_t us = numpy_datetime_micros(src, field);
+            out = us == numpy_nat ? Date(boost::gregorian::not_a_date_time) : from_unix_micros(us, field).date();
             return true;
         }
         if (PyUnicode_Check(src.ptr())) {

@@ -114,7 +114,8 @@ void register_metric(py::module_& m) {
     cls.def(py::init([](std::string name, std::string unit, std::string description, Named<MetricKind> kind,
                         Named<MetricRole> role, Named<Direction> direction, Named<ImpactClass> impact,
                         std::optional<double> baseline, std::optional<double> baseline_sd, double minimum_effect,
-                        Named<EffectScale> effect_scale, double confidence) {
+                        Named<EffectScale> effect_scale, double confidence, std::optional<double> valid_min,
+                        std::optional<double> valid_max) {
                 Metric metric;
                 metric.name = std::move(name);
                 metric.unit = std::move(unit);
@@ -128,13 +129,16 @@ void register_metric(py::module_& m) {
                 metric.minimum_effect = minimum_effect;
                 metric.effect_scale = effect_scale;
                 metric.confidence = confidence;
+                metric.valid_min = valid_min;
+                metric.valid_max = valid_max;
                 return metric;
             }),
             py::arg("name") = "", py::kw_only(), py::arg("unit") = "", py::arg("description") = "",
             py::arg("kind") = MetricKind::mean, py::arg("role") = MetricRole::primary,
             py::arg("direction") = Direction::higher_is_better, py::arg("impact") = ImpactClass::customer_outcome,
             py::arg("baseline") = py::none(), py::arg("baseline_sd") = py::none(), py::arg("minimum_effect") = 0.0,
-            py::arg("effect_scale") = EffectScale::absolute, py::arg("confidence") = 0.95)
+            py::arg("effect_scale") = EffectScale::absolute, py::arg("confidence") = 0.95,
+            py::arg("valid_min") = py::none(), py::arg("valid_max") = py::none())
         .def_readonly("id", &Metric::id, "The store's id (0 until stored).")
         .def_readwrite("name", &Metric::name, "Unique within the experiment, e.g. 'sense_of_security'.")
         .def_readwrite("unit", &Metric::unit, "E.g. 'points (1-5)', 'days', 'share'.")
@@ -144,6 +148,8 @@ void register_metric(py::module_& m) {
         .def_readwrite("minimum_effect", &Metric::minimum_effect,
                        "The smallest improvement worth scaling; for a guardrail the largest acceptable worsening.")
         .def_readwrite("confidence", &Metric::confidence, "Confidence level of the verdict's intervals, in (0.5, 1).")
+        .def_readwrite("valid_min", &Metric::valid_min, "The smallest valid value (None: no lower bound), e.g. 1 on a 1-5 survey.")
+        .def_readwrite("valid_max", &Metric::valid_max, "The largest valid value (None: no upper bound), e.g. 5 on a 1-5 survey.")
         .def("__eq__", [](const Metric& a, const Metric& b) { return a == b; }, py::is_operator())
         .def("__repr__", [](const Metric& x) {
             std::string text = "Metric(name=" + repr_of(x.name) + ", kind='" + enum_name(to_string(x.kind)) +
@@ -153,6 +159,8 @@ void register_metric(py::module_& m) {
             if (!x.unit.empty()) text += ", unit=" + repr_of(x.unit);
             if (x.impact != ImpactClass::customer_outcome) text += ", impact='" + enum_name(to_string(x.impact)) + "'";
             if (x.baseline) text += ", baseline=" + repr_of(*x.baseline);
+            if (x.valid_min) text += ", valid_min=" + repr_of(*x.valid_min);
+            if (x.valid_max) text += ", valid_max=" + repr_of(*x.valid_max);
             return text + ")";
         });
     def_enum_property(cls, "kind", &Metric::kind, "Mean, proportion or count.");
@@ -199,6 +207,8 @@ void register_model(py::module_& m) {
     register_arm(m);
     register_metric(m);
     register_records(m);
+    m.def("same_name", [](std::string_view a, std::string_view b) { return same_name(a, b); }, py::arg("a"),
+          py::arg("b"), "Whether two arm or metric names are the same name (NFC, ignoring case).");
 }
 
 }  // namespace kokeilu::python

@@ -38,14 +38,14 @@ void register_observations(py::module_& m) {
                                         "One observation of a metric in an arm at a time: a unit's value, or an "
                                         "Aggregate of many units.");
     observation
-        .def(py::init([](double value, std::string arm, std::string metric, const Time& at,
+        .def(py::init([](double value, std::string arm, std::string metric, const py::object& at,
                          std::optional<Aggregate> aggregate_value, std::optional<double> exposure,
                          std::string subject, std::string note) {
                  Observation o;
                  o.value = value;
                  o.arm = std::move(arm);
                  o.metric = std::move(metric);
-                 o.at = at;
+                 o.at = time_argument(at, "at", std::nullopt);  // named as the caller wrote it
                  o.aggregate = aggregate_value;
                  o.exposure = exposure;
                  o.subject = std::move(subject);

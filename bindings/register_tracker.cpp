@@ -63,27 +63,65 @@ private:
     std::string path_;
 };
 
-// A one-dimensional array's length; field names the argument in the error.
-template <class T>
-std::size_t length_of(const InArray<T>& array, const char* field) {
-    if (array.ndim() != 1) throw InvalidArgumentError(field, "must be one-dimensional, got " + std::to_string(array.ndim()) + " dimensions");
-    return static_cast<std::size_t>(array.shape(0));
+// The caller's names of the columns, from a dict such as {"value": "score", "at": "when"}; the
+// flags "at_given_once" and "one_row" say that the caller gave one time for every row, or one row.
+ColumnNames column_names(const py::dict& given) {
+    ColumnNames names;
+    const std::pair<const char*, std::string*> fields[] = {
+        {"at", &names.at},   {"value", &names.value}, {"arm", &names.arm},       {"exposure", &names.exposure},
+        {"n", &names.n},     {"sum", &names.sum},     {"sum_sq", &names.sum_sq},  {"note", &names.note}};
+    for (const auto& [key, value] : given) {
+        const std::string name = key.cast<std::string>();
+        if (name == "at_given_once") {
+            names.at_given_once = value.cast<bool>();
+            continue;
+        }
+        if (name == "one_row") {
+            names.one_row = value.cast<bool>();
+            continue;
+        }
+        bool known = false;
+        for (const auto& [field, target] : fields)
+            if (name == field) {
+                *target = value.cast<std::string>();
+                known = true;
+            }
+        if (!known) throw InvalidArgumentError("names", "unknown column '" + name + "'");
+    }
+    return names;
+}
+
+LogOptions log_options(bool backfill, bool allow_future) {
+    LogOptions options;
+    options.backfill = backfill;
+    options.allow_future = allow_future;
+    return options;
+}
+
+std::optional<std::span<const std::int32_t>> optional_codes(const std::optional<InArray<std::int32_t>>& codes) {
+    if (!codes) return std::nullopt;
+    if (codes->ndim() != 1) throw InvalidArgumentError("arm", "must be one-dimensional");
+    return std::span<const std::int32_t>(codes->data(), static_cast<std::size_t>(codes->shape(0)));
+}
+
+py::list to_python(const InputProblems& problems) {
+    py::list out;
+    for (const InputProblem& p : problems.listed)
+        out.append(py::make_tuple(p.column, p.row ? py::object(py::int_(*p.row)) : py::object(py::none()), p.problem));
+    return out;
 }
 
 template <class T>
-std::span<const T> span_of(const InArray<T>& array) {
+std::span<const T> optional_span(const std::optional<InArray<T>>& array) {
+    if (!array) return {};
+    return {array->data(), static_cast<std::size_t>(array->shape(0))};
+}
+
+template <class T>
+std::span<const T> whole_span(const InArray<T>& array, const std::string& field) {
+    if (array.ndim() != 1)
+        throw InvalidArgumentError(field, "must be one-dimensional, got " + std::to_string(array.ndim()) + " dimensions");
     return {array.data(), static_cast<std::size_t>(array.shape(0))};
-}
-
-void check_same_length(std::size_t expected, std::size_t actual, const char* field) {
-    if (actual != expected)
-        throw InvalidArgumentError(field, "has " + std::to_string(actual) + " rows, expected " + std::to_string(expected));
-}
-
-void check_codes(std::span<const std::int32_t> codes, std::size_t names) {
-    for (std::size_t i = 0; i < codes.size(); ++i)
-        if (codes[i] < 0 || static_cast<std::size_t>(codes[i]) >= names)
-            throw InvalidArgumentError("arm", "row " + std::to_string(i) + ": no arm name for code " + std::to_string(codes[i]));
 }
 
 // A numpy array that owns the vector's buffer: no copy, freed when numpy lets go of it.
@@ -251,100 +289,108 @@ void register_tracker(py::module_& m) {
             py::arg("key"), "The journal notes, oldest first.")
         .def(
             "log",
-            [](PyTracker& self, const std::string& key, Observation observation, bool backfill) {
+            [](PyTracker& self, const std::string& key, Observation observation, bool backfill, bool allow_future) {
                 if (observation.at.is_special()) observation.at = now_utc();
-                self.with([&](Tracker& t) { t.log(key, observation, LogOptions{backfill}); });
+                self.with([&](Tracker& t) { t.log(key, observation, log_options(backfill, allow_future)); });
             },
             py::arg("key"), py::arg("observation"), py::kw_only(), py::arg("backfill") = false,
-            "Records one observation (at None means now).")
+            py::arg("allow_future") = false, "Records one observation (at None means now).")
         .def(
             "log_value",
             // Tracker.log's path: the fields as plain arguments, without an Observation object in
             // between, whose keyword construction costs about as much as the rest of the call.
             [](PyTracker& self, const std::string& key, double value, std::string arm, std::string metric,
-               const Time& at, std::optional<double> exposure, std::string subject, std::string note, bool backfill) {
+               const py::object& at, const std::optional<std::string>& at_unit, std::optional<double> exposure,
+               std::string subject, std::string note, bool backfill, bool allow_future) {
                 Observation observation;
                 observation.value = value;
                 observation.arm = std::move(arm);
                 observation.metric = std::move(metric);
-                observation.at = at.is_special() ? now_utc() : at;
+                const Time when = time_argument(at, "at", at_unit);
+                observation.at = when.is_special() ? now_utc() : when;
                 observation.exposure = exposure;
                 observation.subject = std::move(subject);
                 observation.note = std::move(note);
-                self.with([&](Tracker& t) { t.log(key, observation, LogOptions{backfill}); });
+                self.with([&](Tracker& t) { t.log(key, observation, log_options(backfill, allow_future)); });
             },
             py::arg("key"), py::arg("value"), py::arg("arm"), py::arg("metric"), py::arg("at").none(true),
-            py::arg("exposure").none(true), py::arg("subject"), py::arg("note"), py::arg("backfill"),
+            py::arg("at_unit").none(true), py::arg("exposure").none(true), py::arg("subject"), py::arg("note"),
+            py::arg("backfill"), py::arg("allow_future"),
             "Records one unit's value (at None means now); every argument is required.")
         .def(
             "log_many",
-            [](PyTracker& self, const std::string& key, std::vector<Observation> observations, bool backfill) {
+            [](PyTracker& self, const std::string& key, std::vector<Observation> observations, bool backfill,
+               bool allow_future) {
                 const Time now = now_utc();
                 for (auto& o : observations)
                     if (o.at.is_special()) o.at = now;
-                return self.with([&](Tracker& t) { return t.log_many(key, observations, LogOptions{backfill}); });
+                return self.with(
+                    [&](Tracker& t) { return t.log_many(key, observations, log_options(backfill, allow_future)); });
             },
             py::arg("key"), py::arg("observations"), py::kw_only(), py::arg("backfill") = false,
-            "Records many observations in one transaction; returns the number written.")
+            py::arg("allow_future") = false, "Records many observations in one transaction; returns the number written.")
         .def(
             "log_columns",
             [](PyTracker& self, const std::string& key, const std::string& metric, const InArray<std::int64_t>& at_us,
-               const InArray<double>& values, const InArray<std::int32_t>& arm_codes,
-               std::vector<std::string> arm_names, const std::optional<InArray<double>>& exposure, bool backfill) {
-                const std::size_t rows = length_of(values, "value");
-                check_same_length(rows, length_of(at_us, "at"), "at");
-                check_same_length(rows, length_of(arm_codes, "arm"), "arm");
-                if (exposure) check_same_length(rows, length_of(*exposure, "exposure"), "exposure");
+               const InArray<double>& values, const std::optional<InArray<std::int32_t>>& arm_codes,
+               std::vector<std::string> arm_names, const std::optional<InArray<double>>& exposure, bool backfill,
+               bool allow_future, const py::dict& names, bool check_only, std::size_t limit) -> py::object {
                 ObservationColumns columns;
-                columns.at_us = span_of(at_us);
-                columns.values = span_of(values);
-                columns.arm_codes = span_of(arm_codes);
+                columns.names = column_names(names);
+                columns.at_us = whole_span(at_us, columns.names.at);
+                columns.values = whole_span(values, columns.names.value);
+                columns.arm_codes = optional_codes(arm_codes).value_or(std::span<const std::int32_t>{});
                 columns.arm_names = std::move(arm_names);
-                if (exposure) columns.exposure = span_of(*exposure);
-                // The core checks every row (codes included) before it writes anything.
-                return self.with([&](Tracker& t) { return t.log_columns(key, metric, columns, LogOptions{backfill}); });
+                columns.exposure = optional_span(exposure);
+                const LogOptions options = log_options(backfill, allow_future);
+                // The core checks every row (codes and lengths included) before it writes anything.
+                if (check_only) {
+                    const InputProblems problems =
+                        self.with([&](Tracker& t) { return t.check_columns(key, metric, columns, options, limit); });
+                    return py::make_tuple(to_python(problems), problems.total);
+                }
+                return py::int_(self.with([&](Tracker& t) { return t.log_columns(key, metric, columns, options); }));
             },
-            py::arg("key"), py::arg("metric"), py::arg("at_us"), py::arg("values"), py::arg("arm_codes"),
+            py::arg("key"), py::arg("metric"), py::arg("at_us"), py::arg("values"), py::arg("arm_codes").none(true),
             py::arg("arm_names"), py::kw_only(), py::arg("exposure") = py::none(), py::arg("backfill") = false,
-            "Records unit-level observations of one metric from columns, in one transaction.")
+            py::arg("allow_future") = false, py::arg("names") = py::dict(), py::arg("check_only") = false,
+            py::arg("limit") = 10,
+            "Records unit-level observations of one metric from columns, in one transaction. arm_codes None: "
+            "the one arm name for every row. names: the caller's names of the columns, used in errors. With "
+            "check_only, writes nothing and returns ([(column, row, problem), ...] of the first `limit`, total).")
         .def(
             "log_aggregates",
             [](PyTracker& self, const std::string& key, const std::string& metric, const InArray<std::int64_t>& at_us,
-               const InArray<std::int32_t>& arm_codes, std::vector<std::string> arm_names,
-               const InArray<std::int64_t>& n, const InArray<double>& sum, const InArray<double>& sum_sq,
-               const std::optional<InArray<double>>& exposure, bool backfill) {
-                const std::size_t rows = length_of(n, "n");
-                check_same_length(rows, length_of(at_us, "at"), "at");
-                check_same_length(rows, length_of(arm_codes, "arm"), "arm");
-                check_same_length(rows, length_of(sum, "sum"), "sum");
-                check_same_length(rows, length_of(sum_sq, "sum_sq"), "sum_sq");
-                if (exposure) check_same_length(rows, length_of(*exposure, "exposure"), "exposure");
-                const auto at = span_of(at_us);
-                const auto codes = span_of(arm_codes);
-                const auto ns = span_of(n);
-                const auto sums = span_of(sum);
-                const auto squares = span_of(sum_sq);
-                const std::span<const double> exposures = exposure ? span_of(*exposure) : std::span<const double>{};
-                return self.with([&](Tracker& t) {
-                    check_codes(codes, arm_names.size());
-                    std::vector<Observation> observations(rows);
-                    for (std::size_t i = 0; i < rows; ++i) {
-                        Observation& o = observations[i];
-                        o.at = from_unix_micros(at[i]);
-                        o.metric = metric;
-                        o.arm = arm_names[static_cast<std::size_t>(codes[i])];
-                        // NaN marks "not given" in the optional columns, as pandas does.
-                        o.aggregate = Aggregate{ns[i], sums[i],
-                                                squares[i] == squares[i] ? std::optional<double>(squares[i]) : std::nullopt};
-                        o.value = sums[i];
-                        if (!exposures.empty() && exposures[i] == exposures[i]) o.exposure = exposures[i];
-                    }
-                    return t.log_many(key, observations, LogOptions{backfill});
-                });
+               const std::optional<InArray<std::int32_t>>& arm_codes, std::vector<std::string> arm_names,
+               const InArray<std::int64_t>& n, const InArray<double>& sum, const std::optional<InArray<double>>& sum_sq,
+               const std::optional<InArray<double>>& exposure, std::vector<std::string> notes, bool backfill,
+               bool allow_future, const py::dict& names, bool check_only, std::size_t limit) -> py::object {
+                AggregateColumns columns;
+                columns.notes = std::move(notes);
+                columns.names = column_names(names);
+                columns.at_us = whole_span(at_us, columns.names.at);
+                columns.arm_codes = optional_codes(arm_codes).value_or(std::span<const std::int32_t>{});
+                columns.arm_names = std::move(arm_names);
+                columns.n = whole_span(n, columns.names.n);
+                columns.sum = whole_span(sum, columns.names.sum);
+                columns.sum_sq = optional_span(sum_sq);
+                columns.exposure = optional_span(exposure);
+                const LogOptions options = log_options(backfill, allow_future);
+                if (check_only) {
+                    const InputProblems problems = self.with(
+                        [&](Tracker& t) { return t.check_aggregate_columns(key, metric, columns, options, limit); });
+                    return py::make_tuple(to_python(problems), problems.total);
+                }
+                return py::int_(
+                    self.with([&](Tracker& t) { return t.log_aggregate_columns(key, metric, columns, options); }));
             },
-            py::arg("key"), py::arg("metric"), py::arg("at_us"), py::arg("arm_codes"), py::arg("arm_names"),
-            py::arg("n"), py::arg("sum"), py::arg("sum_sq"), py::kw_only(), py::arg("exposure") = py::none(),
-            py::arg("backfill") = false, "Records pre-aggregated rows from columns, in one transaction.")
+            py::arg("key"), py::arg("metric"), py::arg("at_us"), py::arg("arm_codes").none(true), py::arg("arm_names"),
+            py::arg("n"), py::arg("sum"), py::arg("sum_sq") = py::none(), py::kw_only(),
+            py::arg("exposure") = py::none(), py::arg("notes") = std::vector<std::string>{},
+            py::arg("backfill") = false, py::arg("allow_future") = false, py::arg("names") = py::dict(),
+            py::arg("check_only") = false, py::arg("limit") = 10,
+            "Records pre-aggregated rows from columns, in one transaction (NaN in sum_sq or exposure: not given); "
+            "check_only as for log_columns.")
         .def(
             "observations",
             [](PyTracker& self, const std::string& key, std::string metric, std::vector<std::string> arms,

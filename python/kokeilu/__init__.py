@@ -25,7 +25,8 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
         "kokeilu's compiled module kokeilu._core is missing or does not load "
         f"({error}). Build and install the package from the source tree with "
         "'python -m pip install .' (or 'pip install -e .' while developing); it needs the Debian "
-        "packages libsqlitecpp-dev libsqlite3-dev libboost-date-time-dev libboost-math-dev."
+        "packages libsqlitecpp-dev libsqlite3-dev libboost-date-time-dev libboost-math-dev "
+        "libutf8proc-dev."
     ) from error
 
 from ._columns import ObservationArrays
@@ -58,6 +59,7 @@ from ._core import (
     StorageError,
     TestCard,
     Verdict,
+    same_name,
 )
 from ._tracker import EXPERIMENT_FIELDS, Tracker, experiments_to_frame, open
 from . import stats
@@ -118,5 +120,6 @@ __all__ = [
     "__version__",
     "experiments_to_frame",
     "open",
+    "same_name",
     "stats",
 ]

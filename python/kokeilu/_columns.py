@@ -1,8 +1,13 @@
 """Columnar conversions between numpy/pandas and the compiled core.
 
-Everything here works on whole arrays (numpy, pandas.factorize, pandas.to_datetime): no Python loop
-runs over rows. Times follow the one rule of kokeilu: timezone-aware times are converted to UTC,
-naive times are taken to be UTC already, and parts finer than a microsecond are floored.
+Everything here converts types, whole arrays at a time: the rules that data must meet (times in
+years 1400-9999 and not in the future, values in the metric's range, ...) are the core's, which
+names the column and the row at fault. Converting is strict all the same, so that nothing is
+guessed on the way: values must be bool, int or float (a complex, datetime, timedelta or text
+array is refused, as ``log`` refuses one such value); a time is a datetime, a date, a numpy
+datetime64, a pandas Timestamp, ISO 8601 text (parsed by the core, never leniently by pandas), or
+a number with its unit said (``at_unit="s"``). Timezone-aware times are converted to UTC, naive
+times are taken to be UTC already, and parts finer than a microsecond are floored.
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ __all__ = ["ObservationArrays", "observations_frame"]
 
 _NAT = np.iinfo(np.int64).min
 _SCALAR_TIME = (datetime.date, np.datetime64, str)
+#: Scalars a value may be: bool, int and float, Python's or numpy's.
+_NUMBER_TYPES = (bool, int, float, np.bool_, np.integer, np.floating)
+#: numpy dtype kinds of values: bool, signed and unsigned integers, floats.
+_NUMBER_KINDS = "biuf"
 
 
 def invalid(field: str, problem: str) -> NoReturn:
@@ -35,15 +44,96 @@ def _first_true(mask: npt.NDArray[np.bool_]) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
-def float_column(data: Any, field: str, rows: int | None = None) -> npt.NDArray[np.float64]:
-    """A one-dimensional float64 array from an array, a Series or a list (missing values are NaN)."""
+def _row(field: str, row: int) -> str:
+    return f"{field}[{row}]"
+
+
+def _not_a_number(value: Any) -> str:
+    shown = repr(value)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    return f"expected a number (bool, int or float), got {type(value).__name__} {shown}"
+
+
+def is_utf8(text: str) -> bool:
+    """False for a str that cannot be UTF-8 (a lone surrogate, as Python decodes undecodable bytes)."""
     try:
-        if isinstance(data, (pd.Series, pd.Index)):
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+#: What the core says of text that is not valid UTF-8.
+NOT_UTF8 = "is not valid UTF-8 (it holds a lone surrogate code point)"
+
+
+def check_text(text: Any, field: str) -> None:
+    """A text argument: a str that can be UTF-8 (TypeError for another type)."""
+    if not isinstance(text, str):
+        raise TypeError(f"{field}: expected a string, got {type(text).__name__}")
+    if not is_utf8(text):
+        invalid(field, NOT_UTF8)
+
+
+def number(value: Any, field: str) -> float:
+    """One value: bool, int or float, as a float; anything else is refused naming the field."""
+    if not isinstance(value, _NUMBER_TYPES):
+        invalid(field, _not_a_number(value))
+    try:
+        return float(value)
+    except OverflowError:
+        invalid(field, f"{value!r} is too large for a float")
+
+
+def _numbers(array: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]:
+    """float64 from an array of bool, int or float; any other dtype (object: any other element) is
+    refused naming its first row."""
+    kind = array.dtype.kind
+    if kind in _NUMBER_KINDS:
+        return np.asarray(array, dtype=np.float64)
+    if kind == "O":
+        flat = array.ravel()
+        good = np.fromiter((isinstance(v, _NUMBER_TYPES) or v is None for v in flat), dtype=bool, count=len(flat))
+        if not good.all():
+            row = _first_true(~good)
+            invalid(_row(field, row), _not_a_number(flat[row]))
+        # Only numbers and None (missing: NaN, which the core refuses as not finite).
+        return np.asarray([np.nan if v is None else float(v) for v in flat], dtype=np.float64).reshape(array.shape)
+    if len(array) == 0:
+        invalid(field, f"a {array.dtype} array is not numbers (bool, int or float)")
+    invalid(_row(field, 0), _not_a_number(array.flat[0]))
+
+
+def float_column(data: Any, field: str, rows: int | None = None) -> npt.NDArray[np.float64]:
+    """A one-dimensional float64 array from an array, a Series or a list of bool, int or float
+    (missing values are NaN); other types, text and numbers in text included, are refused."""
+    if isinstance(data, pd.Categorical) or isinstance(getattr(data, "dtype", None), pd.CategoricalDtype):
+        # Categories are labels, even when they look like numbers.
+        invalid(_row(field, 0) if len(data) else field, "expected a number (bool, int or float), got a categorical column")
+    if isinstance(data, pd.api.extensions.ExtensionArray):
+        data = pd.Series(data, copy=False)
+    if isinstance(data, (pd.Series, pd.Index)):
+        dtype = data.dtype
+        numeric = isinstance(dtype, np.dtype) and dtype.kind in _NUMBER_KINDS
+        extension = not isinstance(dtype, np.dtype) and getattr(dtype, "kind", "O") in _NUMBER_KINDS
+        if numeric or extension:
             array = data.to_numpy(dtype=np.float64, na_value=np.nan)
         else:
-            array = np.asarray(data, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        invalid(field, f"is not numeric ({error})")
+            array = _numbers(np.asarray(data.to_numpy(dtype=object), dtype=object), field)
+    elif isinstance(data, np.ndarray):
+        array = _numbers(data, field)
+    elif isinstance(data, (str, bytes)) or np.isscalar(data):
+        invalid(field, f"expected a column of values, got one {type(data).__name__}")
+    else:
+        items = list(data)
+        try:
+            array = np.asarray(items)
+        except ValueError as error:  # ragged
+            invalid(field, f"is not a column of values ({error})")
+        if array.dtype.kind not in _NUMBER_KINDS and array.dtype.kind != "O":
+            array = np.asarray(items, dtype=object)
+        array = _numbers(array, field)
     if array.ndim != 1:
         invalid(field, f"must be one-dimensional, got {array.ndim} dimensions")
     if rows is not None and len(array) != rows:
@@ -52,63 +142,117 @@ def float_column(data: Any, field: str, rows: int | None = None) -> npt.NDArray[
 
 
 def int_column(data: Any, field: str, rows: int) -> npt.NDArray[np.int64]:
-    """A one-dimensional int64 array; a missing or fractional value is an error naming its row."""
+    """A one-dimensional int64 array; a missing, fractional or too large value is refused naming its row."""
     dtype = getattr(data, "dtype", None)
-    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+    if isinstance(dtype, np.dtype) and dtype.kind == "i":
         array = np.ascontiguousarray(np.asarray(data, dtype=np.int64))
         if array.ndim != 1 or len(array) != rows:
             invalid(field, f"must be one-dimensional with {rows} rows")
         return array
+    if isinstance(dtype, np.dtype) and dtype.kind == "u":
+        unsigned = np.asarray(data)
+        large = unsigned > np.iinfo(np.int64).max
+        if large.any():
+            row = _first_true(large)
+            invalid(_row(field, row), f"{unsigned[row]} is beyond the largest count kokeilu can hold (2**63 - 1)")
+        return np.ascontiguousarray(unsigned.astype(np.int64))
     values = float_column(data, field, rows)
     bad = ~np.isfinite(values) | (values != np.floor(values))
     if bad.any():
         row = _first_true(bad)
-        invalid(field, f"row {row}: {values[row]!r} is not a whole number")
+        invalid(_row(field, row), f"{values[row]!r} is not a whole number")
+    # 2**63 is the first float an int64 cannot hold.
+    large = np.abs(values) >= 2.0**63
+    if large.any():
+        row = _first_true(large)
+        invalid(_row(field, row), f"{values[row]!r} is beyond the largest count kokeilu can hold (2**63 - 1)")
     return values.astype(np.int64)
 
 
-def time_column(at: Any, rows: int, field: str = "at") -> npt.NDArray[np.int64]:
+@dataclass(frozen=True)
+class TimeColumn:
+    """UTC microseconds, one per row, and whether the caller gave one time for every row."""
+
+    micros: npt.NDArray[np.int64]
+    given_once: bool
+
+
+def _datetime64_micros(array: npt.NDArray[Any], field: str) -> npt.NDArray[np.int64]:
+    unit, step = np.datetime_data(array.dtype)
+    counts = array.view(np.int64)
+    if unit == "us" and step == 1:
+        # Already microseconds: only NaT to look for; the core checks the range.
+        missing = counts == _NAT
+        if missing.any():
+            invalid(_row(field, _first_true(missing)), "missing time (NaT)")
+        return counts
+    # Any other unit through the core, which refuses what numpy would wrap around on converting.
+    converted: npt.NDArray[np.int64] = _core.datetime64_micros(np.ascontiguousarray(counts), unit, step, field)
+    return converted
+
+
+def _refuse_unitless(number: Any, field: str) -> NoReturn:
+    """Numbers given as times without their unit: the core's refusal, which says the way out."""
+    _core.unix_micros(number, field, None)
+    raise AssertionError("the core accepted a number without a unit as a time")
+
+
+def time_column(at: Any, rows: int, field: str = "at", unit: str | None = None) -> TimeColumn:
     """UTC microseconds since the Unix epoch, one per row.
 
     ``at`` may be None (now, for every row), one time for every row, or one time per row: a numpy
-    datetime64 array (naive: UTC), a pandas Series or DatetimeIndex (aware or naive), or a list of
-    datetimes, dates, pandas Timestamps or ISO 8601 strings.
+    datetime64 array, a pandas Series or DatetimeIndex (aware or naive), a list (or object array
+    or Series) of datetimes, dates, pandas Timestamps, numpy datetime64 or ISO 8601 strings; or
+    numbers counting ``unit`` ("s", "ms", "us", "ns") since 1970-01-01T00:00:00Z. A number without
+    its unit is refused: 1772400000 is 2026 in seconds but 1970 in microseconds.
     """
     if at is None:
-        return np.full(rows, _core.unix_micros(_core.now()), dtype=np.int64)
-    if isinstance(at, _SCALAR_TIME):
-        try:
-            micros = _core.unix_micros(at)
-        except _core.InvalidArgumentError as error:
-            invalid(field, str(error).partition(": ")[2])
-        return np.full(rows, micros, dtype=np.int64)
-    if isinstance(at, np.ndarray) and at.dtype.kind == "M":
-        micros_array = at.astype("datetime64[us]").view(np.int64)
+        return TimeColumn(np.full(rows, _core.unix_micros(_core.now()), dtype=np.int64), True)
+    if isinstance(at, (*_SCALAR_TIME, *_NUMBER_TYPES)):
+        micros = _core.unix_micros(at, field, unit)
+        return TimeColumn(np.full(rows, micros, dtype=np.int64), True)
+    if isinstance(at, pd.DatetimeIndex) or (isinstance(at, pd.Series) and isinstance(at.dtype, pd.DatetimeTZDtype)):
+        index = pd.DatetimeIndex(at)
+        if index.tz is not None:
+            index = index.tz_convert("UTC").tz_localize(None)
+        values: npt.NDArray[Any] = index.to_numpy()
+    elif isinstance(at, (pd.Series, pd.Index)):
+        values = at.to_numpy() if at.dtype.kind in "Mmbiuf" else at.to_numpy(dtype=object)
+    elif isinstance(at, np.ndarray):
+        values = at
     else:
-        try:
-            converted = pd.to_datetime(at, utc=True)
-        except (TypeError, ValueError, OverflowError) as error:
-            invalid(field, f"not times ({error})")
-        micros_array = pd.DatetimeIndex(converted).as_unit("us").asi8
-    micros_array = np.ascontiguousarray(micros_array, dtype=np.int64)
-    if micros_array.ndim != 1:
-        invalid(field, f"must be one-dimensional, got {micros_array.ndim} dimensions")
-    if len(micros_array) != rows:
-        invalid(field, f"has {len(micros_array)} rows, expected {rows}")
-    missing = micros_array == _NAT
-    if missing.any():
-        invalid(field, f"row {_first_true(missing)}: missing time")
-    return micros_array
+        values = np.empty(len(at), dtype=object)
+        values[:] = list(at)
+    if values.ndim != 1:
+        invalid(field, f"must be one-dimensional, got {values.ndim} dimensions")
+    if len(values) != rows:
+        invalid(field, f"has {len(values)} rows, expected {rows}")
+    kind = values.dtype.kind
+    if kind == "M":
+        micros_array = _datetime64_micros(values, field)
+    elif kind in "iuf":
+        if unit is None:
+            _refuse_unitless(values[0] if rows else 0, _row(field, 0) if rows else field)
+        micros_array = _core.epoch_micros(values if kind == "f" else values.astype(np.int64), unit, field)
+    elif kind == "O":
+        micros_array = _core.times_from_objects(values, field, unit)
+    else:
+        what = "durations, not times" if kind == "m" else f"{values.dtype} values, not times"
+        invalid(_row(field, 0) if rows else field, f"expected times, got {what}")
+    return TimeColumn(np.ascontiguousarray(micros_array, dtype=np.int64), False)
 
 
-def arm_column(arm: Any, rows: int, field: str = "arm") -> tuple[npt.NDArray[np.int32], list[str]]:
-    """Arm codes (one per row) and the arm names they index.
+def arm_column(arm: Any, rows: int, field: str = "arm") -> tuple[npt.NDArray[np.int32] | None, list[str]]:
+    """Arm codes (one per row) and the arm names they index; codes None when one name is for every row.
 
     ``arm`` may be None (the experiment's only arm), one name for every row, or one name per row
     (a list, a numpy array, a pandas Series, or a Categorical, whose codes are used as they are).
     """
     if arm is None or isinstance(arm, str):
-        return np.zeros(rows, dtype=np.int32), ["" if arm is None else arm]
+        name = "" if arm is None else arm
+        if not is_utf8(name):
+            invalid(field, NOT_UTF8)
+        return None, [name]
     if isinstance(arm, pd.Series) and isinstance(arm.dtype, pd.CategoricalDtype):
         arm = pd.Categorical(arm)
     if isinstance(arm, pd.Categorical):
@@ -124,7 +268,10 @@ def arm_column(arm: Any, rows: int, field: str = "arm") -> tuple[npt.NDArray[np.
         invalid(field, f"has {len(codes)} rows, expected {rows}")
     missing = codes < 0
     if missing.any():
-        invalid(field, f"row {_first_true(missing)}: missing arm name")
+        invalid(_row(field, _first_true(missing)), "missing arm name")
+    for code, name in enumerate(names):
+        if not is_utf8(name):
+            invalid(_row(field, _first_true(codes == code)), NOT_UTF8)
     return np.ascontiguousarray(codes, dtype=np.int32), names
 
 

@@ -3,7 +3,7 @@
 import builtins
 import datetime
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, final
 
 import numpy as np
@@ -83,12 +83,19 @@ class Decision(enum.Enum):
     adapt = 1
     stop = 2
 
-def unix_micros(time: _TimeLike) -> int: ...
+def unix_micros(time: Any, field: str = "time", unit: str | None = None) -> int: ...
 def from_unix_micros(micros: int) -> datetime.datetime: ...
 def now() -> datetime.datetime: ...
 def today() -> datetime.date: ...
 def parse_time(text: str, field: str = "time") -> datetime.datetime: ...
 def parse_date(text: str, field: str = "date") -> datetime.date: ...
+def datetime64_micros(counts: npt.ArrayLike, unit: str, step: int, field: str) -> npt.NDArray[np.int64]: ...
+def epoch_micros(counts: npt.NDArray[Any], unit: str, field: str) -> npt.NDArray[np.int64]: ...
+def times_from_objects(items: Any, field: str, unit: str | None = None) -> npt.NDArray[np.int64]: ...
+def parse_time_texts(
+    texts: Sequence[str], field: str, limit: int = 10
+) -> tuple[npt.NDArray[np.int64], builtins.list[tuple[int, str]], int]: ...
+def same_name(a: str, b: str) -> bool: ...
 
 class TestCard:
     __test__: bool
@@ -155,6 +162,8 @@ class Metric:
     baseline_sd: float | None
     minimum_effect: float
     confidence: float
+    valid_min: float | None
+    valid_max: float | None
     @property
     def kind(self) -> MetricKind: ...
     @kind.setter
@@ -190,6 +199,8 @@ class Metric:
         minimum_effect: float = 0.0,
         effect_scale: EffectScale | str = ...,
         confidence: float = 0.95,
+        valid_min: float | None = None,
+        valid_max: float | None = None,
     ) -> None: ...
     def __copy__(self) -> Metric: ...
     def __deepcopy__(self, memo: dict[Any, Any]) -> Metric: ...
@@ -361,46 +372,66 @@ class Tracker:
     def conclude(self, key: str, outcome: Outcome) -> Experiment: ...
     def add_note(self, key: str, text: str, author: str = "", at: _TimeLike | None = None) -> JournalEntry: ...
     def journal(self, key: str) -> builtins.list[JournalEntry]: ...
-    def log(self, key: str, observation: Observation, *, backfill: bool = False) -> None: ...
+    def log(
+        self, key: str, observation: Observation, *, backfill: bool = False, allow_future: bool = False
+    ) -> None: ...
     def log_value(
         self,
         key: str,
         value: float,
         arm: str,
         metric: str,
-        at: _TimeLike | None,
+        at: _TimeLike | float | None,
+        at_unit: str | None,
         exposure: float | None,
         subject: str,
         note: str,
         backfill: bool,
+        allow_future: bool,
     ) -> None: ...
-    def log_many(self, key: str, observations: builtins.list[Observation], *, backfill: bool = False) -> int: ...
+    def log_many(
+        self,
+        key: str,
+        observations: builtins.list[Observation],
+        *,
+        backfill: bool = False,
+        allow_future: bool = False,
+    ) -> int: ...
     def log_columns(
         self,
         key: str,
         metric: str,
         at_us: npt.ArrayLike,
         values: npt.ArrayLike,
-        arm_codes: npt.ArrayLike,
+        arm_codes: npt.ArrayLike | None,
         arm_names: builtins.list[str],
         *,
         exposure: npt.ArrayLike | None = None,
         backfill: bool = False,
-    ) -> int: ...
+        allow_future: bool = False,
+        names: Mapping[str, str | bool] = ...,
+        check_only: bool = False,
+        limit: int = 10,
+    ) -> Any: ...
     def log_aggregates(
         self,
         key: str,
         metric: str,
         at_us: npt.ArrayLike,
-        arm_codes: npt.ArrayLike,
+        arm_codes: npt.ArrayLike | None,
         arm_names: builtins.list[str],
         n: npt.ArrayLike,
         sum: npt.ArrayLike,
-        sum_sq: npt.ArrayLike,
+        sum_sq: npt.ArrayLike | None = None,
         *,
         exposure: npt.ArrayLike | None = None,
+        notes: builtins.list[str] = ...,
         backfill: bool = False,
-    ) -> int: ...
+        allow_future: bool = False,
+        names: Mapping[str, str | bool] = ...,
+        check_only: bool = False,
+        limit: int = 10,
+    ) -> Any: ...
     def observations(
         self,
         key: str,
@@ -467,6 +498,10 @@ class Summary:
     def events(self) -> float: ...
     @property
     def exposure(self) -> float: ...
+    @property
+    def too_large(self) -> bool: ...
+    @property
+    def problem(self) -> str: ...
     def __copy__(self) -> Summary: ...
     def __deepcopy__(self, memo: dict[Any, Any]) -> Summary: ...
 

@@ -13,11 +13,15 @@ import pandas as pd
 
 from . import _core
 from ._columns import (
+    NOT_UTF8,
     ObservationArrays,
     arm_column,
+    check_text,
     float_column,
     int_column,
     invalid,
+    is_utf8,
+    number,
     observations_frame,
     time_column,
 )
@@ -78,27 +82,12 @@ _METRIC_FIELDS = (
     "minimum_effect",
     "effect_scale",
     "confidence",
+    "valid_min",
+    "valid_max",
 )
 _ARM_FIELDS = ("name", "role", "description")
 #: Every keyword that Tracker.create and Tracker.amend accept.
 EXPERIMENT_FIELDS = (*_PLAIN_FIELDS, *_TEST_CARD_PARTS, "test_card", "metrics", "arms", "purposes", "tags")
-
-
-def _log_type_error(**arguments: Any) -> TypeError:
-    """The error for an argument of ``log`` of the wrong type, naming it (the binding's own message
-    lists its whole signature instead)."""
-    for name in ("value", "exposure"):
-        number = arguments[name]
-        if name == "exposure" and number is None:
-            continue
-        if isinstance(number, bool) or not isinstance(number, (int, float, np.integer, np.floating)):
-            return TypeError(f"{name}: expected a number, got {type(number).__name__}")
-    for name in ("arm", "metric", "subject", "note"):
-        if not isinstance(arguments[name], str):
-            return TypeError(f"{name}: expected a string, got {type(arguments[name]).__name__}")
-    return TypeError(
-        f"at: expected a datetime, a date, a numpy datetime64 or an ISO 8601 string, got {type(arguments['at']).__name__}"
-    )
 
 
 def _key(experiment: ExperimentRef) -> str:
@@ -118,21 +107,14 @@ def _set(target: object, field: str, name: str, value: Any) -> None:
     except TypeError:
         # A str that is no valid Unicode (a lone surrogate, e.g. from undecodable bytes) cannot
         # become UTF-8: that is the problem to name, not the type.
-        if isinstance(value, str) and not _is_utf8_encodable(value):
-            invalid(field, "is not valid UTF-8 (it holds a lone surrogate code point)")
+        if isinstance(value, str) and not is_utf8(value):
+            invalid(field, NOT_UTF8)
         raise TypeError(f"{field}: {type(value).__name__} is not accepted here") from None
 
 
-def _is_utf8_encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _same_name(a: str, b: str) -> bool:
-    return a.strip().casefold() == b.strip().casefold()
+    """Names as the core compares them (NFC, ignoring case), after the trimming it does."""
+    return is_utf8(a) and is_utf8(b) and _core.same_name(a.strip(), b.strip())
 
 
 def _copy_fields(target: Any, source: Any, fields: tuple[str, ...]) -> None:
@@ -530,23 +512,30 @@ class Tracker:
         *,
         arm: str = "",
         metric: str = "",
-        at: TimeLike | None = None,
+        at: TimeLike | float | None = None,
+        at_unit: str | None = None,
         exposure: float | None = None,
         subject: str = "",
         note: str = "",
         backfill: bool = False,
+        allow_future: bool = False,
     ) -> None:
         """Records one unit's value (default metric: the primary one; default time: now).
 
-        ``arm`` may be left out when the experiment has one arm. ``backfill`` accepts data of a
-        stopped or concluded experiment and times before its start (e.g. a "before" period).
+        ``value`` is a bool, int or float. ``arm`` may be left out when the experiment has one arm.
+        ``at`` is a datetime, date, numpy datetime64, pandas Timestamp or ISO 8601 text (naive:
+        UTC), or a number counting ``at_unit`` ("s", "ms", "us" or "ns") since 1970-01-01 UTC.
+        ``backfill`` accepts data of a stopped or concluded experiment and times before its start
+        (e.g. a "before" period); ``allow_future`` a time more than a day from now.
         """
-        key = _key(experiment)  # outside the try: its own TypeError names the experiment
-        try:
-            self._core.log_value(key, value, arm, metric, at, exposure, subject, note, backfill)
-        except TypeError:
-            raise _log_type_error(value=value, exposure=exposure, arm=arm, metric=metric, subject=subject,
-                                  note=note, at=at) from None
+        key = _key(experiment)  # its own TypeError names the experiment
+        number_value = number(value, "value")
+        exposure_value = None if exposure is None else number(exposure, "exposure")
+        for name, text in (("arm", arm), ("metric", metric), ("subject", subject), ("note", note)):
+            check_text(text, name)
+        self._core.log_value(
+            key, number_value, arm, metric, at, at_unit, exposure_value, subject, note, backfill, allow_future
+        )
 
     def log_aggregate(
         self,
@@ -557,17 +546,60 @@ class Tracker:
         sum_sq: float | None = None,
         arm: str = "",
         metric: str = "",
-        at: TimeLike | None = None,
+        at: TimeLike | float | None = None,
+        at_unit: str | None = None,
         exposure: float | None = None,
         note: str = "",
         backfill: bool = False,
+        allow_future: bool = False,
     ) -> None:
         """Records one pre-aggregated row: ``n`` units (or trials), ``sum`` of their values (or
-        successes, or events) and, for a mean metric, ``sum_sq``, the sum of squared values."""
-        observation = Observation(
-            arm=arm, metric=metric, at=at, aggregate=Aggregate(n, sum, sum_sq), exposure=exposure, note=note
+        successes, or events) and, for a mean metric, ``sum_sq``, the sum of squared values.
+        ``at``, ``at_unit``, ``backfill`` and ``allow_future`` as for :meth:`log`."""
+        key = _key(experiment)
+        check_text(arm, "arm")
+        check_text(metric, "metric")
+        check_text(note, "note")
+        frame = pd.DataFrame(
+            {
+                "n": [n],
+                "sum": [number(sum, "sum")],
+                "sum_sq": [np.nan if sum_sq is None else number(sum_sq, "sum_sq")],
+                "exposure": [np.nan if exposure is None else number(exposure, "exposure")],
+            }
         )
-        self._core.log(_key(experiment), observation, backfill=backfill)
+        self._log_aggregate_frame(
+            key, frame, arm=arm, at=at, at_unit=at_unit, metric=metric, notes=[note],
+            backfill=backfill, allow_future=allow_future, one_row=True,
+        )
+
+    def _log_columns(
+        self,
+        key: str,
+        values: Any,
+        *,
+        arm: Any,
+        at: Any,
+        at_unit: str | None,
+        metric: str,
+        exposure: Any,
+        names: Mapping[str, str],
+        backfill: bool,
+        allow_future: bool,
+        check_only: bool = False,
+        limit: int = 10,
+    ) -> Any:
+        """Converts the columns (named as the caller named them) and hands them to the core."""
+        value_array = float_column(values, names["value"])
+        rows = len(value_array)
+        times = time_column(at, rows, names["at"], at_unit)
+        codes, arm_names = arm_column(arm, rows, names["arm"])
+        exposure_array = None if exposure is None else float_column(exposure, names["exposure"], rows)
+        return self._core.log_columns(
+            key, metric, times.micros, value_array, codes, arm_names, exposure=exposure_array, backfill=backfill,
+            allow_future=allow_future, names={**names, "at_given_once": times.given_once}, check_only=check_only,
+            limit=limit,
+        )
 
     def log_many(
         self,
@@ -576,24 +608,27 @@ class Tracker:
         *,
         arm: Any = None,
         at: Any = None,
+        at_unit: str | None = None,
         metric: str = "",
         exposure: Any = None,
         backfill: bool = False,
+        allow_future: bool = False,
     ) -> int:
         """Records many unit-level values of one metric in one transaction: all land, or none.
 
-        ``values`` is a numpy array, a pandas Series or a list. ``arm`` is one arm name for every
-        row or one per row (array, Series, Categorical); ``at`` is one time for every row (default
-        now) or one per row (datetime64 array, Series of tz-aware or naive times, list of
-        datetimes). Naive times are UTC. Returns the number of rows written.
+        ``values`` is a numpy array, a pandas Series or a list of bool, int or float. ``arm`` is one
+        arm name for every row or one per row (array, Series, Categorical); ``at`` is one time for
+        every row (default now) or one per row: a datetime64 array, a Series of tz-aware or naive
+        times, a list of datetimes or ISO 8601 strings, or numbers counting ``at_unit`` ("s",
+        "ms", "us", "ns") since 1970-01-01 UTC. Naive times are UTC. An error names the column and
+        the row (``value[3]``, ``at[3]``, ``arm[3]``). Returns the number of rows written.
         """
-        value_array = float_column(values, "values")
-        rows = len(value_array)
-        at_us = time_column(at, rows)
-        codes, names = arm_column(arm, rows)
-        exposure_array = None if exposure is None else float_column(exposure, "exposure", rows)
-        return self._core.log_columns(
-            _key(experiment), metric, at_us, value_array, codes, names, exposure=exposure_array, backfill=backfill
+        return int(
+            self._log_columns(
+                _key(experiment), values, arm=arm, at=at, at_unit=at_unit, metric=metric, exposure=exposure,
+                names={"value": "value", "at": "at", "arm": "arm", "exposure": "exposure"},
+                backfill=backfill, allow_future=allow_future,
+            )
         )
 
     def log_frame(
@@ -604,25 +639,75 @@ class Tracker:
         value: str = "value",
         arm: str | None = "arm",
         at: str | None = "at",
+        at_unit: str | None = None,
         exposure: str | None = None,
         metric: str = "",
         backfill: bool = False,
+        allow_future: bool = False,
     ) -> int:
         """Records the rows of a DataFrame as unit-level values of one metric, in one transaction.
 
-        The arguments name the columns. When the frame has no column named ``arm`` (or ``at``),
-        the experiment's only arm (or the current time) is used.
+        The arguments name the columns, and an error names the column and the row as the frame
+        has them (``score[3]`` for the fourth row of a value column "score"). When the frame has no
+        column named ``arm`` (or ``at``), the experiment's only arm (or the current time) is used.
         """
         if value not in frame.columns:
-            invalid("value", f"no column {value!r} in the frame")
-        return self.log_many(
-            experiment,
-            frame[value],
-            arm=frame[arm] if arm is not None and arm in frame.columns else None,
-            at=frame[at] if at is not None and at in frame.columns else None,
-            metric=metric,
-            exposure=None if exposure is None else frame[exposure],
+            invalid(value, f"no column {value!r} in the frame")
+        if exposure is not None and exposure not in frame.columns:
+            invalid(exposure, f"no column {exposure!r} in the frame")
+        has_arm = arm is not None and arm in frame.columns
+        has_at = at is not None and at in frame.columns
+        names = {
+            "value": value,
+            "arm": arm if has_arm and arm is not None else "arm",
+            "at": at if has_at and at is not None else "at",
+            "exposure": exposure or "exposure",
+        }
+        return int(
+            self._log_columns(
+                _key(experiment), frame[value], arm=frame[arm] if has_arm else None,
+                at=frame[at] if has_at else None, at_unit=at_unit, metric=metric,
+                exposure=None if exposure is None else frame[exposure], names=names, backfill=backfill,
+                allow_future=allow_future,
+            )
+        )
+
+    def _log_aggregate_frame(
+        self,
+        key: str,
+        frame: pd.DataFrame,
+        *,
+        arm: Any,
+        at: Any,
+        at_unit: str | None,
+        metric: str,
+        notes: list[str] | None = None,
+        backfill: bool,
+        allow_future: bool,
+        one_row: bool = False,
+        check_only: bool = False,
+        limit: int = 10,
+    ) -> Any:
+        """Converts the aggregate columns n, sum, sum_sq, exposure (NaN: not given) and calls the core."""
+        rows = len(frame)
+        times = time_column(at, rows, "at", at_unit)
+        codes, arm_names = arm_column(arm, rows)
+        return self._core.log_aggregates(
+            key,
+            metric,
+            times.micros,
+            codes,
+            arm_names,
+            int_column(frame["n"], "n", rows),
+            float_column(frame["sum"], "sum", rows),
+            float_column(frame["sum_sq"], "sum_sq", rows) if "sum_sq" in frame.columns else None,
+            exposure=float_column(frame["exposure"], "exposure", rows) if "exposure" in frame.columns else None,
+            notes=[] if notes is None else notes,
             backfill=backfill,
+            allow_future=allow_future,
+            names={"at_given_once": times.given_once, "one_row": one_row},
+            check_only=check_only,
+            limit=limit,
         )
 
     def log_aggregates(
@@ -631,28 +716,22 @@ class Tracker:
         frame: pd.DataFrame,
         *,
         metric: str = "",
+        at_unit: str | None = None,
         backfill: bool = False,
+        allow_future: bool = False,
     ) -> int:
         """Records pre-aggregated rows from a DataFrame with columns ``n``, ``sum`` and optionally
         ``sum_sq``, ``arm``, ``at`` and ``exposure`` (NaN meaning "not given"), in one
-        transaction. Returns the number of rows written."""
+        transaction. Returns the number of rows written. ``at_unit`` as for :meth:`log_many`."""
         for column in ("n", "sum"):
             if column not in frame.columns:
                 invalid(column, f"no column {column!r} in the frame")
-        rows = len(frame)
-        nan = np.full(rows, np.nan)
-        codes, names = arm_column(frame["arm"] if "arm" in frame.columns else None, rows)
-        return self._core.log_aggregates(
-            _key(experiment),
-            metric,
-            time_column(frame["at"] if "at" in frame.columns else None, rows),
-            codes,
-            names,
-            int_column(frame["n"], "n", rows),
-            float_column(frame["sum"], "sum", rows),
-            float_column(frame["sum_sq"], "sum_sq", rows) if "sum_sq" in frame.columns else nan,
-            exposure=float_column(frame["exposure"], "exposure", rows) if "exposure" in frame.columns else None,
-            backfill=backfill,
+        return int(
+            self._log_aggregate_frame(
+                _key(experiment), frame, arm=frame["arm"] if "arm" in frame.columns else None,
+                at=frame["at"] if "at" in frame.columns else None, at_unit=at_unit, metric=metric,
+                backfill=backfill, allow_future=allow_future,
+            )
         )
 
     def observation_arrays(

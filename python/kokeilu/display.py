@@ -107,6 +107,18 @@ def _effect(metric: Metric) -> str:
     return f"{metric.minimum_effect:g}" + (f" {metric.unit}" if metric.unit else "")
 
 
+def _valid_range(metric: Metric) -> str:
+    """"1–5", "≥ 0", "≤ 100", or "–" when the metric has no valid range."""
+    low, high = metric.valid_min, metric.valid_max
+    if low is not None and high is not None:
+        return f"{_number(low)}–{_number(high)}"
+    if low is not None:
+        return f"≥ {_number(low)}"
+    if high is not None:
+        return f"≤ {_number(high)}"
+    return "–"
+
+
 def _metric_rows(experiment: Experiment) -> list[list[str]]:
     rows = []
     for m in experiment.metrics:
@@ -128,6 +140,7 @@ def _metric_rows(experiment: Experiment) -> list[list[str]]:
                 _e(_number(m.baseline)) + (f" (sd {_e(_number(m.baseline_sd))})" if m.baseline_sd is not None else ""),
                 f'<span title="{_e(effect_label)}">{_e(_effect(m))}</span>',
                 _e(f"{m.confidence:.0%}"),
+                _e(_valid_range(m)),
             ]
         )
     return rows
@@ -216,7 +229,8 @@ def experiment_html(experiment: Experiment, tracker: Tracker | None = None, *, n
         _lock(e),
         '<h4 style="margin:0.6em 0 0.2em 0">Metrics</h4>',
         _table(
-            ["metric", "role", "kind", "unit", "direction", "impact", "baseline", "minimum effect", "confidence"],
+            ["metric", "role", "kind", "unit", "direction", "impact", "baseline", "minimum effect", "confidence",
+             "valid range"],
             _metric_rows(e),
             escaped=True,
         ),

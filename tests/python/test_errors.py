@@ -77,24 +77,23 @@ def test_invalid_argument_from_the_python_layer(tracker: kokeilu.Tracker, runnin
     assert caught.value.field == "arm"
     with pytest.raises(kokeilu.InvalidArgumentError) as caught:
         tracker.log_many(running, np.zeros(2), arm=["control", None])
-    assert caught.value.field == "arm" and "row 1" in str(caught.value)
+    assert caught.value.field == "arm[1]" and "missing arm name" in str(caught.value)
     with pytest.raises(kokeilu.InvalidArgumentError) as caught:
         tracker.log_many(running, ["a", "b"], arm="control")
-    assert caught.value.field == "values"
+    assert caught.value.field == "value[0]"
     with pytest.raises(kokeilu.InvalidArgumentError) as caught:
         tracker.log_many(running, [1.0, 2.0], arm="control", at=np.array(["2026-02-01", "NaT"], dtype="datetime64[us]"))
-    assert caught.value.field == "at" and "row 1" in str(caught.value)
+    assert caught.value.field == "at[1]" and "missing" in str(caught.value)
     assert tracker.count_observations(running) == 0
 
 
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"value": "4"}, "value: expected a number, got str"),
-        ({"exposure": "2"}, "exposure: expected a number, got str"),
         ({"arm": 1}, "arm: expected a string, got int"),
         ({"note": None}, "note: expected a string, got NoneType"),
-        ({"at": 5}, "at: expected a datetime, a date, a numpy datetime64 or an ISO 8601 string, got int"),
+        ({"at": [2026]}, "at: expected a datetime, a date, a numpy datetime64, an ISO 8601 string or a number "
+                         "with its unit, got list"),
     ],
 )
 def test_log_names_an_argument_of_the_wrong_type(
@@ -105,6 +104,30 @@ def test_log_names_an_argument_of_the_wrong_type(
     with pytest.raises(TypeError) as caught:
         tracker.log(running, value, **call)
     assert str(caught.value) == message
+    assert tracker.count_observations(running) == 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field", "message"),
+    [
+        # A value that is no number is bad data, refused by log as log_many refuses a column of them.
+        ({"value": "4"}, "value", "expected a number (bool, int or float), got str '4'"),
+        ({"value": 1 + 2j}, "value", "expected a number (bool, int or float), got complex (1+2j)"),
+        ({"exposure": "2"}, "exposure", "expected a number (bool, int or float), got str '2'"),
+        # A number is a time only with its unit.
+        ({"at": 5}, "at", "5 is a number, not a time: say what it counts"),
+        ({"subject": "caf\udce9"}, "subject", "is not valid UTF-8"),
+    ],
+)
+def test_log_names_a_value_that_is_no_such_value(
+    tracker: kokeilu.Tracker, running: kokeilu.Experiment, arguments: dict[str, Any], field: str, message: str
+) -> None:
+    call: dict[str, Any] = {"value": 4.0, "arm": "control", **arguments}
+    value = call.pop("value")
+    with pytest.raises(kokeilu.InvalidArgumentError) as caught:
+        tracker.log(running, value, **call)
+    assert caught.value.field == field
+    assert message in str(caught.value)
     assert tracker.count_observations(running) == 0
 
 
