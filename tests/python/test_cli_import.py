@@ -56,7 +56,7 @@ def test_bad_rows_reject_the_whole_file(db: Path, running: str, tmp_path: Path) 
     assert lines[0].startswith("Tiedosto ") and "hylättiin eikä mitään kirjoitettu; virheitä: 4" in lines[0]
     assert lines[1:] == [
         "  rivi 3, sarake 'value': 'neljä' ei ole luku (käytä desimaalipistettä)",
-        "  rivi 4, sarake 'arm': tuntematon ryhmä 'videot'; tunnetut: kontrolli, video",
+        "  rivi 4, sarake 'arm': tuntematon ryhmä 'videot'. Tunnetut: kontrolli, video",
         "  rivi 5, sarake 'at': '10.1.2026 klo 13' ei ole ISO 8601 -ajankohta (esim. 2026-03-01T14:30:00Z)",
         f"  rivi 6, sarake 'at': 2025-12-01T00:00:00Z on ennen kokeilun {running} alkua (5.1.2026); kirjaa aiemmat "
         "tiedot valitsimella --backfill",
@@ -127,7 +127,7 @@ def test_pre_aggregated_rows(db: Path, running: str, tmp_path: Path) -> None:
     result = call(["import", running, str(bad)], db=db)
     assert result.code == 1, result
     assert result.err.splitlines()[1:] == [
-        "  row 2, column 'sum_sq': is empty",
+        "  row 2, column 'sum_sq': is required for a mean metric (the sum of squared values)",
         "  row 3, column 'n': '2.5' is not a whole number",
         "  row 4, column 'sum_sq': is smaller than sum*sum/n: no set of values has these sums",
     ]

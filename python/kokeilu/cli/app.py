@@ -61,6 +61,8 @@ _METRIC_SETTABLE = (
     "minimum_effect",
     "effect_scale",
     "confidence",
+    "valid_min",
+    "valid_max",
 )
 _METRIC_ENUMS = {
     "kind": "MetricKind",
@@ -408,6 +410,8 @@ def _collect_new(state: State, given: dict[str, Any]) -> dict[str, Any] | None:
         "effect_scale",
         "minimum_effect",
         "baseline",
+        "valid_min",
+        "valid_max",
     )
     while True:
         metric = value("metric", lambda: p.ask(msgs("prompt.metric")))
@@ -437,6 +441,15 @@ def _collect_new(state: State, given: dict[str, Any]) -> dict[str, Any] | None:
         except ValueError as error:
             raise UserError(f"--minimum-effect: {error}") from None
     baseline = value("baseline", lambda: p.ask(msgs("prompt.baseline"), optional_number, required=False))
+    valid_range: dict[str, float | None] = {"valid_min": None, "valid_max": None}
+    if kind != "proportion":
+        # A 1-5 survey: values outside are refused at every door.
+        valid_range["valid_min"] = value(
+            "valid_min", lambda: p.ask(msgs("prompt.valid_min"), optional_number, required=False)
+        )
+        valid_range["valid_max"] = value(
+            "valid_max", lambda: p.ask(msgs("prompt.valid_max"), optional_number, required=False)
+        )
 
     section("prompt.section_criterion", "and_measure", "right_if")
     measure_default = f"{metric} ({metric_unit})" if metric_unit else metric
@@ -524,6 +537,9 @@ def _collect_new(state: State, given: dict[str, Any]) -> dict[str, Any] | None:
         metric_fields["baseline_sd"] = given["baseline_sd"]
     if given["confidence"] is not None:
         metric_fields["confidence"] = given["confidence"]
+    for name in ("valid_min", "valid_max"):
+        if valid_range[name] is not None:
+            metric_fields[name] = valid_range[name]
     fields: dict[str, Any] = {
         "title": title,
         "organisation": organisation,
@@ -579,7 +595,7 @@ def _convert_field(msgs: Messages, field: str, text: str) -> Any:
 def _convert_metric_field(msgs: Messages, field: str, text: str) -> Any:
     if field in _METRIC_ENUMS:
         return parse_choice(text, _METRIC_ENUMS[field], msgs)
-    if field in ("baseline", "baseline_sd"):
+    if field in ("baseline", "baseline_sd", "valid_min", "valid_max"):
         return None if not text else parse_number(text, msgs)
     if field in ("minimum_effect", "confidence"):
         return parse_positive(text, msgs)
@@ -632,7 +648,9 @@ def _amend_changes(
                 changes[field] = _convert_field(msgs, field, text)
                 touched.append(field)
             elif dot and metric_field in _METRIC_SETTABLE:
-                target = next((m for m in metrics if m.name.casefold() == metric_name.casefold()), None)
+                # Names as the core compares them (NFC, ignoring case).
+                named = next((m for m in e.metrics if kokeilu.same_name(m.name, metric_name)), None)
+                target = next((m for m in metrics if named is not None and m.id == named.id), None)
                 if target is None:
                     raise UserError(
                         msgs("unknown_metric", name=metric_name, known=", ".join(m.name for m in e.metrics))
@@ -836,6 +854,8 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--baseline", type=number_type, help=msgs("help.field", label=msgs("col.baseline")))
     @click.option("--baseline-sd", type=positive_type, help=msgs("help.baseline_sd"))
     @click.option("--confidence", type=positive_type, help=msgs("help.confidence"))
+    @click.option("--valid-min", type=number_type, help=msgs("help.valid_min"))
+    @click.option("--valid-max", type=number_type, help=msgs("help.valid_max"))
     @click.option("--add-metric", "added_metrics", multiple=True, type=metric_spec_type, help=msgs("help.add_metric"))
     @click.option("--design", type=enum_type("DesignKind"), help=msgs("help.field", label=msgs.field("design")))
     @click.option("--arm", multiple=True, type=arm_type, help=msgs("help.arm_spec"))
@@ -1048,10 +1068,10 @@ def build_cli(msgs: Messages) -> click.Group:
     def _resolve_metric(e: kokeilu.Experiment, name: str | None) -> kokeilu.Metric:
         if not name:
             return e.primary_metric
-        for m in e.metrics:
-            if m.name.casefold() == name.strip().casefold():
-                return m
-        raise UserError(msgs("unknown_metric", name=name, known=", ".join(m.name for m in e.metrics)))
+        try:
+            return e.metric(name.strip())
+        except kokeilu.NotFoundError:
+            raise UserError(msgs("unknown_metric", name=name, known=", ".join(m.name for m in e.metrics))) from None
 
     def _resolve_arm(e: kokeilu.Experiment, name: str | None) -> kokeilu.Arm:
         known = ", ".join(a.name for a in e.arms)
@@ -1059,10 +1079,10 @@ def build_cli(msgs: Messages) -> click.Group:
             if len(e.arms) == 1:
                 return e.arms[0]
             raise UserError(msgs("arm_required", key=e.key, count=len(e.arms), known=known))
-        for a in e.arms:
-            if a.name.casefold() == name.strip().casefold():
-                return a
-        raise UserError(msgs("unknown_arm", name=name, known=known))
+        try:
+            return e.arm(name.strip())
+        except kokeilu.NotFoundError:
+            raise UserError(msgs("unknown_arm", name=name, known=known)) from None
 
     @cli.command("log", help=msgs("help.log"))
     @common
@@ -1072,6 +1092,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--metric", help=msgs("help.metric"))
     @click.option("--at", type=time_type, help=msgs("help.at"))
     @click.option("--backfill", is_flag=True, help=msgs("help.backfill"))
+    @click.option("--allow-future", is_flag=True, help=msgs("help.allow_future"))
     @click.option("--exposure", type=positive_type, help=msgs("help.exposure"))
     @click.option("--subject", default="", help=msgs("help.subject"))
     @click.option("--note", default="", help=msgs("help.note_text"))
@@ -1084,6 +1105,7 @@ def build_cli(msgs: Messages) -> click.Group:
         metric: str | None,
         at: datetime.datetime | None,
         backfill: bool,
+        allow_future: bool,
         exposure: float | None,
         subject: str,
         note: str,
@@ -1093,21 +1115,8 @@ def build_cli(msgs: Messages) -> click.Group:
             _check_loggable(e, backfill)
             m = _resolve_metric(e, metric)
             a = _resolve_arm(e, arm)
-            if m.kind.name == "proportion" and value not in (0.0, 1.0):
-                raise UserError(msgs("value.proportion", field="VALUE", value=msgs.number(value)))
-            if m.kind.name == "count" and value < 0:
-                raise UserError(msgs("value.count", field="VALUE", value=msgs.number(value)))
             when = at or datetime.datetime.now(datetime.timezone.utc)
-            if not backfill and e.actual_start is not None and when.date() < e.actual_start:
-                raise UserError(
-                    msgs(
-                        "state.before_start",
-                        field="--at",
-                        time=msgs.time(when),
-                        key=e.key,
-                        start=msgs.date(e.actual_start),
-                    )
-                )
+            # The rules of the value and the time are the core's, the same at every door.
             tracker.log(
                 e,
                 value,
@@ -1118,6 +1127,7 @@ def build_cli(msgs: Messages) -> click.Group:
                 subject=subject,
                 note=note,
                 backfill=backfill,
+                allow_future=allow_future,
             )
         click.echo(msgs("logged", value=msgs.number(value), key=e.key, metric=m.name, arm=a.name, at=msgs.time(when)))
 
@@ -1127,15 +1137,20 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.argument("file", metavar="FILE.csv")
     @click.option("--metric", default="", help=msgs("help.metric"))
     @click.option("--backfill", is_flag=True, help=msgs("help.backfill"))
+    @click.option("--allow-future", is_flag=True, help=msgs("help.allow_future"))
     @click.pass_obj
-    def import_(state: State, key: str, file: str, metric: str, backfill: bool) -> None:
+    def import_(state: State, key: str, file: str, metric: str, backfill: bool, allow_future: bool) -> None:
         with state.open() as tracker:
             e = load(state, tracker, key)
             _check_loggable(e, backfill)
-            importer = csv_import.Importer(msgs, e, metric=metric, backfill=backfill)
+            importer = csv_import.Importer(
+                msgs, e, metric=metric, backfill=backfill, allow_future=allow_future, tracker=tracker
+            )
             try:
                 checked = importer.check(file)
-                count = csv_import.write(tracker, e.key, checked, backfill=backfill, msgs=msgs)
+                count = csv_import.write(
+                    tracker, e.key, checked, backfill=backfill, allow_future=allow_future, msgs=msgs
+                )
             except csv_import.Rejected as rejected:
                 _report_rejected(msgs, file, rejected.problems, rejected.total)
                 raise click.exceptions.Exit(1) from None

@@ -2,8 +2,14 @@
 
 The whole file is read and checked before anything is written, so a bad row rejects the file with
 a report of the first problems (row, column, problem) and the tracker stays as it was. A good file
-goes in through the bulk API in one transaction. The checks are whole-column operations (pandas),
-so a file of a million rows is checked in about the time it takes to read it.
+goes in through the bulk API in one transaction.
+
+The importer reads the file's text into columns (numbers, ISO 8601 times parsed by the core, arm
+names as written); what the rows must then satisfy (0/1 for a proportion, the metric's valid
+range, times not before the start nor in the future, known arms, consistent aggregates) is
+checked by the core, by the same rules as every other door, which reports every problem with
+its row. Those checks are whole-column operations, so a file of a million rows is checked in
+about the time it takes to read it.
 
 A file may use commas or, as Finnish spreadsheets write it, semicolons with decimal commas.
 """
@@ -19,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 import kokeilu
+from kokeilu import _core
 
 from .i18n import Messages
 from .values import UserError
@@ -47,12 +54,12 @@ class Rejected(Exception):
 
 @dataclass
 class Checked:
-    """A file that passed the checks, ready to be written."""
+    """A file whose text passed the checks, ready for the core's checks and the write."""
 
     metric: kokeilu.Metric
     frame: pd.DataFrame  # columns as the bulk API wants them
     aggregated: bool
-    lines: np.ndarray  # the file line of each row, for errors the core reports at write time
+    lines: np.ndarray  # the file line of each row, for problems the core reports by row
 
 
 def _read(path: str, msgs: Messages) -> tuple[list[str], list[tuple[int, list[str]]], str]:
@@ -79,18 +86,33 @@ def _numbers(column: pd.Series, decimal_comma: bool) -> pd.Series:
 
 
 class Importer:
-    """Checks a CSV file against one experiment."""
+    """Checks a CSV file against one experiment.
 
-    def __init__(self, msgs: Messages, experiment: kokeilu.Experiment, *, metric: str, backfill: bool) -> None:
+    With ``tracker``, :meth:`check` also runs the core's checks of the rows, so that one report
+    lists the problems of the text and of the data together; :func:`write` runs them in any case.
+    """
+
+    def __init__(
+        self,
+        msgs: Messages,
+        experiment: kokeilu.Experiment,
+        *,
+        metric: str,
+        backfill: bool,
+        allow_future: bool = False,
+        tracker: kokeilu.Tracker | None = None,
+    ) -> None:
         self.msgs = msgs
         self.e = experiment
         self.metric_option = metric
         self.backfill = backfill
+        self.allow_future = allow_future
+        self.tracker = tracker
         self.problems: list[Problem] = []
         # Problems found by whole-column checks beyond those listed (the report shows the first).
         self.unlisted = 0
 
-    def _problem(self, lines: np.ndarray, mask: Any, column: str, text_of: Any) -> None:
+    def _problem(self, lines: np.ndarray, mask: Any, column: str | None, text_of: Any) -> None:
         """Adds a problem for each row where mask is true; text_of(index) words it."""
         rows = np.flatnonzero(np.asarray(mask))
         for index in rows[:SHOWN_PROBLEMS]:
@@ -132,39 +154,55 @@ class Importer:
         width = len(header)
         lines = np.array([line for line, _ in rows], dtype=np.int64)
         padded = [row[:width] + [""] * (width - len(row)) for _, row in rows]
-        ragged = [(line, len(row)) for line, row in rows if len(row) != width]
-        for line, got in ragged[:SHOWN_PROBLEMS]:
-            self.problems.append(Problem(line, None, msgs("import.field_count", got=got, want=width)))
-        self.unlisted += max(0, len(ragged) - SHOWN_PROBLEMS)
+        ragged = np.array([len(row) != width for _, row in rows], dtype=bool)
+        self._problem(lines, ragged, None, lambda i: msgs("import.field_count", got=len(rows[i][1]), want=width))
         table = pd.DataFrame(padded, columns=header, dtype=object).astype(str)
+        # Rows whose text cannot be read as the columns need; the rest still go to the core's checks.
+        unreadable = ragged.copy()
 
         metric = self._check_metric(table, lines)
         frame = pd.DataFrame(index=table.index)
         if "arm" in seen:
-            frame["arm"] = self._check_arms(table["arm"].str.strip(), lines, arm_names)
+            arms = table["arm"].str.strip()
+            if len(arm_names) != 1:
+                empty = (arms == "").to_numpy(dtype=bool)
+                self._problem(lines, empty, "arm", lambda i: msgs("import.empty_cell"))
+                unreadable |= empty
+            frame["arm"] = arms
         if "at" in seen:
-            frame["at"] = self._check_times(table["at"], lines)
+            frame["at"], bad_times = self._check_times(table["at"], lines)
+            unreadable |= bad_times
         decimal_comma = delimiter == ";"
         numbers = {c: _numbers(table[c], decimal_comma) for c in NUMERIC_COLUMNS if c in seen}
         for column, values in numbers.items():
-            empty = table[column].str.strip() == ""
-            optional = column == "sum_sq"
-            if not optional:
+            empty = (table[column].str.strip() == "").to_numpy(dtype=bool)
+            if column != "sum_sq":
                 self._problem(lines, empty, column, lambda i: msgs("import.empty_cell"))
-            bad = values.isna() & ~empty
+                unreadable |= empty
+            bad = values.isna().to_numpy(dtype=bool) & ~empty
             self._problem(lines, bad, column, lambda i, c=column: msgs("import.not_number", value=table[c].iat[i]))
-            infinite = np.isinf(values.to_numpy(dtype=np.float64, na_value=np.nan))
-            self._problem(lines, infinite, column, lambda i, c=column: msgs("value.not_finite", value=table[c].iat[i]))
-        if metric is not None:
-            self._check_kind(metric, numbers, lines, aggregated)
-        if self.problems:
+            unreadable |= bad
+        if aggregated and "n" in numbers:
+            n = numbers["n"].to_numpy(dtype=np.float64, na_value=np.nan)
+            fractional = ~np.isnan(n) & (n != np.floor(n))
+            self._problem(lines, fractional, "n", lambda i: msgs("import.not_whole", value=table["n"].iat[i]))
+            unreadable |= fractional
+        if metric is None:
             raise Rejected(self.problems, len(self.problems) + self.unlisted)
-        assert metric is not None
         for column, values in numbers.items():
             frame[column] = values.astype(np.float64)
+        checked = Checked(metric, frame, aggregated, lines)
+        if self.tracker is not None:
+            # The core's checks of the rows that could be read, in the same report.
+            readable = Checked(metric, frame[~unreadable].reset_index(drop=True), aggregated, lines[~unreadable])
+            problems, total = core_problems(self.tracker, self.e.key, readable, self.backfill, self.allow_future, msgs)
+            self.problems.extend(problems)
+            self.unlisted += total - len(problems)
+        if self.problems:
+            raise Rejected(self.problems, len(self.problems) + self.unlisted)
         if aggregated:
             frame["n"] = frame["n"].astype(np.int64)
-        return Checked(metric, frame, aggregated, lines)
+        return checked
 
     def _check_metric(self, table: pd.DataFrame, lines: np.ndarray) -> kokeilu.Metric | None:
         msgs = self.msgs
@@ -194,135 +232,106 @@ class Importer:
             return None
         return known[distinct[0]]
 
-    def _check_arms(self, arms: pd.Series, lines: np.ndarray, arm_names: list[str]) -> Any:
-        msgs = self.msgs
-        # Arms are matched as the core matches them (ignoring case), and stored under their own names.
-        canonical = {name.casefold(): name for name in arm_names}
-        folded = arms.str.casefold()
-        empty = arms == ""
-        if len(arm_names) == 1:
-            folded = folded.where(~empty, arm_names[0].casefold())
-        else:
-            self._problem(lines, empty, "arm", lambda i: msgs("import.empty_cell"))
-        unknown = ~folded.isin(list(canonical)) & ~(empty & (len(arm_names) != 1))
-        known_text = ", ".join(arm_names)
-        self._problem(lines, unknown, "arm", lambda i: msgs("import.unknown_arm", value=arms.iat[i], known=known_text))
-        return pd.Categorical(folded.map(canonical), categories=arm_names)
-
-    def _check_times(self, texts: pd.Series, lines: np.ndarray) -> pd.Series:
+    def _check_times(self, texts: pd.Series, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The times as datetime64[us] (NaT where unreadable), by the core's ISO 8601 parser, and
+        which rows could not be read."""
         msgs = self.msgs
         stripped = texts.str.strip()
-        empty = stripped == ""
-        times = pd.to_datetime(stripped.where(~empty, None), format="ISO8601", utc=True, errors="coerce")
+        empty = (stripped == "").to_numpy(dtype=bool)
         self._problem(lines, empty, "at", lambda i: msgs("import.empty_cell"))
-        self._problem(lines, times.isna() & ~empty, "at", lambda i: msgs("import.not_time", value=texts.iat[i]))
-        if not self.backfill and self.e.actual_start is not None:
-            start = pd.Timestamp(self.e.actual_start, tz="UTC")
-            early = (times < start).fillna(False).to_numpy(dtype=bool)
-            self._problem(
-                lines,
-                early,
-                "at",
-                lambda i: msgs(
-                    "import.before_start", value=texts.iat[i], key=self.e.key, start=msgs.date(self.e.actual_start)
-                ),
-            )
-        return cast(pd.Series, times)
-
-    def _check_kind(
-        self, metric: kokeilu.Metric, numbers: dict[str, pd.Series], lines: np.ndarray, aggregated: bool
-    ) -> None:
-        msgs = self.msgs
-        kind = metric.kind.name
-
-        def values(column: str) -> np.ndarray:
-            return numbers[column].to_numpy(dtype=np.float64, na_value=np.nan)
-
-        if "exposure" in numbers:
-            if kind != "count":
-                self.problems.append(
-                    Problem(
-                        None, "exposure", msgs("import.exposure_kind", metric=metric.name, kind=msgs.label(metric.kind))
-                    )
-                )
-            else:
-                exposure = values("exposure")
-                self._problem(
-                    lines,
-                    exposure <= 0,
-                    "exposure",
-                    lambda i: msgs("value.not_positive", value=msgs.number(float(exposure[i]))),
-                )
-        if not aggregated:
-            value = values("value")
-            if kind == "proportion":
-                bad = ~np.isnan(value) & (value != 0) & (value != 1)
-                self._problem(
-                    lines, bad, "value", lambda i: msgs("import.proportion", value=msgs.number(float(value[i])))
-                )
-            elif kind == "count":
-                self._problem(
-                    lines, value < 0, "value", lambda i: msgs("import.negative", value=msgs.number(float(value[i])))
-                )
-            return
-        n = values("n")
-        total = values("sum")
-        whole = np.isnan(n) | (n == np.floor(n))
-        self._problem(lines, ~whole, "n", lambda i: msgs("import.not_whole", value=msgs.number(float(n[i]))))
-        self._problem(lines, whole & (n < 1), "n", lambda i: msgs("import.n_positive", value=msgs.number(float(n[i]))))
-        has_sq = "sum_sq" in numbers
-        sum_sq = values("sum_sq") if has_sq else np.full(len(n), np.nan)
-        if kind == "mean":
-            self._problem(lines, np.isnan(sum_sq), "sum_sq", lambda i: msgs("import.empty_cell"))
-            # n times the variance, sum_sq - sum*sum/n, is never negative (tolerance as in the core).
-            with np.errstate(invalid="ignore", divide="ignore"):
-                floor = total * total / n
-                tolerance = 1e-9 * np.maximum(1.0, np.maximum(np.abs(sum_sq), floor))
-                small = sum_sq < floor - tolerance
-            self._problem(lines, small, "sum_sq", lambda i: msgs("import.sum_sq_small"))
-        elif has_sq:
-            given = ~np.isnan(sum_sq)
-            self._problem(
-                lines,
-                given,
-                "sum_sq",
-                lambda i: msgs("import.sum_sq_kind", metric=metric.name, kind=msgs.label(metric.kind)),
-            )
-        if kind == "proportion":
-            bad = ((total < 0) | (total > n) | (total != np.floor(total))) & ~np.isnan(total)
-            self._problem(
-                lines,
-                bad,
-                "sum",
-                lambda i: msgs("import.successes", value=msgs.number(float(total[i])), n=msgs.number(float(n[i]))),
-            )
-        elif kind == "count":
-            self._problem(
-                lines, total < 0, "sum", lambda i: msgs("import.negative", value=msgs.number(float(total[i])))
-            )
+        filled = np.flatnonzero(~empty)
+        micros = np.full(len(texts), np.iinfo(np.int64).min, dtype=np.int64)
+        parsed, problems, total = _core.parse_time_texts(stripped.iloc[filled].tolist(), "at", SHOWN_PROBLEMS)
+        micros[filled] = parsed
+        for row, _problem in problems:
+            index = int(filled[row])
+            self.problems.append(Problem(int(lines[index]), "at", msgs("import.not_time", value=texts.iat[index])))
+        self.unlisted += total - len(problems)
+        bad = np.zeros(len(texts), dtype=bool)
+        bad[filled] = parsed == np.iinfo(np.int64).min
+        return micros.view("datetime64[us]"), empty | bad
 
 
 _ROW_INDEX = re.compile(r"\[(\d+)\]")
 
 
-def write(tracker: kokeilu.Tracker, key: str, checked: Checked, *, backfill: bool, msgs: Messages) -> int:
-    """Writes the checked rows in one transaction; a problem the core still finds names its row."""
+def _log(
+    tracker: kokeilu.Tracker,
+    key: str,
+    checked: Checked,
+    *,
+    backfill: bool,
+    allow_future: bool,
+    check_only: bool,
+) -> Any:
     frame = checked.frame
-    try:
-        if checked.aggregated:
-            return tracker.log_aggregates(key, frame, metric=checked.metric.name, backfill=backfill)
-        return tracker.log_frame(
+    if checked.aggregated:
+        return tracker._log_aggregate_frame(  # noqa: SLF001 - the command is part of the package
             key,
             frame,
-            exposure="exposure" if "exposure" in frame.columns else None,
+            arm=frame["arm"] if "arm" in frame.columns else None,
+            at=frame["at"].to_numpy() if "at" in frame.columns else None,
+            at_unit=None,
             metric=checked.metric.name,
             backfill=backfill,
+            allow_future=allow_future,
+            check_only=check_only,
+            limit=SHOWN_PROBLEMS,
         )
+    return tracker._log_columns(  # noqa: SLF001
+        key,
+        frame["value"],
+        arm=frame["arm"] if "arm" in frame.columns else None,
+        at=frame["at"].to_numpy() if "at" in frame.columns else None,
+        at_unit=None,
+        metric=checked.metric.name,
+        exposure=frame["exposure"] if "exposure" in frame.columns else None,
+        names={"value": "value", "at": "at", "arm": "arm", "exposure": "exposure"},
+        backfill=backfill,
+        allow_future=allow_future,
+        check_only=check_only,
+        limit=SHOWN_PROBLEMS,
+    )
+
+
+def core_problems(
+    tracker: kokeilu.Tracker, key: str, checked: Checked, backfill: bool, allow_future: bool, msgs: Messages
+) -> tuple[list[Problem], int]:
+    """The core's problems with the rows (the first ones, by file line) and how many in all."""
+    if len(checked.frame) == 0:
+        return [], 0
+    listed, total = _log(tracker, key, checked, backfill=backfill, allow_future=allow_future, check_only=True)
+    problems = [
+        Problem(None if row is None else int(checked.lines[row]), column, msgs.core_problem(problem))
+        for column, row, problem in listed
+    ]
+    return problems, int(total)
+
+
+_ROW_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def write(
+    tracker: kokeilu.Tracker,
+    key: str,
+    checked: Checked,
+    *,
+    backfill: bool,
+    allow_future: bool = False,
+    msgs: Messages,
+) -> int:
+    """Writes the checked rows in one transaction, after the core's checks of every row: a file
+    with a bad row is rejected with the first problems, and nothing is written."""
+    problems, total = core_problems(tracker, key, checked, backfill, allow_future, msgs)
+    if problems:
+        raise Rejected(problems, total)
+    try:
+        return int(_log(tracker, key, checked, backfill=backfill, allow_future=allow_future, check_only=False))
     except kokeilu.InvalidArgumentError as error:
+        # A change between the check and the write (another writer started or stopped it).
         match = _ROW_INDEX.search(getattr(error, "field", "") or str(error))
         if match is None or int(match.group(1)) >= len(checked.lines):
             raise
         field, _, problem = str(error).partition(": ")
-        column = field.rpartition(".")[2] if "." in field else field.partition("[")[0]
         line = int(checked.lines[int(match.group(1))])
-        raise Rejected([Problem(line, column, msgs.core_problem(problem))]) from error
+        raise Rejected([Problem(line, field.partition("[")[0], msgs.core_problem(problem))]) from error

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+
+from .i18n_core import translate_core_problem, translate_core_state, translate_warning
 
 LANGUAGES = ("fi", "en")
 
@@ -152,12 +154,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{key} is {status}; use --backfill to record data that arrived late",
         "kokeilun {key} tila on ”{status}”; kirjaa myöhässä tulleet tiedot valitsimella --backfill",
     ),
-    "state.before_start": (
-        "{field}: {time} is before the start of {key} ({start}); use --backfill to record earlier data, "
-        "e.g. a before period",
-        "{field}: {time} on ennen kokeilun {key} alkua ({start}); kirjaa aiemmat tiedot (esim. ennen-jakso) "
-        "valitsimella --backfill",
-    ),
     "state.concluded_locked": (
         "{field} is locked: {key} is concluded, its pre-registered parts can no longer be amended",
         "kenttä {field} on lukittu: kokeilu {key} on päätetty, eikä sen ennalta kirjattuja osia voi enää muuttaa",
@@ -205,14 +201,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown_metric": (
         "unknown metric '{name}'. Known: {known}",
         "tuntematon mittari '{name}'. Tunnetut: {known}",
-    ),
-    "value.proportion": (
-        "{field}: a proportion metric takes 0 or 1 per unit, got {value}",
-        "{field}: osuusmittarin arvo on 0 tai 1 jokaiselle yksikölle, nyt {value}",
-    ),
-    "value.count": (
-        "{field}: a count cannot be negative, got {value}",
-        "{field}: tapahtumamäärä ei voi olla negatiivinen, nyt {value}",
     ),
     "new.missing": (
         "missing {options}: without a terminal every required field must be given as an option",
@@ -278,14 +266,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the row has {got} fields, the header has {want}",
         "kenttien määrä rivillä on {got}, otsikkorivillä {want}",
     ),
-    "import.sum_sq_small": (
-        "is smaller than sum*sum/n: no set of values has these sums",
-        "on pienempi kuin sum*sum/n: millään arvoilla ei ole näitä summia",
-    ),
-    "import.sum_sq_kind": (
-        "sum_sq is used only for mean metrics; {metric} is {kind}",
-        "sum_sq-saraketta käytetään vain keskiarvomittareilla; mittarin {metric} laji on {kind}",
-    ),
     "import.empty": ("the file has no data rows", "tiedostossa ei ole yhtään tietoriviä"),
     "import.unknown_column": (
         "unknown column; known: {known}",
@@ -315,7 +295,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'{value}' is not an ISO 8601 time (e.g. 2026-03-01T14:30:00Z)",
         "'{value}' ei ole ISO 8601 -ajankohta (esim. 2026-03-01T14:30:00Z)",
     ),
-    "import.unknown_arm": ("unknown arm '{value}'; known: {known}", "tuntematon ryhmä '{value}'; tunnetut: {known}"),
     "import.unknown_metric": (
         "unknown metric '{value}'; known: {known}",
         "tuntematon mittari '{value}'; tunnetut: {known}",
@@ -323,24 +302,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "import.several_metrics": (
         "the file names several metrics ({names}); import one metric per file",
         "tiedostossa on useita mittareita ({names}); tuo yksi mittari tiedostoa kohden",
-    ),
-    "import.proportion": (
-        "a proportion metric takes 0 or 1 per unit, got {value}",
-        "osuusmittarin arvo on 0 tai 1, nyt {value}",
-    ),
-    "import.negative": ("cannot be negative, got {value}", "ei voi olla negatiivinen, nyt {value}"),
-    "import.n_positive": ("must be at least 1, got {value}", "on oltava vähintään 1, nyt {value}"),
-    "import.successes": (
-        "the successes ({value}) must be between 0 and n ({n})",
-        "onnistumisten määrän ({value}) on oltava välillä 0–n ({n})",
-    ),
-    "import.exposure_kind": (
-        "exposure is used only for count metrics; {metric} is {kind}",
-        "altistusta (exposure) käytetään vain tapahtumamäärämittareilla; mittarin {metric} laji on {kind}",
-    ),
-    "import.before_start": (
-        "{value} is before the start of {key} ({start}); use --backfill for earlier data",
-        "{value} on ennen kokeilun {key} alkua ({start}); kirjaa aiemmat tiedot valitsimella --backfill",
     ),
     # -- show and list ------------------------------------------------------------------------
     "list.none": ("No experiments match.", "Yhtään kokeilua ei löytynyt."),
@@ -359,6 +320,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.impact": ("Impact", "Vaikutus"),
     "col.minimum_effect": ("Minimum worthwhile effect", "Pienin merkityksellinen vaikutus"),
     "col.baseline": ("Baseline", "Lähtötaso"),
+    "col.valid_range": ("Valid range", "Sallittu vaihteluväli"),
     "col.arm": ("Arm", "Ryhmä"),
     "col.rows": ("Rows", "Rivejä"),
     "col.units": ("Units", "Yksiköitä"),
@@ -458,6 +420,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Ilmoitetaanko vaikutus absoluuttisena vai suhteellisena? ({choices})",
     ),
     "prompt.baseline": ("Known baseline level (may be empty)", "Tunnettu lähtötaso (voi jättää tyhjäksi)"),
+    "prompt.valid_min": (
+        "Smallest valid value, e.g. 1 on a 1-5 survey (may be empty)",
+        "Pienin sallittu arvo, esim. 1 asteikolla 1–5 (voi jättää tyhjäksi)",
+    ),
+    "prompt.valid_max": (
+        "Largest valid value, e.g. 5 on a 1-5 survey (may be empty)",
+        "Suurin sallittu arvo, esim. 5 asteikolla 1–5 (voi jättää tyhjäksi)",
+    ),
     "prompt.baseline_required": ("Baseline or target level", "Lähtötaso tai tavoitetaso"),
     "prompt.design": ("Design ({choices})", "Asetelma ({choices})"),
     "prompt.arms": (
@@ -572,6 +542,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.at": (
         "When it was observed (ISO 8601; default now; UTC unless an offset is given).",
         "Havainnon ajankohta (ISO 8601; oletus nyt; UTC, ellei aikavyöhykettä anneta).",
+    ),
+    "help.allow_future": (
+        "Accept times more than a day in the future (planned or scheduled times).",
+        "Hyväksy yli vuorokauden päässä tulevaisuudessa olevat ajankohdat (suunnitellut ajat).",
+    ),
+    "help.valid_min": (
+        "Smallest valid value of the metric, e.g. 1 on a 1-5 survey; smaller values are refused.",
+        "Mittarin pienin sallittu arvo, esim. 1 asteikolla 1–5; pienemmät arvot hylätään.",
+    ),
+    "help.valid_max": (
+        "Largest valid value of the metric, e.g. 5 on a 1-5 survey; larger values are refused.",
+        "Mittarin suurin sallittu arvo, esim. 5 asteikolla 1–5; suuremmat arvot hylätään.",
     ),
     "help.backfill": (
         "Accept data before the start or after the end (e.g. a before period, late data).",
@@ -714,6 +696,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "analyze.warnings": ("Warnings", "Varoitukset"),
     "analyze.no_warnings": ("No warnings.", "Ei varoituksia."),
     "analyze.not_enough": ("not enough data: {why}", "liian vähän havaintoja: {why}"),
+    "analyze.too_large": (
+        "values too large to summarise exactly (arm {arm}); correct the values that are wrong",
+        "arvot ovat liian suuria laskettaviksi tarkasti yhteen (ryhmä {arm}); korjaa virheelliset arvot",
+    ),
     "analyze.vs": ("{arm} vs {reference}", "{arm} vs. {reference}"),
     "analyze.baseline": ("baseline", "lähtötaso"),
     "analyze.metric_role": ("{metric} ({role})", "{metric} ({role})"),
@@ -866,208 +852,6 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "text": ("text", "teksti"),
 }
 
-# Problems the core reports in English, and their Finnish wording. The core is the last line of
-# defence: the command checks the common mistakes itself first, in the user's language.
-_CORE_PROBLEMS_FI: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^is required$"), "on pakollinen"),
-    (re.compile(r"^is required: say why the experiment stops$"), "on pakollinen: kerro, miksi kokeilu keskeytetään"),
-    (re.compile(r"^not a valid date$"), "ei ole kelvollinen päivämäärä"),
-    (re.compile(r"^not a valid time$"), "ei ole kelvollinen ajankohta"),
-    (re.compile(r"^must be a finite number$"), "on oltava äärellinen luku"),
-    (re.compile(r"^must not be negative, got (.+)$"), r"ei saa olla negatiivinen, nyt \1"),
-    (re.compile(r"^must be a finite number above 0, got (.+)$"), r"on oltava suurempi kuin 0, nyt \1"),
-    (
-        re.compile(r"^must be between 0\.5 and 1 \(e\.g\. 0\.95\), got (.+)$"),
-        r"on oltava välillä 0,5–1 (esim. 0,95), nyt \1",
-    ),
-    (re.compile(r"^unknown arm '(.*)'; known: (.*)$"), r"tuntematon ryhmä '\1'. Tunnetut: \2"),
-    (re.compile(r"^unknown metric '(.*)'; known: (.*)$"), r"tuntematon mittari '\1'. Tunnetut: \2"),
-    (
-        re.compile(r"^is required before the experiment starts: the Test Card is locked then$"),
-        "on täytettävä ennen käynnistystä, koska testikortti lukitaan silloin",
-    ),
-    (
-        re.compile(r"^at least one is required: wellbeing, vitality or democracy$"),
-        "vähintään yksi tarvitaan: wellbeing (hyvinvointi), vitality (elinvoima) tai democracy (demokratia)",
-    ),
-    (re.compile(r"^is before planned_start \((.*)\)$"), r"on ennen suunniteltua alkupäivää (\1)"),
-    (re.compile(r"^is before the actual start \((.*)\)$"), r"on ennen toteutunutta alkupäivää (\1)"),
-    (re.compile(r"^is too long: (\d+) bytes, at most (\d+).*$"), r"on liian pitkä: \1 tavua, enintään \2"),
-    (re.compile(r"^a proportion metric takes 0 or 1 per unit, got (.+)$"), r"osuusmittarin arvo on 0 tai 1, nyt \1"),
-    (re.compile(r"^a count cannot be negative, got (.+)$"), r"tapahtumamäärä ei voi olla negatiivinen, nyt \1"),
-    (re.compile(r"^already in use by another experiment$"), "on jo toisen kokeilun käytössä"),
-    (
-        re.compile(r"^exactly one metric must be primary; found (\d+)(.*)$"),
-        r"päämittareita on oltava täsmälleen yksi; nyt niitä on \1\2",
-    ),
-    (
-        re.compile(r"^'(.*)' is already the name of (\w+)\[(.*)\](?: \(names are compared ignoring case\))?$"),
-        r"'\1' on jo kohteen \2[\3] nimi (kirjainkokoa ei huomioida)",
-    ),
-    (re.compile(r"^'(.*)' is already in use by another experiment$"), r"'\1' on jo toisen kokeilun käytössä"),
-    (
-        re.compile(r"^a (\w+) design has no '(\w+)' arm; use (.*)$"),
-        r"asetelmassa \1 ei ole roolia '\2'; käytä roolia \3",
-    ),
-    (
-        re.compile(r"^a (\w+) design needs exactly (\d+) '(\w+)' arm; found (\d+)$"),
-        r"asetelma \1 tarvitsee täsmälleen \2 ryhmän roolilla '\3'; nyt niitä on \4",
-    ),
-    (
-        re.compile(r"^a (\w+) design needs at least (\d+) '(\w+)' arm; found (\d+)$"),
-        r"asetelma \1 tarvitsee vähintään \2 ryhmän roolilla '\3'; nyt niitä on \4",
-    ),
-    (
-        re.compile(r"^a one_sample design compares against the baseline, so the primary metric needs one$"),
-        "yhden ryhmän asetelmassa ryhmää verrataan lähtötasoon, joten päämittarilla on oltava lähtötaso (--baseline)",
-    ),
-    (
-        re.compile(r"^is smaller than sum\*sum/n: no set of values has these sums$"),
-        "on pienempi kuin sum*sum/n: millään arvoilla ei ole näitä summia",
-    ),
-]
-def _file_kind_fi(kind: str) -> str:
-    """What a path names (as check_tracker_path words it), in Finnish."""
-    prefix = "a symbolic link to "
-    if kind.startswith(prefix):
-        return "symbolinen linkki, jonka kohde on " + _file_kind_fi(kind[len(prefix) :])
-    return _FILE_KINDS_FI.get(kind, kind)
-
-
-_FILE_KINDS_FI = {
-    "a folder": "kansio",
-    "a FIFO (named pipe)": "nimetty putki (FIFO)",
-    "a character device": "merkkilaite",
-    "a block device": "lohkolaite",
-    "a socket": "pistoke (socket)",
-}
-
-_CORE_STATE_FI: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
-    (
-        re.compile(r"^(\S+) was changed by someone else after it was read.*$"),
-        r"joku muu muutti kokeilua \1 samaan aikaan; yritä uudelleen",
-    ),
-    (
-        re.compile(r"^(\S+) of (\S+) is locked since (\S+); give a reason to amend it$"),
-        r"kentän \1 lukitus kokeilussa \2 on voimassa \3 alkaen; anna muutokselle syy",
-    ),
-    (
-        re.compile(r"^(\S+) is concluded: its pre-registered parts \((.*)\) can no longer be amended$"),
-        r"kokeilu \1 on päätetty: sen ennalta kirjattuja osia (\2) ei voi enää muuttaa",
-    ),
-    (
-        re.compile(r"^'(.*)' is not a kokeilu tracker: it is not a SQLite database; it was left unchanged$"),
-        r"'\1' ei ole kokeilujen seurantatiedosto eikä SQLite-tietokanta; tiedostoa ei muutettu",
-    ),
-    (
-        re.compile(r"^'(.*)' is not a kokeilu tracker: it is a SQLite database of another application.*$"),
-        r"'\1' ei ole kokeilujen seurantatiedosto vaan jonkin muun sovelluksen SQLite-tietokanta; "
-        "tiedostoa ei muutettu",
-    ),
-    (
-        re.compile(r"^'(.*)' was written by a newer kokeilu.*$"),
-        r"'\1' on tallennettu uudemmalla kokeilun versiolla; päivitä kokeilu, niin voit avata sen. "
-        "Tiedostoa ei muutettu",
-    ),
-    (
-        re.compile(r"^.*database is locked.*$"),
-        "seurantatiedosto on toisen ohjelman lukitsema; yritä hetken päästä uudelleen",
-    ),
-    (
-        re.compile(r"^opening '(.*)': it is (.*), not a file; a tracker is a regular file$"),
-        lambda m: f"'{m[1]}' ei ole tavallinen tiedosto vaan {_file_kind_fi(m[2])}; seurantatiedoston on oltava "
-        "tavallinen tiedosto",
-    ),
-    (
-        re.compile(r"^opening '(.*)': its (?:write-ahead log|rollback journal|shared-memory index) '(.*)' is (.*), "
-                   r"not a file; .*$"),
-        lambda m: f"seurantatiedoston '{m[1]}' rinnalla oleva '{m[2]}' ei ole tavallinen tiedosto vaan "
-        f"{_file_kind_fi(m[3])}, ja SQLite avaisi sen osana seurantatiedostoa; siirrä se pois",
-    ),
-    (
-        re.compile(r"^'(.*)' has (\d+) names \(hard links\), and writing it is refused.*$"),
-        r"tiedostolla '\1' on \2 nimeä (kovaa linkkiä), eikä siihen kirjoiteta: SQLite pitää kullekin nimelle oman "
-        r"kirjoitusta edeltävän lokin, jolloin eri nimillä tehdyt kirjoitukset hävittävät toistensa rivejä. "
-        r"Anna seurantatiedostolle yksi nimi: kopioi se (cp '\1' uusi.db) ja käytä kopiota, tai poista toinen "
-        r"linkki. Vain luku -tilassa sen voi yhä avata",
-    ),
-    (
-        re.compile(r"^opening '(.*)': its write-ahead log '(.*)' belongs to another tracker file "
-                   r"\(file identity (\S+), this file's is (\S+)\);.*$"),
-        r"seurantatiedoston '\1' rinnalla oleva loki '\2' kuuluu toiseen seurantatiedostoon (tunniste \3, tämän "
-        r"tiedoston \4); SQLite toistaisi sen tämän tiedoston päälle ja näyttäisi toisen tiedoston tiedot. "
-        r"Kumpaakaan tiedostoa ei muutettu. Jos '\1' on oikea tiedosto, siirrä '\2' (ja -shm-tiedosto) pois ja "
-        r"avaa se uudelleen; jos tarvitsemasi rivit ovat toisessa tiedostossa, palauta loki sen rinnalle",
-    ),
-    (
-        re.compile(r"^opening '(.*)': its write-ahead log '(.*)' belongs to (another SQLite database|another "
-                   r"database \('.*' is empty\));.*$"),
-        r"seurantatiedoston '\1' rinnalla oleva loki '\2' kuuluu toiseen tietokantaan; SQLite toistaisi sen tämän "
-        r"tiedoston päälle. Kumpaakaan tiedostoa ei muutettu. Jos '\1' on oikea tiedosto, siirrä '\2' "
-        r"(ja -shm-tiedosto) pois ja avaa se uudelleen",
-    ),
-]
-
-
-# The warnings of the analysis, which the core writes in English, and their Finnish wording.
-_WARNINGS_FI: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(
-            r"^Sample-ratio mismatch: the arms received other shares of units than planned \(chi-square p = (.+)\); "
-            r"check how units were assigned before trusting the comparison\.$"
-        ),
-        r"Ryhmien koot poikkeavat suunnitellusta (khii toiseen -testin p = \1); tarkista, miten yksiköt jaettiin "
-        "ryhmiin, ennen kuin luotat vertailuun.",
-    ),
-    (
-        re.compile(r"^The pre-registered criteria were amended after the start \((.*)\)\.$"),
-        r"Ennalta kirjattuja kriteerejä muutettiin käynnistyksen jälkeen (\1).",
-    ),
-    (
-        re.compile(r"^Several treatment arms: the primary metric's intervals are widened \(Bonferroni\).*$"),
-        "Kokeiluryhmiä on useita: päämittarin luottamusvälejä on levennetty (Bonferroni), jotta väärän löydöksen "
-        "todennäköisyys pysyy valitulla tasolla.",
-    ),
-    (
-        re.compile(
-            r"^Few observations: an arm of (.+) has (\d+), fewer than (\d+); the normal approximations may be off, "
-            r"so check with the permutation test or the bootstrap\.$"
-        ),
-        r"Vähän havaintoja: mittarin \1 yhdessä ryhmässä on \2 havaintoa, alle \3; normaalijakaumaan perustuvat "
-        r"likiarvot voivat heittää, joten tarkista tulos permutaatiotestillä tai bootstrapilla.",
-    ),
-    (
-        re.compile(
-            r"^Underpowered so far: (\d+) observations in the smallest group, (\d+) needed to detect the minimum "
-            r"worthwhile effect; at the current pace about (\S+) more days, which is beyond the planned end\.$"
-        ),
-        r"Aineisto on vielä liian pieni: pienimmässä ryhmässä on \1 havaintoa, ja pienimmän merkityksellisen "
-        r"vaikutuksen havaitsemiseen tarvitaan \2; nykyvauhdilla siihen menee noin \3 päivää lisää, eli yli "
-        r"suunnitellun päättymisen.",
-    ),
-    (
-        re.compile(
-            r"^Underpowered so far: (\d+) observations in the smallest group, (\d+) needed to detect the minimum "
-            r"worthwhile effect; at the current pace about (\S+) more days\.$"
-        ),
-        r"Aineisto on vielä liian pieni: pienimmässä ryhmässä on \1 havaintoa, ja pienimmän merkityksellisen "
-        r"vaikutuksen havaitsemiseen tarvitaan \2; nykyvauhdilla siihen menee noin \3 päivää lisää.",
-    ),
-    (
-        re.compile(
-            r"^Underpowered so far: (\d+) observations in the smallest group, (\d+) needed to detect the minimum "
-            r"worthwhile effect\.$"
-        ),
-        r"Aineisto on vielä liian pieni: pienimmässä ryhmässä on \1 havaintoa, ja pienimmän merkityksellisen "
-        r"vaikutuksen havaitsemiseen tarvitaan \2.",
-    ),
-    (
-        re.compile(r"^Guardrail (.+) \((.+)\): it may have worsened by more than the acceptable (.+)\.$"),
-        r"Varomittari \1 (\2) on voinut heiketä enemmän kuin hyväksyttävät \3.",
-    ),
-]
-
-
 class Messages:
     """The texts of one language: ``messages("key", name=value)`` formats a message."""
 
@@ -1130,19 +914,17 @@ class Messages:
         return f"{utc:%Y-%m-%d %H:%M} UTC"
 
     def core_problem(self, problem: str) -> str:
-        """A problem the core reported, in this language when it has a known wording."""
-        if self.lang != "fi":
-            return problem
-        for pattern, replacement in _CORE_PROBLEMS_FI:
-            if pattern.match(problem):
-                return pattern.sub(replacement, problem)
-        return problem
+        """A problem the core reported, in this language when it has a known wording, and with the
+        command's options where the core names an option of the API (``--backfill``)."""
+        return translate_core_problem(problem, self.lang)
 
     def figure(self, value: float | None, digits: int = 3) -> str:
         """A measured number to ``digits`` significant digits, as written in this language."""
         if value is None or not math.isfinite(value):
             return "–"
-        if abs(value) >= 10 ** (digits - 1):
+        if abs(value) >= 1e12:
+            text = f"{value:.{digits - 1}e}"  # not a line of digits
+        elif abs(value) >= 10 ** (digits - 1):
             text = f"{value:.0f}"  # 1234, not 1.23e+03: whole units read better
         else:
             text = f"{value:.{digits}g}"
@@ -1165,18 +947,8 @@ class Messages:
 
     def warning(self, text: str) -> str:
         """A warning of the analysis in this language, as far as it has a known wording."""
-        if self.lang != "fi":
-            return text
-        for pattern, replacement in _WARNINGS_FI:
-            if pattern.match(text):
-                return pattern.sub(replacement, text)
-        return text
+        return translate_warning(text, self.lang)
 
     def core_state(self, message: str) -> str:
         """A lifecycle message of the core, in this language when it has a known wording."""
-        if self.lang != "fi":
-            return message
-        for pattern, replacement in _CORE_STATE_FI:
-            if pattern.match(message):
-                return pattern.sub(replacement, message)
-        return message
+        return translate_core_state(message, self.lang)

@@ -43,6 +43,8 @@ def metric_dict(m: kokeilu.Metric) -> dict[str, Any]:
         "minimum_effect": m.minimum_effect,
         "effect_scale": m.effect_scale.name,
         "confidence": m.confidence,
+        "valid_min": m.valid_min,
+        "valid_max": m.valid_max,
     }
 
 
@@ -181,6 +183,18 @@ def effect_text(msgs: Messages, m: kokeilu.Metric) -> str:
     return f"{msgs.number(m.minimum_effect)}{unit}"
 
 
+def valid_range_text(msgs: Messages, m: kokeilu.Metric) -> str:
+    """"1–5", "≥ 0", "≤ 100", or "–" when the metric has no valid range."""
+    low, high = m.valid_min, m.valid_max
+    if low is not None and high is not None:
+        return f"{msgs.number(low)}–{msgs.number(high)}"
+    if low is not None:
+        return f"≥ {msgs.number(low)}"
+    if high is not None:
+        return f"≤ {msgs.number(high)}"
+    return "–"
+
+
 def render_show(
     msgs: Messages,
     e: kokeilu.Experiment,
@@ -242,6 +256,7 @@ def render_show(
         "col.impact",
         "col.minimum_effect",
         "col.baseline",
+        "col.valid_range",
     ):
         metrics.add_column(msgs(key), overflow="fold")
     for m in e.metrics:
@@ -256,6 +271,7 @@ def render_show(
             impact,
             effect_text(msgs, m),
             msgs.number(m.baseline),
+            valid_range_text(msgs, m),
         )
     out.print(metrics)
 
@@ -364,7 +380,14 @@ def _reference(msgs: Messages, name: str) -> str:
 
 def _status(msgs: Messages, status: str) -> str:
     prefix = "not enough data: "
-    return msgs("analyze.not_enough", why=status[len(prefix) :]) if status.startswith(prefix) else status
+    if status.startswith(prefix):
+        return msgs("analyze.not_enough", why=status[len(prefix) :])
+    too_large = "values too large to summarise exactly: in arm "
+    if status.startswith(too_large):
+        # "... in arm ARM their sum or spread passes about 1.8e308, the largest number a double holds"
+        arm = status[len(too_large) :].partition(" their sum")[0]
+        return msgs("analyze.too_large", arm=arm)
+    return msgs.core_problem(status)
 
 
 def summary_rows(analysis: kokeilu.Analysis, metric: kokeilu.Metric) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 
 import click
 
+from .. import _core
 from .i18n import LABELS, Messages
 
 T = TypeVar("T")
@@ -42,22 +43,12 @@ def parse_date(text: str, msgs: Messages) -> datetime.date:
 
 
 def parse_time(text: str, msgs: Messages) -> datetime.datetime:
-    """An ISO 8601 time; without an offset it is UTC (the rule of the whole package)."""
-    stripped = text.strip()
-    if stripped.endswith(("Z", "z")):
-        stripped = stripped[:-1] + "+00:00"
+    """An ISO 8601 time, read by the core's parser as every door reads text: without an offset it
+    is UTC (the rule of the whole package), and nothing else is guessed."""
     try:
-        if len(stripped) == 10:
-            value = datetime.datetime.combine(datetime.date.fromisoformat(stripped), datetime.time())
-        elif len(stripped) < 13:
-            raise ValueError(stripped)
-        else:
-            value = datetime.datetime.fromisoformat(stripped)
-    except ValueError:
+        return _core.parse_time(text.strip(), "at")
+    except _core.InvalidArgumentError:
         raise ValueError(msgs("value.not_time", value=text)) from None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=datetime.timezone.utc)
-    return value.astimezone(datetime.timezone.utc)
 
 
 def parse_number(text: str, msgs: Messages) -> float:
