@@ -45,6 +45,7 @@ from lock_holder import Holder  # noqa: E402
 from writer import KEY, experiment_fields, prepare  # noqa: E402
 
 DRAFT = "LUONNOS-001"
+RANGED = "ASTEIKKO-001"
 NEW = "UUSI-001"
 INJECTION = "Robert'); DROP TABLE observations; --"
 TEN_MB = "x" * (10 * 1024 * 1024)
@@ -63,6 +64,13 @@ def make_baseline(path: Path) -> None:
         tracker.log_many(KEY, np.linspace(1.0, 5.0, BASE_ROWS), arm=["control", "video"] * (BASE_ROWS // 2))
         tracker.note(KEY, "the first week went as planned")
         tracker.create(**{**experiment_fields(), "key": DRAFT, "title": "Evening calls"})
+        # A survey on a 1-5 scale: its metric has a valid range, and a stored 5.
+        tracker.create(**{**experiment_fields(), "key": RANGED, "title": "Chat advice",
+                          "arms": {"control": "control", "chat": "treatment"},
+                          "metrics": [{"name": "satisfaction", "kind": "mean", "minimum_effect": 0.3,
+                                       "valid_min": 1.0, "valid_max": 5.0}]})
+        tracker.start(RANGED, on=datetime.date(2025, 1, 13))
+        tracker.log_many(RANGED, [4.0, 5.0, 3.0, 2.0], arm=["control", "chat"] * 2, at="2025-02-03T09:00Z")
 
 
 class Env:
@@ -271,7 +279,7 @@ case("sql-learning-card", "SQL injection", f"a Learning Card part `{INJECTION}`"
 for filter_name in ("organisation", "unit", "tag", "text"):
     case(f"sql-filter-{filter_name}", "SQL injection", f"a list filter `{filter_name}` = `' OR 1=1 --`",
          lambda env, f=filter_name: _assert_equal(env.t.experiments(**{f: "' OR 1=1 --"}), []),
-         Kept(lambda env: _assert_equal(len(env.t.experiments()), 2), "matches nothing; no error"))
+         Kept(lambda env: _assert_equal(len(env.t.experiments()), 3), "matches nothing; no error"))
 case("sql-key", "SQL injection", f"a key `X'; DROP TABLE experiments;--`",
      lambda env: _new(env, key="X'; DROP TABLE experiments;--"), Refused(kokeilu.InvalidArgumentError, "is not a key", "key"))
 case("sql-get", "SQL injection", "looking up the key `' OR 1=1 --`",
@@ -303,10 +311,10 @@ case("number-confidence", "Numbers", "a metric's `confidence` = 1.5",
      lambda env: _new(env, metrics=_metric(confidence=1.5)), Refused(kokeilu.InvalidArgumentError, "confidence"))
 case("number-n-negative", "Numbers", "a pre-aggregated row with n = -5 (a negative count)",
      lambda env: env.t.log_aggregate(KEY, n=-5, sum=3.0, sum_sq=10.0, arm="control"),
-     Refused(kokeilu.InvalidArgumentError, "at least 1", "aggregate.n"))
+     Refused(kokeilu.InvalidArgumentError, "at least 1", "n"))
 case("number-n-zero", "Numbers", "a pre-aggregated row with n = 0",
      lambda env: env.t.log_aggregate(KEY, n=0, sum=0.0, sum_sq=0.0, arm="control"),
-     Refused(kokeilu.InvalidArgumentError, "at least 1", "aggregate.n"))
+     Refused(kokeilu.InvalidArgumentError, "at least 1", "n"))
 case("number-sum-sq-small", "Numbers", "a mean row whose sum of squares is below sum²/n",
      lambda env: env.t.log_aggregate(KEY, n=10, sum=40.0, sum_sq=10.0, arm="control"),
      Refused(kokeilu.InvalidArgumentError, "sum_sq"))
@@ -362,8 +370,9 @@ case("time-year-1-datetime", "Dates and times", "an observation at `datetime(1, 
 case("time-year-1-date", "Dates and times", "`planned_start` = `date(1, 1, 1)`",
      lambda env: _new(env, planned_start=datetime.date(1, 1, 1)),
      Refused(kokeilu.InvalidArgumentError, "1400-9999", "planned_start"))
-case("time-year-9999", "Dates and times", "an observation at `9999-12-31T23:59:59.999999Z`",
-     lambda env: env.t.log(KEY, 3.0, arm="control", subject="late", at="9999-12-31T23:59:59.999999Z"),
+case("time-year-9999", "Dates and times", "an observation at `9999-12-31T23:59:59.999999Z` (with `allow_future`)",
+     lambda env: env.t.log(KEY, 3.0, arm="control", subject="late", at="9999-12-31T23:59:59.999999Z",
+                           allow_future=True),
      Kept(lambda env: _assert_equal(_logged_at(env, "late"),
                                     pd.Timestamp("9999-12-31T23:59:59.999999Z")), "kept to the microsecond"))
 case("time-date-9999", "Dates and times", "`planned_start` = `date(9999, 12, 31)`",
@@ -385,33 +394,248 @@ case("time-offset-edge", "Dates and times", "`1400-01-01T00:30+01:00`, in 1399 o
 case("time-trailing-junk", "Dates and times", "a time with trailing text `2026-06-30T10:00Z; DROP`",
      lambda env: env.t.log(KEY, 3.0, arm="control", at="2026-06-30T10:00Z; DROP"),
      Refused(kokeilu.InvalidArgumentError, "ISO 8601"))
-case("time-dst-fold-0", "Dates and times", "Helsinki 2026-10-25 03:30, first of the two (DST ends, fold=0)",
+case("time-dst-fold-0", "Dates and times", "Helsinki 2025-10-26 03:30, first of the two (DST ends, fold=0)",
      lambda env: env.t.log(KEY, 3.0, arm="control", subject="fold0",
-                           at=datetime.datetime(2026, 10, 25, 3, 30, tzinfo=HELSINKI, fold=0)),
-     Kept(lambda env: _assert_equal(_logged_at(env, "fold0"), pd.Timestamp("2026-10-25T00:30Z")),
+                           at=datetime.datetime(2025, 10, 26, 3, 30, tzinfo=HELSINKI, fold=0)),
+     Kept(lambda env: _assert_equal(_logged_at(env, "fold0"), pd.Timestamp("2025-10-26T00:30Z")),
           "kept as 00:30 UTC (EEST, +03:00)"))
-case("time-dst-fold-1", "Dates and times", "Helsinki 2026-10-25 03:30, second of the two (fold=1)",
+case("time-dst-fold-1", "Dates and times", "Helsinki 2025-10-26 03:30, second of the two (fold=1)",
      lambda env: env.t.log(KEY, 3.0, arm="control", subject="fold1",
-                           at=datetime.datetime(2026, 10, 25, 3, 30, tzinfo=HELSINKI, fold=1)),
-     Kept(lambda env: _assert_equal(_logged_at(env, "fold1"), pd.Timestamp("2026-10-25T01:30Z")),
+                           at=datetime.datetime(2025, 10, 26, 3, 30, tzinfo=HELSINKI, fold=1)),
+     Kept(lambda env: _assert_equal(_logged_at(env, "fold1"), pd.Timestamp("2025-10-26T01:30Z")),
           "kept as 01:30 UTC (EET, +02:00)"))
-case("time-dst-gap", "Dates and times", "Helsinki 2026-03-29 03:30, a time that does not exist (DST starts)",
+case("time-dst-gap", "Dates and times", "Helsinki 2025-03-30 03:30, a time that does not exist (DST starts)",
      lambda env: env.t.log(KEY, 3.0, arm="control", subject="gap",
-                           at=datetime.datetime(2026, 3, 29, 3, 30, tzinfo=HELSINKI)),
-     Kept(lambda env: _assert_equal(_logged_at(env, "gap"), pd.Timestamp("2026-03-29T01:30Z")),
+                           at=datetime.datetime(2025, 3, 30, 3, 30, tzinfo=HELSINKI)),
+     Kept(lambda env: _assert_equal(_logged_at(env, "gap"), pd.Timestamp("2025-03-30T01:30Z")),
           "kept as 01:30 UTC, the offset Python's zoneinfo gives (+02:00)"))
 case("time-dst-ambiguous-pandas", "Dates and times", "pandas times localized to Helsinki at the ambiguous 03:30",
      lambda env: env.t.log_many(KEY, [1.0], arm="control",
-                                at=pd.Series(pd.to_datetime(["2026-10-25 03:30"])).dt.tz_localize(
+                                at=pd.Series(pd.to_datetime(["2025-10-26 03:30"])).dt.tz_localize(
                                     "Europe/Helsinki", ambiguous="raise")),
      Refused(ValueError, "dst"))
-case("time-cli-naive", "Dates and times", "`kokeilu log … --at 2026-03-29T03:30` (no offset, in the DST gap)",
-     lambda env: env.cli("log", KEY, "4", "--arm", "video", "--subject", "naive", "--at", "2026-03-29T03:30"),
-     Kept(lambda env: _assert_equal(_logged_at(env, "naive"), pd.Timestamp("2026-03-29T03:30Z")),
+case("time-cli-naive", "Dates and times", "`kokeilu log … --at 2025-03-30T03:30` (no offset, in the DST gap)",
+     lambda env: env.cli("log", KEY, "4", "--arm", "video", "--subject", "naive", "--at", "2025-03-30T03:30"),
+     Kept(lambda env: _assert_equal(_logged_at(env, "naive"), pd.Timestamp("2025-03-30T03:30Z")),
           "kept as 03:30 UTC: a time without an offset is UTC"))
 case("time-end-before-start", "Dates and times", "`planned_end` before `planned_start`",
      lambda env: _new(env, planned_start=datetime.date(2026, 5, 1), planned_end=datetime.date(2026, 4, 1)),
      Refused(kokeilu.InvalidArgumentError, "before", "planned_end"))
+
+# Strict input: one set of rules for times and values, the same at every door (log, log_many,
+# log_frame, log_aggregates, the CSV import, the command; the C++ API by the same core).
+def _frame(**columns: Any) -> pd.DataFrame:
+    return pd.DataFrame({"arm": ["control"] * len(next(iter(columns.values()))), **columns})
+
+
+def _aggregates(**columns: Any) -> pd.DataFrame:
+    return pd.DataFrame({"n": [4], "sum": [12.0], "sum_sq": [40.0], "arm": ["control"], **columns})
+
+
+DAY_FIRST = "2.3.2025"  # 2 March as Finns write it; pandas' to_datetime read it as 3 February
+for door, act, field in (
+    ("log", lambda env: env.t.log(KEY, 3.0, arm="control", at=DAY_FIRST), "at"),
+    ("log-many", lambda env: env.t.log_many(KEY, [3.0], arm="control", at=[DAY_FIRST]), "at[0]"),
+    ("series", lambda env: env.t.log_many(KEY, [3.0, 4.0], arm="control",
+                                          at=pd.Series(["2025-03-01", DAY_FIRST])), "at[1]"),
+    ("frame", lambda env: env.t.log_frame(KEY, _frame(value=[3.0], at=[DAY_FIRST])), "at[0]"),
+    ("aggregates", lambda env: env.t.log_aggregates(KEY, _aggregates(at=[DAY_FIRST])), "at[0]"),
+):
+    case(f"strict-day-first-{door}", "Strict input: times", f"`{door.replace('-', '_')}` with the time `{DAY_FIRST}`",
+         act, Refused(kokeilu.InvalidArgumentError, "ISO 8601", field))
+case("strict-day-first-csv", "Strict input: times", f"a CSV `at` cell `{DAY_FIRST}`",
+     lambda env: env.cli("import", KEY, env.csv(f"value,arm,at\n3,control,{DAY_FIRST}\n")), CliRefused("ISO 8601"))
+case("strict-day-first-cli", "Strict input: times", f"`kokeilu log … --at {DAY_FIRST}`",
+     lambda env: env.cli("log", KEY, "3", "--arm", "control", "--at", DAY_FIRST), CliRefused("is not a time"))
+case("strict-epoch-bare", "Strict input: times", "`log_many(…, at=[1772400000])`, a number without its unit",
+     lambda env: env.t.log_many(KEY, [3.0], arm="control", at=[1772400000]),
+     Refused(kokeilu.InvalidArgumentError, "at_unit", "at[0]"))
+case("strict-epoch-bare-log", "Strict input: times", "`log(…, at=1740823200)`, a number without its unit",
+     lambda env: env.t.log(KEY, 3.0, arm="control", at=1740823200),
+     Refused(kokeilu.InvalidArgumentError, "is a number, not a time", "at"))
+case("strict-epoch-bare-series", "Strict input: times", "a frame whose `at` column holds epoch seconds, no unit",
+     lambda env: env.t.log_frame(KEY, _frame(value=[3.0], at=[1740823200])),
+     Refused(kokeilu.InvalidArgumentError, "at_unit", "at[0]"))
+case("strict-epoch-seconds", "Strict input: times", "`log_many(…, at=[1740823200], at_unit=\"s\")`",
+     lambda env: env.t.log_many(KEY, [2.5], arm="control", at=[1740823200], at_unit="s"),
+     Kept(lambda env: _assert_equal(env.t.observations(KEY).query("value == 2.5")["at"].iloc[0],
+                                    pd.Timestamp("2025-03-01T10:00Z")), "kept as 2025-03-01T10:00:00Z"))
+case("strict-epoch-unit-unknown", "Strict input: times", "`at_unit=\"days\"`",
+     lambda env: env.t.log_many(KEY, [3.0], arm="control", at=[20000], at_unit="days"),
+     Refused(kokeilu.InvalidArgumentError, "unknown unit", "at_unit"))
+case("strict-year-1-datetime64", "Strict input: times", "a numpy `datetime64[D]` column with the year 1",
+     lambda env: env.t.log_many(KEY, [3.0], arm="control", at=np.array(["0001-01-01"], dtype="datetime64[D]"),
+                                backfill=True), Refused(kokeilu.InvalidArgumentError, "1400-9999", "at[0]"))
+case("strict-year-12000-datetime64", "Strict input: times", "a numpy `datetime64[D]` column with the year 12000",
+     lambda env: env.t.log_many(KEY, [3.0], arm="control", at=np.array(["12000-01-01"], dtype="datetime64[D]"),
+                                allow_future=True), Refused(kokeilu.InvalidArgumentError, "1400-9999", "at[0]"))
+case("strict-year-wraparound", "Strict input: times",
+     "a `datetime64[Y]` year 301970, which numpy's own conversion wraps to the year -282585",
+     lambda env: env.t.log_many(KEY, [3.0], arm="control", at=np.array([300000], dtype="datetime64[Y]"),
+                                allow_future=True), Refused(kokeilu.InvalidArgumentError, "1400-9999", "at[0]"))
+case("strict-year-1-scalar", "Strict input: times", "`log(…, at=np.datetime64(\"0001-01-01\"))`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", at=np.datetime64("0001-01-01"), backfill=True),
+     Refused(kokeilu.InvalidArgumentError, "1400-9999", "at"))
+FUTURE = "2030-01-01T00:00:00Z"
+case("strict-future-log", "Strict input: times", f"an observation at `{FUTURE}`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", at=FUTURE),
+     Refused(kokeilu.InvalidArgumentError, "more than a day in the future", "at"))
+case("strict-future-log-many", "Strict input: times", f"`log_many` with one time at `{FUTURE}`",
+     lambda env: env.t.log_many(KEY, [3.0, 4.0], arm="control", at=["2025-03-01", FUTURE]),
+     Refused(kokeilu.InvalidArgumentError, "allow_future", "at[1]"))
+case("strict-future-aggregates", "Strict input: times", f"`log_aggregates` with the time `{FUTURE}`",
+     lambda env: env.t.log_aggregates(KEY, _aggregates(at=[FUTURE])),
+     Refused(kokeilu.InvalidArgumentError, "in the future", "at[0]"))
+case("strict-future-cli", "Strict input: times", f"`kokeilu log … --at {FUTURE}`",
+     lambda env: env.cli("log", KEY, "3", "--arm", "control", "--at", FUTURE), CliRefused("--allow-future"))
+case("strict-future-csv", "Strict input: times", f"a CSV `at` cell `{FUTURE}`",
+     lambda env: env.cli("import", KEY, env.csv(f"value,arm,at\n3,control,{FUTURE}\n")), CliRefused("--allow-future"))
+case("strict-future-allowed", "Strict input: times", f"an observation at `{FUTURE}` with `allow_future=True`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", at=FUTURE, subject="planned", allow_future=True),
+     Kept(lambda env: _assert_equal(_logged_at(env, "planned"), pd.Timestamp(FUTURE)), "kept: asked for"))
+
+for name, values in (("complex", np.array([1 + 2j])), ("datetime64", np.array(["2025-03-01"], dtype="datetime64[D]")),
+                     ("timedelta64", np.array([3], dtype="timedelta64[s]")), ("text", ["1", "0"])):
+    case(f"strict-values-{name}", "Strict input: values", f"`log_many` of a {name} column of values",
+         lambda env, v=values: env.t.log_many(KEY, v, arm="control"),
+         Refused(kokeilu.InvalidArgumentError, "expected a number (bool, int or float)", "value[0]"))
+case("strict-value-text-log", "Strict input: values", "`log(…, \"1\")`, a value as text",
+     lambda env: env.t.log(KEY, "1", arm="control"),  # type: ignore[arg-type]
+     Refused(kokeilu.InvalidArgumentError, "got str '1'", "value"))
+case("strict-value-frame-column", "Strict input: values", "`log_frame(…, value=\"score\")` with NaN in row 2",
+     lambda env: env.t.log_frame(KEY, _frame(score=[3.0, 4.0, np.nan]), value="score"),
+     Refused(kokeilu.InvalidArgumentError, "finite", "score[2]"))
+case("strict-frame-names", "Strict input: values", "`log_frame` whose arm column `group` names an unknown arm",
+     lambda env: env.t.log_frame(KEY, pd.DataFrame({"v": [3.0, 4.0], "group": ["control", "phone"]}),
+                                 value="v", arm="group"),
+     Refused(kokeilu.InvalidArgumentError, "unknown arm 'phone'", "group[1]"))
+BIG = 2**62
+case("strict-count-overflow-batch", "Strict input: values", f"`log_aggregates` of two rows of n = 2**62",
+     lambda env: env.t.log_aggregates(KEY, pd.DataFrame({"n": [BIG, BIG], "sum": [0.0, 0.0], "sum_sq": [0.0, 0.0],
+                                                         "arm": ["control", "control"]})),
+     Refused(kokeilu.InvalidArgumentError, "largest count kokeilu can hold", "n[1]"))
+
+
+def _second_overflowing_write(env: Env) -> None:
+    env.t.log_aggregate(KEY, n=BIG, sum=0.0, sum_sq=0.0, arm="control", note="first")
+    with pytest.raises(kokeilu.InvalidArgumentError, match="largest count kokeilu can hold"):
+        env.t.log_aggregate(KEY, n=BIG, sum=0.0, sum_sq=0.0, arm="control", note="second")
+
+
+case("strict-count-overflow-total", "Strict input: values", "two writes of n = 2**62 (their sum overflows int64)",
+     _second_overflowing_write,
+     Kept(lambda env: _assert_equal((_rows_with(env, "note", "first"), _rows_with(env, "note", "second")), (1, 0)),
+          "the first is kept; the second is refused before its n is added (\"adding 4611686018427387904 units "
+          "to the 4611686018427387904 already summarised would pass 9223372036854775807 …\")"))
+case("strict-surrogate-subject", "Strict input: values", "a lone surrogate in `subject`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", subject="caf\udce9"),
+     Refused(kokeilu.InvalidArgumentError, "not valid UTF-8", "subject"))
+case("strict-surrogate-note", "Strict input: values", "a lone surrogate in an observation's `note`",
+     lambda env: env.t.log(KEY, 3.0, arm="control", note="\ud800"),
+     Refused(kokeilu.InvalidArgumentError, "not valid UTF-8", "note"))
+case("strict-surrogate-arm-column", "Strict input: values", "a lone surrogate in row 1 of an arm column",
+     lambda env: env.t.log_many(KEY, [3.0, 4.0], arm=["control", "vide\udcef"]),
+     Refused(kokeilu.InvalidArgumentError, "not valid UTF-8", "arm[1]"))
+
+# Names that cannot deceive, reasons that say something.
+case("names-zero-width-arm", "Names and reasons", "arms `control` and `con\\u200btrol` (a zero-width space)",
+     lambda env: _new(env, arms={"control": "control", "con\u200btrol": "treatment"}),
+     Refused(kokeilu.InvalidArgumentError, "invisible", "arms[1].name"))
+case("names-bidi-metric", "Names and reasons", "a metric name with a right-to-left override (U+202E)",
+     lambda env: _new(env, metrics=_metric(name="score\u202eerocs")),
+     Refused(kokeilu.InvalidArgumentError, "direction-changing", "metrics[0].name"))
+case("names-nfd-duplicate", "Names and reasons", "arms `café` (NFC) and `cafe\\u0301` (NFD): the same name",
+     lambda env: _new(env, arms={"caf\u00e9": "control", "cafe\u0301": "treatment"}),
+     Refused(kokeilu.InvalidArgumentError, "already the name", "arms[1].name"))
+
+
+def _nfd_arm(env: Env) -> None:
+    _new(env, arms={"cafe\u0301": "control", "video": "treatment"})
+    env.t.start(NEW, on=datetime.date(2025, 1, 13))
+    env.t.log(NEW, 3.0, arm="caf\u00e9", subject="nfc", at="2025-02-03T09:00Z")
+
+
+case("names-nfd-kept-as-nfc", "Names and reasons", "an arm created as `cafe\\u0301` (NFD), logged to as `café` (NFC)",
+     _nfd_arm, Kept(lambda env: _assert_equal([a.name for a in env.t.get(NEW).arms][0], "caf\u00e9"),
+                    "kept as NFC; either spelling finds it"))
+case("names-no-break-space-tag", "Names and reasons", "a tag `kotihoito\\u00a0` (a no-break space at the end)",
+     lambda env: _new(env, tags=["kotihoito\u00a0"]),
+     _field_kept("tags", ["kotihoito"], lambda e: list(e.tags)))
+case("reason-invisible-note", "Names and reasons", "a journal note of a zero-width and a no-break space",
+     lambda env: env.t.note(KEY, "\u200b\u00a0"), Refused(kokeilu.InvalidArgumentError, "is required", "text"))
+case("reason-invisible-stop", "Names and reasons", "a stop reason `\\u2060` (a word joiner)",
+     lambda env: env.t.stop(DRAFT, "\u2060"), Refused(kokeilu.InvalidArgumentError, "is required", "reason"))
+case("reason-invisible-amend", "Names and reasons", "an amendment reason `\\u200b`",
+     lambda env: env.t.amend(KEY, "\u200b", right_if="a stricter criterion"),
+     Refused(kokeilu.InvalidStateError, "give a reason"))
+case("reason-invisible-cli", "Names and reasons", "`kokeilu note KEY \"\\u200b\"`",
+     lambda env: env.cli("note", KEY, "\u200b"), CliRefused("is required"))
+
+# Values in range: a metric's valid range (a 1-5 survey) holds at every door.
+for door, act, field in (
+    ("log", lambda env: env.t.log(RANGED, 7.0, arm="chat"), "value"),
+    ("log-many", lambda env: env.t.log_many(RANGED, [3.0, 0.0], arm="chat"), "value[1]"),
+    ("frame", lambda env: env.t.log_frame(RANGED, pd.DataFrame({"answer": [6.0], "arm": ["chat"]}), value="answer"),
+     "answer[0]"),
+    ("aggregate-mean", lambda env: env.t.log_aggregate(RANGED, n=2, sum=12.0, sum_sq=72.0, arm="chat"), "sum"),
+    ("aggregate-spread", lambda env: env.t.log_aggregate(RANGED, n=2, sum=6.0, sum_sq=30.0, arm="chat"), "sum_sq"),
+):
+    case(f"range-{door}", "Valid range", f"`{door.partition('-')[0].replace('-', '_')}` outside the range 1-5 "
+         f"of `satisfaction` ({door})", act, Refused(kokeilu.InvalidArgumentError, "valid range", field))
+case("range-csv", "Valid range", "a CSV value 0 for the 1-5 survey",
+     lambda env: env.cli("import", RANGED, env.csv("value,arm\n3,chat\n0,chat\n")), CliRefused("row 3"))
+case("range-cli", "Valid range", "`kokeilu log ASTEIKKO-001 6 --arm chat`",
+     lambda env: env.cli("log", RANGED, "6", "--arm", "chat"), CliRefused("valid range"))
+case("range-amend-narrower", "Valid range", "amending the range to 1-4 while a 5 is stored",
+     lambda env: env.t.amend(RANGED, "a shorter scale", metrics=[{"name": "satisfaction", "valid_max": 4.0}]),
+     Refused(kokeilu.InvalidArgumentError, "stored observation", "metrics[satisfaction].valid_max"))
+case("range-upside-down", "Valid range", "a metric whose `valid_min` 5 is above its `valid_max` 1",
+     lambda env: _new(env, metrics=_metric(valid_min=5.0, valid_max=1.0)),
+     Refused(kokeilu.InvalidArgumentError, "above valid_min", "metrics[sense_of_security].valid_max"))
+case("range-proportion", "Valid range", "a valid range on a 0/1 proportion metric",
+     lambda env: _new(env, metrics=_metric(kind="proportion", minimum_effect=0.1, valid_max=1.0)),
+     Refused(kokeilu.InvalidArgumentError, "no valid range"))
+
+
+# Whatever is stored, one metric cannot stop the analysis.
+def _status_of(analysis: kokeilu.Analysis, metric: str) -> str:
+    return str(analysis.comparisons.loc[analysis.comparisons["metric"] == metric, "status"].iloc[0])
+
+
+def _huge_through_the_api(env: Env) -> None:
+    env.t.log(KEY, 1e308, arm="control", subject="typo")
+    env.t.log(KEY, -1e308, arm="control", subject="typo")
+
+
+def _huge_in_the_file(env: Env) -> None:
+    # Rows written into the file behind kokeilu's back, as a script or a sqlite3 session might.
+    db = sqlite3.connect(env.path)
+    with db:
+        ids = db.execute("SELECT m.id, a.id FROM metrics m JOIN experiments e ON e.id = m.experiment_id "
+                         "JOIN arms a ON a.experiment_id = e.id WHERE e.key = ? AND a.name = 'chat'",
+                         (RANGED,)).fetchone()
+        db.executemany("INSERT INTO observations (metric_id, arm_id, at_us, value) VALUES (?, ?, ?, ?)",
+                       [(ids[0], ids[1], 1738573200000000 + i, value) for i, value in enumerate((1e200, -1e200))])
+    db.close()
+
+
+case("analyze-huge-api", "Analysis", "`log K 1e308` and `log K -1e308` (a typo), then `analyze`",
+     _huge_through_the_api,
+     Kept(lambda env: _assert_equal(_status_of(env.t.analyze(KEY), "sense_of_security").split(":")[0],
+                                    "values too large to summarise exactly"),
+          "kept; the analysis goes on and gives the metric the status \"values too large to summarise exactly\""))
+case("analyze-huge-file", "Analysis", "rows of 1e200 and -1e200 written straight into the file, then "
+     "`analyze(until=…)`",
+     _huge_in_the_file,
+     Kept(lambda env: _assert_equal(
+         _status_of(env.t.analyze(RANGED, until="2025-12-31"), "satisfaction").split(":")[0],
+         "values too large to summarise exactly"), "the analysis goes on; the metric gets its own status"))
+case("analyze-huge-cli", "Analysis", "`kokeilu log KEY 1e308`, then `kokeilu analyze KEY`",
+     lambda env: (env.cli("log", KEY, "1e308", "--arm", "control"), env.cli("log", KEY, "-1e308", "--arm", "control"),
+                  env.cli("analyze", KEY))[-1],
+     Kept(lambda env: _assert_equal(env.last is not None and "values too large" in env.last.out, True),
+          "`analyze` exits 0 and shows the metric as \"values too large to summarise exactly\""))
+
 
 # Duplicates.
 case("dup-key", "Duplicate keys", f"a new experiment with the key `{KEY.lower()}` (in use, other case)",
@@ -442,8 +666,8 @@ case("csv-long-row", "CSV files", "a CSV row with an extra cell",
 case("csv-utf16", "CSV files", "a CSV file in UTF-16",
      lambda env: env.cli("import", KEY, env.csv("value,arm\n3,control\n".encode("utf-16"))), CliRefused("utf-8"))
 case("csv-mixed-encoding", "CSV files", "a CSV file in UTF-8 with one Latin-1 line",
-     lambda env: env.cli("import", KEY, env.csv("value,arm,at\n3,control,2026-02-01\n".encode()
-                                                 + "4,video,2026-02-01 # ä\n".encode("latin-1"))),
+     lambda env: env.cli("import", KEY, env.csv("value,arm,at\n3,control,2025-02-01\n".encode()
+                                                 + "4,video,2025-02-01 # ä\n".encode("latin-1"))),
      CliRefused("utf-8"))
 case("csv-nul", "CSV files", "a NUL byte in a CSV file",
      lambda env: env.cli("import", KEY, env.csv(b"value,arm\n3,con\0trol\n")), CliRefused("unknown arm"))
@@ -797,8 +1021,19 @@ def write_catalogue() -> str:
         "",
         "Text is never pasted into SQL: every value is bound to a prepared statement, so SQL in any",
         "field is just text. Names and keys are checked (length, control characters, valid UTF-8, NUL);",
-        "numbers must be finite and fit the metric; times must be ISO 8601 in years 1400-9999 and are",
-        "kept in UTC to the microsecond.",
+        "names of arms, metrics, tags, the organisation, unit and owner are kept in Unicode NFC and",
+        "refused when they hold a character that shows nothing or turns the text around (zero-width,",
+        "format and bidirectional control characters), and a reason (an amendment's, a stop's, a note)",
+        "must hold a visible character. Values must be bool, int or float, finite, fit the metric's kind",
+        "and its valid range (a 1-5 survey); counts are refused before they would overflow. Times must",
+        "be ISO 8601 text (never read day-first or leniently), a datetime, a numpy datetime64, or a",
+        "number with its unit said (`at_unit=\"s\"`), in years 1400-9999 and not more than a day in the",
+        "future (unless `allow_future`); they are kept in UTC to the microsecond.",
+        "",
+        "These rules are written once, in the C++ core, and every door (`log`, `log_many`, `log_frame`,",
+        "`log_aggregates`, the CSV import, the command, the C++ API) applies them: the same input is",
+        "accepted by all or refused by all, naming the column and row as the caller wrote them",
+        "(`at[3]`, `score[3]`, `arm[1]`); `tests/python/test_doors.py` checks that property.",
         "",
         "| # | Case | Hostile input | What it gets |",
         "|---|------|---------------|--------------|",
@@ -862,6 +1097,11 @@ def write_catalogue() -> str:
         "  `KOKEILU_WAIT`), and after 1.5 s calls `on_wait` (the command prints \"Waiting for another",
         "  write to … to finish\", in Finnish or English); `tests/reliability/test_busy_wait.py` holds the",
         "  lock in a second process.",
+        "- Rows `analyze-*`: whatever is stored, one metric cannot stop the analysis. A metric whose sums",
+        "  pass the largest double (values near 1e308, or squares of values near 1e200) is shown as",
+        "  \"values too large to summarise exactly\"; one whose stored rows no summary can take (an",
+        "  infinity written into the file) as \"stored values that cannot be summarised\"; the other",
+        "  metrics are analysed as usual.",
         "- Read-only files and folders and a full disk are covered by",
         "  `tests/reliability/test_readonly_fulldisk.py` and `tests/cpp/test_fault_injection.cpp`.",
     ]

@@ -61,7 +61,7 @@ def experiment_fields() -> dict[str, Any]:
         "design": "concurrent",
         "arms": {"control": "control", "video": "treatment"},
         "metrics": [{"name": PRIMARY, "kind": "mean", "minimum_effect": 0.3}],
-        "planned_start": datetime.date(2026, 1, 12),
+        "planned_start": datetime.date(2025, 1, 13),
     }
 
 
@@ -77,7 +77,7 @@ def prepare(tracker: kokeilu.Tracker) -> None:
             experiment = tracker.get(KEY)
     if experiment.status == kokeilu.Status.draft:
         try:
-            tracker.start(KEY, on=datetime.date(2026, 1, 12))
+            tracker.start(KEY, on=datetime.date(2025, 1, 13))
         except kokeilu.InvalidStateError:
             pass  # another writer started it in between
 
