@@ -24,8 +24,8 @@ kokeilu::Experiment video_visits() {
     e.owner = "Aino Kotihoito";
     e.tags = {"home-care", "video"};
     e.purposes = {kokeilu::Purpose::wellbeing};
-    e.planned_start = kokeilu::Date(2026, 9, 1);
-    e.planned_end = kokeilu::Date(2026, 11, 30);
+    e.planned_start = kokeilu::Date(2025, 9, 1);
+    e.planned_end = kokeilu::Date(2025, 11, 30);
     e.planned_cost_eur = 4800;
     e.planned_effort_hours = 120;
     e.risk = "Clients who cannot use the tablet could feel less safe.";
@@ -44,6 +44,9 @@ kokeilu::Experiment video_visits() {
     security.baseline = 4.1;
     security.baseline_sd = 0.8;
     security.minimum_effect = 0.3;
+    // A 1-5 survey: any other answer is refused when it is logged.
+    security.valid_min = 1.0;
+    security.valid_max = 5.0;
     e.metrics = {security};
     return e;
 }
@@ -66,7 +69,7 @@ int main(int argc, char** argv) {
             std::printf("%s is already in %s; reading it back.\n", demo_key, path.c_str());
         } catch (const kokeilu::NotFoundError&) {
             experiment = tracker.create(video_visits());
-            experiment = tracker.start(experiment.key, kokeilu::Date(2026, 9, 1));
+            experiment = tracker.start(experiment.key, kokeilu::Date(2025, 9, 1));
             // Survey answers 1-5, seeded so every run records the same data.
             std::mt19937 rng(2026);
             std::vector<kokeilu::Observation> answers;
@@ -74,7 +77,7 @@ int main(int argc, char** argv) {
                 for (const char* arm : {"control", "video"}) {
                     std::binomial_distribution<int> answer(4, std::string(arm) == "video" ? 0.77 : 0.78);
                     kokeilu::Observation o;
-                    o.at = kokeilu::Time(kokeilu::Date(2026, 9, 1)) + boost::posix_time::hours(24 * day + 18);
+                    o.at = kokeilu::Time(kokeilu::Date(2025, 9, 1)) + boost::posix_time::hours(24 * day + 18);
                     o.arm = arm;
                     o.value = 1.0 + answer(rng);
                     answers.push_back(o);

@@ -28,6 +28,6 @@ def test_readme_block_runs_as_written(index: int, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     # The quick start records one experiment in the default file of the working directory.
-    if "kokeilu.open(" in BLOCKS[index]:
+    if 'kokeilu.open("kokeilut.db")' in BLOCKS[index]:
         assert (tmp_path / "kokeilut.db").exists()
         assert "supported" in result.stdout
