@@ -306,8 +306,9 @@ void register_tracker(py::module_& m) {
                 observation.value = value;
                 observation.arm = std::move(arm);
                 observation.metric = std::move(metric);
-                const Time when = time_argument(at, "at", at_unit);
-                observation.at = when.is_special() ? now_utc() : when;
+                // No time given (the common case): now, without the conversions of time_argument.
+                observation.at = at.is_none() ? now_utc() : time_argument(at, "at", at_unit);
+                if (observation.at.is_special()) observation.at = now_utc();
                 observation.exposure = exposure;
                 observation.subject = std::move(subject);
                 observation.note = std::move(note);

@@ -124,14 +124,13 @@ void ProblemSink::add(const std::string& column, std::optional<std::size_t> row,
     problems_.listed.push_back(std::move(found));
 }
 
-TimeWindow time_window(const Experiment& e, const LogOptions& options, const Time& now) {
+TimeWindow time_window(const Experiment& e, const LogOptions& options, std::int64_t now_us) {
     TimeWindow window;
     if (!options.backfill && e.actual_start) {
         window.earliest = std::max(window.earliest, to_unix_micros(Time(*e.actual_start)));
         window.start = e.actual_start;
     }
     if (!options.allow_future) {
-        const std::int64_t now_us = to_unix_micros(now);
         window.latest = std::min(window.latest, now_us + future_tolerance_micros);
         window.now_us = now_us;
     }

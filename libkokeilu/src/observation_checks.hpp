@@ -65,7 +65,7 @@ struct TimeWindow {
 
     [[nodiscard]] bool contains(std::int64_t at_us) const noexcept { return at_us >= earliest && at_us <= latest; }
 };
-[[nodiscard]] TimeWindow time_window(const Experiment& e, const LogOptions& options, const Time& now);
+[[nodiscard]] TimeWindow time_window(const Experiment& e, const LogOptions& options, std::int64_t now_us);
 // Why a time outside the window is refused.
 [[nodiscard]] std::string time_problem(const Experiment& e, const TimeWindow& window, std::int64_t at_us);
 

@@ -5,6 +5,7 @@
 #include <boost/date_time/posix_time/posix_time.hpp>
 
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <exception>
@@ -172,7 +173,12 @@ std::string unitless_epoch_problem(std::string_view shown) {
            "1970-01-01T00:00:00Z (or \"ms\", \"us\", \"ns\"), or give the time as ISO 8601 text";
 }
 
-Time now_utc() { return boost::posix_time::microsec_clock::universal_time(); }
+std::int64_t now_unix_micros() noexcept {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+Time now_utc() { return unix_epoch + boost::posix_time::microseconds(now_unix_micros()); }
 
 Date today_utc() { return now_utc().date(); }
 

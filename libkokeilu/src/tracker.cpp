@@ -397,7 +397,7 @@ void Tracker::forget_for_logging(std::string_view key_or_uuid) {
 }
 
 void Tracker::log(std::string_view key, const Observation& observation, const LogOptions& options) {
-    const Time now = now_utc();
+    const std::int64_t now = now_unix_micros();
     retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
                      [&](const Experiment& e, bool kept) {
                          detail::CountTotals totals;
@@ -409,7 +409,7 @@ void Tracker::log(std::string_view key, const Observation& observation, const Lo
 }
 
 std::size_t Tracker::log_many(std::string_view key, std::span<const Observation> observations, const LogOptions& options) {
-    const Time now = now_utc();
+    const std::int64_t now = now_unix_micros();
     return retry_when_stale(
         [&] { return for_logging(key); }, [&] { forget_for_logging(key); },
         [&](const Experiment& e, bool kept) -> std::size_t {
@@ -426,7 +426,7 @@ std::size_t Tracker::log_many(std::string_view key, std::span<const Observation>
 
 std::size_t Tracker::log_columns(std::string_view key, std::string_view metric_name, const ObservationColumns& columns,
                                  const LogOptions& options) {
-    const Time now = now_utc();
+    const std::int64_t now = now_unix_micros();
     return retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
                             [&](const Experiment& e, bool kept) {
                                 return log_columns_to(e, metric_name, columns, options, now, kept);
@@ -434,7 +434,7 @@ std::size_t Tracker::log_columns(std::string_view key, std::string_view metric_n
 }
 
 std::size_t Tracker::log_columns_to(const Experiment& e, std::string_view metric_name,
-                                    const ObservationColumns& columns, const LogOptions& options, const Time& now,
+                                    const ObservationColumns& columns, const LogOptions& options, std::int64_t now,
                                     bool kept) {
     const Metric& metric = resolve_metric(e, metric_name, "metric");
     detail::ProblemSink first_problem;
@@ -457,7 +457,7 @@ std::size_t Tracker::log_columns_to(const Experiment& e, std::string_view metric
 
 std::size_t Tracker::log_aggregate_columns(std::string_view key, std::string_view metric_name,
                                            const AggregateColumns& columns, const LogOptions& options) {
-    const Time now = now_utc();
+    const std::int64_t now = now_unix_micros();
     return retry_when_stale(
         [&] { return for_logging(key); }, [&] { forget_for_logging(key); },
         [&](const Experiment& e, bool kept) -> std::size_t {
@@ -476,7 +476,7 @@ InputProblems Tracker::check_columns(std::string_view key, std::string_view metr
     (void)accepted_statuses(e, options);
     const Metric& metric = resolve_metric(e, metric_name, "metric");
     detail::ProblemSink sink(std::max<std::size_t>(limit, 1));
-    (void)detail::check_unit_columns(e, metric, columns, detail::time_window(e, options, now_utc()), sink);
+    (void)detail::check_unit_columns(e, metric, columns, detail::time_window(e, options, now_unix_micros()), sink);
     return sink.take();
 }
 
@@ -487,7 +487,7 @@ InputProblems Tracker::check_aggregate_columns(std::string_view key, std::string
     (void)accepted_statuses(e, options);
     const Metric& metric = resolve_metric(e, metric_name, "metric");
     detail::ProblemSink sink(std::max<std::size_t>(limit, 1));
-    (void)detail::check_aggregate_columns(e, metric, columns, detail::time_window(e, options, now_utc()), sink);
+    (void)detail::check_aggregate_columns(e, metric, columns, detail::time_window(e, options, now_unix_micros()), sink);
     return sink.take();
 }
 

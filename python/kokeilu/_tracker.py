@@ -529,13 +529,18 @@ class Tracker:
         (e.g. a "before" period); ``allow_future`` a time more than a day from now.
         """
         key = _key(experiment)  # its own TypeError names the experiment
-        number_value = number(value, "value")
-        exposure_value = None if exposure is None else number(exposure, "exposure")
-        for name, text in (("arm", arm), ("metric", metric), ("subject", subject), ("note", note)):
-            check_text(text, name)
-        self._core.log_value(
-            key, number_value, arm, metric, at, at_unit, exposure_value, subject, note, backfill, allow_future
-        )
+        # The common types pass as they are: this is the path of every single log.
+        if type(value) is not float and type(value) is not int:
+            value = number(value, "value")
+        if exposure is not None and type(exposure) is not float and type(exposure) is not int:
+            exposure = number(exposure, "exposure")
+        try:
+            self._core.log_value(key, value, arm, metric, at, at_unit, exposure, subject, note, backfill, allow_future)
+        except TypeError:
+            # An argument the binding cannot convert: a text that is no str, or no valid UTF-8.
+            for name, text in (("arm", arm), ("metric", metric), ("subject", subject), ("note", note)):
+                check_text(text, name)
+            raise
 
     def log_aggregate(
         self,

@@ -45,6 +45,9 @@ enum class EpochUnit { seconds, milliseconds, microseconds, nanoseconds };
 
 // The current time in UTC, with microseconds.
 [[nodiscard]] Time now_utc();
+// The same as microseconds since the Unix epoch, without building a calendar time (cheap enough
+// for every single write).
+[[nodiscard]] std::int64_t now_unix_micros() noexcept;
 [[nodiscard]] Date today_utc();
 
 // Parses an ISO 8601 calendar date "YYYY-MM-DD". On failure throws InvalidArgumentError naming `field`.

@@ -117,7 +117,7 @@ private:
     std::pair<const Experiment*, bool> for_logging(std::string_view key_or_uuid);
     void forget_for_logging(std::string_view key_or_uuid);
     std::size_t log_columns_to(const Experiment& e, std::string_view metric, const ObservationColumns& columns,
-                               const LogOptions& options, const Time& now, bool kept);
+                               const LogOptions& options, std::int64_t now_us, bool kept);
 
     std::unique_ptr<Store> store_;
     std::vector<std::pair<std::string, Experiment>> logging_;  // most recently used last
