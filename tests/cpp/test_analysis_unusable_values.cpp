@@ -20,6 +20,12 @@ namespace {
 
 constexpr unsigned short year = 2025;
 
+SqliteOptions read_only() {
+    SqliteOptions options;
+    options.read_only = true;
+    return options;
+}
+
 std::vector<Observation> rows_of(const std::string& metric, const std::vector<std::pair<std::string, double>>& values) {
     std::vector<Observation> rows;
     int minute = 0;
@@ -137,9 +143,10 @@ TEST_CASE("a file of schema 2 migrates: valid ranges unset, lock hashes as they 
         SQLite::Database db(path, SQLite::OPEN_READWRITE);
         db.exec("ALTER TABLE metrics DROP COLUMN valid_min");
         db.exec("ALTER TABLE metrics DROP COLUMN valid_max");
+        db.exec("DROP TABLE file_identity");  // schema 6
         db.exec("PRAGMA user_version = 2");
     }
-    CHECK_THROWS_AS(Tracker::open(path, SqliteOptions{true, 1000}), SchemaError);  // read-only: must migrate first
+    CHECK_THROWS_AS(Tracker::open(path, read_only()), SchemaError);  // read-only: must migrate first
     Tracker t = Tracker::open(path);
     const Experiment e = t.get(key);
     CHECK(e.lock_hash == lock);
@@ -153,3 +160,35 @@ TEST_CASE("a file of schema 2 migrates: valid ranges unset, lock hashes as they 
     CHECK(db.execAndGet("PRAGMA user_version").getInt() == sqlite_schema_version);
     CHECK(db.execAndGet("SELECT count(*) FROM pragma_table_info('metrics') WHERE name LIKE 'valid_%'").getInt() == 2);
 }
+
+TEST_CASE("a file at a later schema written without the valid ranges gets them", "[store][schema][range]") {
+    // The parts of one release land in any order: a build with schema 6 but without 5 wrote files
+    // at version 6 that lack the range columns. They are added when such a file is opened.
+    TempDir dir;
+    const std::string path = dir.file("v6.db");
+    std::string key;
+    {
+        Tracker t = Tracker::open(path);
+        key = t.create(home_care_draft()).key;
+        t.start(key, Date(year, 3, 2));
+    }
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("ALTER TABLE metrics DROP COLUMN valid_min");
+        db.exec("ALTER TABLE metrics DROP COLUMN valid_max");
+    }
+    try {
+        (void)Tracker::open(path, read_only());
+        FAIL("a read-only open of an incomplete file was allowed");
+    } catch (const SchemaError& error) {
+        CHECK(std::string(error.what()).find("older schema version") != std::string::npos);
+    }
+    Tracker t = Tracker::open(path);
+    Experiment e = t.get(key);
+    CHECK_FALSE(e.metrics[0].valid_max.has_value());
+    e.metrics[0].valid_max = 5.0;
+    CHECK(t.update(e, "a 1-5 survey").metrics[0].valid_max == 5.0);
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == sqlite_schema_version);
+}
+
