@@ -115,9 +115,9 @@ TEST_CASE("a tracker logging many single observations keeps its log short and ev
     {
         Tracker t = Tracker::open(path);
         key = t.create(testing::home_care_draft()).key;
-        t.start(key, Date(2026, 3, 2));
+        t.start(key, Date(2025, 3, 3));
         Observation o;
-        o.at = testing::at(2026, 3, 3);
+        o.at = testing::at(2025, 3, 4);
         o.arm = "control";
         for (int i = 0; i < 3000; ++i) {  // three pages of log each
             o.value = 1.0 + i % 5;

@@ -304,11 +304,11 @@ void write_baseline(const std::string& path) {
     Experiment running = testing::home_care_draft();
     running.key = running_key;
     tracker.create(running);
-    tracker.start(running_key, Date(2026, 3, 1));
+    tracker.start(running_key, Date(2025, 3, 2));
     std::vector<Observation> rows;
     for (int i = 0; i < 200; ++i) {
         Observation o;
-        o.at = Time(Date(2026, 3, 2), boost::posix_time::minutes(i));
+        o.at = Time(Date(2025, 3, 3), boost::posix_time::minutes(i));
         o.arm = i % 2 == 0 ? "control" : "video";
         o.value = 1.0 + (i % 5);
         rows.push_back(o);
@@ -339,14 +339,14 @@ std::vector<Operation> operations() {
          [](Tracker& t) {
              std::vector<Observation> rows(1000);
              for (std::size_t i = 0; i < rows.size(); ++i) {
-                 rows[i].at = Time(Date(2026, 4, 1), boost::posix_time::seconds(static_cast<long>(i)));
+                 rows[i].at = Time(Date(2025, 4, 2), boost::posix_time::seconds(static_cast<long>(i)));
                  rows[i].arm = i % 3 == 0 ? "control" : "video";
                  rows[i].value = static_cast<double>(1 + i % 5);
                  rows[i].note = "bulk row " + std::to_string(i);
              }
              t.log_many(running_key, rows);
          }},
-        {"start a draft", [](Tracker& t) { t.start(draft_key, Date(2026, 4, 1)); }},
+        {"start a draft", [](Tracker& t) { t.start(draft_key, Date(2025, 4, 2)); }},
         {"amend a running experiment",
          [](Tracker& t) {
              Experiment e = t.get(running_key);
@@ -361,7 +361,7 @@ std::vector<Operation> operations() {
 // works again once the fault is gone.
 void log_value(Tracker& tracker, double value) {
     Observation o;
-    o.at = Time(Date(2026, 5, 1), boost::posix_time::hours(12));
+    o.at = Time(Date(2025, 5, 2), boost::posix_time::hours(12));
     o.arm = "video";
     o.value = value;
     o.note = "after the fault";

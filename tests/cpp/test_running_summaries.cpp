@@ -64,7 +64,7 @@ void require_running_equals_scan(const Tracker& t, const std::string& key) {
 TEST_CASE("running summaries equal a scan of every row after mixed writes", "[store][summaries]") {
     Tracker t = memory_tracker();
     const std::string key = t.create(home_care_draft()).key;
-    t.start(key, Date(2026, 3, 2));
+    t.start(key, Date(2025, 3, 3));
     std::mt19937_64 random(20261127);
     std::normal_distribution<double> points(3.6, 0.9);
     std::bernoulli_distribution missed(0.1);
@@ -73,24 +73,24 @@ TEST_CASE("running summaries equal a scan of every row after mixed writes", "[st
     // Single calls to every metric, with and without exposure.
     for (int i = 0; i < 200; ++i) {
         const std::string arm = i % 3 == 0 ? "video" : "control";
-        t.log(key, unit(at(2026, 3, 3), arm, points(random), "sense_of_security"));
-        t.log(key, unit(at(2026, 3, 3), arm, missed(random) ? 1.0 : 0.0, "missed_medication"));
-        Observation count = unit(at(2026, 3, 4), arm, calls(random), "calls");
+        t.log(key, unit(at(2025, 3, 4), arm, points(random), "sense_of_security"));
+        t.log(key, unit(at(2025, 3, 4), arm, missed(random) ? 1.0 : 0.0, "missed_medication"));
+        Observation count = unit(at(2025, 3, 5), arm, calls(random), "calls");
         count.exposure = 0.5 + (i % 4);
         t.log(key, count);
     }
     // Aggregated rows: with and without a sum of squares, and 0/1 counts without one.
     std::vector<Observation> many;
-    Observation survey = unit(at(2026, 3, 5), "video", 0.0, "sense_of_security");
+    Observation survey = unit(at(2025, 3, 6), "video", 0.0, "sense_of_security");
     survey.aggregate = Aggregate{40, 150.0, 600.0};
     many.push_back(survey);
-    Observation shares = unit(at(2026, 3, 5), "control", 0.0, "missed_medication");
+    Observation shares = unit(at(2025, 3, 6), "control", 0.0, "missed_medication");
     shares.aggregate = Aggregate{50, 6.0, std::nullopt};
     many.push_back(shares);
-    Observation weekly = unit(at(2026, 3, 5), "control", 0.0, "calls");
+    Observation weekly = unit(at(2025, 3, 6), "control", 0.0, "calls");
     weekly.aggregate = Aggregate{12, 70.0, std::nullopt};  // spread unknown from here on
     many.push_back(weekly);
-    many.push_back(unit(at(2026, 3, 6), "video", 4.0, "wait_days"));
+    many.push_back(unit(at(2025, 3, 7), "video", 4.0, "wait_days"));
     REQUIRE(t.log_many(key, many) == many.size());
 
     // A column write of 10,000 rows, arms interleaved.
@@ -98,7 +98,7 @@ TEST_CASE("running summaries equal a scan of every row after mixed writes", "[st
     std::vector<double> values;
     std::vector<std::int32_t> codes;
     for (int i = 0; i < 10'000; ++i) {
-        times.push_back(to_unix_micros(at(2026, 3, 7)) + i);
+        times.push_back(to_unix_micros(at(2025, 3, 8)) + i);
         values.push_back(points(random) + (i % 2 ? 0.2 : 0.0));
         codes.push_back(i % 2);
     }
@@ -115,11 +115,11 @@ TEST_CASE("running summaries equal a scan of every row after mixed writes", "[st
 TEST_CASE("a refused write leaves the running summaries as they were", "[store][summaries]") {
     Tracker t = memory_tracker();
     const std::string key = t.create(home_care_draft()).key;
-    t.start(key, Date(2026, 3, 2));
-    t.log(key, unit(at(2026, 3, 3), "control", 3.0, "sense_of_security"));
-    t.log(key, unit(at(2026, 3, 3), "control", 5.0, "sense_of_security"));
-    const std::vector<Observation> bad{unit(at(2026, 3, 3), "control", 4.0, "sense_of_security"),
-                                       unit(at(2026, 3, 3), "nobody", 4.0, "sense_of_security")};
+    t.start(key, Date(2025, 3, 3));
+    t.log(key, unit(at(2025, 3, 4), "control", 3.0, "sense_of_security"));
+    t.log(key, unit(at(2025, 3, 4), "control", 5.0, "sense_of_security"));
+    const std::vector<Observation> bad{unit(at(2025, 3, 4), "control", 4.0, "sense_of_security"),
+                                       unit(at(2025, 3, 4), "nobody", 4.0, "sense_of_security")};
     CHECK_THROWS_AS(t.log_many(key, bad), InvalidArgumentError);
     const auto s = stats::summarise_experiment(t, t.get(key)).at("sense_of_security").at("control");
     CHECK(s.n() == 2);
@@ -138,7 +138,7 @@ TEST_CASE("a file written before the running summaries gets them when opened", "
         db.exec("PRAGMA application_id = " + std::to_string(sqlite_application_id));
         db.exec("PRAGMA user_version = 1");
         db.exec("INSERT INTO experiments VALUES (1, '00000000-0000-4000-8000-000000000001', 'OULU-2026-001', 't', "
-                "'s', 'Oulu', '', '', NULL, NULL, '2026-03-02', NULL, NULL, NULL, NULL, NULL, 'low', 'a', 'b', 'c', "
+                "'s', 'Oulu', '', '', NULL, NULL, '2025-03-03', NULL, NULL, NULL, NULL, NULL, 'low', 'a', 'b', 'c', "
                 "'d', 'concurrent', 'running', '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'x', NULL, NULL, NULL, 1)");
         db.exec("INSERT INTO arms VALUES (1, 1, 0, 'control', 'control', ''), (2, 1, 1, 'video', 'treatment', '')");
         db.exec("INSERT INTO metrics VALUES (1, 1, 0, 'score', '', '', 'mean', 'primary', 'higher_is_better', "
@@ -166,8 +166,8 @@ TEST_CASE("a stored running summary that no summary can have is a storage error"
     {
         Tracker t = Tracker::open(path);
         const std::string key = t.create(home_care_draft()).key;
-        t.start(key, Date(2026, 3, 2));
-        t.log(key, unit(at(2026, 3, 3), "control", 3.0, "sense_of_security"));
+        t.start(key, Date(2025, 3, 3));
+        t.log(key, unit(at(2025, 3, 4), "control", 3.0, "sense_of_security"));
     }
     {
         SQLite::Database db(path, SQLite::OPEN_READWRITE);
@@ -191,20 +191,20 @@ TEST_CASE("a kept copy of the experiment never decides a write another process c
     const std::string key = logger.create(home_care_draft()).key;
 
     // The logger's copy says draft; the other process starts it.
-    CHECK_THROWS_AS(logger.log(key, unit(at(2026, 3, 3), "control", 3.0, "")), InvalidStateError);
-    other.start(key, Date(2026, 3, 2));
-    logger.log(key, unit(at(2026, 3, 3), "control", 3.0, ""));
+    CHECK_THROWS_AS(logger.log(key, unit(at(2025, 3, 4), "control", 3.0, "")), InvalidStateError);
+    other.start(key, Date(2025, 3, 3));
+    logger.log(key, unit(at(2025, 3, 4), "control", 3.0, ""));
 
     // The other process renames an arm (an amendment): the new name works at once, the old one is refused.
     Experiment revised = other.get(key);
     revised.arms[1].name = "video_call";
     other.update(revised, "the arm was named after the service");
-    logger.log(key, unit(at(2026, 3, 4), "video_call", 4.0, ""));
-    CHECK(field_of_error([&] { logger.log(key, unit(at(2026, 3, 4), "video", 4.0, "")); }) == "arm");
+    logger.log(key, unit(at(2025, 3, 5), "video_call", 4.0, ""));
+    CHECK(field_of_error([&] { logger.log(key, unit(at(2025, 3, 5), "video", 4.0, "")); }) == "arm");
 
     // Stopped elsewhere: refused, and nothing written.
-    other.stop(key, "the pilot ended", Date(2026, 3, 5));
-    CHECK_THROWS_AS(logger.log(key, unit(at(2026, 3, 5), "control", 3.0, "")), InvalidStateError);
+    other.stop(key, "the pilot ended", Date(2025, 3, 6));
+    CHECK_THROWS_AS(logger.log(key, unit(at(2025, 3, 6), "control", 3.0, "")), InvalidStateError);
     CHECK(logger.count_observations(key) == 2);
     require_running_equals_scan(logger, key);
 }
@@ -217,19 +217,19 @@ TEST_CASE("two connections writing to the same arms in turn keep one running sum
     Tracker first = Tracker::open(path);
     Tracker second = Tracker::open(path);
     const std::string key = first.create(home_care_draft()).key;
-    first.start(key, Date(2026, 3, 2));
+    first.start(key, Date(2025, 3, 3));
     for (int i = 0; i < 50; ++i) {
         Tracker& writer = i % 2 == 0 ? first : second;
-        writer.log(key, unit(at(2026, 3, 3), "control", 1.0 + i, "sense_of_security"));
+        writer.log(key, unit(at(2025, 3, 4), "control", 1.0 + i, "sense_of_security"));
         if (i % 10 == 0) {
-            const std::vector<Observation> two{unit(at(2026, 3, 3), "control", 2.0, "sense_of_security"),
-                                               unit(at(2026, 3, 3), "video", 3.0, "sense_of_security")};
+            const std::vector<Observation> two{unit(at(2025, 3, 4), "control", 2.0, "sense_of_security"),
+                                               unit(at(2025, 3, 4), "video", 3.0, "sense_of_security")};
             (i % 20 == 0 ? second : first).log_many(key, two);
         }
     }
     // And a write of the first after a commit of the second that wrote no observation.
     second.add_note(key, "halfway", "Aino");
-    first.log(key, unit(at(2026, 3, 4), "control", 7.0, "sense_of_security"));
+    first.log(key, unit(at(2025, 3, 5), "control", 7.0, "sense_of_security"));
 
     require_running_equals_scan(first, key);
     require_running_equals_scan(second, key);
@@ -241,14 +241,14 @@ TEST_CASE("two connections writing to the same arms in turn keep one running sum
 TEST_CASE("totals that overflow a double are not kept, and the rows are summarised instead", "[store][summaries]") {
     Tracker t = memory_tracker();
     const std::string key = t.create(home_care_draft()).key;
-    t.start(key, Date(2026, 3, 2));
-    const std::int64_t start = to_unix_micros(at(2026, 3, 3));
+    t.start(key, Date(2025, 3, 3));
+    const std::int64_t start = to_unix_micros(at(2025, 3, 4));
     const std::vector<std::int64_t> times{start, start + 1, start + 2};
     const std::vector<double> values{-1.7e308, 1.7e308, 1.7e308};  // each finite, their spread is not
     const std::vector<std::int32_t> codes{0, 0, 0};
     ObservationColumns columns{times, values, codes, {"control"}, {}, {}};
     REQUIRE(t.log_columns(key, "wait_days", columns) == 3);
-    t.log(key, unit(at(2026, 3, 4), "control", 2.0, "wait_days"));  // stays not kept
+    t.log(key, unit(at(2025, 3, 5), "control", 2.0, "wait_days"));  // stays not kept
 
     const Experiment e = t.get(key);
     const auto records = t.arm_summaries(e);

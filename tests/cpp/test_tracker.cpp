@@ -45,13 +45,13 @@ TEST_CASE("create ignores lifecycle fields of its argument", "[tracker]") {
     Tracker t = memory_tracker();
     Experiment draft = home_care_draft();
     draft.status = Status::concluded;
-    draft.actual_start = Date(2026, 3, 1);
-    draft.actual_end = Date(2026, 4, 1);
+    draft.actual_start = Date(2025, 3, 2);
+    draft.actual_end = Date(2025, 4, 2);
     draft.stop_reason = "no";
     draft.outcome = Outcome{};
     draft.lock_hash = "abc";
-    draft.locked_at = at(2026, 3, 1);
-    draft.amendments = {Amendment{at(2026, 3, 2), "design", "a", "b", "why", "me"}};
+    draft.locked_at = at(2025, 3, 2);
+    draft.amendments = {Amendment{at(2025, 3, 3), "design", "a", "b", "why", "me"}};
     draft.arms[0].id = 99;
     const Experiment e = t.create(draft);
     CHECK(e.status == Status::draft);
@@ -108,15 +108,15 @@ TEST_CASE("full lifecycle: draft, running, concluded", "[tracker][lifecycle]") {
     Tracker t = memory_tracker();
     const Experiment created = t.create(home_care_draft());
 
-    const Experiment running = t.start(created.key, Date(2026, 3, 2));
+    const Experiment running = t.start(created.key, Date(2025, 3, 3));
     CHECK(running.status == Status::running);
-    CHECK(running.actual_start == Date(2026, 3, 2));
+    CHECK(running.actual_start == Date(2025, 3, 3));
     REQUIRE(running.locked_at);
     CHECK(running.lock_hash == preregistration_hash(running));
     CHECK(running.revision == created.revision + 1);
 
-    t.log(running.key, Observation{at(2026, 3, 3), "", "control", 3.0, {}, {}, "", ""});
-    t.log(running.key, Observation{at(2026, 3, 4), "", "video", 4.0, {}, {}, "", ""});
+    t.log(running.key, Observation{at(2025, 3, 4), "", "control", 3.0, {}, {}, "", ""});
+    t.log(running.key, Observation{at(2025, 3, 5), "", "video", 4.0, {}, {}, "", ""});
     CHECK(t.count_observations(running.key) == 2);
 
     Outcome outcome;
@@ -156,15 +156,15 @@ TEST_CASE("start defaults to today and needs the whole Test Card", "[tracker][li
 TEST_CASE("stop needs a reason and writes it to the journal", "[tracker][lifecycle]") {
     Tracker t = memory_tracker();
     const Experiment e = t.create(home_care_draft());
-    t.start(e.key, Date(2026, 3, 2));
+    t.start(e.key, Date(2025, 3, 3));
     CHECK(field_of_error([&] { t.stop(e.key, "  "); }) == "reason");
-    CHECK(field_of_error([&] { t.stop(e.key, "late", Date(2026, 3, 1)); }) == "on");
+    CHECK(field_of_error([&] { t.stop(e.key, "late", Date(2025, 3, 2)); }) == "on");
     CHECK(t.get(e.key).status == Status::running);
     CHECK(t.journal(e.key).empty());
 
-    const Experiment stopped = t.stop(e.key, " Henkilöstöpula: ei hoitajia iltavuoroon ", Date(2026, 4, 1), "Aino");
+    const Experiment stopped = t.stop(e.key, " Henkilöstöpula: ei hoitajia iltavuoroon ", Date(2025, 4, 2), "Aino");
     CHECK(stopped.status == Status::stopped);
-    CHECK(stopped.actual_end == Date(2026, 4, 1));
+    CHECK(stopped.actual_end == Date(2025, 4, 2));
     CHECK(stopped.stop_reason == "Henkilöstöpula: ei hoitajia iltavuoroon");
     const auto journal = t.journal(e.key);
     REQUIRE(journal.size() == 1);
@@ -183,7 +183,7 @@ TEST_CASE("bad transitions name the status and the action", "[tracker][lifecycle
     CHECK(message.find("conclude") != std::string::npos);
     CHECK(message.find("draft") != std::string::npos);
 
-    t.start(e.key, Date(2026, 3, 2));
+    t.start(e.key, Date(2025, 3, 3));
     message = state_error_of([&] { t.start(e.key); });
     CHECK(message.find("start") != std::string::npos);
     CHECK(message.find("running") != std::string::npos);
@@ -204,9 +204,9 @@ TEST_CASE("bad transitions name the status and the action", "[tracker][lifecycle
 TEST_CASE("conclude checks the outcome", "[tracker][lifecycle]") {
     Tracker t = memory_tracker();
     const Experiment e = t.create(home_care_draft());
-    t.start(e.key, Date(2026, 3, 2));
+    t.start(e.key, Date(2025, 3, 3));
     Outcome early;
-    early.decided_on = Date(2026, 3, 1);
+    early.decided_on = Date(2025, 3, 2);
     CHECK(field_of_error([&] { t.conclude(e.key, early); }) == "outcome.decided_on");
     Outcome bad_text;
     bad_text.learning.we_observed = "\xFF";
@@ -214,12 +214,12 @@ TEST_CASE("conclude checks the outcome", "[tracker][lifecycle]") {
     CHECK(t.get(e.key).status == Status::running);
 
     Outcome dated;
-    dated.decided_on = Date(2026, 9, 15);
+    dated.decided_on = Date(2025, 9, 16);
     dated.verdict = Verdict::inconclusive;
     dated.decision = Decision::adapt;
     const Experiment concluded = t.conclude(e.key, dated);
-    CHECK(concluded.outcome->decided_on == Date(2026, 9, 15));
-    CHECK(concluded.actual_end == Date(2026, 9, 15));
+    CHECK(concluded.outcome->decided_on == Date(2025, 9, 16));
+    CHECK(concluded.actual_end == Date(2025, 9, 16));
 }
 
 TEST_CASE("an activity metric cannot support the hypothesis", "[tracker][lifecycle]") {
@@ -228,7 +228,7 @@ TEST_CASE("an activity metric cannot support the hypothesis", "[tracker][lifecyc
     for (auto& m : draft.metrics)
         if (m.role == MetricRole::primary) m.impact = ImpactClass::activity_output;
     const Experiment e = t.create(draft);
-    t.start(e.key, Date(2026, 3, 2));
+    t.start(e.key, Date(2025, 3, 3));
     Outcome claimed;
     claimed.verdict = Verdict::supported;
     claimed.decision = Decision::scale_up;
@@ -258,13 +258,13 @@ TEST_CASE("Finnish text round-trips unchanged", "[tracker]") {
     CHECK(back.arm("ETÄKÄYNTI").name == "etäkäynti");
     CHECK(back.metrics[0].unit == "pistettä (1–5)");
 
-    const JournalEntry note = t.add_note(e.key, "Asiakas kertoi: \"tuntuu turvalliselta\"", "Päivi", at(2026, 3, 5));
+    const JournalEntry note = t.add_note(e.key, "Asiakas kertoi: \"tuntuu turvalliselta\"", "Päivi", at(2025, 3, 6));
     CHECK(note.id > 0);
     const auto journal = t.journal(e.key);
     REQUIRE(journal.size() == 1);
     CHECK(journal[0].text == "Asiakas kertoi: \"tuntuu turvalliselta\"");
     CHECK(journal[0].author == "Päivi");
-    CHECK(journal[0].at == at(2026, 3, 5));
+    CHECK(journal[0].at == at(2025, 3, 6));
     CHECK(field_of_error([&] { t.add_note(e.key, " "); }) == "text");
     CHECK(field_of_error([&] { t.add_note(e.key, "x", std::string(201, 'a')); }) == "author");
     CHECK(t.journal(e.key).size() == 1);

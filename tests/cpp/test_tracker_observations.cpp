@@ -38,7 +38,7 @@ struct Running {
     std::string key;
     Running() {
         key = tracker.create(home_care_draft()).key;
-        tracker.start(key, Date(2026, 3, 2));
+        tracker.start(key, Date(2025, 3, 3));
     }
 };
 
@@ -47,29 +47,29 @@ struct Running {
 TEST_CASE("observations are refused for drafts, even with backfill", "[tracker][observations]") {
     Tracker t = memory_tracker();
     const Experiment e = t.create(home_care_draft());
-    const std::string message = state_error_of([&] { t.log(e.key, unit(at(2026, 3, 3), "control", 3.0)); });
+    const std::string message = state_error_of([&] { t.log(e.key, unit(at(2025, 3, 4), "control", 3.0)); });
     CHECK(message.find("draft") != std::string::npos);
-    CHECK(state_error_of([&] { t.log(e.key, unit(at(2026, 3, 3), "control", 3.0), LogOptions{true}); }) != "(no InvalidStateError)");
+    CHECK(state_error_of([&] { t.log(e.key, unit(at(2025, 3, 4), "control", 3.0), LogOptions{true}); }) != "(no InvalidStateError)");
     CHECK(t.count_observations(e.key) == 0);
 }
 
 TEST_CASE("logged observations read back by arm name", "[tracker][observations]") {
     Running r;
     Tracker& t = r.tracker;
-    t.log(r.key, unit(at(2026, 3, 4), "video", 4.0));
-    t.log(r.key, unit(at(2026, 3, 3), "Control", 3.0));  // arm names ignore case
-    Observation with_text = unit(at(2026, 3, 5), "video", 5.0);
+    t.log(r.key, unit(at(2025, 3, 5), "video", 4.0));
+    t.log(r.key, unit(at(2025, 3, 4), "Control", 3.0));  // arm names ignore case
+    Observation with_text = unit(at(2025, 3, 6), "video", 5.0);
     with_text.subject = "asiakas-17";
     with_text.note = "Hyvä yhteys, ääni kuului hyvin.";
     t.log(r.key, with_text);
-    t.log(r.key, unit(at(2026, 3, 5), "control", 1.0, "missed_medication"));
+    t.log(r.key, unit(at(2025, 3, 6), "control", 1.0, "missed_medication"));
 
     const ObservationTable table = t.observations(r.key);
     CHECK(table.arm_names == std::vector<std::string>{"control", "video"});
     REQUIRE(table.size() == 3);  // the primary metric only
     CHECK(table.value == std::vector<double>{3.0, 4.0, 5.0});
     CHECK(table.arm_index == std::vector<std::int32_t>{0, 1, 1});
-    CHECK(table.at_us[0] == to_unix_micros(at(2026, 3, 3)));
+    CHECK(table.at_us[0] == to_unix_micros(at(2025, 3, 4)));
     CHECK(table.n == std::vector<std::int64_t>{0, 0, 0});
     CHECK(std::isnan(table.sum[0]));
     CHECK(table.subject.at(2) == "asiakas-17");
@@ -78,7 +78,7 @@ TEST_CASE("logged observations read back by arm name", "[tracker][observations]"
 
     ObservationQuery only_video;
     only_video.arms = {"video"};
-    only_video.from = at(2026, 3, 5, 0);
+    only_video.from = at(2025, 3, 6, 0);
     CHECK(t.observations(r.key, only_video).value == std::vector<double>{5.0});
     ObservationQuery guardrail;
     guardrail.metric = "missed_medication";
@@ -97,18 +97,18 @@ TEST_CASE("logged observations read back by arm name", "[tracker][observations]"
 TEST_CASE("subject and note read back only for the rows that have them", "[tracker][observations]") {
     Running r;
     Tracker& t = r.tracker;
-    t.log(r.key, unit(at(2026, 3, 3), "control", 0.0));  // a stored 0.0 is a value, not a missing one
-    Observation with_subject = unit(at(2026, 3, 4), "video", 2.5);
+    t.log(r.key, unit(at(2025, 3, 4), "control", 0.0));  // a stored 0.0 is a value, not a missing one
+    Observation with_subject = unit(at(2025, 3, 5), "video", 2.5);
     with_subject.subject = "s-1";
     t.log(r.key, with_subject);
-    Observation survey = aggregated(at(2026, 3, 5), "video", "", Aggregate::mean(3, 12.0, 50.0));
+    Observation survey = aggregated(at(2025, 3, 6), "video", "", Aggregate::mean(3, 12.0, 50.0));
     survey.note = "kysely";
     t.log(r.key, survey);
-    Observation with_both = unit(at(2026, 3, 6), "control", 4.0);
+    Observation with_both = unit(at(2025, 3, 7), "control", 4.0);
     with_both.subject = "s-2";
     with_both.note = "äänipuhelu";
     t.log(r.key, with_both);
-    t.log(r.key, unit(at(2026, 3, 7), "video", 1.0));
+    t.log(r.key, unit(at(2025, 3, 8), "video", 1.0));
 
     const ObservationTable table = t.observations(r.key);
     REQUIRE(table.size() == 5);
@@ -154,11 +154,11 @@ TEST_CASE("a read that finds nothing gives empty columns", "[tracker][observatio
         CHECK(table.arm_names == std::vector<std::string>{"control", "video"});
     };
     require_empty(t.observations(r.key));
-    Observation noted = unit(at(2026, 3, 4), "video", 2.0);
+    Observation noted = unit(at(2025, 3, 5), "video", 2.0);
     noted.note = "ei mukana";
     t.log(r.key, noted);
     ObservationQuery later;
-    later.from = at(2026, 4, 1);
+    later.from = at(2025, 4, 2);
     require_empty(t.observations(r.key, later));
 }
 
@@ -178,10 +178,10 @@ TEST_CASE("SparseTexts keeps only non-empty texts and finds them by row", "[obse
 TEST_CASE("observations before the start need backfill", "[tracker][observations]") {
     Running r;
     Tracker& t = r.tracker;
-    CHECK_NOTHROW(t.log(r.key, unit(Time(Date(2026, 3, 2)), "control", 3.0)));  // the start's midnight
-    CHECK(field_of_error([&] { t.log(r.key, unit(at(2026, 3, 1, 23), "control", 3.0)); }) == "at");
+    CHECK_NOTHROW(t.log(r.key, unit(Time(Date(2025, 3, 3)), "control", 3.0)));  // the start's midnight
+    CHECK(field_of_error([&] { t.log(r.key, unit(at(2025, 3, 2, 23), "control", 3.0)); }) == "at");
     CHECK(t.count_observations(r.key) == 1);
-    t.log(r.key, unit(at(2026, 2, 1), "control", 3.0), LogOptions{true});
+    t.log(r.key, unit(at(2025, 2, 2), "control", 3.0), LogOptions{true});
     CHECK(t.count_observations(r.key) == 2);
 }
 
@@ -189,13 +189,13 @@ TEST_CASE("stopped and concluded experiments take only backfill", "[tracker][obs
     Running r;
     Tracker& t = r.tracker;
     t.stop(r.key, "no staff");
-    CHECK(state_error_of([&] { t.log(r.key, unit(at(2026, 3, 3), "control", 3.0)); }).find("stopped") != std::string::npos);
-    t.log(r.key, unit(at(2026, 3, 3), "control", 3.0), LogOptions{true});
+    CHECK(state_error_of([&] { t.log(r.key, unit(at(2025, 3, 4), "control", 3.0)); }).find("stopped") != std::string::npos);
+    t.log(r.key, unit(at(2025, 3, 4), "control", 3.0), LogOptions{true});
 
     Running c;
     c.tracker.conclude(c.key, Outcome{});
-    CHECK(state_error_of([&] { c.tracker.log(c.key, unit(at(2026, 3, 3), "video", 3.0)); }) != "(no InvalidStateError)");
-    c.tracker.log(c.key, unit(at(2026, 3, 3), "video", 3.0), LogOptions{true});
+    CHECK(state_error_of([&] { c.tracker.log(c.key, unit(at(2025, 3, 4), "video", 3.0)); }) != "(no InvalidStateError)");
+    c.tracker.log(c.key, unit(at(2025, 3, 4), "video", 3.0), LogOptions{true});
     CHECK(t.count_observations(r.key) == 1);
     CHECK(c.tracker.count_observations(c.key) == 1);
 }
@@ -204,16 +204,16 @@ TEST_CASE("unknown or missing arms and metrics are named", "[tracker][observatio
     Running r;
     Tracker& t = r.tracker;
     try {
-        t.log(r.key, unit(at(2026, 3, 3), "phone", 3.0));
+        t.log(r.key, unit(at(2025, 3, 4), "phone", 3.0));
         FAIL("no error for an unknown arm");
     } catch (const InvalidArgumentError& e) {
         CHECK(e.field() == "arm");
         CHECK(std::string(e.what()).find("known: control, video") != std::string::npos);
     }
-    CHECK(field_of_error([&] { t.log(r.key, unit(at(2026, 3, 3), "", 3.0)); }) == "arm");
-    CHECK(field_of_error([&] { t.log(r.key, unit(at(2026, 3, 3), "video", 3.0, "speed")); }) == "metric");
+    CHECK(field_of_error([&] { t.log(r.key, unit(at(2025, 3, 4), "", 3.0)); }) == "arm");
+    CHECK(field_of_error([&] { t.log(r.key, unit(at(2025, 3, 4), "video", 3.0, "speed")); }) == "metric");
     CHECK(field_of_error([&] { t.log(r.key, unit(Time(boost::date_time::not_a_date_time), "video", 3.0)); }) == "at");
-    CHECK_THROWS_AS(t.log("NOPE-2026-001", unit(at(2026, 3, 3), "video", 3.0)), NotFoundError);
+    CHECK_THROWS_AS(t.log("NOPE-2026-001", unit(at(2025, 3, 4), "video", 3.0)), NotFoundError);
     CHECK(t.count_observations(r.key) == 0);
 
     // With a single arm, the arm may be left out.
@@ -222,15 +222,15 @@ TEST_CASE("unknown or missing arms and metrics are named", "[tracker][observatio
     one.design = DesignKind::one_sample;
     one.arms = {Arm{0, "group", ArmRole::group, ""}};
     const std::string key = single.create(one).key;
-    single.start(key, Date(2026, 3, 2));
-    single.log(key, unit(at(2026, 3, 3), "", 4.0));
+    single.start(key, Date(2025, 3, 3));
+    single.log(key, unit(at(2025, 3, 4), "", 4.0));
     CHECK(single.observations(key).arm_index == std::vector<std::int32_t>{0});
 }
 
 TEST_CASE("unit values are checked by metric kind", "[tracker][observations]") {
     Running r;
     Tracker& t = r.tracker;
-    const Time when = at(2026, 3, 3);
+    const Time when = at(2025, 3, 4);
     CHECK(field_of_error([&] { t.log(r.key, unit(when, "video", not_a_number)); }) == "value");
     CHECK(field_of_error([&] { t.log(r.key, unit(when, "video", inf)); }) == "value");
     CHECK(field_of_error([&] { t.log(r.key, unit(when, "video", 0.5, "missed_medication")); }) == "value");
@@ -264,7 +264,7 @@ TEST_CASE("unit values are checked by metric kind", "[tracker][observations]") {
 TEST_CASE("aggregate rows are checked and read back", "[tracker][observations]") {
     Running r;
     Tracker& t = r.tracker;
-    const Time when = at(2026, 3, 10);
+    const Time when = at(2025, 3, 11);
     // Survey summary, values 3, 4, 5: n 3, sum 12, sum_sq 50.
     t.log(r.key, aggregated(when, "video", "", Aggregate::mean(3, 12.0, 50.0)));
     t.log(r.key, aggregated(when, "control", "missed_medication", Aggregate::proportion(2, 40)));
@@ -305,18 +305,18 @@ TEST_CASE("aggregate rows are checked and read back", "[tracker][observations]")
 TEST_CASE("log_many writes all rows or none", "[tracker][observations][batch]") {
     Running r;
     Tracker& t = r.tracker;
-    std::vector<Observation> batch = {unit(at(2026, 3, 3), "control", 3.0), unit(at(2026, 3, 3), "video", 4.0),
-                                      unit(at(2026, 3, 4), "video", not_a_number), unit(at(2026, 3, 4), "control", 2.0)};
+    std::vector<Observation> batch = {unit(at(2025, 3, 4), "control", 3.0), unit(at(2025, 3, 4), "video", 4.0),
+                                      unit(at(2025, 3, 5), "video", not_a_number), unit(at(2025, 3, 5), "control", 2.0)};
     CHECK(field_of_error([&] { t.log_many(r.key, batch); }) == "observations[2].value");
     CHECK(t.count_observations(r.key) == 0);
     batch[2].value = 5.0;
     batch[3].arm = "phone";
     CHECK(field_of_error([&] { t.log_many(r.key, batch); }) == "observations[3].arm");
     batch[3].arm = "control";
-    batch[1].at = at(2026, 2, 1);
+    batch[1].at = at(2025, 2, 2);
     CHECK(field_of_error([&] { t.log_many(r.key, batch); }) == "observations[1].at");
     CHECK(t.count_observations(r.key) == 0);
-    batch[1].at = at(2026, 3, 3);
+    batch[1].at = at(2025, 3, 4);
     CHECK(t.log_many(r.key, batch) == 4);
     CHECK(t.count_observations(r.key) == 4);
     CHECK(t.log_many(r.key, {}) == 0);
@@ -329,7 +329,7 @@ TEST_CASE("log_columns checks every row before writing", "[tracker][observations
     std::vector<std::int64_t> times(rows);
     std::vector<double> values(rows);
     std::vector<std::int32_t> codes(rows);
-    const std::int64_t start = to_unix_micros(at(2026, 3, 3));
+    const std::int64_t start = to_unix_micros(at(2025, 3, 4));
     for (std::size_t i = 0; i < rows; ++i) {
         times[i] = start + static_cast<std::int64_t>(i) * 60'000'000;
         values[i] = 1.0 + static_cast<double>(i % 5);
@@ -347,7 +347,7 @@ TEST_CASE("log_columns checks every row before writing", "[tracker][observations
     codes[42] = 2;
     CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "arm[42]");
     codes[42] = 0;
-    times[5] = to_unix_micros(at(2026, 3, 1));
+    times[5] = to_unix_micros(at(2025, 3, 2));
     CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "at[5]");
     times[5] = start;
     columns.arm_names = {"control", "phone"};
@@ -392,7 +392,7 @@ TEST_CASE("log_columns checks every row before writing", "[tracker][observations
 TEST_CASE("log_columns refuses drafts and honours backfill", "[tracker][observations][batch]") {
     Tracker t = memory_tracker();
     const std::string key = t.create(home_care_draft()).key;
-    const std::vector<std::int64_t> times{to_unix_micros(at(2026, 2, 1))};
+    const std::vector<std::int64_t> times{to_unix_micros(at(2025, 2, 2))};
     const std::vector<double> values{3.0};
     const std::vector<std::int32_t> codes{0};
     ObservationColumns columns;
@@ -401,7 +401,7 @@ TEST_CASE("log_columns refuses drafts and honours backfill", "[tracker][observat
     columns.arm_codes = codes;
     columns.arm_names = {"control"};
     CHECK(state_error_of([&] { t.log_columns(key, "", columns); }).find("draft") != std::string::npos);
-    t.start(key, Date(2026, 3, 2));
+    t.start(key, Date(2025, 3, 3));
     CHECK(field_of_error([&] { t.log_columns(key, "", columns); }) == "at[0]");
     CHECK(t.log_columns(key, "", columns, LogOptions{true}) == 1);
 }

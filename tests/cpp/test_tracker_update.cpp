@@ -19,7 +19,7 @@ Metric& metric_named(Experiment& e, const std::string& name) {
 
 Experiment running_experiment(Tracker& t) {
     const Experiment e = t.create(home_care_draft());
-    return t.start(e.key, Date(2026, 3, 2));
+    return t.start(e.key, Date(2025, 3, 3));
 }
 
 }  // namespace
@@ -148,7 +148,7 @@ TEST_CASE("each changed locked field is recorded with old and new text", "[track
 TEST_CASE("a metric given again by name keeps its id and observations", "[tracker][update][lock]") {
     Tracker t = memory_tracker();
     const Experiment running = running_experiment(t);
-    t.log(running.key, Observation{at(2026, 3, 3), "wait_days", "control", 4.0, {}, {}, "", ""});
+    t.log(running.key, Observation{at(2025, 3, 4), "wait_days", "control", 4.0, {}, {}, "", ""});
     Experiment e = running;
     for (auto& m : e.metrics) m.id = 0;  // e.g. rebuilt from a form
     metric_named(e, "wait_days").unit = "calendar days";
@@ -175,8 +175,8 @@ TEST_CASE("identity and lifecycle fields cannot be changed by update", "[tracker
         {"id", [](Experiment& e) { e.id += 1; }},
         {"key", [](Experiment& e) { e.key = "OTHER-1"; }},
         {"status", [](Experiment& e) { e.status = Status::concluded; }},
-        {"actual_start", [](Experiment& e) { e.actual_start = Date(2026, 1, 1); }},
-        {"actual_end", [](Experiment& e) { e.actual_end = Date(2026, 5, 1); }},
+        {"actual_start", [](Experiment& e) { e.actual_start = Date(2025, 1, 2); }},
+        {"actual_end", [](Experiment& e) { e.actual_end = Date(2025, 5, 2); }},
         {"stop_reason", [](Experiment& e) { e.stop_reason = "x"; }},
         {"outcome", [](Experiment& e) { e.outcome = Outcome{}; }},
         {"lock_hash", [](Experiment& e) { e.lock_hash = "0"; }},
@@ -200,7 +200,7 @@ TEST_CASE("a refused amendment leaves everything as it was", "[tracker][update][
     Tracker t = memory_tracker();
     const Experiment running = running_experiment(t);
     Observation call;
-    call.at = at(2026, 3, 3);
+    call.at = at(2025, 3, 4);
     call.metric = "calls";
     call.arm = "video";
     call.value = 2.0;
@@ -226,7 +226,7 @@ TEST_CASE("a stale revision is refused", "[tracker][update]") {
     CHECK(state_error_of([&] { t.update(b); }).find("revision") != std::string::npos);
     // Also when the copy is stale because the experiment has started since.
     Experiment c = t.get(first.key);
-    t.start(first.key, Date(2026, 3, 2));
+    t.start(first.key, Date(2025, 3, 3));
     c.summary = "edited on an old copy";
     CHECK(state_error_of([&] { t.update(c); }).find("revision") != std::string::npos);
     CHECK(t.get(first.key).title == "A's title");

@@ -184,6 +184,6 @@ HOME_CARE = [
     "--minimum-effect", "0.3",
     "--arm", "kontrolli",
     "--arm", "video",
-    "--planned-start", "2026-01-05",
-    "--planned-end", "2026-04-30",
+    "--planned-start", "2025-01-06",
+    "--planned-end", "2025-05-01",
 ]  # fmt: skip

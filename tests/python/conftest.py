@@ -42,8 +42,8 @@ def _home_care_fields(**overrides: Any) -> dict[str, Any]:
             {"name": "missed_medication", "kind": "proportion", "role": "guardrail",
              "direction": "lower_is_better", "minimum_effect": 0.02},
         ],
-        "planned_start": datetime.date(2026, 1, 12),
-        "planned_end": datetime.date(2026, 6, 30),
+        "planned_start": datetime.date(2025, 1, 13),
+        "planned_end": datetime.date(2025, 7, 1),
         "planned_cost_eur": 12000.0,
         "planned_effort_hours": 300.0,
     }
@@ -73,4 +73,4 @@ def draft(tracker: kokeilu.Tracker) -> kokeilu.Experiment:
 
 @pytest.fixture
 def running(tracker: kokeilu.Tracker, draft: kokeilu.Experiment) -> kokeilu.Experiment:
-    return tracker.start(draft, on=datetime.date(2026, 1, 12))
+    return tracker.start(draft, on=datetime.date(2025, 1, 13))

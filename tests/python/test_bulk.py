@@ -12,7 +12,7 @@ import pytest
 
 import kokeilu
 
-START_US = 1_768_176_000_000_000  # 2026-01-12T00:00:00Z, the start of the fixture experiment
+START_US = 1_736_726_400_000_000  # 2025-01-13T00:00:00Z, the start of the fixture experiment
 
 
 def test_a_million_rows_from_numpy_round_trip(tracker: kokeilu.Tracker, running: kokeilu.Experiment) -> None:
@@ -50,7 +50,7 @@ def test_series_and_frame_inputs(tracker: kokeilu.Tracker, running: kokeilu.Expe
             "answer": pd.Series([4, 5, 3, 2], dtype="Int64"),
             "group": ["video", "control", "video", "control"],
             "answered": pd.to_datetime(
-                ["2026-02-01 18:00", "2026-02-01 19:00", "2026-02-02 18:00", "2026-02-02 19:00"]
+                ["2025-02-02 18:00", "2025-02-02 19:00", "2025-02-03 18:00", "2025-02-03 19:00"]
             ).tz_localize("Europe/Helsinki"),
         }
     )
@@ -59,11 +59,11 @@ def test_series_and_frame_inputs(tracker: kokeilu.Tracker, running: kokeilu.Expe
     assert back["value"].tolist() == [4.0, 5.0, 3.0, 2.0]
     assert back["arm"].tolist() == ["video", "control", "video", "control"]
     # 18:00 in Helsinki in winter (UTC+2) is 16:00 UTC.
-    assert back["at"].iloc[0] == pd.Timestamp("2026-02-01 16:00", tz="UTC")
+    assert back["at"].iloc[0] == pd.Timestamp("2025-02-02 16:00", tz="UTC")
 
 
 def test_one_time_for_every_row_and_default_now(tracker: kokeilu.Tracker, running: kokeilu.Experiment) -> None:
-    at = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.timezone.utc)
+    at = datetime.datetime(2025, 3, 2, 12, tzinfo=datetime.timezone.utc)
     tracker.log_many(running, [1.0, 2.0], arm="control", at=at)
     before = datetime.datetime.now(datetime.timezone.utc)
     tracker.log_many(running, [3.0], arm="video")
@@ -77,14 +77,14 @@ def test_one_bad_row_writes_nothing(tracker: kokeilu.Tracker, running: kokeilu.E
     values = np.full(10_000, 4.0)
     values[7_777] = np.inf
     with pytest.raises(kokeilu.InvalidArgumentError) as caught:
-        tracker.log_many(running, values, arm="control", at="2026-02-01")
+        tracker.log_many(running, values, arm="control", at="2025-02-02")
     assert "7777" in caught.value.field
     assert tracker.count_observations(running) == 0
 
 
 def test_unknown_arm_writes_nothing(tracker: kokeilu.Tracker, running: kokeilu.Experiment) -> None:
     with pytest.raises(kokeilu.InvalidArgumentError, match="placebo"):
-        tracker.log_many(running, [1.0, 2.0], arm=["control", "placebo"], at="2026-02-01")
+        tracker.log_many(running, [1.0, 2.0], arm=["control", "placebo"], at="2025-02-02")
     assert tracker.count_observations(running) == 0
 
 
@@ -95,7 +95,7 @@ def test_pre_aggregated_rows_from_a_frame(tracker: kokeilu.Tracker, running: kok
             "n": [40, 38],
             "sum": [164.0, 159.6],
             "sum_sq": [690.0, 683.0],
-            "at": [pd.Timestamp("2026-02-28", tz="UTC")] * 2,
+            "at": [pd.Timestamp("2025-03-01", tz="UTC")] * 2,
         }
     )
     assert tracker.log_aggregates(running, summary) == 2
@@ -103,7 +103,7 @@ def test_pre_aggregated_rows_from_a_frame(tracker: kokeilu.Tracker, running: kok
     assert back["n"].tolist() == [40, 38]
     assert back["sum"].tolist() == [164.0, 159.6]
     assert back["sum_sq"].tolist() == [690.0, 683.0]
-    guardrail = pd.DataFrame({"arm": ["video"], "n": [38], "sum": [1.0], "at": ["2026-02-28"]})
+    guardrail = pd.DataFrame({"arm": ["video"], "n": [38], "sum": [1.0], "at": ["2025-03-01"]})
     assert tracker.log_aggregates(running, guardrail, metric="missed_medication") == 1
     assert np.isnan(tracker.observations(running, metric="missed_medication")["sum_sq"].iloc[0])
 
@@ -111,8 +111,8 @@ def test_pre_aggregated_rows_from_a_frame(tracker: kokeilu.Tracker, running: kok
 def test_other_dtypes_and_layouts_are_converted(tracker: kokeilu.Tracker, running: kokeilu.Experiment) -> None:
     values = np.arange(20, dtype=np.int16).reshape(2, 10)[:, ::2].ravel()  # not contiguous before ravel
     strided = np.arange(40, dtype=np.float32)[::4]
-    tracker.log_many(running, strided, arm="control", at="2026-02-01")
-    tracker.log_many(running, values, arm="video", at="2026-02-02")
+    tracker.log_many(running, strided, arm="control", at="2025-02-02")
+    tracker.log_many(running, values, arm="video", at="2025-02-03")
     back = tracker.observation_arrays(running)
     np.testing.assert_array_equal(back.value[:10], strided.astype(np.float64))
     np.testing.assert_array_equal(back.value[10:], values.astype(np.float64))
@@ -128,7 +128,7 @@ def test_threads_share_one_tracker(tracker: kokeilu.Tracker, running: kokeilu.Ex
     def work(arm: str) -> None:
         try:
             for day in range(1, 6):
-                tracker.log_many(running, np.full(2_000, float(day)), arm=arm, at=f"2026-02-{day:02d}")
+                tracker.log_many(running, np.full(2_000, float(day)), arm=arm, at=f"2025-02-{day:02d}")
                 tracker.observation_arrays(running)
         except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
@@ -155,13 +155,13 @@ STRING_STORAGES = [
 
 def _log_mixed_rows(tracker: kokeilu.Tracker, running: kokeilu.Experiment) -> None:
     """Unit-level rows with and without subject and note, and a pre-aggregated row with a note."""
-    tracker.log(running, 0.0, arm="control", at="2026-02-01T08:00")
-    tracker.log(running, 4.0, arm="video", at="2026-02-01T09:00", subject="asiakas-17")
-    tracker.log_aggregate(running, n=3, sum=12.0, sum_sq=50.0, arm="video", at="2026-02-01T10:00", note="kysely")
+    tracker.log(running, 0.0, arm="control", at="2025-02-02T08:00")
+    tracker.log(running, 4.0, arm="video", at="2025-02-02T09:00", subject="asiakas-17")
+    tracker.log_aggregate(running, n=3, sum=12.0, sum_sq=50.0, arm="video", at="2025-02-02T10:00", note="kysely")
     tracker.log(
-        running, 5.0, arm="control", at="2026-02-01T11:00", subject="asiakas-9", note="Hyvä yhteys, ääni kuului."
+        running, 5.0, arm="control", at="2025-02-02T11:00", subject="asiakas-9", note="Hyvä yhteys, ääni kuului."
     )
-    tracker.log(running, 3.0, arm="video", at="2026-02-01T12:00")
+    tracker.log(running, 3.0, arm="video", at="2025-02-02T12:00")
 
 
 MIXED_SUBJECTS = ["", "asiakas-17", "", "asiakas-9", ""]
@@ -207,12 +207,12 @@ def test_rows_without_any_text_and_an_empty_read(
     with pd.option_context("mode.string_storage", storage):
         empty = tracker.observations(running)
         empty_by_arrays = tracker.observation_arrays(running).to_frame()
-        tracker.log_many(running, np.arange(1000, dtype=float), arm="control", at="2026-02-01")
+        tracker.log_many(running, np.arange(1000, dtype=float), arm="control", at="2025-02-02")
         plain = tracker.observations(running)
     assert len(empty) == 0
     assert list(empty.columns) == ["id", "at", "arm", "value", "n", "sum", "sum_sq", "exposure", "subject", "note"]
     pd.testing.assert_frame_equal(empty, empty_by_arrays)
     assert len(plain) == 1000
     assert (plain["subject"] == "").all() and (plain["note"] == "").all()
-    arrays = tracker.observation_arrays(running, since="2026-03-01")
+    arrays = tracker.observation_arrays(running, since="2025-03-02")
     assert len(arrays) == 0 and arrays.subject.dtype == object and len(arrays.note) == 0

@@ -53,8 +53,8 @@ def db(tmp_path: Path) -> Path:
                 },
             ],
         )
-        tracker.start(e, on=datetime.date(2026, 1, 12))
-        at = [T(2026, 1, 12 + i % 10, 9) for i in range(20)]
+        tracker.start(e, on=datetime.date(2025, 1, 13))
+        at = [T(2025, 1, 13 + i % 10, 9) for i in range(20)]
         tracker.log_many(e, CONTROL, arm="kontrolli", at=at)
         tracker.log_many(e, VIDEO, arm="video", at=at)
         tracker.log_many(e, MISSED_CONTROL, arm="kontrolli", metric="lääke_unohtui", at=at)
@@ -142,13 +142,13 @@ def test_analyze_json_is_the_analysis(db: Path) -> None:
 
 
 def test_analyze_until_a_time_before_the_data(db: Path) -> None:
-    english = run(["analyze", "OULU-2026-001", "--until", "2026-01-12T00:00"], db=db, env=WIDE)
+    english = run(["analyze", "OULU-2026-001", "--until", "2025-01-13T00:00"], db=db, env=WIDE)
     assert english.code == 0, english
     assert "not enough data" in english.out
-    finnish = run(["--lang", "fi", "analyze", "OULU-2026-001", "--until", "2026-01-12T00:00"], db=db, env=WIDE)
+    finnish = run(["--lang", "fi", "analyze", "OULU-2026-001", "--until", "2025-01-13T00:00"], db=db, env=WIDE)
     assert finnish.code == 0, finnish
     assert "liian vähän havaintoja" in finnish.out
-    data = json.loads(run(["analyze", "OULU-2026-001", "--until", "2026-01-14", "--json"], db=db).out)
+    data = json.loads(run(["analyze", "OULU-2026-001", "--until", "2025-01-15", "--json"], db=db).out)
     n = {(s["metric"], s["arm"]): s["n"] for s in data["summaries"]}
     # 12 and 13 January: two days of ten, two answers a day per arm.
     assert n[("turvallisuudentunne", "video")] == 4

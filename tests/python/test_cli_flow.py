@@ -34,18 +34,18 @@ def test_complete_experiment_from_init_to_conclude(tmp_path: Path) -> None:
     assert [(a["name"], a["role"]) for a in record["arms"]] == [("kontrolli", "control"), ("video", "treatment")]
     assert record["metrics"][0]["minimum_effect"] == 0.3
 
-    started = run(["--lang", "fi", "start", key, "--on", "2026-01-05"], db=db)
+    started = run(["--lang", "fi", "start", key, "--on", "2025-01-06"], db=db)
     assert started.code == 0, started
     assert f"Kokeilu {key} käynnistettiin." in started.out
 
     # A decimal comma, and an arm name in other case than it was created with.
     for value, arm in (("4,5", "video"), ("5", "VIDEO")):
-        logged = run(["log", key, value, "--arm", arm, "--at", "2026-01-10T18:30:00+02:00"], db=db)
+        logged = run(["log", key, value, "--arm", arm, "--at", "2025-01-11T18:30:00+02:00"], db=db)
         assert logged.code == 0, logged
 
     csv_file = tmp_path / "kysely.csv"
     csv_file.write_text(
-        "value,arm,at\n3,kontrolli,2026-01-11T10:00:00Z\n4,kontrolli,2026-01-11T10:30:00Z\n4,video,2026-01-11T11:00:00Z\n",
+        "value,arm,at\n3,kontrolli,2025-01-12T10:00:00Z\n4,kontrolli,2025-01-12T10:30:00Z\n4,video,2025-01-12T11:00:00Z\n",
         encoding="utf-8",
     )
     imported = run(["import", key, str(csv_file)], db=db)
@@ -76,7 +76,7 @@ def test_complete_experiment_from_init_to_conclude(tmp_path: Path) -> None:
             "--we-observed", "the sense of security stayed the same",
             "--we-learned", "video suits clients who already use a tablet",
             "--therefore", "we offer video visits to tablet users only and measure again",
-            "--on", "2026-05-02",
+            "--on", "2025-05-03",
         ],
         db=db,
     )  # fmt: skip
@@ -88,7 +88,7 @@ def test_complete_experiment_from_init_to_conclude(tmp_path: Path) -> None:
     state = json.loads(shown.out)
     assert state["status"] == "concluded"
     assert state["outcome"]["decision"] == "adapt"
-    assert state["outcome"]["decided_on"] == "2026-05-02"
+    assert state["outcome"]["decided_on"] == "2025-05-03"
     # The Learning Card starts from the hypothesis as it was locked.
     assert state["outcome"]["learning_card"]["we_believed"] == record["test_card"]["we_believe"]
     assert len(state["amendments"]) == 1

@@ -104,11 +104,11 @@ def test_every_user_string_is_escaped(tracker: kokeilu.Tracker) -> None:
             metrics=[{"name": "m", "kind": "mean", "minimum_effect": 1.0, "unit": HOSTILE, "description": HOSTILE}],
         )
     )
-    tracker.start(e, on=datetime.date(2026, 1, 5))
+    tracker.start(e, on=datetime.date(2025, 1, 6))
     tracker.amend(e, HOSTILE, author=HOSTILE, right_if=HOSTILE + " (amended)")
     tracker.note(e, HOSTILE, author=HOSTILE)
     e = tracker.conclude(
-        e, "refuted", decision="stop", we_believed=HOSTILE, therefore=HOSTILE, decided_on=datetime.date(2026, 2, 1)
+        e, "refuted", decision="stop", we_believed=HOSTILE, therefore=HOSTILE, decided_on=datetime.date(2025, 2, 2)
     )
     page = experiment_html(e, tracker)
     parsed = _parse(page)
@@ -122,7 +122,7 @@ def test_every_user_string_is_escaped(tracker: kokeilu.Tracker) -> None:
 
 def test_running_experiment_shows_lock_and_amendments(tracker: kokeilu.Tracker) -> None:
     e = tracker.create(**_fields())
-    tracker.start(e, on=datetime.date(2026, 1, 12))
+    tracker.start(e, on=datetime.date(2025, 1, 13))
     page = experiment_html(tracker.get(e))
     assert "Locked at start" in page and "No amendments since" in page
     e = tracker.amend(e, "Kriteeri tarkennettu ohjausryhmän kanssa", author="Aino", right_if="paranee 0,2")
@@ -137,19 +137,19 @@ def test_running_experiment_shows_lock_and_amendments(tracker: kokeilu.Tracker) 
 
 def test_concluded_shows_verdict_learning_card_and_decision(tracker: kokeilu.Tracker) -> None:
     e = tracker.create(**_fields())
-    tracker.start(e, on=datetime.date(2026, 1, 12))
+    tracker.start(e, on=datetime.date(2025, 1, 13))
     e = tracker.conclude(
         e,
         "supported",
         decision="scale_up",
-        decided_on=datetime.date(2026, 6, 30),
+        decided_on=datetime.date(2025, 7, 1),
         we_believed="uskoimme",
         we_observed="havaitsimme",
         we_learned="opimme",
         therefore="laajennamme",
     )
     text = " ".join(_parse(experiment_html(e)).text)
-    assert "supported" in text and "scale up" in text and "2026-06-30" in text
+    assert "supported" in text and "scale up" in text and "2025-07-01" in text
     for part in ("We believed that", "We observed", "From that we learned", "Therefore, we will"):
         assert part in text
     for written in ("uskoimme", "havaitsimme", "opimme", "laajennamme"):
@@ -158,20 +158,20 @@ def test_concluded_shows_verdict_learning_card_and_decision(tracker: kokeilu.Tra
 
 def test_stopped_shows_reason(tracker: kokeilu.Tracker) -> None:
     e = tracker.create(**_fields())
-    tracker.start(e, on=datetime.date(2026, 1, 12))
-    e = tracker.stop(e, "Laitteet eivät saapuneet", on=datetime.date(2026, 2, 1))
+    tracker.start(e, on=datetime.date(2025, 1, 13))
+    e = tracker.stop(e, "Laitteet eivät saapuneet", on=datetime.date(2025, 2, 2))
     text = " ".join(_parse(experiment_html(e)).text)
     assert "stopped" in text and "Laitteet eivät saapuneet" in text
 
 
 def test_with_tracker_counts_observations_and_shows_notes(tracker: kokeilu.Tracker) -> None:
     e = tracker.create(**_fields())
-    tracker.start(e, on=datetime.date(2026, 1, 12))
+    tracker.start(e, on=datetime.date(2025, 1, 13))
     tracker.log_many(
-        e, [4, 5, 3], arm=["tavanomainen", "etäkäynti", "etäkäynti"], at=datetime.datetime(2026, 1, 13, 10)
+        e, [4, 5, 3], arm=["tavanomainen", "etäkäynti", "etäkäynti"], at=datetime.datetime(2025, 1, 14, 10)
     )
     for i in range(7):
-        tracker.note(e, f"muistiinpano {i}", author="Aino", at=datetime.datetime(2026, 1, 14 + i, 9))
+        tracker.note(e, f"muistiinpano {i}", author="Aino", at=datetime.datetime(2025, 1, 15 + i, 9))
     page = experiment_html(e, tracker, notes=5)
     text = " ".join(_parse(page).text)
     assert "3 observations" in text
@@ -194,8 +194,8 @@ def test_experiment_html_refuses_other_objects() -> None:
 def _portfolio(t: kokeilu.Tracker) -> None:
     for organisation, verdict in (("Oulu", "supported"), ("Oulu", "refuted"), ("<b>Ii</b>", "inconclusive")):
         e = t.create(**_fields(organisation=organisation, actual_cost_eur=1500.0))
-        t.start(e, on=datetime.date(2026, 1, 12))
-        t.conclude(e, verdict, decision="adapt", decided_on=datetime.date(2026, 3, 1))
+        t.start(e, on=datetime.date(2025, 1, 13))
+        t.conclude(e, verdict, decision="adapt", decided_on=datetime.date(2025, 3, 2))
 
 
 def test_portfolio_html(tracker: kokeilu.Tracker) -> None:

@@ -35,7 +35,7 @@ def test_create_from_keywords_fills_identity_and_keeps_fields(tracker: kokeilu.T
     assert guardrail.role is kokeilu.MetricRole.guardrail
     assert guardrail.direction is kokeilu.Direction.lower_is_better
     assert e.test_card.right_if == "the sense of security does not fall by more than 0.3 points"
-    assert e.planned_start == datetime.date(2026, 1, 12)
+    assert e.planned_start == datetime.date(2025, 1, 13)
     assert e.planned_cost_eur == 12000.0
     assert e.created_at.tzinfo is UTC
     assert e.revision == 1
@@ -62,10 +62,10 @@ def test_list_as_objects_and_frame_with_filters(tracker: kokeilu.Tracker, home_c
         **home_care_fields(
             title="Self-service opening hours", organisation="Kajaani", unit="library",
             purposes=["vitality", "democracy"], tags="library",
-            planned_start="2026-03-01", planned_end="2026-05-31",
+            planned_start="2025-03-02", planned_end="2025-06-01",
         )
     )
-    tracker.start(kajaani, on="2026-03-02")
+    tracker.start(kajaani, on="2025-03-03")
     assert [e.key for e in tracker.experiments()] == sorted([oulu.key, kajaani.key])
     assert [e.key for e in tracker.experiments(organisation="kajaani")] == [kajaani.key]
     assert [e.key for e in tracker.experiments(status="running")] == [kajaani.key]
@@ -73,14 +73,14 @@ def test_list_as_objects_and_frame_with_filters(tracker: kokeilu.Tracker, home_c
     assert [e.key for e in tracker.experiments(purpose="democracy")] == [kajaani.key]
     assert [e.key for e in tracker.experiments(tag="library")] == [kajaani.key]
     assert [e.key for e in tracker.experiments(text="SELF-SERVICE")] == [kajaani.key]
-    assert tracker.experiments(since="2026-07-01") == []
+    assert tracker.experiments(since="2025-07-02") == []
 
     frame = tracker.experiments_frame()
     assert list(frame["key"]) == sorted([oulu.key, kajaani.key])
     row = frame.set_index("key").loc[kajaani.key]
     assert row["status"] == "running"
     assert row["purposes"] == "vitality, democracy"  # in the order of the enumeration
-    assert row["actual_start"] == pd.Timestamp("2026-03-02")
+    assert row["actual_start"] == pd.Timestamp("2025-03-03")
     assert row["primary_metric"] == "sense_of_security"
     assert isinstance(frame["status"].dtype, pd.CategoricalDtype)
     assert str(frame["created_at"].dtype) == "datetime64[us, UTC]"
@@ -92,12 +92,12 @@ def test_full_lifecycle(tracker: kokeilu.Tracker, draft: kokeilu.Experiment) -> 
     edited = tracker.update(draft, summary="Evening visits 18-22", planned_cost_eur=11000.0)
     assert edited.summary == "Evening visits 18-22" and edited.amendments == []
 
-    running = tracker.start(draft, on=datetime.date(2026, 1, 12))
+    running = tracker.start(draft, on=datetime.date(2025, 1, 13))
     assert running.status is kokeilu.Status.running
-    assert running.actual_start == datetime.date(2026, 1, 12)
+    assert running.actual_start == datetime.date(2025, 1, 13)
     assert running.is_locked and running.lock_hash
 
-    t0 = datetime.datetime(2026, 1, 13, 18, 30, tzinfo=UTC)
+    t0 = datetime.datetime(2025, 1, 14, 18, 30, tzinfo=UTC)
     tracker.log(running, 4.0, arm="control", at=t0, subject="client-17", note="first answer")
     tracker.log(running, 1.0, arm="video", metric="missed_medication", at=t0)
     tracker.log_aggregate(running, n=20, sum=84.0, sum_sq=360.0, arm="video", at=t0 + datetime.timedelta(days=7))
@@ -105,7 +105,7 @@ def test_full_lifecycle(tracker: kokeilu.Tracker, draft: kokeilu.Experiment) -> 
         running,
         np.array([4.0, 5.0, 3.0]),
         arm=["video", "control", "video"],
-        at=pd.date_range("2026-01-14 18:00", periods=3, freq="D", tz="Europe/Helsinki"),
+        at=pd.date_range("2025-01-15 18:00", periods=3, freq="D", tz="Europe/Helsinki"),
     )
     assert written == 3
     assert tracker.count_observations(running) == 6
@@ -147,31 +147,31 @@ def test_full_lifecycle(tracker: kokeilu.Tracker, draft: kokeilu.Experiment) -> 
         running, "supported", decision="scale_up",
         we_believed="video visits keep clients safe", we_observed="no fall in security",
         we_learned="clients adapt in weeks", therefore="offer video visits in all districts",
-        decided_on=datetime.date(2026, 7, 1),
+        decided_on=datetime.date(2025, 7, 2),
     )
     assert concluded.status is kokeilu.Status.concluded
     assert concluded.outcome is not None
     assert concluded.outcome.verdict is kokeilu.Verdict.supported
     assert concluded.outcome.decision is kokeilu.Decision.scale_up
     assert concluded.outcome.learning.therefore == "offer video visits in all districts"
-    assert concluded.outcome.decided_on == datetime.date(2026, 7, 1)
+    assert concluded.outcome.decided_on == datetime.date(2025, 7, 2)
     assert tracker.experiments_frame().iloc[0]["verdict"] == "supported"
 
 
 def test_stop_with_reason_goes_to_journal(tracker: kokeilu.Tracker, running: kokeilu.Experiment) -> None:
-    stopped = tracker.stop(running, "the video service provider went bankrupt", on="2026-02-01")
+    stopped = tracker.stop(running, "the video service provider went bankrupt", on="2025-02-02")
     assert stopped.status is kokeilu.Status.stopped
     assert stopped.stop_reason == "the video service provider went bankrupt"
-    assert stopped.actual_end == datetime.date(2026, 2, 1)
+    assert stopped.actual_end == datetime.date(2025, 2, 2)
     assert any("bankrupt" in j.text for j in tracker.journal(stopped))
 
 
 def test_backfill_before_period(tracker: kokeilu.Tracker, home_care_fields: FieldsFactory) -> None:
     e = tracker.create(**home_care_fields(design="before_after", arms=[("before", "before"), ("after", "after")]))
-    tracker.start(e, on="2026-03-01")
+    tracker.start(e, on="2025-03-02")
     with pytest.raises(kokeilu.InvalidArgumentError):
-        tracker.log(e, 4.0, arm="before", at="2026-02-01T12:00")
-    tracker.log(e, 4.0, arm="before", at="2026-02-01T12:00", backfill=True)
+        tracker.log(e, 4.0, arm="before", at="2025-02-02T12:00")
+    tracker.log(e, 4.0, arm="before", at="2025-02-02T12:00", backfill=True)
     assert tracker.observations(e)["arm"].tolist() == ["before"]
 
 

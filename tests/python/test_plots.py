@@ -61,11 +61,11 @@ def _fields(**overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 def logged(tracker: kokeilu.Tracker) -> kokeilu.Experiment:
     e = tracker.create(**_fields())
-    tracker.start(e, on=D(2026, 1, 12))
+    tracker.start(e, on=D(2025, 1, 13))
     # Day 1: control 1, 3 and an aggregate of 2 units summing 10; video 4.  Day 2: control 2; video 5, 7.
-    tracker.log_many(e, [1, 3, 4], arm=["control", "control", "video"], at=T(2026, 1, 12, 9))
-    tracker.log_aggregate(e, n=2, sum=10.0, sum_sq=50.0, arm="control", at=T(2026, 1, 12, 15))
-    tracker.log_many(e, [2, 5, 7], arm=["control", "video", "video"], at=T(2026, 1, 13, 9))
+    tracker.log_many(e, [1, 3, 4], arm=["control", "control", "video"], at=T(2025, 1, 13, 9))
+    tracker.log_aggregate(e, n=2, sum=10.0, sum_sq=50.0, arm="control", at=T(2025, 1, 13, 15))
+    tracker.log_many(e, [2, 5, 7], arm=["control", "video", "video"], at=T(2025, 1, 14, 9))
     # Counts: control 6 events over 2 weeks of exposure on day 1, 3 over 1 on day 2; video 8 over 2.
     tracker.log_many(
         e,
@@ -73,9 +73,9 @@ def logged(tracker: kokeilu.Tracker) -> kokeilu.Experiment:
         arm="control",
         metric="visits",
         exposure=[1.0, 1.0, 1.0],
-        at=[T(2026, 1, 12, 9), T(2026, 1, 12, 10), T(2026, 1, 13, 9)],
+        at=[T(2025, 1, 13, 9), T(2025, 1, 13, 10), T(2025, 1, 14, 9)],
     )
-    tracker.log_many(e, [8], arm="video", metric="visits", exposure=[2.0], at=T(2026, 1, 12, 9))
+    tracker.log_many(e, [8], arm="video", metric="visits", exposure=[2.0], at=T(2025, 1, 13, 9))
     return e
 
 
@@ -92,7 +92,7 @@ def test_daily_values_combine_unit_level_and_aggregated_rows(
     assert control["value"].tolist() == pytest.approx([(1 + 3 + 10) / 4, 2.0])
     video = daily[daily["arm"] == "video"]
     assert video["value"].tolist() == pytest.approx([4.0, 6.0])
-    assert [p.date() for p in video["period"]] == [D(2026, 1, 12), D(2026, 1, 13)]
+    assert [p.date() for p in video["period"]] == [D(2025, 1, 13), D(2025, 1, 14)]
 
 
 def test_daily_values_of_a_count_metric_are_rates_per_exposure(
@@ -127,7 +127,7 @@ def _band_limits(ax: Any, band: Any) -> tuple[float, float]:
 
 def test_guardrail_band_runs_to_the_acceptable_worsening(tracker: kokeilu.Tracker, logged: kokeilu.Experiment) -> None:
     tracker.log_many(
-        logged, [0, 1, 0, 0], arm=["control", "control", "video", "video"], metric="missed", at=T(2026, 1, 12, 9)
+        logged, [0, 1, 0, 0], arm=["control", "control", "video", "video"], metric="missed", at=T(2025, 1, 13, 9)
     )
     ax = plots.metric_over_time(tracker, logged, metric="missed")
     band = next(p for p in ax.patches if p.get_label().startswith("acceptable worsening"))
@@ -227,7 +227,7 @@ def _png(fig: Any) -> bytes:
 
 def test_daily_values_on_an_experiment_without_data(tracker: kokeilu.Tracker) -> None:
     e = tracker.create(**_fields())
-    tracker.start(e, on=D(2026, 1, 12))
+    tracker.start(e, on=D(2025, 1, 13))
     assert plots.daily_values(tracker, e).empty
     ax = plots.metric_over_time(tracker, e)
     assert _line(ax, "baseline").get_ydata()[0] == pytest.approx(4.1)
@@ -249,9 +249,9 @@ def measured(tracker: kokeilu.Tracker) -> kokeilu.Experiment:
     """Ten days of a concurrent experiment: security rises by about 0.6 points; missed medication
     (a guardrail, lower is better) is 3 of 80 in control and 1 of 80 with video."""
     e = tracker.create(**_fields(metrics=_fields()["metrics"][:2]))
-    tracker.start(e, on=D(2026, 1, 12))
+    tracker.start(e, on=D(2025, 1, 13))
     rng = np.random.default_rng(5)
-    at = [T(2026, 1, 12 + i % 10, 9) for i in range(80)]
+    at = [T(2025, 1, 13 + i % 10, 9) for i in range(80)]
     tracker.log_many(e, rng.normal(4.0, 0.8, 80).round(1), arm="control", at=at)
     tracker.log_many(e, rng.normal(4.6, 0.8, 80).round(1), arm="video", at=at)
     missed_control = np.zeros(80)
@@ -321,8 +321,8 @@ def test_effects_leave_out_comparisons_without_data_and_check_names(
     tracker: kokeilu.Tracker, measured: kokeilu.Experiment
 ) -> None:
     e = tracker.create(**_fields(title="Toinen", metrics=_fields()["metrics"][:2]))
-    tracker.start(e, on=D(2026, 1, 12))
-    tracker.log_many(e, [4.0, 5.0, 4.5], arm="video", at=T(2026, 1, 13, 9))
+    tracker.start(e, on=D(2025, 1, 13))
+    tracker.log_many(e, [4.0, 5.0, 4.5], arm="video", at=T(2025, 1, 14, 9))
     ax = plots.effects(tracker, e)
     assert ax.collections[0].get_segments() == []
     assert "without enough data" in ax.get_title()
@@ -341,8 +341,8 @@ def test_effects_side_by_side_scale_each_primary_effect_and_colour_by_verdict(
             metrics=[{"name": "wait", "kind": "mean", "direction": "lower_is_better", "minimum_effect": 2.0}],
         )
     )
-    tracker.start(other, on=D(2026, 1, 12))
-    at = [T(2026, 1, 12 + i % 5, 9) for i in range(30)]
+    tracker.start(other, on=D(2025, 1, 13))
+    at = [T(2025, 1, 13 + i % 5, 9) for i in range(30)]
     rng = np.random.default_rng(9)
     tracker.log_many(other, rng.normal(10.0, 3.0, 30), arm="control", at=at)
     tracker.log_many(other, rng.normal(10.0, 3.0, 30), arm="video", at=at)
@@ -375,7 +375,7 @@ def test_cumulative_effect_draws_the_always_valid_interval_over_time(
     estimate = _line(ax, "estimate")
     assert list(estimate.get_ydata()) == pytest.approx(list(frame["estimate"]), nan_ok=True)
     days = [matplotlib.dates.num2date(x).date() for x in matplotlib.dates.date2num(estimate.get_xdata())]
-    assert days == [D(2026, 1, 12) + datetime.timedelta(days=i) for i in range(10)]
+    assert days == [D(2025, 1, 13) + datetime.timedelta(days=i) for i in range(10)]
     band = next(c for c in ax.collections if c.get_label() == "always-valid interval")
     ys = np.concatenate([p.vertices[:, 1] for p in band.get_paths()])
     finite = frame.dropna()

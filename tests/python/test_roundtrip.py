@@ -27,7 +27,7 @@ import kokeilu
 
 FieldsFactory = Callable[..., dict[str, Any]]
 UTC = datetime.timezone.utc
-START = datetime.datetime(2026, 1, 12, tzinfo=UTC)
+START = datetime.datetime(2025, 1, 13, tzinfo=UTC)
 
 FINNISH_AND_SAMI = "äöåÄÖÅšžŠŽčđŋŧʒǯǥǧǩáÁĐŊŦƷ"
 EMOJI = "🧪📈👵🏽🇫🇮❤️‍🔥"
@@ -91,7 +91,7 @@ aware_times = st.datetimes(
 
 
 @contextmanager
-def running_experiment(start_on: str = "2026-01-12") -> Iterator[tuple[kokeilu.Tracker, kokeilu.Experiment]]:
+def running_experiment(start_on: str = "2025-01-13") -> Iterator[tuple[kokeilu.Tracker, kokeilu.Experiment]]:
     with kokeilu.open(":memory:") as tracker:
         e = tracker.create(
             title="Roundtrip", organisation="Ii", purposes="wellbeing", design="one_sample",
@@ -121,7 +121,7 @@ def test_one_observation_round_trips(value: float, subject: str, note: str) -> N
 @given(values=hnp.arrays(np.float64, st.integers(0, 200), elements=finite))
 def test_bulk_floats_round_trip_bit_for_bit(values: np.ndarray) -> None:
     with running_experiment() as (tracker, e):
-        at = np.datetime64("2026-02-01T00:00:00", "us") + np.arange(len(values)).astype("timedelta64[us]")
+        at = np.datetime64("2025-02-02T00:00:00", "us") + np.arange(len(values)).astype("timedelta64[us]")
         assert tracker.log_many(e, values, at=at) == len(values)
         back = tracker.observation_arrays(e)
         # Exact equality; -0.0 and 0.0 compare equal (SQLite may store an integral REAL as an integer).
@@ -130,11 +130,11 @@ def test_bulk_floats_round_trip_bit_for_bit(values: np.ndarray) -> None:
 
 
 @given(at=aware_times)
-@example(at=datetime.datetime(2026, 3, 29, 2, 59, 59, 999_999, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki")))
-@example(at=datetime.datetime(2026, 3, 29, 4, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki")))  # an hour later
-@example(at=datetime.datetime(2026, 10, 25, 3, 30, fold=0, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki")))
-@example(at=datetime.datetime(2026, 10, 25, 3, 30, fold=1, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki")))
-@example(at=datetime.datetime(2026, 11, 1, 1, 59, 59, 999_999, fold=1, tzinfo=zoneinfo.ZoneInfo("America/New_York")))
+@example(at=datetime.datetime(2025, 3, 30, 2, 59, 59, 999_999, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki")))
+@example(at=datetime.datetime(2025, 3, 30, 4, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki")))  # an hour later
+@example(at=datetime.datetime(2025, 10, 26, 3, 30, fold=0, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki")))
+@example(at=datetime.datetime(2025, 10, 26, 3, 30, fold=1, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki")))
+@example(at=datetime.datetime(2025, 11, 2, 1, 59, 59, 999_999, fold=1, tzinfo=zoneinfo.ZoneInfo("America/New_York")))
 def test_aware_times_round_trip_to_the_microsecond(at: datetime.datetime) -> None:
     assume(at.utcoffset() is not None)
     with running_experiment(start_on="1900-01-01") as (tracker, e):
@@ -191,10 +191,10 @@ def test_dates_in_every_form() -> None:
             title="Dates", organisation="Kuusamo", purposes=["vitality"], design="one_sample",
             arms=["group"], metrics=[{"name": "x", "minimum_effect": 1.0, "baseline": 2.0}],
         )
-        expected = datetime.date(2026, 3, 29)
-        for given_date in (expected, "2026-03-29", np.datetime64("2026-03-29"), pd.Timestamp("2026-03-29"),
-                           datetime.datetime(2026, 3, 29, 23, 30),
-                           datetime.datetime(2026, 3, 30, 1, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki"))):
+        expected = datetime.date(2025, 3, 30)
+        for given_date in (expected, "2025-03-30", np.datetime64("2025-03-30"), pd.Timestamp("2025-03-30"),
+                           datetime.datetime(2025, 3, 30, 23, 30),
+                           datetime.datetime(2025, 3, 31, 1, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki"))):
             e = tracker.create(**base, planned_start=given_date)
             assert e.planned_start == expected, given_date
 
@@ -244,8 +244,8 @@ def test_empty_optional_fields_stay_empty(home_care_fields: FieldsFactory) -> No
         assert frame["planned_start"].isna().all() and frame["planned_cost_eur"].isna().all()
         assert frame["verdict"].isna().all()
 
-        tracker.start(e, on="2026-01-12")
-        tracker.log(e, 3.0, arm="control", at="2026-01-12T08:00")
+        tracker.start(e, on="2025-01-13")
+        tracker.log(e, 3.0, arm="control", at="2025-01-13T08:00")
         row = tracker.observations(e).iloc[0]
         assert row["subject"] == "" and row["note"] == ""
         assert row["n"] == 0 and np.isnan(row["sum"]) and np.isnan(row["sum_sq"])

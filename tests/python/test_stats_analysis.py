@@ -18,7 +18,7 @@ from kokeilu import stats
 
 FieldsFactory = Callable[..., dict[str, Any]]
 
-START = datetime.datetime(2026, 1, 12, 8, tzinfo=datetime.timezone.utc)
+START = datetime.datetime(2025, 1, 13, 8, tzinfo=datetime.timezone.utc)
 
 
 def close(actual: float, expected: float) -> bool:

@@ -902,7 +902,7 @@ def _with_foreign_log(env: Env) -> Path:
         prepare(tracker)
         holder = sqlite3.connect(other)  # keeps the close from copying the log into the file
         holder.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        times = np.datetime64("2026-01-12T12:00") + np.arange(500) * np.timedelta64(1, "s")
+        times = np.datetime64("2025-01-13T12:00") + np.arange(500) * np.timedelta64(1, "s")
         tracker.log_many(KEY, np.full(500, 2.0), arm=["control", "video"] * 250, at=times)
     shutil.copy(env.tmp / "toinen.db-wal", env.tmp / "oma.db-wal")
     holder.close()

@@ -24,7 +24,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent / "python"))
 from cli_support import child_env  # noqa: E402
 
-AT = "2026-01-12T12:00:00Z"  # the day writer.prepare starts the experiment
+AT = "2025-01-13T12:00:00Z"  # the day writer.prepare starts the experiment
 
 def _lines(stream: IO[str]) -> queue.Queue[str | None]:
     """The lines of a child's stream, read by a thread (None at the end)."""

@@ -28,7 +28,7 @@ import kokeilu
 from writer import KEY, prepare
 
 HERE = Path(__file__).parent
-AT = "2026-01-12T12:00:00Z"  # the day writer.prepare starts the experiment
+AT = "2025-01-13T12:00:00Z"  # the day writer.prepare starts the experiment
 sys.path.insert(0, str(HERE.parent / "python"))
 from cli_support import run  # noqa: E402
 
@@ -125,7 +125,7 @@ _KILLED_TRACKER = """
     tracker = kokeilu.open(sys.argv[1])
     prepare(tracker)
     rows = int(sys.argv[2])
-    times = np.datetime64("2026-01-12T12:00") + np.arange(rows) * np.timedelta64(1, "s")
+    times = np.datetime64("2025-01-13T12:00") + np.arange(rows) * np.timedelta64(1, "s")
     tracker.log_many(KEY, np.full(rows, 2.0), arm=["control", "video"] * (rows // 2), at=times)
     if not with_identity:
         # The last writes made by another program: plain SQLite, after a checkpoint that started
@@ -143,7 +143,7 @@ def _stale_log_beside(tmp_path: Path, *, writer: str) -> tuple[Path, bytes, byte
     own = tmp_path / "oma.db"
     with kokeilu.open(own) as t:
         prepare(t)
-        t.log_many(KEY, [4.0, 5.0, 3.0], arm=["control", "video", "video"], at=["2026-01-12T12:00:00Z"] * 3)
+        t.log_many(KEY, [4.0, 5.0, 3.0], arm=["control", "video", "video"], at=["2025-01-13T12:00:00Z"] * 3)
     other = tmp_path / "toinen.db"
     _python(_KILLED_TRACKER, str(other), "500", str(HERE), writer)
     assert (other.parent / "toinen.db-wal").stat().st_size > 0
