@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from cli_support import HOME_CARE, call  # noqa: E402
+from cli_support import HOME_CARE, Terminal, call  # noqa: E402
 
 import kokeilu  # noqa: E402
 
@@ -159,3 +159,32 @@ def test_analyze_goes_on_when_one_metric_is_too_large_to_add_up(db: Path) -> Non
     assert statuses["odotusaika"].startswith("values too large to summarise exactly")
     assert not statuses["turvallisuudentunne"].startswith("values too large")
     assert call(["show", key], db=db).code == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_new_asks_for_the_valid_range_of_a_mean_metric(db: Path) -> None:
+    assert call(["init"], db=db).code == 0
+    flags = ["--title", "Survey", "--organisation", "Oulu", "--purpose", "wellbeing", "--tag", "x", "--unit", "cs"]
+    flags += ["--owner", "me", "--we-believe", "a", "--to-verify", "b", "--metric", "security", "--metric-unit", ""]
+    flags += ["--kind", "mean", "--direction", "higher_is_better", "--impact", "customer_outcome"]
+    flags += ["--effect-scale", "absolute", "--minimum-effect", "0.3", "--baseline", "3.5"]
+    t = Terminal(["new", *flags], db=db, env={"LANG": "en_GB.UTF-8"})
+    try:
+        t.answer("Smallest valid value", "1")
+        t.answer("Largest valid value", "0.5")  # below the smallest: asked again
+        t.expect("the largest valid value must be above the smallest (1)")
+        t.answer("Largest valid value", "5")
+        t.answer("And measure", "")
+        t.answer("We are right if", "")
+        t.answer("Design", "")
+        t.answer("Arms, separated by commas", "")
+        t.answer("Planned start", "2025-01-13")
+        t.answer("Planned end", "")
+        t.answer("Save the experiment? [Y/n]", "y")
+        t.expect("Created experiment")
+        assert t.wait() == 0
+    finally:
+        t.kill()
+    with kokeilu.open(db, read_only=True) as tracker:
+        [e] = tracker.experiments()
+    assert (e.metrics[0].valid_min, e.metrics[0].valid_max) == (1.0, 5.0)

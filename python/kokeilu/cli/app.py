@@ -447,9 +447,15 @@ def _collect_new(state: State, given: dict[str, Any]) -> dict[str, Any] | None:
         valid_range["valid_min"] = value(
             "valid_min", lambda: p.ask(msgs("prompt.valid_min"), optional_number, required=False)
         )
-        valid_range["valid_max"] = value(
-            "valid_max", lambda: p.ask(msgs("prompt.valid_max"), optional_number, required=False)
-        )
+        low = valid_range["valid_min"]
+
+        def read_max(text: str) -> float | None:
+            high = optional_number(text)
+            if high is not None and low is not None and high <= low:
+                raise ValueError(msgs("prompt.range_upside_down", low=msgs.number(low)))
+            return high
+
+        valid_range["valid_max"] = value("valid_max", lambda: p.ask(msgs("prompt.valid_max"), read_max, required=False))
 
     section("prompt.section_criterion", "and_measure", "right_if")
     measure_default = f"{metric} ({metric_unit})" if metric_unit else metric

@@ -424,6 +424,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Smallest valid value, e.g. 1 on a 1-5 survey (may be empty)",
         "Pienin sallittu arvo, esim. 1 asteikolla 1–5 (voi jättää tyhjäksi)",
     ),
+    "prompt.range_upside_down": (
+        "the largest valid value must be above the smallest ({low})",
+        "suurimman sallitun arvon on oltava suurempi kuin pienimmän ({low})",
+    ),
     "prompt.valid_max": (
         "Largest valid value, e.g. 5 on a 1-5 survey (may be empty)",
         "Suurin sallittu arvo, esim. 5 asteikolla 1–5 (voi jättää tyhjäksi)",
