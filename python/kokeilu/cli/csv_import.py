@@ -206,31 +206,34 @@ class Importer:
 
     def _check_metric(self, table: pd.DataFrame, lines: np.ndarray) -> kokeilu.Metric | None:
         msgs = self.msgs
-        known = {m.name.casefold(): m for m in self.e.metrics}
         known_text = ", ".join(m.name for m in self.e.metrics)
+
+        def metric_named(name: str) -> kokeilu.Metric | None:
+            # Names as the core compares them: in NFC, ignoring case.
+            return next((m for m in self.e.metrics if kokeilu.same_name(m.name, name)), None)
+
         default = self.metric_option or self.e.primary_metric.name
-        if default.casefold() not in known:
+        default_metric = metric_named(default)
+        if default_metric is None:
             raise UserError(msgs("unknown_metric", name=default, known=known_text))
         if "metric" not in table.columns:
-            return known[default.casefold()]
+            return default_metric
         names = table["metric"].str.strip()
         names = names.where(names != "", default)
-        folded = names.str.casefold()
-        unknown = ~folded.isin(list(known))
+        # Each distinct spelling once: a file of a million rows names one or two metrics.
+        found = {name: metric_named(name) for name in names.unique()}
+        unknown = names.map({name: metric is None for name, metric in found.items()}).to_numpy(dtype=bool)
         self._problem(
             lines, unknown, "metric", lambda i: msgs("import.unknown_metric", value=names.iat[i], known=known_text)
         )
         if unknown.any():
             return None
-        distinct = sorted(set(folded))
+        distinct = {m.id: m for m in found.values() if m is not None}
         if len(distinct) > 1:
-            self.problems.append(
-                Problem(
-                    None, "metric", msgs("import.several_metrics", names=", ".join(known[n].name for n in distinct))
-                )
-            )
+            listed = ", ".join(sorted(m.name for m in distinct.values()))
+            self.problems.append(Problem(None, "metric", msgs("import.several_metrics", names=listed)))
             return None
-        return known[distinct[0]]
+        return next(iter(distinct.values()))
 
     def _check_times(self, texts: pd.Series, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The times as datetime64[us] (NaT where unreadable), by the core's ISO 8601 parser, and
