@@ -21,9 +21,9 @@ namespace {
 
 std::string optional_text(const std::optional<double>& v) { return v ? format_number(*v) : absent_text; }
 
-// Each pre-registered field of a metric, as (name, text); the same list serves the hash, the diff
-// and the description, so that no field can be hashed but not reported, or the other way round.
-std::vector<std::pair<const char*, std::string>> metric_fields(const Metric& m) {
+}  // namespace
+
+Fields metric_fields(const Metric& m) {
     return {{"name", m.name},
             {"unit", m.unit},
             {"description", m.description},
@@ -38,13 +38,15 @@ std::vector<std::pair<const char*, std::string>> metric_fields(const Metric& m) 
             {"confidence", format_number(m.confidence)}};
 }
 
-std::vector<std::pair<const char*, std::string>> arm_fields(const Arm& a) {
+Fields arm_fields(const Arm& a) {
     return {{"name", a.name}, {"role", std::string(to_string(a.role))}, {"description", a.description}};
 }
 
-std::vector<std::pair<const char*, std::string>> test_card_fields(const TestCard& c) {
+Fields test_card_fields(const TestCard& c) {
     return {{"we_believe", c.we_believe}, {"to_verify", c.to_verify}, {"and_measure", c.and_measure}, {"right_if", c.right_if}};
 }
+
+namespace {
 
 template <class Item>
 std::string describe_fields(const Item& item, std::vector<std::pair<const char*, std::string>> (*fields)(const Item&)) {

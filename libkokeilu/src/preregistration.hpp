@@ -5,12 +5,21 @@
 #include "kokeilu/experiment.hpp"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kokeilu::detail {
 
 // Stands for a value that is not there: an unset optional, or an arm or metric added or removed.
 inline constexpr const char* absent_text = "(none)";
+
+// The pre-registered fields of a Test Card, an arm or a metric, as (name, text), in a fixed order.
+// The same lists serve the lock hash, the diff of amendments, the descriptions and the history's
+// record of an experiment, so that no field can be hashed but not reported, or the other way round.
+using Fields = std::vector<std::pair<const char*, std::string>>;
+[[nodiscard]] Fields test_card_fields(const TestCard& card);
+[[nodiscard]] Fields arm_fields(const Arm& arm);
+[[nodiscard]] Fields metric_fields(const Metric& metric);
 
 // One changed pre-registered field, e.g. {"metrics[wait_days].minimum_effect", "2", "1.5"}.
 struct FieldChange {

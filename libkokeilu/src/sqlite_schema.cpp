@@ -3,6 +3,7 @@
 #include "kokeilu/error.hpp"
 #include "kokeilu/sqlite_store.hpp"
 #include "sqlite_arm_summaries.hpp"
+#include "sqlite_history.hpp"
 #include "sqlite_wal_identity.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -173,6 +174,78 @@ CREATE TABLE arm_summaries (
 ) WITHOUT ROWID;
 )sql";
 
+// Migration 3: the tamper-evident history (see kokeilu/history.hpp and sqlite_history.hpp), the
+// voids, and the voided rows.
+//
+// history is the log: one row per entry, its id the entry's position (from 1, without gaps). A
+// write of observations is an entry of kind 'observations' whose batch columns say which rows it
+// wrote (ids first..last), how many, their SHA-256, and the caller's idempotency key; the batch's id
+// is the entry's. experiment_id has no foreign key: the entries of a deleted draft stay. Its
+// indexes are partial, so that the entry of every single `log` adds no index entry: the latest
+// record of an experiment (what show and analyze check) and the idempotency keys are looked up
+// directly, listing an experiment's batches reads the log.
+//
+// A voided row moves, whole and with its id, from observations to voided_observations: the scans
+// of millions of rows read only the rows that count, with no condition added per row, and the
+// voided ones stay in the file. The history itself is started (its first entries written) after
+// the last migration, by sqlite_history.cpp, from the file as it then is.
+constexpr const char* schema_v3 = R"sql(
+CREATE TABLE history_log (
+    log_id        TEXT NOT NULL,
+    started_at_us INTEGER NOT NULL,
+    from_schema   INTEGER NOT NULL
+);
+
+CREATE TABLE history (
+    id                   INTEGER PRIMARY KEY,
+    at_us                INTEGER NOT NULL,
+    kind                 TEXT NOT NULL,
+    experiment_id        INTEGER,
+    experiment_uuid      TEXT NOT NULL,
+    payload              TEXT,
+    salt                 BLOB,
+    payload_hash         BLOB NOT NULL,
+    leaf_hash            BLOB NOT NULL,
+    first_observation_id INTEGER,
+    last_observation_id  INTEGER,
+    rows                 INTEGER,
+    content_sha256       BLOB,
+    idempotency_key      TEXT
+);
+CREATE INDEX history_records ON history (experiment_id, id)
+    WHERE kind IN ('create', 'update', 'amend', 'start', 'stop', 'conclude', 'migrated', 'delete');
+CREATE UNIQUE INDEX history_idempotency_keys ON history (experiment_id, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+
+CREATE TABLE voids (
+    id            INTEGER PRIMARY KEY,
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE RESTRICT,
+    history_id    INTEGER NOT NULL,
+    at_us         INTEGER NOT NULL,
+    batch_id      INTEGER NOT NULL,
+    reason        TEXT NOT NULL,
+    author        TEXT NOT NULL
+);
+CREATE INDEX voids_by_experiment ON voids (experiment_id);
+
+CREATE TABLE voided_observations (
+    id        INTEGER PRIMARY KEY,
+    void_id   INTEGER NOT NULL REFERENCES voids(id) ON DELETE RESTRICT,
+    metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE RESTRICT,
+    arm_id    INTEGER NOT NULL REFERENCES arms(id) ON DELETE RESTRICT,
+    at_us     INTEGER NOT NULL,
+    value     REAL,
+    n         INTEGER,
+    sum       REAL,
+    sum_sq    REAL,
+    exposure  REAL,
+    subject   TEXT,
+    note      TEXT
+);
+CREATE INDEX voided_observations_by_void ON voided_observations (void_id);
+CREATE INDEX voided_observations_by_metric_time ON voided_observations (metric_id, at_us);
+)sql";
+
 // Migration 6: the file's identity (see sqlite_wal_identity.hpp), one row made once, when the file
 // becomes a tracker or reaches this version, and never changed; marks counts the writes that wrote
 // its page into the write-ahead log again. A table of its own, so that its page holds nothing else
@@ -190,9 +263,10 @@ void make_file_identity(SQLite::Database& db) {
     insert.exec();
 }
 
-constexpr std::array<SqliteMigration, 3> migrations{{
+constexpr std::array<SqliteMigration, 4> migrations{{
     {1, schema_v1},
     {2, schema_v2, rebuild_arm_summaries},
+    {3, schema_v3},
     {6, schema_v6, make_file_identity},
 }};
 
@@ -282,7 +356,11 @@ void prepare_tracker(SQLite::Database& db, const std::string& path, bool read_on
     // durable across application crashes in WAL mode and much faster than FULL.
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
-    if (is_new || inspect_sqlite_file(db).user_version < sqlite_schema_version) migrate(db);
+    const int version = is_new ? 0 : inspect_sqlite_file(db).user_version;
+    if (version < sqlite_schema_version) migrate(db);
+    // After every migration, so that the history's first record of each experiment is read with
+    // the current schema.
+    start_history(db, version);
 }
 
 }  // namespace kokeilu::detail

@@ -1,6 +1,8 @@
 #include "kokeilu/tracker.hpp"
 
 #include "kokeilu/error.hpp"
+#include "batch_hash.hpp"
+#include "experiment_differences.hpp"
 #include "key_generation.hpp"
 #include "preregistration.hpp"
 #include "validation.hpp"
@@ -134,6 +136,9 @@ ObservationScan make_scan(const Experiment& e, const ObservationQuery& query) {
     ObservationScan scan;
     scan.metric_id = resolve_metric(e, query.metric, "metric").id;
     scan.summary_only = query.summary_only;
+    if (query.include_voided && query.summary_only)
+        throw InvalidArgumentError("include_voided", "a summary never includes voided rows");
+    scan.include_voided = query.include_voided;
     for (const auto& name : query.arms) scan.arm_ids.push_back(resolve_arm(e, name, "arms").id);
     if (query.from) {
         if (query.from->is_special()) throw InvalidArgumentError("from", "not a valid time");
@@ -238,10 +243,32 @@ Experiment Tracker::create(Experiment draft) {
         const Date year_of = e.planned_start ? *e.planned_start : today_utc();
         prefix = detail::key_prefix(e.organisation, static_cast<int>(year_of.year()));
     }
+    // A key already stored: the call repeats an earlier create (a notebook cell run again).
+    if (!e.key.empty())
+        if (auto stored = store_->find_experiment(e.key)) return detail::repeated_create(std::move(*stored), e);
     e.created_at = now_utc();
     e.updated_at = e.created_at;
-    store_->insert_experiment(e, prefix);
+    try {
+        store_->insert_experiment(e, prefix);
+    } catch (const InvalidArgumentError& error) {
+        // Another process created it between the look-up and the insert (whose transaction checks
+        // the key): the same repeat.
+        if (error.field() != "key" || e.key.empty()) throw;
+        auto stored = store_->find_experiment(e.key);
+        if (!stored) throw;
+        return detail::repeated_create(std::move(*stored), e);
+    }
     return reread(*store_, e);
+}
+
+void Tracker::delete_draft(std::string_view key) {
+    const Experiment e = load(*store_, key);
+    if (e.status != Status::draft)
+        throw InvalidStateError("cannot delete " + e.key + ": it is " + std::string(to_string(e.status)) +
+                                "; only a draft can be deleted (nothing is deleted from a started experiment: "
+                                "void wrong observations instead)");
+    forget_for_logging(key);
+    store_->delete_draft(e.id);
 }
 
 Experiment Tracker::get(std::string_view key_or_uuid) const { return load(*store_, key_or_uuid); }
@@ -305,7 +332,7 @@ Experiment Tracker::update(const Experiment& revised, std::string_view reason, s
         }
     }
     next.updated_at = now;
-    store_->save_experiment(next, amendments);
+    store_->save_experiment(next, amendments, std::nullopt, amendments.empty() ? HistoryKind::update : HistoryKind::amend);
     return reread(*store_, next);
 }
 
@@ -320,7 +347,7 @@ Experiment Tracker::start(std::string_view key, std::optional<Date> on) {
     e.locked_at = now_utc();
     e.lock_hash = preregistration_hash(e);
     e.updated_at = *e.locked_at;
-    store_->save_experiment(e, {});
+    store_->save_experiment(e, {}, std::nullopt, HistoryKind::start);
     return reread(*store_, e);
 }
 
@@ -343,7 +370,8 @@ Experiment Tracker::stop(std::string_view key, std::string_view reason, std::opt
     e.updated_at = now_utc();
     // Two writes, as the Store has no single call for both: the state change first, since a note
     // without the stop would be the worse half to be left with.
-    store_->save_experiment(e, {}, JournalEntry{0, e.updated_at, std::string(author), "Stopped: " + why});
+    store_->save_experiment(e, {}, JournalEntry{0, e.updated_at, std::string(author), "Stopped: " + why},
+                            HistoryKind::stop);
     return reread(*store_, e);
 }
 
@@ -366,7 +394,7 @@ Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
     e.outcome = decided;
     e.actual_end = decided.decided_on;
     e.updated_at = now_utc();
-    store_->save_experiment(e, {});
+    store_->save_experiment(e, {}, std::nullopt, HistoryKind::conclude);
     return reread(*store_, e);
 }
 
@@ -405,12 +433,20 @@ auto retry_when_stale(Load load, Forget forget, Write write) {
     }
 }
 
-ObservationTarget target_of(const Experiment& e, const LogOptions& options, bool kept) {
-    ObservationTarget target{e.id, accepted_statuses(e, options), kept ? e.revision : 0, {}};
+ObservationTarget target_of(const Experiment& e, const LogOptions& options, bool kept, std::string content_sha256) {
+    ObservationTarget target{e.id, accepted_statuses(e, options), kept ? e.revision : 0, {}, std::move(content_sha256),
+                             options.idempotency_key};
     if (kept)
         for (const Metric& m : e.metrics)
             if (m.kind == MetricKind::proportion) target.proportion_metric_ids.push_back(m.id);
     return target;
+}
+
+void check_idempotency_key(const LogOptions& options) {
+    if (options.idempotency_key.empty()) return;
+    detail::check_short_text(options.idempotency_key, "idempotency_key");
+    if (detail::trim(options.idempotency_key) != options.idempotency_key)
+        throw InvalidArgumentError("idempotency_key", "must not begin or end with spaces");
 }
 
 }  // namespace
@@ -433,33 +469,41 @@ void Tracker::forget_for_logging(std::string_view key_or_uuid) {
     std::erase_if(logging_, [&](const auto& entry) { return entry.first == key_or_uuid; });
 }
 
-void Tracker::log(std::string_view key, const Observation& observation, const LogOptions& options) {
-    retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
-                     [&](const Experiment& e, bool kept) {
-                         const ObservationRecord record = make_record(e, observation, std::nullopt);
-                         if (const auto earliest = earliest_us(e, options); earliest && record.at_us < *earliest)
-                             before_start(e, "at");
-                         return store_->insert_observations(target_of(e, options, kept),
-                                                            std::span<const ObservationRecord>(&record, 1));
-                     });
+WriteResult Tracker::log(std::string_view key, const Observation& observation, const LogOptions& options) {
+    check_idempotency_key(options);
+    return retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
+                            [&](const Experiment& e, bool kept) {
+                                const ObservationRecord record = make_record(e, observation, std::nullopt);
+                                if (const auto earliest = earliest_us(e, options); earliest && record.at_us < *earliest)
+                                    before_start(e, "at");
+                                detail::BatchHasher hasher;
+                                hasher.add(record);
+                                return store_->insert_observations(target_of(e, options, kept, hasher.finish()),
+                                                                   std::span<const ObservationRecord>(&record, 1));
+                            });
 }
 
-std::size_t Tracker::log_many(std::string_view key, std::span<const Observation> observations, const LogOptions& options) {
+WriteResult Tracker::log_many(std::string_view key, std::span<const Observation> observations, const LogOptions& options) {
+    check_idempotency_key(options);
     return retry_when_stale(
         [&] { return for_logging(key); }, [&] { forget_for_logging(key); },
-        [&](const Experiment& e, bool kept) -> std::size_t {
+        [&](const Experiment& e, bool kept) -> WriteResult {
             std::vector<ObservationRecord> records;
             records.reserve(observations.size());
-            for (std::size_t i = 0; i < observations.size(); ++i) records.push_back(make_record(e, observations[i], i));
+            detail::BatchHasher hasher;
+            for (std::size_t i = 0; i < observations.size(); ++i) {
+                records.push_back(make_record(e, observations[i], i));
+                hasher.add(records.back());
+            }
             if (const auto earliest = earliest_us(e, options))
                 for (std::size_t i = 0; i < records.size(); ++i)
                     if (records[i].at_us < *earliest) before_start(e, row_field(i, "at"));
-            if (records.empty()) return 0;
-            return store_->insert_observations(target_of(e, options, kept), records);
+            if (records.empty()) return {};
+            return store_->insert_observations(target_of(e, options, kept, hasher.finish()), records);
         });
 }
 
-std::size_t Tracker::log_columns(std::string_view key, std::string_view metric_name, const ObservationColumns& columns,
+WriteResult Tracker::log_columns(std::string_view key, std::string_view metric_name, const ObservationColumns& columns,
                                  const LogOptions& options) {
     return retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
                             [&](const Experiment& e, bool kept) {
@@ -467,7 +511,7 @@ std::size_t Tracker::log_columns(std::string_view key, std::string_view metric_n
                             });
 }
 
-std::size_t Tracker::log_columns_to(const Experiment& e, std::string_view metric_name,
+WriteResult Tracker::log_columns_to(const Experiment& e, std::string_view metric_name,
                                     const ObservationColumns& columns, const LogOptions& options, bool kept) {
     const Metric& metric = resolve_metric(e, metric_name, "metric");
     const std::size_t rows = columns.at_us.size();
@@ -487,6 +531,9 @@ std::size_t Tracker::log_columns_to(const Experiment& e, std::string_view metric
         arm_ids.push_back(resolve_arm(e, columns.arm_names[j], "arm_names[" + std::to_string(j) + "]").id);
 
     // Every row is checked before anything is written; strings are built only for the row at fault.
+    // The batch's hash is taken in the same pass.
+    check_idempotency_key(options);
+    detail::BatchHasher hasher;
     const auto arm_count = static_cast<std::int64_t>(arm_ids.size());
     for (std::size_t i = 0; i < rows; ++i) {
         const std::int32_t code = columns.arm_codes[i];
@@ -501,11 +548,13 @@ std::size_t Tracker::log_columns_to(const Experiment& e, std::string_view metric
             if (const char* problem = detail::exposure_problem(columns.exposure[i]))
                 throw InvalidArgumentError("exposure[" + std::to_string(i) + "]",
                                            std::string(problem) + ", got " + format_number(columns.exposure[i]));
+        hasher.add_unit(metric.id, arm_ids[static_cast<std::size_t>(code)], columns.at_us[i], columns.values[i],
+                        columns.exposure.empty() ? std::nullopt : std::optional<double>(columns.exposure[i]));
     }
     if (const auto earliest = earliest_us(e, options))
         for (std::size_t i = 0; i < rows; ++i)
             if (columns.at_us[i] < *earliest) before_start(e, "at_us[" + std::to_string(i) + "]");
-    if (rows == 0) return 0;
+    if (rows == 0) return {};
 
     ObservationColumnsRecord record;
     record.metric_id = metric.id;
@@ -514,7 +563,7 @@ std::size_t Tracker::log_columns_to(const Experiment& e, std::string_view metric
     record.arm_codes = columns.arm_codes;
     record.arm_ids = arm_ids;
     record.exposure = columns.exposure;
-    return store_->insert_observation_columns(target_of(e, options, kept), record);
+    return store_->insert_observation_columns(target_of(e, options, kept, hasher.finish()), record);
 }
 
 ObservationTable Tracker::observations(std::string_view key, const ObservationQuery& query) const {
@@ -549,6 +598,7 @@ ObservationTable Tracker::observations(std::string_view key, const ObservationQu
         table.exposure.push_back(row.exposure);
         table.subject.add(index, row.subject);
         table.note.add(index, row.note);
+        if (query.include_voided) table.voided.push_back(row.voided ? 1 : 0);
     });
     return table;
 }

@@ -9,10 +9,13 @@
 
 #include "kokeilu/experiment.hpp"
 #include "kokeilu/experiment_filter.hpp"
+#include "kokeilu/history.hpp"
 #include "kokeilu/journal.hpp"
 #include "kokeilu/observation.hpp"
 #include "kokeilu/sqlite_store.hpp"
 #include "kokeilu/store.hpp"
+#include "kokeilu/verification.hpp"
+#include "kokeilu/voiding.hpp"
 
 #include <functional>
 #include <memory>
@@ -33,6 +36,10 @@ struct LogOptions {
     // times before the actual start, e.g. the "before" period of a before/after design or data
     // that arrived late. Never for drafts: data is recorded only after the criterion is locked.
     bool backfill = false;
+    // Names the write, so that it can be run again safely (a notebook cell, an import): a key the
+    // experiment has used before writes nothing when the rows are the same (WriteResult::repeated),
+    // and is refused (InvalidArgumentError "idempotency_key") when they are not. Empty: no key.
+    std::string idempotency_key;
 };
 
 class Tracker {
@@ -46,7 +53,12 @@ public:
 
     // Validates and stores a new draft; returns it as stored (id, uuid, key, ids filled in).
     // Lifecycle fields of the argument (status, dates actually started, outcome, lock) are ignored.
+    // With a key that is already stored, the call is a repeat: when the stored experiment has the
+    // same content (every field create takes), it is returned and nothing is written; when it
+    // differs, InvalidArgumentError("key") names the fields that differ.
     Experiment create(Experiment draft);
+    // Deletes a draft (never a started experiment, whose record is kept whole: void wrong rows).
+    void delete_draft(std::string_view key);
 
     [[nodiscard]] Experiment get(std::string_view key_or_uuid) const;  // throws NotFoundError
     [[nodiscard]] std::vector<Experiment> list(const ExperimentFilter& filter = {}) const;
@@ -68,14 +80,20 @@ public:
                           std::optional<Time> at = {});
     [[nodiscard]] std::vector<JournalEntry> journal(std::string_view key) const;
 
-    // One observation; an empty metric means the primary metric.
-    void log(std::string_view key, const Observation& observation, const LogOptions& options = {});
-    // Many observations in one transaction: all of them land or none. Returns the number written.
-    std::size_t log_many(std::string_view key, std::span<const Observation> observations,
+    // One observation; an empty metric means the primary metric. Every write is one batch in the
+    // history, with the SHA-256 of its rows.
+    WriteResult log(std::string_view key, const Observation& observation, const LogOptions& options = {});
+    // Many observations in one transaction: all of them land or none.
+    WriteResult log_many(std::string_view key, std::span<const Observation> observations,
                          const LogOptions& options = {});
     // Many unit-level observations of one metric from columns, in one transaction.
-    std::size_t log_columns(std::string_view key, std::string_view metric, const ObservationColumns& columns,
+    WriteResult log_columns(std::string_view key, std::string_view metric, const ObservationColumns& columns,
                             const LogOptions& options = {});
+
+    // Voids observations (by id, or every row of one batch) with a reason and an author: they stay
+    // in the file and in the history, and leave every summary, scan and analysis.
+    VoidRecord void_observations(std::string_view key, const VoidRequest& request);
+    [[nodiscard]] std::vector<VoidRecord> voids(std::string_view key) const;
 
     [[nodiscard]] ObservationTable observations(std::string_view key, const ObservationQuery& query = {}) const;
     // Streams the observations in time order without holding them all in memory.
@@ -87,6 +105,20 @@ public:
     // write (see Store::arm_summaries).
     [[nodiscard]] std::vector<ArmSummaryRecord> arm_summaries(const Experiment& experiment) const;
 
+    // The history: every entry (of one experiment, or of the file), oldest first.
+    [[nodiscard]] std::vector<HistoryEntry> history(std::optional<std::string_view> key = {}) const;
+    [[nodiscard]] HistoryLog history_log() const;
+    // The current checkpoint: the size and Merkle root of the log.
+    [[nodiscard]] Checkpoint checkpoint() const;
+    // Recomputes the history and checks everything stored against it (see verification.hpp): reads
+    // every entry and every row once.
+    [[nodiscard]] VerificationReport verify(const VerifyOptions& options = {}) const;
+    // The check show and analyze make, cheap whatever the number of rows: the experiment's stored
+    // record against its latest entry in the history (the Test Card against its lock hash, every
+    // field against what was recorded), and the number of its rows against its running summaries.
+    // Edited values of rows, and the chain as a whole, only verify() checks.
+    [[nodiscard]] std::vector<VerificationProblem> quick_check(std::string_view key) const;
+
     [[nodiscard]] Store& store() noexcept { return *store_; }
 
 private:
@@ -96,7 +128,7 @@ private:
     // Returns the experiment and whether it is a kept copy (true) or was just read (false).
     std::pair<const Experiment*, bool> for_logging(std::string_view key_or_uuid);
     void forget_for_logging(std::string_view key_or_uuid);
-    std::size_t log_columns_to(const Experiment& e, std::string_view metric, const ObservationColumns& columns,
+    WriteResult log_columns_to(const Experiment& e, std::string_view metric, const ObservationColumns& columns,
                                const LogOptions& options, bool kept);
 
     std::unique_ptr<Store> store_;
