@@ -116,6 +116,7 @@ py::dict to_python(ObservationTable&& table) {
     out["sum"] = to_numpy(std::move(table.sum));
     out["sum_sq"] = to_numpy(std::move(table.sum_sq));
     out["exposure"] = to_numpy(std::move(table.exposure));
+    if (!table.voided.empty() || table.id.empty()) out["voided"] = to_numpy(std::move(table.voided));
     return out;
 }
 
@@ -251,18 +252,21 @@ void register_tracker(py::module_& m) {
             py::arg("key"), "The journal notes, oldest first.")
         .def(
             "log",
-            [](PyTracker& self, const std::string& key, Observation observation, bool backfill) {
+            [](PyTracker& self, const std::string& key, Observation observation, bool backfill,
+               std::string idempotency_key) {
                 if (observation.at.is_special()) observation.at = now_utc();
-                self.with([&](Tracker& t) { t.log(key, observation, LogOptions{backfill}); });
+                return self.with(
+                    [&](Tracker& t) { return t.log(key, observation, LogOptions{backfill, std::move(idempotency_key)}); });
             },
             py::arg("key"), py::arg("observation"), py::kw_only(), py::arg("backfill") = false,
-            "Records one observation (at None means now).")
+            py::arg("idempotency_key") = "", "Records one observation (at None means now).")
         .def(
             "log_value",
             // Tracker.log's path: the fields as plain arguments, without an Observation object in
             // between, whose keyword construction costs about as much as the rest of the call.
             [](PyTracker& self, const std::string& key, double value, std::string arm, std::string metric,
-               const Time& at, std::optional<double> exposure, std::string subject, std::string note, bool backfill) {
+               const Time& at, std::optional<double> exposure, std::string subject, std::string note, bool backfill,
+               std::string idempotency_key) {
                 Observation observation;
                 observation.value = value;
                 observation.arm = std::move(arm);
@@ -271,26 +275,32 @@ void register_tracker(py::module_& m) {
                 observation.exposure = exposure;
                 observation.subject = std::move(subject);
                 observation.note = std::move(note);
-                self.with([&](Tracker& t) { t.log(key, observation, LogOptions{backfill}); });
+                return self.with(
+                    [&](Tracker& t) { return t.log(key, observation, LogOptions{backfill, std::move(idempotency_key)}); });
             },
             py::arg("key"), py::arg("value"), py::arg("arm"), py::arg("metric"), py::arg("at").none(true),
             py::arg("exposure").none(true), py::arg("subject"), py::arg("note"), py::arg("backfill"),
-            "Records one unit's value (at None means now); every argument is required.")
+            py::arg("idempotency_key"), "Records one unit's value (at None means now); every argument is required.")
         .def(
             "log_many",
-            [](PyTracker& self, const std::string& key, std::vector<Observation> observations, bool backfill) {
+            [](PyTracker& self, const std::string& key, std::vector<Observation> observations, bool backfill,
+               std::string idempotency_key) {
                 const Time now = now_utc();
                 for (auto& o : observations)
                     if (o.at.is_special()) o.at = now;
-                return self.with([&](Tracker& t) { return t.log_many(key, observations, LogOptions{backfill}); });
+                return self.with([&](Tracker& t) {
+                    return t.log_many(key, observations, LogOptions{backfill, std::move(idempotency_key)});
+                });
             },
             py::arg("key"), py::arg("observations"), py::kw_only(), py::arg("backfill") = false,
+            py::arg("idempotency_key") = "",
             "Records many observations in one transaction; returns the number written.")
         .def(
             "log_columns",
             [](PyTracker& self, const std::string& key, const std::string& metric, const InArray<std::int64_t>& at_us,
                const InArray<double>& values, const InArray<std::int32_t>& arm_codes,
-               std::vector<std::string> arm_names, const std::optional<InArray<double>>& exposure, bool backfill) {
+               std::vector<std::string> arm_names, const std::optional<InArray<double>>& exposure, bool backfill,
+               std::string idempotency_key) {
                 const std::size_t rows = length_of(values, "value");
                 check_same_length(rows, length_of(at_us, "at"), "at");
                 check_same_length(rows, length_of(arm_codes, "arm"), "arm");
@@ -302,17 +312,20 @@ void register_tracker(py::module_& m) {
                 columns.arm_names = std::move(arm_names);
                 if (exposure) columns.exposure = span_of(*exposure);
                 // The core checks every row (codes included) before it writes anything.
-                return self.with([&](Tracker& t) { return t.log_columns(key, metric, columns, LogOptions{backfill}); });
+                return self.with([&](Tracker& t) {
+                    return t.log_columns(key, metric, columns, LogOptions{backfill, std::move(idempotency_key)});
+                });
             },
             py::arg("key"), py::arg("metric"), py::arg("at_us"), py::arg("values"), py::arg("arm_codes"),
             py::arg("arm_names"), py::kw_only(), py::arg("exposure") = py::none(), py::arg("backfill") = false,
+            py::arg("idempotency_key") = "",
             "Records unit-level observations of one metric from columns, in one transaction.")
         .def(
             "log_aggregates",
             [](PyTracker& self, const std::string& key, const std::string& metric, const InArray<std::int64_t>& at_us,
                const InArray<std::int32_t>& arm_codes, std::vector<std::string> arm_names,
                const InArray<std::int64_t>& n, const InArray<double>& sum, const InArray<double>& sum_sq,
-               const std::optional<InArray<double>>& exposure, bool backfill) {
+               const std::optional<InArray<double>>& exposure, bool backfill, std::string idempotency_key) {
                 const std::size_t rows = length_of(n, "n");
                 check_same_length(rows, length_of(at_us, "at"), "at");
                 check_same_length(rows, length_of(arm_codes, "arm"), "arm");
@@ -339,26 +352,28 @@ void register_tracker(py::module_& m) {
                         o.value = sums[i];
                         if (!exposures.empty() && exposures[i] == exposures[i]) o.exposure = exposures[i];
                     }
-                    return t.log_many(key, observations, LogOptions{backfill});
+                    return t.log_many(key, observations, LogOptions{backfill, std::move(idempotency_key)});
                 });
             },
             py::arg("key"), py::arg("metric"), py::arg("at_us"), py::arg("arm_codes"), py::arg("arm_names"),
             py::arg("n"), py::arg("sum"), py::arg("sum_sq"), py::kw_only(), py::arg("exposure") = py::none(),
-            py::arg("backfill") = false, "Records pre-aggregated rows from columns, in one transaction.")
+            py::arg("backfill") = false, py::arg("idempotency_key") = "",
+            "Records pre-aggregated rows from columns, in one transaction.")
         .def(
             "observations",
             [](PyTracker& self, const std::string& key, std::string metric, std::vector<std::string> arms,
-               std::optional<Time> since, std::optional<Time> until) {
+               std::optional<Time> since, std::optional<Time> until, bool include_voided) {
                 ObservationQuery query;
                 query.metric = std::move(metric);
                 query.arms = std::move(arms);
                 query.from = since;
                 query.to = until;
+                query.include_voided = include_voided;
                 ObservationTable table = self.with([&](Tracker& t) { return t.observations(key, query); });
                 return to_python(std::move(table));
             },
             py::arg("key"), py::kw_only(), py::arg("metric") = "", py::arg("arms") = std::vector<std::string>{},
-            py::arg("since") = py::none(), py::arg("until") = py::none(),
+            py::arg("since") = py::none(), py::arg("until") = py::none(), py::arg("include_voided") = false,
             "Observations of one metric as columns (numpy arrays), in time order.")
         .def(
             "count_observations",
@@ -373,7 +388,53 @@ void register_tracker(py::module_& m) {
                 return self.with([&](Tracker& t) { return stats::summarise_experiment(t, t.get(key), until); });
             },
             py::arg("key"), py::arg("until") = py::none(),
-            "Summaries of every metric in every arm ({metric: {arm: Summary}}), streamed from the store.");
+            "Summaries of every metric in every arm ({metric: {arm: Summary}}), streamed from the store.")
+        .def(
+            "void_observations",
+            [](PyTracker& self, const std::string& key, std::vector<std::int64_t> ids, std::int64_t batch,
+               std::string reason, std::string author) {
+                VoidRequest request{std::move(ids), batch, std::move(reason), std::move(author)};
+                return self.with([&](Tracker& t) { return t.void_observations(key, request); });
+            },
+            py::arg("key"), py::kw_only(), py::arg("ids") = std::vector<std::int64_t>{}, py::arg("batch") = 0,
+            py::arg("reason") = "", py::arg("author") = "",
+            "Voids observations by id, or every row of one batch, with a reason and an author.")
+        .def(
+            "voids",
+            [](PyTracker& self, const std::string& key) { return self.with([&](Tracker& t) { return t.voids(key); }); },
+            py::arg("key"), "The voids of an experiment, oldest first.")
+        .def(
+            "delete_draft",
+            [](PyTracker& self, const std::string& key) { self.with([&](Tracker& t) { t.delete_draft(key); }); },
+            py::arg("key"), "Deletes a draft (never a started experiment).")
+        .def(
+            "history",
+            [](PyTracker& self, std::optional<std::string> key) {
+                return self.with([&](Tracker& t) {
+                    return key ? t.history(std::string_view(*key)) : t.history();
+                });
+            },
+            py::arg("key") = py::none(), "The history's entries (of one experiment, or all), oldest first.")
+        .def(
+            "history_log", [](PyTracker& self) { return self.with([&](Tracker& t) { return t.history_log(); }); },
+            "The log's name and how it began.")
+        .def(
+            "checkpoint", [](PyTracker& self) { return self.with([&](Tracker& t) { return t.checkpoint(); }); },
+            "The current checkpoint: the log's size and Merkle root.")
+        .def(
+            "verify",
+            [](PyTracker& self, std::optional<std::string> since) {
+                VerifyOptions options;
+                if (since) options.since = Checkpoint::parse(*since);
+                return self.with([&](Tracker& t) { return t.verify(options); });
+            },
+            py::arg("since") = py::none(), "Recomputes the history and checks everything stored against it.")
+        .def(
+            "quick_check",
+            [](PyTracker& self, const std::string& key) {
+                return self.with([&](Tracker& t) { return t.quick_check(key); });
+            },
+            py::arg("key"), "The cheap check of one experiment that show and analyze make.");
 }
 
 }  // namespace kokeilu::python

@@ -234,7 +234,8 @@ Experiment Tracker::create(Experiment draft) {
     for (auto& metric : e.metrics) metric.id = 0;
 
     detail::normalize_experiment(e);
-    e.uuid = e.uuid.empty() ? detail::new_uuid() : detail::canonical_uuid(e.uuid);
+    const bool uuid_given = !e.uuid.empty();
+    e.uuid = uuid_given ? detail::canonical_uuid(e.uuid) : detail::new_uuid();
     if (!e.key.empty()) detail::check_key(e.key);
     detail::validate_experiment(e);
 
@@ -243,9 +244,15 @@ Experiment Tracker::create(Experiment draft) {
         const Date year_of = e.planned_start ? *e.planned_start : today_utc();
         prefix = detail::key_prefix(e.organisation, static_cast<int>(year_of.year()));
     }
-    // A key already stored: the call repeats an earlier create (a notebook cell run again).
+    // A key already stored: the call repeats an earlier create (a notebook cell run again). A UUID
+    // generated here is no part of what the caller gave.
+    const auto repeated = [&](Experiment stored) {
+        Experiment given = e;
+        if (!uuid_given) given.uuid.clear();
+        return detail::repeated_create(std::move(stored), given);
+    };
     if (!e.key.empty())
-        if (auto stored = store_->find_experiment(e.key)) return detail::repeated_create(std::move(*stored), e);
+        if (auto stored = store_->find_experiment(e.key)) return repeated(std::move(*stored));
     e.created_at = now_utc();
     e.updated_at = e.created_at;
     try {
@@ -256,7 +263,7 @@ Experiment Tracker::create(Experiment draft) {
         if (error.field() != "key" || e.key.empty()) throw;
         auto stored = store_->find_experiment(e.key);
         if (!stored) throw;
-        return detail::repeated_create(std::move(*stored), e);
+        return repeated(std::move(*stored));
     }
     return reread(*store_, e);
 }

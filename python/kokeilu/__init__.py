@@ -25,7 +25,7 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
         "kokeilu's compiled module kokeilu._core is missing or does not load "
         f"({error}). Build and install the package from the source tree with "
         "'python -m pip install .' (or 'pip install -e .' while developing); it needs the Debian "
-        "packages libsqlitecpp-dev libsqlite3-dev libboost-date-time-dev libboost-math-dev."
+        "packages libsqlitecpp-dev libsqlite3-dev libboost-date-time-dev libboost-math-dev libssl-dev."
     ) from error
 
 from ._columns import ObservationArrays
@@ -59,6 +59,7 @@ from ._core import (
     TestCard,
     Verdict,
 )
+from ._history import IntegrityWarning, RepeatedWriteWarning, Verification, Written
 from ._tracker import EXPERIMENT_FIELDS, Tracker, experiments_to_frame, open
 from . import stats
 from .stats import Analysis, AnalysisVerdict
@@ -95,6 +96,7 @@ __all__ = [
     "EffectScale",
     "Experiment",
     "ImpactClass",
+    "IntegrityWarning",
     "InvalidArgumentError",
     "InvalidStateError",
     "JournalEntry",
@@ -109,12 +111,15 @@ __all__ = [
     "ObservationArrays",
     "Outcome",
     "Purpose",
+    "RepeatedWriteWarning",
     "SchemaError",
     "Status",
     "StorageError",
     "TestCard",
     "Tracker",
     "Verdict",
+    "Verification",
+    "Written",
     "__version__",
     "experiments_to_frame",
     "open",

@@ -22,6 +22,14 @@ from ._columns import (
     time_column,
 )
 from . import stats as _stats
+from ._history import (
+    Verification,
+    Written,
+    history_frame,
+    voids_frame,
+    warn_if_differs,
+    written,
+)
 from ._core import (
     Aggregate,
     Arm,
@@ -387,6 +395,10 @@ class Tracker:
         ``purposes``, ``tags``, ``planned_start``, ``planned_end``, ``planned_cost_eur``,
         ``planned_effort_hours``, ``key`` and ``uuid`` (generated when not given). Enumerations
         may be given by name (``design="before_after"``).
+
+        With a ``key`` that is already stored the call is a repeat (a notebook cell run again): the
+        stored experiment is returned and nothing is written when its content is the same, and an
+        InvalidArgumentError names the fields that differ when it is not.
         """
         draft = Experiment() if experiment is None else experiment.__copy__()
         apply_changes(draft, fields)
@@ -471,6 +483,10 @@ class Tracker:
         apply_changes(current, changes)
         return self._core.update(current, reason, author)
 
+    def delete(self, experiment: ExperimentRef) -> None:
+        """Deletes a draft. A started experiment is never deleted: void wrong observations instead."""
+        self._core.delete_draft(_key(experiment))
+
     def save(self, experiment: Experiment, reason: str = "", *, author: str = "") -> Experiment:
         """Saves an experiment that was got from this tracker and edited."""
         return self._core.update(experiment, reason, author)
@@ -535,18 +551,23 @@ class Tracker:
         subject: str = "",
         note: str = "",
         backfill: bool = False,
-    ) -> None:
+        idempotency_key: str = "",
+    ) -> Written:
         """Records one unit's value (default metric: the primary one; default time: now).
 
         ``arm`` may be left out when the experiment has one arm. ``backfill`` accepts data of a
         stopped or concluded experiment and times before its start (e.g. a "before" period).
+        Returns the rows written (1) with the write's ``batch``; see :meth:`log_many` for
+        ``idempotency_key``.
         """
         key = _key(experiment)  # outside the try: its own TypeError names the experiment
         try:
-            self._core.log_value(key, value, arm, metric, at, exposure, subject, note, backfill)
+            result = self._core.log_value(key, value, arm, metric, at, exposure, subject, note, backfill,
+                                          idempotency_key)
         except TypeError:
             raise _log_type_error(value=value, exposure=exposure, arm=arm, metric=metric, subject=subject,
                                   note=note, at=at) from None
+        return written(result, idempotency_key)
 
     def log_aggregate(
         self,
@@ -561,13 +582,15 @@ class Tracker:
         exposure: float | None = None,
         note: str = "",
         backfill: bool = False,
-    ) -> None:
+        idempotency_key: str = "",
+    ) -> Written:
         """Records one pre-aggregated row: ``n`` units (or trials), ``sum`` of their values (or
         successes, or events) and, for a mean metric, ``sum_sq``, the sum of squared values."""
         observation = Observation(
             arm=arm, metric=metric, at=at, aggregate=Aggregate(n, sum, sum_sq), exposure=exposure, note=note
         )
-        self._core.log(_key(experiment), observation, backfill=backfill)
+        result = self._core.log(_key(experiment), observation, backfill=backfill, idempotency_key=idempotency_key)
+        return written(result, idempotency_key)
 
     def log_many(
         self,
@@ -579,22 +602,32 @@ class Tracker:
         metric: str = "",
         exposure: Any = None,
         backfill: bool = False,
-    ) -> int:
+        idempotency_key: str | None = None,
+    ) -> Written:
         """Records many unit-level values of one metric in one transaction: all land, or none.
 
         ``values`` is a numpy array, a pandas Series or a list. ``arm`` is one arm name for every
         row or one per row (array, Series, Categorical); ``at`` is one time for every row (default
         now) or one per row (datetime64 array, Series of tz-aware or naive times, list of
-        datetimes). Naive times are UTC. Returns the number of rows written.
+        datetimes). Naive times are UTC. Returns the number of rows written (an int) with the
+        write's ``batch`` in the history.
+
+        ``idempotency_key`` names the write so that a cell can be run again: when the experiment
+        has used the key before with the same rows, nothing is written, the result is 0 with
+        ``repeated`` True, and a :class:`kokeilu.RepeatedWriteWarning` says so; with other rows the
+        write is refused (InvalidArgumentError naming the key). Give explicit times with a key: rows
+        timed "now" differ at every run.
         """
         value_array = float_column(values, "values")
         rows = len(value_array)
         at_us = time_column(at, rows)
         codes, names = arm_column(arm, rows)
         exposure_array = None if exposure is None else float_column(exposure, "exposure", rows)
-        return self._core.log_columns(
-            _key(experiment), metric, at_us, value_array, codes, names, exposure=exposure_array, backfill=backfill
+        result = self._core.log_columns(
+            _key(experiment), metric, at_us, value_array, codes, names, exposure=exposure_array, backfill=backfill,
+            idempotency_key=idempotency_key or "",
         )
+        return written(result, idempotency_key)
 
     def log_frame(
         self,
@@ -607,11 +640,13 @@ class Tracker:
         exposure: str | None = None,
         metric: str = "",
         backfill: bool = False,
-    ) -> int:
+        idempotency_key: str | None = None,
+    ) -> Written:
         """Records the rows of a DataFrame as unit-level values of one metric, in one transaction.
 
         The arguments name the columns. When the frame has no column named ``arm`` (or ``at``),
-        the experiment's only arm (or the current time) is used.
+        the experiment's only arm (or the current time) is used. ``idempotency_key`` as in
+        :meth:`log_many`.
         """
         if value not in frame.columns:
             invalid("value", f"no column {value!r} in the frame")
@@ -623,6 +658,7 @@ class Tracker:
             metric=metric,
             exposure=None if exposure is None else frame[exposure],
             backfill=backfill,
+            idempotency_key=idempotency_key,
         )
 
     def log_aggregates(
@@ -632,17 +668,19 @@ class Tracker:
         *,
         metric: str = "",
         backfill: bool = False,
-    ) -> int:
+        idempotency_key: str | None = None,
+    ) -> Written:
         """Records pre-aggregated rows from a DataFrame with columns ``n``, ``sum`` and optionally
         ``sum_sq``, ``arm``, ``at`` and ``exposure`` (NaN meaning "not given"), in one
-        transaction. Returns the number of rows written."""
+        transaction. Returns the number of rows written; ``idempotency_key`` as in
+        :meth:`log_many`."""
         for column in ("n", "sum"):
             if column not in frame.columns:
                 invalid(column, f"no column {column!r} in the frame")
         rows = len(frame)
         nan = np.full(rows, np.nan)
         codes, names = arm_column(frame["arm"] if "arm" in frame.columns else None, rows)
-        return self._core.log_aggregates(
+        result = self._core.log_aggregates(
             _key(experiment),
             metric,
             time_column(frame["at"] if "at" in frame.columns else None, rows),
@@ -653,7 +691,9 @@ class Tracker:
             float_column(frame["sum_sq"], "sum_sq", rows) if "sum_sq" in frame.columns else nan,
             exposure=float_column(frame["exposure"], "exposure", rows) if "exposure" in frame.columns else None,
             backfill=backfill,
+            idempotency_key=idempotency_key or "",
         )
+        return written(result, idempotency_key)
 
     def observation_arrays(
         self,
@@ -677,6 +717,7 @@ class Tracker:
         arms: Iterable[str] | None,
         since: TimeLike | None,
         until: TimeLike | None,
+        include_voided: bool = False,
     ) -> dict[str, Any]:
         """The core's columns of observation_arrays and observations."""
         return self._core.observations(
@@ -685,6 +726,7 @@ class Tracker:
             arms=[] if arms is None else [arms] if isinstance(arms, str) else list(arms),
             since=since,
             until=until,
+            include_voided=include_voided,
         )
 
     def observations(
@@ -695,14 +737,76 @@ class Tracker:
         arms: Iterable[str] | None = None,
         since: TimeLike | None = None,
         until: TimeLike | None = None,
+        include_voided: bool = False,
     ) -> pd.DataFrame:
         """Observations of one metric (default: primary) as a DataFrame, in time order.
 
         Columns: ``id``, ``at`` (tz-aware UTC), ``arm`` (categorical over the experiment's arms),
         ``value`` (NaN on pre-aggregated rows), ``n``, ``sum``, ``sum_sq`` (0 and NaN on unit-level
-        rows), ``exposure``, ``subject``, ``note``.
+        rows), ``exposure``, ``subject``, ``note``. Voided rows are left out; with
+        ``include_voided`` they are read too, and a boolean column ``voided`` says which they are.
         """
-        return observations_frame(self._core_observations(experiment, metric, arms, since, until))
+        columns = self._core_observations(experiment, metric, arms, since, until, include_voided)
+        frame = observations_frame(columns)
+        if include_voided:
+            frame["voided"] = np.asarray(columns["voided"], dtype=bool)
+        return frame
+
+    # -- corrections and the history ---------------------------------------------------------
+
+    def void(
+        self,
+        experiment: ExperimentRef,
+        *,
+        ids: Iterable[int] | None = None,
+        batch: int | None = None,
+        reason: str,
+        author: str = "",
+    ) -> _core.VoidRecord:
+        """Voids observations, by their ``ids`` or every row of one ``batch`` (one write), with a
+        ``reason`` and an ``author``.
+
+        Nothing is deleted: voided rows stay in the file and in the history (:meth:`voids`,
+        ``observations(include_voided=True)``), and every summary, scan and analysis leaves them
+        out from then on. Rows voided before are refused with an error that says when and why.
+        """
+        id_list = [] if ids is None else [int(i) for i in ([ids] if isinstance(ids, (int, np.integer)) else ids)]
+        return self._core.void_observations(
+            _key(experiment), ids=id_list, batch=0 if batch is None else int(batch), reason=reason, author=author
+        )
+
+    def voids(self, experiment: ExperimentRef) -> pd.DataFrame:
+        """The voided observations: one row each, with ``void``, ``observation_id``, ``at``,
+        ``batch`` (0 when voided by id), ``reason`` and ``author``."""
+        return voids_frame(self._core.voids(_key(experiment)))
+
+    def history(self, experiment: ExperimentRef | None = None) -> pd.DataFrame:
+        """The history (of one experiment, or of the whole file), oldest first: one row per entry
+        with its ``index``, ``at``, ``kind``, ``experiment``, the batch of a write (``batch``,
+        ``rows``, ids, ``content_sha256``, ``idempotency_key``), the ``payload`` and ``leaf_hash``."""
+        entries = self._core.history(None if experiment is None else _key(experiment))
+        keys = {e.uuid: e.key for e in self._core.list()}
+        return history_frame(entries, keys)
+
+    def checkpoint(self) -> str:
+        """The log's current checkpoint, one line to write down or send: give it to
+        ``verify(since=...)`` later to prove that the log only grew since."""
+        return str(self._core.checkpoint())
+
+    def verify(self, *, since: str | None = None) -> Verification:
+        """Recomputes the history and checks everything stored against it: the chain of entries,
+        each experiment's fields (the Test Card against its lock hash), the journal, every batch of
+        observations against its SHA-256, the voids, and the running summaries against the rows.
+        Reads every row once. ``since``, a checkpoint taken earlier, also proves that the log
+        only grew since then (a checkpoint of another file is refused)."""
+        return Verification.from_core(self._core.verify(since))
+
+    def check(self, experiment: ExperimentRef) -> list[_core.VerificationProblem]:
+        """The quick check of one experiment that :meth:`analyze` makes (cheap at any size): its
+        stored record against the history's latest one (the Test Card against its lock hash) and
+        its number of rows against its running summaries. Values of rows edited in place are
+        found only by :meth:`verify`."""
+        return self._core.quick_check(_key(experiment))
 
     def count_observations(self, experiment: ExperimentRef) -> int:
         """Number of observations of the experiment, over all its metrics."""
@@ -727,6 +831,7 @@ class Tracker:
         srm_threshold: float = 0.001,
         small_sample: int = 30,
         power: float = 0.8,
+        check: bool = True,
     ) -> _stats.Analysis:
         """Analyses the whole experiment: every metric, the verdict and the warnings.
 
@@ -735,8 +840,12 @@ class Tracker:
         (exclusive) analyses the data as it stood then; ``srm_threshold`` is the p-value below
         which a sample-ratio mismatch is reported; below ``small_sample`` observations per arm a
         warning suggests the resampling methods; ``power`` is used for the planned sample size.
+        With ``check`` (the default) an :class:`kokeilu.IntegrityWarning` says when the experiment
+        differs from its history (see :meth:`check`).
         """
         e = self.get(experiment)
+        if check:
+            warn_if_differs(e.key, self._core.quick_check(e.key))
         summaries = self.summaries(e, until=until)
         result = _core.analyse(
             e, summaries, srm_threshold=srm_threshold, small_sample=small_sample, power=power
