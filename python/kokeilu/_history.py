@@ -4,6 +4,7 @@ history listings as DataFrames."""
 
 from __future__ import annotations
 
+import datetime
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ class Written(int):
     def __repr__(self) -> str:
         return f"Written(rows={int(self)}, batch={self.batch}, repeated={self.repeated})"
 
+    def __str__(self) -> str:  # as the number it is, in messages and f-strings
+        return int.__repr__(self)
+
 
 def written(result: _core.WriteResult, key: str | None, *, stacklevel: int = 3) -> Written:
     """The Python result of a core write; warns (so that a notebook shows it) when it repeated one."""
@@ -74,7 +78,7 @@ def warn_if_differs(key: str, problems: Sequence[_core.VerificationProblem], *, 
 def problems_frame(problems: Iterable[_core.VerificationProblem]) -> pd.DataFrame:
     """One row per problem: experiment, field, row (observation, note or entry; <NA> if none), problem."""
     rows = [{"experiment": p.experiment, "field": p.field, "row": p.row, "problem": p.problem} for p in problems]
-    frame = pd.DataFrame(rows, columns=["experiment", "field", "row", "problem"])
+    frame: pd.DataFrame = pd.DataFrame(rows, columns=["experiment", "field", "row", "problem"])
     frame["row"] = frame["row"].astype("Int64")
     for column in ("experiment", "field", "problem"):
         frame[column] = frame[column].astype("str")
@@ -88,14 +92,17 @@ class Verification:
     ``ok`` is True when nothing differs; ``problems`` is a DataFrame with one row per difference
     (``experiment``, ``field``, ``row``, ``problem``); ``checkpoint`` the log's current checkpoint
     (one line of text to write down or send, for a later ``verify(since=...)``);
-    ``started_at_migration`` is True when the file is older than its history, whose record then
-    begins at the migration (``from_schema`` says from which version).
+    ``entries`` the log's size; ``started_at_migration`` is True when the file is older than its
+    history, whose record then begins at the migration (``started_at``; ``from_schema`` says from
+    which version).
     """
 
     ok: bool
     problems: pd.DataFrame
     checkpoint: str
+    entries: int
     log_id: str
+    started_at: datetime.datetime
     started_at_migration: bool
     from_schema: int
     experiments: int
@@ -108,7 +115,9 @@ class Verification:
             ok=report.ok,
             problems=problems_frame(report.problems),
             checkpoint=str(report.checkpoint),
+            entries=report.checkpoint.size,
             log_id=report.log.log_id,
+            started_at=report.log.started_at,
             started_at_migration=report.log.from_schema > 0,
             from_schema=report.log.from_schema,
             experiments=report.experiments,
@@ -152,7 +161,7 @@ def history_frame(entries: Iterable[_core.HistoryEntry], keys: dict[str, str]) -
         "index", "at", "kind", "experiment", "batch", "rows", "first_observation_id", "last_observation_id",
         "content_sha256", "idempotency_key", "payload", "leaf_hash",
     ]
-    frame = pd.DataFrame(rows, columns=columns)
+    frame: pd.DataFrame = pd.DataFrame(rows, columns=columns)
     frame["at"] = pd.to_datetime(frame["at"], utc=True).astype("datetime64[us, UTC]")
     for column in ("batch", "rows", "first_observation_id", "last_observation_id"):
         frame[column] = frame[column].astype("Int64")
@@ -166,7 +175,7 @@ def voids_frame(records: Iterable[_core.VoidRecord]) -> pd.DataFrame:
         for v in records
         for row in v.observation_ids
     ]
-    frame = pd.DataFrame(rows, columns=["void", "observation_id", "at", "batch", "reason", "author"])
+    frame: pd.DataFrame = pd.DataFrame(rows, columns=["void", "observation_id", "at", "batch", "reason", "author"])
     frame["at"] = pd.to_datetime(frame["at"], utc=True).astype("datetime64[us, UTC]")
     for column in ("void", "observation_id", "batch"):
         frame[column] = frame[column].astype("int64")

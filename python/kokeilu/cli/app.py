@@ -155,7 +155,7 @@ def _latest_analysis(tracker: kokeilu.Tracker, e: kokeilu.Experiment) -> kokeilu
     if e.status.name == "draft":
         return None
     try:
-        return tracker.analyze(e)
+        return tracker.analyze(e, check=False)  # the command checks and warns in its own words
     except kokeilu.InvalidArgumentError:
         return None
 
@@ -792,6 +792,9 @@ def build_cli(msgs: Messages) -> click.Group:
     def json_option(function: F) -> F:
         return click.option("--json", "as_json", is_flag=True, help=msgs("help.json"))(function)
 
+    from . import history  # here: it takes State and load from this module
+
+
     @click.group(cls=Group, help=msgs("help.main"), context_settings={"help_option_names": ["-h", "--help"]})
     @common
     @click.version_option(
@@ -857,9 +860,12 @@ def build_cli(msgs: Messages) -> click.Group:
                 raise click.exceptions.Exit(1)
             if not _interactive() and fields["metrics"][0]["impact"] == "activity_output":
                 _warn_activity(msgs, fields["metrics"][0]["name"])
+            existed = bool(fields.get("key")) and _exists(tracker, fields["key"])
             e = tracker.create(**fields)
         if as_json:
             render.print_json(render.experiment_dict(e))
+        elif existed:
+            click.echo(msgs("new.exists", key=e.key))
         else:
             click.echo(msgs("new.created", key=e.key, title=e.title))
 
@@ -902,6 +908,7 @@ def build_cli(msgs: Messages) -> click.Group:
     def show(state: State, key: str, as_json: bool) -> None:
         with state.open(read_only=True) as tracker:
             e = load(state, tracker, key)
+            history.warn_if_differs(msgs, tracker, e)
             journal = tracker.journal(e)
             counts = render.observation_counts(tracker, e)
             analysis = _latest_analysis(tracker, e)
@@ -925,7 +932,8 @@ def build_cli(msgs: Messages) -> click.Group:
             e = load(state, tracker, key)
             if e.status.name == "draft":
                 raise UserError(msgs("analyze.draft", key=e.key))
-            analysis = tracker.analyze(e, until=until)
+            history.warn_if_differs(msgs, tracker, e)
+            analysis = tracker.analyze(e, until=until, check=False)
         if as_json:
             render.print_json(render.analysis_dict(analysis))
         else:
@@ -1127,18 +1135,28 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.argument("file", metavar="FILE.csv")
     @click.option("--metric", default="", help=msgs("help.metric"))
     @click.option("--backfill", is_flag=True, help=msgs("help.backfill"))
+    @click.option("--idempotency-key", help=msgs("help.idempotency_key"))
     @click.pass_obj
-    def import_(state: State, key: str, file: str, metric: str, backfill: bool) -> None:
+    def import_(state: State, key: str, file: str, metric: str, backfill: bool, idempotency_key: str | None) -> None:
         with state.open() as tracker:
             e = load(state, tracker, key)
             _check_loggable(e, backfill)
             importer = csv_import.Importer(msgs, e, metric=metric, backfill=backfill)
             try:
                 checked = importer.check(file)
-                count = csv_import.write(tracker, e.key, checked, backfill=backfill, msgs=msgs)
+                # The file's own SHA-256 by default: importing the same file again writes nothing.
+                write_key = idempotency_key if idempotency_key is not None else csv_import.file_sha256(file)
+                count = csv_import.write(
+                    tracker, e.key, checked, backfill=backfill, msgs=msgs, idempotency_key=write_key
+                )
             except csv_import.Rejected as rejected:
                 _report_rejected(msgs, file, rejected.problems, rejected.total)
                 raise click.exceptions.Exit(1) from None
+        if count.repeated:
+            click.echo(
+                msgs("import.repeated", path=file, key=e.key, batch=count.batch, idempotency_key=write_key)
+            )
+            return
         click.echo(msgs("import.done", count=count, key=e.key))
 
     @cli.command("conclude", help=msgs("help.conclude"))
@@ -1297,6 +1315,7 @@ def build_cli(msgs: Messages) -> click.Group:
         click.echo(msgs("demo.created", path=path, count=len(keys)))
         click.echo(msgs("demo.next", path=path))
 
+    history.add_history_commands(cli, msgs, common, json_option)
     return cli
 
 
@@ -1320,6 +1339,14 @@ def _export_format(msgs: Messages, fmt: str | None, excel: bool, output: str | N
     elif suffix in export_formats.SPREADSHEET_SUFFIXES:
         raise UserError(msgs("export.spreadsheet_suffix", path=output, format=fmt.upper()))
     return fmt
+
+
+def _exists(tracker: kokeilu.Tracker, key: str) -> bool:
+    try:
+        tracker.get(key)
+    except kokeilu.NotFoundError:
+        return False
+    return True
 
 
 def _experiment_row_columns() -> list[str]:

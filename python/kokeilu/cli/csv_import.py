@@ -11,7 +11,9 @@ A file may use commas or, as Finnish spreadsheets write it, semicolons with deci
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -305,19 +307,43 @@ class Importer:
 _ROW_INDEX = re.compile(r"\[(\d+)\]")
 
 
-def write(tracker: kokeilu.Tracker, key: str, checked: Checked, *, backfill: bool, msgs: Messages) -> int:
-    """Writes the checked rows in one transaction; a problem the core still finds names its row."""
+def file_sha256(path: str) -> str:
+    """The SHA-256 of the file's bytes, in hexadecimal: an import's idempotency key by default."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write(
+    tracker: kokeilu.Tracker,
+    key: str,
+    checked: Checked,
+    *,
+    backfill: bool,
+    msgs: Messages,
+    idempotency_key: str | None = None,
+) -> kokeilu.Written:
+    """Writes the checked rows in one transaction; a problem the core still finds names its row.
+    A repeat of an earlier import (the same key and rows) writes nothing: the result says so."""
     frame = checked.frame
     try:
-        if checked.aggregated:
-            return tracker.log_aggregates(key, frame, metric=checked.metric.name, backfill=backfill)
-        return tracker.log_frame(
-            key,
-            frame,
-            exposure="exposure" if "exposure" in frame.columns else None,
-            metric=checked.metric.name,
-            backfill=backfill,
-        )
+        with warnings.catch_warnings():
+            # The command says it in its own words.
+            warnings.simplefilter("ignore", kokeilu.RepeatedWriteWarning)
+            if checked.aggregated:
+                return tracker.log_aggregates(
+                    key, frame, metric=checked.metric.name, backfill=backfill, idempotency_key=idempotency_key
+                )
+            return tracker.log_frame(
+                key,
+                frame,
+                exposure="exposure" if "exposure" in frame.columns else None,
+                metric=checked.metric.name,
+                backfill=backfill,
+                idempotency_key=idempotency_key,
+            )
     except kokeilu.InvalidArgumentError as error:
         match = _ROW_INDEX.search(getattr(error, "field", "") or str(error))
         if match is None or int(match.group(1)) >= len(checked.lines):

@@ -506,6 +506,112 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "arm.before": ("before", "ennen"),
     "arm.after": ("after", "jälkeen"),
     "arm.group": ("group", "ryhmä"),
+    "import.repeated": (
+        "{path} was imported into {key} before (batch {batch}, idempotency key {idempotency_key}): nothing was "
+        "written.",
+        "{path} on tuotu kokeiluun {key} jo aiemmin (erä {batch}, toistotunniste {idempotency_key}): mitään ei "
+        "kirjoitettu.",
+    ),
+    "new.exists": (
+        "{key} already exists with exactly this content: nothing was written.",
+        "{key} on jo olemassa täsmälleen tällä sisällöllä: mitään ei kirjoitettu.",
+    ),
+    # -- corrections and the history ----------------------------------------------------------
+    "void.nothing": (
+        "give the ids of the observations to void, or --batch",
+        "anna mitätöitävien havaintojen tunnisteet tai --batch",
+    ),
+    "void.both": (
+        "give either observation ids or --batch, not both",
+        "anna joko havaintojen tunnisteet tai --batch, ei molempia",
+    ),
+    "void.bad_id": ("'{value}' is not an observation id", "'{value}' ei ole havainnon tunniste"),
+    "voided": (
+        "Voided {count} observations of {key} (void {void}, in the history as entry {entry}): {reason}. They stay "
+        "in the file and are left out of every summary and analysis.",
+        "Kokeilusta {key} mitätöitiin {count} havaintoa (mitätöinti {void}, historiassa merkintä {entry}): {reason}. "
+        "Ne jäävät tiedostoon, mutta jäävät pois kaikista yhteenvedoista ja analyyseista.",
+    ),
+    "deleted": ("Draft {key} deleted.", "Luonnos {key} poistettiin."),
+    "delete.not_draft": (
+        "{key} is {status}: only a draft can be deleted. Nothing is deleted from a started experiment; void wrong "
+        "observations with 'kokeilu void'.",
+        "{key} on tilassa {status}: vain luonnoksen voi poistaa. Käynnistetystä kokeilusta ei poisteta mitään; "
+        "mitätöi virheelliset havainnot komennolla 'kokeilu void'.",
+    ),
+    "verify.ok": (
+        "The file agrees with its history: {experiments} experiments, {batches} batches of observations, {rows} "
+        "rows; {entries} entries.",
+        "Tiedosto vastaa muutoshistoriaansa: {experiments} kokeilua, {batches} havaintoerää, {rows} riviä; "
+        "{entries} merkintää.",
+    ),
+    "verify.migrated": (
+        "The history begins at the migration from schema version {version} on {date}: what happened before it is "
+        "not in the history.",
+        "Muutoshistoria alkaa siirrosta skeemaversiosta {version} ({date}): sitä edeltäneet muutokset eivät ole "
+        "historiassa.",
+    ),
+    "verify.problems": (
+        "The file differs from its history in {count} places:",
+        "Tiedosto poikkeaa muutoshistoriastaan {count} kohdassa:",
+    ),
+    "verify.row": (" (row {row})", " (rivi {row})"),
+    "verify.since_ok": (
+        "The history only grew since the checkpoint of {size} entries.",
+        "Muutoshistoria on vain kasvanut {size} merkinnän tarkistuspisteen jälkeen.",
+    ),
+    "verify.checkpoint": (
+        "Checkpoint of the history (write it down or send it; 'kokeilu verify --since' checks it later):",
+        "Muutoshistorian tarkistuspiste (kirjaa se talteen tai lähetä; 'kokeilu verify --since' tarkistaa sen "
+        "myöhemmin):",
+    ),
+    "integrity.warning": (
+        "Warning: {key} differs from its history ({field}: {problem}); 'kokeilu verify' lists every difference.",
+        "Varoitus: {key} poikkeaa muutoshistoriastaan ({field}: {problem}); 'kokeilu verify' luettelee kaikki "
+        "erot.",
+    ),
+    "history.none": ("The history has no entries.", "Muutoshistoriassa ei ole merkintöjä."),
+    "history.title": ("History of {what}", "Muutoshistoria: {what}"),
+    "history.file": ("the file", "koko tiedosto"),
+    "history.batch": ("batch {batch}: {rows} rows{key}", "erä {batch}: {rows} riviä{key}"),
+    "history.key": (", idempotency key {key}", ", toistotunniste {key}"),
+    "col.index": ("#", "#"),
+    "col.entry": ("entry", "merkintä"),
+    "col.what": ("what", "mitä"),
+    "help.void": (
+        "Void observations (by id, or every row of one batch) with a reason: they stay in the file and in the "
+        "history, and leave every summary and analysis.",
+        "Mitätöi havaintoja (tunnisteilla tai yhden erän kaikki rivit) syyn kera: ne jäävät tiedostoon ja "
+        "historiaan, mutta jäävät pois kaikista yhteenvedoista ja analyyseista.",
+    ),
+    "help.batch": (
+        "The batch (one write, as 'kokeilu history KEY' lists them) whose rows are voided.",
+        "Erä (yksi kirjoitus, kuten 'kokeilu history TUNNUS' ne luettelee), jonka rivit mitätöidään.",
+    ),
+    "help.delete": (
+        "Delete a draft (a started experiment is never deleted).",
+        "Poista luonnos (käynnistettyä kokeilua ei koskaan poisteta).",
+    ),
+    "help.verify": (
+        "Recompute the tamper-evident history and check the whole file against it.",
+        "Laske muutoshistoria uudelleen ja tarkista koko tiedosto sitä vasten.",
+    ),
+    "help.checkpoint": (
+        "Print the current checkpoint (the size and root of the history) to write down or send.",
+        "Tulosta nykyinen tarkistuspiste (muutoshistorian koko ja juuri) talteen kirjattavaksi tai lähetettäväksi.",
+    ),
+    "help.since": (
+        "Prove that the history only grew since this checkpoint.",
+        "Osoita, että muutoshistoria on vain kasvanut tämän tarkistuspisteen jälkeen.",
+    ),
+    "help.history": (
+        "List the history of an experiment (or of the file): every change and every write with its batch.",
+        "Luettele kokeilun (tai koko tiedoston) muutoshistoria: jokainen muutos ja jokainen kirjoitus eränsä kera.",
+    ),
+    "help.idempotency_key": (
+        "Names the write, so that running it again writes nothing (default: the file's SHA-256).",
+        "Nimeää kirjoituksen, jotta sen toistaminen ei kirjoita mitään (oletus: tiedoston SHA-256).",
+    ),
     # -- help texts ---------------------------------------------------------------------------
     "help.main": (
         "Track workplace experiments: Test Card, customer-impact metric, observations, verdict.\n\n"
