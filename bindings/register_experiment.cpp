@@ -7,6 +7,7 @@
 #include "pybind11.hpp"
 
 #include "kokeilu/experiment.hpp"
+#include "kokeilu/tracker.hpp"
 
 #include <string>
 #include <vector>
@@ -72,6 +73,8 @@ void register_experiment(py::module_& m) {
         });
     def_enum_property(cls, "design", &Experiment::design, "concurrent, before_after or one_sample.");
     def_value_copy(cls);
+    m.def("preregistration_hash", &preregistration_hash, py::arg("experiment"),
+          "The lock hash of the experiment's pre-registered parts (Test Card, design, arms, metrics).");
 }
 
 }  // namespace kokeilu::python

@@ -326,6 +326,8 @@ class Observation:
     def __deepcopy__(self, memo: dict[Any, Any]) -> Observation: ...
 
 @final
+def preregistration_hash(experiment: Experiment) -> str: ...
+
 class HistoryKind(enum.Enum):
     begin = 0
     create = 1
