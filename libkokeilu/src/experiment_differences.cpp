@@ -29,6 +29,10 @@ std::vector<std::string> purpose_names(const std::vector<Purpose>& purposes) {
 }  // namespace
 
 Experiment repeated_create(Experiment stored, const Experiment& given) {
+    // Keys are looked up ignoring case: the same key spelled otherwise is no repeat, but a clash.
+    if (stored.key != given.key)
+        throw InvalidArgumentError("key", "'" + given.key + "' is already in use by another experiment ('" +
+                                              stored.key + "')");
     std::vector<FieldChange> changes;
     const auto compare = [&](const char* field, const std::string& old_value, const std::string& new_value) {
         if (old_value != new_value) changes.push_back({field, old_value, new_value});

@@ -529,6 +529,81 @@ def _xlsx_notes(path: Path) -> list[tuple[Any, str]]:
     return [(row[column].value, row[column].data_type) for row in rows[1:] if row[column].value]
 
 
+# Corrections, repeats and the history: a typo is voided, never deleted; a write or a create run
+# again lands once; an edit made with sqlite3 behind kokeilu's back is found by verify.
+REPEATED_CSV = "value,arm,at\n3,control,2025-06-02T09:00:00Z\n4,video,2025-06-02T10:00:00Z\n"
+
+
+def _import_twice(env: Env) -> Result:
+    path = env.csv(REPEATED_CSV)
+    first = env.cli("import", KEY, path, "--backfill")
+    assert first.code == 0, first
+    return env.cli("import", KEY, path, "--backfill")
+
+
+def _write_twice_with_other_rows(env: Env) -> None:
+    at = np.datetime64("2025-06-02T09:00", "us")
+    env.t.log_many(KEY, [3.0], arm="control", at=at, idempotency_key="week-23", backfill=True)
+    with pytest.raises(kokeilu.InvalidArgumentError, match="week-23"):
+        env.t.log_many(KEY, [4.0], arm="control", at=at, idempotency_key="week-23", backfill=True)
+
+
+def _void_the_typo(env: Env) -> None:
+    env.t.log(KEY, 1e308, arm="control", subject="typo")
+    typo = env.t.observations(KEY)
+    env.t.void(KEY, ids=[int(typo.loc[typo["subject"] == "typo", "id"].iloc[0])], reason="typo for 3")
+
+
+def _edited_with_sqlite(env: Env, statement: str) -> None:
+    env.close()
+    with sqlite3.connect(env.path) as con:
+        con.execute(statement)
+    con.close()
+
+
+def _verify_finds(env: Env, field: str) -> None:
+    found = env.t.verify().problems
+    assert found["field"].str.startswith(field).any(), found
+
+
+case("repeat-import", "Corrections, repeats and the history", "`kokeilu import` of the same CSV file twice",
+     _import_twice,
+     Kept(lambda env: _assert_equal((env.t.count_observations(KEY), "before" in (env.last.out if env.last else "")),
+                                    (BASE_ROWS + 2, True)),
+          "the second import writes nothing (the file's SHA-256 is its idempotency key) and says it was imported "
+          "before"))
+case("repeat-key-other-rows", "Corrections, repeats and the history",
+     "`log_many` twice with one idempotency key and other rows",
+     _write_twice_with_other_rows,
+     Kept(lambda env: _assert_equal(env.t.count_observations(KEY), BASE_ROWS + 1),
+          "the second write is refused naming the key (`InvalidArgumentError` `idempotency_key`); the first "
+          "stays, once"))
+case("repeat-create-cell", "Corrections, repeats and the history",
+     "a notebook cell `create(key=..., ...)` run twice",
+     lambda env: [env.t.create(**{**experiment_fields(), "key": NEW}) for _ in range(2)],
+     Kept(lambda env: _assert_equal(env.t.history(NEW)["kind"].tolist(), ["create"]),
+          "one experiment: the second call returns the stored one and writes nothing (other content is refused "
+          "naming the fields that differ)"))
+case("typo-1e308", "Corrections, repeats and the history", "`log K 1e308` (a typo), then voided with a reason",
+     _void_the_typo,
+     Kept(lambda env: _assert_equal(env.t.analyze(KEY).summaries["n"].sum() > 0, True),
+          "the analysis works again: the voided row stays in the file and the history, out of every summary"))
+case("sqlite-edit-right-if", "Corrections, repeats and the history",
+     "`right_if` edited with sqlite3 behind kokeilu's back",
+     lambda env: _edited_with_sqlite(env, "UPDATE experiments SET right_if = 'anything goes'"),
+     Kept(lambda env: _verify_finds(env, "test_card.right_if"),
+          "`verify` names `test_card.right_if` (stored and recorded value) and the broken lock; "
+          "`show` and `analyze` warn"))
+case("sqlite-edit-minimum-effect", "Corrections, repeats and the history",
+     "a metric's `minimum_effect` edited with sqlite3",
+     lambda env: _edited_with_sqlite(env, "UPDATE metrics SET minimum_effect = 5"),
+     Kept(lambda env: _verify_finds(env, "metrics["), "`verify` names the metric's field; `show` and `analyze` warn"))
+case("sqlite-edit-value", "Corrections, repeats and the history", "a stored value edited with sqlite3 (3 made 30)",
+     lambda env: (env.t.log(KEY, 3.0, arm="video", subject="edited"),
+                  _edited_with_sqlite(env, "UPDATE observations SET value = 30 WHERE subject = 'edited'")),
+     Kept(lambda env: _verify_finds(env, "batch "),
+          "`verify` names the batch whose SHA-256 no longer matches its rows"))
+
 # Files.
 def _open(path: Path, **options: Any) -> None:
     with kokeilu.open(path, **options) as tracker:
