@@ -4,6 +4,7 @@
 #include "kokeilu/tracker.hpp"
 
 #include "history_chain.hpp"
+#include "sqlite_schema.hpp"
 #include "sha256.hpp"
 #include "temp_dir.hpp"
 #include "test_tracker_support.hpp"
@@ -197,4 +198,51 @@ TEST_CASE("only a draft can be deleted, and its entries stay", "[history][tracke
     CHECK(t.history().back().kind == HistoryKind::delete_draft);
     CHECK(t.history().back().experiment_uuid == stored.uuid);
     CHECK(t.verify().ok());
+}
+
+TEST_CASE("a file written at schema 2 gets a history that begins at its migration", "[history][schema]") {
+    testing::TempDir dir;
+    const std::string path = dir.file("v2.db");
+    {
+        // The schema as kokeilu of version 2 wrote it, with an experiment, a note and rows in it.
+        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        db.exec(detail::sqlite_migrations()[0].sql);
+        db.exec(detail::sqlite_migrations()[1].sql);
+        db.exec("PRAGMA application_id = " + std::to_string(sqlite_application_id));
+        db.exec("PRAGMA user_version = 2");
+        db.exec("INSERT INTO experiments VALUES (1, '00000000-0000-4000-8000-000000000001', 'OULU-2025-001', 't', "
+                "'s', 'Oulu', '', '', NULL, NULL, '2025-03-02', NULL, NULL, NULL, NULL, NULL, 'low', 'a', 'b', 'c', "
+                "'d', 'concurrent', 'running', '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'x', NULL, NULL, NULL, 1)");
+        db.exec("INSERT INTO arms VALUES (1, 1, 0, 'control', 'control', ''), (2, 1, 1, 'video', 'treatment', '')");
+        db.exec("INSERT INTO metrics VALUES (1, 1, 0, 'score', '', '', 'mean', 'primary', 'higher_is_better', "
+                "'customer_outcome', NULL, NULL, 0.3, 'absolute', 0.95)");
+        db.exec("INSERT INTO journal (experiment_id, at_us, author, text) VALUES (1, 5, 'Aino', 'begun')");
+        db.exec("INSERT INTO observations (metric_id, arm_id, at_us, value) VALUES (1, 1, 10, 3.0), (1, 1, 20, 4.0), "
+                "(1, 2, 30, 5.0)");
+        db.exec("INSERT INTO arm_summaries VALUES (1, 1, 2, 3.5, 0.5, 7.0, 2.0, 3.0, 4.0, 2, 0, 1), "
+                "(1, 2, 1, 5.0, 0.0, 5.0, 1.0, 5.0, 5.0, 1, 0, 1)");
+    }
+    Tracker t = Tracker::open(path);
+    std::vector<HistoryKind> kinds;
+    for (const HistoryEntry& entry : t.history()) kinds.push_back(entry.kind);
+    CHECK(kinds == std::vector<HistoryKind>{HistoryKind::begin, HistoryKind::migrated, HistoryKind::note,
+                                            HistoryKind::observations});
+    CHECK(t.history_log().from_schema == 2);
+    const auto batch = t.history().back().batch;
+    REQUIRE(batch);
+    CHECK(batch->migrated);
+    CHECK(batch->rows == 3);
+    const VerificationReport report = t.verify();
+    CHECK(report.ok());
+    CHECK(report.log.from_schema == 2);
+    // The history goes on from there: a write after the migration is a batch of its own.
+    Observation o;
+    o.at = at(2025, 3, 4);
+    o.arm = "video";
+    o.value = 4.0;
+    CHECK(t.log("OULU-2025-001", o).rows == 1);
+    CHECK(t.verify().ok());
+    // A second open finds the history begun and adds nothing.
+    Tracker again = Tracker::open(path);
+    CHECK(again.history().size() == 5);
 }
