@@ -105,23 +105,41 @@ VoidRecord void_rows(SQLite::Database& db, StatementCache& statements, const Voi
         insert.exec();
         record.id = db.getLastInsertRowid();
     }
-    // Each row moves whole, with its id: copied, then removed from the rows that count.
-    SQLite::Statement copy(db, std::string("INSERT INTO voided_observations (void_id, ") + moved_columns +
-                                   ") SELECT ?1, " + moved_columns + " FROM observations WHERE id = ?2");
-    SQLite::Statement remove(db, "DELETE FROM observations WHERE id = ?");
-    SQLite::Statement metric(db, "SELECT metric_id FROM observations WHERE id = ?");
-    std::set<std::int64_t> metrics;
-    for (const std::int64_t id : record.observation_ids) {
-        metric.bind(1, id);
-        if (metric.executeStep()) metrics.insert(metric.getColumn(0).getInt64());
-        metric.reset();
-        copy.bind(1, record.id);
-        copy.bind(2, id);
+    // Each row moves whole, with its id: copied, then removed from the rows that count. A batch
+    // moves as one range (its rows are consecutive ids of this experiment), other rows one by one.
+    if (request.batch != 0) {
+        const auto batch = batch_by_id(statements, request.batch);
+        const std::string range = std::string(" FROM observations WHERE id BETWEEN :first AND :last AND ") + of_experiment;
+        SQLite::Statement copy(db, std::string("INSERT INTO voided_observations (void_id, ") + moved_columns +
+                                       ") SELECT :void, " + moved_columns + range);
+        SQLite::Statement remove(db, "DELETE" + range);
+        for (SQLite::Statement* statement : {&copy, &remove}) {
+            statement->bind(":first", batch->first_observation_id);
+            statement->bind(":last", batch->last_observation_id);
+            statement->bind(":experiment", target.experiment_id);
+        }
+        copy.bind(":void", record.id);
         copy.exec();
-        copy.reset();
-        remove.bind(1, id);
         remove.exec();
-        remove.reset();
+    } else {
+        SQLite::Statement copy(db, std::string("INSERT INTO voided_observations (void_id, ") + moved_columns +
+                                       ") SELECT ?1, " + moved_columns + " FROM observations WHERE id = ?2");
+        SQLite::Statement remove(db, "DELETE FROM observations WHERE id = ?");
+        for (const std::int64_t id : record.observation_ids) {
+            copy.bind(1, record.id);
+            copy.bind(2, id);
+            copy.exec();
+            copy.reset();
+            remove.bind(1, id);
+            remove.exec();
+            remove.reset();
+        }
+    }
+    std::set<std::int64_t> metrics;
+    {
+        SQLite::Statement touched(db, "SELECT DISTINCT metric_id FROM voided_observations WHERE void_id = ?");
+        touched.bind(1, record.id);
+        while (touched.executeStep()) metrics.insert(touched.getColumn(0).getInt64());
     }
     // Welford's moments cannot take a row out again exactly, nor can the extremes: the summaries
     // of the metrics touched are made again from the rows that still count.

@@ -325,7 +325,6 @@ class Observation:
     def __copy__(self) -> Observation: ...
     def __deepcopy__(self, memo: dict[Any, Any]) -> Observation: ...
 
-@final
 def preregistration_hash(experiment: Experiment) -> str: ...
 
 class HistoryKind(enum.Enum):
@@ -454,6 +453,7 @@ class VerificationReport:
     @property
     def ok(self) -> bool: ...
 
+@final
 class Tracker:
     @staticmethod
     def open(

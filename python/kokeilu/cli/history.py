@@ -106,7 +106,8 @@ def add_history_commands(
             e = None if key is None else load(state, tracker, key)
             frame = tracker.history(e)
         if as_json:
-            render.print_json(frame.drop(columns=["payload"]).to_dict(orient="records"))
+            records = frame.drop(columns=["payload"]).astype(object)
+            render.print_json(records.where(records.notna(), None).to_dict(orient="records"))
             return
         if frame.empty:
             click.echo(msgs("history.none"))
