@@ -50,12 +50,17 @@ private:
     return {reinterpret_cast<const char*>(digest.data()), digest.size()};
 }
 
-// Big-endian fixed-width integers, the byte order of every encoding the history hashes.
+// Big-endian fixed-width integers, the byte order of every encoding the history hashes (a bulk
+// write encodes five of them per row: one append each, not one per byte).
 inline void append_u64(std::string& out, std::uint64_t value) {
-    for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xFF);
+    char bytes[8];
+    for (int i = 7; i >= 0; --i, value >>= 8) bytes[i] = static_cast<char>(value & 0xFF);
+    out.append(bytes, 8);
 }
 inline void append_u32(std::string& out, std::uint32_t value) {
-    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xFF);
+    char bytes[4];
+    for (int i = 3; i >= 0; --i, value >>= 8) bytes[i] = static_cast<char>(value & 0xFF);
+    out.append(bytes, 4);
 }
 
 }  // namespace kokeilu::detail

@@ -334,9 +334,9 @@ public:
             insert_amendments(db_, experiment.id, new_amendments);
             const Experiment saved = record_experiment(kind, experiment.id);
             if (note) {
-                JournalEntry stored = *note;
-                stored.id = insert_journal_entry(db_, experiment.id, *note);
-                record_note(saved.id, saved.uuid, stored);
+                JournalEntry written = *note;
+                written.id = insert_journal_entry(db_, experiment.id, *note);
+                record_note(saved.id, saved.uuid, written);
             }
             auto amendments = saved.amendments;
             transaction.commit();
@@ -616,6 +616,21 @@ public:
             SQLite::Transaction snapshot(db_, SQLite::TransactionBehavior::DEFERRED);
             detail::scan_stored_observations(db_, experiment_id == 0 ? std::nullopt : std::optional(experiment_id), visit);
             snapshot.commit();
+        });
+    }
+
+    ObservationIdBounds observation_id_bounds() override {
+        return guard_read("reading the history", [&] {
+            ObservationIdBounds bounds;
+            for (const char* sql : {"SELECT max(id) FROM observations", "SELECT max(id) FROM voided_observations"}) {
+                auto q = statements_.get(sql);
+                if (q->executeStep() && !q->getColumn(0).isNull())
+                    bounds.stored = std::max(bounds.stored, q->getColumn(0).getInt64());
+            }
+            auto q = statements_.get("SELECT last_observation_id FROM history WHERE last_observation_id IS NOT NULL "
+                                     "ORDER BY id DESC LIMIT 1");
+            if (q->executeStep()) bounds.recorded = q->getColumn(0).getInt64();
+            return bounds;
         });
     }
 

@@ -47,9 +47,15 @@ std::vector<std::int64_t> rows_to_void(SQLite::Database& db, StatementCache& sta
             voided.bind(":first", batch->first_observation_id);
             voided.bind(":last", batch->last_observation_id);
             voided.bind(":experiment", target.experiment_id);
-            const std::string when = voided.executeStep() ? " " + earlier_void(db, voided.getColumn(0).getInt64()) : "";
-            throw InvalidStateError("batch " + std::to_string(request.batch) + " of " + target.key +
-                                    " has no counted rows left: it was voided already" + when);
+            // Appended rather than " " + earlier_void(...): g++ 12 at -O3 warns falsely (-Wrestrict)
+            // about the inserting operator+.
+            std::string message = "batch " + std::to_string(request.batch) + " of " + target.key +
+                                  " has no counted rows left: it was voided already";
+            if (voided.executeStep()) {
+                message += ' ';
+                message += earlier_void(db, voided.getColumn(0).getInt64());
+            }
+            throw InvalidStateError(message);
         }
         return ids;
     }

@@ -179,9 +179,18 @@ public:
     [[nodiscard]] virtual std::int64_t count_observations(std::int64_t experiment_id,
                                                           std::optional<std::int64_t> metric_id = {}) = 0;
 
-    // Every row of the experiment, counted and voided, in id order (verification).
+    // Every row of the experiment (0: of every experiment), counted and voided, in id order
+    // (verification).
     virtual void scan_stored_observations(std::int64_t experiment_id,
                                           const std::function<void(const StoredObservation&)>& visit) = 0;
+
+    // The highest observation id stored (counted or voided), and the highest that a write recorded
+    // in the history: a row added outside kokeilu takes an id above the latter. Cheap at any size.
+    struct ObservationIdBounds {
+        std::int64_t stored = 0;
+        std::int64_t recorded = 0;
+    };
+    [[nodiscard]] virtual ObservationIdBounds observation_id_bounds() = 0;
 
     // The history: the log's name, and its entries in order (of one experiment, or all).
     [[nodiscard]] virtual HistoryLog history_log() = 0;

@@ -39,7 +39,7 @@ struct LogOptions {
     // Names the write, so that it can be run again safely (a notebook cell, an import): a key the
     // experiment has used before writes nothing when the rows are the same (WriteResult::repeated),
     // and is refused (InvalidArgumentError "idempotency_key") when they are not. Empty: no key.
-    std::string idempotency_key;
+    std::string idempotency_key{};
 };
 
 class Tracker {
