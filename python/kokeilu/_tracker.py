@@ -802,10 +802,10 @@ class Tracker:
         return Verification.from_core(self._core.verify(since))
 
     def check(self, experiment: ExperimentRef) -> list[_core.VerificationProblem]:
-        """The quick check of one experiment that :meth:`analyze` makes (cheap at any size): its
-        stored record against the history's latest one (the Test Card against its lock hash) and
-        its number of rows against its running summaries. Values of rows edited in place are
-        found only by :meth:`verify`."""
+        """The quick check of one experiment that :meth:`analyze` makes (a few look-ups at any
+        size): its stored record against the history's latest one, field by field (the Test Card
+        against its lock hash), and rows added to the file outside kokeilu. A value edited in
+        place, a row deleted and a rewritten history are found only by :meth:`verify`."""
         return self._core.quick_check(_key(experiment))
 
     def count_observations(self, experiment: ExperimentRef) -> int:
