@@ -26,9 +26,16 @@ KILLS = int(os.environ.get("KOKEILU_HISTORY_KILLS", 300 if os.environ.get("KOKEI
 KEY = "KESTO-2025-001"
 
 
-def start(*args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, str(HERE / "history_writer.py"), *args], cwd=HERE,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def start(*args: str, ready: bool = False) -> subprocess.Popen[bytes]:
+    """Starts a writer; with `ready`, returns once it has opened the file and set up its experiment
+    (Python's start takes a second or more on a loaded machine, which a kill would otherwise hit)."""
+    process = subprocess.Popen([sys.executable, str(HERE / "history_writer.py"), *args], cwd=HERE,
+                               stdout=subprocess.PIPE if ready else subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if ready:
+        assert process.stdout is not None
+        process.stdout.readline()  # "ready", or "" if it died first
+        process.stdout.close()
+    return process
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:
@@ -64,8 +71,8 @@ def test_voids_killed_at_random_keep_the_summaries_equal_to_the_rows(tmp_path: P
     db = tmp_path / "voids.db"
     voided = 0
     for k in range(KILLS):
-        writer = start("voids", str(db), str(rng.randrange(1 << 30)))
-        time.sleep(rng.uniform(0.6, 2.5))  # the first half second or so is Python starting
+        writer = start("voids", str(db), str(rng.randrange(1 << 30)), ready=True)
+        time.sleep(rng.uniform(0.0, 1.5))
         kill(writer)
         assert_sound(db, f"seed {seed}, kill {k}")
         with kokeilu.open(db) as t:
