@@ -47,5 +47,8 @@ void merge_arm_summaries(StatementCache& statements, WriteCache& cache, const Ar
 // Replaces every stored summary by one computed from the observations (used when the table is
 // added to an existing file). Must run inside a write transaction.
 void rebuild_arm_summaries(SQLite::Database& db);
+// The same for one metric (e.g. when its kind changed: a proportion's aggregated rows count as 0/1
+// outcomes, another kind's do not).
+void rebuild_arm_summaries_of_metric(SQLite::Database& db, std::int64_t metric_id);
 
 }  // namespace kokeilu::detail

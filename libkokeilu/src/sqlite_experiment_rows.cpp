@@ -2,6 +2,7 @@
 #include "sqlite_experiment_rows.hpp"
 
 #include "kokeilu/error.hpp"
+#include "preregistration.hpp"
 #include "sqlite_support.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -20,14 +21,16 @@ INSERT INTO experiments (
     planned_cost_eur, actual_cost_eur, planned_effort_hours, actual_effort_hours, risk,
     we_believe, to_verify, and_measure, right_if, design, status, stop_reason,
     verdict, we_believed, we_observed, we_learned, therefore, decision, decided_on,
-    lock_hash, locked_at_us, created_at_us, updated_at_us, revision)
+    lock_hash, locked_at_us, created_at_us, updated_at_us, revision,
+    data_seen, locked_criterion, amended_verdict, judged_against)
 VALUES (
     :uuid, :key, :title, :summary, :organisation, :unit, :owner,
     :planned_start, :planned_end, :actual_start, :actual_end,
     :planned_cost_eur, :actual_cost_eur, :planned_effort_hours, :actual_effort_hours, :risk,
     :we_believe, :to_verify, :and_measure, :right_if, :design, :status, :stop_reason,
     :verdict, :we_believed, :we_observed, :we_learned, :therefore, :decision, :decided_on,
-    :lock_hash, :locked_at_us, :created_at_us, :updated_at_us, :revision)
+    :lock_hash, :locked_at_us, :created_at_us, :updated_at_us, :revision,
+    :data_seen, :locked_criterion, :amended_verdict, :judged_against)
 )sql";
 
 constexpr const char* update_experiment_sql = R"sql(
@@ -44,7 +47,9 @@ UPDATE experiments SET
     verdict = :verdict, we_believed = :we_believed, we_observed = :we_observed,
     we_learned = :we_learned, therefore = :therefore, decision = :decision, decided_on = :decided_on,
     lock_hash = :lock_hash, locked_at_us = :locked_at_us,
-    created_at_us = :created_at_us, updated_at_us = :updated_at_us, revision = :revision
+    created_at_us = :created_at_us, updated_at_us = :updated_at_us, revision = :revision,
+    data_seen = :data_seen, locked_criterion = :locked_criterion,
+    amended_verdict = :amended_verdict, judged_against = :judged_against
 WHERE id = :id
 )sql";
 
@@ -76,6 +81,7 @@ void bind_experiment(SQLite::Statement& s, const Experiment& e, const std::strin
     s.bind(":to_verify", e.test_card.to_verify);
     s.bind(":and_measure", e.test_card.and_measure);
     s.bind(":right_if", e.test_card.right_if);
+    s.bind(":data_seen", e.test_card.data_seen);
     bind_text(s, ":design", to_string(e.design));
     bind_text(s, ":status", to_string(e.status));
     s.bind(":stop_reason", e.stop_reason);
@@ -87,6 +93,12 @@ void bind_experiment(SQLite::Statement& s, const Experiment& e, const std::strin
         s.bind(":we_learned", o.learning.we_learned);
         s.bind(":therefore", o.learning.therefore);
         bind_text(s, ":decision", to_string(o.decision));
+        if (o.amended_verdict) {
+            bind_text(s, ":amended_verdict", to_string(*o.amended_verdict));
+        } else {
+            s.bind(":amended_verdict");
+        }
+        bind_text(s, ":judged_against", to_string(o.judged_against));
         // not-a-date is a legal decided_on ("today when concluding"): kept as NULL.
         if (o.decided_on.is_not_a_date()) {
             s.bind(":decided_on");
@@ -95,10 +107,15 @@ void bind_experiment(SQLite::Statement& s, const Experiment& e, const std::strin
         }
     } else {
         for (const char* name : {":verdict", ":we_believed", ":we_observed", ":we_learned", ":therefore",
-                                 ":decision", ":decided_on"})
+                                 ":decision", ":decided_on", ":amended_verdict", ":judged_against"})
             s.bind(name);
     }
     s.bind(":lock_hash", e.lock_hash);
+    if (e.locked) {
+        s.bind(":locked_criterion", locked_criterion_text(*e.locked));
+    } else {
+        s.bind(":locked_criterion");
+    }
     if (e.locked_at) {
         bind_time(s, ":locked_at_us", *e.locked_at, "locked_at");
     } else {
@@ -248,6 +265,7 @@ Experiment read_experiment_row(const SQLite::Statement& q) {
     e.test_card.to_verify = q.getColumn("to_verify").getString();
     e.test_card.and_measure = q.getColumn("and_measure").getString();
     e.test_card.right_if = q.getColumn("right_if").getString();
+    e.test_card.data_seen = q.getColumn("data_seen").getString();
     e.design = parse_design_kind(q.getColumn("design").getString());
     e.status = parse_status(q.getColumn("status").getString());
     e.stop_reason = q.getColumn("stop_reason").getString();
@@ -260,10 +278,15 @@ Experiment read_experiment_row(const SQLite::Statement& q) {
         o.learning.therefore = q.getColumn("therefore").getString();
         o.decision = parse_decision(q.getColumn("decision").getString());
         if (auto decided = optional_date(q.getColumn("decided_on"), "outcome.decided_on")) o.decided_on = *decided;
+        if (!q.getColumn("amended_verdict").isNull())
+            o.amended_verdict = parse_verdict(q.getColumn("amended_verdict").getString());
+        if (!q.getColumn("judged_against").isNull()) o.judged_against = parse_criterion(q.getColumn("judged_against").getString());
         e.outcome = std::move(o);
     }
     e.lock_hash = q.getColumn("lock_hash").getString();
     if (!q.getColumn("locked_at_us").isNull()) e.locked_at = time_or_not_a_date(q.getColumn("locked_at_us"));
+    if (!q.getColumn("locked_criterion").isNull())
+        e.locked = parse_locked_criterion(q.getColumn("locked_criterion").getString());
     e.created_at = time_or_not_a_date(q.getColumn("created_at_us"));
     e.updated_at = time_or_not_a_date(q.getColumn("updated_at_us"));
     e.revision = q.getColumn("revision").getInt64();
@@ -338,6 +361,9 @@ Experiment read_full_experiment(SQLite::Database& db, const SQLite::Statement& r
     Experiment e = read_experiment_row(row);
     load_children(db, e);
     e.amendments = load_amendments(db, e.id);
+    // Locked before the snapshot was kept (or the column was emptied behind kokeilu's back): the
+    // locked criterion is the current one with every amendment undone.
+    if (e.is_locked() && !e.locked) e.locked = locked_from_amendments(e);
     return e;
 }
 

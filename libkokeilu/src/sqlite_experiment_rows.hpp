@@ -1,5 +1,5 @@
 // The rows of an experiment in the SQLite file: the experiments row (Test Card, lifecycle, lock,
-// outcome), its tags, purposes, arms, metrics, amendments and journal, as
+// outcome and the locked criterion), its tags, purposes, arms, metrics, amendments and journal, as
 // the store writes them and reads them back. Every function runs inside the caller's transaction.
 #pragma once
 
@@ -58,7 +58,8 @@ std::int64_t insert_journal_entry(SQLite::Database& db, std::int64_t experiment_
 void insert_amendments(SQLite::Database& db, std::int64_t experiment_id, std::span<const Amendment> amendments);
 
 // The experiment of a row of "SELECT * FROM experiments", with its tags, purposes, arms, metrics
-// and amendments.
+// and amendments. A locked experiment of a file from before the locked criterion was kept gets it
+// rebuilt from its amendments.
 [[nodiscard]] Experiment read_full_experiment(SQLite::Database& db, const SQLite::Statement& row);
 [[nodiscard]] std::vector<Amendment> load_amendments(SQLite::Database& db, std::int64_t experiment_id);
 

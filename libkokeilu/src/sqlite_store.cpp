@@ -11,6 +11,7 @@
 #include "sqlite_experiment_rows.hpp"
 #include "sqlite_observation_scan.hpp"
 #include "sqlite_schema.hpp"
+#include "sqlite_stored_data_checks.hpp"
 #include "sqlite_support.hpp"
 #include "sqlite_store_factory.hpp"
 #include "sqlite_wal_identity.hpp"
@@ -332,6 +333,9 @@ public:
             }
             stored.reset();
             check_identity_free(db_, experiment.key, experiment.uuid, experiment.id);
+            // Before anything is written: data stored until this moment (another process may have
+            // logged since the caller read the experiment) must fit what the experiment becomes.
+            const std::vector<std::int64_t> rebuild = detail::check_stored_data_fits(db_, experiment);
 
             detail::update_experiment_row(db_, experiment, experiment.revision + 1);
             write_tags_and_purposes(db_, experiment.id, experiment);
@@ -339,6 +343,7 @@ public:
                                             update_arm_sql, bind_arm);
             const auto metric_ids = save_items(experiment.id, "metrics", "metric", experiment.metrics,
                                                insert_metric_sql, update_metric_sql, bind_metric);
+            for (const std::int64_t metric_id : rebuild) detail::rebuild_arm_summaries_of_metric(db_, metric_id);
             insert_amendments(db_, experiment.id, new_amendments);
             if (note) insert_journal_entry(db_, experiment.id, *note);
             auto amendments = load_amendments(db_, experiment.id);
@@ -560,6 +565,22 @@ public:
                            const std::function<void(const ObservationRow&)>& visit) override {
         guard_sqlite("reading observations", [&] {
             detail::scan_observations(db_, scan, visit);
+        });
+    }
+
+    std::vector<ArmRowCount> count_observations_by_arm(std::int64_t experiment_id, std::int64_t from_us,
+                                                       std::int64_t to_us) override {
+        return guard_read("counting observations", [&] {
+            // Per metric through the index on (metric_id, at_us): only the rows in the window are read.
+            SQLite::Statement q(db_, "SELECT o.arm_id, count(*) FROM metrics m JOIN observations o ON o.metric_id = m.id "
+                                     "AND o.at_us >= ?2 AND o.at_us < ?3 WHERE m.experiment_id = ?1 "
+                                     "GROUP BY o.arm_id ORDER BY o.arm_id");
+            q.bind(1, experiment_id);
+            q.bind(2, from_us);
+            q.bind(3, to_us);
+            std::vector<ArmRowCount> out;
+            while (q.executeStep()) out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64()});
+            return out;
         });
     }
 
