@@ -373,7 +373,15 @@ void register_tracker(py::module_& m) {
                 return self.with([&](Tracker& t) { return stats::summarise_experiment(t, t.get(key), until); });
             },
             py::arg("key"), py::arg("until") = py::none(),
-            "Summaries of every metric in every arm ({metric: {arm: Summary}}), streamed from the store.");
+            "Summaries of every metric in every arm ({metric: {arm: Summary}}), streamed from the store.")
+        .def(
+            "early_rows",
+            [](PyTracker& self, const std::string& key, std::optional<Time> until) {
+                return self.with([&](Tracker& t) { return stats::early_rows(t, t.get(key), until); });
+            },
+            py::arg("key"), py::arg("until") = py::none(),
+            "Rows logged for times between the start and the lock of an experiment started before its Test Card "
+            "was locked ({arm: rows}); empty otherwise.");
 }
 
 }  // namespace kokeilu::python
