@@ -43,7 +43,7 @@ from .values import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_TEST_CARD = ("we_believe", "to_verify", "and_measure", "right_if")
+_TEST_CARD = ("we_believe", "to_verify", "and_measure", "right_if", "data_seen")
 _LEARNING_CARD = ("we_believed", "we_observed", "we_learned", "therefore")
 _TEXT_FIELDS = ("title", "summary", "organisation", "unit", "owner", "risk", *_TEST_CARD)
 _DATE_FIELDS = ("planned_start", "planned_end")
@@ -438,7 +438,7 @@ def _collect_new(state: State, given: dict[str, Any]) -> dict[str, Any] | None:
             raise UserError(f"--minimum-effect: {error}") from None
     baseline = value("baseline", lambda: p.ask(msgs("prompt.baseline"), optional_number, required=False))
 
-    section("prompt.section_criterion", "and_measure", "right_if")
+    section("prompt.section_criterion", "and_measure", "right_if", "data_seen")
     measure_default = f"{metric} ({metric_unit})" if metric_unit else metric
     and_measure = value("and_measure", lambda: p.ask(msgs("prompt.and_measure"), default=measure_default))
     phrase = _effect_phrase(msgs, minimum_effect, effect_scale, metric_unit)
@@ -446,6 +446,7 @@ def _collect_new(state: State, given: dict[str, Any]) -> dict[str, Any] | None:
         "right_if.higher" if direction == "higher_is_better" else "right_if.lower", metric=metric, effect=phrase
     )
     right_if = value("right_if", lambda: p.ask(msgs("prompt.right_if"), default=right_default))
+    data_seen = value("data_seen", lambda: p.ask(msgs("prompt.data_seen"), required=False)) or ""
 
     section("prompt.section_design", "design", "arm", "planned_start", "planned_end")
     design = (
@@ -535,6 +536,7 @@ def _collect_new(state: State, given: dict[str, Any]) -> dict[str, Any] | None:
         "to_verify": to_verify,
         "and_measure": and_measure,
         "right_if": right_if,
+        "data_seen": data_seen,
         "design": design,
         "arms": arms,
         "metrics": [metric_fields, *given["added_metrics"]],
@@ -661,7 +663,7 @@ def _amend_changes(
 # -- export --------------------------------------------------------------------------------------
 
 
-def _experiment_row(e: kokeilu.Experiment) -> dict[str, Any]:
+def _experiment_row(msgs: Messages, e: kokeilu.Experiment) -> dict[str, Any]:
     """One flat CSV row per experiment."""
     record = render.experiment_dict(e)
     primary = next((m for m in e.metrics if m.role.name == "primary"), None)
@@ -701,12 +703,19 @@ def _experiment_row(e: kokeilu.Experiment) -> dict[str, Any]:
     row["minimum_effect"] = primary.minimum_effect if primary else None
     row["effect_scale"] = primary.effect_scale.name if primary else ""
     row["verdict"] = outcome.get("verdict")
+    row["amended_verdict"] = outcome.get("amended_verdict")
+    row["judged_against"] = outcome.get("judged_against")
     row["decision"] = outcome.get("decision")
     row["decided_on"] = outcome.get("decided_on")
     for part in _LEARNING_CARD:
         row[part] = learning.get(part)
     row["amendments"] = len(record["amendments"])
+    row["criterion_changes"] = ";".join(
+        f"{c['field']}: {c['locked']} -> {c['amended']}" for c in record["criterion_changes"]
+    )
     row["locked_at"] = record["locked_at"]
+    row["days_started_before_lock"] = record["days_started_before_lock"]
+    row["lock_note"] = render.early_start_text(msgs, e)
     row["created_at"] = record["created_at"]
     row["updated_at"] = record["updated_at"]
     return row
@@ -826,6 +835,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--to-verify", help=msgs("help.field", label=msgs("tc.to_verify")))
     @click.option("--and-measure", help=msgs("help.field", label=msgs("tc.and_measure")))
     @click.option("--right-if", help=msgs("help.field", label=msgs("tc.right_if")))
+    @click.option("--data-seen", help=msgs("help.data_seen"))
     @click.option("--metric", help=msgs("help.primary_metric"))
     @click.option("--metric-unit", help=msgs("help.metric_unit"))
     @click.option("--kind", type=enum_type("MetricKind"), help=msgs("help.field", label=msgs("col.kind")))
@@ -974,6 +984,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--to-verify", help=msgs("help.field", label=msgs("tc.to_verify")))
     @click.option("--and-measure", help=msgs("help.field", label=msgs("tc.and_measure")))
     @click.option("--right-if", help=msgs("help.field", label=msgs("tc.right_if")))
+    @click.option("--data-seen", help=msgs("help.data_seen"))
     @click.option("--planned-end", help=msgs("help.field", label=msgs.field("planned_end")))
     @click.option(
         "--minimum-effect", "minimum_effects", multiple=True, type=assignment_type, help=msgs("help.minimum_effect_set")
@@ -1145,6 +1156,8 @@ def build_cli(msgs: Messages) -> click.Group:
     @common
     @click.argument("key")
     @click.option("--verdict", type=enum_type("Verdict"), help=msgs("help.verdict"))
+    @click.option("--amended-verdict", type=enum_type("Verdict"), help=msgs("help.amended_verdict"))
+    @click.option("--judged-against", type=enum_type("Criterion"), help=msgs("help.judged_against"))
     @click.option("--decision", type=enum_type("Decision"), help=msgs("help.decision"))
     @click.option("--we-believed", help=msgs("help.field", label=msgs("lc.we_believed")))
     @click.option("--we-observed", help=msgs("help.field", label=msgs("lc.we_observed")))
@@ -1157,8 +1170,17 @@ def build_cli(msgs: Messages) -> click.Group:
             e = load(state, tracker, key)
             if e.status.name != "running":
                 raise UserError(msgs("state.conclude", key=e.key, status=msgs.label(e.status)))
-            answers = _collect_conclusion(msgs, e, given)
-            if answers["verdict"] == "supported" and e.primary_metric.impact.name == "activity_output":
+            amended = bool(e.criterion_changes)
+            for option, name in (("--amended-verdict", "amended_verdict"), ("--judged-against", "judged_against")):
+                if given[name] is not None and not amended and not (name == "judged_against" and given[name] == "locked"):
+                    raise UserError(msgs("conclude.not_amended", option=option, key=e.key))
+            if given["judged_against"] == "amended" and given["amended_verdict"] is None and not _interactive():
+                raise UserError(msgs("conclude.amended_needed"))
+            answers = _collect_conclusion(msgs, e, given, _latest_analysis(tracker, e) if _interactive() else None)
+            locked_primary = e.as_locked().primary_metric
+            if answers["verdict"] == "supported" and locked_primary.impact.name == "activity_output":
+                raise UserError(msgs("conclude.activity_supported", metric=locked_primary.name))
+            if answers.get("amended_verdict") == "supported" and e.primary_metric.impact.name == "activity_output":
                 raise UserError(msgs("conclude.activity_supported", metric=e.primary_metric.name))
             e = tracker.conclude(
                 e,
@@ -1169,12 +1191,26 @@ def build_cli(msgs: Messages) -> click.Group:
                 we_learned=answers["we_learned"],
                 therefore=answers["therefore"],
                 decided_on=on,
+                amended_verdict=answers.get("amended_verdict"),
+                judged_against=answers.get("judged_against") or "locked",
             )
         outcome = e.outcome
         assert outcome is not None
-        click.echo(
-            msgs("concluded", key=e.key, verdict=msgs.label(outcome.verdict), decision=msgs.label(outcome.decision))
-        )
+        if outcome.amended_verdict is not None:
+            click.echo(
+                msgs(
+                    "concluded_both",
+                    key=e.key,
+                    verdict=msgs.label(outcome.verdict),
+                    amended=msgs.label(outcome.amended_verdict),
+                    chosen=msgs.label(outcome.judged_against),
+                    decision=msgs.label(outcome.decision),
+                )
+            )
+        else:
+            click.echo(
+                msgs("concluded", key=e.key, verdict=msgs.label(outcome.verdict), decision=msgs.label(outcome.decision))
+            )
 
     @cli.command("export", help=msgs("help.export"))
     @common
@@ -1212,8 +1248,8 @@ def build_cli(msgs: Messages) -> click.Group:
                         + "\n"
                     )
                 else:
-                    rows = [_experiment_row(e) for e in experiments]
-                    table = _rows_table(rows, list(rows[0]) if rows else _experiment_row_columns())
+                    rows = [_experiment_row(msgs, e) for e in experiments]
+                    table = _rows_table(rows, list(rows[0]) if rows else _experiment_row_columns(msgs))
             else:
                 frame = _observation_frame(tracker, experiments)
                 count = len(frame)
@@ -1322,40 +1358,66 @@ def _export_format(msgs: Messages, fmt: str | None, excel: bool, output: str | N
     return fmt
 
 
-def _experiment_row_columns() -> list[str]:
+def _experiment_row_columns(msgs: Messages) -> list[str]:
     draft = kokeilu.Experiment()
-    return list(_experiment_row(draft))
+    return list(_experiment_row(msgs, draft))
 
 
-def _collect_conclusion(msgs: Messages, e: kokeilu.Experiment, given: dict[str, str | None]) -> dict[str, str]:
-    """Verdict, decision and Learning Card from options, asking on a terminal for what is missing."""
+def _collect_conclusion(
+    msgs: Messages, e: kokeilu.Experiment, given: dict[str, str | None], analysis: kokeilu.Analysis | None = None
+) -> dict[str, str]:
+    """Verdict (and, for an amended criterion, the amended verdict and the team's choice), decision
+    and Learning Card from options, asking on a terminal for what is missing."""
     answers: dict[str, str] = {}
+    locked = e.as_locked()
+    amended = bool(e.criterion_changes)
     if given["we_believed"] is None:
         # The Learning Card starts from the hypothesis as it was locked.
-        given["we_believed"] = e.test_card.we_believe if not _interactive() else None
+        given["we_believed"] = locked.test_card.we_believe if not _interactive() else None
     if not _interactive():
         missing = [
             "--" + name.replace("_", "-") for name in ("verdict", "decision", *_LEARNING_CARD) if not given[name]
         ]
         if missing:
             raise UserError(msgs("conclude.missing", options=", ".join(missing)))
-        return {name: str(value) for name, value in given.items()}
+        return {name: str(value) for name, value in given.items() if value is not None}
     p = Prompter(msgs)
     # The verdict is judged against the criterion locked at the start: show it first.
-    primary = e.primary_metric
-    click.echo(f"{msgs('tc.right_if')}: {e.test_card.right_if}")
+    primary = locked.primary_metric
+    click.echo(f"{msgs('tc.right_if')}: {locked.test_card.right_if}")
     effect = _effect_phrase(msgs, primary.minimum_effect, primary.effect_scale.name, primary.unit)
     click.echo(f"{msgs('col.minimum_effect')} ({primary.name}): {effect}")
+    verdicts = msgs.labels("Verdict")
+    if analysis is not None:
+        v = analysis.verdict
+        click.echo(msgs("conclude.analysis_locked", verdict=verdicts.get(v.verdict, v.verdict)))
+    if amended:
+        click.echo(msgs("conclude.criterion_amended"))
+        for c in e.criterion_changes:
+            click.echo("  • " + msgs("analyze.change", field=c.field, locked=c.locked_value, amended=c.amended_value))
+        if analysis is not None and analysis.amended_verdict is not None:
+            a = analysis.amended_verdict
+            click.echo(msgs("conclude.analysis_amended", verdict=verdicts.get(a.verdict, a.verdict)))
     p.section("prompt.section_learning")
-    defaults = {"we_believed": e.test_card.we_believe}
+    defaults = {"we_believed": locked.test_card.we_believe}
 
     def reader(enum_name: str) -> Callable[[str], str]:
         return lambda text: parse_choice(text, enum_name, msgs)
 
-    for name, enum_name in (("verdict", "Verdict"), ("decision", "Decision")):
+    asked: list[tuple[str, str, str]] = [("verdict", "Verdict", "prompt.verdict_locked" if amended else "prompt.verdict")]
+    if amended:
+        asked += [
+            ("amended_verdict", "Verdict", "prompt.amended_verdict"),
+            ("judged_against", "Criterion", "prompt.judged_against"),
+        ]
+    asked.append(("decision", "Decision", "prompt.decision"))
+    for name, enum_name, prompt in asked:
         value = given[name]
         if value is None:
-            value = p.ask(msgs(f"prompt.{name}", choices=describe_choices(enum_name, msgs)), reader(enum_name))
+            default = msgs.labels("Criterion")["locked"] if name == "judged_against" else ""
+            value = p.ask(
+                msgs(prompt, choices=describe_choices(enum_name, msgs)), reader(enum_name), default=default
+            )
         answers[name] = value
     for name in _LEARNING_CARD:
         value = given[name]
