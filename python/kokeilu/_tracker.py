@@ -392,8 +392,9 @@ class Tracker:
         """Creates a draft experiment and returns it as stored (with its key and UUID).
 
         Keyword arguments: ``title``, ``summary``, ``organisation``, ``unit``, ``owner``, ``risk``,
-        the Test Card as ``we_believe``, ``to_verify``, ``and_measure``, ``right_if`` and, optional,
-        ``data_seen`` (the answer to "has any of the data been seen already?") (or ``test_card``), ``metrics`` (Metric objects or dicts of their fields), ``arms`` (Arm
+        the Test Card as ``we_believe``, ``to_verify``, ``and_measure``, ``right_if`` and the
+        optional ``data_seen`` (the answer to "has any of the data been seen already?"), or whole
+        as ``test_card``; ``metrics`` (Metric objects or dicts of their fields), ``arms`` (Arm
         objects, ``(name, role)`` tuples, dicts, or a dict ``{name: role}``), ``design``,
         ``purposes``, ``tags``, ``planned_start``, ``planned_end``, ``planned_cost_eur``,
         ``planned_effort_hours``, ``key`` and ``uuid`` (generated when not given). Enumerations

@@ -253,9 +253,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "concluded_both": (
         "Experiment {key} concluded: {verdict} against the criterion locked at start, {amended} against the amended "
-        "criterion (exploratory); the team chose the {chosen} criterion; decision: {decision}.",
+        "criterion (exploratory); the team chose: {chosen}; decision: {decision}.",
         "Kokeilu {key} päätettiin: {verdict} alussa lukittua kriteeriä vasten, {amended} muutettua kriteeriä vasten "
-        "(suuntaa antava); tiimi valitsi kriteerin {chosen}; päätös: {decision}.",
+        "(suuntaa antava); tiimi valitsi: {chosen}; päätös: {decision}.",
     ),
     "conclude.not_amended": (
         "{option}: the success criterion of {key} was not amended after the start, so there is one judgement only",
@@ -930,8 +930,8 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "inconclusive": ("inconclusive", "ei selvää tulosta"),
     },
     "Criterion": {
-        "locked": ("locked at start", "alussa lukittu"),
-        "amended": ("amended (exploratory)", "muutettu (suuntaa antava)"),
+        "locked": ("the criterion locked at start", "alussa lukittu kriteeri"),
+        "amended": ("the amended criterion (exploratory)", "muutettu kriteeri (suuntaa antava)"),
     },
     "Decision": {
         "scale_up": ("scale up", "laajennetaan"),
