@@ -311,6 +311,14 @@ def _kuusamo_chat(t: Tracker, key: str, rng: _Rng) -> None:
         author="Petri Kuukasjärvi",
         metrics=[{"name": "complete_first_submission"}, {"name": "wait_days", "minimum_effect": 5.0}],
     )
+    # An amendment of the success criterion itself: the analysis then gives the verdict against the
+    # criterion as locked and, beside it, an exploratory one against the amended criterion.
+    t.amend(
+        key,
+        "Lautakunta pitää jo 8 prosenttiyksikön nousua chat-neuvonnan kustannusten arvoisena.",
+        author="Petri Kuukasjärvi",
+        metrics=[{"name": "complete_first_submission", "minimum_effect": 0.08}, {"name": "wait_days"}],
+    )
     t.note(
         key,
         "Chat-ajat lisätty myös lauantaiaamuihin mökkirakentajien toiveesta.",
@@ -826,6 +834,7 @@ def _specs(event_rows: int) -> list[_Spec]:
                 "to_verify": "avaamme Lupapiste-palvelun rinnalle chat-neuvonnan maaliskuun alusta",
                 "and_measure": "ensimmäisellä jättökerralla valmiiden hakemusten osuutta ja odotusaikaa päätökseen",
                 "right_if": "kerralla valmiiden osuus kasvaa vähintään 10 prosenttiyksikköä eikä odotusaika pitene",
+                "data_seen": "kyllä: edellisen syksyn hakemustilasto on nähty, kevään hakemuksia ei",
                 "purposes": ["vitality"],
                 "tags": ["luvat", "chat", "neuvonta"],
                 "design": _BEFORE_AFTER,
