@@ -110,20 +110,19 @@ TimeProblem time_problem(const TimeRule& rule, ArmRole role, std::int64_t at_us)
     return TimeProblem::none;
 }
 
-// The error of a time that breaks the rule. It names the time's field and, for a value in the
-// other period, the arm's field too, each as the caller gave them ("at", "observations[3].at",
-// "at[3]").
-[[noreturn]] void time_error(const Experiment& e, TimeProblem problem, const std::string& at_field,
-                             const std::string& arm_field, const Arm& arm, std::int64_t at_us) {
+// The error of a time that breaks the rule, naming the time's field as the caller gave it ("at",
+// "observations[3].at", "at[3]"); the arm is named by its name, which is the same at every door.
+[[noreturn]] void time_error(const Experiment& e, TimeProblem problem, const std::string& at_field, const Arm& arm,
+                             std::int64_t at_us) {
     const std::string start = format_date(*e.actual_start);
     const std::string when = format_time(from_unix_micros(at_us));
     if (problem == TimeProblem::before_in_after_period)
         throw InvalidArgumentError(at_field, when + " is on or after the actual start of " + e.key + " (" + start +
-                                                 "), but " + arm_field + " '" + arm.name +
+                                                 "), but the arm '" + arm.name +
                                                  "' is the period before it; a before value is timed before the start");
     if (problem == TimeProblem::after_in_before_period)
-        throw InvalidArgumentError(at_field, when + " is before the actual start of " + e.key + " (" + start + "), but " +
-                                                 arm_field + " '" + arm.name +
+        throw InvalidArgumentError(at_field, when + " is before the actual start of " + e.key + " (" + start +
+                                                 "), but the arm '" + arm.name +
                                                  "' is the period after it; a value from before the start belongs to "
                                                  "the before period");
     throw InvalidArgumentError(at_field, "is before the actual start of " + e.key + " (" + start +
@@ -149,7 +148,7 @@ ObservationRecord make_record(const Experiment& e, const Observation& o, std::op
     record.at_us = to_unix_micros(o.at);
     if (rule.needed())
         if (const TimeProblem problem = time_problem(rule, arm.role, record.at_us); problem != TimeProblem::none)
-            time_error(e, problem, row_field(index, "at"), row_field(index, "arm"), arm, record.at_us);
+            time_error(e, problem, row_field(index, "at"), arm, record.at_us);
     if (o.aggregate) {
         if (const auto problem = detail::aggregate_problem(metric.kind, *o.aggregate))
             throw InvalidArgumentError(row_field(index, problem->part), problem->problem);
@@ -572,8 +571,7 @@ std::size_t Tracker::log_columns_to(const Experiment& e, std::string_view metric
         for (std::size_t i = 0; i < rows; ++i) {
             const Arm& arm = *arm_of_code[static_cast<std::size_t>(columns.arm_codes[i])];
             if (const TimeProblem problem = time_problem(rule, arm.role, columns.at_us[i]); problem != TimeProblem::none)
-                time_error(e, problem, "at[" + std::to_string(i) + "]", "arm[" + std::to_string(i) + "]", arm,
-                           columns.at_us[i]);
+                time_error(e, problem, "at[" + std::to_string(i) + "]", arm, columns.at_us[i]);
         }
     }
     if (rows == 0) return 0;

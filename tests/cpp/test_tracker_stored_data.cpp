@@ -215,13 +215,13 @@ TEST_CASE("a before/after design keeps each value in its own period, at every do
         CHECK(field_of_error([&] { t.log(key, before_late, options); }) == "at");
         CHECK(contains(message_of([&] { t.log(key, before_late, options); }),
                        "2025-03-02T00:00:00Z is on or after the actual start of " + key +
-                           " (2025-03-02), but arm 'before' is the period before it"));
+                           " (2025-03-02), but the arm 'before' is the period before it"));
     }
     // An after value before the start: refused with backfill too.
     Observation after_early = value_of(3.0, "after");
     after_early.at = at(2025, 3, 1, 23);
     CHECK(field_of_error([&] { t.log(key, after_early, backfill); }) == "at");
-    CHECK(contains(message_of([&] { t.log(key, after_early, backfill); }), "but arm 'after' is the period after it"));
+    CHECK(contains(message_of([&] { t.log(key, after_early, backfill); }), "but the arm 'after' is the period after it"));
     CHECK(field_of_error([&] { t.log(key, after_early); }) == "at");  // and before the start without backfill
 
     // log_many names the row; the good rows of the batch are not written either.
@@ -231,7 +231,7 @@ TEST_CASE("a before/after design keeps each value in its own period, at every do
     after_ok.at = at(2025, 3, 2, 0);
     const std::vector<Observation> batch{before_ok, after_ok, before_late};
     CHECK(field_of_error([&] { t.log_many(key, batch, backfill); }) == "observations[2].at");
-    CHECK(contains(message_of([&] { t.log_many(key, batch, backfill); }), "observations[2].arm 'before'"));
+    CHECK(contains(message_of([&] { t.log_many(key, batch, backfill); }), "the arm 'before'"));
 
     // Aggregates go the same way.
     Observation aggregate = before_late;
@@ -239,7 +239,7 @@ TEST_CASE("a before/after design keeps each value in its own period, at every do
     const std::vector<Observation> aggregates{before_ok, aggregate};
     CHECK(field_of_error([&] { t.log_many(key, aggregates, backfill); }) == "observations[1].at");
 
-    // Columns name the row as at[i] and arm[i].
+    // Columns name the row as at[i].
     const std::vector<std::int64_t> times{to_unix_micros(at(2025, 3, 1)), to_unix_micros(at(2025, 3, 5))};
     const std::vector<double> values{3.0, 4.0};
     std::vector<std::int32_t> codes{0, 0};
@@ -249,7 +249,7 @@ TEST_CASE("a before/after design keeps each value in its own period, at every do
     columns.arm_codes = codes;
     columns.arm_names = {"before", "after"};
     CHECK(field_of_error([&] { t.log_columns(key, "", columns, backfill); }) == "at[1]");
-    CHECK(contains(message_of([&] { t.log_columns(key, "", columns, backfill); }), "but arm[1] 'before'"));
+    CHECK(contains(message_of([&] { t.log_columns(key, "", columns, backfill); }), "but the arm 'before'"));
     CHECK(t.count_observations(key) == 0);
 
     // Each value in its own period is taken: a before value with backfill, an after value without.

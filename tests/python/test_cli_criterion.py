@@ -138,7 +138,8 @@ def test_log_refuses_a_value_in_the_other_period(tmp_path: Path) -> None:
     result = call(["log", e.key, "1", "--arm", "ennen", "--at", "2025-03-10T09:00", "--backfill", "--lang", "fi"],
                   db=path)
     assert result.code == 1
-    assert "--at: 2025-03-10T09:00:00Z on kokeilun" in result.err and "'ennen' on sitä edeltävä jakso" in result.err
+    assert "--at: 2025-03-10T09:00:00Z on kokeilun" in result.err
+    assert "ryhmä 'ennen' on sitä edeltävä jakso" in result.err
 
 
 def test_new_takes_the_data_seen_answer(tmp_path: Path) -> None:
@@ -176,3 +177,23 @@ def test_conclude_on_a_terminal_shows_both_judgements_and_asks_which(db: Path) -
         outcome = tracker.get(KEY).outcome
     assert outcome is not None and outcome.judged_against == kokeilu.Criterion.locked
     assert outcome.amended_verdict == kokeilu.Verdict.refuted
+
+
+def test_import_refuses_a_value_in_the_other_period_naming_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    with kokeilu.open(path) as tracker:
+        e = tracker.create(
+            title="Chat", organisation="Kuusamo", purposes=["vitality"], we_believe="a", to_verify="b",
+            and_measure="c", right_if="d", design="before_after", arms={"ennen": "before", "jälkeen": "after"},
+            metrics=[{"name": "valmis", "kind": "proportion", "minimum_effect": 0.1}],
+        )
+        tracker.start(e, on=datetime.date(2025, 3, 3))
+    rows = tmp_path / "rows.csv"
+    rows.write_text("value,arm,at\n1,ennen,2025-02-20T09:00\n0,jälkeen,2025-03-05T09:00\n1,jälkeen,2025-02-27T09:00\n",
+                    encoding="utf-8")
+    result = call(["import", e.key, str(rows), "--backfill", "--lang", "en"], db=path)
+    assert result.code == 1, result
+    assert "row 4, column 'at': 2025-02-27T09:00:00Z is before the actual start" in result.err, result
+    assert "but the arm 'jälkeen' is the period after it" in result.err, result
+    with kokeilu.open(path, read_only=True) as tracker:
+        assert tracker.count_observations(e) == 0

@@ -594,12 +594,12 @@ case("criterion-before-value-after-start", "Criterion after the start",
      "a `before` value logged now, and one timed 2025-06-10 with `backfill` (both after the start)",
      lambda env: (_refused(lambda: env.t.log(PERIODS, 3.0, arm="before")),
                   env.t.log(PERIODS, 3.0, arm="before", at=datetime.datetime(2025, 6, 10, 9), backfill=True)),
-     Refused(kokeilu.InvalidArgumentError, "but arm 'before' is the period before it", "at"))
+     Refused(kokeilu.InvalidArgumentError, "but the arm 'before' is the period before it", "at"))
 case("criterion-after-value-before-start", "Criterion after the start",
      "an `after` value at 2025-05-30 (before the start) with `backfill`, in `log_many`",
      lambda env: env.t.log_many(PERIODS, [4.0, 5.0], arm=["after", "after"],
                                 at=[datetime.datetime(2025, 6, 5), datetime.datetime(2025, 5, 30)], backfill=True),
-     Refused(kokeilu.InvalidArgumentError, "but arm[1] 'after' is the period after it", "at[1]"))
+     Refused(kokeilu.InvalidArgumentError, "but the arm 'after' is the period after it", "at[1]"))
 case("criterion-after-value-aggregate", "Criterion after the start",
      "an aggregated `after` row at 2025-05-30 (before the start) with `backfill`",
      lambda env: env.t.log_aggregates(PERIODS, pd.DataFrame({"n": [5], "sum": [15.0], "sum_sq": [50.0],

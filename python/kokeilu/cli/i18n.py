@@ -998,15 +998,15 @@ _CORE_PROBLEMS_FI: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^is before planned_start \((.*)\)$"), r"on ennen suunniteltua alkupäivää (\1)"),
     (re.compile(r"^is before the actual start \((.*)\)$"), r"on ennen toteutunutta alkupäivää (\1)"),
     (
-        re.compile(r"^(\S+) is on or after the actual start of (\S+) \((.*)\), but (\S+) '(.*)' is the period before it; "
-                   r"a before value is timed before the start$"),
-        r"\1 on kokeilun \2 alkupäivänä (\3) tai sen jälkeen, mutta \4 '\5' on sitä edeltävä jakso; "
+        re.compile(r"^(\S+) is on or after the actual start of (\S+) \((.*)\), but the arm '(.*)' is the period "
+                   r"before it; a before value is timed before the start$"),
+        r"\1 on kokeilun \2 alkupäivänä (\3) tai sen jälkeen, mutta ryhmä '\4' on sitä edeltävä jakso; "
         r"ennen-jakson arvon ajankohta on ennen alkua",
     ),
     (
-        re.compile(r"^(\S+) is before the actual start of (\S+) \((.*)\), but (\S+) '(.*)' is the period after it; "
-                   r"a value from before the start belongs to the before period$"),
-        r"\1 on ennen kokeilun \2 alkupäivää (\3), mutta \4 '\5' on alun jälkeinen jakso; ennen alkua mitattu "
+        re.compile(r"^(\S+) is before the actual start of (\S+) \((.*)\), but the arm '(.*)' is the period after "
+                   r"it; a value from before the start belongs to the before period$"),
+        r"\1 on ennen kokeilun \2 alkupäivää (\3), mutta ryhmä '\4' on alun jälkeinen jakso; ennen alkua mitattu "
         r"arvo kuuluu ennen-jaksoon",
     ),
     (
