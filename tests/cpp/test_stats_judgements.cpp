@@ -21,7 +21,10 @@ using kokeilu::testing::memory_tracker;
 
 namespace {
 
-Time at(int y, int m, int d, int hour = 10) { return Time(Date(y, m, d), boost::posix_time::hours(hour)); }
+Time at(int y, int m, int d, int hour = 10) {
+    using Part = unsigned short;
+    return Time(Date(static_cast<Part>(y), static_cast<Part>(m), static_cast<Part>(d)), boost::posix_time::hours(hour));
+}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

@@ -20,7 +20,10 @@ using kokeilu::testing::TempDir;
 
 namespace {
 
-Time at(int y, int m, int d, int hour = 10) { return Time(Date(y, m, d), boost::posix_time::hours(hour)); }
+Time at(int y, int m, int d, int hour = 10) {
+    using Part = unsigned short;
+    return Time(Date(static_cast<Part>(y), static_cast<Part>(m), static_cast<Part>(d)), boost::posix_time::hours(hour));
+}
 
 Observation value_of(double value, const std::string& arm, const std::string& metric = "sense_of_security") {
     Observation o;
