@@ -242,35 +242,75 @@ TEST_CASE("the criterion of an experiment locked before the snapshot is rebuilt 
 TEST_CASE("a file from before the snapshot gets it on opening, and its lock hash still holds", "[locked][schema]") {
     TempDir dir;
     const std::string path = dir.file("v2.db");
-    std::string key;
-    std::string hash_of_draft;
+    // The experiment as a version without the snapshot stored it: started, then its primary metric
+    // amended (minimum effect 0.3 -> 0.5, higher -> lower is better), the lock hash taken again.
+    Experiment amended = home_care_draft();
+    named(amended, "sense_of_security").minimum_effect = 0.5;
+    named(amended, "sense_of_security").direction = Direction::lower_is_better;
+    const std::string hash = preregistration_hash(amended);
     {
-        // An amended experiment, saved as a version without the snapshot would have saved it.
-        Tracker t = Tracker::open(path);
-        Experiment r = started(t);
-        key = r.key;
-        named(r, "sense_of_security").minimum_effect = 0.5;
-        named(r, "sense_of_security").direction = Direction::lower_is_better;
-        r = t.update(r, "stricter", "anna");
-        hash_of_draft = r.lock_hash;
-    }
-    {
-        SQLite::Database db(path, SQLite::OPEN_READWRITE);
-        // Back to schema 2: the columns of version 4 go, the file says version 2.
-        db.exec("ALTER TABLE experiments DROP COLUMN locked_criterion");
-        db.exec("ALTER TABLE experiments DROP COLUMN data_seen");
-        db.exec("ALTER TABLE experiments DROP COLUMN amended_verdict");
-        db.exec("ALTER TABLE experiments DROP COLUMN judged_against");
+        // Schema 2 as that version wrote it: its two migrations, and rows written with its columns.
+        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        db.exec(detail::sqlite_migrations()[0].sql);
+        db.exec(detail::sqlite_migrations()[1].sql);
+        db.exec("PRAGMA application_id = " + std::to_string(sqlite_application_id));
         db.exec("PRAGMA user_version = 2");
+        SQLite::Statement e(db, "INSERT INTO experiments (id, uuid, key, title, summary, organisation, unit, owner, "
+                                "actual_start, risk, we_believe, to_verify, and_measure, right_if, design, status, "
+                                "stop_reason, lock_hash, locked_at_us, created_at_us, updated_at_us, revision) VALUES "
+                                "(1, '00000000-0000-4000-8000-000000000001', 'OULU-2025-001', 't', '', 'Oulu', '', "
+                                "'', '2025-03-02', '', ?, ?, ?, ?, 'concurrent', 'running', '', ?, 1741000000000000, "
+                                "1740000000000000, 1742000000000000, 3)");
+        e.bind(1, amended.test_card.we_believe);
+        e.bind(2, amended.test_card.to_verify);
+        e.bind(3, amended.test_card.and_measure);
+        e.bind(4, amended.test_card.right_if);
+        e.bind(5, hash);
+        e.exec();
+        for (std::size_t i = 0; i < amended.arms.size(); ++i) {
+            SQLite::Statement arm(db, "INSERT INTO arms VALUES (?, 1, ?, ?, ?, ?)");
+            arm.bind(1, static_cast<std::int64_t>(i + 1));
+            arm.bind(2, static_cast<std::int64_t>(i));
+            arm.bind(3, amended.arms[i].name);
+            arm.bind(4, std::string(to_string(amended.arms[i].role)));
+            arm.bind(5, amended.arms[i].description);
+            arm.exec();
+        }
+        for (std::size_t i = 0; i < amended.metrics.size(); ++i) {
+            const Metric& m = amended.metrics[i];
+            SQLite::Statement metric(db, "INSERT INTO metrics VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            metric.bind(1, static_cast<std::int64_t>(i + 1));
+            metric.bind(2, static_cast<std::int64_t>(i));
+            metric.bind(3, m.name);
+            metric.bind(4, m.unit);
+            metric.bind(5, m.description);
+            metric.bind(6, std::string(to_string(m.kind)));
+            metric.bind(7, std::string(to_string(m.role)));
+            metric.bind(8, std::string(to_string(m.direction)));
+            metric.bind(9, std::string(to_string(m.impact)));
+            if (m.baseline) metric.bind(10, *m.baseline);
+            if (m.baseline_sd) metric.bind(11, *m.baseline_sd);
+            metric.bind(12, m.minimum_effect);
+            metric.bind(13, std::string(to_string(m.effect_scale)));
+            metric.bind(14, m.confidence);
+            metric.exec();
+        }
+        db.exec("INSERT INTO amendments (experiment_id, at_us, field, old_value, new_value, reason, author) VALUES "
+                "(1, 1741500000000000, 'metrics[sense_of_security].direction', 'higher_is_better', "
+                "'lower_is_better', 'stricter', 'anna'), "
+                "(1, 1741500000000000, 'metrics[sense_of_security].minimum_effect', '0.3', '0.5', 'stricter', 'anna')");
     }
     Tracker t = Tracker::open(path);
-    const Experiment e = t.get(key);
+    const Experiment e = t.get("OULU-2025-001");
     REQUIRE(e.locked);
     const Metric& locked = e.locked->primary_metric();
     CHECK(locked.minimum_effect == 0.3);
     CHECK(locked.direction == Direction::higher_is_better);
-    CHECK(e.lock_hash == hash_of_draft);
+    CHECK(locked.id == 1);
+    CHECK(e.primary_metric().minimum_effect == 0.5);
+    CHECK(e.lock_hash == hash);
     CHECK(preregistration_hash(e) == e.lock_hash);  // no field added to the hash while unanswered
+    CHECK(criterion_changes(e).size() == 2);
     SQLite::Database db(path, SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("PRAGMA user_version").getInt() == sqlite_schema_version);
     CHECK_FALSE(db.execAndGet("SELECT locked_criterion FROM experiments").isNull());
