@@ -434,7 +434,15 @@ void register_tracker(py::module_& m) {
             [](PyTracker& self, const std::string& key) {
                 return self.with([&](Tracker& t) { return t.quick_check(key); });
             },
-            py::arg("key"), "The cheap check of one experiment that show and analyze make.");
+            py::arg("key"), "The cheap check of one experiment that show and analyze make.")
+        .def(
+            "early_rows",
+            [](PyTracker& self, const std::string& key, std::optional<Time> until) {
+                return self.with([&](Tracker& t) { return stats::early_rows(t, t.get(key), until); });
+            },
+            py::arg("key"), py::arg("until") = py::none(),
+            "Rows logged for times between the start and the lock of an experiment started before its Test Card "
+            "was locked ({arm: rows}); empty otherwise.");
 }
 
 }  // namespace kokeilu::python

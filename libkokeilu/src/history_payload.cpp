@@ -35,7 +35,7 @@ public:
     void time(std::string_view name, const std::optional<Time>& value) {
         field(name, value && !value->is_special() ? std::to_string(to_unix_micros(*value)) : std::string(absent_text));
     }
-    void fields(const std::string& prefix, const Fields& list) {
+    void fields(const std::string& prefix, const FieldList& list) {
         for (const auto& [name, value] : list) field(prefix + name, value);
     }
     [[nodiscard]] std::string take() { return std::move(text_); }
@@ -67,11 +67,11 @@ std::string experiment_record(const Experiment& e) {
     r.number("planned_effort_hours", e.planned_effort_hours);
     r.number("actual_effort_hours", e.actual_effort_hours);
     r.field("risk", e.risk);
-    r.fields("test_card.", test_card_fields(e.test_card));
+    r.fields("test_card.", fields_of(e.test_card));
     r.field("design", to_string(e.design));
     // Arms and metrics in their stored order, named as amendments name them.
-    for (const Arm& arm : e.arms) r.fields("arms[" + arm.name + "].", arm_fields(arm));
-    for (const Metric& metric : e.metrics) r.fields("metrics[" + metric.name + "].", metric_fields(metric));
+    for (const Arm& arm : e.arms) r.fields("arms[" + arm.name + "].", fields_of(arm));
+    for (const Metric& metric : e.metrics) r.fields("metrics[" + metric.name + "].", fields_of(metric));
     r.field("status", to_string(e.status));
     r.field("stop_reason", e.stop_reason);
     if (e.outcome) {
@@ -83,9 +83,13 @@ std::string experiment_record(const Experiment& e) {
         r.field("outcome.we_observed", o.learning.we_observed);
         r.field("outcome.we_learned", o.learning.we_learned);
         r.field("outcome.therefore", o.learning.therefore);
+        r.field("outcome.amended_verdict", o.amended_verdict ? std::string(to_string(*o.amended_verdict)) : std::string(absent_text));
+        r.field("outcome.judged_against", to_string(o.judged_against));
     }
     r.field("lock_hash", e.lock_hash);
     r.time("locked_at", e.locked_at);
+    // The criterion as locked at start, against which the verdict is judged whatever was amended since.
+    r.field("locked_criterion", e.locked ? locked_criterion_text(*e.locked) : std::string(absent_text));
     for (std::size_t i = 0; i < e.amendments.size(); ++i) {
         const Amendment& a = e.amendments[i];
         const std::string prefix = "amendments[" + std::to_string(i) + "].";

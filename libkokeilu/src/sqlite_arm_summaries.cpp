@@ -187,6 +187,6 @@ void rebuild(SQLite::Database& db, std::optional<std::int64_t> metric_id) {
 
 void rebuild_arm_summaries(SQLite::Database& db) { rebuild(db, std::nullopt); }
 
-void rebuild_arm_summaries_of(SQLite::Database& db, std::int64_t metric_id) { rebuild(db, metric_id); }
+void rebuild_arm_summaries_of_metric(SQLite::Database& db, std::int64_t metric_id) { rebuild(db, metric_id); }
 
 }  // namespace kokeilu::detail

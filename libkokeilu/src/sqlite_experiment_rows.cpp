@@ -1,30 +1,64 @@
-// Experiments as rows: binding every column of an experiment, its arms, metrics, tags, purposes,
-// amendments and journal notes, and reading them back. The store's writes and the history's start
-// on an existing file both go through here, so an experiment is written and read one way only.
+// The rows of an experiment: writing every column of it and its parts, and reading them back.
 #include "sqlite_experiment_rows.hpp"
 
 #include "kokeilu/error.hpp"
+#include "preregistration.hpp"
 #include "sqlite_support.hpp"
+
+#include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <string>
+#include <utility>
 
 namespace kokeilu::detail {
 
 namespace {
 
+constexpr const char* insert_experiment_sql = R"sql(
+INSERT INTO experiments (
+    uuid, key, title, summary, organisation, unit, owner,
+    planned_start, planned_end, actual_start, actual_end,
+    planned_cost_eur, actual_cost_eur, planned_effort_hours, actual_effort_hours, risk,
+    we_believe, to_verify, and_measure, right_if, design, status, stop_reason,
+    verdict, we_believed, we_observed, we_learned, therefore, decision, decided_on,
+    lock_hash, locked_at_us, created_at_us, updated_at_us, revision,
+    data_seen, locked_criterion, amended_verdict, judged_against)
+VALUES (
+    :uuid, :key, :title, :summary, :organisation, :unit, :owner,
+    :planned_start, :planned_end, :actual_start, :actual_end,
+    :planned_cost_eur, :actual_cost_eur, :planned_effort_hours, :actual_effort_hours, :risk,
+    :we_believe, :to_verify, :and_measure, :right_if, :design, :status, :stop_reason,
+    :verdict, :we_believed, :we_observed, :we_learned, :therefore, :decision, :decided_on,
+    :lock_hash, :locked_at_us, :created_at_us, :updated_at_us, :revision,
+    :data_seen, :locked_criterion, :amended_verdict, :judged_against)
+)sql";
+
+constexpr const char* update_experiment_sql = R"sql(
+UPDATE experiments SET
+    uuid = :uuid, key = :key, title = :title, summary = :summary, organisation = :organisation,
+    unit = :unit, owner = :owner,
+    planned_start = :planned_start, planned_end = :planned_end,
+    actual_start = :actual_start, actual_end = :actual_end,
+    planned_cost_eur = :planned_cost_eur, actual_cost_eur = :actual_cost_eur,
+    planned_effort_hours = :planned_effort_hours, actual_effort_hours = :actual_effort_hours,
+    risk = :risk,
+    we_believe = :we_believe, to_verify = :to_verify, and_measure = :and_measure, right_if = :right_if,
+    design = :design, status = :status, stop_reason = :stop_reason,
+    verdict = :verdict, we_believed = :we_believed, we_observed = :we_observed,
+    we_learned = :we_learned, therefore = :therefore, decision = :decision, decided_on = :decided_on,
+    lock_hash = :lock_hash, locked_at_us = :locked_at_us,
+    created_at_us = :created_at_us, updated_at_us = :updated_at_us, revision = :revision,
+    data_seen = :data_seen, locked_criterion = :locked_criterion,
+    amended_verdict = :amended_verdict, judged_against = :judged_against
+WHERE id = :id
+)sql";
+
 void bind_text(SQLite::Statement& statement, const char* name, std::string_view value) {
     statement.bind(name, std::string(value));
 }
-
-}  // namespace
-
-// ----------------------------------------------------------------------------------------------
-// Experiments: writing
-
-
-
 
 // Binds every column of the experiments row. Identity and revision come separately because the
 // store decides them (a generated key, the next revision).
@@ -50,6 +84,7 @@ void bind_experiment(SQLite::Statement& s, const Experiment& e, const std::strin
     s.bind(":to_verify", e.test_card.to_verify);
     s.bind(":and_measure", e.test_card.and_measure);
     s.bind(":right_if", e.test_card.right_if);
+    s.bind(":data_seen", e.test_card.data_seen);
     bind_text(s, ":design", to_string(e.design));
     bind_text(s, ":status", to_string(e.status));
     s.bind(":stop_reason", e.stop_reason);
@@ -61,6 +96,12 @@ void bind_experiment(SQLite::Statement& s, const Experiment& e, const std::strin
         s.bind(":we_learned", o.learning.we_learned);
         s.bind(":therefore", o.learning.therefore);
         bind_text(s, ":decision", to_string(o.decision));
+        if (o.amended_verdict) {
+            bind_text(s, ":amended_verdict", to_string(*o.amended_verdict));
+        } else {
+            s.bind(":amended_verdict");
+        }
+        bind_text(s, ":judged_against", to_string(o.judged_against));
         // not-a-date is a legal decided_on ("today when concluding"): kept as NULL.
         if (o.decided_on.is_not_a_date()) {
             s.bind(":decided_on");
@@ -69,10 +110,15 @@ void bind_experiment(SQLite::Statement& s, const Experiment& e, const std::strin
         }
     } else {
         for (const char* name : {":verdict", ":we_believed", ":we_observed", ":we_learned", ":therefore",
-                                 ":decision", ":decided_on"})
+                                 ":decision", ":decided_on", ":amended_verdict", ":judged_against"})
             s.bind(name);
     }
     s.bind(":lock_hash", e.lock_hash);
+    if (e.locked) {
+        s.bind(":locked_criterion", locked_criterion_text(*e.locked));
+    } else {
+        s.bind(":locked_criterion");
+    }
     if (e.locked_at) {
         bind_time(s, ":locked_at_us", *e.locked_at, "locked_at");
     } else {
@@ -81,6 +127,23 @@ void bind_experiment(SQLite::Statement& s, const Experiment& e, const std::strin
     bind_time(s, ":created_at_us", e.created_at, "created_at");
     bind_time(s, ":updated_at_us", e.updated_at, "updated_at");
     s.bind(":revision", revision);
+}
+
+}  // namespace
+
+std::int64_t insert_experiment_row(SQLite::Database& db, const Experiment& experiment, const std::string& uuid,
+                                   const std::string& key) {
+    SQLite::Statement insert(db, insert_experiment_sql);
+    bind_experiment(insert, experiment, uuid, key, 1);
+    insert.exec();
+    return db.getLastInsertRowid();
+}
+
+void update_experiment_row(SQLite::Database& db, const Experiment& experiment, std::int64_t revision) {
+    SQLite::Statement update(db, update_experiment_sql);
+    bind_experiment(update, experiment, experiment.uuid, experiment.key, revision);
+    update.bind(":id", experiment.id);
+    update.exec();
 }
 
 void write_tags_and_purposes(SQLite::Database& db, std::int64_t experiment_id, const Experiment& e) {
@@ -133,7 +196,22 @@ void bind_metric(SQLite::Statement& s, const Metric& m, std::size_t position) {
     s.bind(":confidence", m.confidence);
 }
 
-
+const char* const insert_arm_sql =
+    "INSERT INTO arms (experiment_id, position, name, role, description) "
+    "VALUES (:experiment_id, :position, :name, :role, :description)";
+const char* const update_arm_sql =
+    "UPDATE arms SET position = :position, name = :name, role = :role, description = :description "
+    "WHERE id = :id";
+const char* const insert_metric_sql =
+    "INSERT INTO metrics (experiment_id, position, name, unit, description, kind, role, direction, impact, "
+    "baseline, baseline_sd, minimum_effect, effect_scale, confidence) "
+    "VALUES (:experiment_id, :position, :name, :unit, :description, :kind, :role, :direction, :impact, "
+    ":baseline, :baseline_sd, :minimum_effect, :effect_scale, :confidence)";
+const char* const update_metric_sql =
+    "UPDATE metrics SET position = :position, name = :name, unit = :unit, description = :description, "
+    "kind = :kind, role = :role, direction = :direction, impact = :impact, baseline = :baseline, "
+    "baseline_sd = :baseline_sd, minimum_effect = :minimum_effect, effect_scale = :effect_scale, "
+    "confidence = :confidence WHERE id = :id";
 
 // Inserts one journal note inside the caller's transaction; returns its id.
 std::int64_t insert_journal_entry(SQLite::Database& db, std::int64_t experiment_id, const JournalEntry& entry) {
@@ -203,9 +281,6 @@ void check_identity_free(SQLite::Database& db, const std::string& key, const std
         throw InvalidArgumentError("uuid", "'" + uuid + "' is already in use by another experiment");
 }
 
-// ----------------------------------------------------------------------------------------------
-// Experiments: reading
-
 namespace {
 
 Experiment read_experiment_row(const SQLite::Statement& q) {
@@ -231,6 +306,7 @@ Experiment read_experiment_row(const SQLite::Statement& q) {
     e.test_card.to_verify = q.getColumn("to_verify").getString();
     e.test_card.and_measure = q.getColumn("and_measure").getString();
     e.test_card.right_if = q.getColumn("right_if").getString();
+    e.test_card.data_seen = q.getColumn("data_seen").getString();
     e.design = parse_design_kind(q.getColumn("design").getString());
     e.status = parse_status(q.getColumn("status").getString());
     e.stop_reason = q.getColumn("stop_reason").getString();
@@ -243,10 +319,15 @@ Experiment read_experiment_row(const SQLite::Statement& q) {
         o.learning.therefore = q.getColumn("therefore").getString();
         o.decision = parse_decision(q.getColumn("decision").getString());
         if (auto decided = optional_date(q.getColumn("decided_on"), "outcome.decided_on")) o.decided_on = *decided;
+        if (!q.getColumn("amended_verdict").isNull())
+            o.amended_verdict = parse_verdict(q.getColumn("amended_verdict").getString());
+        if (!q.getColumn("judged_against").isNull()) o.judged_against = parse_criterion(q.getColumn("judged_against").getString());
         e.outcome = std::move(o);
     }
     e.lock_hash = q.getColumn("lock_hash").getString();
     if (!q.getColumn("locked_at_us").isNull()) e.locked_at = time_or_not_a_date(q.getColumn("locked_at_us"));
+    if (!q.getColumn("locked_criterion").isNull())
+        e.locked = parse_locked_criterion(q.getColumn("locked_criterion").getString());
     e.created_at = time_or_not_a_date(q.getColumn("created_at_us"));
     e.updated_at = time_or_not_a_date(q.getColumn("updated_at_us"));
     e.revision = q.getColumn("revision").getInt64();
@@ -321,6 +402,9 @@ Experiment read_full_experiment(SQLite::Database& db, const SQLite::Statement& r
     Experiment e = read_experiment_row(row);
     load_children(db, e);
     e.amendments = load_amendments(db, e.id);
+    // Locked before the snapshot was kept (or the column was emptied behind kokeilu's back): the
+    // locked criterion is the current one with every amendment undone.
+    if (e.is_locked() && !e.locked) e.locked = locked_from_amendments(e);
     return e;
 }
 

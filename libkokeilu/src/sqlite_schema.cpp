@@ -2,16 +2,23 @@
 
 #include "kokeilu/error.hpp"
 #include "kokeilu/sqlite_store.hpp"
+#include "preregistration.hpp"
 #include "sqlite_arm_summaries.hpp"
 #include "sqlite_history.hpp"
+#include "sqlite_experiment_rows.hpp"
 #include "sqlite_wal_identity.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace kokeilu::detail {
 
@@ -246,6 +253,47 @@ CREATE INDEX voided_observations_by_void ON voided_observations (void_id);
 CREATE INDEX voided_observations_by_metric_time ON voided_observations (metric_id, at_us);
 )sql";
 
+// Migration 4: the locked criterion. locked_criterion keeps the pre-registered parts as they were
+// at the start (see locked_criterion.hpp), in the text of detail::locked_criterion_text; an
+// experiment locked before this version gets the snapshot rebuilt from its amendments, once, here.
+// data_seen is the Test Card's answer to "has any of the data been seen already?" ('' when not
+// answered). amended_verdict and judged_against belong to the outcome: the verdict against a
+// criterion amended after the start, and which of the two judgements the team chose ('locked' or
+// 'amended'; NULL, read as 'locked', for experiments concluded before).
+constexpr const char* schema_v4 = R"sql(
+ALTER TABLE experiments ADD COLUMN data_seen TEXT NOT NULL DEFAULT '';
+ALTER TABLE experiments ADD COLUMN locked_criterion TEXT;
+ALTER TABLE experiments ADD COLUMN amended_verdict TEXT;
+ALTER TABLE experiments ADD COLUMN judged_against TEXT;
+)sql";
+
+void keep_locked_criteria(SQLite::Database& db) {
+    std::vector<std::pair<std::int64_t, std::string>> snapshots;
+    {
+        SQLite::Statement locked(db, "SELECT * FROM experiments WHERE locked_at_us IS NOT NULL ORDER BY id");
+        while (locked.executeStep()) {
+            const Experiment e = read_full_experiment(db, locked);
+            if (e.locked) snapshots.emplace_back(e.id, locked_criterion_text(*e.locked));
+        }
+    }
+    SQLite::Statement write(db, "UPDATE experiments SET locked_criterion = ? WHERE id = ?");
+    for (const auto& [id, text] : snapshots) {
+        write.bind(1, text);
+        write.bind(2, id);
+        write.exec();
+        write.reset();
+    }
+}
+
+bool has_history(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'history'").getInt() > 0;
+}
+
+bool has_locked_criterion(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM pragma_table_info('experiments') WHERE name = 'locked_criterion'")
+               .getInt() > 0;
+}
+
 // Migration 6: the file's identity (see sqlite_wal_identity.hpp), one row made once, when the file
 // becomes a tracker or reaches this version, and never changed; marks counts the writes that wrote
 // its page into the write-ahead log again. A table of its own, so that its page holds nothing else
@@ -263,10 +311,14 @@ void make_file_identity(SQLite::Database& db) {
     insert.exec();
 }
 
-constexpr std::array<SqliteMigration, 4> migrations{{
+// The versions of one release are numbered ahead by the part of it that adds them, and the parts
+// may land in another order: a migration below the file's version whose change the file lacks
+// (made by a build that had the later migrations but not this one) is applied too, see applied.
+constexpr std::array<SqliteMigration, 5> migrations{{
     {1, schema_v1},
     {2, schema_v2, rebuild_arm_summaries},
-    {3, schema_v3},
+    {3, schema_v3, nullptr, has_history},
+    {4, schema_v4, keep_locked_criteria, has_locked_criterion},
     {6, schema_v6, make_file_identity},
 }};
 
@@ -311,21 +363,31 @@ bool check_file(const SqliteFileState& state, const std::string& path, bool read
     return false;
 }
 
+// True when a migration at or below `version` is missing from a file of that version (see
+// SqliteMigration::applied).
+bool missed_migration(SQLite::Database& db, int version) {
+    return std::any_of(migrations.begin(), migrations.end(), [&](const SqliteMigration& m) {
+        return m.version <= version && m.applied != nullptr && !m.applied(db);
+    });
+}
+
 void migrate(SQLite::Database& db) {
     for (const SqliteMigration& migration : migrations) {
         // IMMEDIATE, and the version read again inside: when two processes open a new file at
         // once, the second waits for the first and then finds nothing left to do.
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         const int current = pragma_int(db, "user_version");
-        if (current >= migration.version) {
+        const bool behind = current < migration.version;
+        if (!behind && (migration.applied == nullptr || migration.applied(db))) {
             transaction.commit();
             continue;
         }
         db.exec(migration.sql);
         if (migration.fill) migration.fill(db);
-        // PRAGMAs take no bound parameters; both values are compile-time constants.
+        // PRAGMAs take no bound parameters; both values are compile-time constants. A migration
+        // made up for leaves the version where it is.
         db.exec("PRAGMA application_id = " + std::to_string(sqlite_application_id));
-        db.exec("PRAGMA user_version = " + std::to_string(migration.version));
+        if (behind) db.exec("PRAGMA user_version = " + std::to_string(migration.version));
         transaction.commit();
     }
 }
@@ -346,21 +408,27 @@ void prepare_tracker(SQLite::Database& db, const std::string& path, bool read_on
     // Closing the last connection to a WAL file normally checkpoints it into the main file. Until
     // the file is known to be ours, it must not be written at all, not even that way.
     sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-    const bool is_new = check_file(inspect_sqlite_file(db), path, read_only);
+    const SqliteFileState state = inspect_sqlite_file(db);
+    const bool is_new = check_file(state, path, read_only);
+    const bool missed = !is_new && missed_migration(db, state.user_version);
     sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
 
     // foreign_keys is per connection and has no effect inside a transaction: set it first.
     db.exec("PRAGMA foreign_keys = ON");
-    if (read_only) return;
+    if (read_only) {
+        if (missed)
+            throw SchemaError("'" + path + "' has the older schema version " + std::to_string(state.user_version) +
+                              " without all of its migrations and must be upgraded; open it once without read_only");
+        return;
+    }
     // WAL lets readers (a notebook) work while a writer (the kokeilu command) logs; NORMAL is
     // durable across application crashes in WAL mode and much faster than FULL.
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
-    const int version = is_new ? 0 : inspect_sqlite_file(db).user_version;
-    if (version < sqlite_schema_version) migrate(db);
+    if (is_new || missed || state.user_version < sqlite_schema_version) migrate(db);
     // After every migration, so that the history's first record of each experiment is read with
     // the current schema.
-    start_history(db, version);
+    start_history(db, is_new ? 0 : state.user_version);
 }
 
 }  // namespace kokeilu::detail

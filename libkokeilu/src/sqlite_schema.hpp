@@ -16,6 +16,11 @@ struct SqliteMigration {
     // Runs after the SQL in the same transaction, for what SQL alone cannot compute well (e.g. the
     // numerically stable running summaries of the observations already in the file).
     void (*fill)(SQLite::Database& db) = nullptr;
+    // Whether the migration's change is in the file, for a migration whose version other parts of
+    // the same release may have passed first: a file whose user_version is already past this
+    // migration's (made by a build that had those later migrations but not this one) gets it
+    // applied when this says no. Null: the version alone tells.
+    bool (*applied)(SQLite::Database& db) = nullptr;
 };
 
 // Every migration, oldest first; the last one's version is sqlite_schema_version.

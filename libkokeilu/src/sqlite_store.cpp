@@ -14,6 +14,7 @@
 #include "history_payload.hpp"
 #include "sqlite_observation_scan.hpp"
 #include "sqlite_schema.hpp"
+#include "sqlite_stored_data_checks.hpp"
 #include "sqlite_support.hpp"
 #include "sqlite_store_factory.hpp"
 #include "sqlite_wal_identity.hpp"
@@ -39,9 +40,8 @@ namespace kokeilu {
 
 namespace {
 
-using detail::bind_date;
-using detail::bind_optional;
-using detail::bind_time;
+using detail::bind_arm;
+using detail::bind_metric;
 using detail::guard_read;
 using detail::guard_sqlite;
 using detail::optional_date;
@@ -212,10 +212,7 @@ public:
             const std::string uuid = experiment.uuid.empty() ? detail::new_uuid() : experiment.uuid;
             check_identity_free(db_, key, uuid, 0);
 
-            SQLite::Statement insert(db_, insert_experiment_sql);
-            bind_experiment(insert, experiment, uuid, key, 1);
-            insert.exec();
-            const std::int64_t id = db_.getLastInsertRowid();
+            const std::int64_t id = detail::insert_experiment_row(db_, experiment, uuid, key);
             write_tags_and_purposes(db_, id, experiment);
             const auto arm_ids = insert_new_items(db_, insert_arm_sql, id, experiment.arms, bind_arm, true);
             const auto metric_ids =
@@ -321,16 +318,17 @@ public:
             }
             stored.reset();
             check_identity_free(db_, experiment.key, experiment.uuid, experiment.id);
+            // Before anything is written: data stored until this moment (another process may have
+            // logged since the caller read the experiment) must fit what the experiment becomes.
+            const std::vector<std::int64_t> rebuild = detail::check_stored_data_fits(db_, experiment);
 
-            SQLite::Statement update(db_, update_experiment_sql);
-            bind_experiment(update, experiment, experiment.uuid, experiment.key, experiment.revision + 1);
-            update.bind(":id", experiment.id);
-            update.exec();
+            detail::update_experiment_row(db_, experiment, experiment.revision + 1);
             write_tags_and_purposes(db_, experiment.id, experiment);
             const auto arm_ids = save_items(experiment.id, "arms", "arm", experiment.arms, insert_arm_sql,
                                             update_arm_sql, bind_arm);
             const auto metric_ids = save_items(experiment.id, "metrics", "metric", experiment.metrics,
                                                insert_metric_sql, update_metric_sql, bind_metric);
+            for (const std::int64_t metric_id : rebuild) detail::rebuild_arm_summaries_of_metric(db_, metric_id);
             insert_amendments(db_, experiment.id, new_amendments);
             const Experiment saved = record_experiment(kind, experiment.id);
             if (note) {
@@ -396,7 +394,7 @@ public:
             while (q.executeStep()) {
                 JournalEntry entry;
                 entry.id = q.getColumn(0).getInt64();
-                entry.at = time_or_not_a_date(q.getColumn(1));
+                entry.at = detail::time_or_not_a_date(q.getColumn(1));
                 entry.author = q.getColumn(2).getString();
                 entry.text = q.getColumn(3).getString();
                 out.push_back(std::move(entry));
@@ -649,6 +647,23 @@ public:
 
     std::optional<HistoryEntry> latest_record(std::int64_t experiment_id) override {
         return guard_read("reading the history", [&] { return detail::latest_record(db_, experiment_id); });
+    }
+
+
+    std::vector<ArmRowCount> count_observations_by_arm(std::int64_t experiment_id, std::int64_t from_us,
+                                                       std::int64_t to_us) override {
+        return guard_read("counting observations", [&] {
+            // Per metric through the index on (metric_id, at_us): only the rows in the window are read.
+            SQLite::Statement q(db_, "SELECT o.arm_id, count(*) FROM metrics m JOIN observations o ON o.metric_id = m.id "
+                                     "AND o.at_us >= ?2 AND o.at_us < ?3 WHERE m.experiment_id = ?1 "
+                                     "GROUP BY o.arm_id ORDER BY o.arm_id");
+            q.bind(1, experiment_id);
+            q.bind(2, from_us);
+            q.bind(3, to_us);
+            std::vector<ArmRowCount> out;
+            while (q.executeStep()) out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64()});
+            return out;
+        });
     }
 
     std::int64_t count_observations(std::int64_t experiment_id, std::optional<std::int64_t> metric_id) override {

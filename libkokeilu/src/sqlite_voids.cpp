@@ -149,7 +149,7 @@ VoidRecord void_rows(SQLite::Database& db, StatementCache& statements, const Voi
     }
     // Welford's moments cannot take a row out again exactly, nor can the extremes: the summaries
     // of the metrics touched are made again from the rows that still count.
-    for (const std::int64_t metric_id : metrics) rebuild_arm_summaries_of(db, metric_id);
+    for (const std::int64_t metric_id : metrics) rebuild_arm_summaries_of_metric(db, metric_id);
     (void)append_history(statements, {HistoryKind::void_observations, target.experiment_id, target.uuid, void_record(record)},
                          at, head);
     return record;

@@ -81,15 +81,54 @@ std::span<const Status> accepted_statuses(const Experiment& e, const LogOptions&
     return running_only;
 }
 
-// The earliest time an observation may have without backfill: the actual start's midnight, UTC.
-std::optional<std::int64_t> earliest_us(const Experiment& e, const LogOptions& options) {
-    if (options.backfill || !e.actual_start) return std::nullopt;
-    return to_unix_micros(Time(*e.actual_start));
+// The rules of an observation's time, decided once per write: without backfill nothing before the
+// actual start (midnight UTC of its date); in a before/after design a "before" value is timed
+// before the start and an "after" value from the start on, backfill or not (a value of the other
+// period is in the wrong arm, whenever it arrived).
+struct TimeRule {
+    std::optional<std::int64_t> start_us;  // the actual start, when there is one
+    bool backfill = false;
+    bool periods = false;  // before/after design
+
+    [[nodiscard]] bool needed() const noexcept { return start_us && (!backfill || periods); }
+};
+
+TimeRule time_rule(const Experiment& e, const LogOptions& options) {
+    TimeRule rule;
+    if (e.actual_start) rule.start_us = to_unix_micros(Time(*e.actual_start));
+    rule.backfill = options.backfill;
+    rule.periods = e.design == DesignKind::before_after;
+    return rule;
 }
 
-[[noreturn]] void before_start(const Experiment& e, const std::string& field) {
-    throw InvalidArgumentError(field, "is before the actual start of " + e.key + " (" + format_date(*e.actual_start) +
-                                          "); use backfill to record earlier data, e.g. a before period");
+enum class TimeProblem { none, before_start, before_in_after_period, after_in_before_period };
+
+TimeProblem time_problem(const TimeRule& rule, ArmRole role, std::int64_t at_us) noexcept {
+    if (!rule.start_us) return TimeProblem::none;
+    const bool before = at_us < *rule.start_us;
+    if (rule.periods && role == ArmRole::before && !before) return TimeProblem::before_in_after_period;
+    if (rule.periods && role == ArmRole::after && before) return TimeProblem::after_in_before_period;
+    if (!rule.backfill && before) return TimeProblem::before_start;
+    return TimeProblem::none;
+}
+
+// The error of a time that breaks the rule, naming the time's field as the caller gave it ("at",
+// "observations[3].at", "at[3]"); the arm is named by its name, which is the same at every door.
+[[noreturn]] void time_error(const Experiment& e, TimeProblem problem, const std::string& at_field, const Arm& arm,
+                             std::int64_t at_us) {
+    const std::string start = format_date(*e.actual_start);
+    const std::string when = format_time(from_unix_micros(at_us));
+    if (problem == TimeProblem::before_in_after_period)
+        throw InvalidArgumentError(at_field, when + " is on or after the actual start of " + e.key + " (" + start +
+                                                 "), but the arm '" + arm.name +
+                                                 "' is the period before it; a before value is timed before the start");
+    if (problem == TimeProblem::after_in_before_period)
+        throw InvalidArgumentError(at_field, when + " is before the actual start of " + e.key + " (" + start +
+                                                 "), but the arm '" + arm.name +
+                                                 "' is the period after it; a value from before the start belongs to "
+                                                 "the before period");
+    throw InvalidArgumentError(at_field, "is before the actual start of " + e.key + " (" + start +
+                                             "); use backfill to record earlier data, e.g. a before period");
 }
 
 // Names the field of row `index` of a batch ("observations[3].value"), or the bare field for a
@@ -99,7 +138,8 @@ std::string row_field(std::optional<std::size_t> index, std::string_view name) {
     return "observations[" + std::to_string(*index) + "]." + std::string(name);
 }
 
-ObservationRecord make_record(const Experiment& e, const Observation& o, std::optional<std::size_t> index) {
+ObservationRecord make_record(const Experiment& e, const Observation& o, std::optional<std::size_t> index,
+                              const TimeRule& rule) {
     if (o.at.is_special()) throw InvalidArgumentError(row_field(index, "at"), "not a valid time");
     const Metric& metric = resolve_metric(e, o.metric, row_field(index, "metric"));
     const Arm& arm = resolve_arm(e, o.arm, row_field(index, "arm"));
@@ -108,6 +148,9 @@ ObservationRecord make_record(const Experiment& e, const Observation& o, std::op
     record.metric_id = metric.id;
     record.arm_id = arm.id;
     record.at_us = to_unix_micros(o.at);
+    if (rule.needed())
+        if (const TimeProblem problem = time_problem(rule, arm.role, record.at_us); problem != TimeProblem::none)
+            time_error(e, problem, row_field(index, "at"), arm, record.at_us);
     if (o.aggregate) {
         if (const auto problem = detail::aggregate_problem(metric.kind, *o.aggregate))
             throw InvalidArgumentError(row_field(index, problem->part), problem->problem);
@@ -228,6 +271,7 @@ Experiment Tracker::create(Experiment draft) {
     e.outcome.reset();
     e.lock_hash.clear();
     e.locked_at.reset();
+    e.locked.reset();
     e.amendments.clear();
     e.revision = 0;
     for (auto& arm : e.arms) arm.id = 0;
@@ -306,6 +350,7 @@ Experiment Tracker::update(const Experiment& revised, std::string_view reason, s
     require_unchanged(next.outcome == stored.outcome, "outcome", "it is set by conclude");
     require_unchanged(next.lock_hash == stored.lock_hash, "lock_hash", "it is taken by start");
     require_unchanged(next.locked_at == stored.locked_at, "locked_at", "it is taken by start");
+    require_unchanged(next.locked == stored.locked, "locked", "it is the criterion as locked by start");
     require_unchanged(next.amendments == stored.amendments, "amendments",
                       "they are recorded when a locked field is changed with a reason");
     require_unchanged(next.created_at == stored.created_at, "created_at", "it is set by create");
@@ -353,6 +398,7 @@ Experiment Tracker::start(std::string_view key, std::optional<Date> on) {
     e.status = Status::running;
     e.locked_at = now_utc();
     e.lock_hash = preregistration_hash(e);
+    e.locked = lock_of(e);
     e.updated_at = *e.locked_at;
     store_->save_experiment(e, {}, std::nullopt, HistoryKind::start);
     return reread(*store_, e);
@@ -386,12 +432,30 @@ Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
     Experiment e = load(*store_, key);
     if (e.status != Status::running) bad_transition(e, "conclude", "a running experiment can be concluded");
     detail::validate_outcome(outcome);
+    // A second verdict needs a second criterion: one amended after the start.
+    const bool amended = !criterion_changes(e).empty();
+    if (outcome.amended_verdict && !amended)
+        throw InvalidArgumentError("outcome.amended_verdict",
+                                   "is only for an experiment whose success criterion was amended after the start; " +
+                                       e.key + " is judged against its criterion as locked");
+    if (outcome.judged_against == Criterion::amended && !outcome.amended_verdict)
+        throw InvalidArgumentError("outcome.judged_against",
+                                   amended ? "is 'amended', so the verdict against the amended criterion "
+                                             "(amended_verdict) is needed"
+                                           : "cannot be 'amended': the success criterion of " + e.key +
+                                                 " was not amended after the start");
     // Measure customer impact, not how many rocks we dump: an activity count cannot show that a
-    // change helped the people served, so it cannot support the hypothesis.
-    if (outcome.verdict == Verdict::supported && e.primary_metric().impact == ImpactClass::activity_output)
-        throw InvalidArgumentError("outcome.verdict",
+    // change helped the people served, so it cannot support the hypothesis. Each verdict is
+    // checked against the primary metric of its own criterion.
+    const Experiment as_started = as_locked(e);
+    const Metric& locked_primary = as_started.primary_metric();
+    if (outcome.verdict == Verdict::supported && locked_primary.impact == ImpactClass::activity_output)
+        throw InvalidArgumentError("outcome.verdict", "cannot be 'supported': the primary metric " +
+                                                          locked_primary.name + " counts activity, not customer impact");
+    if (outcome.amended_verdict == Verdict::supported && e.primary_metric().impact == ImpactClass::activity_output)
+        throw InvalidArgumentError("outcome.amended_verdict",
                                    "cannot be 'supported': the primary metric " + e.primary_metric().name +
-                                       " counts activity, not customer impact");
+                                       " of the amended criterion counts activity, not customer impact");
     Outcome decided = outcome;
     if (decided.decided_on.is_not_a_date()) decided.decided_on = today_utc();
     if (e.actual_start && decided.decided_on < *e.actual_start)
@@ -480,9 +544,8 @@ WriteResult Tracker::log(std::string_view key, const Observation& observation, c
     check_idempotency_key(options);
     return retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
                             [&](const Experiment& e, bool kept) {
-                                const ObservationRecord record = make_record(e, observation, std::nullopt);
-                                if (const auto earliest = earliest_us(e, options); earliest && record.at_us < *earliest)
-                                    before_start(e, "at");
+                                const ObservationRecord record =
+                                    make_record(e, observation, std::nullopt, time_rule(e, options));
                                 detail::BatchHasher hasher;
                                 hasher.add(record);
                                 return store_->insert_observations(target_of(e, options, kept, hasher.finish()),
@@ -497,14 +560,12 @@ WriteResult Tracker::log_many(std::string_view key, std::span<const Observation>
         [&](const Experiment& e, bool kept) -> WriteResult {
             std::vector<ObservationRecord> records;
             records.reserve(observations.size());
+            const TimeRule rule = time_rule(e, options);
             detail::BatchHasher hasher;
             for (std::size_t i = 0; i < observations.size(); ++i) {
-                records.push_back(make_record(e, observations[i], i));
+                records.push_back(make_record(e, observations[i], i, rule));
                 hasher.add(records.back());
             }
-            if (const auto earliest = earliest_us(e, options))
-                for (std::size_t i = 0; i < records.size(); ++i)
-                    if (records[i].at_us < *earliest) before_start(e, row_field(i, "at"));
             if (records.empty()) return {};
             return store_->insert_observations(target_of(e, options, kept, hasher.finish()), records);
         });
@@ -558,9 +619,16 @@ WriteResult Tracker::log_columns_to(const Experiment& e, std::string_view metric
         hasher.add_unit(metric.id, arm_ids[static_cast<std::size_t>(code)], columns.at_us[i], columns.values[i],
                         columns.exposure.empty() ? std::nullopt : std::optional<double>(columns.exposure[i]));
     }
-    if (const auto earliest = earliest_us(e, options))
-        for (std::size_t i = 0; i < rows; ++i)
-            if (columns.at_us[i] < *earliest) before_start(e, "at_us[" + std::to_string(i) + "]");
+    if (const TimeRule rule = time_rule(e, options); rule.needed()) {
+        std::vector<const Arm*> arm_of_code;
+        for (const std::int64_t id : arm_ids)
+            arm_of_code.push_back(&*std::find_if(e.arms.begin(), e.arms.end(), [&](const Arm& a) { return a.id == id; }));
+        for (std::size_t i = 0; i < rows; ++i) {
+            const Arm& arm = *arm_of_code[static_cast<std::size_t>(columns.arm_codes[i])];
+            if (const TimeProblem problem = time_problem(rule, arm.role, columns.at_us[i]); problem != TimeProblem::none)
+                time_error(e, problem, "at[" + std::to_string(i) + "]", arm, columns.at_us[i]);
+        }
+    }
     if (rows == 0) return {};
 
     ObservationColumnsRecord record;
@@ -618,6 +686,13 @@ void Tracker::for_each_observation(std::string_view key, const ObservationQuery&
 
 std::vector<ArmSummaryRecord> Tracker::arm_summaries(const Experiment& experiment) const {
     return store_->arm_summaries(experiment.id);
+}
+
+std::vector<ArmRowCount> Tracker::count_observations_by_arm(const Experiment& experiment, const Time& from,
+                                                           const Time& to) const {
+    if (from.is_special()) throw InvalidArgumentError("from", "not a valid time");
+    if (to.is_special()) throw InvalidArgumentError("to", "not a valid time");
+    return store_->count_observations_by_arm(experiment.id, to_unix_micros(from), to_unix_micros(to));
 }
 
 std::int64_t Tracker::count_observations(std::string_view key) const {

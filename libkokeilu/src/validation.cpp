@@ -49,6 +49,7 @@ void check_test_card_texts(const TestCard& card) {
     check_long_text(card.to_verify, "test_card.to_verify");
     check_long_text(card.and_measure, "test_card.and_measure");
     check_long_text(card.right_if, "test_card.right_if");
+    check_long_text(card.data_seen, "test_card.data_seen");
 }
 
 void check_arms(const Experiment& e) {
@@ -274,6 +275,7 @@ void normalize_experiment(Experiment& e) {
     e.organisation = trim(e.organisation);
     e.unit = trim(e.unit);
     e.owner = trim(e.owner);
+    e.test_card.data_seen = trim(e.test_card.data_seen);  // blank is "not answered"
     for (auto& arm : e.arms) arm.name = trim(arm.name);
     for (auto& metric : e.metrics) {
         metric.name = trim(metric.name);
@@ -335,6 +337,8 @@ void require_complete_test_card(const TestCard& card) {
 void validate_outcome(const Outcome& outcome) {
     check_enum(outcome.verdict, "outcome.verdict");
     check_enum(outcome.decision, "outcome.decision");
+    check_enum(outcome.judged_against, "outcome.judged_against");
+    if (outcome.amended_verdict) check_enum(*outcome.amended_verdict, "outcome.amended_verdict");
     check_long_text(outcome.learning.we_believed, "outcome.learning.we_believed");
     check_long_text(outcome.learning.we_observed, "outcome.learning.we_observed");
     check_long_text(outcome.learning.we_learned, "outcome.learning.we_learned");
@@ -397,6 +401,21 @@ std::optional<AggregateProblem> aggregate_problem(MetricKind kind, const Aggrega
             if (a.sum < 0.0) return AggregateProblem{"aggregate.sum", "a count of events cannot be negative"};
             break;
     }
+    return std::nullopt;
+}
+
+std::optional<AggregateProblem> stored_row_problem(MetricKind kind, double value, const Aggregate* aggregate,
+                                                   bool has_exposure) noexcept {
+    if (has_exposure && kind != MetricKind::count) return AggregateProblem{"exposure", "is used only for count metrics"};
+    if (aggregate != nullptr) {
+        if (auto problem = aggregate_problem(kind, *aggregate)) return problem;
+        if (kind == MetricKind::count && aggregate->sum != std::floor(aggregate->sum))
+            return AggregateProblem{"aggregate.sum", "a count of events is a whole number"};
+        return std::nullopt;
+    }
+    if (const char* problem = unit_value_problem(kind, value)) return AggregateProblem{"value", problem};
+    if (kind == MetricKind::count && value != std::floor(value))
+        return AggregateProblem{"value", "a count of events is a whole number"};
     return std::nullopt;
 }
 

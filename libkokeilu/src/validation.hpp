@@ -76,4 +76,11 @@ struct AggregateProblem {
 };
 [[nodiscard]] std::optional<AggregateProblem> aggregate_problem(MetricKind kind, const Aggregate& aggregate) noexcept;
 
+// Whether an observation already stored fits a metric kind it did not have when it was logged:
+// the rules of logging (a unit value, an aggregate, exposure only for a count), and for a count
+// whole numbers too (a mean may hold averages, 2.5 visits, which are not counts of events).
+// `aggregate` is null for a unit-level row. Returns which part is wrong and why, or nothing.
+[[nodiscard]] std::optional<AggregateProblem> stored_row_problem(MetricKind kind, double value, const Aggregate* aggregate,
+                                                                 bool has_exposure) noexcept;
+
 }  // namespace kokeilu::detail

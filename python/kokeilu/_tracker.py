@@ -55,7 +55,7 @@ DateLike = Union[datetime.date, np.datetime64, str]
 #: What kokeilu accepts for a time; naive times are UTC.
 TimeLike = Union[datetime.datetime, datetime.date, np.datetime64, str]
 
-_TEST_CARD_PARTS = ("we_believe", "to_verify", "and_measure", "right_if")
+_TEST_CARD_PARTS = ("we_believe", "to_verify", "and_measure", "right_if", "data_seen")
 _PLAIN_FIELDS = (
     "key",
     "uuid",
@@ -283,8 +283,11 @@ _FRAME_COLUMNS = (
     "planned_effort_hours",
     "actual_effort_hours",
     "verdict",
+    "amended_verdict",
+    "judged_against",
     "decision",
     "amended_after_start",
+    "days_started_before_lock",
     "uuid",
     "created_at",
     "updated_at",
@@ -318,8 +321,13 @@ def experiments_to_frame(experiments: Iterable[Experiment]) -> pd.DataFrame:
                 "planned_effort_hours": e.planned_effort_hours,
                 "actual_effort_hours": e.actual_effort_hours,
                 "verdict": None if outcome is None else outcome.verdict.name,
+                "amended_verdict": None
+                if outcome is None or outcome.amended_verdict is None
+                else outcome.amended_verdict.name,
+                "judged_against": None if outcome is None else outcome.judged_against.name,
                 "decision": None if outcome is None else outcome.decision.name,
                 "amended_after_start": e.amended_after_start,
+                "days_started_before_lock": e.days_started_before_lock,
                 "uuid": e.uuid,
                 "created_at": e.created_at,
                 "updated_at": e.updated_at,
@@ -331,6 +339,9 @@ def experiments_to_frame(experiments: Iterable[Experiment]) -> pd.DataFrame:
     frame["status"] = pd.Categorical(frame["status"], categories=list(Status.__members__))
     frame["design"] = pd.Categorical(frame["design"], categories=list(DesignKind.__members__))
     frame["verdict"] = pd.Categorical(frame["verdict"], categories=list(_core.Verdict.__members__))
+    frame["amended_verdict"] = pd.Categorical(frame["amended_verdict"], categories=list(_core.Verdict.__members__))
+    frame["judged_against"] = pd.Categorical(frame["judged_against"], categories=list(_core.Criterion.__members__))
+    frame["days_started_before_lock"] = frame["days_started_before_lock"].astype("Int64")
     frame["decision"] = pd.Categorical(frame["decision"], categories=list(_core.Decision.__members__))
     for column in ("planned_start", "planned_end", "actual_start", "actual_end"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
@@ -389,8 +400,9 @@ class Tracker:
         """Creates a draft experiment and returns it as stored (with its key and UUID).
 
         Keyword arguments: ``title``, ``summary``, ``organisation``, ``unit``, ``owner``, ``risk``,
-        the Test Card as ``we_believe``, ``to_verify``, ``and_measure``, ``right_if`` (or
-        ``test_card``), ``metrics`` (Metric objects or dicts of their fields), ``arms`` (Arm
+        the Test Card as ``we_believe``, ``to_verify``, ``and_measure``, ``right_if`` and the
+        optional ``data_seen`` (the answer to "has any of the data been seen already?"), or whole
+        as ``test_card``; ``metrics`` (Metric objects or dicts of their fields), ``arms`` (Arm
         objects, ``(name, role)`` tuples, dicts, or a dict ``{name: role}``), ``design``,
         ``purposes``, ``tags``, ``planned_start``, ``planned_end``, ``planned_cost_eur``,
         ``planned_effort_hours``, ``key`` and ``uuid`` (generated when not given). Enumerations
@@ -513,18 +525,30 @@ class Tracker:
         therefore: str = "",
         learning: LearningCard | Mapping[str, str] | None = None,
         decided_on: DateLike | None = None,
+        amended_verdict: _core.Verdict | str | None = None,
+        judged_against: _core.Criterion | str = "locked",
     ) -> Experiment:
         """Concludes a running experiment with its verdict, Learning Card and decision.
 
-        The Learning Card is given by its four parts, or whole as ``learning``.
-        ``decided_on`` defaults to today (UTC).
+        ``verdict`` is judged against the criterion locked at the start. When the success criterion
+        was amended after the start (``Experiment.criterion_changes``), ``amended_verdict`` records
+        the exploratory judgement against the amended one, and ``judged_against`` which of the two
+        the team stands by ("locked", the default, or "amended"). The Learning Card is given by its
+        four parts, or whole as ``learning``. ``decided_on`` defaults to today (UTC).
         """
         card = (
             LearningCard(we_believed, we_observed, we_learned, therefore)
             if learning is None
             else _learning_card(learning)
         )
-        outcome = Outcome(verdict=verdict, learning=card, decision=decision, decided_on=decided_on)
+        outcome = Outcome(
+            verdict=verdict,
+            learning=card,
+            decision=decision,
+            decided_on=decided_on,
+            amended_verdict=amended_verdict,
+            judged_against=judged_against,
+        )
         return self._core.conclude(_key(experiment), outcome)
 
     def note(
@@ -835,8 +859,11 @@ class Tracker:
     ) -> _stats.Analysis:
         """Analyses the whole experiment: every metric, the verdict and the warnings.
 
-        Returns a :class:`kokeilu.Analysis` (``.comparisons`` and ``.summaries`` DataFrames,
-        ``.verdict``, ``.warnings``, ``.sample_ratio``, ``.planned_per_group``). ``until``
+        The verdict is judged against the criterion as locked at the start; when the success
+        criterion was amended since, ``.amended_verdict`` adds the exploratory judgement against the
+        amended one. Returns a :class:`kokeilu.Analysis` (``.comparisons`` and ``.summaries``
+        DataFrames, ``.verdict``, ``.amended_verdict``, ``.warnings``, ``.sample_ratio``,
+        ``.planned_per_group``). ``until``
         (exclusive) analyses the data as it stood then; ``srm_threshold`` is the p-value below
         which a sample-ratio mismatch is reported; below ``small_sample`` observations per arm a
         warning suggests the resampling methods; ``power`` is used for the planned sample size.
@@ -847,8 +874,9 @@ class Tracker:
         if check:
             warn_if_differs(e.key, self._core.quick_check(e.key))
         summaries = self.summaries(e, until=until)
+        early = self._core.early_rows(e.key, until)
         result = _core.analyse(
-            e, summaries, srm_threshold=srm_threshold, small_sample=small_sample, power=power
+            e, summaries, srm_threshold=srm_threshold, small_sample=small_sample, power=power, early_rows=early
         )
         return _stats.Analysis(e, result, summaries)
 

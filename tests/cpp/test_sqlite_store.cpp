@@ -389,8 +389,10 @@ TEST_CASE("sqlite store: an arm or metric with observations cannot be deleted", 
     try {
         store->save_experiment(without_video, {}, std::nullopt, HistoryKind::update);
         FAIL("an arm with observations was deleted");
-    } catch (const InvalidStateError& error) {
-        CHECK(std::string(error.what()).find("'video'") != std::string::npos);
+    } catch (const InvalidArgumentError& error) {
+        // The arm by name, and the rows that keep it.
+        CHECK(error.field() == "arms[video]");
+        CHECK(std::string(error.what()).find("it has 1 observation (id 1)") != std::string::npos);
     }
     CHECK(without_video.revision == 1);
     const Experiment unchanged = *store->find_experiment(e.key);
@@ -403,8 +405,8 @@ TEST_CASE("sqlite store: an arm or metric with observations cannot be deleted", 
     try {
         store->save_experiment(without_metric, {}, std::nullopt, HistoryKind::update);
         FAIL("a metric with observations was deleted");
-    } catch (const InvalidStateError& error) {
-        CHECK(std::string(error.what()).find("'sense_of_security'") != std::string::npos);
+    } catch (const InvalidArgumentError& error) {
+        CHECK(error.field() == "metrics[sense_of_security]");
     }
 
     // The arm without observations can go.
@@ -436,7 +438,13 @@ TEST_CASE("sqlite store: after a large column write the foreign keys are checked
 
     Experiment without_video = *store->find_experiment(e.key);
     without_video.arms.erase(without_video.arms.begin() + 1);
-    CHECK_THROWS_AS(store->save_experiment(without_video, {}, std::nullopt, HistoryKind::update), InvalidStateError);
+    try {
+        store->save_experiment(without_video, {}, std::nullopt, HistoryKind::update);
+        FAIL("an arm with observations was deleted");
+    } catch (const InvalidArgumentError& error) {
+        CHECK(std::string(error.what()).find("20000 observations (ids 1, 2, 3, 4, 5 and 19995 more)") !=
+              std::string::npos);
+    }
     CHECK(store->find_experiment(e.key)->arms.size() == 2);
     CHECK(store->count_observations(e.id) == static_cast<std::int64_t>(rows));
 }

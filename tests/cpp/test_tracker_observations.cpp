@@ -348,7 +348,7 @@ TEST_CASE("log_columns checks every row before writing", "[tracker][observations
     CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "arm_codes[42]");
     codes[42] = 0;
     times[5] = to_unix_micros(at(2026, 3, 1));
-    CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "at_us[5]");
+    CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "at[5]");
     times[5] = start;
     columns.arm_names = {"control", "phone"};
     CHECK(field_of_error([&] { t.log_columns(r.key, "", columns); }) == "arm_names[1]");
@@ -402,6 +402,6 @@ TEST_CASE("log_columns refuses drafts and honours backfill", "[tracker][observat
     columns.arm_names = {"control"};
     CHECK(state_error_of([&] { t.log_columns(key, "", columns); }).find("draft") != std::string::npos);
     t.start(key, Date(2026, 3, 2));
-    CHECK(field_of_error([&] { t.log_columns(key, "", columns); }) == "at_us[0]");
+    CHECK(field_of_error([&] { t.log_columns(key, "", columns); }) == "at[0]");
     CHECK(t.log_columns(key, "", columns, LogOptions{true}).rows == 1);
 }

@@ -11,6 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cli_support import HOME_CARE, call  # noqa: E402
+from schema_support import as_schema_2  # noqa: E402
 
 import kokeilu  # noqa: E402
 
@@ -18,21 +19,6 @@ CSV = "value,arm,at\n3,kontrolli,2025-03-04T10:00:00Z\n4,video,2025-03-04T11:00:
 
 
 
-SCHEMA_2_TABLES = {"experiments", "experiment_tags", "experiment_purposes", "arms", "metrics", "amendments", "journal",
-                   "observations", "arm_summaries"}
-
-
-def as_schema_2(db: Path) -> None:
-    """The file as kokeilu of schema 2 wrote it: the later schemas only added tables (the C++ test
-    of the migration builds a schema-2 file from that version's own SQL)."""
-    con = sqlite3.connect(db)
-    tables = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    for name in tables:
-        if name not in SCHEMA_2_TABLES and not name.startswith("sqlite_"):
-            con.execute(f'DROP TABLE "{name}"')
-    con.execute("PRAGMA user_version = 2")
-    con.commit()
-    con.close()
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:

@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import sqlite3
 import struct
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ from pymerkle import InmemoryTree
 
 import kokeilu
 from kokeilu import _core
+
+sys.path.insert(0, str(Path(__file__).parent))
+from schema_support import as_schema_2  # noqa: E402
 
 START = datetime.date(2025, 3, 3)
 AT = np.datetime64("2025-03-04T09:00", "us") + np.arange(6) * np.timedelta64(1, "h")
@@ -47,21 +51,6 @@ def fields(**overrides: Any) -> dict[str, Any]:
 
 
 
-SCHEMA_2_TABLES = {"experiments", "experiment_tags", "experiment_purposes", "arms", "metrics", "amendments", "journal",
-                   "observations", "arm_summaries"}
-
-
-def as_schema_2(db: Path) -> None:
-    """The file as kokeilu of schema 2 wrote it: the later schemas only added tables (the C++ test
-    of the migration builds a schema-2 file from that version's own SQL)."""
-    con = sqlite3.connect(db)
-    tables = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    for name in tables:
-        if name not in SCHEMA_2_TABLES and not name.startswith("sqlite_"):
-            con.execute(f'DROP TABLE "{name}"')
-    con.execute("PRAGMA user_version = 2")
-    con.commit()
-    con.close()
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:

@@ -46,6 +46,7 @@ from writer import KEY, experiment_fields, prepare  # noqa: E402
 
 DRAFT = "LUONNOS-001"
 NEW = "UUSI-001"
+PERIODS = "JAKSOT-001"  # a before/after experiment started on 2025-06-02
 INJECTION = "Robert'); DROP TABLE observations; --"
 TEN_MB = "x" * (10 * 1024 * 1024)
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
@@ -63,6 +64,18 @@ def make_baseline(path: Path) -> None:
         tracker.log_many(KEY, np.linspace(1.0, 5.0, BASE_ROWS), arm=["control", "video"] * (BASE_ROWS // 2))
         tracker.note(KEY, "the first week went as planned")
         tracker.create(**{**experiment_fields(), "key": DRAFT, "title": "Evening calls"})
+        tracker.create(
+            **{
+                **experiment_fields(),
+                "key": PERIODS,
+                "title": "Evening visits before and after",
+                "design": "before_after",
+                "arms": {"before": "before", "after": "after"},
+            }
+        )
+        tracker.start(PERIODS, on=datetime.date(2025, 6, 2))
+        tracker.log(PERIODS, 3.0, arm="before", at=datetime.datetime(2025, 5, 26, 9), backfill=True)
+        tracker.log(PERIODS, 4.0, arm="after", at=datetime.datetime(2025, 6, 3, 9))
 
 
 class Env:
@@ -271,7 +284,7 @@ case("sql-learning-card", "SQL injection", f"a Learning Card part `{INJECTION}`"
 for filter_name in ("organisation", "unit", "tag", "text"):
     case(f"sql-filter-{filter_name}", "SQL injection", f"a list filter `{filter_name}` = `' OR 1=1 --`",
          lambda env, f=filter_name: _assert_equal(env.t.experiments(**{f: "' OR 1=1 --"}), []),
-         Kept(lambda env: _assert_equal(len(env.t.experiments()), 2), "matches nothing; no error"))
+         Kept(lambda env: _assert_equal(len(env.t.experiments()), 3), "matches nothing; no error"))
 case("sql-key", "SQL injection", f"a key `X'; DROP TABLE experiments;--`",
      lambda env: _new(env, key="X'; DROP TABLE experiments;--"), Refused(kokeilu.InvalidArgumentError, "is not a key", "key"))
 case("sql-get", "SQL injection", "looking up the key `' OR 1=1 --`",
@@ -603,6 +616,88 @@ case("sqlite-edit-value", "Corrections, repeats and the history", "a stored valu
                   _edited_with_sqlite(env, "UPDATE observations SET value = 30 WHERE subject = 'edited'")),
      Kept(lambda env: _verify_finds(env, "batch "),
           "`verify` names the batch whose SHA-256 no longer matches its rows"))
+
+# The criterion after the start: amendments the stored data cannot satisfy are refused naming the
+# rows; an amended criterion is kept and shown, and the verdict stays the one locked at the start;
+# a before/after design keeps each value in its own period; a start dated before the lock is said.
+def _amend_primary(env: Env, **fields: Any) -> kokeilu.Experiment:
+    return env.t.amend(KEY, "changed after seeing the data", metrics=[{"name": "sense_of_security", **fields}])
+
+
+def _judged_as_locked(env: Env) -> None:
+    analysis = env.t.analyze(KEY)
+    verdict, amended = analysis.verdict, analysis.amended_verdict
+    assert verdict.criterion == "locked" and "(higher is better;" in verdict.sentence_en, verdict
+    assert amended is not None and amended.exploratory, analysis
+    assert amended.sentence_en.startswith("Exploratory, against the amended criterion"), amended
+    assert "(lower is better;" in amended.sentence_en, amended
+    assert env.t.get(KEY).locked.primary_metric.direction == kokeilu.Direction.higher_is_better  # type: ignore[union-attr]
+
+
+def _still_analysable(env: Env) -> None:
+    assert env.t.get(KEY).primary_metric.kind == kokeilu.MetricKind.mean
+    env.t.analyze(KEY)
+
+
+case("criterion-direction-amended", "Criterion after the start",
+     "`amend --set M.direction=lower_is_better` and `--minimum-effect M=0.1` after the start",
+     lambda env: _amend_primary(env, direction="lower_is_better", minimum_effect=0.1),
+     Kept(_judged_as_locked, "kept and shown as amendments; the verdict is judged against the criterion as locked, "
+                             "and a second, exploratory judgement against the amended one is added"))
+case("criterion-kind-proportion", "Criterion after the start",
+     "the primary metric's kind changed from mean to proportion while values 1-5 are stored",
+     lambda env: _amend_primary(env, kind="proportion", minimum_effect=0.1),
+     Refused(kokeilu.InvalidArgumentError, "cannot change from mean to proportion: 119 observations do not fit it",
+             "metrics[sense_of_security].kind"))
+case("criterion-kind-count", "Criterion after the start",
+     "the primary metric's kind changed to count while fractions are stored",
+     lambda env: _amend_primary(env, kind="count"),
+     Refused(kokeilu.InvalidArgumentError, "a count of events is a whole number", "metrics[sense_of_security].kind"))
+case("criterion-kind-cli", "Criterion after the start",
+     "`kokeilu amend KEY --set sense_of_security.kind=proportion`",
+     lambda env: env.cli("amend", KEY, "--reason", "shares", "--set", "sense_of_security.kind=proportion",
+                         "--set", "sense_of_security.minimum_effect=0.1"),
+     CliRefused("do not fit it (ids 2, 3, 4, 5, 6 and 114 more; observation 2: value a proportion metric takes 0 or 1"))
+case("criterion-remove-arm-with-rows", "Criterion after the start", "removing the arm `video`, which has 60 rows",
+     lambda env: env.t.amend(KEY, "one arm only", arms={"control": "control", "phone": "treatment"}),
+     Refused(kokeilu.InvalidArgumentError, "cannot be removed: it has 60 observations", "arms[video]"))
+case("criterion-analysis-after-refusal", "Criterion after the start",
+     "analysing after a refused kind change",
+     lambda env: (_refused(lambda: _amend_primary(env, kind="proportion", minimum_effect=0.1)), _still_analysable(env)),
+     Kept(_still_analysable, "the kind stays as it was and every analysis works"))
+case("criterion-before-value-after-start", "Criterion after the start",
+     "a `before` value logged now, and one timed 2025-06-10 with `backfill` (both after the start)",
+     lambda env: (_refused(lambda: env.t.log(PERIODS, 3.0, arm="before")),
+                  env.t.log(PERIODS, 3.0, arm="before", at=datetime.datetime(2025, 6, 10, 9), backfill=True)),
+     Refused(kokeilu.InvalidArgumentError, "but the arm 'before' is the period before it", "at"))
+case("criterion-after-value-before-start", "Criterion after the start",
+     "an `after` value at 2025-05-30 (before the start) with `backfill`, in `log_many`",
+     lambda env: env.t.log_many(PERIODS, [4.0, 5.0], arm=["after", "after"],
+                                at=[datetime.datetime(2025, 6, 5), datetime.datetime(2025, 5, 30)], backfill=True),
+     Refused(kokeilu.InvalidArgumentError, "but the arm 'after' is the period after it", "at[1]"))
+case("criterion-after-value-aggregate", "Criterion after the start",
+     "an aggregated `after` row at 2025-05-30 (before the start) with `backfill`",
+     lambda env: env.t.log_aggregates(PERIODS, pd.DataFrame({"n": [5], "sum": [15.0], "sum_sq": [50.0],
+                                                             "arm": ["after"], "at": [datetime.datetime(2025, 5, 30)]}),
+                                      backfill=True),
+     Refused(kokeilu.InvalidArgumentError, "is the period after it", "observations[0].at"))
+case("criterion-early-start", "Criterion after the start",
+     "an experiment started on 2025-06-02 and locked later (today), with rows logged in between",
+     lambda env: env.t.analyze(PERIODS),
+     Kept(lambda env: _assert_equal(
+         [w.split(":")[0] for w in env.t.analyze(PERIODS).warnings if w.startswith(("Started", "Rows logged"))],
+         [f"Started {env.t.get(PERIODS).days_started_before_lock} days before the Test Card was locked",
+          "Rows logged for times between the start and the lock, which may have been seen before the criterion "
+          "was fixed"]),
+         "allowed; show, analyze, the HTML display, the report and the export say \"started N days before the "
+         "Test Card was locked: data from A to B may have been seen before the criterion was fixed\", and the "
+         "analysis counts the rows logged in that window per arm"))
+
+
+def _refused(call: Callable[[], Any]) -> None:
+    with pytest.raises(kokeilu.InvalidArgumentError):
+        call()
+
 
 # Files.
 def _open(path: Path, **options: Any) -> None:

@@ -100,6 +100,12 @@ public:
     using InvalidStateError::InvalidStateError;
 };
 
+// How many observations one arm has (all metrics together) in some window of time.
+struct ArmRowCount {
+    std::int64_t arm_id = 0;
+    std::int64_t rows = 0;
+};
+
 // The running summary of one metric in one arm over every stored observation.
 struct ArmSummaryRecord {
     std::int64_t metric_id = 0;
@@ -129,11 +135,14 @@ public:
     [[nodiscard]] virtual std::vector<Experiment> list_experiments(const ExperimentFilter& filter) = 0;
 
     // Writes every field of an already stored experiment and appends new_amendments and, when given,
-    // a journal note (e.g. why it was stopped), all in one transaction. Arms and metrics are matched by id: changed ones are updated, id 0 ones are
-    // inserted (their ids filled in), missing ones deleted. Fails with InvalidStateError when the
-    // stored revision is not experiment.revision (someone else saved in between) or when a deleted
-    // arm or metric has observations. On success experiment.revision is increased. History: an entry
-    // of `kind` with the experiment as saved, then the note's.
+    // a journal note (e.g. why it was stopped), all in one transaction. Arms and metrics are matched
+    // by id: changed ones are updated, id 0 ones are inserted (their ids filled in), missing ones
+    // deleted. Fails with InvalidStateError when the stored revision is not experiment.revision
+    // (someone else saved in between). Checks, inside that transaction, that the stored observations
+    // fit the experiment as saved: InvalidArgumentError naming the field and the observations when
+    // a removed arm or metric has any, or a metric's new kind contradicts its stored values (the
+    // running summaries of a metric whose kind changed are rebuilt). On success experiment.revision
+    // is increased. History: an entry of `kind` with the experiment as saved, then the note's.
     virtual void save_experiment(Experiment& experiment, std::span<const Amendment> new_amendments,
                                  const std::optional<JournalEntry>& note, HistoryKind kind) = 0;
 
@@ -174,6 +183,11 @@ public:
     // Streams the selected observations in time order; memory does not grow with the row count.
     virtual void scan_observations(const ObservationScan& scan,
                                    const std::function<void(const ObservationRow&)>& visit) = 0;
+
+    // Counted (not voided) observations of the experiment (all metrics) timed in [from_us, to_us),
+    // per arm that has any.
+    [[nodiscard]] virtual std::vector<ArmRowCount> count_observations_by_arm(std::int64_t experiment_id,
+                                                                           std::int64_t from_us, std::int64_t to_us) = 0;
 
     // Number of counted (not voided) observations of the experiment (all metrics), or of one metric.
     [[nodiscard]] virtual std::int64_t count_observations(std::int64_t experiment_id,

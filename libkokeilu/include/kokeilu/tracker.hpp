@@ -100,6 +100,9 @@ public:
     void for_each_observation(std::string_view key, const ObservationQuery& query,
                               const std::function<void(const ObservationRow&)>& visit) const;
     [[nodiscard]] std::int64_t count_observations(std::string_view key) const;
+    // Observations of the experiment (all metrics) timed in [from, to), per arm that has any.
+    [[nodiscard]] std::vector<ArmRowCount> count_observations_by_arm(const Experiment& experiment, const Time& from,
+                                                                   const Time& to) const;
 
     // The running summary of every metric and arm with observations, kept by the store with every
     // write (see Store::arm_summaries).

@@ -16,7 +16,8 @@ from rich.table import Table
 import kokeilu
 
 from . import render
-from .app import State, default_author, load
+from .app import State, load
+from .prompts import default_author
 from .i18n import Messages
 from .values import UserError
 

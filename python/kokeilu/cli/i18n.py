@@ -251,6 +251,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Experiment {key} concluded: {verdict}; decision: {decision}.",
         "Kokeilu {key} päätettiin: {verdict}; päätös: {decision}.",
     ),
+    "concluded_both": (
+        "Experiment {key} concluded: {verdict} against the criterion locked at start, {amended} against the amended "
+        "criterion (exploratory); the team chose: {chosen}; decision: {decision}.",
+        "Kokeilu {key} päätettiin: {verdict} alussa lukittua kriteeriä vasten, {amended} muutettua kriteeriä vasten "
+        "(suuntaa antava); tiimi valitsi: {chosen}; päätös: {decision}.",
+    ),
+    "conclude.not_amended": (
+        "{option}: the success criterion of {key} was not amended after the start, so there is one judgement only",
+        "{option}: kokeilun {key} onnistumisen ehtoa ei muutettu käynnistyksen jälkeen, joten arvioita on vain yksi",
+    ),
+    "conclude.amended_needed": (
+        "--judged-against amended needs --amended-verdict, the verdict against the amended criterion",
+        "--judged-against amended tarvitsee valitsimen --amended-verdict, johtopäätöksen muutettua kriteeriä vasten",
+    ),
+    "conclude.criterion_amended": (
+        "The success criterion was amended after the start:",
+        "Onnistumisen ehtoa muutettiin käynnistyksen jälkeen:",
+    ),
+    "conclude.analysis_locked": (
+        "Analysis against the criterion locked at start: {verdict}",
+        "Analyysi alussa lukittua kriteeriä vasten: {verdict}",
+    ),
+    "conclude.analysis_amended": (
+        "Exploratory analysis against the amended criterion: {verdict}",
+        "Suuntaa antava analyysi muutettua kriteeriä vasten: {verdict}",
+    ),
     "conclude.missing": (
         "missing {options}: without a terminal the verdict, decision and Learning Card must be given as options",
         "puuttuvat valitsimet: {options}; ilman päätettä johtopäätös, päätös ja oppimiskortti on annettava valitsimina",
@@ -382,6 +408,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "show.no_journal": ("No notes in the journal.", "Päiväkirjassa ei ole muistiinpanoja."),
     "show.not_locked": ("Not locked yet (a draft).", "Ei vielä lukittu (luonnos)."),
     "show.locked": ("Locked on {time} (hash {hash}).", "Lukittu {time} (tiiviste {hash})."),
+    "show.early_start": (
+        "Started {days} days before the Test Card was locked: data from {start} to {locked} may have been seen "
+        "before the criterion was fixed.",
+        "Aloitettu {days} päivää ennen testikortin lukitsemista: aineistoa {start}–{locked} on voitu nähdä ennen "
+        "kuin kriteeri lukittiin.",
+    ),
+    "show.early_start_one": (
+        "Started 1 day before the Test Card was locked: data from {start} to {locked} may have been seen before the "
+        "criterion was fixed.",
+        "Aloitettu päivää ennen testikortin lukitsemista: aineistoa {start}–{locked} on voitu nähdä ennen kuin "
+        "kriteeri lukittiin.",
+    ),
+    "show.early_start_short": ("started before the lock", "aloitettu ennen lukitusta"),
+    "show.criterion_amended": (
+        "The success criterion was amended after the start: the verdict is judged against it as locked, and a second, "
+        "exploratory judgement against the amended criterion (it was changed after data had been seen).",
+        "Onnistumisen ehtoa muutettiin käynnistyksen jälkeen: johtopäätös arvioidaan alussa lukittua kriteeriä "
+        "vasten, ja toinen, suuntaa antava arvio muutettua kriteeriä vasten (sitä muutettiin, kun aineistoa oli jo "
+        "nähty).",
+    ),
+    "show.criterion": ("Success criterion", "Onnistumisen ehto"),
+    "show.judgements": (
+        "against the locked criterion: {locked}; against the amended criterion (exploratory): {amended}; "
+        "the team chose: {chosen}",
+        "lukittua kriteeriä vasten: {locked}; muutettua kriteeriä vasten (suuntaa antava): {amended}; "
+        "tiimi valitsi: {chosen}",
+    ),
     "show.status": ("Status", "Tila"),
     "show.organisation": ("Organisation", "Organisaatio"),
     "show.owner": ("Owner", "Vastuuhenkilö"),
@@ -407,6 +460,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tc.to_verify": ("To verify that, we will", "Varmistaaksemme sen"),
     "tc.and_measure": ("And measure", "Ja mittaamme"),
     "tc.right_if": ("We are right if", "Olemme oikeassa, jos"),
+    "tc.data_seen": ("Had any of the data been seen already?", "Oliko aineistoa nähty jo ennen lukitusta?"),
+    "tc.not_answered": ("(not answered)", "(ei vastattu)"),
     "lc.we_believed": ("We believed that", "Uskoimme, että"),
     "lc.we_observed": ("We observed", "Havaitsimme"),
     "lc.we_learned": ("From that we learned", "Siitä opimme"),
@@ -434,6 +489,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "prompt.to_verify": ("To verify that, we will ...", "Varmistaaksemme sen ..."),
     "prompt.and_measure": ("And measure ...", "Ja mittaamme ..."),
     "prompt.right_if": ("We are right if ...", "Olemme oikeassa, jos ..."),
+    "prompt.data_seen": (
+        "Has any of the data been seen already? (no, or yes and what; may be left empty)",
+        "Onko aineistoa jo nähty? (ei, tai kyllä ja mitä; voi jättää tyhjäksi)",
+    ),
     "prompt.metric": (
         "Name of the primary metric (e.g. sense_of_security)",
         "Päämittarin nimi (esim. turvallisuuden_tunne)",
@@ -473,6 +532,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "prompt.planned_end": ("Planned end (YYYY-MM-DD)", "Suunniteltu loppupäivä (VVVV-KK-PP)"),
     "prompt.confirm_create": ("Save the experiment?", "Tallennetaanko kokeilu?"),
     "prompt.verdict": ("Verdict ({choices})", "Johtopäätös ({choices})"),
+    "prompt.verdict_locked": (
+        "Verdict against the criterion locked at start ({choices})",
+        "Johtopäätös alussa lukittua kriteeriä vasten ({choices})",
+    ),
+    "prompt.amended_verdict": (
+        "Verdict against the amended criterion, exploratory ({choices})",
+        "Johtopäätös muutettua kriteeriä vasten, suuntaa antava ({choices})",
+    ),
+    "prompt.judged_against": (
+        "Which judgement does the team stand by? ({choices})",
+        "Kumpaan arvioon tiimi nojaa? ({choices})",
+    ),
     "prompt.decision": ("Decision ({choices})", "Päätös ({choices})"),
     "prompt.we_believed": ("We believed that ...", "Uskoimme, että ..."),
     "prompt.we_observed": ("We observed ...", "Havaitsimme ..."),
@@ -751,6 +822,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Only experiments whose title, summary or Test Card contain this text.",
         "Vain kokeilut, joiden nimessä, tiivistelmässä tai testikortissa on tämä teksti.",
     ),
+    "help.data_seen": (
+        "The answer to 'has any of the data been seen already?' (no, or yes and what), part of the Test Card.",
+        "Vastaus kysymykseen 'onko aineistoa jo nähty?' (ei, tai kyllä ja mitä); osa testikorttia.",
+    ),
+    "help.amended_verdict": (
+        "The verdict against the amended criterion (only when the success criterion was amended after the start).",
+        "Johtopäätös muutettua kriteeriä vasten (vain, jos onnistumisen ehtoa muutettiin käynnistyksen jälkeen).",
+    ),
+    "help.judged_against": (
+        "Which judgement the team stands by: locked (the criterion as locked at start, the default) or amended.",
+        "Kumpaan arvioon tiimi nojaa: locked (alussa lukittu kriteeri, oletus) tai amended (muutettu kriteeri).",
+    ),
     "help.verdict": (
         "supported, refuted or inconclusive.",
         "supported (vahvistui), refuted (kumoutui) tai inconclusive (ei selvää tulosta).",
@@ -817,6 +900,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "analyze.comparisons": ("Comparisons", "Vertailut"),
     "analyze.verdict": ("Verdict: {verdict}", "Johtopäätös: {verdict}"),
     "analyze.criterion": ("Judged against the criterion: {right_if}", "Arvioitu kriteeriä vasten: {right_if}"),
+    "analyze.verdict_locked": (
+        "Verdict, against the criterion locked at start: {verdict}",
+        "Johtopäätös alussa lukittua kriteeriä vasten: {verdict}",
+    ),
+    "analyze.verdict_amended": (
+        "Exploratory: against the amended criterion (it was changed after data had been seen): {verdict}",
+        "Suuntaa antava: muutettua kriteeriä vasten (sitä muutettiin, kun aineistoa oli jo nähty): {verdict}",
+    ),
+    "analyze.criterion_locked": (
+        "Judged against the criterion as locked at start: {right_if}",
+        "Arvioitu kriteeriä vasten sellaisena kuin se lukittiin alussa: {right_if}",
+    ),
+    "analyze.criterion_amended": (
+        "Judged against the amended criterion: {right_if}",
+        "Arvioitu muutettua kriteeriä vasten: {right_if}",
+    ),
+    "analyze.change": ("{field}: {locked} → {amended}", "{field}: {locked} → {amended}"),
     "analyze.warnings": ("Warnings", "Varoitukset"),
     "analyze.no_warnings": ("No warnings.", "Ei varoituksia."),
     "analyze.not_enough": ("not enough data: {why}", "liian vähän havaintoja: {why}"),
@@ -935,6 +1035,10 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "refuted": ("refuted", "hypoteesi kumoutui"),
         "inconclusive": ("inconclusive", "ei selvää tulosta"),
     },
+    "Criterion": {
+        "locked": ("the criterion locked at start", "alussa lukittu kriteeri"),
+        "amended": ("the amended criterion (exploratory)", "muutettu kriteeri (suuntaa antava)"),
+    },
     "Decision": {
         "scale_up": ("scale up", "laajennetaan"),
         "adapt": ("adapt and run again", "muokataan ja kokeillaan uudelleen"),
@@ -963,6 +1067,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "to_verify": ("To verify that, we will", "Varmistaaksemme sen"),
     "and_measure": ("And measure", "Ja mittaamme"),
     "right_if": ("We are right if", "Olemme oikeassa, jos"),
+    "data_seen": ("data seen already?", "aineisto jo nähty?"),
     "reason": ("reason", "syy"),
     "at": ("time", "ajankohta"),
     "on": ("date", "päivämäärä"),
@@ -998,6 +1103,26 @@ _CORE_PROBLEMS_FI: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"^is before planned_start \((.*)\)$"), r"on ennen suunniteltua alkupäivää (\1)"),
     (re.compile(r"^is before the actual start \((.*)\)$"), r"on ennen toteutunutta alkupäivää (\1)"),
+    (
+        re.compile(r"^(\S+) is on or after the actual start of (\S+) \((.*)\), but the arm '(.*)' is the period "
+                   r"before it; a before value is timed before the start$"),
+        r"\1 on kokeilun \2 alkupäivänä (\3) tai sen jälkeen, mutta ryhmä '\4' on sitä edeltävä jakso; "
+        r"ennen-jakson arvon ajankohta on ennen alkua",
+    ),
+    (
+        re.compile(r"^(\S+) is before the actual start of (\S+) \((.*)\), but the arm '(.*)' is the period after "
+                   r"it; a value from before the start belongs to the before period$"),
+        r"\1 on ennen kokeilun \2 alkupäivää (\3), mutta ryhmä '\4' on alun jälkeinen jakso; ennen alkua mitattu "
+        r"arvo kuuluu ennen-jaksoon",
+    ),
+    (
+        re.compile(r"^cannot be removed: it has (\d+) observations? \((ids? .*)\)$"),
+        r"ei voi poistaa: sillä on \1 havaintoa (\2)",
+    ),
+    (
+        re.compile(r"^cannot change from (\w+) to (\w+): (\d+) observations? (?:does|do) not fit it \((.*)\)$"),
+        r"lajia ei voi muuttaa (\1 → \2): \3 tallennettua havaintoa ei sovi siihen (\4)",
+    ),
     (re.compile(r"^is too long: (\d+) bytes, at most (\d+).*$"), r"on liian pitkä: \1 tavua, enintään \2"),
     (re.compile(r"^a proportion metric takes 0 or 1 per unit, got (.+)$"), r"osuusmittarin arvo on 0 tai 1, nyt \1"),
     (re.compile(r"^a count cannot be negative, got (.+)$"), r"tapahtumamäärä ei voi olla negatiivinen, nyt \1"),
@@ -1117,6 +1242,29 @@ _CORE_STATE_FI: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
 
 # The warnings of the analysis, which the core writes in English, and their Finnish wording.
 _WARNINGS_FI: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"^The success criterion was amended after the start \((.*)\): the verdict is judged against it as locked; "
+            r"the judgement against the amended criterion is exploratory\.$"
+        ),
+        r"Onnistumisen ehtoa muutettiin käynnistyksen jälkeen (\1): johtopäätös arvioidaan kriteeriä vasten "
+        r"sellaisena kuin se lukittiin; arvio muutettua kriteeriä vasten on suuntaa antava.",
+    ),
+    (
+        re.compile(
+            r"^Started (\d+) days? before the Test Card was locked: data from (\S+) to (.+) may have been seen before "
+            r"the criterion was fixed\.$"
+        ),
+        r"Aloitettu \1 päivää ennen testikortin lukitsemista: aineistoa \2 – \3 on voitu nähdä ennen kuin kriteeri "
+        r"lukittiin.",
+    ),
+    (
+        re.compile(
+            r"^Rows logged for times between the start and the lock, which may have been seen before the criterion "
+            r"was fixed: (.*)\.$"
+        ),
+        r"Havaintoja alun ja lukituksen väliseltä ajalta, jotka on voitu nähdä ennen kriteerin lukitsemista: \1.",
+    ),
     (
         re.compile(
             r"^Sample-ratio mismatch: the arms received other shares of units than planned \(chi-square p = (.+)\); "
