@@ -209,7 +209,10 @@ LockedCriterion parse_locked_criterion(std::string_view text) {
                 locked.metrics.emplace_back();
                 part = Part::metric;
             } else {
-                unreadable("'" + std::string(name.substr(0, 64)) + "' is not a part of it");
+                // Built by appending: GCC 12 at -O3 warns falsely (-Wrestrict) on "literal" + string&&.
+                std::string problem(1, '\'');
+                problem.append(name.substr(0, 64)).append("' is not a part of it");
+                unreadable(problem);
             }
             continue;
         }
