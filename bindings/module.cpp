@@ -10,6 +10,7 @@ void register_time(py::module_& m);
 void register_model(py::module_& m);
 void register_experiment(py::module_& m);
 void register_observations(py::module_& m);
+void register_history(py::module_& m);
 void register_tracker(py::module_& m);
 void register_stats(py::module_& m);
 }  // namespace kokeilu::python
@@ -25,6 +26,7 @@ PYBIND11_MODULE(_core, m) {
     register_model(m);
     register_experiment(m);
     register_observations(m);
+    register_history(m);
     register_tracker(m);
     register_stats(m);
 }

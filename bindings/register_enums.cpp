@@ -75,6 +75,12 @@ void register_enums(py::module_& m) {
         .value("inconclusive", Verdict::inconclusive)
         .finalize();
 
+    py::native_enum<Criterion>(m, "Criterion", "enum.Enum", "The success criterion a verdict is judged against.")
+        .value("locked", Criterion::locked, "As locked when the experiment started.")
+        .value("amended", Criterion::amended,
+               "As amended after the start: exploratory, the criterion changed after data had been seen.")
+        .finalize();
+
     py::native_enum<Decision>(m, "Decision", "enum.Enum", "What is done after the experiment.")
         .value("scale_up", Decision::scale_up, "Make the change the normal way of working.")
         .value("adapt", Decision::adapt, "Adapt the change and run again.")

@@ -7,6 +7,7 @@
 #include "pybind11.hpp"
 
 #include "kokeilu/experiment.hpp"
+#include "kokeilu/tracker.hpp"
 
 #include <string>
 #include <vector>
@@ -51,12 +52,26 @@ void register_experiment(py::module_& m) {
         .def_readonly("lock_hash", &Experiment::lock_hash, "Content hash of the pre-registered parts, taken at start.")
         .def_readonly("locked_at", &Experiment::locked_at, "When the pre-registration was locked (UTC).")
         .def_readonly("amendments", &Experiment::amendments, "Changes to locked parts after the start, oldest first.")
+        .def_readonly("locked", &Experiment::locked,
+                      "The pre-registered parts as locked at the start (a LockedCriterion), None for a draft.")
         .def_readonly("created_at", &Experiment::created_at, "When it was created (UTC).")
         .def_readonly("updated_at", &Experiment::updated_at, "When it was last saved (UTC).")
         .def_readonly("revision", &Experiment::revision, "Increases with every save.")
         .def_property_readonly("is_locked", &Experiment::is_locked, "True once started: the Test Card is locked.")
         .def_property_readonly("amended_after_start", &Experiment::amended_after_start,
                                "True when a locked part was changed after the start.")
+        .def_property_readonly("days_started_before_lock", &Experiment::days_started_before_lock,
+                               "Days the actual start lies before the day the Test Card was locked (None unless "
+                               "at least one): data from the start to locked_at may have been seen before the "
+                               "criterion was fixed.")
+        .def_property_readonly(
+            "criterion_changes", [](const Experiment& e) { return criterion_changes(e); },
+            "The parts of the success criterion amended after the start (CriterionChange list); empty when the "
+            "verdict has one criterion only.")
+        .def(
+            "as_locked", [](const Experiment& e) { return as_locked(e); },
+            "The experiment with its Test Card, design, arms and metrics as locked at the start (each under its "
+            "current name); what the verdict is judged against.")
         .def_property_readonly(
             "primary_metric", [](const Experiment& e) { return e.primary_metric(); },
             "The primary metric (InvalidArgumentError when there is none).")
@@ -72,6 +87,8 @@ void register_experiment(py::module_& m) {
         });
     def_enum_property(cls, "design", &Experiment::design, "concurrent, before_after or one_sample.");
     def_value_copy(cls);
+    m.def("preregistration_hash", &preregistration_hash, py::arg("experiment"),
+          "The lock hash of the experiment's pre-registered parts (Test Card, design, arms, metrics).");
 }
 
 }  // namespace kokeilu::python

@@ -6,6 +6,7 @@
 #include "kokeilu/amendment.hpp"
 #include "kokeilu/design.hpp"
 #include "kokeilu/journal.hpp"
+#include "kokeilu/locked_criterion.hpp"
 #include "kokeilu/metric.hpp"
 #include "kokeilu/outcome.hpp"
 #include "kokeilu/test_card.hpp"
@@ -23,20 +24,24 @@ void register_test_card(py::module_& m) {
     py::class_<TestCard> cls(m, "TestCard",
                              "The hypothesis, written before the experiment starts: We believe that ... To verify "
                              "that, we will ... And measure ... We are right if ...");
-    cls.def(py::init([](std::string we_believe, std::string to_verify, std::string and_measure, std::string right_if) {
+    cls.def(py::init([](std::string we_believe, std::string to_verify, std::string and_measure, std::string right_if,
+                        std::string data_seen) {
                 return TestCard{std::move(we_believe), std::move(to_verify), std::move(and_measure),
-                                std::move(right_if)};
+                                std::move(right_if), std::move(data_seen)};
             }),
             py::arg("we_believe") = "", py::arg("to_verify") = "", py::arg("and_measure") = "",
-            py::arg("right_if") = "")
+            py::arg("right_if") = "", py::arg("data_seen") = "")
         .def_readwrite("we_believe", &TestCard::we_believe, "We believe that ...")
         .def_readwrite("to_verify", &TestCard::to_verify, "To verify that, we will ...")
         .def_readwrite("and_measure", &TestCard::and_measure, "And measure ...")
         .def_readwrite("right_if", &TestCard::right_if, "We are right if ...")
+        .def_readwrite("data_seen", &TestCard::data_seen,
+                       "Has any of the data been seen already? The answer in the team's words; '' when not answered.")
         .def("__eq__", [](const TestCard& a, const TestCard& b) { return a == b; }, py::is_operator())
         .def("__repr__", [](const TestCard& c) {
             return "TestCard(we_believe=" + repr_of(c.we_believe) + ", to_verify=" + repr_of(c.to_verify) +
-                   ", and_measure=" + repr_of(c.and_measure) + ", right_if=" + repr_of(c.right_if) + ")";
+                   ", and_measure=" + repr_of(c.and_measure) + ", right_if=" + repr_of(c.right_if) +
+                   (c.data_seen.empty() ? std::string() : ", data_seen=" + repr_of(c.data_seen)) + ")";
         });
     def_value_copy(cls);
     // The name starts with "Test": tell pytest it is not a test class when a test module imports it.
@@ -69,18 +74,41 @@ void register_outcome(py::module_& m) {
     py::class_<Outcome> outcome(m, "Outcome", "The verdict, the Learning Card and the decision of a concluded experiment.");
     outcome
         .def(py::init([](Named<Verdict> verdict, const LearningCard& learning, Named<Decision> decision,
-                         const Date& decided_on) { return Outcome{verdict, learning, decision, decided_on}; }),
+                         const Date& decided_on, std::optional<Named<Verdict>> amended_verdict,
+                         Named<Criterion> judged_against) {
+                 Outcome o{verdict, learning, decision, decided_on};
+                 if (amended_verdict) o.amended_verdict = amended_verdict->value;
+                 o.judged_against = judged_against;
+                 return o;
+             }),
              py::arg("verdict") = Verdict::inconclusive, py::arg("learning") = LearningCard{},
-             py::arg("decision") = Decision::adapt, py::arg("decided_on") = py::none())
+             py::arg("decision") = Decision::adapt, py::arg("decided_on") = py::none(),
+             py::arg("amended_verdict") = py::none(), py::arg("judged_against") = Criterion::locked)
         .def_readwrite("learning", &Outcome::learning, "The Learning Card.")
         .def_readwrite("decided_on", &Outcome::decided_on, "The date of the decision; None means today when concluding.")
+        .def_property(
+            "amended_verdict",
+            [](const Outcome& o) { return o.amended_verdict; },
+            [](Outcome& o, std::optional<Named<Verdict>> v) {
+                o.amended_verdict = v ? std::optional<Verdict>(v->value) : std::nullopt;
+            },
+            "The verdict against the criterion as amended after the start (exploratory); None when the "
+            "criterion was not amended.")
+        .def_property_readonly("chosen_verdict", &Outcome::chosen_verdict,
+                               "The verdict of the judgement the team chose (judged_against).")
         .def("__eq__", [](const Outcome& a, const Outcome& b) { return a == b; }, py::is_operator())
         .def("__repr__", [](const Outcome& o) {
-            return "Outcome(verdict='" + enum_name(to_string(o.verdict)) + "', decision='" +
-                   enum_name(to_string(o.decision)) + "', decided_on=" + repr_of(o.decided_on) +
-                   ", learning=" + repr_of(o.learning) + ")";
+            std::string text = "Outcome(verdict='" + enum_name(to_string(o.verdict)) + "', decision='" +
+                               enum_name(to_string(o.decision)) + "', decided_on=" + repr_of(o.decided_on);
+            if (o.amended_verdict)
+                text += ", amended_verdict='" + enum_name(to_string(*o.amended_verdict)) + "', judged_against='" +
+                        enum_name(to_string(o.judged_against)) + "'";
+            return text + ", learning=" + repr_of(o.learning) + ")";
         });
-    def_enum_property(outcome, "verdict", &Outcome::verdict, "Supported, refuted or inconclusive.");
+    def_enum_property(outcome, "verdict", &Outcome::verdict, "Supported, refuted or inconclusive, against the "
+                                                             "criterion locked at start.");
+    def_enum_property(outcome, "judged_against", &Outcome::judged_against,
+                      "Which judgement the team chose: 'locked' (the default) or 'amended'.");
     def_enum_property(outcome, "decision", &Outcome::decision, "Scale up, adapt and run again, or stop.");
     def_value_copy(outcome);
 }
@@ -171,6 +199,42 @@ void register_metric(py::module_& m) {
     def_value_copy(cls);
 }
 
+void register_locked_criterion(py::module_& m) {
+    py::class_<LockedCriterion> cls(m, "LockedCriterion",
+                                    "The pre-registered parts as they were locked when the experiment started: Test "
+                                    "Card, design, arms and metrics (with their ids, which never change).");
+    cls.def_readonly("test_card", &LockedCriterion::test_card, "The Test Card as locked.")
+        .def_readonly("arms", &LockedCriterion::arms, "The arms as locked (names as they were then).")
+        .def_readonly("metrics", &LockedCriterion::metrics, "The metrics as locked (names as they were then).")
+        .def_property_readonly(
+            "primary_metric", [](const LockedCriterion& c) { return c.primary_metric(); },
+            "The primary metric as locked.")
+        .def("__eq__", [](const LockedCriterion& a, const LockedCriterion& b) { return a == b; }, py::is_operator())
+        .def("__repr__", [](const LockedCriterion& c) {
+            std::string primary;
+            for (const Metric& metric : c.metrics)
+                if (metric.role == MetricRole::primary) primary = metric.name;
+            return "LockedCriterion(design='" + enum_name(to_string(c.design)) + "', primary_metric=" +
+                   repr_of(primary) + ", arms=" + std::to_string(c.arms.size()) + ", metrics=" +
+                   std::to_string(c.metrics.size()) + ")";
+        });
+    def_enum_property(cls, "design", &LockedCriterion::design, "The design as locked.");
+    def_value_copy(cls);
+
+    py::class_<CriterionChange> change(m, "CriterionChange",
+                                       "A part of the success criterion amended after the start: its field, the "
+                                       "locked value and the amended value, as text.");
+    change.def_readonly("field", &CriterionChange::field, "E.g. 'metrics[wait_days].direction', 'design', 'arms'.")
+        .def_readonly("locked_value", &CriterionChange::locked_value, "As locked at start.")
+        .def_readonly("amended_value", &CriterionChange::amended_value, "As amended.")
+        .def("__eq__", [](const CriterionChange& a, const CriterionChange& b) { return a == b; }, py::is_operator())
+        .def("__repr__", [](const CriterionChange& c) {
+            return "CriterionChange(field=" + repr_of(c.field) + ", locked_value=" + repr_of(c.locked_value) +
+                   ", amended_value=" + repr_of(c.amended_value) + ")";
+        });
+    def_value_copy(change);
+}
+
 void register_records(py::module_& m) {
     py::class_<Amendment> amendment(m, "Amendment",
                                     "A change to a locked (pre-registered) field after the start, with its reason.");
@@ -206,6 +270,7 @@ void register_model(py::module_& m) {
     register_outcome(m);
     register_arm(m);
     register_metric(m);
+    register_locked_criterion(m);
     register_records(m);
     m.def("same_name", [](std::string_view a, std::string_view b) { return same_name(a, b); }, py::arg("a"),
           py::arg("b"), "Whether two arm or metric names are the same name (NFC, ignoring case).");

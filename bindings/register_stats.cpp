@@ -310,6 +310,9 @@ void register_results(py::module_& m) {
 
     py::class_<VerdictResult> verdict(m, "VerdictResult", "The verdict on the primary metric, with its sentences.");
     verdict.def_readonly("verdict", &VerdictResult::verdict, "Supported, refuted or inconclusive.")
+        .def_readonly("criterion", &VerdictResult::criterion,
+                      "locked (as at start) or amended (exploratory: changed after data had been seen).")
+        .def_readonly("metric", &VerdictResult::metric, "The primary metric judged.")
         .def_property_readonly(
             "reason", [](const VerdictResult& v) { return verdict_reason_name(v.reason); },
             "Why: improvement, too_small, wrong_direction, undecided, customer_impact_unmeasured, "
@@ -349,6 +352,16 @@ void register_results(py::module_& m) {
         .def_readonly("sample_ratio", &Analysis::sample_ratio, "The sample-ratio check (concurrent designs).")
         .def_readonly("planned_per_group", &Analysis::planned_per_group, "The planned sample size, when known.")
         .def_readonly("warnings", &Analysis::warnings, "Plain-language warnings, one per issue.")
+        .def_readonly("criterion_changes", &Analysis::criterion_changes,
+                      "The parts of the success criterion amended after the start (empty: as locked).")
+        .def_readonly("amended_verdict", &Analysis::amended_verdict,
+                      "The exploratory verdict against the amended criterion, when it was amended.")
+        .def_readonly("amended_comparisons", &Analysis::amended_comparisons,
+                      "The comparisons of the amended criterion, when it was amended.")
+        .def_readonly("days_started_before_lock", &Analysis::days_started_before_lock,
+                      "Days the start lies before the lock of the Test Card (None unless at least one).")
+        .def_readonly("early_rows", &Analysis::early_rows,
+                      "Rows logged for times between the start and the lock, by arm.")
         .def("__repr__", [](const Analysis& a) {
             return "AnalysisResult(experiment=" + repr_of(a.experiment) + ", verdict='" +
                    std::string(to_string(a.verdict.verdict)) + "')";
@@ -544,17 +557,18 @@ void register_experiment_analysis(py::module_& m) {
     m.def(
         "analyse",
         [](const Experiment& experiment, const ExperimentSummaries& summaries, double srm_threshold,
-           std::int64_t small_sample, double power) {
+           std::int64_t small_sample, double power, const EarlyRows& early_rows) {
             AnalysisOptions options;
             options.srm_threshold = srm_threshold;
             options.small_sample = small_sample;
             options.power = power;
             py::gil_scoped_release release;
-            return analyse(experiment, summaries, options);
+            return analyse(experiment, summaries, options, early_rows);
         },
         py::arg("experiment"), py::arg("summaries"), py::kw_only(), py::arg("srm_threshold") = 0.001,
-        py::arg("small_sample") = 30, py::arg("power") = 0.8,
-        "Analyses an experiment from its summaries (metric -> arm -> Summary).");
+        py::arg("small_sample") = 30, py::arg("power") = 0.8, py::arg("early_rows") = EarlyRows{},
+        "Analyses an experiment from its summaries (metric -> arm -> Summary) and the rows logged between its "
+        "start and its lock (arm -> rows), against its locked criterion and, when amended, the amended one.");
     m.def(
         "cumulative_effect",
         [](const InArray<std::int64_t>& period, const InArray<std::int32_t>& arm_codes, const InArray<double>& value,

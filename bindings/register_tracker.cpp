@@ -91,10 +91,11 @@ ColumnNames column_names(const py::dict& given) {
     return names;
 }
 
-LogOptions log_options(bool backfill, bool allow_future) {
+LogOptions log_options(bool backfill, bool allow_future, std::string idempotency_key) {
     LogOptions options;
     options.backfill = backfill;
     options.allow_future = allow_future;
+    options.idempotency_key = std::move(idempotency_key);
     return options;
 }
 
@@ -154,6 +155,7 @@ py::dict to_python(ObservationTable&& table) {
     out["sum"] = to_numpy(std::move(table.sum));
     out["sum_sq"] = to_numpy(std::move(table.sum_sq));
     out["exposure"] = to_numpy(std::move(table.exposure));
+    if (!table.voided.empty() || table.id.empty()) out["voided"] = to_numpy(std::move(table.voided));
     return out;
 }
 
@@ -289,19 +291,22 @@ void register_tracker(py::module_& m) {
             py::arg("key"), "The journal notes, oldest first.")
         .def(
             "log",
-            [](PyTracker& self, const std::string& key, Observation observation, bool backfill, bool allow_future) {
+            [](PyTracker& self, const std::string& key, Observation observation, bool backfill, bool allow_future,
+               std::string idempotency_key) {
                 if (observation.at.is_special()) observation.at = now_utc();
-                self.with([&](Tracker& t) { t.log(key, observation, log_options(backfill, allow_future)); });
+                return self.with(
+                    [&](Tracker& t) { return t.log(key, observation, log_options(backfill, allow_future, std::move(idempotency_key))); });
             },
             py::arg("key"), py::arg("observation"), py::kw_only(), py::arg("backfill") = false,
-            py::arg("allow_future") = false, "Records one observation (at None means now).")
+            py::arg("allow_future") = false, py::arg("idempotency_key") = "", "Records one observation (at None means now).")
         .def(
             "log_value",
             // Tracker.log's path: the fields as plain arguments, without an Observation object in
             // between, whose keyword construction costs about as much as the rest of the call.
             [](PyTracker& self, const std::string& key, double value, std::string arm, std::string metric,
                const py::object& at, const std::optional<std::string>& at_unit, std::optional<double> exposure,
-               std::string subject, std::string note, bool backfill, bool allow_future) {
+               std::string subject, std::string note, bool backfill, bool allow_future,
+               std::string idempotency_key) {
                 Observation observation;
                 observation.value = value;
                 observation.arm = std::move(arm);
@@ -312,30 +317,31 @@ void register_tracker(py::module_& m) {
                 observation.exposure = exposure;
                 observation.subject = std::move(subject);
                 observation.note = std::move(note);
-                self.with([&](Tracker& t) { t.log(key, observation, log_options(backfill, allow_future)); });
+                return self.with(
+                    [&](Tracker& t) { return t.log(key, observation, log_options(backfill, allow_future, std::move(idempotency_key))); });
             },
             py::arg("key"), py::arg("value"), py::arg("arm"), py::arg("metric"), py::arg("at").none(true),
             py::arg("at_unit").none(true), py::arg("exposure").none(true), py::arg("subject"), py::arg("note"),
-            py::arg("backfill"), py::arg("allow_future"),
+            py::arg("backfill"), py::arg("allow_future"), py::arg("idempotency_key"),
             "Records one unit's value (at None means now); every argument is required.")
         .def(
             "log_many",
             [](PyTracker& self, const std::string& key, std::vector<Observation> observations, bool backfill,
-               bool allow_future) {
+               bool allow_future, std::string idempotency_key) {
                 const Time now = now_utc();
                 for (auto& o : observations)
                     if (o.at.is_special()) o.at = now;
                 return self.with(
-                    [&](Tracker& t) { return t.log_many(key, observations, log_options(backfill, allow_future)); });
+                    [&](Tracker& t) { return t.log_many(key, observations, log_options(backfill, allow_future, std::move(idempotency_key))); });
             },
             py::arg("key"), py::arg("observations"), py::kw_only(), py::arg("backfill") = false,
-            py::arg("allow_future") = false, "Records many observations in one transaction; returns the number written.")
+            py::arg("allow_future") = false, py::arg("idempotency_key") = "", "Records many observations in one transaction; returns the number written.")
         .def(
             "log_columns",
             [](PyTracker& self, const std::string& key, const std::string& metric, const InArray<std::int64_t>& at_us,
                const InArray<double>& values, const std::optional<InArray<std::int32_t>>& arm_codes,
                std::vector<std::string> arm_names, const std::optional<InArray<double>>& exposure, bool backfill,
-               bool allow_future, const py::dict& names, bool check_only, std::size_t limit) -> py::object {
+               bool allow_future, std::string idempotency_key, const py::dict& names, bool check_only, std::size_t limit) -> py::object {
                 ObservationColumns columns;
                 columns.names = column_names(names);
                 columns.at_us = whole_span(at_us, columns.names.at);
@@ -343,18 +349,18 @@ void register_tracker(py::module_& m) {
                 columns.arm_codes = optional_codes(arm_codes).value_or(std::span<const std::int32_t>{});
                 columns.arm_names = std::move(arm_names);
                 columns.exposure = optional_span(exposure);
-                const LogOptions options = log_options(backfill, allow_future);
+                const LogOptions options = log_options(backfill, allow_future, std::move(idempotency_key));
                 // The core checks every row (codes and lengths included) before it writes anything.
                 if (check_only) {
                     const InputProblems problems =
                         self.with([&](Tracker& t) { return t.check_columns(key, metric, columns, options, limit); });
                     return py::make_tuple(to_python(problems), problems.total);
                 }
-                return py::int_(self.with([&](Tracker& t) { return t.log_columns(key, metric, columns, options); }));
+                return py::cast(self.with([&](Tracker& t) { return t.log_columns(key, metric, columns, options); }));
             },
             py::arg("key"), py::arg("metric"), py::arg("at_us"), py::arg("values"), py::arg("arm_codes").none(true),
             py::arg("arm_names"), py::kw_only(), py::arg("exposure") = py::none(), py::arg("backfill") = false,
-            py::arg("allow_future") = false, py::arg("names") = py::dict(), py::arg("check_only") = false,
+            py::arg("allow_future") = false, py::arg("idempotency_key") = "", py::arg("names") = py::dict(), py::arg("check_only") = false,
             py::arg("limit") = 10,
             "Records unit-level observations of one metric from columns, in one transaction. arm_codes None: "
             "the one arm name for every row. names: the caller's names of the columns, used in errors. With "
@@ -365,7 +371,7 @@ void register_tracker(py::module_& m) {
                const std::optional<InArray<std::int32_t>>& arm_codes, std::vector<std::string> arm_names,
                const InArray<std::int64_t>& n, const InArray<double>& sum, const std::optional<InArray<double>>& sum_sq,
                const std::optional<InArray<double>>& exposure, std::vector<std::string> notes, bool backfill,
-               bool allow_future, const py::dict& names, bool check_only, std::size_t limit) -> py::object {
+               bool allow_future, std::string idempotency_key, const py::dict& names, bool check_only, std::size_t limit) -> py::object {
                 AggregateColumns columns;
                 columns.notes = std::move(notes);
                 columns.names = column_names(names);
@@ -376,36 +382,37 @@ void register_tracker(py::module_& m) {
                 columns.sum = whole_span(sum, columns.names.sum);
                 columns.sum_sq = optional_span(sum_sq);
                 columns.exposure = optional_span(exposure);
-                const LogOptions options = log_options(backfill, allow_future);
+                const LogOptions options = log_options(backfill, allow_future, std::move(idempotency_key));
                 if (check_only) {
                     const InputProblems problems = self.with(
                         [&](Tracker& t) { return t.check_aggregate_columns(key, metric, columns, options, limit); });
                     return py::make_tuple(to_python(problems), problems.total);
                 }
-                return py::int_(
+                return py::cast(
                     self.with([&](Tracker& t) { return t.log_aggregate_columns(key, metric, columns, options); }));
             },
             py::arg("key"), py::arg("metric"), py::arg("at_us"), py::arg("arm_codes").none(true), py::arg("arm_names"),
             py::arg("n"), py::arg("sum"), py::arg("sum_sq") = py::none(), py::kw_only(),
             py::arg("exposure") = py::none(), py::arg("notes") = std::vector<std::string>{},
-            py::arg("backfill") = false, py::arg("allow_future") = false, py::arg("names") = py::dict(),
+            py::arg("backfill") = false, py::arg("allow_future") = false, py::arg("idempotency_key") = "", py::arg("names") = py::dict(),
             py::arg("check_only") = false, py::arg("limit") = 10,
             "Records pre-aggregated rows from columns, in one transaction (NaN in sum_sq or exposure: not given); "
             "check_only as for log_columns.")
         .def(
             "observations",
             [](PyTracker& self, const std::string& key, std::string metric, std::vector<std::string> arms,
-               std::optional<Time> since, std::optional<Time> until) {
+               std::optional<Time> since, std::optional<Time> until, bool include_voided) {
                 ObservationQuery query;
                 query.metric = std::move(metric);
                 query.arms = std::move(arms);
                 query.from = since;
                 query.to = until;
+                query.include_voided = include_voided;
                 ObservationTable table = self.with([&](Tracker& t) { return t.observations(key, query); });
                 return to_python(std::move(table));
             },
             py::arg("key"), py::kw_only(), py::arg("metric") = "", py::arg("arms") = std::vector<std::string>{},
-            py::arg("since") = py::none(), py::arg("until") = py::none(),
+            py::arg("since") = py::none(), py::arg("until") = py::none(), py::arg("include_voided") = false,
             "Observations of one metric as columns (numpy arrays), in time order.")
         .def(
             "count_observations",
@@ -420,7 +427,61 @@ void register_tracker(py::module_& m) {
                 return self.with([&](Tracker& t) { return stats::summarise_experiment(t, t.get(key), until); });
             },
             py::arg("key"), py::arg("until") = py::none(),
-            "Summaries of every metric in every arm ({metric: {arm: Summary}}), streamed from the store.");
+            "Summaries of every metric in every arm ({metric: {arm: Summary}}), streamed from the store.")
+        .def(
+            "void_observations",
+            [](PyTracker& self, const std::string& key, std::vector<std::int64_t> ids, std::int64_t batch,
+               std::string reason, std::string author) {
+                VoidRequest request{std::move(ids), batch, std::move(reason), std::move(author)};
+                return self.with([&](Tracker& t) { return t.void_observations(key, request); });
+            },
+            py::arg("key"), py::kw_only(), py::arg("ids") = std::vector<std::int64_t>{}, py::arg("batch") = 0,
+            py::arg("reason") = "", py::arg("author") = "",
+            "Voids observations by id, or every row of one batch, with a reason and an author.")
+        .def(
+            "voids",
+            [](PyTracker& self, const std::string& key) { return self.with([&](Tracker& t) { return t.voids(key); }); },
+            py::arg("key"), "The voids of an experiment, oldest first.")
+        .def(
+            "delete_draft",
+            [](PyTracker& self, const std::string& key) { self.with([&](Tracker& t) { t.delete_draft(key); }); },
+            py::arg("key"), "Deletes a draft (never a started experiment).")
+        .def(
+            "history",
+            [](PyTracker& self, std::optional<std::string> key) {
+                return self.with([&](Tracker& t) {
+                    return key ? t.history(std::string_view(*key)) : t.history();
+                });
+            },
+            py::arg("key") = py::none(), "The history's entries (of one experiment, or all), oldest first.")
+        .def(
+            "history_log", [](PyTracker& self) { return self.with([&](Tracker& t) { return t.history_log(); }); },
+            "The log's name and how it began.")
+        .def(
+            "checkpoint", [](PyTracker& self) { return self.with([&](Tracker& t) { return t.checkpoint(); }); },
+            "The current checkpoint: the log's size and Merkle root.")
+        .def(
+            "verify",
+            [](PyTracker& self, std::optional<std::string> since) {
+                VerifyOptions options;
+                if (since) options.since = Checkpoint::parse(*since);
+                return self.with([&](Tracker& t) { return t.verify(options); });
+            },
+            py::arg("since") = py::none(), "Recomputes the history and checks everything stored against it.")
+        .def(
+            "quick_check",
+            [](PyTracker& self, const std::string& key) {
+                return self.with([&](Tracker& t) { return t.quick_check(key); });
+            },
+            py::arg("key"), "The cheap check of one experiment that show and analyze make.")
+        .def(
+            "early_rows",
+            [](PyTracker& self, const std::string& key, std::optional<Time> until) {
+                return self.with([&](Tracker& t) { return stats::early_rows(t, t.get(key), until); });
+            },
+            py::arg("key"), py::arg("until") = py::none(),
+            "Rows logged for times between the start and the lock of an experiment started before its Test Card "
+            "was locked ({arm: rows}); empty otherwise.");
 }
 
 }  // namespace kokeilu::python

@@ -23,6 +23,12 @@ if(NOT utf8proc_FOUND)
   list(APPEND _kokeilu_missing libutf8proc-dev)
 endif()
 
+# OpenSSL's libcrypto: SHA-256 and random bytes for the tamper-evident history.
+find_package(OpenSSL 3 QUIET COMPONENTS Crypto)
+if(NOT OpenSSL_FOUND)
+  list(APPEND _kokeilu_missing libssl-dev)
+endif()
+
 if(KOKEILU_BUILD_TESTS)
   find_package(Catch2 2 QUIET)
   if(NOT Catch2_FOUND)

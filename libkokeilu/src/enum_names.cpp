@@ -64,6 +64,7 @@ constexpr NameTable<Verdict, 3> verdict_names{
     {{Verdict::supported, "supported"}, {Verdict::refuted, "refuted"}, {Verdict::inconclusive, "inconclusive"}}};
 constexpr NameTable<Decision, 3> decision_names{
     {{Decision::scale_up, "scale_up"}, {Decision::adapt, "adapt"}, {Decision::stop, "stop"}}};
+constexpr NameTable<Criterion, 2> criterion_names{{{Criterion::locked, "locked"}, {Criterion::amended, "amended"}}};
 
 }  // namespace
 
@@ -78,6 +79,7 @@ std::string_view to_string(DesignKind v) { return name_of(design_names, v); }
 std::string_view to_string(ArmRole v) { return name_of(arm_role_names, v); }
 std::string_view to_string(Verdict v) { return name_of(verdict_names, v); }
 std::string_view to_string(Decision v) { return name_of(decision_names, v); }
+std::string_view to_string(Criterion v) { return name_of(criterion_names, v); }
 
 Status parse_status(std::string_view text) { return parse_name(status_names, text, "status"); }
 Purpose parse_purpose(std::string_view text) { return parse_name(purpose_names, text, "purposes"); }
@@ -90,5 +92,6 @@ DesignKind parse_design_kind(std::string_view text) { return parse_name(design_n
 ArmRole parse_arm_role(std::string_view text) { return parse_name(arm_role_names, text, "role"); }
 Verdict parse_verdict(std::string_view text) { return parse_name(verdict_names, text, "verdict"); }
 Decision parse_decision(std::string_view text) { return parse_name(decision_names, text, "decision"); }
+Criterion parse_criterion(std::string_view text) { return parse_name(criterion_names, text, "judged_against"); }
 
 }  // namespace kokeilu

@@ -39,4 +39,11 @@ const Arm& Experiment::arm(std::string_view name) const {
     throw NotFoundError("arm", std::string(name));
 }
 
+std::optional<int> Experiment::days_started_before_lock() const {
+    if (!actual_start || !locked_at || actual_start->is_special() || locked_at->is_special()) return std::nullopt;
+    const auto days = (locked_at->date() - *actual_start).days();
+    if (days < 1) return std::nullopt;
+    return static_cast<int>(days);
+}
+
 }  // namespace kokeilu

@@ -41,6 +41,7 @@ void check_length(std::size_t length, std::size_t rows, const std::string& colum
 // The store id of each arm name (0 when the name is not an arm), and the problem of each bad one.
 struct ResolvedArms {
     std::vector<std::int64_t> ids;
+    std::vector<const Arm*> arms;       // null for a name that is not an arm
     std::vector<std::string> problems;  // empty for a name that resolved
     bool all = true;
 };
@@ -50,10 +51,13 @@ ResolvedArms resolve_arms(const Experiment& e, const std::vector<std::string>& n
     out.ids.reserve(names.size());
     for (const auto& name : names) {
         try {
-            out.ids.push_back(resolve_arm(e, name, "arm").id);
+            const Arm& arm = resolve_arm(e, name, "arm");
+            out.ids.push_back(arm.id);
+            out.arms.push_back(&arm);
             out.problems.emplace_back();
         } catch (const InvalidArgumentError& error) {
             out.ids.push_back(0);
+            out.arms.push_back(nullptr);
             out.problems.emplace_back(std::string(error.what()).substr(error.field().size() + 2));
             out.all = false;
         }
@@ -134,7 +138,19 @@ TimeWindow time_window(const Experiment& e, const LogOptions& options, std::int6
         window.latest = std::min(window.latest, now_us + future_tolerance_micros);
         window.now_us = now_us;
     }
+    if (e.design == DesignKind::before_after && e.actual_start)
+        window.period_split_us = to_unix_micros(Time(*e.actual_start));
     return window;
+}
+
+std::string period_problem(const Experiment& e, const Arm& arm, std::int64_t at_us) {
+    const std::string start = format_date(*e.actual_start);
+    const std::string when = format_time(from_unix_micros(at_us));
+    if (arm.role == ArmRole::before)
+        return when + " is on or after the actual start of " + e.key + " (" + start + "), but the arm '" + arm.name +
+               "' is the period before it; a before value is timed before the start";
+    return when + " is before the actual start of " + e.key + " (" + start + "), but the arm '" + arm.name +
+           "' is the period after it; a value from before the start belongs to the before period";
 }
 
 std::string time_problem(const Experiment& e, const TimeWindow& window, std::int64_t at_us) {
@@ -209,6 +225,8 @@ ObservationRecord check_observation(const Experiment& e, const Observation& o, c
     const Arm& arm = resolve_arm(e, o.arm, row_field(index, "arm"));
     record.metric_id = metric.id;
     record.arm_id = arm.id;
+    if (window.wrong_period(arm.role, record.at_us))
+        throw InvalidArgumentError(row_field(index, "at"), period_problem(e, arm, record.at_us));
     if (o.aggregate) {
         if (const auto problem = aggregate_problem(metric, *o.aggregate))
             throw InvalidArgumentError(row_field(index, aggregate_field(problem->part)), problem->problem);
@@ -255,7 +273,10 @@ std::vector<std::int64_t> check_unit_columns(const Experiment& e, const Metric& 
         const std::int64_t at = c.at_us[i];
         if (!names.at_given_once && !window.contains(at))
             sink.report(names.at, i, [&] { return time_problem(e, window, at); });
-        check_arm_code(arms, resolved, i, names.arm, sink);
+        if (check_arm_code(arms, resolved, i, names.arm, sink)) {
+            const Arm& arm = *resolved.arms[static_cast<std::size_t>(arms.at(i))];
+            if (window.wrong_period(arm.role, at)) sink.report(names.at, i, [&] { return period_problem(e, arm, at); });
+        }
         const double v = c.values[i];
         if (!rule.accepts(v)) sink.report(names.value, i, [&] { return value_problem(metric, v); });
         if (!c.exposure.empty() && exposure_problem(c.exposure[i]))
@@ -284,6 +305,10 @@ std::vector<std::int64_t> check_unit_columns(const Experiment& e, const Metric& 
                 const double x = c.exposure[i];
                 bad |= static_cast<unsigned>(!(x > 0.0 && x <= DBL_MAX));
             }
+        if (window.period_split_us && !bad)
+            for (std::size_t i = begin; i < end; ++i)
+                bad |= static_cast<unsigned>(window.wrong_period(resolved.arms[static_cast<std::size_t>(arms.at(i))]->role,
+                                                                 c.at_us[i]));
         if (!bad) continue;
         for (std::size_t i = begin; i < end; ++i) check_row(i);
     }
@@ -316,7 +341,12 @@ std::vector<ObservationRecord> check_aggregate_columns(const Experiment& e, cons
         if (!names.at_given_once && !window.contains(record.at_us))
             sink.report(names.at, i, [&] { return time_problem(e, window, record.at_us); });
         const bool arm_ok = check_arm_code(arms, resolved, i, names.arm, sink);
-        if (arm_ok) record.arm_id = resolved.ids[static_cast<std::size_t>(arms.at(i))];
+        if (arm_ok) {
+            const Arm& arm = *resolved.arms[static_cast<std::size_t>(arms.at(i))];
+            record.arm_id = arm.id;
+            if (window.wrong_period(arm.role, record.at_us))
+                sink.report(names.at, i, [&] { return period_problem(e, arm, record.at_us); });
+        }
         // NaN marks "not given" in the optional columns, as pandas does.
         const bool has_sum_sq = !c.sum_sq.empty() && !std::isnan(c.sum_sq[i]);
         const Aggregate aggregate{c.n[i], c.sum[i], has_sum_sq ? std::optional<double>(c.sum_sq[i]) : std::nullopt};

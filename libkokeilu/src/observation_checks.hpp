@@ -3,7 +3,9 @@
 // log_aggregates and the CSV import, which all end here). Each rule is written once, here:
 //
 //   time    years 1400-9999; not before the actual start (unless backfill); not more than a day
-//           after now (unless allow_future)
+//           after now (unless allow_future); in a before/after design, a "before" value timed
+//           before the start and an "after" value from the start on, backfill or not (a value of
+//           the other period is in the wrong arm, whenever it arrived)
 //   arm     a name of the experiment's arms (may be left out when it has one)
 //   value   finite; 0 or 1 for a proportion; not negative for a count; in the metric's valid range
 //   row     an aggregated row's n, sum and sum_sq as its kind and range allow; counts that add up
@@ -62,12 +64,22 @@ struct TimeWindow {
     std::int64_t latest = latest_unix_micros;
     std::optional<Date> start;           // set when earliest is the actual start (no backfill)
     std::optional<std::int64_t> now_us;  // set when latest is a day after now (no allow_future)
+    std::optional<std::int64_t> period_split_us;  // before/after design: the actual start
 
     [[nodiscard]] bool contains(std::int64_t at_us) const noexcept { return at_us >= earliest && at_us <= latest; }
+    // Whether a value of an arm with this role is timed in the other period.
+    [[nodiscard]] bool wrong_period(ArmRole role, std::int64_t at_us) const noexcept {
+        if (!period_split_us) return false;
+        if (role == ArmRole::before) return at_us >= *period_split_us;
+        if (role == ArmRole::after) return at_us < *period_split_us;
+        return false;
+    }
 };
 [[nodiscard]] TimeWindow time_window(const Experiment& e, const LogOptions& options, std::int64_t now_us);
 // Why a time outside the window is refused.
 [[nodiscard]] std::string time_problem(const Experiment& e, const TimeWindow& window, std::int64_t at_us);
+// Why a time in the other period than its arm's is refused (see TimeWindow::wrong_period).
+[[nodiscard]] std::string period_problem(const Experiment& e, const Arm& arm, std::int64_t at_us);
 
 // The unit-level values a metric takes. Unset ends are the largest finite doubles, so that one
 // pair of comparisons also refuses NaN and the infinities.

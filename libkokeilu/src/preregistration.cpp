@@ -1,5 +1,6 @@
 #include "preregistration.hpp"
 
+#include "kokeilu/error.hpp"
 #include "kokeilu/tracker.hpp"
 #include "validation.hpp"
 
@@ -8,7 +9,9 @@
 #include <boost/uuid/uuid.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <functional>
+#include <system_error>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,13 +20,12 @@ namespace kokeilu {
 
 namespace detail {
 
-namespace {
-
-std::string optional_text(const std::optional<double>& v) { return v ? format_number(*v) : absent_text; }
-
-// Each pre-registered field of a metric, as (name, text); the same list serves the hash, the diff
-// and the description, so that no field can be hashed but not reported, or the other way round.
-std::vector<std::pair<const char*, std::string>> metric_fields(const Metric& m) {
+// Each pre-registered field as (name, text); the same lists serve the hash, the diff, the
+// description and the snapshot of the lock, so that no field can be hashed but not reported, or
+// kept but not restored. set_field below is their inverse: a field added here needs a case there
+// (the round-trip test of every field catches one that is missing).
+FieldList fields_of(const Metric& m) {
+    const auto optional = [](const std::optional<double>& v) { return v ? format_number(*v) : std::string(absent_text); };
     return {{"name", m.name},
             {"unit", m.unit},
             {"description", m.description},
@@ -31,13 +33,13 @@ std::vector<std::pair<const char*, std::string>> metric_fields(const Metric& m) 
             {"role", std::string(to_string(m.role))},
             {"direction", std::string(to_string(m.direction))},
             {"impact", std::string(to_string(m.impact))},
-            {"baseline", optional_text(m.baseline)},
-            {"baseline_sd", optional_text(m.baseline_sd)},
+            {"baseline", optional(m.baseline)},
+            {"baseline_sd", optional(m.baseline_sd)},
             {"minimum_effect", format_number(m.minimum_effect)},
             {"effect_scale", std::string(to_string(m.effect_scale))},
             {"confidence", format_number(m.confidence)},
-            {"valid_min", optional_text(m.valid_min)},
-            {"valid_max", optional_text(m.valid_max)}};
+            {"valid_min", optional(m.valid_min)},
+            {"valid_max", optional(m.valid_max)}};
 }
 
 // Fields added after the first version of the lock (the valid range) are hashed and described only
@@ -46,13 +48,83 @@ bool left_out_when_absent(std::string_view name, std::string_view value) {
     return value == absent_text && (name == "valid_min" || name == "valid_max");
 }
 
-std::vector<std::pair<const char*, std::string>> arm_fields(const Arm& a) {
+FieldList fields_of(const Arm& a) {
     return {{"name", a.name}, {"role", std::string(to_string(a.role))}, {"description", a.description}};
 }
 
-std::vector<std::pair<const char*, std::string>> test_card_fields(const TestCard& c) {
-    return {{"we_believe", c.we_believe}, {"to_verify", c.to_verify}, {"and_measure", c.and_measure}, {"right_if", c.right_if}};
+FieldList fields_of(const TestCard& c) {
+    return {{"we_believe", c.we_believe},
+            {"to_verify", c.to_verify},
+            {"and_measure", c.and_measure},
+            {"right_if", c.right_if},
+            {"data_seen", c.data_seen}};
 }
+
+namespace {
+
+std::vector<std::pair<const char*, std::string>> metric_fields(const Metric& m) { return fields_of(m); }
+std::vector<std::pair<const char*, std::string>> arm_fields(const Arm& a) { return fields_of(a); }
+std::vector<std::pair<const char*, std::string>> test_card_fields(const TestCard& c) { return fields_of(c); }
+
+double number_of(std::string_view text, const std::string& label) {
+    double value = 0.0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size())
+        throw InvalidArgumentError(label, "'" + std::string(text.substr(0, 64)) + "' is not a number");
+    return value;
+}
+
+std::optional<double> optional_number_of(std::string_view text, const std::string& label) {
+    if (text == absent_text) return std::nullopt;
+    return number_of(text, label);
+}
+
+[[noreturn]] void unknown_field(std::string_view name, const std::string& label) {
+    throw InvalidArgumentError(label, "'" + std::string(name.substr(0, 64)) + "' is not a pre-registered field");
+}
+
+}  // namespace
+
+void set_field(Metric& m, std::string_view name, std::string_view text, const std::string& label) {
+    const std::string value(text);
+    if (name == "name") m.name = value;
+    else if (name == "unit") m.unit = value;
+    else if (name == "description") m.description = value;
+    else if (name == "kind") m.kind = parse_metric_kind(text);
+    else if (name == "role") m.role = parse_metric_role(text);
+    else if (name == "direction") m.direction = parse_direction(text);
+    else if (name == "impact") m.impact = parse_impact_class(text);
+    else if (name == "baseline") m.baseline = optional_number_of(text, label);
+    else if (name == "baseline_sd") m.baseline_sd = optional_number_of(text, label);
+    else if (name == "minimum_effect") m.minimum_effect = number_of(text, label);
+    else if (name == "effect_scale") m.effect_scale = parse_effect_scale(text);
+    else if (name == "confidence") m.confidence = number_of(text, label);
+    else if (name == "valid_min") m.valid_min = optional_number_of(text, label);
+    else if (name == "valid_max") m.valid_max = optional_number_of(text, label);
+    else unknown_field(name, label);
+}
+
+void set_field(Arm& a, std::string_view name, std::string_view text, const std::string& label) {
+    if (name == "name") a.name = std::string(text);
+    else if (name == "role") a.role = parse_arm_role(text);
+    else if (name == "description") a.description = std::string(text);
+    else unknown_field(name, label);
+}
+
+void set_field(TestCard& c, std::string_view name, std::string_view text, const std::string& label) {
+    if (name == "we_believe") c.we_believe = std::string(text);
+    else if (name == "to_verify") c.to_verify = std::string(text);
+    else if (name == "and_measure") c.and_measure = std::string(text);
+    else if (name == "right_if") c.right_if = std::string(text);
+    else if (name == "data_seen") c.data_seen = std::string(text);
+    else unknown_field(name, label);
+}
+
+namespace {
+
+// Fields that enter the hash only once they are set, so that an experiment locked before the
+// field existed hashes exactly as it did then.
+bool hashed_only_when_set(std::string_view name) { return name == "data_seen"; }
 
 template <class Item>
 std::string describe_fields(const Item& item, std::vector<std::pair<const char*, std::string>> (*fields)(const Item&)) {
@@ -162,7 +234,8 @@ std::vector<FieldChange> preregistered_changes(const Experiment& before, const E
 
 std::string preregistration_text(const Experiment& e) {
     std::string out = "kokeilu preregistration 1\n";
-    for (const auto& [name, value] : test_card_fields(e.test_card)) append_field(out, std::string("test_card.") + name, value);
+    for (const auto& [name, value] : test_card_fields(e.test_card))
+        if (!value.empty() || !hashed_only_when_set(name)) append_field(out, std::string("test_card.") + name, value);
     append_field(out, "design", to_string(e.design));
     for (const Arm* arm : in_name_order(e.arms)) {
         out += "arm\n";

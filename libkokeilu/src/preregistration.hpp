@@ -5,12 +5,27 @@
 #include "kokeilu/experiment.hpp"
 
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace kokeilu::detail {
 
 // Stands for a value that is not there: an unset optional, or an arm or metric added or removed.
 inline constexpr const char* absent_text = "(none)";
+
+// The pre-registered fields of a Test Card, arm or metric as (name, text) pairs, in a fixed order:
+// numbers in their shortest exact text, enumerations by name, an unset optional as absent_text.
+using FieldList = std::vector<std::pair<const char*, std::string>>;
+[[nodiscard]] FieldList fields_of(const TestCard& card);
+[[nodiscard]] FieldList fields_of(const Arm& arm);
+[[nodiscard]] FieldList fields_of(const Metric& metric);
+
+// The inverse of fields_of for one field: sets it from its text. Throws InvalidArgumentError (label,
+// or the enumeration's field) for a name that is not a field or a text that is not a value of it.
+void set_field(TestCard& card, std::string_view name, std::string_view text, const std::string& label);
+void set_field(Arm& arm, std::string_view name, std::string_view text, const std::string& label);
+void set_field(Metric& metric, std::string_view name, std::string_view text, const std::string& label);
 
 // One changed pre-registered field, e.g. {"metrics[wait_days].minimum_effect", "2", "1.5"}.
 struct FieldChange {
@@ -33,5 +48,17 @@ struct FieldChange {
 // One-line readable summaries, used for an added or removed arm or metric.
 [[nodiscard]] std::string describe(const Arm& arm);
 [[nodiscard]] std::string describe(const Metric& metric);
+
+// The locked criterion as text for the store, and back (length-prefixed fields, so that no text
+// inside a field can imitate a boundary; ids kept). parse_locked_criterion throws
+// InvalidArgumentError("locked_criterion", ...) naming what is wrong with a text it cannot read.
+[[nodiscard]] std::string locked_criterion_text(const LockedCriterion& locked);
+[[nodiscard]] LockedCriterion parse_locked_criterion(std::string_view text);
+
+// The locked criterion of an experiment locked before the snapshot was kept: its current parts
+// with every amendment undone, newest first (each amendment keeps the old value as text). An arm
+// or metric removed by an amendment comes back with id 0 (it had no observations, or it could not
+// have been removed); one added by an amendment is left out.
+[[nodiscard]] LockedCriterion locked_from_amendments(const Experiment& experiment);
 
 }  // namespace kokeilu::detail

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <string>
 
 namespace kokeilu::detail {
 
@@ -135,12 +136,16 @@ std::vector<ArmSummaryRecord> read_arm_summaries(StatementCache& statements, std
     return out;
 }
 
-void rebuild_arm_summaries(SQLite::Database& db) {
+namespace {
+
+// The summaries made again from the rows (of one metric, or of all), replacing the stored ones.
+void rebuild(SQLite::Database& db, std::optional<std::int64_t> metric_id) {
     // The rows in the order a scan streams them, so that the rebuilt summaries are those a scan
     // computes.
-    SQLite::Statement rows(db, "SELECT o.metric_id, o.arm_id, o.value, o.n, o.sum, o.sum_sq, o.exposure, "
-                               "m.kind = 'proportion' FROM observations o JOIN metrics m ON m.id = o.metric_id "
-                               "ORDER BY o.metric_id, o.at_us, o.id");
+    SQLite::Statement rows(db, std::string("SELECT o.metric_id, o.arm_id, o.value, o.n, o.sum, o.sum_sq, o.exposure, "
+                                           "m.kind = 'proportion' FROM observations o JOIN metrics m ON m.id = o.metric_id ") +
+                                   (metric_id ? "WHERE o.metric_id = ? " : "") + "ORDER BY o.metric_id, o.at_us, o.id");
+    if (metric_id) rows.bind(1, *metric_id);
     ArmSummaryDeltas summaries;
     ObservationRow row;
     constexpr double nan = std::numeric_limits<double>::quiet_NaN();
@@ -164,12 +169,24 @@ void rebuild_arm_summaries(SQLite::Database& db) {
         row.exposure = exposure.isNull() ? 1.0 : exposure.getDouble();
         summaries.add(rows.getColumn(0).getInt64(), rows.getColumn(1).getInt64(), row, rows.getColumn(7).getInt() != 0);
     }
-    db.exec("DELETE FROM arm_summaries");
+    if (metric_id) {
+        SQLite::Statement clear(db, "DELETE FROM arm_summaries WHERE metric_id = ?");
+        clear.bind(1, *metric_id);
+        clear.exec();
+    } else {
+        db.exec("DELETE FROM arm_summaries");
+    }
     SQLite::Statement insert(db, insert_summary_sql);
     for (const auto& [ids, summary] : summaries.all()) {
         (void)write_summary(insert, ids.first, ids.second, summary);
         insert.reset();
     }
 }
+
+}  // namespace
+
+void rebuild_arm_summaries(SQLite::Database& db) { rebuild(db, std::nullopt); }
+
+void rebuild_arm_summaries_of_metric(SQLite::Database& db, std::int64_t metric_id) { rebuild(db, metric_id); }
 
 }  // namespace kokeilu::detail

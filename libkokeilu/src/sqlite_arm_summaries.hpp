@@ -47,5 +47,7 @@ void merge_arm_summaries(StatementCache& statements, WriteCache& cache, const Ar
 // Replaces every stored summary by one computed from the observations (used when the table is
 // added to an existing file). Must run inside a write transaction.
 void rebuild_arm_summaries(SQLite::Database& db);
+// The same for one metric (after some of its rows were voided).
+void rebuild_arm_summaries_of_metric(SQLite::Database& db, std::int64_t metric_id);
 
 }  // namespace kokeilu::detail

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,10 +44,18 @@ void read_identity(sqlite3_stmt* stmt, int first, ObservationRow& row) {
     row.note = column_text(stmt, first + 3);
 }
 
+// The rows of a scan that includes the voided ones: both tables as one, with a column that says
+// which (a path of its own: the scans of the rows that count are left as they are).
+constexpr const char* with_voided_rows =
+    " FROM (SELECT id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note, 0 AS voided "
+    "FROM observations UNION ALL SELECT id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, "
+    "note, 1 FROM voided_observations)";
+
 // The WHERE and ORDER BY of a scan, after the selected columns: ?1 is the metric id, then the
 // arm ids and the time bounds, bound by bind_scan. `also` is one more condition.
 std::string scan_conditions(const ObservationScan& scan, const char* also = "") {
-    std::string sql = std::string(" FROM observations WHERE metric_id = ?1") + also;
+    std::string sql = std::string(scan.include_voided ? with_voided_rows : " FROM observations") +
+                      " WHERE metric_id = ?1" + also;
     if (!scan.arm_ids.empty()) {
         sql += " AND arm_id IN (?";
         for (std::size_t i = 1; i < scan.arm_ids.size(); ++i) sql += ", ?";
@@ -104,10 +113,11 @@ bool scan_unit_values(SQLite::Database& db, const ObservationScan& scan, const V
 // Every row with every column a summary or a reader needs.
 void scan_rows(SQLite::Database& db, const ObservationScan& scan, const Visit& visit) {
     // The numeric columns come first, in the same places for both kinds of scan.
-    const std::string sql = std::string(scan.summary_only
-                                            ? "SELECT arm_id, value, n, sum, sum_sq, exposure"
-                                            : "SELECT arm_id, value, n, sum, sum_sq, exposure, id, at_us, subject, note") +
-                            scan_conditions(scan);
+    const std::string sql =
+        std::string(scan.summary_only ? "SELECT arm_id, value, n, sum, sum_sq, exposure"
+                    : scan.include_voided ? "SELECT arm_id, value, n, sum, sum_sq, exposure, id, at_us, subject, note, voided"
+                                          : "SELECT arm_id, value, n, sum, sum_sq, exposure, id, at_us, subject, note") +
+        scan_conditions(scan);
 
     // Millions of rows pass here, so the statement is driven through the C API: with SQLiteCpp
     // every column read is a Column object and two calls (isNull, then get). Here most columns
@@ -133,14 +143,70 @@ void scan_rows(SQLite::Database& db, const ObservationScan& scan, const Visit& v
         row.exposure = sqlite3_column_double(stmt, 5);
         if (row.exposure == 0.0 && is_null(5)) row.exposure = 1.0;
         if (!scan.summary_only) read_identity(stmt, 6, row);
+        if (scan.include_voided) row.voided = sqlite3_column_int(stmt, 10) != 0;
         visit(row);
     }
+}
+
+constexpr const char* stored_columns = "SELECT id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note";
+
+// One row of stored_columns.
+void read_stored(sqlite3_stmt* stmt, StoredObservation& out) {
+    const auto is_null = [stmt](int column) { return sqlite3_column_type(stmt, column) == SQLITE_NULL; };
+    out.id = sqlite3_column_int64(stmt, 0);
+    ObservationRecord& r = out.record;
+    r.metric_id = sqlite3_column_int64(stmt, 1);
+    r.arm_id = sqlite3_column_int64(stmt, 2);
+    r.at_us = sqlite3_column_int64(stmt, 3);
+    if (is_null(5)) {
+        r.aggregate.reset();
+        r.value = is_null(4) ? not_a_number : sqlite3_column_double(stmt, 4);
+    } else {
+        Aggregate a;
+        a.n = sqlite3_column_int64(stmt, 5);
+        a.sum = sqlite3_column_double(stmt, 6);
+        if (!is_null(7)) a.sum_sq = sqlite3_column_double(stmt, 7);
+        r.aggregate = a;
+        r.value = 0.0;
+    }
+    r.exposure = is_null(8) ? std::nullopt : std::optional<double>(sqlite3_column_double(stmt, 8));
+    r.subject = std::string(column_text(stmt, 9));
+    r.note = std::string(column_text(stmt, 10));
 }
 
 }  // namespace
 
 void scan_observations(SQLite::Database& db, const ObservationScan& scan, const Visit& visit) {
-    if (!scan_unit_values(db, scan, visit)) scan_rows(db, scan, visit);
+    if (scan.include_voided || !scan_unit_values(db, scan, visit)) scan_rows(db, scan, visit);
+}
+
+void scan_stored_observations(SQLite::Database& db, std::optional<std::int64_t> experiment_id,
+                              const std::function<void(const StoredObservation&)>& visit) {
+    // Both tables in rowid order, merged here: a UNION ALL ... ORDER BY id would sort every row.
+    const std::string filter =
+        experiment_id ? " WHERE metric_id IN (SELECT id FROM metrics WHERE experiment_id = ?1)" : "";
+    RawStatement counted(db, std::string(stored_columns) + ", 0 FROM observations" + filter + " ORDER BY id");
+    RawStatement voided(db, std::string(stored_columns) + ", void_id FROM voided_observations" + filter + " ORDER BY id");
+    if (experiment_id) {
+        counted.bind(1, *experiment_id);
+        voided.bind(1, *experiment_id);
+    }
+    bool more_counted = counted.step();
+    bool more_voided = voided.step();
+    StoredObservation row;
+    while (more_counted || more_voided) {
+        const bool take_counted =
+            more_counted && (!more_voided || sqlite3_column_int64(counted.get(), 0) < sqlite3_column_int64(voided.get(), 0));
+        RawStatement& from = take_counted ? counted : voided;
+        read_stored(from.get(), row);
+        row.void_id = sqlite3_column_int64(from.get(), 11);
+        visit(row);
+        if (take_counted) {
+            more_counted = counted.step();
+        } else {
+            more_voided = voided.step();
+        }
+    }
 }
 
 }  // namespace kokeilu::detail

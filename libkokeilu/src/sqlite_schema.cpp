@@ -2,7 +2,10 @@
 
 #include "kokeilu/error.hpp"
 #include "kokeilu/sqlite_store.hpp"
+#include "preregistration.hpp"
 #include "sqlite_arm_summaries.hpp"
+#include "sqlite_history.hpp"
+#include "sqlite_experiment_rows.hpp"
 #include "sqlite_wal_identity.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -11,7 +14,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace kokeilu::detail {
 
@@ -174,6 +181,119 @@ CREATE TABLE arm_summaries (
 ) WITHOUT ROWID;
 )sql";
 
+// Migration 3: the tamper-evident history (see kokeilu/history.hpp and sqlite_history.hpp), the
+// voids, and the voided rows.
+//
+// history is the log: one row per entry, its id the entry's position (from 1, without gaps). A
+// write of observations is an entry of kind 'observations' whose batch columns say which rows it
+// wrote (ids first..last), how many, their SHA-256, and the caller's idempotency key; the batch's id
+// is the entry's. experiment_id has no foreign key: the entries of a deleted draft stay. Its
+// indexes are partial, so that the entry of every single `log` adds no index entry: the latest
+// record of an experiment (what show and analyze check) and the idempotency keys are looked up
+// directly, listing an experiment's batches reads the log.
+//
+// A voided row moves, whole and with its id, from observations to voided_observations: the scans
+// of millions of rows read only the rows that count, with no condition added per row, and the
+// voided ones stay in the file. The history itself is started (its first entries written) after
+// the last migration, by sqlite_history.cpp, from the file as it then is.
+constexpr const char* schema_v3 = R"sql(
+CREATE TABLE history_log (
+    log_id        TEXT NOT NULL,
+    started_at_us INTEGER NOT NULL,
+    from_schema   INTEGER NOT NULL
+);
+
+CREATE TABLE history (
+    id                   INTEGER PRIMARY KEY,
+    at_us                INTEGER NOT NULL,
+    kind                 TEXT NOT NULL,
+    experiment_id        INTEGER,
+    experiment_uuid      TEXT NOT NULL,
+    payload              TEXT,
+    salt                 BLOB,
+    payload_hash         BLOB NOT NULL,
+    leaf_hash            BLOB NOT NULL,
+    first_observation_id INTEGER,
+    last_observation_id  INTEGER,
+    rows                 INTEGER,
+    content_sha256       BLOB,
+    idempotency_key      TEXT
+);
+CREATE INDEX history_records ON history (experiment_id, id)
+    WHERE kind IN ('create', 'update', 'amend', 'start', 'stop', 'conclude', 'migrated', 'delete');
+CREATE UNIQUE INDEX history_idempotency_keys ON history (experiment_id, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+
+CREATE TABLE voids (
+    id            INTEGER PRIMARY KEY,
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE RESTRICT,
+    history_id    INTEGER NOT NULL,
+    at_us         INTEGER NOT NULL,
+    batch_id      INTEGER NOT NULL,
+    reason        TEXT NOT NULL,
+    author        TEXT NOT NULL
+);
+CREATE INDEX voids_by_experiment ON voids (experiment_id);
+
+CREATE TABLE voided_observations (
+    id        INTEGER PRIMARY KEY,
+    void_id   INTEGER NOT NULL REFERENCES voids(id) ON DELETE RESTRICT,
+    metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE RESTRICT,
+    arm_id    INTEGER NOT NULL REFERENCES arms(id) ON DELETE RESTRICT,
+    at_us     INTEGER NOT NULL,
+    value     REAL,
+    n         INTEGER,
+    sum       REAL,
+    sum_sq    REAL,
+    exposure  REAL,
+    subject   TEXT,
+    note      TEXT
+);
+CREATE INDEX voided_observations_by_void ON voided_observations (void_id);
+CREATE INDEX voided_observations_by_metric_time ON voided_observations (metric_id, at_us);
+)sql";
+
+// Migration 4: the locked criterion. locked_criterion keeps the pre-registered parts as they were
+// at the start (see locked_criterion.hpp), in the text of detail::locked_criterion_text; an
+// experiment locked before this version gets the snapshot rebuilt from its amendments, once, here.
+// data_seen is the Test Card's answer to "has any of the data been seen already?" ('' when not
+// answered). amended_verdict and judged_against belong to the outcome: the verdict against a
+// criterion amended after the start, and which of the two judgements the team chose ('locked' or
+// 'amended'; NULL, read as 'locked', for experiments concluded before).
+constexpr const char* schema_v4 = R"sql(
+ALTER TABLE experiments ADD COLUMN data_seen TEXT NOT NULL DEFAULT '';
+ALTER TABLE experiments ADD COLUMN locked_criterion TEXT;
+ALTER TABLE experiments ADD COLUMN amended_verdict TEXT;
+ALTER TABLE experiments ADD COLUMN judged_against TEXT;
+)sql";
+
+void keep_locked_criteria(SQLite::Database& db) {
+    std::vector<std::pair<std::int64_t, std::string>> snapshots;
+    {
+        SQLite::Statement locked(db, "SELECT * FROM experiments WHERE locked_at_us IS NOT NULL ORDER BY id");
+        while (locked.executeStep()) {
+            const Experiment e = read_full_experiment(db, locked);
+            if (e.locked) snapshots.emplace_back(e.id, locked_criterion_text(*e.locked));
+        }
+    }
+    SQLite::Statement write(db, "UPDATE experiments SET locked_criterion = ? WHERE id = ?");
+    for (const auto& [id, text] : snapshots) {
+        write.bind(1, text);
+        write.bind(2, id);
+        write.exec();
+        write.reset();
+    }
+}
+
+bool has_history(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'history'").getInt() > 0;
+}
+
+bool has_locked_criterion(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM pragma_table_info('experiments') WHERE name = 'locked_criterion'")
+               .getInt() > 0;
+}
+
 // Migration 6: the file's identity (see sqlite_wal_identity.hpp), one row made once, when the file
 // becomes a tracker or reaches this version, and never changed; marks counts the writes that wrote
 // its page into the write-ahead log again. A table of its own, so that its page holds nothing else
@@ -202,10 +322,17 @@ bool has_valid_range(SQLite::Database& db) {
     return db.execAndGet("SELECT count(*) FROM pragma_table_info('metrics') WHERE name = 'valid_min'").getInt() > 0;
 }
 
-constexpr std::array<SqliteMigration, 4> migrations{{
+// The versions of one release are numbered ahead by the part of it that adds them, and the parts
+// may land in another order: a migration below the file's version whose change the file lacks
+// (made by a build that had the later migrations but not this one) is applied too, see applied.
+constexpr std::array<SqliteMigration, 6> migrations{{
     {1, schema_v1},
     {2, schema_v2, rebuild_arm_summaries},
+    {3, schema_v3, nullptr, has_history},
+    // 5 before 4: migration 4 reads every experiment with the current code, which reads the valid
+    // range that 5 adds (for a file at 4, 5 still runs by its version).
     {5, schema_v5, nullptr, has_valid_range},
+    {4, schema_v4, keep_locked_criteria, has_locked_criterion},
     {6, schema_v6, make_file_identity},
 }};
 
@@ -250,17 +377,12 @@ bool check_file(const SqliteFileState& state, const std::string& path, bool read
     return false;
 }
 
-// Whether a migration is still to be run on a file of schema version `current`: its version is
-// newer, or (for one that can land after a later version, see SqliteMigration::applied) the file
-// was brought past its version without it.
-bool missing(SQLite::Database& db, const SqliteMigration& migration, int current) {
-    if (current < migration.version) return true;
-    return migration.applied != nullptr && current > 0 && !migration.applied(db);
-}
-
-bool any_missing(SQLite::Database& db, int current) {
-    return std::any_of(migrations.begin(), migrations.end(),
-                       [&](const SqliteMigration& m) { return missing(db, m, current); });
+// True when a migration at or below `version` is missing from a file of that version (see
+// SqliteMigration::applied).
+bool missed_migration(SQLite::Database& db, int version) {
+    return std::any_of(migrations.begin(), migrations.end(), [&](const SqliteMigration& m) {
+        return m.version <= version && m.applied != nullptr && !m.applied(db);
+    });
 }
 
 void migrate(SQLite::Database& db) {
@@ -269,15 +391,17 @@ void migrate(SQLite::Database& db) {
         // once, the second waits for the first and then finds nothing left to do.
         SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
         const int current = pragma_int(db, "user_version");
-        if (!missing(db, migration, current)) {
+        const bool behind = current < migration.version;
+        if (!behind && (migration.applied == nullptr || migration.applied(db))) {
             transaction.commit();
             continue;
         }
         db.exec(migration.sql);
         if (migration.fill) migration.fill(db);
-        // PRAGMAs take no bound parameters; both values are compile-time constants.
+        // PRAGMAs take no bound parameters; both values are compile-time constants. A migration
+        // made up for leaves the version where it is.
         db.exec("PRAGMA application_id = " + std::to_string(sqlite_application_id));
-        db.exec("PRAGMA user_version = " + std::to_string(std::max(current, migration.version)));
+        if (behind) db.exec("PRAGMA user_version = " + std::to_string(migration.version));
         transaction.commit();
     }
 }
@@ -298,25 +422,27 @@ void prepare_tracker(SQLite::Database& db, const std::string& path, bool read_on
     // Closing the last connection to a WAL file normally checkpoints it into the main file. Until
     // the file is known to be ours, it must not be written at all, not even that way.
     sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-    const bool is_new = check_file(inspect_sqlite_file(db), path, read_only);
+    const SqliteFileState state = inspect_sqlite_file(db);
+    const bool is_new = check_file(state, path, read_only);
+    const bool missed = !is_new && missed_migration(db, state.user_version);
     sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
-
-    // A file brought to a later version without an earlier one (see SqliteMigration::applied) is
-    // as old as one of that earlier version.
-    const int version = inspect_sqlite_file(db).user_version;
-    const bool incomplete = !is_new && any_missing(db, version);
-    if (read_only && incomplete)
-        throw SchemaError("'" + path + "' has the older schema version " + std::to_string(version) +
-                          " (a part of it is missing) and must be upgraded; open it once without read_only");
 
     // foreign_keys is per connection and has no effect inside a transaction: set it first.
     db.exec("PRAGMA foreign_keys = ON");
-    if (read_only) return;
+    if (read_only) {
+        if (missed)
+            throw SchemaError("'" + path + "' has the older schema version " + std::to_string(state.user_version) +
+                              " without all of its migrations and must be upgraded; open it once without read_only");
+        return;
+    }
     // WAL lets readers (a notebook) work while a writer (the kokeilu command) logs; NORMAL is
     // durable across application crashes in WAL mode and much faster than FULL.
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
-    if (is_new || incomplete) migrate(db);
+    if (is_new || missed || state.user_version < sqlite_schema_version) migrate(db);
+    // After every migration, so that the history's first record of each experiment is read with
+    // the current schema.
+    start_history(db, is_new ? 0 : state.user_version);
 }
 
 }  // namespace kokeilu::detail

@@ -16,9 +16,10 @@ struct SqliteMigration {
     // Runs after the SQL in the same transaction, for what SQL alone cannot compute well (e.g. the
     // numerically stable running summaries of the observations already in the file).
     void (*fill)(SQLite::Database& db) = nullptr;
-    // For a migration whose version was given out before it landed (the parts of one release
-    // land in any order): whether the file already has what it makes. A file at a later version
-    // that lacks it (written by a build between the two) gets it too.
+    // Whether the migration's change is in the file, for a migration whose version other parts of
+    // the same release may have passed first: a file whose user_version is already past this
+    // migration's (made by a build that had those later migrations but not this one) gets it
+    // applied when this says no. Null: the version alone tells.
     bool (*applied)(SQLite::Database& db) = nullptr;
 };
 

@@ -8,8 +8,13 @@
 #include "key_generation.hpp"
 #include "sqlite_arm_summaries.hpp"
 #include "sqlite_checkpointer.hpp"
+#include "sqlite_experiment_rows.hpp"
+#include "sqlite_history.hpp"
+#include "sqlite_voids.hpp"
+#include "history_payload.hpp"
 #include "sqlite_observation_scan.hpp"
 #include "sqlite_schema.hpp"
+#include "sqlite_stored_data_checks.hpp"
 #include "sqlite_support.hpp"
 #include "sqlite_store_factory.hpp"
 #include "sqlite_wal_identity.hpp"
@@ -35,397 +40,22 @@ namespace kokeilu {
 
 namespace {
 
-using detail::bind_date;
-using detail::bind_optional;
-using detail::bind_time;
+using detail::bind_arm;
+using detail::bind_metric;
 using detail::guard_read;
 using detail::guard_sqlite;
 using detail::optional_date;
 using detail::optional_real;
 using detail::time_or_not_a_date;
+using namespace detail;  // the experiment rows (sqlite_experiment_rows.hpp)
 
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
-
-// ----------------------------------------------------------------------------------------------
-// Experiments: writing
-
-constexpr const char* insert_experiment_sql = R"sql(
-INSERT INTO experiments (
-    uuid, key, title, summary, organisation, unit, owner,
-    planned_start, planned_end, actual_start, actual_end,
-    planned_cost_eur, actual_cost_eur, planned_effort_hours, actual_effort_hours, risk,
-    we_believe, to_verify, and_measure, right_if, design, status, stop_reason,
-    verdict, we_believed, we_observed, we_learned, therefore, decision, decided_on,
-    lock_hash, locked_at_us, created_at_us, updated_at_us, revision)
-VALUES (
-    :uuid, :key, :title, :summary, :organisation, :unit, :owner,
-    :planned_start, :planned_end, :actual_start, :actual_end,
-    :planned_cost_eur, :actual_cost_eur, :planned_effort_hours, :actual_effort_hours, :risk,
-    :we_believe, :to_verify, :and_measure, :right_if, :design, :status, :stop_reason,
-    :verdict, :we_believed, :we_observed, :we_learned, :therefore, :decision, :decided_on,
-    :lock_hash, :locked_at_us, :created_at_us, :updated_at_us, :revision)
-)sql";
-
-constexpr const char* update_experiment_sql = R"sql(
-UPDATE experiments SET
-    uuid = :uuid, key = :key, title = :title, summary = :summary, organisation = :organisation,
-    unit = :unit, owner = :owner,
-    planned_start = :planned_start, planned_end = :planned_end,
-    actual_start = :actual_start, actual_end = :actual_end,
-    planned_cost_eur = :planned_cost_eur, actual_cost_eur = :actual_cost_eur,
-    planned_effort_hours = :planned_effort_hours, actual_effort_hours = :actual_effort_hours,
-    risk = :risk,
-    we_believe = :we_believe, to_verify = :to_verify, and_measure = :and_measure, right_if = :right_if,
-    design = :design, status = :status, stop_reason = :stop_reason,
-    verdict = :verdict, we_believed = :we_believed, we_observed = :we_observed,
-    we_learned = :we_learned, therefore = :therefore, decision = :decision, decided_on = :decided_on,
-    lock_hash = :lock_hash, locked_at_us = :locked_at_us,
-    created_at_us = :created_at_us, updated_at_us = :updated_at_us, revision = :revision
-WHERE id = :id
-)sql";
-
-void bind_text(SQLite::Statement& statement, const char* name, std::string_view value) {
-    statement.bind(name, std::string(value));
-}
-
-// Binds every column of the experiments row. Identity and revision come separately because the
-// store decides them (a generated key, the next revision).
-void bind_experiment(SQLite::Statement& s, const Experiment& e, const std::string& uuid, const std::string& key,
-                     std::int64_t revision) {
-    s.bind(":uuid", uuid);
-    s.bind(":key", key);
-    s.bind(":title", e.title);
-    s.bind(":summary", e.summary);
-    s.bind(":organisation", e.organisation);
-    s.bind(":unit", e.unit);
-    s.bind(":owner", e.owner);
-    bind_date(s, ":planned_start", e.planned_start, "planned_start");
-    bind_date(s, ":planned_end", e.planned_end, "planned_end");
-    bind_date(s, ":actual_start", e.actual_start, "actual_start");
-    bind_date(s, ":actual_end", e.actual_end, "actual_end");
-    bind_optional(s, ":planned_cost_eur", e.planned_cost_eur);
-    bind_optional(s, ":actual_cost_eur", e.actual_cost_eur);
-    bind_optional(s, ":planned_effort_hours", e.planned_effort_hours);
-    bind_optional(s, ":actual_effort_hours", e.actual_effort_hours);
-    s.bind(":risk", e.risk);
-    s.bind(":we_believe", e.test_card.we_believe);
-    s.bind(":to_verify", e.test_card.to_verify);
-    s.bind(":and_measure", e.test_card.and_measure);
-    s.bind(":right_if", e.test_card.right_if);
-    bind_text(s, ":design", to_string(e.design));
-    bind_text(s, ":status", to_string(e.status));
-    s.bind(":stop_reason", e.stop_reason);
-    if (e.outcome) {
-        const Outcome& o = *e.outcome;
-        bind_text(s, ":verdict", to_string(o.verdict));
-        s.bind(":we_believed", o.learning.we_believed);
-        s.bind(":we_observed", o.learning.we_observed);
-        s.bind(":we_learned", o.learning.we_learned);
-        s.bind(":therefore", o.learning.therefore);
-        bind_text(s, ":decision", to_string(o.decision));
-        // not-a-date is a legal decided_on ("today when concluding"): kept as NULL.
-        if (o.decided_on.is_not_a_date()) {
-            s.bind(":decided_on");
-        } else {
-            bind_date(s, ":decided_on", o.decided_on, "outcome.decided_on");
-        }
-    } else {
-        for (const char* name : {":verdict", ":we_believed", ":we_observed", ":we_learned", ":therefore",
-                                 ":decision", ":decided_on"})
-            s.bind(name);
-    }
-    s.bind(":lock_hash", e.lock_hash);
-    if (e.locked_at) {
-        bind_time(s, ":locked_at_us", *e.locked_at, "locked_at");
-    } else {
-        s.bind(":locked_at_us");
-    }
-    bind_time(s, ":created_at_us", e.created_at, "created_at");
-    bind_time(s, ":updated_at_us", e.updated_at, "updated_at");
-    s.bind(":revision", revision);
-}
-
-void write_tags_and_purposes(SQLite::Database& db, std::int64_t experiment_id, const Experiment& e) {
-    SQLite::Statement clear_tags(db, "DELETE FROM experiment_tags WHERE experiment_id = ?");
-    clear_tags.bind(1, experiment_id);
-    clear_tags.exec();
-    SQLite::Statement clear_purposes(db, "DELETE FROM experiment_purposes WHERE experiment_id = ?");
-    clear_purposes.bind(1, experiment_id);
-    clear_purposes.exec();
-
-    SQLite::Statement tag(db, "INSERT INTO experiment_tags (experiment_id, position, tag) VALUES (?, ?, ?)");
-    tag.bind(1, experiment_id);
-    for (std::size_t i = 0; i < e.tags.size(); ++i) {
-        tag.bind(2, static_cast<std::int64_t>(i));
-        tag.bind(3, e.tags[i]);
-        tag.exec();
-        tag.reset();
-    }
-    SQLite::Statement purpose(db,
-                              "INSERT INTO experiment_purposes (experiment_id, position, purpose) VALUES (?, ?, ?)");
-    purpose.bind(1, experiment_id);
-    for (std::size_t i = 0; i < e.purposes.size(); ++i) {
-        purpose.bind(2, static_cast<std::int64_t>(i));
-        purpose.bind(3, std::string(to_string(e.purposes[i])));
-        purpose.exec();
-        purpose.reset();
-    }
-}
-
-void bind_arm(SQLite::Statement& s, const Arm& arm, std::size_t position) {
-    s.bind(":position", static_cast<std::int64_t>(position));
-    s.bind(":name", arm.name);
-    bind_text(s, ":role", to_string(arm.role));
-    s.bind(":description", arm.description);
-}
-
-void bind_metric(SQLite::Statement& s, const Metric& m, std::size_t position) {
-    s.bind(":position", static_cast<std::int64_t>(position));
-    s.bind(":name", m.name);
-    s.bind(":unit", m.unit);
-    s.bind(":description", m.description);
-    bind_text(s, ":kind", to_string(m.kind));
-    bind_text(s, ":role", to_string(m.role));
-    bind_text(s, ":direction", to_string(m.direction));
-    bind_text(s, ":impact", to_string(m.impact));
-    bind_optional(s, ":baseline", m.baseline);
-    bind_optional(s, ":baseline_sd", m.baseline_sd);
-    s.bind(":minimum_effect", m.minimum_effect);
-    bind_text(s, ":effect_scale", to_string(m.effect_scale));
-    s.bind(":confidence", m.confidence);
-    bind_optional(s, ":valid_min", m.valid_min);
-    bind_optional(s, ":valid_max", m.valid_max);
-}
-
-constexpr const char* insert_arm_sql =
-    "INSERT INTO arms (experiment_id, position, name, role, description) "
-    "VALUES (:experiment_id, :position, :name, :role, :description)";
-constexpr const char* update_arm_sql =
-    "UPDATE arms SET position = :position, name = :name, role = :role, description = :description "
-    "WHERE id = :id";
-constexpr const char* insert_metric_sql =
-    "INSERT INTO metrics (experiment_id, position, name, unit, description, kind, role, direction, impact, "
-    "baseline, baseline_sd, minimum_effect, effect_scale, confidence, valid_min, valid_max) "
-    "VALUES (:experiment_id, :position, :name, :unit, :description, :kind, :role, :direction, :impact, "
-    ":baseline, :baseline_sd, :minimum_effect, :effect_scale, :confidence, :valid_min, :valid_max)";
-constexpr const char* update_metric_sql =
-    "UPDATE metrics SET position = :position, name = :name, unit = :unit, description = :description, "
-    "kind = :kind, role = :role, direction = :direction, impact = :impact, baseline = :baseline, "
-    "baseline_sd = :baseline_sd, minimum_effect = :minimum_effect, effect_scale = :effect_scale, "
-    "confidence = :confidence, valid_min = :valid_min, valid_max = :valid_max WHERE id = :id";
-
-// Inserts the items that have no id yet (every item, for a new experiment, whatever ids it was
-// given); returns the id of every item, in order.
-template <class Item, class Bind>
-std::vector<std::int64_t> insert_new_items(SQLite::Database& db, const char* sql, std::int64_t experiment_id,
-                                           const std::vector<Item>& items, Bind bind, bool insert_all) {
-    std::vector<std::int64_t> ids(items.size());
-    SQLite::Statement insert(db, sql);
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (!insert_all && items[i].id != 0) {
-            ids[i] = items[i].id;
-            continue;
-        }
-        insert.bind(":experiment_id", experiment_id);
-        bind(insert, items[i], i);
-        insert.exec();
-        insert.reset();
-        ids[i] = db.getLastInsertRowid();
-    }
-    return ids;
-}
-
-// Inserts one journal note inside the caller's transaction; returns its id.
-std::int64_t insert_journal_entry(SQLite::Database& db, std::int64_t experiment_id, const JournalEntry& entry) {
-    SQLite::Statement insert(db, "INSERT INTO journal (experiment_id, at_us, author, text) "
-                                 "VALUES (:experiment_id, :at_us, :author, :text)");
-    insert.bind(":experiment_id", experiment_id);
-    bind_time(insert, ":at_us", entry.at, "at");
-    insert.bind(":author", entry.author);
-    insert.bind(":text", entry.text);
-    insert.exec();
-    return db.getLastInsertRowid();
-}
-
-void insert_amendments(SQLite::Database& db, std::int64_t experiment_id, std::span<const Amendment> amendments) {
-    SQLite::Statement insert(db,
-                             "INSERT INTO amendments (experiment_id, at_us, field, old_value, new_value, reason, "
-                             "author) VALUES (:experiment_id, :at_us, :field, :old_value, :new_value, :reason, "
-                             ":author)");
-    for (const Amendment& a : amendments) {
-        insert.bind(":experiment_id", experiment_id);
-        bind_time(insert, ":at_us", a.at, "amendment.at");
-        insert.bind(":field", a.field);
-        insert.bind(":old_value", a.old_value);
-        insert.bind(":new_value", a.new_value);
-        insert.bind(":reason", a.reason);
-        insert.bind(":author", a.author);
-        insert.exec();
-        insert.reset();
-    }
-}
-
-// The key prefix followed by one more than the highest number already used with that prefix,
-// at least three digits ("OULU-2026-" -> "OULU-2026-004"). Keys are ASCII (see check_key), so
-// SQLite's NOCASE comparison is the right one.
-std::string next_key(SQLite::Database& db, std::string_view prefix) {
-    SQLite::Statement query(db,
-                            "SELECT substr(key, length(:prefix) + 1) FROM experiments "
-                            "WHERE substr(key, 1, length(:prefix)) = :prefix COLLATE NOCASE");
-    query.bind(":prefix", std::string(prefix));
-    std::int64_t highest = 0;
-    while (query.executeStep()) {
-        const std::string rest = query.getColumn(0).getString();
-        if (rest.empty() || !std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; }))
-            continue;
-        std::int64_t number = 0;
-        const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), number);
-        if (error == std::errc() && end == rest.data() + rest.size()) highest = std::max(highest, number);
-    }
-    char digits[32];
-    std::snprintf(digits, sizeof digits, "%03lld", static_cast<long long>(highest + 1));
-    return std::string(prefix) + digits;
-}
-
-// Checked before writing, so that the caller learns which identity clashes; the UNIQUE
-// constraints stay as the last line of defence.
-void check_identity_free(SQLite::Database& db, const std::string& key, const std::string& uuid,
-                         std::int64_t own_id) {
-    SQLite::Statement by_key(db, "SELECT 1 FROM experiments WHERE key = ? AND id <> ?");
-    by_key.bind(1, key);
-    by_key.bind(2, own_id);
-    if (by_key.executeStep())
-        throw InvalidArgumentError("key", "'" + key + "' is already in use by another experiment");
-    SQLite::Statement by_uuid(db, "SELECT 1 FROM experiments WHERE uuid = ? AND id <> ?");
-    by_uuid.bind(1, uuid);
-    by_uuid.bind(2, own_id);
-    if (by_uuid.executeStep())
-        throw InvalidArgumentError("uuid", "'" + uuid + "' is already in use by another experiment");
-}
-
-// ----------------------------------------------------------------------------------------------
-// Experiments: reading
-
-Experiment read_experiment_row(const SQLite::Statement& q) {
-    Experiment e;
-    e.id = q.getColumn("id").getInt64();
-    e.uuid = q.getColumn("uuid").getString();
-    e.key = q.getColumn("key").getString();
-    e.title = q.getColumn("title").getString();
-    e.summary = q.getColumn("summary").getString();
-    e.organisation = q.getColumn("organisation").getString();
-    e.unit = q.getColumn("unit").getString();
-    e.owner = q.getColumn("owner").getString();
-    e.planned_start = optional_date(q.getColumn("planned_start"), "planned_start");
-    e.planned_end = optional_date(q.getColumn("planned_end"), "planned_end");
-    e.actual_start = optional_date(q.getColumn("actual_start"), "actual_start");
-    e.actual_end = optional_date(q.getColumn("actual_end"), "actual_end");
-    e.planned_cost_eur = optional_real(q.getColumn("planned_cost_eur"));
-    e.actual_cost_eur = optional_real(q.getColumn("actual_cost_eur"));
-    e.planned_effort_hours = optional_real(q.getColumn("planned_effort_hours"));
-    e.actual_effort_hours = optional_real(q.getColumn("actual_effort_hours"));
-    e.risk = q.getColumn("risk").getString();
-    e.test_card.we_believe = q.getColumn("we_believe").getString();
-    e.test_card.to_verify = q.getColumn("to_verify").getString();
-    e.test_card.and_measure = q.getColumn("and_measure").getString();
-    e.test_card.right_if = q.getColumn("right_if").getString();
-    e.design = parse_design_kind(q.getColumn("design").getString());
-    e.status = parse_status(q.getColumn("status").getString());
-    e.stop_reason = q.getColumn("stop_reason").getString();
-    if (!q.getColumn("verdict").isNull()) {
-        Outcome o;
-        o.verdict = parse_verdict(q.getColumn("verdict").getString());
-        o.learning.we_believed = q.getColumn("we_believed").getString();
-        o.learning.we_observed = q.getColumn("we_observed").getString();
-        o.learning.we_learned = q.getColumn("we_learned").getString();
-        o.learning.therefore = q.getColumn("therefore").getString();
-        o.decision = parse_decision(q.getColumn("decision").getString());
-        if (auto decided = optional_date(q.getColumn("decided_on"), "outcome.decided_on")) o.decided_on = *decided;
-        e.outcome = std::move(o);
-    }
-    e.lock_hash = q.getColumn("lock_hash").getString();
-    if (!q.getColumn("locked_at_us").isNull()) e.locked_at = time_or_not_a_date(q.getColumn("locked_at_us"));
-    e.created_at = time_or_not_a_date(q.getColumn("created_at_us"));
-    e.updated_at = time_or_not_a_date(q.getColumn("updated_at_us"));
-    e.revision = q.getColumn("revision").getInt64();
-    return e;
-}
-
-void load_children(SQLite::Database& db, Experiment& e) {
-    SQLite::Statement tags(db, "SELECT tag FROM experiment_tags WHERE experiment_id = ? ORDER BY position");
-    tags.bind(1, e.id);
-    while (tags.executeStep()) e.tags.push_back(tags.getColumn(0).getString());
-
-    SQLite::Statement purposes(db,
-                               "SELECT purpose FROM experiment_purposes WHERE experiment_id = ? ORDER BY position");
-    purposes.bind(1, e.id);
-    while (purposes.executeStep()) e.purposes.push_back(parse_purpose(purposes.getColumn(0).getString()));
-
-    SQLite::Statement arms(db,
-                           "SELECT id, name, role, description FROM arms WHERE experiment_id = ? ORDER BY position");
-    arms.bind(1, e.id);
-    while (arms.executeStep()) {
-        Arm arm;
-        arm.id = arms.getColumn(0).getInt64();
-        arm.name = arms.getColumn(1).getString();
-        arm.role = parse_arm_role(arms.getColumn(2).getString());
-        arm.description = arms.getColumn(3).getString();
-        e.arms.push_back(std::move(arm));
-    }
-
-    SQLite::Statement metrics(db, "SELECT * FROM metrics WHERE experiment_id = ? ORDER BY position");
-    metrics.bind(1, e.id);
-    while (metrics.executeStep()) {
-        Metric m;
-        m.id = metrics.getColumn("id").getInt64();
-        m.name = metrics.getColumn("name").getString();
-        m.unit = metrics.getColumn("unit").getString();
-        m.description = metrics.getColumn("description").getString();
-        m.kind = parse_metric_kind(metrics.getColumn("kind").getString());
-        m.role = parse_metric_role(metrics.getColumn("role").getString());
-        m.direction = parse_direction(metrics.getColumn("direction").getString());
-        m.impact = parse_impact_class(metrics.getColumn("impact").getString());
-        m.baseline = optional_real(metrics.getColumn("baseline"));
-        m.baseline_sd = optional_real(metrics.getColumn("baseline_sd"));
-        m.minimum_effect = metrics.getColumn("minimum_effect").getDouble();
-        m.effect_scale = parse_effect_scale(metrics.getColumn("effect_scale").getString());
-        m.confidence = metrics.getColumn("confidence").getDouble();
-        m.valid_min = optional_real(metrics.getColumn("valid_min"));
-        m.valid_max = optional_real(metrics.getColumn("valid_max"));
-        e.metrics.push_back(std::move(m));
-    }
-}
-
-std::vector<Amendment> load_amendments(SQLite::Database& db, std::int64_t experiment_id) {
-    std::vector<Amendment> out;
-    SQLite::Statement q(db,
-                        "SELECT at_us, field, old_value, new_value, reason, author FROM amendments "
-                        "WHERE experiment_id = ? ORDER BY id");
-    q.bind(1, experiment_id);
-    while (q.executeStep()) {
-        Amendment a;
-        a.at = time_or_not_a_date(q.getColumn(0));
-        a.field = q.getColumn(1).getString();
-        a.old_value = q.getColumn(2).getString();
-        a.new_value = q.getColumn(3).getString();
-        a.reason = q.getColumn(4).getString();
-        a.author = q.getColumn(5).getString();
-        out.push_back(std::move(a));
-    }
-    return out;
-}
-
-Experiment read_full_experiment(SQLite::Database& db, const SQLite::Statement& row) {
-    Experiment e = read_experiment_row(row);
-    load_children(db, e);
-    e.amendments = load_amendments(db, e.id);
-    return e;
-}
 
 // ----------------------------------------------------------------------------------------------
 // Observations
 
 struct ExperimentParts {
+    std::string uuid;
     std::string key;
     Status status = Status::draft;
     std::vector<std::int64_t> metric_ids;
@@ -435,11 +65,12 @@ struct ExperimentParts {
 
 ExperimentParts load_parts(SQLite::Database& db, std::int64_t experiment_id) {
     ExperimentParts parts;
-    SQLite::Statement experiment(db, "SELECT key, status FROM experiments WHERE id = ?");
+    SQLite::Statement experiment(db, "SELECT key, status, uuid FROM experiments WHERE id = ?");
     experiment.bind(1, experiment_id);
     if (!experiment.executeStep()) throw NotFoundError("experiment", "id " + std::to_string(experiment_id));
     parts.key = experiment.getColumn(0).getString();
     parts.status = parse_status(experiment.getColumn(1).getString());
+    parts.uuid = experiment.getColumn(2).getString();
     SQLite::Statement metrics(db, "SELECT id, kind = 'proportion' FROM metrics WHERE experiment_id = ?");
     metrics.bind(1, experiment_id);
     while (metrics.executeStep()) {
@@ -487,11 +118,34 @@ std::string checked_date(const Date& date, const char* field) {
 
 std::string at_row(std::size_t i) { return " (row " + std::to_string(i) + ")"; }
 
+// Rows one at a time get their ids from the write (see next_observation_id); a column write gives
+// its first row its id, and SQLite numbers the rest on from there.
 constexpr const char* insert_observation_sql =
-    "INSERT INTO observations (metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO observations (metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note, id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* insert_observation_columns_sql =
     "INSERT INTO observations (metric_id, arm_id, at_us, value, exposure) VALUES (?1, ?, ?, ?, ?)";
+constexpr const char* insert_first_observation_sql =
+    "INSERT INTO observations (metric_id, arm_id, at_us, value, exposure, id) VALUES (?1, ?, ?, ?, ?, ?)";
+
+// What checked_parts found: the experiment's UUID (for its history entry), and its arms and metrics
+// when the rows must still be checked against them.
+struct CheckedTarget {
+    std::string uuid;
+    std::optional<ExperimentParts> parts;
+};
+
+// The batch a write records, and the result of a write that repeats an earlier one.
+Batch new_batch(const ObservationTarget& target, std::int64_t first_id, std::size_t rows) {
+    Batch batch;
+    batch.experiment_id = target.experiment_id;
+    batch.first_observation_id = first_id;
+    batch.last_observation_id = first_id + static_cast<std::int64_t>(rows) - 1;
+    batch.rows = static_cast<std::int64_t>(rows);
+    batch.content_sha256 = target.content_sha256;
+    batch.idempotency_key = target.idempotency_key;
+    return batch;
+}
 
 // The same insert for rows_per_insert rows at once: ?1 is the metric id, then arm, time, value and
 // exposure of each row in turn (parameters 2 + 4k to 5 + 4k for row k).
@@ -558,15 +212,13 @@ public:
             const std::string uuid = experiment.uuid.empty() ? detail::new_uuid() : experiment.uuid;
             check_identity_free(db_, key, uuid, 0);
 
-            SQLite::Statement insert(db_, insert_experiment_sql);
-            bind_experiment(insert, experiment, uuid, key, 1);
-            insert.exec();
-            const std::int64_t id = db_.getLastInsertRowid();
+            const std::int64_t id = detail::insert_experiment_row(db_, experiment, uuid, key);
             write_tags_and_purposes(db_, id, experiment);
             const auto arm_ids = insert_new_items(db_, insert_arm_sql, id, experiment.arms, bind_arm, true);
             const auto metric_ids =
                 insert_new_items(db_, insert_metric_sql, id, experiment.metrics, bind_metric, true);
             insert_amendments(db_, id, experiment.amendments);
+            record_experiment(HistoryKind::create, id);
             transaction.commit();
             identity_committed(marked);
 
@@ -646,7 +298,7 @@ public:
     }
 
     void save_experiment(Experiment& experiment, std::span<const Amendment> new_amendments,
-                         const std::optional<JournalEntry>& note) override {
+                         const std::optional<JournalEntry>& note, HistoryKind kind) override {
         require_writable();
         if (experiment.id == 0) throw InvalidArgumentError("id", "the experiment has not been stored yet");
         guard_sqlite("saving experiment " + experiment.key, [&] {
@@ -666,19 +318,25 @@ public:
             }
             stored.reset();
             check_identity_free(db_, experiment.key, experiment.uuid, experiment.id);
+            // Before anything is written: data stored until this moment (another process may have
+            // logged since the caller read the experiment) must fit what the experiment becomes.
+            const std::vector<std::int64_t> rebuild = detail::check_stored_data_fits(db_, experiment);
 
-            SQLite::Statement update(db_, update_experiment_sql);
-            bind_experiment(update, experiment, experiment.uuid, experiment.key, experiment.revision + 1);
-            update.bind(":id", experiment.id);
-            update.exec();
+            detail::update_experiment_row(db_, experiment, experiment.revision + 1);
             write_tags_and_purposes(db_, experiment.id, experiment);
             const auto arm_ids = save_items(experiment.id, "arms", "arm", experiment.arms, insert_arm_sql,
                                             update_arm_sql, bind_arm);
             const auto metric_ids = save_items(experiment.id, "metrics", "metric", experiment.metrics,
                                                insert_metric_sql, update_metric_sql, bind_metric);
+            for (const std::int64_t metric_id : rebuild) detail::rebuild_arm_summaries_of_metric(db_, metric_id);
             insert_amendments(db_, experiment.id, new_amendments);
-            if (note) insert_journal_entry(db_, experiment.id, *note);
-            auto amendments = load_amendments(db_, experiment.id);
+            const Experiment saved = record_experiment(kind, experiment.id);
+            if (note) {
+                JournalEntry written = *note;
+                written.id = insert_journal_entry(db_, experiment.id, *note);
+                record_note(saved.id, saved.uuid, written);
+            }
+            auto amendments = saved.amendments;
             transaction.commit();
             identity_committed(marked);
 
@@ -686,6 +344,27 @@ public:
             for (std::size_t i = 0; i < arm_ids.size(); ++i) experiment.arms[i].id = arm_ids[i];
             for (std::size_t i = 0; i < metric_ids.size(); ++i) experiment.metrics[i].id = metric_ids[i];
             experiment.amendments = std::move(amendments);
+        });
+    }
+
+    void delete_draft(std::int64_t experiment_id) override {
+        require_writable();
+        guard_sqlite("deleting a draft", [&] {
+            SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            const bool marked = mark_identity();
+            const Experiment e = read_experiment(experiment_id);
+            if (e.status != Status::draft)
+                throw InvalidStateError("cannot delete " + e.key + ": it is " + std::string(to_string(e.status)) +
+                                        "; only a draft can be deleted (nothing is deleted from a started "
+                                        "experiment: void wrong observations instead)");
+            ChainHead head = read_chain_head(statements_);
+            (void)append_history(statements_, {HistoryKind::delete_draft, e.id, e.uuid, experiment_record(e)},
+                                 now_utc(), head);
+            SQLite::Statement remove(db_, "DELETE FROM experiments WHERE id = ?");
+            remove.bind(1, experiment_id);
+            remove.exec();
+            transaction.commit();
+            identity_committed(marked);
         });
     }
 
@@ -699,6 +378,7 @@ public:
             if (!exists.executeStep()) throw NotFoundError("experiment", "id " + std::to_string(experiment_id));
             JournalEntry stored = entry;
             stored.id = insert_journal_entry(db_, experiment_id, entry);
+            record_note(experiment_id, load_parts(db_, experiment_id).uuid, stored);
             transaction.commit();
             identity_committed(marked);
             return stored;
@@ -714,7 +394,7 @@ public:
             while (q.executeStep()) {
                 JournalEntry entry;
                 entry.id = q.getColumn(0).getInt64();
-                entry.at = time_or_not_a_date(q.getColumn(1));
+                entry.at = detail::time_or_not_a_date(q.getColumn(1));
                 entry.author = q.getColumn(2).getString();
                 entry.text = q.getColumn(3).getString();
                 out.push_back(std::move(entry));
@@ -723,14 +403,15 @@ public:
         });
     }
 
-    std::size_t insert_observations(const ObservationTarget& target,
+    WriteResult insert_observations(const ObservationTarget& target,
                                     std::span<const ObservationRecord> rows) override {
         require_writable();
         return guard_sqlite("recording observations", [&] {
             detail::ImmediateTransaction transaction(statements_);
             const bool marked = mark_identity();
             write_cache_.begin_write(db_.getHandle());
-            const auto parts = checked_parts(target);
+            const auto [uuid, parts] = checked_parts(target);
+            if (const auto earlier = repeated_write(target)) return *earlier;
             if (parts) {
                 for (std::size_t i = 0; i < rows.size(); ++i) {
                     check_metric(*parts, rows[i].metric_id, at_row(i));
@@ -741,8 +422,11 @@ public:
                 parts ? std::span<const std::int64_t>(parts->proportion_metric_ids) : target.proportion_metric_ids;
             detail::ArmSummaryDeltas deltas;
             ObservationRow streamed;
+            const std::int64_t first_id = next_id();
+            std::int64_t id = first_id;
             auto insert = statements_.get(insert_observation_sql);
             for (const ObservationRecord& row : rows) {
+                insert->bind(11, id++);
                 insert->bind(1, row.metric_id);
                 insert->bind(2, row.arm_id);
                 insert->bind(3, row.at_us);
@@ -794,14 +478,11 @@ public:
                 deltas.add(row.metric_id, row.arm_id, streamed, proportion);
             }
             detail::merge_arm_summaries(statements_, write_cache_, deltas);
-            transaction.commit();
-            write_cache_.committed(db_.getHandle());
-            identity_committed(marked);
-            return rows.size();
+            return record_batch(transaction, marked, target, uuid, first_id, rows.size());
         });
     }
 
-    std::size_t insert_observation_columns(const ObservationTarget& target,
+    WriteResult insert_observation_columns(const ObservationTarget& target,
                                            const ObservationColumnsRecord& columns) override {
         require_writable();
         // Shape checks first: they need no database, and nothing is written when they fail.
@@ -832,8 +513,9 @@ public:
             // Without foreign-key checks nothing else would stop an id that is not the
             // experiment's, so they are checked here even when the caller's revision is current:
             // a few look-ups, against the SQLite look-up of each of 10,000 rows or more.
-            auto parts = checked_parts(target);
+            auto [uuid, parts] = checked_parts(target);
             if (!parts && unchecked) parts = load_parts(db_, target.experiment_id);
+            if (const auto earlier = repeated_write(target)) return *earlier;
             if (parts) {
                 check_metric(*parts, columns.metric_id, "");
                 for (std::size_t a = 0; a < columns.arm_ids.size(); ++a)
@@ -859,8 +541,17 @@ public:
                 }
                 by_code[code].add(columns.values[i], has_exposure ? columns.exposure[i] : 1.0);
             };
-            std::size_t i = 0;
-            if (rows >= rows_per_insert) {
+            // The first row takes the batch's first id; SQLite numbers the rest on from it.
+            const std::int64_t first_id = next_id();
+            {
+                auto first = statements_.get(insert_first_observation_sql);
+                first->bind(1, columns.metric_id);
+                bind_row(*first, 2, 0);
+                first->bind(6, first_id);
+                first->exec();
+            }
+            std::size_t i = 1;
+            if (rows >= rows_per_insert + 1) {
                 auto block = statements_.get(block_insert_sql());
                 block->bind(1, columns.metric_id);
                 for (; i + rows_per_insert <= rows; i += rows_per_insert) {
@@ -881,11 +572,28 @@ public:
             for (std::size_t code = 0; code < by_code.size(); ++code)
                 if (by_code[code].unit_rows() > 0) deltas.of(columns.metric_id, columns.arm_ids[code]).merge(by_code[code]);
             detail::merge_arm_summaries(statements_, write_cache_, deltas);
-            transaction.commit();
-            write_cache_.committed(db_.getHandle());
-            identity_committed(marked);
-            return rows;
+            return record_batch(transaction, marked, target, uuid, first_id, rows);
         });
+    }
+
+    VoidRecord void_observations(std::int64_t experiment_id, const VoidRequest& request, Time at) override {
+        require_writable();
+        return guard_sqlite("voiding observations", [&] {
+            detail::ImmediateTransaction transaction(statements_);
+            const bool marked = mark_identity();
+            const ExperimentParts parts = load_parts(db_, experiment_id);
+            ChainHead head = read_chain_head(statements_);
+            VoidRecord record = detail::void_rows(db_, statements_, {experiment_id, parts.uuid, parts.key}, request, at, head);
+            transaction.commit();
+            identity_committed(marked);
+            // The summaries were made again from the rows: what the write cache knows is stale, and
+            // it learns so from the file's data version, which this commit moved.
+            return record;
+        });
+    }
+
+    std::vector<VoidRecord> voids(std::int64_t experiment_id) override {
+        return guard_read("reading the voids", [&] { return detail::read_voids(db_, experiment_id); });
     }
 
     std::vector<ArmSummaryRecord> arm_summaries(std::int64_t experiment_id) override {
@@ -897,6 +605,64 @@ public:
                            const std::function<void(const ObservationRow&)>& visit) override {
         guard_sqlite("reading observations", [&] {
             detail::scan_observations(db_, scan, visit);
+        });
+    }
+
+    void scan_stored_observations(std::int64_t experiment_id,
+                                  const std::function<void(const StoredObservation&)>& visit) override {
+        guard_sqlite("reading observations", [&] {
+            SQLite::Transaction snapshot(db_, SQLite::TransactionBehavior::DEFERRED);
+            detail::scan_stored_observations(db_, experiment_id == 0 ? std::nullopt : std::optional(experiment_id), visit);
+            snapshot.commit();
+        });
+    }
+
+    ObservationIdBounds observation_id_bounds() override {
+        return guard_read("reading the history", [&] {
+            ObservationIdBounds bounds;
+            for (const char* sql : {"SELECT max(id) FROM observations", "SELECT max(id) FROM voided_observations"}) {
+                auto q = statements_.get(sql);
+                if (q->executeStep() && !q->getColumn(0).isNull())
+                    bounds.stored = std::max(bounds.stored, q->getColumn(0).getInt64());
+            }
+            auto q = statements_.get("SELECT last_observation_id FROM history WHERE last_observation_id IS NOT NULL "
+                                     "ORDER BY id DESC LIMIT 1");
+            if (q->executeStep()) bounds.recorded = q->getColumn(0).getInt64();
+            return bounds;
+        });
+    }
+
+    HistoryLog history_log() override {
+        return guard_read("reading the history", [&] { return detail::read_history_log(db_); });
+    }
+
+    void scan_history(std::optional<std::int64_t> experiment_id,
+                      const std::function<void(const HistoryEntry&)>& visit) override {
+        guard_sqlite("reading the history", [&] {
+            SQLite::Transaction snapshot(db_, SQLite::TransactionBehavior::DEFERRED);
+            detail::scan_history(db_, experiment_id, visit);
+            snapshot.commit();
+        });
+    }
+
+    std::optional<HistoryEntry> latest_record(std::int64_t experiment_id) override {
+        return guard_read("reading the history", [&] { return detail::latest_record(db_, experiment_id); });
+    }
+
+
+    std::vector<ArmRowCount> count_observations_by_arm(std::int64_t experiment_id, std::int64_t from_us,
+                                                       std::int64_t to_us) override {
+        return guard_read("counting observations", [&] {
+            // Per metric through the index on (metric_id, at_us): only the rows in the window are read.
+            SQLite::Statement q(db_, "SELECT o.arm_id, count(*) FROM metrics m JOIN observations o ON o.metric_id = m.id "
+                                     "AND o.at_us >= ?2 AND o.at_us < ?3 WHERE m.experiment_id = ?1 "
+                                     "GROUP BY o.arm_id ORDER BY o.arm_id");
+            q.bind(1, experiment_id);
+            q.bind(2, from_us);
+            q.bind(3, to_us);
+            std::vector<ArmRowCount> out;
+            while (q.executeStep()) out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64()});
+            return out;
         });
     }
 
@@ -917,35 +683,105 @@ private:
     // Checks the target inside the write's transaction. Returns the experiment's arms and metrics
     // when the rows must still be checked against them; nothing when the caller's revision is
     // current, which means the caller checked them against this very state.
-    std::optional<ExperimentParts> checked_parts(const ObservationTarget& target) {
+    CheckedTarget checked_parts(const ObservationTarget& target) {
         if (target.revision == 0) {
             ExperimentParts parts = load_parts(db_, target.experiment_id);
             check_status(parts, target.accepted);
-            return parts;
+            std::string uuid = parts.uuid;
+            return {std::move(uuid), std::move(parts)};
         }
         ExperimentParts current;
         if (const auto* confirmed = write_cache_.experiment(target.experiment_id, target.revision)) {
             current.key = confirmed->key;
             current.status = confirmed->status;
             check_status(current, target.accepted);
-            return std::nullopt;
+            return {confirmed->uuid, std::nullopt};
         }
         std::int64_t revision = 0;
         {
-            auto q = statements_.get("SELECT key, status, revision FROM experiments WHERE id = ?");
+            auto q = statements_.get("SELECT key, status, revision, uuid FROM experiments WHERE id = ?");
             q->bind(1, target.experiment_id);
             if (!q->executeStep())
                 throw NotFoundError("experiment", "id " + std::to_string(target.experiment_id));
             current.key = q->getColumn(0).getString();
             current.status = parse_status(q->getColumn(1).getString());
             revision = q->getColumn(2).getInt64();
+            current.uuid = q->getColumn(3).getString();
         }
         if (revision != target.revision)
             throw StaleRevisionError("experiment " + current.key + " was changed (revision " +
                                      std::to_string(target.revision) + ", now " + std::to_string(revision) + ")");
         check_status(current, target.accepted);
-        write_cache_.remember({target.experiment_id, revision, current.key, current.status});
-        return std::nullopt;
+        write_cache_.remember({target.experiment_id, revision, current.key, current.status, current.uuid});
+        return {current.uuid, std::nullopt};
+    }
+
+    // The result of a write whose idempotency key the experiment has used before: the earlier
+    // batch when the content is the same (nothing is written), an error when it is not. Inside the
+    // write's transaction, so that of two processes racing with one key exactly one writes.
+    std::optional<WriteResult> repeated_write(const ObservationTarget& target) {
+        if (target.idempotency_key.empty()) return std::nullopt;
+        const auto earlier = batch_by_key(statements_, target.experiment_id, target.idempotency_key);
+        if (!earlier) return std::nullopt;
+        if (earlier->content_sha256 != target.content_sha256)
+            throw InvalidArgumentError("idempotency_key",
+                                       "'" + target.idempotency_key + "' was already used for batch " +
+                                           std::to_string(earlier->id) + " (" + std::to_string(earlier->rows) +
+                                           " rows, " + format_time(earlier->at) +
+                                           ") with other content; nothing was written (a new write needs a new key)");
+        return WriteResult{0, earlier->id, true};
+    }
+
+    // The id the write's first row takes: known from this connection's last write while nothing
+    // else changed the file, else read.
+    std::int64_t next_id() {
+        if (const auto known = write_cache_.next_observation_id()) return *known;
+        return next_observation_id(statements_);
+    }
+
+    // Appends the write's batch to the history, commits, and remembers where the log and the ids
+    // ended for the next write.
+    WriteResult record_batch(detail::ImmediateTransaction& transaction, bool marked, const ObservationTarget& target,
+                             const std::string& uuid, std::int64_t first_id, std::size_t rows) {
+        const Batch batch = new_batch(target, first_id, rows);
+        // The ids must have run on without a gap: SQLite numbers a row one above the largest id
+        // in the table, which the first row's id already is.
+        if (db_.getLastInsertRowid() != batch.last_observation_id)
+            throw StorageError("the observations did not get consecutive ids (" + std::to_string(first_id) + " to " +
+                                   std::to_string(db_.getLastInsertRowid()) + " for " + std::to_string(rows) +
+                                   " rows); nothing was written",
+                               0);
+        ChainHead head = write_cache_.chain_head() ? *write_cache_.chain_head() : read_chain_head(statements_);
+        const HistoryEntry entry = append_history(
+            statements_, {HistoryKind::observations, target.experiment_id, uuid, batch_record(batch)}, now_utc(), head,
+            &batch);
+        transaction.commit();
+        write_cache_.committed(db_.getHandle());
+        identity_committed(marked);
+        write_cache_.remember_end(head, batch.last_observation_id + 1);
+        return WriteResult{rows, entry.index, false};
+    }
+
+    // The experiment as stored, inside the caller's transaction.
+    Experiment read_experiment(std::int64_t experiment_id) {
+        SQLite::Statement q(db_, "SELECT * FROM experiments WHERE id = ?");
+        q.bind(1, experiment_id);
+        if (!q.executeStep()) throw NotFoundError("experiment", "id " + std::to_string(experiment_id));
+        return read_full_experiment(db_, q);
+    }
+
+    // Appends the experiment's record (read back as stored, exactly as a later read sees it) to the
+    // history, inside the caller's transaction; returns the experiment as read.
+    Experiment record_experiment(HistoryKind kind, std::int64_t experiment_id) {
+        Experiment stored = read_experiment(experiment_id);
+        ChainHead head = read_chain_head(statements_);
+        (void)append_history(statements_, {kind, stored.id, stored.uuid, experiment_record(stored)}, now_utc(), head);
+        return stored;
+    }
+
+    void record_note(std::int64_t experiment_id, const std::string& uuid, const JournalEntry& note) {
+        ChainHead head = read_chain_head(statements_);
+        (void)append_history(statements_, {HistoryKind::note, experiment_id, uuid, note_record(note)}, now_utc(), head);
     }
 
     void require_writable() const {

@@ -7,11 +7,13 @@
 // here moves it at once, another connection's commit when this one next takes a lock and finds the
 // write-ahead log changed. A write that, holding the write lock, finds the version where this
 // connection's last write left it knows the file is exactly as that write left it. For a single
-// `log` this saves two of its five statements.
+// `log` this saves two of its five statements, and the look-ups of where the history and the
+// observation ids end.
 #pragma once
 
 #include "kokeilu/experiment.hpp"
 #include "kokeilu/stats/summary.hpp"
+#include "history_chain.hpp"
 
 #include <sqlite3.h>
 
@@ -31,6 +33,7 @@ public:
         std::int64_t revision = 0;
         std::string key;
         Status status = Status::draft;
+        std::string uuid;
     };
 
     // A running summary as stored: empty when its totals overflowed (see sqlite_arm_summaries.hpp).
@@ -43,6 +46,8 @@ public:
         if (!valid_ || data_version(db) != version_) {  // an unknown version never matches
             experiment_.reset();
             summaries_.clear();
+            head_.reset();
+            next_observation_id_.reset();
         }
         valid_ = false;
     }
@@ -67,6 +72,14 @@ public:
         summaries_.insert_or_assign({metric_id, arm_id}, std::move(summary));
     }
 
+    // Where the history and the observation ids ended after this connection's last write.
+    [[nodiscard]] const std::optional<ChainHead>& chain_head() const noexcept { return head_; }
+    [[nodiscard]] std::optional<std::int64_t> next_observation_id() const noexcept { return next_observation_id_; }
+    void remember_end(ChainHead head, std::int64_t next_observation_id) {
+        head_ = std::move(head);
+        next_observation_id_ = next_observation_id;
+    }
+
 private:
     // Empty if SQLite cannot tell (it always can for the main database of an open connection).
     static std::optional<unsigned int> data_version(sqlite3* db) {
@@ -79,6 +92,8 @@ private:
     std::optional<unsigned int> version_;
     std::optional<ConfirmedExperiment> experiment_;
     std::map<std::pair<std::int64_t, std::int64_t>, StoredSummary> summaries_;
+    std::optional<ChainHead> head_;
+    std::optional<std::int64_t> next_observation_id_;
 };
 
 }  // namespace kokeilu::detail

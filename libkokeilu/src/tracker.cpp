@@ -1,6 +1,8 @@
 #include "kokeilu/tracker.hpp"
 
 #include "kokeilu/error.hpp"
+#include "batch_hash.hpp"
+#include "experiment_differences.hpp"
 #include "key_generation.hpp"
 #include "observation_checks.hpp"
 #include "preregistration.hpp"
@@ -50,6 +52,9 @@ ObservationScan make_scan(const Experiment& e, const ObservationQuery& query) {
     ObservationScan scan;
     scan.metric_id = resolve_metric(e, query.metric, "metric").id;
     scan.summary_only = query.summary_only;
+    if (query.include_voided && query.summary_only)
+        throw InvalidArgumentError("include_voided", "a summary never includes voided rows");
+    scan.include_voided = query.include_voided;
     for (const auto& name : query.arms) scan.arm_ids.push_back(resolve_arm(e, name, "arms").id);
     if (query.from) {
         if (query.from->is_special()) throw InvalidArgumentError("from", "not a valid time");
@@ -177,13 +182,15 @@ Experiment Tracker::create(Experiment draft) {
     e.outcome.reset();
     e.lock_hash.clear();
     e.locked_at.reset();
+    e.locked.reset();
     e.amendments.clear();
     e.revision = 0;
     for (auto& arm : e.arms) arm.id = 0;
     for (auto& metric : e.metrics) metric.id = 0;
 
     detail::normalize_experiment(e);
-    e.uuid = e.uuid.empty() ? detail::new_uuid() : detail::canonical_uuid(e.uuid);
+    const bool uuid_given = !e.uuid.empty();
+    e.uuid = uuid_given ? detail::canonical_uuid(e.uuid) : detail::new_uuid();
     if (!e.key.empty()) detail::check_key(e.key);
     detail::validate_experiment(e);
 
@@ -192,10 +199,38 @@ Experiment Tracker::create(Experiment draft) {
         const Date year_of = e.planned_start ? *e.planned_start : today_utc();
         prefix = detail::key_prefix(e.organisation, static_cast<int>(year_of.year()));
     }
+    // A key already stored: the call repeats an earlier create (a notebook cell run again). A UUID
+    // generated here is no part of what the caller gave.
+    const auto repeated = [&](Experiment stored) {
+        Experiment given = e;
+        if (!uuid_given) given.uuid.clear();
+        return detail::repeated_create(std::move(stored), given);
+    };
+    if (!e.key.empty())
+        if (auto stored = store_->find_experiment(e.key)) return repeated(std::move(*stored));
     e.created_at = now_utc();
     e.updated_at = e.created_at;
-    store_->insert_experiment(e, prefix);
+    try {
+        store_->insert_experiment(e, prefix);
+    } catch (const InvalidArgumentError& error) {
+        // Another process created it between the look-up and the insert (whose transaction checks
+        // the key): the same repeat.
+        if (error.field() != "key" || e.key.empty()) throw;
+        auto stored = store_->find_experiment(e.key);
+        if (!stored) throw;
+        return repeated(std::move(*stored));
+    }
     return reread(*store_, e);
+}
+
+void Tracker::delete_draft(std::string_view key) {
+    const Experiment e = load(*store_, key);
+    if (e.status != Status::draft)
+        throw InvalidStateError("cannot delete " + e.key + ": it is " + std::string(to_string(e.status)) +
+                                "; only a draft can be deleted (nothing is deleted from a started experiment: "
+                                "void wrong observations instead)");
+    forget_for_logging(key);
+    store_->delete_draft(e.id);
 }
 
 Experiment Tracker::get(std::string_view key_or_uuid) const { return load(*store_, key_or_uuid); }
@@ -226,6 +261,7 @@ Experiment Tracker::update(const Experiment& revised, std::string_view reason, s
     require_unchanged(next.outcome == stored.outcome, "outcome", "it is set by conclude");
     require_unchanged(next.lock_hash == stored.lock_hash, "lock_hash", "it is taken by start");
     require_unchanged(next.locked_at == stored.locked_at, "locked_at", "it is taken by start");
+    require_unchanged(next.locked == stored.locked, "locked", "it is the criterion as locked by start");
     require_unchanged(next.amendments == stored.amendments, "amendments",
                       "they are recorded when a locked field is changed with a reason");
     require_unchanged(next.created_at == stored.created_at, "created_at", "it is set by create");
@@ -270,7 +306,7 @@ Experiment Tracker::update(const Experiment& revised, std::string_view reason, s
         }
     }
     next.updated_at = now;
-    store_->save_experiment(next, amendments);
+    store_->save_experiment(next, amendments, std::nullopt, amendments.empty() ? HistoryKind::update : HistoryKind::amend);
     return reread(*store_, next);
 }
 
@@ -284,8 +320,9 @@ Experiment Tracker::start(std::string_view key, std::optional<Date> on) {
     e.status = Status::running;
     e.locked_at = now_utc();
     e.lock_hash = preregistration_hash(e);
+    e.locked = lock_of(e);
     e.updated_at = *e.locked_at;
-    store_->save_experiment(e, {});
+    store_->save_experiment(e, {}, std::nullopt, HistoryKind::start);
     return reread(*store_, e);
 }
 
@@ -307,7 +344,8 @@ Experiment Tracker::stop(std::string_view key, std::string_view reason, std::opt
     e.updated_at = now_utc();
     // Two writes, as the Store has no single call for both: the state change first, since a note
     // without the stop would be the worse half to be left with.
-    store_->save_experiment(e, {}, JournalEntry{0, e.updated_at, std::string(author), "Stopped: " + why});
+    store_->save_experiment(e, {}, JournalEntry{0, e.updated_at, std::string(author), "Stopped: " + why},
+                            HistoryKind::stop);
     return reread(*store_, e);
 }
 
@@ -315,12 +353,30 @@ Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
     Experiment e = load(*store_, key);
     if (e.status != Status::running) bad_transition(e, "conclude", "a running experiment can be concluded");
     detail::validate_outcome(outcome);
+    // A second verdict needs a second criterion: one amended after the start.
+    const bool amended = !criterion_changes(e).empty();
+    if (outcome.amended_verdict && !amended)
+        throw InvalidArgumentError("outcome.amended_verdict",
+                                   "is only for an experiment whose success criterion was amended after the start; " +
+                                       e.key + " is judged against its criterion as locked");
+    if (outcome.judged_against == Criterion::amended && !outcome.amended_verdict)
+        throw InvalidArgumentError("outcome.judged_against",
+                                   amended ? "is 'amended', so the verdict against the amended criterion "
+                                             "(amended_verdict) is needed"
+                                           : "cannot be 'amended': the success criterion of " + e.key +
+                                                 " was not amended after the start");
     // Measure customer impact, not how many rocks we dump: an activity count cannot show that a
-    // change helped the people served, so it cannot support the hypothesis.
-    if (outcome.verdict == Verdict::supported && e.primary_metric().impact == ImpactClass::activity_output)
-        throw InvalidArgumentError("outcome.verdict",
+    // change helped the people served, so it cannot support the hypothesis. Each verdict is
+    // checked against the primary metric of its own criterion.
+    const Experiment as_started = as_locked(e);
+    const Metric& locked_primary = as_started.primary_metric();
+    if (outcome.verdict == Verdict::supported && locked_primary.impact == ImpactClass::activity_output)
+        throw InvalidArgumentError("outcome.verdict", "cannot be 'supported': the primary metric " +
+                                                          locked_primary.name + " counts activity, not customer impact");
+    if (outcome.amended_verdict == Verdict::supported && e.primary_metric().impact == ImpactClass::activity_output)
+        throw InvalidArgumentError("outcome.amended_verdict",
                                    "cannot be 'supported': the primary metric " + e.primary_metric().name +
-                                       " counts activity, not customer impact");
+                                       " of the amended criterion counts activity, not customer impact");
     Outcome decided = outcome;
     if (decided.decided_on.is_not_a_date()) decided.decided_on = today_utc();
     if (e.actual_start && decided.decided_on < *e.actual_start)
@@ -330,7 +386,7 @@ Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
     e.outcome = decided;
     e.actual_end = decided.decided_on;
     e.updated_at = now_utc();
-    store_->save_experiment(e, {});
+    store_->save_experiment(e, {}, std::nullopt, HistoryKind::conclude);
     return reread(*store_, e);
 }
 
@@ -368,12 +424,20 @@ auto retry_when_stale(Load load, Forget forget, Write write) {
     }
 }
 
-ObservationTarget target_of(const Experiment& e, const LogOptions& options, bool kept) {
-    ObservationTarget target{e.id, accepted_statuses(e, options), kept ? e.revision : 0, {}};
+ObservationTarget target_of(const Experiment& e, const LogOptions& options, bool kept, std::string content_sha256) {
+    ObservationTarget target{e.id, accepted_statuses(e, options), kept ? e.revision : 0, {}, std::move(content_sha256),
+                             options.idempotency_key};
     if (kept)
         for (const Metric& m : e.metrics)
             if (m.kind == MetricKind::proportion) target.proportion_metric_ids.push_back(m.id);
     return target;
+}
+
+void check_idempotency_key(const LogOptions& options) {
+    if (options.idempotency_key.empty()) return;
+    detail::check_short_text(options.idempotency_key, "idempotency_key");
+    if (detail::trim(options.idempotency_key) != options.idempotency_key)
+        throw InvalidArgumentError("idempotency_key", "must not begin or end with spaces");
 }
 
 }  // namespace
@@ -396,35 +460,42 @@ void Tracker::forget_for_logging(std::string_view key_or_uuid) {
     std::erase_if(logging_, [&](const auto& entry) { return entry.first == key_or_uuid; });
 }
 
-void Tracker::log(std::string_view key, const Observation& observation, const LogOptions& options) {
+WriteResult Tracker::log(std::string_view key, const Observation& observation, const LogOptions& options) {
+    check_idempotency_key(options);
     const std::int64_t now = now_unix_micros();
-    retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
-                     [&](const Experiment& e, bool kept) {
-                         detail::CountTotals totals;
-                         const ObservationRecord record = detail::check_observation(
-                             e, observation, detail::time_window(e, options, now), std::nullopt, totals);
-                         return store_->insert_observations(target_of(e, options, kept),
-                                                            std::span<const ObservationRecord>(&record, 1));
-                     });
+    return retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
+                            [&](const Experiment& e, bool kept) {
+                                detail::CountTotals totals;
+                                const ObservationRecord record = detail::check_observation(
+                                    e, observation, detail::time_window(e, options, now), std::nullopt, totals);
+                                detail::BatchHasher hasher;
+                                hasher.add(record);
+                                return store_->insert_observations(target_of(e, options, kept, hasher.finish()),
+                                                                   std::span<const ObservationRecord>(&record, 1));
+                            });
 }
 
-std::size_t Tracker::log_many(std::string_view key, std::span<const Observation> observations, const LogOptions& options) {
+WriteResult Tracker::log_many(std::string_view key, std::span<const Observation> observations, const LogOptions& options) {
+    check_idempotency_key(options);
     const std::int64_t now = now_unix_micros();
     return retry_when_stale(
         [&] { return for_logging(key); }, [&] { forget_for_logging(key); },
-        [&](const Experiment& e, bool kept) -> std::size_t {
+        [&](const Experiment& e, bool kept) -> WriteResult {
             const detail::TimeWindow window = detail::time_window(e, options, now);
             detail::CountTotals totals;
+            detail::BatchHasher hasher;
             std::vector<ObservationRecord> records;
             records.reserve(observations.size());
-            for (std::size_t i = 0; i < observations.size(); ++i)
+            for (std::size_t i = 0; i < observations.size(); ++i) {
                 records.push_back(detail::check_observation(e, observations[i], window, i, totals));
-            if (records.empty()) return 0;
-            return store_->insert_observations(target_of(e, options, kept), records);
+                hasher.add(records.back());
+            }
+            if (records.empty()) return {};
+            return store_->insert_observations(target_of(e, options, kept, hasher.finish()), records);
         });
 }
 
-std::size_t Tracker::log_columns(std::string_view key, std::string_view metric_name, const ObservationColumns& columns,
+WriteResult Tracker::log_columns(std::string_view key, std::string_view metric_name, const ObservationColumns& columns,
                                  const LogOptions& options) {
     const std::int64_t now = now_unix_micros();
     return retry_when_stale([&] { return for_logging(key); }, [&] { forget_for_logging(key); },
@@ -433,14 +504,24 @@ std::size_t Tracker::log_columns(std::string_view key, std::string_view metric_n
                             });
 }
 
-std::size_t Tracker::log_columns_to(const Experiment& e, std::string_view metric_name,
+WriteResult Tracker::log_columns_to(const Experiment& e, std::string_view metric_name,
                                     const ObservationColumns& columns, const LogOptions& options, std::int64_t now,
                                     bool kept) {
+    check_idempotency_key(options);
     const Metric& metric = resolve_metric(e, metric_name, "metric");
     detail::ProblemSink first_problem;
     const std::vector<std::int64_t> arm_ids =
         detail::check_unit_columns(e, metric, columns, detail::time_window(e, options, now), first_problem);
-    if (columns.values.empty()) return 0;
+    if (columns.values.empty()) return {};
+    // The batch's hash, after the checks: only rows that will be written are hashed.
+    detail::BatchHasher hasher;
+    const bool has_exposure = !columns.exposure.empty();
+    for (std::size_t i = 0; i < columns.values.size(); ++i) {
+        const std::int64_t arm_id = columns.arm_codes.empty() ? arm_ids.front()
+                                                              : arm_ids[static_cast<std::size_t>(columns.arm_codes[i])];
+        hasher.add_unit(metric.id, arm_id, columns.at_us[i],
+                        columns.values[i], has_exposure ? std::optional<double>(columns.exposure[i]) : std::nullopt);
+    }
 
     ObservationColumnsRecord record;
     record.metric_id = metric.id;
@@ -452,21 +533,24 @@ std::size_t Tracker::log_columns_to(const Experiment& e, std::string_view metric
     record.arm_codes = columns.arm_codes.empty() ? std::span<const std::int32_t>(shared_codes) : columns.arm_codes;
     record.arm_ids = arm_ids;
     record.exposure = columns.exposure;
-    return store_->insert_observation_columns(target_of(e, options, kept), record);
+    return store_->insert_observation_columns(target_of(e, options, kept, hasher.finish()), record);
 }
 
-std::size_t Tracker::log_aggregate_columns(std::string_view key, std::string_view metric_name,
+WriteResult Tracker::log_aggregate_columns(std::string_view key, std::string_view metric_name,
                                            const AggregateColumns& columns, const LogOptions& options) {
+    check_idempotency_key(options);
     const std::int64_t now = now_unix_micros();
     return retry_when_stale(
         [&] { return for_logging(key); }, [&] { forget_for_logging(key); },
-        [&](const Experiment& e, bool kept) -> std::size_t {
+        [&](const Experiment& e, bool kept) -> WriteResult {
             const Metric& metric = resolve_metric(e, metric_name, "metric");
             detail::ProblemSink first_problem;
             const std::vector<ObservationRecord> records = detail::check_aggregate_columns(
                 e, metric, columns, detail::time_window(e, options, now), first_problem);
-            if (records.empty()) return 0;
-            return store_->insert_observations(target_of(e, options, kept), records);
+            if (records.empty()) return {};
+            detail::BatchHasher hasher;
+            for (const ObservationRecord& record : records) hasher.add(record);
+            return store_->insert_observations(target_of(e, options, kept, hasher.finish()), records);
         });
 }
 
@@ -523,6 +607,7 @@ ObservationTable Tracker::observations(std::string_view key, const ObservationQu
         table.exposure.push_back(row.exposure);
         table.subject.add(index, row.subject);
         table.note.add(index, row.note);
+        if (query.include_voided) table.voided.push_back(row.voided ? 1 : 0);
     });
     return table;
 }
@@ -535,6 +620,13 @@ void Tracker::for_each_observation(std::string_view key, const ObservationQuery&
 
 std::vector<ArmSummaryRecord> Tracker::arm_summaries(const Experiment& experiment) const {
     return store_->arm_summaries(experiment.id);
+}
+
+std::vector<ArmRowCount> Tracker::count_observations_by_arm(const Experiment& experiment, const Time& from,
+                                                           const Time& to) const {
+    if (from.is_special()) throw InvalidArgumentError("from", "not a valid time");
+    if (to.is_special()) throw InvalidArgumentError("to", "not a valid time");
+    return store_->count_observations_by_arm(experiment.id, to_unix_micros(from), to_unix_micros(to));
 }
 
 std::int64_t Tracker::count_observations(std::string_view key) const {

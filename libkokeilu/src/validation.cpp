@@ -50,6 +50,7 @@ void check_test_card_texts(const TestCard& card) {
     check_long_text(card.to_verify, "test_card.to_verify");
     check_long_text(card.and_measure, "test_card.and_measure");
     check_long_text(card.right_if, "test_card.right_if");
+    check_long_text(card.data_seen, "test_card.data_seen");
 }
 
 void check_arms(const Experiment& e) {
@@ -315,6 +316,7 @@ void normalize_experiment(Experiment& e) {
     e.organisation = normalize_name(e.organisation);
     e.unit = normalize_name(e.unit);
     e.owner = normalize_name(e.owner);
+    e.test_card.data_seen = trim(e.test_card.data_seen);  // blank is "not answered"
     for (auto& arm : e.arms) arm.name = normalize_name(arm.name);
     for (auto& metric : e.metrics) {
         metric.name = normalize_name(metric.name);
@@ -376,6 +378,8 @@ void require_complete_test_card(const TestCard& card) {
 void validate_outcome(const Outcome& outcome) {
     check_enum(outcome.verdict, "outcome.verdict");
     check_enum(outcome.decision, "outcome.decision");
+    check_enum(outcome.judged_against, "outcome.judged_against");
+    if (outcome.amended_verdict) check_enum(*outcome.amended_verdict, "outcome.amended_verdict");
     check_long_text(outcome.learning.we_believed, "outcome.learning.we_believed");
     check_long_text(outcome.learning.we_observed, "outcome.learning.we_observed");
     check_long_text(outcome.learning.we_learned, "outcome.learning.we_learned");
@@ -457,8 +461,7 @@ std::optional<AggregateProblem> aggregate_range_problem(const Metric& m, const A
 
 }  // namespace
 
-std::optional<AggregateProblem> aggregate_problem(const Metric& m, const Aggregate& a) {
-    const MetricKind kind = m.kind;
+std::optional<AggregateProblem> aggregate_kind_problem(MetricKind kind, const Aggregate& a) {
     if (a.n < 1) return AggregateProblem{AggregatePart::n, "must be at least 1"};
     if (!std::isfinite(a.sum)) return AggregateProblem{AggregatePart::sum, "must be a finite number"};
     const auto n = static_cast<double>(a.n);
@@ -484,7 +487,28 @@ std::optional<AggregateProblem> aggregate_problem(const Metric& m, const Aggrega
             if (a.sum < 0.0) return AggregateProblem{AggregatePart::sum, "a count of events cannot be negative"};
             break;
     }
+    return std::nullopt;
+}
+
+std::optional<AggregateProblem> aggregate_problem(const Metric& m, const Aggregate& a) {
+    if (auto problem = aggregate_kind_problem(m.kind, a)) return problem;
     return aggregate_range_problem(m, a);
+}
+
+std::optional<StoredRowProblem> stored_row_problem(MetricKind kind, double value, const Aggregate* aggregate,
+                                                   bool has_exposure) {
+    if (has_exposure && kind != MetricKind::count) return StoredRowProblem{"exposure", "is used only for count metrics"};
+    if (aggregate != nullptr) {
+        if (auto problem = aggregate_kind_problem(kind, *aggregate))
+            return StoredRowProblem{aggregate_field(problem->part), std::move(problem->problem)};
+        if (kind == MetricKind::count && aggregate->sum != std::floor(aggregate->sum))
+            return StoredRowProblem{"aggregate.sum", "a count of events is a whole number"};
+        return std::nullopt;
+    }
+    if (const char* problem = unit_value_problem(kind, value)) return StoredRowProblem{"value", problem};
+    if (kind == MetricKind::count && value != std::floor(value))
+        return StoredRowProblem{"value", "a count of events is a whole number"};
+    return std::nullopt;
 }
 
 }  // namespace kokeilu::detail

@@ -98,5 +98,18 @@ struct AggregateProblem {
 // The checks of a row of n units with this sum (and sum of squares) for the metric: its kind's
 // rules, and the mean and spread that values in its valid range can give.
 [[nodiscard]] std::optional<AggregateProblem> aggregate_problem(const Metric& metric, const Aggregate& aggregate);
+// The rules of the kind alone, without the metric's valid range.
+[[nodiscard]] std::optional<AggregateProblem> aggregate_kind_problem(MetricKind kind, const Aggregate& aggregate);
+
+// Whether an observation already stored fits a metric kind it did not have when it was logged:
+// the rules of logging (a unit value, an aggregate, exposure only for a count), and for a count
+// whole numbers too (a mean may hold averages, 2.5 visits, which are not counts of events).
+// `aggregate` is null for a unit-level row. Returns which field is wrong and why, or nothing.
+struct StoredRowProblem {
+    const char* part;  // "value", "exposure", "aggregate.sum", ...
+    std::string problem;
+};
+[[nodiscard]] std::optional<StoredRowProblem> stored_row_problem(MetricKind kind, double value, const Aggregate* aggregate,
+                                                                 bool has_exposure);
 
 }  // namespace kokeilu::detail

@@ -26,7 +26,7 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
         f"({error}). Build and install the package from the source tree with "
         "'python -m pip install .' (or 'pip install -e .' while developing); it needs the Debian "
         "packages libsqlitecpp-dev libsqlite3-dev libboost-date-time-dev libboost-math-dev "
-        "libutf8proc-dev."
+        "libutf8proc-dev libssl-dev."
     ) from error
 
 from ._columns import ObservationArrays
@@ -35,6 +35,8 @@ from ._core import (
     Amendment,
     Arm,
     ArmRole,
+    Criterion,
+    CriterionChange,
     Decision,
     DesignKind,
     Direction,
@@ -46,6 +48,7 @@ from ._core import (
     JournalEntry,
     KokeiluError,
     LearningCard,
+    LockedCriterion,
     Metric,
     MetricKind,
     MetricRole,
@@ -61,6 +64,7 @@ from ._core import (
     Verdict,
     same_name,
 )
+from ._history import IntegrityWarning, RepeatedWriteWarning, Verification, Written
 from ._tracker import EXPERIMENT_FIELDS, Tracker, experiments_to_frame, open
 from . import stats
 from .stats import Analysis, AnalysisVerdict
@@ -91,17 +95,21 @@ __all__ = [
     "AnalysisVerdict",
     "Arm",
     "ArmRole",
+    "Criterion",
+    "CriterionChange",
     "Decision",
     "DesignKind",
     "Direction",
     "EffectScale",
     "Experiment",
     "ImpactClass",
+    "IntegrityWarning",
     "InvalidArgumentError",
     "InvalidStateError",
     "JournalEntry",
     "KokeiluError",
     "LearningCard",
+    "LockedCriterion",
     "Metric",
     "MetricKind",
     "MetricRole",
@@ -111,12 +119,15 @@ __all__ = [
     "ObservationArrays",
     "Outcome",
     "Purpose",
+    "RepeatedWriteWarning",
     "SchemaError",
     "Status",
     "StorageError",
     "TestCard",
     "Tracker",
     "Verdict",
+    "Verification",
+    "Written",
     "__version__",
     "experiments_to_frame",
     "open",

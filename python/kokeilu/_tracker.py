@@ -26,6 +26,14 @@ from ._columns import (
     time_column,
 )
 from . import stats as _stats
+from ._history import (
+    Verification,
+    Written,
+    history_frame,
+    voids_frame,
+    warn_if_differs,
+    written,
+)
 from ._core import (
     Aggregate,
     Arm,
@@ -51,7 +59,7 @@ DateLike = Union[datetime.date, np.datetime64, str]
 #: What kokeilu accepts for a time; naive times are UTC.
 TimeLike = Union[datetime.datetime, datetime.date, np.datetime64, str]
 
-_TEST_CARD_PARTS = ("we_believe", "to_verify", "and_measure", "right_if")
+_TEST_CARD_PARTS = ("we_believe", "to_verify", "and_measure", "right_if", "data_seen")
 _PLAIN_FIELDS = (
     "key",
     "uuid",
@@ -257,8 +265,11 @@ _FRAME_COLUMNS = (
     "planned_effort_hours",
     "actual_effort_hours",
     "verdict",
+    "amended_verdict",
+    "judged_against",
     "decision",
     "amended_after_start",
+    "days_started_before_lock",
     "uuid",
     "created_at",
     "updated_at",
@@ -292,8 +303,13 @@ def experiments_to_frame(experiments: Iterable[Experiment]) -> pd.DataFrame:
                 "planned_effort_hours": e.planned_effort_hours,
                 "actual_effort_hours": e.actual_effort_hours,
                 "verdict": None if outcome is None else outcome.verdict.name,
+                "amended_verdict": None
+                if outcome is None or outcome.amended_verdict is None
+                else outcome.amended_verdict.name,
+                "judged_against": None if outcome is None else outcome.judged_against.name,
                 "decision": None if outcome is None else outcome.decision.name,
                 "amended_after_start": e.amended_after_start,
+                "days_started_before_lock": e.days_started_before_lock,
                 "uuid": e.uuid,
                 "created_at": e.created_at,
                 "updated_at": e.updated_at,
@@ -305,6 +321,9 @@ def experiments_to_frame(experiments: Iterable[Experiment]) -> pd.DataFrame:
     frame["status"] = pd.Categorical(frame["status"], categories=list(Status.__members__))
     frame["design"] = pd.Categorical(frame["design"], categories=list(DesignKind.__members__))
     frame["verdict"] = pd.Categorical(frame["verdict"], categories=list(_core.Verdict.__members__))
+    frame["amended_verdict"] = pd.Categorical(frame["amended_verdict"], categories=list(_core.Verdict.__members__))
+    frame["judged_against"] = pd.Categorical(frame["judged_against"], categories=list(_core.Criterion.__members__))
+    frame["days_started_before_lock"] = frame["days_started_before_lock"].astype("Int64")
     frame["decision"] = pd.Categorical(frame["decision"], categories=list(_core.Decision.__members__))
     for column in ("planned_start", "planned_end", "actual_start", "actual_end"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
@@ -363,12 +382,17 @@ class Tracker:
         """Creates a draft experiment and returns it as stored (with its key and UUID).
 
         Keyword arguments: ``title``, ``summary``, ``organisation``, ``unit``, ``owner``, ``risk``,
-        the Test Card as ``we_believe``, ``to_verify``, ``and_measure``, ``right_if`` (or
-        ``test_card``), ``metrics`` (Metric objects or dicts of their fields), ``arms`` (Arm
+        the Test Card as ``we_believe``, ``to_verify``, ``and_measure``, ``right_if`` and the
+        optional ``data_seen`` (the answer to "has any of the data been seen already?"), or whole
+        as ``test_card``; ``metrics`` (Metric objects or dicts of their fields), ``arms`` (Arm
         objects, ``(name, role)`` tuples, dicts, or a dict ``{name: role}``), ``design``,
         ``purposes``, ``tags``, ``planned_start``, ``planned_end``, ``planned_cost_eur``,
         ``planned_effort_hours``, ``key`` and ``uuid`` (generated when not given). Enumerations
         may be given by name (``design="before_after"``).
+
+        With a ``key`` that is already stored the call is a repeat (a notebook cell run again): the
+        stored experiment is returned and nothing is written when its content is the same, and an
+        InvalidArgumentError names the fields that differ when it is not.
         """
         draft = Experiment() if experiment is None else experiment.__copy__()
         apply_changes(draft, fields)
@@ -453,6 +477,10 @@ class Tracker:
         apply_changes(current, changes)
         return self._core.update(current, reason, author)
 
+    def delete(self, experiment: ExperimentRef) -> None:
+        """Deletes a draft. A started experiment is never deleted: void wrong observations instead."""
+        self._core.delete_draft(_key(experiment))
+
     def save(self, experiment: Experiment, reason: str = "", *, author: str = "") -> Experiment:
         """Saves an experiment that was got from this tracker and edited."""
         return self._core.update(experiment, reason, author)
@@ -479,18 +507,30 @@ class Tracker:
         therefore: str = "",
         learning: LearningCard | Mapping[str, str] | None = None,
         decided_on: DateLike | None = None,
+        amended_verdict: _core.Verdict | str | None = None,
+        judged_against: _core.Criterion | str = "locked",
     ) -> Experiment:
         """Concludes a running experiment with its verdict, Learning Card and decision.
 
-        The Learning Card is given by its four parts, or whole as ``learning``.
-        ``decided_on`` defaults to today (UTC).
+        ``verdict`` is judged against the criterion locked at the start. When the success criterion
+        was amended after the start (``Experiment.criterion_changes``), ``amended_verdict`` records
+        the exploratory judgement against the amended one, and ``judged_against`` which of the two
+        the team stands by ("locked", the default, or "amended"). The Learning Card is given by its
+        four parts, or whole as ``learning``. ``decided_on`` defaults to today (UTC).
         """
         card = (
             LearningCard(we_believed, we_observed, we_learned, therefore)
             if learning is None
             else _learning_card(learning)
         )
-        outcome = Outcome(verdict=verdict, learning=card, decision=decision, decided_on=decided_on)
+        outcome = Outcome(
+            verdict=verdict,
+            learning=card,
+            decision=decision,
+            decided_on=decided_on,
+            amended_verdict=amended_verdict,
+            judged_against=judged_against,
+        )
         return self._core.conclude(_key(experiment), outcome)
 
     def note(
@@ -519,14 +559,16 @@ class Tracker:
         note: str = "",
         backfill: bool = False,
         allow_future: bool = False,
-    ) -> None:
+        idempotency_key: str = "",
+    ) -> Written:
         """Records one unit's value (default metric: the primary one; default time: now).
 
         ``value`` is a bool, int or float. ``arm`` may be left out when the experiment has one arm.
         ``at`` is a datetime, date, numpy datetime64, pandas Timestamp or ISO 8601 text (naive:
         UTC), or a number counting ``at_unit`` ("s", "ms", "us" or "ns") since 1970-01-01 UTC.
         ``backfill`` accepts data of a stopped or concluded experiment and times before its start
-        (e.g. a "before" period); ``allow_future`` a time more than a day from now.
+        (e.g. a "before" period); ``allow_future`` a time more than a day from now. Returns the rows
+        written (1) with the write's ``batch``; see :meth:`log_many` for ``idempotency_key``.
         """
         key = _key(experiment)  # its own TypeError names the experiment
         # The common types pass as they are: this is the path of every single log.
@@ -535,12 +577,16 @@ class Tracker:
         if exposure is not None and type(exposure) is not float and type(exposure) is not int:
             exposure = number(exposure, "exposure")
         try:
-            self._core.log_value(key, value, arm, metric, at, at_unit, exposure, subject, note, backfill, allow_future)
+            result = self._core.log_value(
+                key, value, arm, metric, at, at_unit, exposure, subject, note, backfill, allow_future, idempotency_key
+            )
         except TypeError:
             # An argument the binding cannot convert: a text that is no str, or no valid UTF-8.
-            for name, text in (("arm", arm), ("metric", metric), ("subject", subject), ("note", note)):
+            for name, text in (("arm", arm), ("metric", metric), ("subject", subject), ("note", note),
+                               ("idempotency_key", idempotency_key)):
                 check_text(text, name)
             raise
+        return written(result, idempotency_key)
 
     def log_aggregate(
         self,
@@ -557,10 +603,12 @@ class Tracker:
         note: str = "",
         backfill: bool = False,
         allow_future: bool = False,
-    ) -> None:
+        idempotency_key: str = "",
+    ) -> Written:
         """Records one pre-aggregated row: ``n`` units (or trials), ``sum`` of their values (or
         successes, or events) and, for a mean metric, ``sum_sq``, the sum of squared values.
-        ``at``, ``at_unit``, ``backfill`` and ``allow_future`` as for :meth:`log`."""
+        ``at``, ``at_unit``, ``backfill``, ``allow_future`` and ``idempotency_key`` as for
+        :meth:`log`."""
         key = _key(experiment)
         check_text(arm, "arm")
         check_text(metric, "metric")
@@ -573,10 +621,11 @@ class Tracker:
                 "exposure": [np.nan if exposure is None else number(exposure, "exposure")],
             }
         )
-        self._log_aggregate_frame(
+        result = self._log_aggregate_frame(
             key, frame, arm=arm, at=at, at_unit=at_unit, metric=metric, notes=[note],
-            backfill=backfill, allow_future=allow_future, one_row=True,
+            backfill=backfill, allow_future=allow_future, idempotency_key=idempotency_key, one_row=True,
         )
+        return written(result, idempotency_key)
 
     def _log_columns(
         self,
@@ -591,6 +640,7 @@ class Tracker:
         names: Mapping[str, str],
         backfill: bool,
         allow_future: bool,
+        idempotency_key: str = "",
         check_only: bool = False,
         limit: int = 10,
     ) -> Any:
@@ -602,8 +652,8 @@ class Tracker:
         exposure_array = None if exposure is None else float_column(exposure, names["exposure"], rows)
         return self._core.log_columns(
             key, metric, times.micros, value_array, codes, arm_names, exposure=exposure_array, backfill=backfill,
-            allow_future=allow_future, names={**names, "at_given_once": times.given_once}, check_only=check_only,
-            limit=limit,
+            allow_future=allow_future, idempotency_key=idempotency_key,
+            names={**names, "at_given_once": times.given_once}, check_only=check_only, limit=limit,
         )
 
     def log_many(
@@ -618,7 +668,8 @@ class Tracker:
         exposure: Any = None,
         backfill: bool = False,
         allow_future: bool = False,
-    ) -> int:
+        idempotency_key: str | None = None,
+    ) -> Written:
         """Records many unit-level values of one metric in one transaction: all land, or none.
 
         ``values`` is a numpy array, a pandas Series or a list of bool, int or float. ``arm`` is one
@@ -626,15 +677,21 @@ class Tracker:
         every row (default now) or one per row: a datetime64 array, a Series of tz-aware or naive
         times, a list of datetimes or ISO 8601 strings, or numbers counting ``at_unit`` ("s",
         "ms", "us", "ns") since 1970-01-01 UTC. Naive times are UTC. An error names the column and
-        the row (``value[3]``, ``at[3]``, ``arm[3]``). Returns the number of rows written.
+        the row (``value[3]``, ``at[3]``, ``arm[3]``). Returns the number of rows written (an int)
+        with the write's ``batch`` in the history.
+
+        ``idempotency_key`` names the write so that a cell can be run again: when the experiment
+        has used the key before with the same rows, nothing is written, the result is 0 with
+        ``repeated`` True, and a :class:`kokeilu.RepeatedWriteWarning` says so; with other rows the
+        write is refused (InvalidArgumentError naming the key). Give explicit times with a key: rows
+        timed "now" differ at every run.
         """
-        return int(
-            self._log_columns(
-                _key(experiment), values, arm=arm, at=at, at_unit=at_unit, metric=metric, exposure=exposure,
-                names={"value": "value", "at": "at", "arm": "arm", "exposure": "exposure"},
-                backfill=backfill, allow_future=allow_future,
-            )
+        result = self._log_columns(
+            _key(experiment), values, arm=arm, at=at, at_unit=at_unit, metric=metric, exposure=exposure,
+            names={"value": "value", "at": "at", "arm": "arm", "exposure": "exposure"},
+            backfill=backfill, allow_future=allow_future, idempotency_key=idempotency_key or "",
         )
+        return written(result, idempotency_key)
 
     def log_frame(
         self,
@@ -649,12 +706,14 @@ class Tracker:
         metric: str = "",
         backfill: bool = False,
         allow_future: bool = False,
-    ) -> int:
+        idempotency_key: str | None = None,
+    ) -> Written:
         """Records the rows of a DataFrame as unit-level values of one metric, in one transaction.
 
         The arguments name the columns, and an error names the column and the row as the frame
         has them (``score[3]`` for the fourth row of a value column "score"). When the frame has no
         column named ``arm`` (or ``at``), the experiment's only arm (or the current time) is used.
+        ``idempotency_key`` as in :meth:`log_many`.
         """
         if value not in frame.columns:
             invalid(value, f"no column {value!r} in the frame")
@@ -668,14 +727,13 @@ class Tracker:
             "at": at if has_at and at is not None else "at",
             "exposure": exposure or "exposure",
         }
-        return int(
-            self._log_columns(
-                _key(experiment), frame[value], arm=frame[arm] if has_arm else None,
-                at=frame[at] if has_at else None, at_unit=at_unit, metric=metric,
-                exposure=None if exposure is None else frame[exposure], names=names, backfill=backfill,
-                allow_future=allow_future,
-            )
+        result = self._log_columns(
+            _key(experiment), frame[value], arm=frame[arm] if has_arm else None,
+            at=frame[at] if has_at else None, at_unit=at_unit, metric=metric,
+            exposure=None if exposure is None else frame[exposure], names=names, backfill=backfill,
+            allow_future=allow_future, idempotency_key=idempotency_key or "",
         )
+        return written(result, idempotency_key)
 
     def _log_aggregate_frame(
         self,
@@ -689,6 +747,7 @@ class Tracker:
         notes: list[str] | None = None,
         backfill: bool,
         allow_future: bool,
+        idempotency_key: str = "",
         one_row: bool = False,
         check_only: bool = False,
         limit: int = 10,
@@ -710,6 +769,7 @@ class Tracker:
             notes=[] if notes is None else notes,
             backfill=backfill,
             allow_future=allow_future,
+            idempotency_key=idempotency_key,
             names={"at_given_once": times.given_once, "one_row": one_row},
             check_only=check_only,
             limit=limit,
@@ -724,20 +784,21 @@ class Tracker:
         at_unit: str | None = None,
         backfill: bool = False,
         allow_future: bool = False,
-    ) -> int:
+        idempotency_key: str | None = None,
+    ) -> Written:
         """Records pre-aggregated rows from a DataFrame with columns ``n``, ``sum`` and optionally
         ``sum_sq``, ``arm``, ``at`` and ``exposure`` (NaN meaning "not given"), in one
-        transaction. Returns the number of rows written. ``at_unit`` as for :meth:`log_many`."""
+        transaction. Returns the number of rows written; ``at_unit`` and ``idempotency_key`` as for
+        :meth:`log_many`."""
         for column in ("n", "sum"):
             if column not in frame.columns:
                 invalid(column, f"no column {column!r} in the frame")
-        return int(
-            self._log_aggregate_frame(
-                _key(experiment), frame, arm=frame["arm"] if "arm" in frame.columns else None,
-                at=frame["at"] if "at" in frame.columns else None, at_unit=at_unit, metric=metric,
-                backfill=backfill, allow_future=allow_future,
-            )
+        result = self._log_aggregate_frame(
+            _key(experiment), frame, arm=frame["arm"] if "arm" in frame.columns else None,
+            at=frame["at"] if "at" in frame.columns else None, at_unit=at_unit, metric=metric,
+            backfill=backfill, allow_future=allow_future, idempotency_key=idempotency_key or "",
         )
+        return written(result, idempotency_key)
 
     def observation_arrays(
         self,
@@ -761,6 +822,7 @@ class Tracker:
         arms: Iterable[str] | None,
         since: TimeLike | None,
         until: TimeLike | None,
+        include_voided: bool = False,
     ) -> dict[str, Any]:
         """The core's columns of observation_arrays and observations."""
         return self._core.observations(
@@ -769,6 +831,7 @@ class Tracker:
             arms=[] if arms is None else [arms] if isinstance(arms, str) else list(arms),
             since=since,
             until=until,
+            include_voided=include_voided,
         )
 
     def observations(
@@ -779,14 +842,76 @@ class Tracker:
         arms: Iterable[str] | None = None,
         since: TimeLike | None = None,
         until: TimeLike | None = None,
+        include_voided: bool = False,
     ) -> pd.DataFrame:
         """Observations of one metric (default: primary) as a DataFrame, in time order.
 
         Columns: ``id``, ``at`` (tz-aware UTC), ``arm`` (categorical over the experiment's arms),
         ``value`` (NaN on pre-aggregated rows), ``n``, ``sum``, ``sum_sq`` (0 and NaN on unit-level
-        rows), ``exposure``, ``subject``, ``note``.
+        rows), ``exposure``, ``subject``, ``note``. Voided rows are left out; with
+        ``include_voided`` they are read too, and a boolean column ``voided`` says which they are.
         """
-        return observations_frame(self._core_observations(experiment, metric, arms, since, until))
+        columns = self._core_observations(experiment, metric, arms, since, until, include_voided)
+        frame = observations_frame(columns)
+        if include_voided:
+            frame["voided"] = np.asarray(columns["voided"], dtype=bool)
+        return frame
+
+    # -- corrections and the history ---------------------------------------------------------
+
+    def void(
+        self,
+        experiment: ExperimentRef,
+        *,
+        ids: Iterable[int] | None = None,
+        batch: int | None = None,
+        reason: str,
+        author: str = "",
+    ) -> _core.VoidRecord:
+        """Voids observations, by their ``ids`` or every row of one ``batch`` (one write), with a
+        ``reason`` and an ``author``.
+
+        Nothing is deleted: voided rows stay in the file and in the history (:meth:`voids`,
+        ``observations(include_voided=True)``), and every summary, scan and analysis leaves them
+        out from then on. Rows voided before are refused with an error that says when and why.
+        """
+        id_list = [] if ids is None else [int(i) for i in ([ids] if isinstance(ids, (int, np.integer)) else ids)]
+        return self._core.void_observations(
+            _key(experiment), ids=id_list, batch=0 if batch is None else int(batch), reason=reason, author=author
+        )
+
+    def voids(self, experiment: ExperimentRef) -> pd.DataFrame:
+        """The voided observations: one row each, with ``void``, ``observation_id``, ``at``,
+        ``batch`` (0 when voided by id), ``reason`` and ``author``."""
+        return voids_frame(self._core.voids(_key(experiment)))
+
+    def history(self, experiment: ExperimentRef | None = None) -> pd.DataFrame:
+        """The history (of one experiment, or of the whole file), oldest first: one row per entry
+        with its ``index``, ``at``, ``kind``, ``experiment``, the batch of a write (``batch``,
+        ``rows``, ids, ``content_sha256``, ``idempotency_key``), the ``payload`` and ``leaf_hash``."""
+        entries = self._core.history(None if experiment is None else _key(experiment))
+        keys = {e.uuid: e.key for e in self._core.list()}
+        return history_frame(entries, keys)
+
+    def checkpoint(self) -> str:
+        """The log's current checkpoint, one line to write down or send: give it to
+        ``verify(since=...)`` later to prove that the log only grew since."""
+        return str(self._core.checkpoint())
+
+    def verify(self, *, since: str | None = None) -> Verification:
+        """Recomputes the history and checks everything stored against it: the chain of entries,
+        each experiment's fields (the Test Card against its lock hash), the journal, every batch of
+        observations against its SHA-256, the voids, and the running summaries against the rows.
+        Reads every row once. ``since``, a checkpoint taken earlier, also proves that the log
+        only grew since then (a checkpoint of another file is refused)."""
+        return Verification.from_core(self._core.verify(since))
+
+    def check(self, experiment: ExperimentRef) -> list[_core.VerificationProblem]:
+        """The quick check of one experiment that :meth:`analyze` makes (a few look-ups at any
+        size): its stored record against the history's latest one, field by field (the Test Card
+        against its lock hash), and rows added to the file outside kokeilu. A value edited in
+        place, a row deleted and a rewritten history are found only by :meth:`verify`."""
+        return self._core.quick_check(_key(experiment))
 
     def count_observations(self, experiment: ExperimentRef) -> int:
         """Number of observations of the experiment, over all its metrics."""
@@ -811,19 +936,28 @@ class Tracker:
         srm_threshold: float = 0.001,
         small_sample: int = 30,
         power: float = 0.8,
+        check: bool = True,
     ) -> _stats.Analysis:
         """Analyses the whole experiment: every metric, the verdict and the warnings.
 
-        Returns a :class:`kokeilu.Analysis` (``.comparisons`` and ``.summaries`` DataFrames,
-        ``.verdict``, ``.warnings``, ``.sample_ratio``, ``.planned_per_group``). ``until``
+        The verdict is judged against the criterion as locked at the start; when the success
+        criterion was amended since, ``.amended_verdict`` adds the exploratory judgement against the
+        amended one. Returns a :class:`kokeilu.Analysis` (``.comparisons`` and ``.summaries``
+        DataFrames, ``.verdict``, ``.amended_verdict``, ``.warnings``, ``.sample_ratio``,
+        ``.planned_per_group``). ``until``
         (exclusive) analyses the data as it stood then; ``srm_threshold`` is the p-value below
         which a sample-ratio mismatch is reported; below ``small_sample`` observations per arm a
         warning suggests the resampling methods; ``power`` is used for the planned sample size.
+        With ``check`` (the default) an :class:`kokeilu.IntegrityWarning` says when the experiment
+        differs from its history (see :meth:`check`).
         """
         e = self.get(experiment)
+        if check:
+            warn_if_differs(e.key, self._core.quick_check(e.key))
         summaries = self.summaries(e, until=until)
+        early = self._core.early_rows(e.key, until)
         result = _core.analyse(
-            e, summaries, srm_threshold=srm_threshold, small_sample=small_sample, power=power
+            e, summaries, srm_threshold=srm_threshold, small_sample=small_sample, power=power, early_rows=early
         )
         return _stats.Analysis(e, result, summaries)
 

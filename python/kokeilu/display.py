@@ -21,7 +21,7 @@ from ._core import Experiment, Metric
 from ._tracker import Tracker
 from .portfolio import INSIGHT_COLUMNS, Source
 
-__all__ = ["experiment_html", "portfolio_html"]
+__all__ = ["early_start_text", "experiment_html", "portfolio_html"]
 
 _STATUS_COLOURS = {"draft": "#6b7280", "running": "#1d6fb8", "stopped": "#b7791f", "concluded": "#374151"}
 _VERDICT_COLOURS = {"supported": "#2e7d32", "refuted": "#c62828", "inconclusive": "#6b7280"}
@@ -30,6 +30,7 @@ _TEST_CARD = (
     ("to_verify", "To verify that, we will"),
     ("and_measure", "And measure"),
     ("right_if", "We are right if"),
+    ("data_seen", "Had any of the data been seen already?"),
 )
 _LEARNING_CARD = (
     ("we_believed", "We believed that"),
@@ -66,11 +67,28 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], *, escaped: boo
 
 
 def _card(parts: Sequence[tuple[str, str]], source: Any) -> str:
+    def empty(name: str) -> str:
+        return "<em>(not answered)</em>" if name == "data_seen" else "<em>(empty)</em>"
+
     rows = "".join(
-        f"<tr><th {_HEAD}>{_e(label)} …</th><td {_CELL}>{_e(getattr(source, name)) or '<em>(empty)</em>'}</td></tr>"
+        f"<tr><th {_HEAD}>{_e(label)}{'' if label.endswith('?') else ' …'}</th>"
+        f"<td {_CELL}>{_e(getattr(source, name)) or empty(name)}</td></tr>"
         for name, label in parts
     )
     return f"<table {_TABLE}><tbody>{rows}</tbody></table>"
+
+
+def early_start_text(experiment: Experiment) -> str:
+    """"Started N days before the Test Card was locked: ..." for an experiment whose start is dated
+    at least a day before its lock, else ''."""
+    days = experiment.days_started_before_lock
+    if days is None or experiment.actual_start is None:
+        return ""
+    return (
+        f"Started {days} day{'' if days == 1 else 's'} before the Test Card was locked: data from "
+        f"{_date(experiment.actual_start)} to {_time(experiment.locked_at)} may have been seen before the "
+        "criterion was fixed."
+    )
 
 
 def _number(value: float | None, digits: int = 4) -> str:
@@ -156,12 +174,25 @@ def _lock(experiment: Experiment) -> str:
         f"<p>🔒 Locked at start, {_e(_time(experiment.locked_at))} "
         f'<code title="{_e(experiment.lock_hash)}">{_e(experiment.lock_hash[:12])}</code>. '
     )
+    early = early_start_text(experiment)
+    warning = f'<p style="color:#b7791f">⚠ {_e(early)}</p>' if early else ""
     if not experiment.amendments:
-        return text + "No amendments since.</p>"
+        return text + "No amendments since.</p>" + warning
     count = len(experiment.amendments)
-    text += f"<strong>Amended after start</strong> ({count} change{'' if count == 1 else 's'}):</p>"
+    text += f"<strong>Amended after start</strong> ({count} change{'' if count == 1 else 's'}):</p>" + warning
     rows = [[_time(a.at), a.field, a.old_value, a.new_value, a.reason, a.author] for a in experiment.amendments]
-    return text + _table(["when", "field", "locked value", "new value", "reason", "author"], rows)
+    text += _table(["when", "field", "locked value", "new value", "reason", "author"], rows)
+    changes = experiment.criterion_changes
+    if changes:
+        text += (
+            "<p>The success criterion itself was amended: the verdict is judged against the criterion as "
+            "locked, and a second, <em>exploratory</em> judgement against the amended one (the criterion was "
+            "changed after data had been seen).</p>"
+            + _table(
+                ["criterion", "locked", "amended"], [[c.field, c.locked_value, c.amended_value] for c in changes]
+            )
+        )
+    return text
 
 
 def _outcome(experiment: Experiment) -> str:
@@ -171,10 +202,20 @@ def _outcome(experiment: Experiment) -> str:
             return f'<h4 style="margin:0.6em 0 0.2em 0">Stopped</h4><p>{_e(experiment.stop_reason)}</p>'
         return ""
     verdict = outcome.verdict.name
+    judgements = ""
+    if outcome.amended_verdict is not None:
+        amended = outcome.amended_verdict.name
+        chosen = outcome.judged_against.name
+        judgements = (
+            f"<p>Against the criterion locked at start: {_badge(verdict, _VERDICT_COLOURS.get(verdict, '#6b7280'))}"
+            f" · against the amended criterion (exploratory): "
+            f"{_badge(amended, _VERDICT_COLOURS.get(amended, '#6b7280'))} · "
+            f"the team chose the <strong>{_e(chosen)}</strong> criterion.</p>"
+        )
     return (
         f'<h4 style="margin:0.6em 0 0.2em 0">Outcome {_badge(verdict, _VERDICT_COLOURS.get(verdict, "#6b7280"))} '
         f"decision: <strong>{_e(outcome.decision.name.replace('_', ' '))}</strong>, "
-        f"decided on {_e(_date(outcome.decided_on))}</h4>" + _card(_LEARNING_CARD, outcome.learning)
+        f"decided on {_e(_date(outcome.decided_on))}</h4>" + judgements + _card(_LEARNING_CARD, outcome.learning)
     )
 
 

@@ -355,11 +355,15 @@ def days_needed(
 
 @dataclasses.dataclass(frozen=True)
 class AnalysisVerdict:
-    """The verdict on the primary metric, judged against the criterion locked at the start.
+    """A verdict on the primary metric: against the criterion locked at the start
+    (``criterion == "locked"``, the verdict of the analysis), or, when the success criterion was
+    amended after the start, the exploratory one against the amended criterion
+    (``criterion == "amended"``: it was changed after data had been seen).
 
     ``verdict`` is "supported", "refuted" or "inconclusive"; ``sentence_en`` and ``sentence_fi``
-    say it in one plain sentence. ``amended_criteria`` lists the changes made after the start to
-    the primary metric or the Test Card's "right if" (also named in the sentences).
+    say it in one plain sentence, whose wording and direction come from the same criterion.
+    ``amended_criteria`` lists the changes made after the start to the primary metric or the
+    Test Card's "right if" (also named in the locked verdict's sentences).
     ``additional_observations`` is, for an inconclusive verdict, about how many more observations
     would likely decide it.
     """
@@ -375,11 +379,17 @@ class AnalysisVerdict:
     sentence_en: str
     sentence_fi: str
     amended_criteria: tuple[str, ...] = ()
+    criterion: str = "locked"
 
     @property
     def amended(self) -> bool:
         """Whether the criterion was amended after the start."""
         return bool(self.amended_criteria)
+
+    @property
+    def exploratory(self) -> bool:
+        """True for the judgement against the amended criterion."""
+        return self.criterion == "amended"
 
 
 _COMPARISON_COLUMNS = (
@@ -424,9 +434,9 @@ def _opt(value: float | None) -> float:
     return float("nan") if value is None else float(value)
 
 
-def _comparisons_frame(result: AnalysisResult) -> pd.DataFrame:
+def _comparisons_frame(result: AnalysisResult, *, amended: bool = False) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
-    for c in result.comparisons:
+    for c in result.amended_comparisons if amended else result.comparisons:
         e = c.effect
         b = c.bayes
         rows.append(
@@ -501,8 +511,7 @@ def _summaries_frame(experiment: Experiment, summaries: dict[str, dict[str, Summ
     return frame
 
 
-def _amended_criteria(experiment: Experiment) -> tuple[str, ...]:
-    primary = experiment.primary_metric.name
+def _amended_criteria(experiment: Experiment, primary: str) -> tuple[str, ...]:
     return tuple(
         f"{a.field}: {a.old_value} -> {a.new_value}" + (f" ({a.reason})" if a.reason else "")
         for a in experiment.amendments
@@ -514,7 +523,7 @@ def _verdict(experiment: Experiment, v: VerdictResult) -> AnalysisVerdict:
     return AnalysisVerdict(
         verdict=v.verdict.name,
         reason=v.reason,
-        metric=experiment.primary_metric.name,
+        metric=v.metric,
         improvement=v.improvement,
         improvement_low=v.improvement_low,
         improvement_high=v.improvement_high,
@@ -522,7 +531,8 @@ def _verdict(experiment: Experiment, v: VerdictResult) -> AnalysisVerdict:
         customer_impact_measured=v.customer_impact_measured,
         sentence_en=v.sentence_en,
         sentence_fi=v.sentence_fi,
-        amended_criteria=_amended_criteria(experiment),
+        amended_criteria=_amended_criteria(experiment, v.metric),
+        criterion=v.criterion.name,
     )
 
 
@@ -537,10 +547,18 @@ class Analysis:
     ``status`` ("ok" or "not enough data: ...") and ``notes``.
     ``summaries``: a DataFrame per metric and arm: ``n``, ``mean``, ``sd``, ``se``, ``min``,
     ``max``, ``successes``, ``trials``, ``events``, ``exposure``.
-    ``verdict``: an :class:`AnalysisVerdict`. ``warnings``: plain-language warnings.
+    ``verdict``: an :class:`AnalysisVerdict`, against the criterion locked at the start; the
+    comparisons are those of the experiment as locked too. ``amended_verdict``: when the success
+    criterion was amended after the start, the exploratory :class:`AnalysisVerdict` against the
+    amended criterion (else None), with ``amended_comparisons`` (a DataFrame like
+    ``comparisons``) and ``criterion_changes`` (what was amended: ``field``, ``locked_value``,
+    ``amended_value``). ``warnings``: plain-language warnings.
     ``sample_ratio``: the sample-ratio check of concurrent designs (else None).
     ``planned_per_group``: the sample size needed per group for the primary metric, when the
     metric's baseline allows planning (else None).
+    ``days_started_before_lock``: for an experiment started at least a day before its Test Card
+    was locked, by how many days (else None); ``early_rows`` the rows logged for times between
+    the start and the lock, by arm (they may have been seen before the criterion was fixed).
     """
 
     def __init__(
@@ -552,6 +570,14 @@ class Analysis:
         self.comparisons: pd.DataFrame = _comparisons_frame(result)
         self.summaries: pd.DataFrame = _summaries_frame(experiment, summaries)
         self.verdict: AnalysisVerdict = _verdict(experiment, result.verdict)
+        amended = result.amended_verdict
+        self.amended_verdict: AnalysisVerdict | None = None if amended is None else _verdict(experiment, amended)
+        self.amended_comparisons: pd.DataFrame | None = (
+            None if amended is None else _comparisons_frame(result, amended=True)
+        )
+        self.criterion_changes: list[_core.CriterionChange] = list(result.criterion_changes)
+        self.days_started_before_lock: int | None = result.days_started_before_lock
+        self.early_rows: dict[str, int] = dict(result.early_rows)
         self.warnings: list[str] = list(result.warnings)
         self.sample_ratio: SrmResult | None = result.sample_ratio
         self.planned_per_group: SampleSize | None = result.planned_per_group
@@ -575,6 +601,9 @@ class Analysis:
             f"<kokeilu.Analysis {self.key!r}: {v.verdict}",
             f"  {v.sentence_en}",
         ]
+        if self.amended_verdict is not None:
+            lines.append(f"  amended criterion (exploratory): {self.amended_verdict.verdict}")
+            lines.append(f"  {self.amended_verdict.sentence_en}")
         for row in self._rows():
             head = f"  {row['metric']} [{row['role']}] {row['arm']} vs {row['reference']}: "
             if row["status"] == "ok":
@@ -592,12 +621,28 @@ class Analysis:
         v = self.verdict
         parts = [
             '<div class="kokeilu-analysis">',
-            f"<h4>{esc(self.experiment.title or self.key)} &mdash; <em>{esc(v.verdict)}</em></h4>",
+            f"<h4>{esc(self.experiment.title or self.key)} &mdash; <em>{esc(v.verdict)}</em>"
+            + (" (against the criterion locked at start)" if self.amended_verdict is not None else "")
+            + "</h4>",
             f"<p>{esc(v.sentence_en)}</p>",
             f'<p lang="fi">{esc(v.sentence_fi)}</p>',
         ]
         if v.additional_observations is not None:
             parts.append(f"<p>About {v.additional_observations} more observations would likely decide it.</p>")
+        amended = self.amended_verdict
+        if amended is not None:
+            changes = "".join(
+                f"<li><code>{esc(c.field)}</code>: {esc(c.locked_value)} &rarr; {esc(c.amended_value)}</li>"
+                for c in self.criterion_changes
+            )
+            parts.append(
+                '<div class="kokeilu-amended" style="border-left:3px solid #b7791f;padding-left:0.6em">'
+                f"<h5>Exploratory: against the amended criterion &mdash; <em>{esc(amended.verdict)}</em></h5>"
+                "<p>The criterion was changed after data had been seen; this judgement does not replace "
+                f"the one above.</p><ul>{changes}</ul>"
+                f"<p>{esc(amended.sentence_en)}</p>"
+                f'<p lang="fi">{esc(amended.sentence_fi)}</p></div>'
+            )
         if self.warnings:
             parts.append("<ul>" + "".join(f"<li>{esc(w)}</li>" for w in self.warnings) + "</ul>")
         header = ("metric", "role", "arm", "reference", "estimate", "interval", "p", "chance to beat", "method")

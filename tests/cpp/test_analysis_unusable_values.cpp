@@ -4,6 +4,7 @@
 #include "kokeilu/sqlite_store.hpp"
 #include "kokeilu/stats/analysis.hpp"
 #include "sqlite_schema.hpp"
+#include "schema_support.hpp"
 #include "temp_dir.hpp"
 #include "test_tracker_support.hpp"
 
@@ -138,14 +139,7 @@ TEST_CASE("a file of schema 2 migrates: valid ranges unset, lock hashes as they 
         lock = t.start(key, Date(year, 3, 2)).lock_hash;
         log_ordinary(t, key);
     }
-    {
-        // The file as the version before wrote it: no range columns, schema version 2.
-        SQLite::Database db(path, SQLite::OPEN_READWRITE);
-        db.exec("ALTER TABLE metrics DROP COLUMN valid_min");
-        db.exec("ALTER TABLE metrics DROP COLUMN valid_max");
-        db.exec("DROP TABLE file_identity");  // schema 6
-        db.exec("PRAGMA user_version = 2");
-    }
+    testing::as_schema_2(path);  // the file as the version before wrote it: no range columns
     CHECK_THROWS_AS(Tracker::open(path, read_only()), SchemaError);  // read-only: must migrate first
     Tracker t = Tracker::open(path);
     const Experiment e = t.get(key);

@@ -105,8 +105,8 @@ TEST_CASE("times more than a day ahead are refused unless asked for, at every do
     LogOptions future;
     future.allow_future = true;
     t.log(key, unit(later, "control", 3.0), future);
-    CHECK(t.log_many(key, batch, future) == 2);
-    CHECK(t.log_columns(key, "", columns, future) == 2);
+    CHECK(t.log_many(key, batch, future).rows == 2);
+    CHECK(t.log_columns(key, "", columns, future).rows == 2);
     CHECK(t.count_observations(key) == 6);
 }
 
@@ -148,7 +148,7 @@ TEST_CASE("a column write names its columns and rows as the caller does", "[trac
     CHECK(field_of_error([&] { t.log_columns(key, "", columns); }) == "when");
     columns.at_us = times;
     columns.names.at_given_once = false;
-    CHECK(t.log_columns(key, "", columns) == 4);
+    CHECK(t.log_columns(key, "", columns).rows == 4);
     CHECK(t.observations(key).arm_index == std::vector<std::int32_t>{1, 1, 1, 1});
 }
 
@@ -230,7 +230,7 @@ TEST_CASE("aggregate columns: named fields, counts refused before they overflow,
     CHECK(field_of_error([&] { t.log_aggregate_columns(key, "", columns); }) == "sum_sq");
     columns.names.one_row = false;
     sum_sq[1] = 40.0;
-    CHECK(t.log_aggregate_columns(key, "", columns) == 2);
+    CHECK(t.log_aggregate_columns(key, "", columns).rows == 2);
     const ObservationTable table = t.observations(key);
     REQUIRE(table.size() == 2);
     CHECK(table.note.at(0) == "first");
@@ -246,12 +246,12 @@ TEST_CASE("aggregate columns: named fields, counts refused before they overflow,
     single.n = one_n;
     single.sum = zero;
     single.sum_sq = zero;
-    CHECK(t.log_aggregate_columns(key, "", single) == 1);
+    CHECK(t.log_aggregate_columns(key, "", single).rows == 1);
     // 2^62 + 2^62 = 2^63, one past the largest int64_t: refused, naming the problem.
     const std::string overflow = message_of([&] { t.log_aggregate_columns(key, "", single); });
     CHECK(contains(overflow, "would pass 9223372036854775807"));
     one_n[0] = big - 1;
-    CHECK(t.log_aggregate_columns(key, "", single) == 1);
+    CHECK(t.log_aggregate_columns(key, "", single).rows == 1);
     CHECK(t.arm_summaries(t.get(key)).size() == 2);
     CHECK(t.count_observations(key) == 4);
 }

@@ -103,7 +103,7 @@ TEST_CASE("a name stored before NFC keeps its spelling through an update", "[tra
     const Experiment created = t.create(draft);
     Experiment e = t.get(created.key);
     e.arms[1].name = "vide\u0301o";
-    t.store().save_experiment(e, {});
+    t.store().save_experiment(e, {}, std::nullopt, HistoryKind::update);
     t.start(created.key, Date(year, 3, 2));
     Experiment running = t.get(created.key);
     REQUIRE(running.arms[1].name == "vide\u0301o");

@@ -91,7 +91,7 @@ TEST_CASE("running summaries equal a scan of every row after mixed writes", "[st
     weekly.aggregate = Aggregate{12, 70.0, std::nullopt};  // spread unknown from here on
     many.push_back(weekly);
     many.push_back(unit(at(2025, 3, 7), "video", 4.0, "wait_days"));
-    REQUIRE(t.log_many(key, many) == many.size());
+    REQUIRE(t.log_many(key, many).rows == many.size());
 
     // A column write of 10,000 rows, arms interleaved.
     std::vector<std::int64_t> times;
@@ -103,7 +103,7 @@ TEST_CASE("running summaries equal a scan of every row after mixed writes", "[st
         codes.push_back(i % 2);
     }
     ObservationColumns columns{times, values, codes, {"control", "video"}, {}, {}};
-    REQUIRE(t.log_columns(key, "sense_of_security", columns) == times.size());
+    REQUIRE(t.log_columns(key, "sense_of_security", columns).rows == times.size());
 
     require_running_equals_scan(t, key);
     const auto running = stats::summarise_experiment(t, t.get(key));
@@ -247,7 +247,7 @@ TEST_CASE("totals that overflow a double are not kept, and the rows are summaris
     const std::vector<double> values{-1.7e308, 1.7e308, 1.7e308};  // each finite, their spread is not
     const std::vector<std::int32_t> codes{0, 0, 0};
     ObservationColumns columns{times, values, codes, {"control"}, {}, {}};
-    REQUIRE(t.log_columns(key, "wait_days", columns) == 3);
+    REQUIRE(t.log_columns(key, "wait_days", columns).rows == 3);
     t.log(key, unit(at(2025, 3, 5), "control", 2.0, "wait_days"));  // stays not kept
 
     const Experiment e = t.get(key);

@@ -188,7 +188,7 @@ TEST_CASE("sqlite file: read-only opens an existing tracker, reads, and refuses 
     CHECK_THROWS_AS(reader->insert_experiment(another, "II-2026-"), StorageError);
     Experiment edit = *found;
     edit.title = "muutettu";
-    CHECK_THROWS_AS(reader->save_experiment(edit, {}), StorageError);
+    CHECK_THROWS_AS(reader->save_experiment(edit, {}, std::nullopt, HistoryKind::update), StorageError);
     CHECK_THROWS_AS(reader->add_journal_entry(id, {0, Time(Date(2026, 1, 2)), "a", "c"}), StorageError);
     try {
         (void)reader->add_journal_entry(id, {0, Time(Date(2026, 1, 2)), "a", "c"});
@@ -215,9 +215,9 @@ TEST_CASE("sqlite file: two connections share one file", "[sqlite]") {
     // A save through the reader is seen by the writer, and the writer's stale copy is refused.
     Experiment via_reader = *reader->find_experiment(e.key);
     via_reader.title = "muokattu";
-    reader->save_experiment(via_reader, {});
+    reader->save_experiment(via_reader, {}, std::nullopt, HistoryKind::update);
     CHECK(writer->find_experiment(e.key)->title == "muokattu");
-    CHECK_THROWS_AS(writer->save_experiment(e, {}), InvalidStateError);
+    CHECK_THROWS_AS(writer->save_experiment(e, {}, std::nullopt, HistoryKind::update), InvalidStateError);
 
     const std::vector<std::int64_t> times{1, 2, 3};
     const std::vector<double> values{1.0, 0.0, 1.0};

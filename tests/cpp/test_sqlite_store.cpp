@@ -283,17 +283,17 @@ TEST_CASE("sqlite store: a save over someone else's save is refused", "[sqlite]"
     Experiment mine = *store->find_experiment(e.key);
     Experiment theirs = *store->find_experiment(e.key);
     theirs.title = "Their title";
-    store->save_experiment(theirs, {});
+    store->save_experiment(theirs, {}, std::nullopt, HistoryKind::update);
     CHECK(theirs.revision == 2);
 
     mine.title = "My title";
-    CHECK_THROWS_AS(store->save_experiment(mine, {}), InvalidStateError);
+    CHECK_THROWS_AS(store->save_experiment(mine, {}, std::nullopt, HistoryKind::update), InvalidStateError);
     CHECK(mine.revision == 1);
     CHECK(store->find_experiment(e.key)->title == "Their title");
     CHECK(store->find_experiment(e.key)->revision == 2);
 
     Experiment never_stored = minimal_experiment();
-    CHECK_THROWS_AS(store->save_experiment(never_stored, {}), InvalidArgumentError);
+    CHECK_THROWS_AS(store->save_experiment(never_stored, {}, std::nullopt, HistoryKind::update), InvalidArgumentError);
 }
 
 TEST_CASE("sqlite store: a save and its journal note land together or not at all", "[sqlite]") {
@@ -304,7 +304,7 @@ TEST_CASE("sqlite store: a save and its journal note land together or not at all
 
     e.status = Status::stopped;
     e.stop_reason = "Ei osallistujia";
-    store->save_experiment(e, {}, JournalEntry{0, Time(Date(2026, 4, 1)), "Liisa", "Stopped: Ei osallistujia"});
+    store->save_experiment(e, {}, JournalEntry{0, Time(Date(2026, 4, 1)), "Liisa", "Stopped: Ei osallistujia"}, HistoryKind::stop);
     auto journal = store->journal(e.id);
     REQUIRE(journal.size() == 1);
     CHECK(journal[0].text == "Stopped: Ei osallistujia");
@@ -312,7 +312,7 @@ TEST_CASE("sqlite store: a save and its journal note land together or not at all
 
     // A refused save writes no note either.
     stale.title = "Vanha kopio";
-    CHECK_THROWS_AS(store->save_experiment(stale, {}, JournalEntry{0, Time(Date(2026, 4, 2)), "x", "lost"}),
+    CHECK_THROWS_AS(store->save_experiment(stale, {}, JournalEntry{0, Time(Date(2026, 4, 2)), "x", "lost"}, HistoryKind::stop),
                     InvalidStateError);
     CHECK(store->journal(e.id).size() == 1);
 }
@@ -349,7 +349,7 @@ TEST_CASE("sqlite store: save writes every field, matches arms and metrics by id
     const std::vector<Amendment> amendments{
         {at(2026, 5, 1), "metric[sense_of_security].minimum_effect", "0.3", "0.25", "new guidance", "Päivi"},
         {at(2026, 5, 2), "arms", "2 arms", "3 arms", "phone arm added", "Juha"}};
-    store->save_experiment(edited, amendments);
+    store->save_experiment(edited, amendments, std::nullopt, HistoryKind::update);
     CHECK(edited.revision == 2);
     CHECK(edited.arms[0].id == control_id);
     CHECK(edited.arms[1].id == video_id);
@@ -364,7 +364,7 @@ TEST_CASE("sqlite store: save writes every field, matches arms and metrics by id
     // More amendments are appended after the earlier ones.
     Experiment again = back;
     const std::vector<Amendment> third{{at(2026, 6, 1), "design", "a", "b", "why", "who"}};
-    store->save_experiment(again, third);
+    store->save_experiment(again, third, std::nullopt, HistoryKind::update);
     const auto stored = store->find_experiment(e.key)->amendments;
     REQUIRE(stored.size() == 3);
     CHECK(stored[0] == amendments[0]);
@@ -373,7 +373,7 @@ TEST_CASE("sqlite store: save writes every field, matches arms and metrics by id
     // An id that belongs to no arm of this experiment is refused.
     Experiment foreign = *store->find_experiment(e.key);
     foreign.arms[0].id = 987654;
-    CHECK_THROWS_AS(store->save_experiment(foreign, {}), InvalidArgumentError);
+    CHECK_THROWS_AS(store->save_experiment(foreign, {}, std::nullopt, HistoryKind::update), InvalidArgumentError);
     CHECK(store->find_experiment(e.key)->revision == 3);
 }
 
@@ -381,16 +381,18 @@ TEST_CASE("sqlite store: an arm or metric with observations cannot be deleted", 
     auto store = open_sqlite_store(":memory:");
     Experiment e = stored_running(*store);
     const std::vector<ObservationRecord> rows{{e.metrics[0].id, e.arms[1].id, 1000, 4.0, {}, {}, "", ""}};
-    REQUIRE(store->insert_observations({e.id, running_only}, rows) == 1);
+    REQUIRE(store->insert_observations({e.id, running_only}, rows).rows == 1);
 
     Experiment without_video = *store->find_experiment(e.key);
     without_video.arms.erase(without_video.arms.begin() + 1);
     without_video.title = "must not be saved";
     try {
-        store->save_experiment(without_video, {});
+        store->save_experiment(without_video, {}, std::nullopt, HistoryKind::update);
         FAIL("an arm with observations was deleted");
-    } catch (const InvalidStateError& error) {
-        CHECK(std::string(error.what()).find("'video'") != std::string::npos);
+    } catch (const InvalidArgumentError& error) {
+        // The arm by name, and the rows that keep it.
+        CHECK(error.field() == "arms[video]");
+        CHECK(std::string(error.what()).find("it has 1 observation (id 1)") != std::string::npos);
     }
     CHECK(without_video.revision == 1);
     const Experiment unchanged = *store->find_experiment(e.key);
@@ -401,16 +403,16 @@ TEST_CASE("sqlite store: an arm or metric with observations cannot be deleted", 
     Experiment without_metric = unchanged;
     without_metric.metrics.erase(without_metric.metrics.begin());
     try {
-        store->save_experiment(without_metric, {});
+        store->save_experiment(without_metric, {}, std::nullopt, HistoryKind::update);
         FAIL("a metric with observations was deleted");
-    } catch (const InvalidStateError& error) {
-        CHECK(std::string(error.what()).find("'sense_of_security'") != std::string::npos);
+    } catch (const InvalidArgumentError& error) {
+        CHECK(error.field() == "metrics[sense_of_security]");
     }
 
     // The arm without observations can go.
     Experiment without_control = *store->find_experiment(e.key);
     without_control.arms.erase(without_control.arms.begin());
-    store->save_experiment(without_control, {});
+    store->save_experiment(without_control, {}, std::nullopt, HistoryKind::update);
     CHECK(store->find_experiment(e.key)->arms.size() == 1);
     CHECK(store->count_observations(e.id) == 1);
 }
@@ -431,12 +433,18 @@ TEST_CASE("sqlite store: after a large column write the foreign keys are checked
     CHECK_THROWS_AS(store->insert_observation_columns({e.id, running_only}, {e.metrics[0].id, times, values, codes,
                                                                               foreign_arms, {}}),
                     InvalidArgumentError);
-    REQUIRE(store->insert_observation_columns({e.id, running_only}, {e.metrics[0].id, times, values, codes, arm_ids, {}}) ==
+    REQUIRE(store->insert_observation_columns({e.id, running_only}, {e.metrics[0].id, times, values, codes, arm_ids, {}}).rows ==
             rows);
 
     Experiment without_video = *store->find_experiment(e.key);
     without_video.arms.erase(without_video.arms.begin() + 1);
-    CHECK_THROWS_AS(store->save_experiment(without_video, {}), InvalidStateError);
+    try {
+        store->save_experiment(without_video, {}, std::nullopt, HistoryKind::update);
+        FAIL("an arm with observations was deleted");
+    } catch (const InvalidArgumentError& error) {
+        CHECK(std::string(error.what()).find("20000 observations (ids 1, 2, 3, 4, 5 and 19995 more)") !=
+              std::string::npos);
+    }
     CHECK(store->find_experiment(e.key)->arms.size() == 2);
     CHECK(store->count_observations(e.id) == static_cast<std::int64_t>(rows));
 }
@@ -495,9 +503,9 @@ TEST_CASE("sqlite store: a batch of observations is written whole or not at all"
     CHECK(store->count_observations(e.id) == 0);
 
     columns.arm_ids = arm_ids;
-    CHECK(store->insert_observation_columns({e.id, running_only}, columns) == 4);
+    CHECK(store->insert_observation_columns({e.id, running_only}, columns).rows == 4);
     rows.pop_back();
-    CHECK(store->insert_observations({e.id, running_only}, rows) == 2);
+    CHECK(store->insert_observations({e.id, running_only}, rows).rows == 2);
     CHECK(store->count_observations(e.id) == 6);
     CHECK(store->count_observations(e.id, metric) == 6);
     CHECK(store->count_observations(e.id, e.metrics[1].id) == 0);
@@ -530,9 +538,9 @@ TEST_CASE("sqlite store: observations are refused outside the accepted statuses"
     // Backfill into a stopped experiment: the caller decides which statuses are accepted.
     Experiment stopped = draft;
     stopped.status = Status::stopped;
-    store->save_experiment(stopped, {});
+    store->save_experiment(stopped, {}, std::nullopt, HistoryKind::update);
     constexpr std::array<Status, 3> backfill{Status::running, Status::stopped, Status::concluded};
-    CHECK(store->insert_observations({draft.id, backfill}, rows) == 1);
+    CHECK(store->insert_observations({draft.id, backfill}, rows).rows == 1);
 
     CHECK_THROWS_AS(store->insert_observations({123456, backfill}, rows), NotFoundError);
 }
@@ -553,7 +561,7 @@ TEST_CASE("sqlite store: observations stream in time order with arm and time fil
         {metric, control, 400, 0.0, Aggregate::proportion(3, 8), {}, "", ""},
         {e.metrics[1].id, control, 50, 1.0, {}, {}, "", ""},
     };
-    REQUIRE(store->insert_observations({e.id, running_only}, rows) == rows.size());
+    REQUIRE(store->insert_observations({e.id, running_only}, rows).rows == rows.size());
 
     std::vector<std::string> subjects;
     std::vector<std::string> notes;
@@ -616,7 +624,7 @@ TEST_CASE("sqlite store: observations stream in time order with arm and time fil
     const std::vector<std::int32_t> codes{1, 0, 1};
     const std::vector<std::int64_t> arm_ids{control, video};
     const std::vector<double> exposure{1.5, 2.5, 3.5};
-    REQUIRE(store->insert_observation_columns({e.id, running_only}, {metric, times, values, codes, arm_ids, exposure}) ==
+    REQUIRE(store->insert_observation_columns({e.id, running_only}, {metric, times, values, codes, arm_ids, exposure}).rows ==
             3);
     const auto late = scan_all(*store, {metric, {}, 500, {}});
     REQUIRE(late.size() == 3);

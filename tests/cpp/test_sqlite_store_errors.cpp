@@ -96,12 +96,12 @@ TEST_CASE("sqlite store errors: an experiment id that is not stored is not found
     stray.id = missing;
     stray.key = "KAJAANI-2026-099";
     stray.uuid = "0b4e28ba-2fa1-41d2-883f-0016d3cca427";
-    CHECK(contains(message_of<NotFoundError>([&] { store->save_experiment(stray, {}); }), "KAJAANI-2026-099"));
+    CHECK(contains(message_of<NotFoundError>([&] { store->save_experiment(stray, {}, std::nullopt, HistoryKind::update); }), "KAJAANI-2026-099"));
     stray.key.clear();
-    CHECK(contains(message_of<NotFoundError>([&] { store->save_experiment(stray, {}); }),
+    CHECK(contains(message_of<NotFoundError>([&] { store->save_experiment(stray, {}, std::nullopt, HistoryKind::update); }),
                    "id " + std::to_string(missing)));
     stray.id = 0;
-    CHECK(field_of_error([&] { store->save_experiment(stray, {}); }) == "id");
+    CHECK(field_of_error([&] { store->save_experiment(stray, {}, std::nullopt, HistoryKind::update); }) == "id");
     CHECK(store->list_experiments({}).size() == 1);
 
     // Counting the observations of a metric of another experiment finds none.
@@ -193,7 +193,7 @@ TEST_CASE("sqlite store errors: two arms or metrics of one name are refused even
     store->insert_experiment(stored, "KAJAANI-2026-");
     stored.metrics.push_back(stored.metrics[0]);
     stored.metrics.back().id = 0;
-    CHECK(field_of_error([&] { store->save_experiment(stored, {}); }) == "metrics");
+    CHECK(field_of_error([&] { store->save_experiment(stored, {}, std::nullopt, HistoryKind::update); }) == "metrics");
     CHECK(store->find_experiment(stored.key)->metrics.size() == 1);
 }
 

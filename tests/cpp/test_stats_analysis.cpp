@@ -355,13 +355,14 @@ TEST_CASE("A one-sample comparison on the relative scale is a change from the ba
     CHECK(c.effect->ci_high == Approx(absolute.ci_high / 4.0).epsilon(1e-12));
     CHECK(c.effect->p_value == absolute.p_value);
 
-    // A negative baseline (a balance in euros) turns the interval around, so low stays below high.
+    // A negative baseline (a balance in euros): the change is relative to its size, so that a rise
+    // from -4 to -3 is +25 % (not -25 %, which the verdict would read as a fall), low below high.
     e.metrics.front().baseline = -4.0;
     s["wait_days"]["coached"] = values({-2.0, -3.0, -4.0, -3.0, -3.0});
     const Analysis turned = analyse(e, s);
     const Comparison& negative = turned.comparisons.front();
     REQUIRE(negative.effect);
-    CHECK(negative.effect->estimate == Approx(-0.25).epsilon(1e-12));
+    CHECK(negative.effect->estimate == Approx(0.25).epsilon(1e-12));
     CHECK(negative.effect->ci_low < negative.effect->estimate);
     CHECK(negative.effect->estimate < negative.effect->ci_high);
 

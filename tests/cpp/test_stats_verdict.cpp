@@ -40,9 +40,9 @@ TEST_CASE("Supported when the interval clears zero in the hoped direction", "[st
     CHECK(r.reason == VerdictReason::improvement);
     CHECK_FALSE(r.additional_observations.has_value());
     CHECK(contains(r.sentence_en, "The experiment supported the hypothesis: sense_of_security rose by 0.5 points"));
-    CHECK(contains(r.sentence_en, "95% interval 0.35 to 0.65"));
+    CHECK(contains(r.sentence_en, "(higher is better; 95% interval 0.35 to 0.65)"));
     CHECK(contains(r.sentence_fi, "Kokeilu tuki hypoteesia: sense_of_security nousi 0,5 points"));
-    CHECK(contains(r.sentence_fi, "95 %:n luottamusväli 0,35\u20130,65"));
+    CHECK(contains(r.sentence_fi, "(suurempi on parempi; 95 %:n luottamusväli 0,35\u20130,65)"));
     // Above zero but possibly below the minimum effect: still supported, and said so.
     const VerdictResult partly = judge(security(), effect(0.4, 0.1, 0.7), 200);
     CHECK(partly.verdict == Verdict::supported);
@@ -150,8 +150,9 @@ TEST_CASE("Criteria and effects that cannot be judged name their field", "[stats
 TEST_CASE("A change of exactly zero is said so, in both languages", "[stats][verdict]") {
     const VerdictResult r = judge(security(), effect(0.0, -0.4, 0.4), 80);
     CHECK(r.verdict == Verdict::inconclusive);
-    CHECK(contains(r.sentence_en, "sense_of_security did not change (95% interval -0.4 to 0.4)"));
-    CHECK(contains(r.sentence_fi, "sense_of_security ei muuttunut (95 %:n luottamusväli \u22120,4\u20130,4)"));
+    CHECK(contains(r.sentence_en, "sense_of_security did not change (higher is better; 95% interval -0.4 to 0.4)"));
+    CHECK(contains(r.sentence_fi,
+                   "sense_of_security ei muuttunut (suurempi on parempi; 95 %:n luottamusväli \u22120,4\u20130,4)"));
 }
 
 TEST_CASE("Finnish numbers take a decimal comma and a real minus sign; a metric without a unit shows none",
@@ -161,8 +162,10 @@ TEST_CASE("Finnish numbers take a decimal comma and a real minus sign; a metric 
     const VerdictResult r = judge(score, effect(-0.45, -0.62, -0.28), 300);
     CHECK(r.reason == VerdictReason::wrong_direction);
     CHECK(contains(r.sentence_en,
-                   "it fell by 0.45 (95% interval -0.62 to -0.28), instead of improving by at least 0.3."));
-    CHECK(contains(r.sentence_fi, "se laski 0,45 (95 %:n luottamusväli \u22120,62\u2013\u22120,28)"));
+                   "it fell by 0.45 (higher is better; 95% interval -0.62 to -0.28), instead of improving by at least "
+                   "0.3."));
+    CHECK(contains(r.sentence_fi,
+                   "se laski 0,45 (suurempi on parempi; 95 %:n luottamusväli \u22120,62\u2013\u22120,28)"));
     CHECK(contains(r.sentence_fi, "vähintään 0,3."));
 }
 
@@ -174,7 +177,8 @@ TEST_CASE("Every amendment of the criterion is named, and only those", "[stats][
     const VerdictResult r = judge(security(), effect(0.5, 0.35, 0.65), 200, amendments);
     CHECK(contains(r.sentence_en,
                    "(metric[sense_of_security].minimum_effect: 0.5 \u2192 0.3, "
-                   "test_card.right_if: falls by 0.5 \u2192 falls by 0.3)."));
+                   "test_card.right_if: falls by 0.5 \u2192 falls by 0.3); this verdict is judged against it as "
+                   "locked at the start."));
     CHECK_FALSE(contains(r.sentence_en, "missed_medication"));
     const VerdictResult none = judge_not_enough_data(security(), "no data yet", amendments);
     CHECK(contains(none.sentence_fi, "Kriteeriä muutettiin kokeilun alettua (metric[sense_of_security]"));

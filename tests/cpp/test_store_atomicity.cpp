@@ -222,7 +222,7 @@ TEST_CASE("atomic writes: observation rows that fail after the first row leave n
             f.under_test->stop_refusing();
         }
         // Once the fault is gone the same write lands, and the summaries are those of the rows.
-        CHECK(f.store().insert_observations(f.target(false), unit_rows(f, 5)) == 5);
+        CHECK(f.store().insert_observations(f.target(false), unit_rows(f, 5)).rows == 5);
         CHECK(f.store().count_observations(f.e.id) == 11);
         check_summaries_match_rows(f.store(), f.e);
     });
@@ -247,7 +247,7 @@ TEST_CASE("atomic writes: aggregates that fail after the first row leave nothing
             fails_leaving_nothing(f, [&] { f.store().insert_observations(f.target(true), aggregate_rows(f, 4)); });
             f.under_test->stop_refusing();
         }
-        CHECK(f.store().insert_observations(f.target(false), aggregate_rows(f, 4)) == 4);
+        CHECK(f.store().insert_observations(f.target(false), aggregate_rows(f, 4)).rows == 4);
         check_summaries_match_rows(f.store(), f.e);
     });
 }
@@ -291,7 +291,7 @@ TEST_CASE("atomic writes: a column write that fails after its first rows leaves 
                     });
                 }
                 Columns columns(f, rows, rows / 2);
-                CHECK(f.store().insert_observation_columns(f.target(true), columns.record(f.metric(2))) == rows);
+                CHECK(f.store().insert_observation_columns(f.target(true), columns.record(f.metric(2))).rows == rows);
                 CHECK(f.store().count_observations(f.e.id, f.metric(2)) == static_cast<std::int64_t>(rows));
                 check_summaries_match_rows(f.store(), f.e);
             });
@@ -318,43 +318,43 @@ TEST_CASE("atomic writes: a save that changes several fields and fails half-way 
         SECTION("the second amendment has no valid time") {
             auto bad = amendments;
             bad[1].at = Time(boost::posix_time::pos_infin);
-            fails_leaving_nothing(f, [&] { f.store().save_experiment(changed, bad); });
+            fails_leaving_nothing(f, [&] { f.store().save_experiment(changed, bad, std::nullopt, HistoryKind::amend); });
         }
         SECTION("the storage refuses the third amendment") {
             f.under_test->refuse({Refusal::Kind::amendment_field, 0.0, "metrics[2].direction"});
-            fails_leaving_nothing(f, [&] { f.store().save_experiment(changed, amendments); });
+            fails_leaving_nothing(f, [&] { f.store().save_experiment(changed, amendments, std::nullopt, HistoryKind::amend); });
             f.under_test->stop_refusing();
         }
         SECTION("two new arms have the same name") {
             Experiment more = changed;
             more.arms.push_back({0, "phone", ArmRole::treatment, "by phone"});
             more.arms.push_back({0, "phone", ArmRole::treatment, "by phone again"});
-            fails_leaving_nothing(f, [&] { f.store().save_experiment(more, amendments); });
+            fails_leaving_nothing(f, [&] { f.store().save_experiment(more, amendments, std::nullopt, HistoryKind::amend); });
         }
         SECTION("the storage refuses a metric after the arms were saved") {
             Experiment renamed = changed;
             renamed.arms[0].name = "usual";
             renamed.metrics[2].name = "waiting_days";
             f.under_test->refuse({Refusal::Kind::metric_name, 0.0, "waiting_days"});
-            fails_leaving_nothing(f, [&] { f.store().save_experiment(renamed, amendments); });
+            fails_leaving_nothing(f, [&] { f.store().save_experiment(renamed, amendments, std::nullopt, HistoryKind::amend); });
             f.under_test->stop_refusing();
         }
         SECTION("a metric carries the id of another experiment's metric") {
             Experiment taken = changed;
             taken.metrics[2].id = other.metrics[2].id;
-            fails_leaving_nothing(f, [&] { f.store().save_experiment(taken, amendments); });
+            fails_leaving_nothing(f, [&] { f.store().save_experiment(taken, amendments, std::nullopt, HistoryKind::amend); });
         }
         SECTION("a new arm is refused by the storage after the first new one went in") {
             Experiment more = changed;
             more.arms.push_back({0, "phone", ArmRole::treatment, "by phone"});
             more.arms.push_back({0, "chat", ArmRole::treatment, "by chat"});
             f.under_test->refuse({Refusal::Kind::arm_name, 0.0, "chat"});
-            fails_leaving_nothing(f, [&] { f.store().save_experiment(more, amendments); });
+            fails_leaving_nothing(f, [&] { f.store().save_experiment(more, amendments, std::nullopt, HistoryKind::amend); });
             f.under_test->stop_refusing();
         }
         // The caller's copy is unchanged by a failed save, and the same save then lands.
         CHECK(changed.revision == f.e.revision);
-        f.store().save_experiment(changed, amendments);
+        f.store().save_experiment(changed, amendments, std::nullopt, HistoryKind::amend);
         const Experiment saved = *f.store().find_experiment("ATOM-001");
         CHECK(saved.revision == f.e.revision + 1);
         CHECK(saved.amendments.size() == 3);

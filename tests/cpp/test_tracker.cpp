@@ -89,8 +89,12 @@ TEST_CASE("explicit keys and UUIDs are checked and kept unique", "[tracker][key]
     CHECK(e.key == "HOIVA-VIDEO");
     CHECK(e.uuid == "1b4e28ba-2fa1-41d2-883f-0016d3cca427");
 
+    // The same key with the same content is a create repeated (a notebook cell run again): the
+    // stored experiment comes back. With other content the key is in use.
     Experiment same_key = home_care_draft();
     same_key.key = "HOIVA-VIDEO";
+    CHECK(t.create(same_key).uuid == e.uuid);
+    same_key.title = "Another title";
     CHECK(field_of_error([&] { t.create(same_key); }) == "key");
     Experiment same_uuid = home_care_draft();
     same_uuid.uuid = e.uuid;

@@ -317,9 +317,9 @@ TEST_CASE("log_many writes all rows or none", "[tracker][observations][batch]") 
     CHECK(field_of_error([&] { t.log_many(r.key, batch); }) == "observations[1].at");
     CHECK(t.count_observations(r.key) == 0);
     batch[1].at = at(2025, 3, 4);
-    CHECK(t.log_many(r.key, batch) == 4);
+    CHECK(t.log_many(r.key, batch).rows == 4);
     CHECK(t.count_observations(r.key) == 4);
-    CHECK(t.log_many(r.key, {}) == 0);
+    CHECK(t.log_many(r.key, {}).rows == 0);
 }
 
 TEST_CASE("log_columns checks every row before writing", "[tracker][observations][batch]") {
@@ -363,7 +363,7 @@ TEST_CASE("log_columns checks every row before writing", "[tracker][observations
     columns.exposure = {};
     CHECK(t.count_observations(r.key) == 0);
 
-    CHECK(t.log_columns(r.key, "", columns) == rows);
+    CHECK(t.log_columns(r.key, "", columns).rows == rows);
     CHECK(t.count_observations(r.key) == static_cast<std::int64_t>(rows));
     const ObservationTable table = t.observations(r.key);
     REQUIRE(table.size() == rows);
@@ -376,7 +376,7 @@ TEST_CASE("log_columns checks every row before writing", "[tracker][observations
     columns.values = shares;
     CHECK(field_of_error([&] { t.log_columns(r.key, "missed_medication", columns); }) == "value[60]");
     shares[60] = 0.0;
-    CHECK(t.log_columns(r.key, "missed_medication", columns) == rows);
+    CHECK(t.log_columns(r.key, "missed_medication", columns).rows == rows);
 
     // Count columns with exposure.
     std::vector<double> exposures(rows, 7.0);
@@ -385,7 +385,7 @@ TEST_CASE("log_columns checks every row before writing", "[tracker][observations
     columns.exposure = exposures;
     CHECK(field_of_error([&] { t.log_columns(r.key, "calls", columns); }) == "exposure[99]");
     exposures[99] = 7.0;
-    CHECK(t.log_columns(r.key, "calls", columns) == rows);
+    CHECK(t.log_columns(r.key, "calls", columns).rows == rows);
     CHECK(t.count_observations(r.key) == static_cast<std::int64_t>(3 * rows));
 }
 
@@ -403,5 +403,5 @@ TEST_CASE("log_columns refuses drafts and honours backfill", "[tracker][observat
     CHECK(state_error_of([&] { t.log_columns(key, "", columns); }).find("draft") != std::string::npos);
     t.start(key, Date(2025, 3, 3));
     CHECK(field_of_error([&] { t.log_columns(key, "", columns); }) == "at[0]");
-    CHECK(t.log_columns(key, "", columns, LogOptions{true}) == 1);
+    CHECK(t.log_columns(key, "", columns, LogOptions{true}).rows == 1);
 }

@@ -73,7 +73,7 @@ for obj in "${objects[@]}"; do [ -f "$obj" ] || { echo "!! $obj did not compile"
 for target in "${targets[@]}"; do
   if [ -f "$root/tests/fuzz/$target.cpp" ]; then
     "$cxx" "${flags[@]}" -fsanitize=fuzzer "$root/tests/fuzz/$target.cpp" "${objects[@]}" \
-      -lSQLiteCpp -lsqlite3 -lboost_date_time -lutf8proc -o "$out/$target"
+      -lSQLiteCpp -lsqlite3 -lboost_date_time -lutf8proc -lcrypto -o "$out/$target"
   elif [ ! -f "$root/tests/fuzz/$target.py" ]; then
     echo "!! no fuzz target $target in tests/fuzz" >&2
     exit 2

@@ -73,6 +73,8 @@ def test_new_walks_through_the_test_card_in_finnish(db: Path, terminals: list[Te
     # The criterion is offered from the metric; Enter accepts it.
     t.answer("Ja mittaamme ... [valmis_ensimmäisellä_kerralla (osuus)]: ", "")
     t.answer("Olemme oikeassa, jos ... [valmis_ensimmäisellä_kerralla nousee vähintään 0,15 osuus]: ", "")
+    # Asked before the design; the answer is part of the Test Card.
+    t.answer("Onko aineistoa jo nähty?", "ei, syksyn hakemukset avataan vasta lukitsemisen jälkeen")
     t.answer("Asetelma", "ennen ja jälkeen")
     t.answer("Kaksi jaksoa pilkulla eroteltuina (ennen, jälkeen) [ennen, jälkeen]", "syksy")  # one period only
     t.expect("Virhe: asetelma ennen ja jälkeen tarvitsee täsmälleen kaksi jaksoa")
@@ -103,6 +105,7 @@ def test_new_walks_through_the_test_card_in_finnish(db: Path, terminals: list[Te
         0.55,
     )
     assert e.test_card.right_if == "valmis_ensimmäisellä_kerralla nousee vähintään 0,15 osuus"
+    assert e.test_card.data_seen == "ei, syksyn hakemukset avataan vasta lukitsemisen jälkeen"
     assert str(e.planned_start) == "2026-02-01" and str(e.planned_end) == "2026-05-02"
 
 
@@ -117,6 +120,7 @@ def test_new_in_english_can_be_declined(db: Path, terminals: list[Terminal]) -> 
     t.answer("Known baseline level", "")
     t.answer("And measure ... [resolved]: ", "the share of calls resolved on first contact")
     t.answer("We are right if ... [resolved rises by at least 10 % of the control]: ", "")
+    t.answer("Has any of the data been seen already?", "")  # may be left unanswered
     t.answer("Design", "")
     t.answer("Arms, separated by commas", "queue, callback:treatment")
     t.answer("Planned start", "")

@@ -47,6 +47,7 @@ from writer import KEY, experiment_fields, prepare  # noqa: E402
 DRAFT = "LUONNOS-001"
 RANGED = "ASTEIKKO-001"
 NEW = "UUSI-001"
+PERIODS = "JAKSOT-001"  # a before/after experiment started on 2025-06-02
 INJECTION = "Robert'); DROP TABLE observations; --"
 TEN_MB = "x" * (10 * 1024 * 1024)
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
@@ -71,6 +72,18 @@ def make_baseline(path: Path) -> None:
                                        "valid_min": 1.0, "valid_max": 5.0}]})
         tracker.start(RANGED, on=datetime.date(2025, 1, 13))
         tracker.log_many(RANGED, [4.0, 5.0, 3.0, 2.0], arm=["control", "chat"] * 2, at="2025-02-03T09:00Z")
+        tracker.create(
+            **{
+                **experiment_fields(),
+                "key": PERIODS,
+                "title": "Evening visits before and after",
+                "design": "before_after",
+                "arms": {"before": "before", "after": "after"},
+            }
+        )
+        tracker.start(PERIODS, on=datetime.date(2025, 6, 2))
+        tracker.log(PERIODS, 3.0, arm="before", at=datetime.datetime(2025, 5, 26, 9), backfill=True)
+        tracker.log(PERIODS, 4.0, arm="after", at=datetime.datetime(2025, 6, 3, 9))
 
 
 class Env:
@@ -751,6 +764,163 @@ def _xlsx_notes(path: Path) -> list[tuple[Any, str]]:
     rows = list(sheet.iter_rows())
     column = [cell.value for cell in rows[0]].index("note")
     return [(row[column].value, row[column].data_type) for row in rows[1:] if row[column].value]
+
+
+# Corrections, repeats and the history: a typo is voided, never deleted; a write or a create run
+# again lands once; an edit made with sqlite3 behind kokeilu's back is found by verify.
+REPEATED_CSV = "value,arm,at\n3,control,2025-06-02T09:00:00Z\n4,video,2025-06-02T10:00:00Z\n"
+
+
+def _import_twice(env: Env) -> Result:
+    path = env.csv(REPEATED_CSV)
+    first = env.cli("import", KEY, path, "--backfill")
+    assert first.code == 0, first
+    return env.cli("import", KEY, path, "--backfill")
+
+
+def _write_twice_with_other_rows(env: Env) -> None:
+    at = np.datetime64("2025-06-02T09:00", "us")
+    env.t.log_many(KEY, [3.0], arm="control", at=at, idempotency_key="week-23", backfill=True)
+    with pytest.raises(kokeilu.InvalidArgumentError, match="week-23"):
+        env.t.log_many(KEY, [4.0], arm="control", at=at, idempotency_key="week-23", backfill=True)
+
+
+def _void_the_typo(env: Env) -> None:
+    env.t.log(KEY, 1e308, arm="control", subject="typo")
+    typo = env.t.observations(KEY)
+    env.t.void(KEY, ids=[int(typo.loc[typo["subject"] == "typo", "id"].iloc[0])], reason="typo for 3")
+
+
+def _edited_with_sqlite(env: Env, statement: str) -> None:
+    env.close()
+    with sqlite3.connect(env.path) as con:
+        con.execute(statement)
+    con.close()
+
+
+def _verify_finds(env: Env, field: str) -> None:
+    found = env.t.verify().problems
+    assert found["field"].str.startswith(field).any(), found
+
+
+case("repeat-import", "Corrections, repeats and the history", "`kokeilu import` of the same CSV file twice",
+     _import_twice,
+     Kept(lambda env: _assert_equal((env.t.count_observations(KEY), "before" in (env.last.out if env.last else "")),
+                                    (BASE_ROWS + 2, True)),
+          "the second import writes nothing (the file's SHA-256 is its idempotency key) and says it was imported "
+          "before"))
+case("repeat-key-other-rows", "Corrections, repeats and the history",
+     "`log_many` twice with one idempotency key and other rows",
+     _write_twice_with_other_rows,
+     Kept(lambda env: _assert_equal(env.t.count_observations(KEY), BASE_ROWS + 1),
+          "the second write is refused naming the key (`InvalidArgumentError` `idempotency_key`); the first "
+          "stays, once"))
+case("repeat-create-cell", "Corrections, repeats and the history",
+     "a notebook cell `create(key=..., ...)` run twice",
+     lambda env: [env.t.create(**{**experiment_fields(), "key": NEW}) for _ in range(2)],
+     Kept(lambda env: _assert_equal(env.t.history(NEW)["kind"].tolist(), ["create"]),
+          "one experiment: the second call returns the stored one and writes nothing (other content is refused "
+          "naming the fields that differ)"))
+case("typo-1e308", "Corrections, repeats and the history", "`log K 1e308` (a typo), then voided with a reason",
+     _void_the_typo,
+     Kept(lambda env: _assert_equal(env.t.analyze(KEY).summaries["n"].sum() > 0, True),
+          "the analysis works again: the voided row stays in the file and the history, out of every summary"))
+case("sqlite-edit-right-if", "Corrections, repeats and the history",
+     "`right_if` edited with sqlite3 behind kokeilu's back",
+     lambda env: _edited_with_sqlite(env, "UPDATE experiments SET right_if = 'anything goes'"),
+     Kept(lambda env: _verify_finds(env, "test_card.right_if"),
+          "`verify` names `test_card.right_if` (stored and recorded value) and the broken lock; "
+          "`show` and `analyze` warn"))
+case("sqlite-edit-minimum-effect", "Corrections, repeats and the history",
+     "a metric's `minimum_effect` edited with sqlite3",
+     lambda env: _edited_with_sqlite(env, "UPDATE metrics SET minimum_effect = 5"),
+     Kept(lambda env: _verify_finds(env, "metrics["), "`verify` names the metric's field; `show` and `analyze` warn"))
+case("sqlite-edit-value", "Corrections, repeats and the history", "a stored value edited with sqlite3 (3 made 30)",
+     lambda env: (env.t.log(KEY, 3.0, arm="video", subject="edited"),
+                  _edited_with_sqlite(env, "UPDATE observations SET value = 30 WHERE subject = 'edited'")),
+     Kept(lambda env: _verify_finds(env, "batch "),
+          "`verify` names the batch whose SHA-256 no longer matches its rows"))
+
+# The criterion after the start: amendments the stored data cannot satisfy are refused naming the
+# rows; an amended criterion is kept and shown, and the verdict stays the one locked at the start;
+# a before/after design keeps each value in its own period; a start dated before the lock is said.
+def _amend_primary(env: Env, **fields: Any) -> kokeilu.Experiment:
+    return env.t.amend(KEY, "changed after seeing the data", metrics=[{"name": "sense_of_security", **fields}])
+
+
+def _judged_as_locked(env: Env) -> None:
+    analysis = env.t.analyze(KEY)
+    verdict, amended = analysis.verdict, analysis.amended_verdict
+    assert verdict.criterion == "locked" and "(higher is better;" in verdict.sentence_en, verdict
+    assert amended is not None and amended.exploratory, analysis
+    assert amended.sentence_en.startswith("Exploratory, against the amended criterion"), amended
+    assert "(lower is better;" in amended.sentence_en, amended
+    assert env.t.get(KEY).locked.primary_metric.direction == kokeilu.Direction.higher_is_better  # type: ignore[union-attr]
+
+
+def _still_analysable(env: Env) -> None:
+    assert env.t.get(KEY).primary_metric.kind == kokeilu.MetricKind.mean
+    env.t.analyze(KEY)
+
+
+case("criterion-direction-amended", "Criterion after the start",
+     "`amend --set M.direction=lower_is_better` and `--minimum-effect M=0.1` after the start",
+     lambda env: _amend_primary(env, direction="lower_is_better", minimum_effect=0.1),
+     Kept(_judged_as_locked, "kept and shown as amendments; the verdict is judged against the criterion as locked, "
+                             "and a second, exploratory judgement against the amended one is added"))
+case("criterion-kind-proportion", "Criterion after the start",
+     "the primary metric's kind changed from mean to proportion while values 1-5 are stored",
+     lambda env: _amend_primary(env, kind="proportion", minimum_effect=0.1),
+     Refused(kokeilu.InvalidArgumentError, "cannot change from mean to proportion: 119 observations do not fit it",
+             "metrics[sense_of_security].kind"))
+case("criterion-kind-count", "Criterion after the start",
+     "the primary metric's kind changed to count while fractions are stored",
+     lambda env: _amend_primary(env, kind="count"),
+     Refused(kokeilu.InvalidArgumentError, "a count of events is a whole number", "metrics[sense_of_security].kind"))
+case("criterion-kind-cli", "Criterion after the start",
+     "`kokeilu amend KEY --set sense_of_security.kind=proportion`",
+     lambda env: env.cli("amend", KEY, "--reason", "shares", "--set", "sense_of_security.kind=proportion",
+                         "--set", "sense_of_security.minimum_effect=0.1"),
+     CliRefused("do not fit it (ids 2, 3, 4, 5, 6 and 114 more; observation 2: value a proportion metric takes 0 or 1"))
+case("criterion-remove-arm-with-rows", "Criterion after the start", "removing the arm `video`, which has 60 rows",
+     lambda env: env.t.amend(KEY, "one arm only", arms={"control": "control", "phone": "treatment"}),
+     Refused(kokeilu.InvalidArgumentError, "cannot be removed: it has 60 observations", "arms[video]"))
+case("criterion-analysis-after-refusal", "Criterion after the start",
+     "analysing after a refused kind change",
+     lambda env: (_refused(lambda: _amend_primary(env, kind="proportion", minimum_effect=0.1)), _still_analysable(env)),
+     Kept(_still_analysable, "the kind stays as it was and every analysis works"))
+case("criterion-before-value-after-start", "Criterion after the start",
+     "a `before` value logged now, and one timed 2025-06-10 with `backfill` (both after the start)",
+     lambda env: (_refused(lambda: env.t.log(PERIODS, 3.0, arm="before")),
+                  env.t.log(PERIODS, 3.0, arm="before", at=datetime.datetime(2025, 6, 10, 9), backfill=True)),
+     Refused(kokeilu.InvalidArgumentError, "but the arm 'before' is the period before it", "at"))
+case("criterion-after-value-before-start", "Criterion after the start",
+     "an `after` value at 2025-05-30 (before the start) with `backfill`, in `log_many`",
+     lambda env: env.t.log_many(PERIODS, [4.0, 5.0], arm=["after", "after"],
+                                at=[datetime.datetime(2025, 6, 5), datetime.datetime(2025, 5, 30)], backfill=True),
+     Refused(kokeilu.InvalidArgumentError, "but the arm 'after' is the period after it", "at[1]"))
+case("criterion-after-value-aggregate", "Criterion after the start",
+     "an aggregated `after` row at 2025-05-30 (before the start) with `backfill`",
+     lambda env: env.t.log_aggregates(PERIODS, pd.DataFrame({"n": [5], "sum": [15.0], "sum_sq": [50.0],
+                                                             "arm": ["after"], "at": [datetime.datetime(2025, 5, 30)]}),
+                                      backfill=True),
+     Refused(kokeilu.InvalidArgumentError, "is the period after it", "observations[0].at"))
+case("criterion-early-start", "Criterion after the start",
+     "an experiment started on 2025-06-02 and locked later (today), with rows logged in between",
+     lambda env: env.t.analyze(PERIODS),
+     Kept(lambda env: _assert_equal(
+         [w.split(":")[0] for w in env.t.analyze(PERIODS).warnings if w.startswith(("Started", "Rows logged"))],
+         [f"Started {env.t.get(PERIODS).days_started_before_lock} days before the Test Card was locked",
+          "Rows logged for times between the start and the lock, which may have been seen before the criterion "
+          "was fixed"]),
+         "allowed; show, analyze, the HTML display, the report and the export say \"started N days before the "
+         "Test Card was locked: data from A to B may have been seen before the criterion was fixed\", and the "
+         "analysis counts the rows logged in that window per arm"))
+
+
+def _refused(call: Callable[[], Any]) -> None:
+    with pytest.raises(kokeilu.InvalidArgumentError):
+        call()
 
 
 # Files.

@@ -4,6 +4,7 @@
 
 #include "kokeilu/amendment.hpp"
 #include "kokeilu/design.hpp"
+#include "kokeilu/locked_criterion.hpp"
 #include "kokeilu/metric.hpp"
 #include "kokeilu/outcome.hpp"
 #include "kokeilu/test_card.hpp"
@@ -59,10 +60,12 @@ struct Experiment {
     std::optional<Outcome> outcome;  // set by conclude
 
     // The pre-registration lock: a content hash of the Test Card, design, arms and metrics, taken
-    // when the experiment starts. Changes after that are amendments, listed here oldest first.
+    // when the experiment starts (and taken again with every amendment). Changes after that are
+    // amendments, listed here oldest first; `locked` keeps the parts as they were at the start.
     std::string lock_hash;
     std::optional<Time> locked_at;
     std::vector<Amendment> amendments;
+    std::optional<LockedCriterion> locked;  // set by start; never changes after
 
     Time created_at;
     Time updated_at;
@@ -70,6 +73,10 @@ struct Experiment {
 
     [[nodiscard]] bool is_locked() const noexcept { return locked_at.has_value(); }
     [[nodiscard]] bool amended_after_start() const noexcept { return !amendments.empty(); }
+    // How many days the actual start lies before the day the Test Card was locked (start may be
+    // dated back: teams start before they record). Empty unless it is at least one day: then the
+    // data from the start to locked_at may have been seen before the criterion was fixed.
+    [[nodiscard]] std::optional<int> days_started_before_lock() const;
     // The primary metric; throws InvalidArgumentError when there is none.
     [[nodiscard]] const Metric& primary_metric() const;
     // Look-ups by name; throw NotFoundError.

@@ -121,6 +121,8 @@ struct ObservationQuery {
     // id and time are 0 and its subject and note empty; reading fewer columns makes a scan of
     // millions of rows markedly faster. The rows still come in time order.
     bool summary_only = false;
+    // Read the voided rows too, marked as such (ObservationTable::voided); never with summary_only.
+    bool include_voided = false;
 };
 
 // One stored observation as the store streams it, in time order. Pointers into the store's
@@ -137,6 +139,7 @@ struct ObservationRow {
     double exposure = 1.0;
     std::string_view subject;
     std::string_view note;
+    bool voided = false;  // set only by a scan that includes the voided rows
 };
 
 // A text column that most rows leave empty (subject, note): only the rows that have a text are
@@ -177,6 +180,7 @@ struct ObservationTable {
     std::vector<double> exposure;
     SparseTexts subject;
     SparseTexts note;
+    std::vector<std::uint8_t> voided;  // 1 for a voided row; filled only when the query included them
 
     [[nodiscard]] std::size_t size() const noexcept { return at_us.size(); }
 };

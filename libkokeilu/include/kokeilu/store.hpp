@@ -3,13 +3,21 @@
 //
 // Every method is atomic: a method that writes several rows writes all of them or none. A store is
 // used by one thread at a time.
+//
+// Every write also appends its entry to the history (history.hpp) in the same transaction, sealed
+// with detail::seal (history_chain.hpp) onto the entry before it, and with the payload built by
+// history_payload.hpp: an experiment's whole record for the writes of experiments, the batch for a
+// write of observations, the note, the void. A store keeps the entries in order, never changes
+// one, and gives them back as they were sealed.
 #pragma once
 
 #include "kokeilu/experiment.hpp"
 #include "kokeilu/experiment_filter.hpp"
+#include "kokeilu/history.hpp"
 #include "kokeilu/journal.hpp"
 #include "kokeilu/observation.hpp"
 #include "kokeilu/stats/summary.hpp"
+#include "kokeilu/voiding.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -54,6 +62,15 @@ struct ObservationScan {
     // id and time are 0 and its subject and note empty; reading fewer columns makes a scan of
     // millions of rows markedly faster. The rows still come in time order.
     bool summary_only = false;
+    // Stream the voided rows too (ObservationRow::voided says which); never with summary_only.
+    bool include_voided = false;
+};
+
+// One stored observation with everything it holds, counted or voided: what verification reads.
+struct StoredObservation {
+    std::int64_t id = 0;
+    std::int64_t void_id = 0;  // 0 while it counts
+    ObservationRecord record;
 };
 
 // The experiment a write of observations goes to, and what is checked about it inside the write's
@@ -69,12 +86,24 @@ struct ObservationTarget {
     // aggregated rows the running summaries treat as 0/1 outcomes. Without one the store reads the
     // kinds itself.
     std::vector<std::int64_t> proportion_metric_ids{};
+    // The batch: the SHA-256 of the rows' canonical encoding (32 bytes, see batch_hash.hpp), and the
+    // caller's idempotency key (empty: none). A key the experiment has used before is checked inside
+    // the write's transaction: with the same content nothing is written (WriteResult::repeated),
+    // with other content the write fails with InvalidArgumentError("idempotency_key").
+    std::string content_sha256{};
+    std::string idempotency_key{};
 };
 
 // The experiment changed (another process saved it) after the caller read the revision it names.
 class StaleRevisionError : public InvalidStateError {
 public:
     using InvalidStateError::InvalidStateError;
+};
+
+// How many observations one arm has (all metrics together) in some window of time.
+struct ArmRowCount {
+    std::int64_t arm_id = 0;
+    std::int64_t rows = 0;
 };
 
 // The running summary of one metric in one arm over every stored observation.
@@ -106,14 +135,23 @@ public:
     [[nodiscard]] virtual std::vector<Experiment> list_experiments(const ExperimentFilter& filter) = 0;
 
     // Writes every field of an already stored experiment and appends new_amendments and, when given,
-    // a journal note (e.g. why it was stopped), all in one transaction. Arms and metrics are matched by id: changed ones are updated, id 0 ones are
-    // inserted (their ids filled in), missing ones deleted. Fails with InvalidStateError when the
-    // stored revision is not experiment.revision (someone else saved in between) or when a deleted
-    // arm or metric has observations. On success experiment.revision is increased.
+    // a journal note (e.g. why it was stopped), all in one transaction. Arms and metrics are matched
+    // by id: changed ones are updated, id 0 ones are inserted (their ids filled in), missing ones
+    // deleted. Fails with InvalidStateError when the stored revision is not experiment.revision
+    // (someone else saved in between). Checks, inside that transaction, that the stored observations
+    // fit the experiment as saved: InvalidArgumentError naming the field and the observations when
+    // a removed arm or metric has any, or a metric's new kind contradicts its stored values (the
+    // running summaries of a metric whose kind changed are rebuilt). On success experiment.revision
+    // is increased. History: an entry of `kind` with the experiment as saved, then the note's.
     virtual void save_experiment(Experiment& experiment, std::span<const Amendment> new_amendments,
-                                 const std::optional<JournalEntry>& note = std::nullopt) = 0;
+                                 const std::optional<JournalEntry>& note, HistoryKind kind) = 0;
 
-    // Appends a journal note and returns it with its id.
+    // Deletes a draft with everything it has (never a started experiment: InvalidStateError, checked
+    // inside the transaction). History: delete, with the experiment's last record; its earlier
+    // entries stay.
+    virtual void delete_draft(std::int64_t experiment_id) = 0;
+
+    // Appends a journal note and returns it with its id. History: note.
     virtual JournalEntry add_journal_entry(std::int64_t experiment_id, const JournalEntry& entry) = 0;
     // Oldest first.
     [[nodiscard]] virtual std::vector<JournalEntry> journal(std::int64_t experiment_id) = 0;
@@ -121,12 +159,21 @@ public:
     // Inserts observations in one transaction, after checking, inside that transaction, that the
     // experiment's status is one of target.accepted (else InvalidStateError; nothing written) and,
     // when target.revision is set, that it is still that revision. The running summaries of the
-    // metrics and arms written to are updated in the same transaction.
-    // Returns the number of rows written.
-    virtual std::size_t insert_observations(const ObservationTarget& target,
+    // metrics and arms written to are updated in the same transaction. The rows get consecutive ids
+    // above every id used before (also by voided rows), and become one batch. History: observations.
+    virtual WriteResult insert_observations(const ObservationTarget& target,
                                             std::span<const ObservationRecord> rows) = 0;
-    virtual std::size_t insert_observation_columns(const ObservationTarget& target,
+    virtual WriteResult insert_observation_columns(const ObservationTarget& target,
                                                    const ObservationColumnsRecord& columns) = 0;
+
+    // Voids the rows the request names (ids or a batch), which must be counted observations of the
+    // experiment (else InvalidArgumentError naming the first that is not, or InvalidStateError for
+    // rows voided before; nothing is written). They move out of every summary and scan, and the running
+    // summaries of their metrics and arms are made again from the rows that still count, in the same
+    // transaction. History: void.
+    virtual VoidRecord void_observations(std::int64_t experiment_id, const VoidRequest& request, Time at) = 0;
+    // The voids of an experiment, oldest first.
+    [[nodiscard]] virtual std::vector<VoidRecord> voids(std::int64_t experiment_id) = 0;
 
     // The running summary of every metric and arm of the experiment that has observations, equal
     // (up to rounding in the last digits) to a summary of every stored row; read from one row per
@@ -137,9 +184,35 @@ public:
     virtual void scan_observations(const ObservationScan& scan,
                                    const std::function<void(const ObservationRow&)>& visit) = 0;
 
-    // Number of observations of the experiment (all metrics), or of one metric.
+    // Counted (not voided) observations of the experiment (all metrics) timed in [from_us, to_us),
+    // per arm that has any.
+    [[nodiscard]] virtual std::vector<ArmRowCount> count_observations_by_arm(std::int64_t experiment_id,
+                                                                           std::int64_t from_us, std::int64_t to_us) = 0;
+
+    // Number of counted (not voided) observations of the experiment (all metrics), or of one metric.
     [[nodiscard]] virtual std::int64_t count_observations(std::int64_t experiment_id,
                                                           std::optional<std::int64_t> metric_id = {}) = 0;
+
+    // Every row of the experiment (0: of every experiment), counted and voided, in id order
+    // (verification).
+    virtual void scan_stored_observations(std::int64_t experiment_id,
+                                          const std::function<void(const StoredObservation&)>& visit) = 0;
+
+    // The highest observation id stored (counted or voided), and the highest that a write recorded
+    // in the history: a row added outside kokeilu takes an id above the latter. Cheap at any size.
+    struct ObservationIdBounds {
+        std::int64_t stored = 0;
+        std::int64_t recorded = 0;
+    };
+    [[nodiscard]] virtual ObservationIdBounds observation_id_bounds() = 0;
+
+    // The history: the log's name, and its entries in order (of one experiment, or all).
+    [[nodiscard]] virtual HistoryLog history_log() = 0;
+    virtual void scan_history(std::optional<std::int64_t> experiment_id,
+                              const std::function<void(const HistoryEntry&)>& visit) = 0;
+    // The latest entry that recorded the experiment's state (create, update, amend, start, stop,
+    // conclude, migrated), found without reading the rest of the log.
+    [[nodiscard]] virtual std::optional<HistoryEntry> latest_record(std::int64_t experiment_id) = 0;
 };
 
 }  // namespace kokeilu

@@ -9,10 +9,13 @@
 
 #include "kokeilu/experiment.hpp"
 #include "kokeilu/experiment_filter.hpp"
+#include "kokeilu/history.hpp"
 #include "kokeilu/journal.hpp"
 #include "kokeilu/observation.hpp"
 #include "kokeilu/sqlite_store.hpp"
 #include "kokeilu/store.hpp"
+#include "kokeilu/verification.hpp"
+#include "kokeilu/voiding.hpp"
 
 #include <functional>
 #include <memory>
@@ -36,6 +39,10 @@ struct LogOptions {
     // Accept times more than a day after now. Without it such a time is refused: it is nearly
     // always a mistake (a wrong year, a day and month swapped, a number in the wrong unit).
     bool allow_future = false;
+    // Names the write, so that it can be run again safely (a notebook cell, an import): a key the
+    // experiment has used before writes nothing when the rows are the same (WriteResult::repeated),
+    // and is refused (InvalidArgumentError "idempotency_key") when they are not. Empty: no key.
+    std::string idempotency_key{};
 };
 
 // How far past the tracker's clock a time may be without allow_future: a day covers every time
@@ -53,7 +60,12 @@ public:
 
     // Validates and stores a new draft; returns it as stored (id, uuid, key, ids filled in).
     // Lifecycle fields of the argument (status, dates actually started, outcome, lock) are ignored.
+    // With a key that is already stored, the call is a repeat: when the stored experiment has the
+    // same content (every field create takes), it is returned and nothing is written; when it
+    // differs, InvalidArgumentError("key") names the fields that differ.
     Experiment create(Experiment draft);
+    // Deletes a draft (never a started experiment, whose record is kept whole: void wrong rows).
+    void delete_draft(std::string_view key);
 
     [[nodiscard]] Experiment get(std::string_view key_or_uuid) const;  // throws NotFoundError
     [[nodiscard]] std::vector<Experiment> list(const ExperimentFilter& filter = {}) const;
@@ -75,16 +87,17 @@ public:
                           std::optional<Time> at = {});
     [[nodiscard]] std::vector<JournalEntry> journal(std::string_view key) const;
 
-    // One observation; an empty metric means the primary metric.
-    void log(std::string_view key, const Observation& observation, const LogOptions& options = {});
-    // Many observations in one transaction: all of them land or none. Returns the number written.
-    std::size_t log_many(std::string_view key, std::span<const Observation> observations,
+    // One observation; an empty metric means the primary metric. Every write is one batch in the
+    // history, with the SHA-256 of its rows.
+    WriteResult log(std::string_view key, const Observation& observation, const LogOptions& options = {});
+    // Many observations in one transaction: all of them land or none.
+    WriteResult log_many(std::string_view key, std::span<const Observation> observations,
                          const LogOptions& options = {});
     // Many unit-level observations of one metric from columns, in one transaction.
-    std::size_t log_columns(std::string_view key, std::string_view metric, const ObservationColumns& columns,
+    WriteResult log_columns(std::string_view key, std::string_view metric, const ObservationColumns& columns,
                             const LogOptions& options = {});
     // Many pre-aggregated rows of one metric from columns, in one transaction.
-    std::size_t log_aggregate_columns(std::string_view key, std::string_view metric, const AggregateColumns& columns,
+    WriteResult log_aggregate_columns(std::string_view key, std::string_view metric, const AggregateColumns& columns,
                                       const LogOptions& options = {});
     // The checks of log_columns and log_aggregate_columns without the write, for a front end that
     // reports every bad row at once (the CSV import): the first `limit` problems of the rows in row
@@ -97,15 +110,37 @@ public:
                                                         const AggregateColumns& columns,
                                                         const LogOptions& options = {}, std::size_t limit = 10);
 
+    // Voids observations (by id, or every row of one batch) with a reason and an author: they stay
+    // in the file and in the history, and leave every summary, scan and analysis.
+    VoidRecord void_observations(std::string_view key, const VoidRequest& request);
+    [[nodiscard]] std::vector<VoidRecord> voids(std::string_view key) const;
+
     [[nodiscard]] ObservationTable observations(std::string_view key, const ObservationQuery& query = {}) const;
     // Streams the observations in time order without holding them all in memory.
     void for_each_observation(std::string_view key, const ObservationQuery& query,
                               const std::function<void(const ObservationRow&)>& visit) const;
     [[nodiscard]] std::int64_t count_observations(std::string_view key) const;
+    // Observations of the experiment (all metrics) timed in [from, to), per arm that has any.
+    [[nodiscard]] std::vector<ArmRowCount> count_observations_by_arm(const Experiment& experiment, const Time& from,
+                                                                   const Time& to) const;
 
     // The running summary of every metric and arm with observations, kept by the store with every
     // write (see Store::arm_summaries).
     [[nodiscard]] std::vector<ArmSummaryRecord> arm_summaries(const Experiment& experiment) const;
+
+    // The history: every entry (of one experiment, or of the file), oldest first.
+    [[nodiscard]] std::vector<HistoryEntry> history(std::optional<std::string_view> key = {}) const;
+    [[nodiscard]] HistoryLog history_log() const;
+    // The current checkpoint: the size and Merkle root of the log.
+    [[nodiscard]] Checkpoint checkpoint() const;
+    // Recomputes the history and checks everything stored against it (see verification.hpp): reads
+    // every entry and every row once.
+    [[nodiscard]] VerificationReport verify(const VerifyOptions& options = {}) const;
+    // The check show and analyze make, cheap whatever the number of rows: the experiment's stored
+    // record against its latest entry in the history (the Test Card against its lock hash, every
+    // field against what was recorded), and the number of its rows against its running summaries.
+    // Edited values of rows, and the chain as a whole, only verify() checks.
+    [[nodiscard]] std::vector<VerificationProblem> quick_check(std::string_view key) const;
 
     [[nodiscard]] Store& store() noexcept { return *store_; }
 
@@ -116,7 +151,7 @@ private:
     // Returns the experiment and whether it is a kept copy (true) or was just read (false).
     std::pair<const Experiment*, bool> for_logging(std::string_view key_or_uuid);
     void forget_for_logging(std::string_view key_or_uuid);
-    std::size_t log_columns_to(const Experiment& e, std::string_view metric, const ObservationColumns& columns,
+    WriteResult log_columns_to(const Experiment& e, std::string_view metric, const ObservationColumns& columns,
                                const LogOptions& options, std::int64_t now_us, bool kept);
 
     std::unique_ptr<Store> store_;

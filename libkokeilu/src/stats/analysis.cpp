@@ -52,39 +52,72 @@ Estimate minus_one(Estimate e) {
     return e;
 }
 
-// Divides a one-sample difference by the baseline: the relative change from it.
+// Divides a one-sample difference by the size of the baseline: the relative change from it. By its
+// size, so that the sign stays that of the change (from -10 to -9 is a rise of 10 %), which the
+// verdict's wording and its direction rely on.
 Estimate relative_to(Estimate e, double baseline) {
     if (baseline == 0.0) {
         throw NotEnoughDataError("baseline", "is 0, so a relative change from it is undefined");
     }
-    const double scale = 1.0 / baseline;
+    const double scale = 1.0 / std::abs(baseline);
     e.estimate *= scale;
     e.ci_low *= scale;
     e.ci_high *= scale;
-    e.std_error *= std::abs(scale);
-    if (scale < 0.0) {
-        std::swap(e.ci_low, e.ci_high);
+    e.std_error *= scale;
+    return e;
+}
+
+// The relative lift of means (treatment / control - 1) turned into a change relative to the size
+// of the control mean: for a negative control mean the lift has the opposite sign of the change
+// (from -10 to -9: -9 / -10 - 1 = -10 %), and the verdict needs the sign of the change.
+Estimate lift_by_size(const Summary& t, const Summary& c, double confidence) {
+    Estimate e = relative_lift(t, c, confidence);
+    if (c.mean() < 0.0) {
+        e.estimate = -e.estimate;
+        const double low = -e.ci_high;
+        e.ci_high = -e.ci_low;
+        e.ci_low = low;
+        if (e.statistic) {
+            e.statistic = -*e.statistic;
+        }
+        e.notes = "the control mean is negative: the change is given relative to its size, so a positive value "
+                  "means the mean rose";
     }
     return e;
+}
+
+// The counts of a proportion metric's summary; values that are not 0/1 outcomes (logged while the
+// metric had another kind, before an amendment) leave it without a comparison, not the analysis.
+Counts checked_counts(const Summary& s, const char* arm) {
+    try {
+        return counts_of(s);
+    } catch (const NotEnoughDataError&) {
+        throw;
+    } catch (const InvalidArgumentError& error) {
+        throw NotEnoughDataError(arm, std::string("its values are not 0/1 outcomes, as a proportion metric needs (") +
+                                          error.what() + ")");
+    }
 }
 
 Estimate two_group_effect(const Metric& m, const Summary& t, const Summary& c, double confidence) {
     const bool relative = m.effect_scale == EffectScale::relative;
     switch (m.kind) {
         case MetricKind::mean:
-            return relative ? relative_lift(t, c, confidence) : welch_difference(t, c, confidence);
+            return relative ? lift_by_size(t, c, confidence) : welch_difference(t, c, confidence);
         case MetricKind::proportion: {
+            const Counts treated = checked_counts(t, "treatment");
+            const Counts reference = checked_counts(c, "control");
             if (relative) {
                 return relative_lift(t, c, confidence);
             }
-            Estimate e = proportion_difference(counts_of(t), counts_of(c), confidence);
+            Estimate e = proportion_difference(treated, reference, confidence);
             // Small samples: the exact test replaces the z-test's p-value.
             const double n = static_cast<double>(t.trials() + c.trials());
             const double successes = static_cast<double>(t.successes() + c.successes());
             const double smallest_margin = std::min(successes, n - successes);
             const double smallest_arm = static_cast<double>(std::min(t.trials(), c.trials()));
             if (smallest_margin * smallest_arm / n < 5.0) {
-                e.p_value = fisher_exact(counts_of(t), counts_of(c)).p_value;
+                e.p_value = fisher_exact(treated, reference).p_value;
                 e.method = "newcombe_wilson+fisher_exact";
                 e.notes = "an expected cell count is below 5, so the p-value is Fisher's exact test's";
             }
@@ -104,7 +137,7 @@ Estimate one_sample_effect(const Metric& m, const Summary& g, double confidence)
         throw NotEnoughDataError("baseline", "a one-sample design needs the metric's baseline to compare with");
     }
     const double baseline = *m.baseline;
-    Estimate e = m.kind == MetricKind::proportion ? one_sample_proportion(counts_of(g), baseline, confidence)
+    Estimate e = m.kind == MetricKind::proportion ? one_sample_proportion(checked_counts(g, "group"), baseline, confidence)
                                                   : one_sample_t(g, baseline, confidence);
     return m.effect_scale == EffectScale::relative ? relative_to(e, baseline) : e;
 }
@@ -285,7 +318,12 @@ ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experimen
     return all;
 }
 
-Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summaries, const AnalysisOptions& options) {
+namespace {
+
+// The analysis of the experiment as given: `experiment` is the locked view (as_locked) or the
+// amended experiment itself, and `criterion` says which, for the verdict's sentences.
+Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& summaries, const AnalysisOptions& options,
+                    Criterion criterion) {
     Analysis result;
     result.experiment = experiment.key;
     const Metric& primary = experiment.primary_metric();
@@ -365,11 +403,12 @@ Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summar
     if (first != nullptr && first->effect) {
         Metric judged = primary;
         judged.confidence = first->effect->confidence;
-        result.verdict = judge(judged, *first->effect, primary_n, experiment.amendments);
+        result.verdict = judge(judged, *first->effect, primary_n, experiment.amendments, criterion);
     } else if (first != nullptr && first->status != "ok" && !first->status.starts_with("not enough data")) {
-        result.verdict = judge_values_unusable(primary, first->status, experiment.amendments);
+        result.verdict = judge_values_unusable(primary, first->status, experiment.amendments, criterion);
     } else {
-        result.verdict = judge_not_enough_data(primary, first ? first->status : "no comparison", experiment.amendments);
+        result.verdict =
+            judge_not_enough_data(primary, first ? first->status : "no comparison", experiment.amendments, criterion);
     }
 
     // Warnings.
@@ -440,9 +479,85 @@ Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summar
     return result;
 }
 
+// "2026-03-02 09:15 UTC": an instant in a warning, to the minute.
+std::string minute_of(const Time& t) {
+    const std::string iso = format_time(t);  // "YYYY-MM-DDTHH:MM:SS[.ffffff]Z"
+    return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
+std::string changes_text(const std::vector<CriterionChange>& changes) {
+    std::string out;
+    for (const CriterionChange& c : changes) {
+        if (!out.empty()) out += ", ";
+        out += c.field + ": " + c.locked_value + " \u2192 " + c.amended_value;
+    }
+    return out;
+}
+
+}  // namespace
+
+EarlyRows early_rows(const Tracker& tracker, const Experiment& experiment, std::optional<Time> until) {
+    EarlyRows rows;
+    if (!experiment.days_started_before_lock()) {
+        return rows;
+    }
+    const Time from(*experiment.actual_start);
+    Time to = *experiment.locked_at;
+    if (until && !until->is_special() && *until < to) {
+        to = *until;
+    }
+    if (to <= from) {
+        return rows;
+    }
+    for (const ArmRowCount& count : tracker.count_observations_by_arm(experiment, from, to)) {
+        const auto arm = std::find_if(experiment.arms.begin(), experiment.arms.end(),
+                                      [&](const Arm& a) { return a.id == count.arm_id; });
+        if (arm != experiment.arms.end()) {
+            rows[arm->name] = count.rows;
+        }
+    }
+    return rows;
+}
+
+Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summaries, const AnalysisOptions& options,
+                 const EarlyRows& early) {
+    Analysis result = analyse_as(as_locked(experiment), summaries, options, Criterion::locked);
+    result.criterion_changes = criterion_changes(experiment);
+    if (!result.criterion_changes.empty()) {
+        Analysis amended = analyse_as(experiment, summaries, options, Criterion::amended);
+        result.amended_verdict = std::move(amended.verdict);
+        result.amended_comparisons = std::move(amended.comparisons);
+        result.warnings.push_back("The success criterion was amended after the start (" +
+                                  changes_text(result.criterion_changes) +
+                                  "): the verdict is judged against it as locked; the judgement against the amended "
+                                  "criterion is exploratory.");
+    }
+    if (const auto days = experiment.days_started_before_lock()) {
+        result.days_started_before_lock = days;
+        result.warnings.push_back("Started " + std::to_string(*days) + (*days == 1 ? " day" : " days") +
+                                  " before the Test Card was locked: data from " + format_date(*experiment.actual_start) +
+                                  " to " + minute_of(*experiment.locked_at) +
+                                  " may have been seen before the criterion was fixed.");
+        result.early_rows = early;
+        if (!early.empty()) {
+            std::string counts;
+            for (const Arm& arm : experiment.arms) {
+                const auto found = early.find(arm.name);
+                if (found == early.end()) {
+                    continue;
+                }
+                counts += (counts.empty() ? "" : ", ") + arm.name + " " + std::to_string(found->second);
+            }
+            result.warnings.push_back("Rows logged for times between the start and the lock, which may have been "
+                                      "seen before the criterion was fixed: " + counts + ".");
+        }
+    }
+    return result;
+}
+
 Analysis analyse(const Tracker& tracker, std::string_view key, const AnalysisOptions& options) {
     const Experiment experiment = tracker.get(key);
-    return analyse(experiment, summarise_experiment(tracker, experiment), options);
+    return analyse(experiment, summarise_experiment(tracker, experiment), options, early_rows(tracker, experiment));
 }
 
 }  // namespace kokeilu::stats

@@ -35,16 +35,27 @@ std::string amount(double x, const Metric& metric, Language language) {
     return metric.unit.empty() ? number(x, language) : number(x, language) + " " + metric.unit;
 }
 
+// Which way is better, from the metric's direction: said in every sentence, next to the change,
+// so that "rose" and "got worse" are never left to the reader to reconcile.
+std::string better(const Metric& metric, Language language) {
+    const bool higher = metric.direction == Direction::higher_is_better;
+    if (language == Language::en) {
+        return higher ? "higher is better" : "lower is better";
+    }
+    return higher ? "suurempi on parempi" : "pienempi on parempi";
+}
+
+// "(higher is better; 95% interval 0.35 to 0.65 points)".
 std::string interval(double low, double high, const Metric& metric, Language language) {
     const double scale = metric.effect_scale == EffectScale::relative ? 100.0 : 1.0;
     const std::string suffix = metric.effect_scale == EffectScale::relative ? " %" : "";
     const std::string level = number(100.0 * metric.confidence, language);
     if (language == Language::en) {
-        return level + "% interval " + number(scale * low, language) + suffix + " to " +
-               number(scale * high, language) + suffix;
+        return better(metric, language) + "; " + level + "% interval " + number(scale * low, language) + suffix +
+               " to " + number(scale * high, language) + suffix;
     }
-    return level + " %:n luottamusväli " + number(scale * low, language) + suffix + "\u2013" +
-           number(scale * high, language) + suffix;
+    return better(metric, language) + "; " + level + " %:n luottamusväli " + number(scale * low, language) + suffix +
+           "\u2013" + number(scale * high, language) + suffix;
 }
 
 // The change in the metric's own terms: "rose by 0.35 points" / "nousi 0,35 points".
@@ -62,11 +73,26 @@ std::string change(double estimate, const Metric& metric, Language language) {
     return (estimate > 0.0 ? "nousi " : "laski ") + size;
 }
 
-std::string amendment_note(const Metric& metric, std::span<const Amendment> amendments, Language language) {
-    const std::string metric_prefix = "metric[" + metric.name + "]";
+// The amendments of the judged metric and of "we are right if", named after the sentence of the
+// locked criterion: the verdict is not judged against them, but a reader must know of them.
+std::string amendment_note(const Metric& metric, std::span<const Amendment> amendments, Criterion criterion,
+                           Language language) {
+    if (criterion == Criterion::amended) {
+        return {};  // the sentence itself says it is judged against the amended criterion
+    }
+    const auto about_metric = [&](const std::string& field) {
+        // "metrics[name]..." as the Tracker records it; "metric[name]..." as older notes wrote it.
+        for (const char* list : {"metrics[", "metric["}) {
+            const std::string prefix = list + metric.name + "]";
+            if (field.rfind(prefix, 0) == 0) {
+                return true;
+            }
+        }
+        return false;
+    };
     std::string fields;
     for (const Amendment& a : amendments) {
-        if (a.field.rfind(metric_prefix, 0) == 0 || a.field == "test_card.right_if") {
+        if (about_metric(a.field) || a.field == "test_card.right_if") {
             if (!fields.empty()) {
                 fields += ", ";
             }
@@ -77,9 +103,28 @@ std::string amendment_note(const Metric& metric, std::span<const Amendment> amen
         return {};
     }
     if (language == Language::en) {
-        return " The criterion was amended after the start (" + fields + ").";
+        return " The criterion was amended after the start (" + fields +
+               "); this verdict is judged against it as locked at the start.";
     }
-    return " Kriteeriä muutettiin kokeilun alettua (" + fields + ").";
+    return " Kriteeriä muutettiin kokeilun alettua (" + fields +
+           "); tämä johtopäätös on arvioitu kriteeriä vasten sellaisena kuin se lukittiin alussa.";
+}
+
+// The sentence of a judgement against the amended criterion says so first.
+std::string exploratory(const std::string& sentence, Criterion criterion, Language language) {
+    if (criterion == Criterion::locked || sentence.empty()) {
+        return sentence;
+    }
+    std::string rest = sentence;
+    if (rest[0] >= 'A' && rest[0] <= 'Z') {
+        rest[0] = static_cast<char>(rest[0] - 'A' + 'a');
+    }
+    if (language == Language::en) {
+        return "Exploratory, against the amended criterion (the criterion was changed after data had been seen): " +
+               rest;
+    }
+    return "Suuntaa antava arvio muutettua kriteeriä vasten (kriteeriä muutettiin, kun aineistoa oli jo nähty): " +
+           rest;
 }
 
 void check_metric(const Metric& metric) {
@@ -93,7 +138,7 @@ void check_metric(const Metric& metric) {
 }  // namespace
 
 VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t observations,
-                    std::span<const Amendment> amendments) {
+                    std::span<const Amendment> amendments, Criterion criterion) {
     check_metric(metric);
     if (observations < 0) {
         throw InvalidArgumentError("observations", "must not be negative, got " + std::to_string(observations));
@@ -108,6 +153,8 @@ VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t o
     }
     const bool higher = metric.direction == Direction::higher_is_better;
     VerdictResult r;
+    r.criterion = criterion;
+    r.metric = metric.name;
     r.improvement = higher ? effect.estimate : -effect.estimate;
     r.improvement_low = higher ? effect.ci_low : -effect.ci_high;
     r.improvement_high = higher ? effect.ci_high : -effect.ci_low;
@@ -205,15 +252,19 @@ VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t o
             }
             break;
     }
-    r.sentence_en += amendment_note(metric, amendments, Language::en);
-    r.sentence_fi += amendment_note(metric, amendments, Language::fi);
+    r.sentence_en = exploratory(r.sentence_en, criterion, Language::en) +
+                    amendment_note(metric, amendments, criterion, Language::en);
+    r.sentence_fi = exploratory(r.sentence_fi, criterion, Language::fi) +
+                    amendment_note(metric, amendments, criterion, Language::fi);
     return r;
 }
 
 VerdictResult judge_not_enough_data(const Metric& metric, const std::string& why,
-                                    std::span<const Amendment> amendments) {
+                                    std::span<const Amendment> amendments, Criterion criterion) {
     check_metric(metric);
     VerdictResult r;
+    r.criterion = criterion;
+    r.metric = metric.name;
     r.verdict = Verdict::inconclusive;
     r.reason = VerdictReason::not_enough_data;
     r.customer_impact_measured = metric.impact == ImpactClass::customer_outcome;
@@ -223,15 +274,19 @@ VerdictResult judge_not_enough_data(const Metric& metric, const std::string& why
         r.sentence_en += " Customer impact was not measured.";
         r.sentence_fi += " Asiakasvaikuttavuutta ei mitattu.";
     }
-    r.sentence_en += amendment_note(metric, amendments, Language::en);
-    r.sentence_fi += amendment_note(metric, amendments, Language::fi);
+    r.sentence_en = exploratory(r.sentence_en, criterion, Language::en) +
+                    amendment_note(metric, amendments, criterion, Language::en);
+    r.sentence_fi = exploratory(r.sentence_fi, criterion, Language::fi) +
+                    amendment_note(metric, amendments, criterion, Language::fi);
     return r;
 }
 
 VerdictResult judge_values_unusable(const Metric& metric, const std::string& why,
-                                    std::span<const Amendment> amendments) {
+                                    std::span<const Amendment> amendments, Criterion criterion) {
     check_metric(metric);
     VerdictResult r;
+    r.criterion = criterion;
+    r.metric = metric.name;
     r.verdict = Verdict::inconclusive;
     r.reason = VerdictReason::values_unusable;
     r.customer_impact_measured = metric.impact == ImpactClass::customer_outcome;
@@ -244,8 +299,10 @@ VerdictResult judge_values_unusable(const Metric& metric, const std::string& why
         r.sentence_en += " Customer impact was not measured.";
         r.sentence_fi += " Asiakasvaikuttavuutta ei mitattu.";
     }
-    r.sentence_en += amendment_note(metric, amendments, Language::en);
-    r.sentence_fi += amendment_note(metric, amendments, Language::fi);
+    r.sentence_en = exploratory(r.sentence_en, criterion, Language::en) +
+                    amendment_note(metric, amendments, criterion, Language::en);
+    r.sentence_fi = exploratory(r.sentence_fi, criterion, Language::fi) +
+                    amendment_note(metric, amendments, criterion, Language::fi);
     return r;
 }
 

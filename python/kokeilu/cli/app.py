@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import getpass
 import json
 import os
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -23,18 +21,25 @@ import kokeilu
 from kokeilu import demo
 
 from . import csv_import, export_formats, render
+from .amend_fields import (
+    LEARNING_CARD,
+    PREREGISTERED,
+    SETTABLE,
+    amend_changes,
+    parse_metric_spec,
+)
+from .conclusion import collect_conclusion
 from .i18n import LANGUAGES, Messages
-from .prompts import Prompter
+from .new_experiment import collect_new, warn_activity
+from .prompts import default_author, is_interactive
 from .values import (
     Parsed,
     UserError,
     choice_names,
-    describe_choices,
     parse_arm_spec,
     parse_assignment,
     parse_choice,
     parse_date,
-    parse_list,
     parse_non_negative,
     parse_number,
     parse_positive,
@@ -42,39 +47,6 @@ from .values import (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-_TEST_CARD = ("we_believe", "to_verify", "and_measure", "right_if")
-_LEARNING_CARD = ("we_believed", "we_observed", "we_learned", "therefore")
-_TEXT_FIELDS = ("title", "summary", "organisation", "unit", "owner", "risk", *_TEST_CARD)
-_DATE_FIELDS = ("planned_start", "planned_end")
-_AMOUNT_FIELDS = ("planned_cost_eur", "actual_cost_eur", "planned_effort_hours", "actual_effort_hours")
-_SETTABLE = (*_TEXT_FIELDS, *_DATE_FIELDS, *_AMOUNT_FIELDS, "design", "tags", "purposes")
-_METRIC_SETTABLE = (
-    "unit",
-    "description",
-    "kind",
-    "role",
-    "direction",
-    "impact",
-    "baseline",
-    "baseline_sd",
-    "minimum_effect",
-    "effect_scale",
-    "confidence",
-    "valid_min",
-    "valid_max",
-)
-_METRIC_ENUMS = {
-    "kind": "MetricKind",
-    "role": "MetricRole",
-    "direction": "Direction",
-    "impact": "ImpactClass",
-    "effect_scale": "EffectScale",
-}
-# Parts that the start locks: changing them after that is an amendment.
-_PREREGISTERED = (*_TEST_CARD, "design", "arms", "metrics")
-_LIFECYCLE_FIELDS = ("status", "actual_start", "actual_end", "stop_reason", "outcome", "verdict", "decision")
-_IDENTITY_FIELDS = ("key", "uuid", "id")
 
 
 # How long a write waits for another one to finish when neither --wait nor KOKEILU_WAIT says.
@@ -133,13 +105,6 @@ class State:
             raise
 
 
-def default_author() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (e.g. a container without a passwd entry)
-        return ""
-
-
 def load(state: State, tracker: kokeilu.Tracker, key: str) -> kokeilu.Experiment:
     """The experiment of that key or UUID, or a user error that suggests a near key."""
     try:
@@ -157,13 +122,9 @@ def _latest_analysis(tracker: kokeilu.Tracker, e: kokeilu.Experiment) -> kokeilu
     if e.status.name == "draft":
         return None
     try:
-        return tracker.analyze(e)
+        return tracker.analyze(e, check=False)  # the command checks and warns in its own words
     except kokeilu.InvalidArgumentError:
         return None
-
-
-def _interactive() -> bool:
-    return sys.stdin.isatty()
 
 
 # -- help in the user's language --------------------------------------------------------------
@@ -264,428 +225,10 @@ def _missing_option(ctx: click.Context, name: str) -> click.MissingParameter:
     return click.MissingParameter(ctx=ctx, param=param)
 
 
-# -- building an experiment from options and answers ------------------------------------------------
-
-
-def _default_arm_names(msgs: Messages, design: str) -> list[str]:
-    if design == "before_after":
-        return [msgs("arm.before"), msgs("arm.after")]
-    if design == "one_sample":
-        return [msgs("arm.group")]
-    return [msgs("arm.control"), msgs("arm.treatment")]
-
-
-def _role_by_position(design: str, index: int) -> str:
-    if design == "before_after":
-        return ("before", "after")[min(index, 1)]
-    if design == "one_sample":
-        return "group"
-    return "control" if index == 0 else "treatment"
-
-
-def _check_arm_names(msgs: Messages, design: str, names: Sequence[str]) -> None:
-    seen: set[str] = set()
-    for name in names:
-        if name.casefold() in seen:
-            raise ValueError(msgs("prompt.arms_duplicate", name=name))
-        seen.add(name.casefold())
-    wrong = (
-        (design == "concurrent" and len(names) < 2)
-        or (design == "before_after" and len(names) != 2)
-        or (design == "one_sample" and len(names) != 1)
-    )
-    if wrong:
-        raise ValueError(
-            msgs(
-                "prompt.arms_count",
-                design=msgs.labels("DesignKind")[design],
-                wanted=msgs(f"prompt.arms_count_{design}"),
-            )
-        )
-
-
-def _arms(msgs: Messages, design: str, specs: Sequence[tuple[str, str | None]]) -> list[tuple[str, str]]:
-    _check_arm_names(msgs, design, [name for name, _ in specs])
-    return [(name, role or _role_by_position(design, i)) for i, (name, role) in enumerate(specs)]
-
-
-def _effect_phrase(msgs: Messages, value: float, scale: str, unit: str) -> str:
-    if scale == "relative":
-        return msgs("effect.relative", value=msgs.number(value * 100))
-    return f"{msgs.number(value)} {unit}".strip()
-
-
-def _check_effect(msgs: Messages, kind: str, scale: str, value: float) -> float:
-    if kind == "proportion" and scale == "absolute" and value >= 1:
-        raise ValueError(msgs("value.share_effect", value=msgs.number(value)))
-    return value
-
-
-def _warn_activity(msgs: Messages, metric: str) -> None:
-    click.echo(msgs("new.activity_warning", metric=metric), err=True)
-
-
-def _collect_new(state: State, given: dict[str, Any]) -> dict[str, Any] | None:
-    """The fields of Tracker.create from options, asking on a terminal for what is missing.
-
-    Returns None when the user declines to save.
-    """
-    msgs = state.msgs
-    interactive = _interactive()
-    required = (
-        "title",
-        "organisation",
-        "purpose",
-        "we_believe",
-        "to_verify",
-        "and_measure",
-        "right_if",
-        "metric",
-        "minimum_effect",
-    )
-    if not interactive:
-        missing = ["--" + name.replace("_", "-") for name in required if not given[name]]
-        if missing:
-            raise UserError(msgs("new.missing", options=", ".join(missing)))
-    p = Prompter(msgs)
-
-    def value(name: str, ask: Callable[[], Any]) -> Any:
-        provided = given[name]
-        if provided is not None and provided != ():
-            return provided
-        return ask() if interactive else None
-
-    def choice(enum_name: str) -> Callable[[str], str]:
-        return lambda text: parse_choice(text, enum_name, msgs)
-
-    def read_purposes(text: str) -> list[str]:
-        items = [parse_choice(item, "Purpose", msgs) for item in parse_list(text)]
-        if not items:
-            raise ValueError(msgs("value.required"))
-        return items
-
-    def optional_number(text: str) -> float | None:
-        return None if not text.strip() else parse_number(text, msgs)
-
-    def ask_choice(field: str, enum: str, default: str) -> str:
-        # The flag's value, else a prompt listing the choices in the user's language.
-        answer = value(
-            field,
-            lambda: p.ask(
-                msgs(f"prompt.{field}", choices=describe_choices(enum, msgs)),
-                choice(enum),
-                default=msgs.labels(enum)[default],
-            ),
-        )
-        return str(answer) if answer else default
-
-    def section(key: str, *names: str) -> None:
-        # A heading only over questions that will be asked.
-        if interactive and any(given[name] is None or given[name] == () for name in names):
-            p.section(key)
-
-    if interactive:
-        click.echo(msgs("prompt.intro"))
-    section("prompt.section_basics", "title", "organisation", "unit", "owner", "purpose", "tag")
-    title = value("title", lambda: p.ask(msgs("prompt.title")))
-    organisation = value("organisation", lambda: p.ask(msgs("prompt.organisation")))
-    unit = value("unit", lambda: p.ask(msgs("prompt.unit"), required=False)) or ""
-    owner = value("owner", lambda: p.ask(msgs("prompt.owner"), default=default_author(), required=False)) or ""
-    purposes = value(
-        "purpose", lambda: p.ask(msgs("prompt.purposes", choices=describe_choices("Purpose", msgs)), read_purposes)
-    )
-    tags = value("tag", lambda: p.ask(msgs("prompt.tags"), parse_list, required=False)) or []
-
-    section("prompt.section_test_card", "we_believe", "to_verify")
-    we_believe = value("we_believe", lambda: p.ask(msgs("prompt.we_believe")))
-    to_verify = value("to_verify", lambda: p.ask(msgs("prompt.to_verify")))
-
-    section(
-        "prompt.section_metric",
-        "metric",
-        "metric_unit",
-        "kind",
-        "direction",
-        "impact",
-        "effect_scale",
-        "minimum_effect",
-        "baseline",
-        "valid_min",
-        "valid_max",
-    )
-    while True:
-        metric = value("metric", lambda: p.ask(msgs("prompt.metric")))
-        metric_unit = value("metric_unit", lambda: p.ask(msgs("prompt.metric_unit"), required=False)) or ""
-        kind = ask_choice("kind", "MetricKind", "mean")
-        direction = ask_choice("direction", "Direction", "higher_is_better")
-        impact = ask_choice("impact", "ImpactClass", "customer_outcome")
-        if impact != "activity_output":
-            break
-        _warn_activity(msgs, metric)
-        asked_something = any(given[name] is None for name in ("metric", "impact"))
-        if not interactive or not asked_something or p.confirm(msgs("prompt.keep_activity"), default=False):
-            break
-        # Start the metric again: the user chose to measure something else.
-        given["metric"] = given["impact"] = None
-    effect_scale = ask_choice("effect_scale", "EffectScale", "absolute")
-    minimum_effect = value(
-        "minimum_effect",
-        lambda: p.ask(
-            msgs("prompt.minimum_effect"),
-            lambda text: _check_effect(msgs, kind, effect_scale, parse_positive(text, msgs)),
-        ),
-    )
-    if not interactive:
-        try:
-            _check_effect(msgs, kind, effect_scale, minimum_effect)
-        except ValueError as error:
-            raise UserError(f"--minimum-effect: {error}") from None
-    baseline = value("baseline", lambda: p.ask(msgs("prompt.baseline"), optional_number, required=False))
-    valid_range: dict[str, float | None] = {"valid_min": None, "valid_max": None}
-    if kind != "proportion":
-        # A 1-5 survey: values outside are refused at every door.
-        valid_range["valid_min"] = value(
-            "valid_min", lambda: p.ask(msgs("prompt.valid_min"), optional_number, required=False)
-        )
-        low = valid_range["valid_min"]
-
-        def read_max(text: str) -> float | None:
-            high = optional_number(text)
-            if high is not None and low is not None and high <= low:
-                raise ValueError(msgs("prompt.range_upside_down", low=msgs.number(low)))
-            return high
-
-        valid_range["valid_max"] = value("valid_max", lambda: p.ask(msgs("prompt.valid_max"), read_max, required=False))
-
-    section("prompt.section_criterion", "and_measure", "right_if")
-    measure_default = f"{metric} ({metric_unit})" if metric_unit else metric
-    and_measure = value("and_measure", lambda: p.ask(msgs("prompt.and_measure"), default=measure_default))
-    phrase = _effect_phrase(msgs, minimum_effect, effect_scale, metric_unit)
-    right_default = msgs(
-        "right_if.higher" if direction == "higher_is_better" else "right_if.lower", metric=metric, effect=phrase
-    )
-    right_if = value("right_if", lambda: p.ask(msgs("prompt.right_if"), default=right_default))
-
-    section("prompt.section_design", "design", "arm", "planned_start", "planned_end")
-    design = (
-        value(
-            "design",
-            lambda: p.ask(
-                msgs("prompt.design", choices=describe_choices("DesignKind", msgs)),
-                choice("DesignKind"),
-                default=msgs.labels("DesignKind")["concurrent"],
-            ),
-        )
-        or "concurrent"
-    )
-
-    def read_arms(text: str) -> list[tuple[str, str]]:
-        return _arms(msgs, design, [parse_arm_spec(item, msgs) for item in parse_list(text)])
-
-    if given["arm"]:
-        try:
-            arms = _arms(msgs, design, given["arm"])
-        except ValueError as error:
-            raise UserError(f"--arm: {error}") from None
-    elif interactive:
-        question = {
-            "before_after": msgs("prompt.arms_before_after"),
-            "one_sample": msgs("prompt.arms_one"),
-        }.get(
-            design,
-            msgs("prompt.arms", first=msgs.labels("ArmRole")["control"], rest=msgs.labels("ArmRole")["treatment"]),
-        )
-        arms = p.ask(question, read_arms, default=", ".join(_default_arm_names(msgs, design)))
-    else:
-        arms = _arms(msgs, design, [(name, None) for name in _default_arm_names(msgs, design)])
-
-    if design == "one_sample" and baseline is None:
-        if not interactive:
-            raise UserError(msgs("new.one_sample_baseline"))
-        click.echo(msgs("error", message=msgs("new.one_sample_baseline")), err=True)
-        baseline = p.ask(msgs("prompt.baseline_required"), lambda text: parse_number(text, msgs))
-
-    today = datetime.datetime.now(datetime.timezone.utc).date()
-    planned_start = value(
-        "planned_start",
-        lambda: p.ask(msgs("prompt.planned_start"), lambda text: parse_date(text, msgs), default=today.isoformat()),
-    )
-
-    def read_end(text: str) -> datetime.date:
-        end = parse_date(text, msgs)
-        if planned_start is not None and end < planned_start:
-            raise ValueError(msgs("prompt.end_before_start", end=msgs.date(end), start=msgs.date(planned_start)))
-        return end
-
-    end_default = (planned_start or today) + datetime.timedelta(days=90)
-    planned_end = value(
-        "planned_end", lambda: p.ask(msgs("prompt.planned_end"), read_end, default=end_default.isoformat())
-    )
-    if not interactive and planned_start and planned_end and planned_end < planned_start:
-        raise UserError(
-            "--planned-end: "
-            + msgs("prompt.end_before_start", end=msgs.date(planned_end), start=msgs.date(planned_start))
-        )
-
-    metric_fields: dict[str, Any] = {
-        "name": metric,
-        "unit": metric_unit,
-        "kind": kind,
-        "role": "primary",
-        "direction": direction,
-        "impact": impact,
-        "minimum_effect": minimum_effect,
-        "effect_scale": effect_scale,
-    }
-    if baseline is not None:
-        metric_fields["baseline"] = baseline
-    if given["baseline_sd"] is not None:
-        metric_fields["baseline_sd"] = given["baseline_sd"]
-    if given["confidence"] is not None:
-        metric_fields["confidence"] = given["confidence"]
-    for name in ("valid_min", "valid_max"):
-        if valid_range[name] is not None:
-            metric_fields[name] = valid_range[name]
-    fields: dict[str, Any] = {
-        "title": title,
-        "organisation": organisation,
-        "unit": unit,
-        "owner": owner,
-        "purposes": list(purposes),
-        "tags": list(tags),
-        "we_believe": we_believe,
-        "to_verify": to_verify,
-        "and_measure": and_measure,
-        "right_if": right_if,
-        "design": design,
-        "arms": arms,
-        "metrics": [metric_fields, *given["added_metrics"]],
-    }
-    for name in ("summary", "risk", "key"):
-        if given[name]:
-            fields[name] = given[name]
-    for name, option in (
-        ("planned_start", planned_start),
-        ("planned_end", planned_end),
-        ("planned_cost_eur", given["planned_cost"]),
-        ("planned_effort_hours", given["planned_effort"]),
-    ):
-        if option is not None:
-            fields[name] = option
-    if interactive and not given["yes"]:
-        click.echo("")
-        if not p.confirm(msgs("prompt.confirm_create")):
-            return None
-    return fields
-
-
-# -- amend ---------------------------------------------------------------------------------------
-
-
-def _convert_field(msgs: Messages, field: str, text: str) -> Any:
-    if field in _TEXT_FIELDS:
-        return text
-    if field in _DATE_FIELDS:
-        return None if not text else parse_date(text, msgs)
-    if field in _AMOUNT_FIELDS:
-        return None if not text else parse_non_negative(text, msgs)
-    if field == "design":
-        return parse_choice(text, "DesignKind", msgs)
-    if field == "tags":
-        return parse_list(text)
-    if field == "purposes":
-        return [parse_choice(item, "Purpose", msgs) for item in parse_list(text)]
-    raise AssertionError(field)
-
-
-def _convert_metric_field(msgs: Messages, field: str, text: str) -> Any:
-    if field in _METRIC_ENUMS:
-        return parse_choice(text, _METRIC_ENUMS[field], msgs)
-    if field in ("baseline", "baseline_sd", "valid_min", "valid_max"):
-        return None if not text else parse_number(text, msgs)
-    if field in ("minimum_effect", "confidence"):
-        return parse_positive(text, msgs)
-    return text
-
-
-def parse_metric_spec(text: str, msgs: Messages) -> dict[str, Any]:
-    """A further metric as name=NAME,FIELD=VALUE,... with the fields of ``amend --set METRIC.FIELD``."""
-    fields: dict[str, Any] = {"role": "secondary"}
-    for item in text.split(","):
-        if not item.strip():
-            continue
-        field, value = parse_assignment(item, msgs)
-        field = field.replace("-", "_")
-        if field == "name":
-            fields["name"] = value
-        elif field in _METRIC_SETTABLE:
-            try:
-                fields[field] = _convert_metric_field(msgs, field, value)
-            except ValueError as error:
-                raise ValueError(f"{field}: {error}") from None
-        else:
-            raise ValueError(
-                msgs("metric_spec.unknown_field", field=field, known=", ".join(("name", *_METRIC_SETTABLE)))
-            )
-    for required in ("name", "minimum_effect"):
-        if not fields.get(required):
-            raise ValueError(msgs("metric_spec.missing", field=required))
-    return fields
-
-
-def _amend_changes(
-    msgs: Messages, e: kokeilu.Experiment, assignments: Sequence[tuple[str, str]]
-) -> tuple[dict[str, Any], list[str]]:
-    """The keyword changes for Tracker.amend and the names of the fields they touch."""
-    changes: dict[str, Any] = {}
-    touched: list[str] = []
-    metrics = [m.__copy__() for m in e.metrics]
-    metrics_changed = False
-    for raw_field, text in assignments:
-        field = raw_field.strip().replace("-", "_")
-        lowered = field.casefold()
-        if lowered in _LIFECYCLE_FIELDS:
-            raise UserError(msgs("amend.not_settable", field=raw_field, how=msgs("amend.how_status")))
-        if lowered in _IDENTITY_FIELDS:
-            raise UserError(msgs("amend.not_settable", field=raw_field, how=msgs("amend.how_identity")))
-        metric_name, dot, metric_field = field.rpartition(".")
-        try:
-            if field in _SETTABLE:
-                changes[field] = _convert_field(msgs, field, text)
-                touched.append(field)
-            elif dot and metric_field in _METRIC_SETTABLE:
-                # Names as the core compares them (NFC, ignoring case).
-                named = next((m for m in e.metrics if kokeilu.same_name(m.name, metric_name)), None)
-                target = next((m for m in metrics if named is not None and m.id == named.id), None)
-                if target is None:
-                    raise UserError(
-                        msgs("unknown_metric", name=metric_name, known=", ".join(m.name for m in e.metrics))
-                    )
-                setattr(target, metric_field, _convert_metric_field(msgs, metric_field, text))
-                metrics_changed = True
-                touched.append(f"{target.name}.{metric_field}")
-            else:
-                raise UserError(
-                    msgs(
-                        "amend.unknown_field",
-                        field=raw_field,
-                        known=", ".join(_SETTABLE),
-                        metric_fields=", ".join(_METRIC_SETTABLE),
-                    )
-                )
-        except ValueError as error:
-            if isinstance(error, kokeilu.KokeiluError):
-                raise
-            raise UserError(f"{raw_field}: {error}") from None
-    if metrics_changed:
-        changes["metrics"] = metrics
-    return changes, touched
-
-
 # -- export --------------------------------------------------------------------------------------
 
 
-def _experiment_row(e: kokeilu.Experiment) -> dict[str, Any]:
+def _experiment_row(msgs: Messages, e: kokeilu.Experiment) -> dict[str, Any]:
     """One flat CSV row per experiment."""
     record = render.experiment_dict(e)
     primary = next((m for m in e.metrics if m.role.name == "primary"), None)
@@ -725,12 +268,19 @@ def _experiment_row(e: kokeilu.Experiment) -> dict[str, Any]:
     row["minimum_effect"] = primary.minimum_effect if primary else None
     row["effect_scale"] = primary.effect_scale.name if primary else ""
     row["verdict"] = outcome.get("verdict")
+    row["amended_verdict"] = outcome.get("amended_verdict")
+    row["judged_against"] = outcome.get("judged_against")
     row["decision"] = outcome.get("decision")
     row["decided_on"] = outcome.get("decided_on")
-    for part in _LEARNING_CARD:
+    for part in LEARNING_CARD:
         row[part] = learning.get(part)
     row["amendments"] = len(record["amendments"])
+    row["criterion_changes"] = ";".join(
+        f"{c['field']}: {c['locked']} -> {c['amended']}" for c in record["criterion_changes"]
+    )
     row["locked_at"] = record["locked_at"]
+    row["days_started_before_lock"] = record["days_started_before_lock"]
+    row["lock_note"] = render.early_start_text(msgs, e)
     row["created_at"] = record["created_at"]
     row["updated_at"] = record["updated_at"]
     return row
@@ -816,6 +366,9 @@ def build_cli(msgs: Messages) -> click.Group:
     def json_option(function: F) -> F:
         return click.option("--json", "as_json", is_flag=True, help=msgs("help.json"))(function)
 
+    from . import history  # here: it takes State and load from this module
+
+
     @click.group(cls=Group, help=msgs("help.main"), context_settings={"help_option_names": ["-h", "--help"]})
     @common
     @click.version_option(
@@ -850,6 +403,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--to-verify", help=msgs("help.field", label=msgs("tc.to_verify")))
     @click.option("--and-measure", help=msgs("help.field", label=msgs("tc.and_measure")))
     @click.option("--right-if", help=msgs("help.field", label=msgs("tc.right_if")))
+    @click.option("--data-seen", help=msgs("help.data_seen"))
     @click.option("--metric", help=msgs("help.primary_metric"))
     @click.option("--metric-unit", help=msgs("help.metric_unit"))
     @click.option("--kind", type=enum_type("MetricKind"), help=msgs("help.field", label=msgs("col.kind")))
@@ -877,15 +431,18 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.pass_obj
     def new(state: State, /, as_json: bool, **given: Any) -> None:
         with state.open() as tracker:
-            fields = _collect_new(state, given)
+            fields = collect_new(state.msgs, given)
             if fields is None:
                 click.echo(msgs("prompt.cancelled"), err=True)
                 raise click.exceptions.Exit(1)
-            if not _interactive() and fields["metrics"][0]["impact"] == "activity_output":
-                _warn_activity(msgs, fields["metrics"][0]["name"])
+            if not is_interactive() and fields["metrics"][0]["impact"] == "activity_output":
+                warn_activity(msgs, fields["metrics"][0]["name"])
+            existed = bool(fields.get("key")) and _exists(tracker, fields["key"])
             e = tracker.create(**fields)
         if as_json:
             render.print_json(render.experiment_dict(e))
+        elif existed:
+            click.echo(msgs("new.exists", key=e.key))
         else:
             click.echo(msgs("new.created", key=e.key, title=e.title))
 
@@ -928,6 +485,7 @@ def build_cli(msgs: Messages) -> click.Group:
     def show(state: State, key: str, as_json: bool) -> None:
         with state.open(read_only=True) as tracker:
             e = load(state, tracker, key)
+            history.warn_if_differs(msgs, tracker, e)
             journal = tracker.journal(e)
             counts = render.observation_counts(tracker, e)
             analysis = _latest_analysis(tracker, e)
@@ -951,7 +509,8 @@ def build_cli(msgs: Messages) -> click.Group:
             e = load(state, tracker, key)
             if e.status.name == "draft":
                 raise UserError(msgs("analyze.draft", key=e.key))
-            analysis = tracker.analyze(e, until=until)
+            history.warn_if_differs(msgs, tracker, e)
+            analysis = tracker.analyze(e, until=until, check=False)
         if as_json:
             render.print_json(render.analysis_dict(analysis))
         else:
@@ -1000,6 +559,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--to-verify", help=msgs("help.field", label=msgs("tc.to_verify")))
     @click.option("--and-measure", help=msgs("help.field", label=msgs("tc.and_measure")))
     @click.option("--right-if", help=msgs("help.field", label=msgs("tc.right_if")))
+    @click.option("--data-seen", help=msgs("help.data_seen"))
     @click.option("--planned-end", help=msgs("help.field", label=msgs.field("planned_end")))
     @click.option(
         "--minimum-effect", "minimum_effects", multiple=True, type=assignment_type, help=msgs("help.minimum_effect_set")
@@ -1030,12 +590,12 @@ def build_cli(msgs: Messages) -> click.Group:
             raise UserError(msgs("amend.nothing"))
         with state.open() as tracker:
             e = load(state, tracker, key)
-            changes, touched = _amend_changes(msgs, e, pairs)
+            changes, touched = amend_changes(msgs, e, pairs)
             if added_metrics:
                 changes["metrics"] = [*changes.get("metrics", e.metrics), *added_metrics]
                 touched += [msgs("amend.added_metric", name=m["name"]) for m in added_metrics]
             if e.status.name == "concluded":
-                locked = [name for name in touched if name in _PREREGISTERED or name not in _SETTABLE]
+                locked = [name for name in touched if name in PREREGISTERED or name not in SETTABLE]
                 if added_metrics and not locked:
                     locked = ["metrics"]
                 if locked:
@@ -1144,8 +704,11 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--metric", default="", help=msgs("help.metric"))
     @click.option("--backfill", is_flag=True, help=msgs("help.backfill"))
     @click.option("--allow-future", is_flag=True, help=msgs("help.allow_future"))
+    @click.option("--idempotency-key", help=msgs("help.idempotency_key"))
     @click.pass_obj
-    def import_(state: State, key: str, file: str, metric: str, backfill: bool, allow_future: bool) -> None:
+    def import_(
+        state: State, key: str, file: str, metric: str, backfill: bool, allow_future: bool, idempotency_key: str | None
+    ) -> None:
         with state.open() as tracker:
             e = load(state, tracker, key)
             _check_loggable(e, backfill)
@@ -1154,18 +717,28 @@ def build_cli(msgs: Messages) -> click.Group:
             )
             try:
                 checked = importer.check(file)
+                # The file's own SHA-256 by default: importing the same file again writes nothing.
+                write_key = idempotency_key if idempotency_key is not None else csv_import.file_sha256(file)
                 count = csv_import.write(
-                    tracker, e.key, checked, backfill=backfill, allow_future=allow_future, msgs=msgs
+                    tracker, e.key, checked, backfill=backfill, allow_future=allow_future, msgs=msgs,
+                    idempotency_key=write_key,
                 )
             except csv_import.Rejected as rejected:
                 _report_rejected(msgs, file, rejected.problems, rejected.total)
                 raise click.exceptions.Exit(1) from None
+        if count.repeated:
+            click.echo(
+                msgs("import.repeated", path=file, key=e.key, batch=count.batch, idempotency_key=write_key)
+            )
+            return
         click.echo(msgs("import.done", count=count, key=e.key))
 
     @cli.command("conclude", help=msgs("help.conclude"))
     @common
     @click.argument("key")
     @click.option("--verdict", type=enum_type("Verdict"), help=msgs("help.verdict"))
+    @click.option("--amended-verdict", type=enum_type("Verdict"), help=msgs("help.amended_verdict"))
+    @click.option("--judged-against", type=enum_type("Criterion"), help=msgs("help.judged_against"))
     @click.option("--decision", type=enum_type("Decision"), help=msgs("help.decision"))
     @click.option("--we-believed", help=msgs("help.field", label=msgs("lc.we_believed")))
     @click.option("--we-observed", help=msgs("help.field", label=msgs("lc.we_observed")))
@@ -1178,8 +751,17 @@ def build_cli(msgs: Messages) -> click.Group:
             e = load(state, tracker, key)
             if e.status.name != "running":
                 raise UserError(msgs("state.conclude", key=e.key, status=msgs.label(e.status)))
-            answers = _collect_conclusion(msgs, e, given)
-            if answers["verdict"] == "supported" and e.primary_metric.impact.name == "activity_output":
+            amended = bool(e.criterion_changes)
+            for option, name in (("--amended-verdict", "amended_verdict"), ("--judged-against", "judged_against")):
+                if given[name] is not None and not amended and not (name == "judged_against" and given[name] == "locked"):
+                    raise UserError(msgs("conclude.not_amended", option=option, key=e.key))
+            if given["judged_against"] == "amended" and given["amended_verdict"] is None and not is_interactive():
+                raise UserError(msgs("conclude.amended_needed"))
+            answers = collect_conclusion(msgs, e, given, _latest_analysis(tracker, e) if is_interactive() else None)
+            locked_primary = e.as_locked().primary_metric
+            if answers["verdict"] == "supported" and locked_primary.impact.name == "activity_output":
+                raise UserError(msgs("conclude.activity_supported", metric=locked_primary.name))
+            if answers.get("amended_verdict") == "supported" and e.primary_metric.impact.name == "activity_output":
                 raise UserError(msgs("conclude.activity_supported", metric=e.primary_metric.name))
             e = tracker.conclude(
                 e,
@@ -1190,12 +772,26 @@ def build_cli(msgs: Messages) -> click.Group:
                 we_learned=answers["we_learned"],
                 therefore=answers["therefore"],
                 decided_on=on,
+                amended_verdict=answers.get("amended_verdict"),
+                judged_against=answers.get("judged_against") or "locked",
             )
         outcome = e.outcome
         assert outcome is not None
-        click.echo(
-            msgs("concluded", key=e.key, verdict=msgs.label(outcome.verdict), decision=msgs.label(outcome.decision))
-        )
+        if outcome.amended_verdict is not None:
+            click.echo(
+                msgs(
+                    "concluded_both",
+                    key=e.key,
+                    verdict=msgs.label(outcome.verdict),
+                    amended=msgs.label(outcome.amended_verdict),
+                    chosen=msgs.label(outcome.judged_against),
+                    decision=msgs.label(outcome.decision),
+                )
+            )
+        else:
+            click.echo(
+                msgs("concluded", key=e.key, verdict=msgs.label(outcome.verdict), decision=msgs.label(outcome.decision))
+            )
 
     @cli.command("export", help=msgs("help.export"))
     @common
@@ -1233,8 +829,8 @@ def build_cli(msgs: Messages) -> click.Group:
                         + "\n"
                     )
                 else:
-                    rows = [_experiment_row(e) for e in experiments]
-                    table = _rows_table(rows, list(rows[0]) if rows else _experiment_row_columns())
+                    rows = [_experiment_row(msgs, e) for e in experiments]
+                    table = _rows_table(rows, list(rows[0]) if rows else _experiment_row_columns(msgs))
             else:
                 frame = _observation_frame(tracker, experiments)
                 count = len(frame)
@@ -1318,6 +914,7 @@ def build_cli(msgs: Messages) -> click.Group:
         click.echo(msgs("demo.created", path=path, count=len(keys)))
         click.echo(msgs("demo.next", path=path))
 
+    history.add_history_commands(cli, msgs, common, json_option)
     return cli
 
 
@@ -1343,47 +940,17 @@ def _export_format(msgs: Messages, fmt: str | None, excel: bool, output: str | N
     return fmt
 
 
-def _experiment_row_columns() -> list[str]:
+def _exists(tracker: kokeilu.Tracker, key: str) -> bool:
+    try:
+        tracker.get(key)
+    except kokeilu.NotFoundError:
+        return False
+    return True
+
+
+def _experiment_row_columns(msgs: Messages) -> list[str]:
     draft = kokeilu.Experiment()
-    return list(_experiment_row(draft))
-
-
-def _collect_conclusion(msgs: Messages, e: kokeilu.Experiment, given: dict[str, str | None]) -> dict[str, str]:
-    """Verdict, decision and Learning Card from options, asking on a terminal for what is missing."""
-    answers: dict[str, str] = {}
-    if given["we_believed"] is None:
-        # The Learning Card starts from the hypothesis as it was locked.
-        given["we_believed"] = e.test_card.we_believe if not _interactive() else None
-    if not _interactive():
-        missing = [
-            "--" + name.replace("_", "-") for name in ("verdict", "decision", *_LEARNING_CARD) if not given[name]
-        ]
-        if missing:
-            raise UserError(msgs("conclude.missing", options=", ".join(missing)))
-        return {name: str(value) for name, value in given.items()}
-    p = Prompter(msgs)
-    # The verdict is judged against the criterion locked at the start: show it first.
-    primary = e.primary_metric
-    click.echo(f"{msgs('tc.right_if')}: {e.test_card.right_if}")
-    effect = _effect_phrase(msgs, primary.minimum_effect, primary.effect_scale.name, primary.unit)
-    click.echo(f"{msgs('col.minimum_effect')} ({primary.name}): {effect}")
-    p.section("prompt.section_learning")
-    defaults = {"we_believed": e.test_card.we_believe}
-
-    def reader(enum_name: str) -> Callable[[str], str]:
-        return lambda text: parse_choice(text, enum_name, msgs)
-
-    for name, enum_name in (("verdict", "Verdict"), ("decision", "Decision")):
-        value = given[name]
-        if value is None:
-            value = p.ask(msgs(f"prompt.{name}", choices=describe_choices(enum_name, msgs)), reader(enum_name))
-        answers[name] = value
-    for name in _LEARNING_CARD:
-        value = given[name]
-        if value is None:
-            value = p.ask(msgs(f"prompt.{name}"), default=defaults.get(name, ""))
-        answers[name] = value
-    return answers
+    return list(_experiment_row(msgs, draft))
 
 
 def _report_rejected(msgs: Messages, path: str, problems: Sequence[csv_import.Problem], total: int) -> None:

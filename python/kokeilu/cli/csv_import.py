@@ -17,7 +17,9 @@ A file may use commas or, as Finnish spreadsheets write it, semicolons with deci
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -26,6 +28,7 @@ import pandas as pd
 
 import kokeilu
 from kokeilu import _core
+from kokeilu._history import written
 
 from .i18n import Messages
 from .values import UserError
@@ -258,6 +261,15 @@ class Importer:
 _ROW_INDEX = re.compile(r"\[(\d+)\]")
 
 
+def file_sha256(path: str) -> str:
+    """The SHA-256 of the file's bytes, in hexadecimal: an import's idempotency key by default."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _log(
     tracker: kokeilu.Tracker,
     key: str,
@@ -266,6 +278,7 @@ def _log(
     backfill: bool,
     allow_future: bool,
     check_only: bool,
+    idempotency_key: str = "",
 ) -> Any:
     frame = checked.frame
     if checked.aggregated:
@@ -278,6 +291,7 @@ def _log(
             metric=checked.metric.name,
             backfill=backfill,
             allow_future=allow_future,
+            idempotency_key=idempotency_key,
             check_only=check_only,
             limit=SHOWN_PROBLEMS,
         )
@@ -292,6 +306,7 @@ def _log(
         names={"value": "value", "at": "at", "arm": "arm", "exposure": "exposure"},
         backfill=backfill,
         allow_future=allow_future,
+        idempotency_key=idempotency_key,
         check_only=check_only,
         limit=SHOWN_PROBLEMS,
     )
@@ -311,9 +326,6 @@ def core_problems(
     return problems, int(total)
 
 
-_ROW_INDEX = re.compile(r"\[(\d+)\]")
-
-
 def write(
     tracker: kokeilu.Tracker,
     key: str,
@@ -322,14 +334,23 @@ def write(
     backfill: bool,
     allow_future: bool = False,
     msgs: Messages,
-) -> int:
+    idempotency_key: str | None = None,
+) -> kokeilu.Written:
     """Writes the checked rows in one transaction, after the core's checks of every row: a file
-    with a bad row is rejected with the first problems, and nothing is written."""
+    with a bad row is rejected with the first problems, and nothing is written. A repeat of an
+    earlier import (the same key and rows) writes nothing: the result says so."""
     problems, total = core_problems(tracker, key, checked, backfill, allow_future, msgs)
     if problems:
         raise Rejected(problems, total)
     try:
-        return int(_log(tracker, key, checked, backfill=backfill, allow_future=allow_future, check_only=False))
+        with warnings.catch_warnings():
+            # The command says it in its own words.
+            warnings.simplefilter("ignore", kokeilu.RepeatedWriteWarning)
+            result = _log(
+                tracker, key, checked, backfill=backfill, allow_future=allow_future, check_only=False,
+                idempotency_key=idempotency_key or "",
+            )
+            return written(result, idempotency_key)
     except kokeilu.InvalidArgumentError as error:
         # A change between the check and the write (another writer started or stopped it).
         match = _ROW_INDEX.search(getattr(error, "field", "") or str(error))

@@ -239,6 +239,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Experiment {key} concluded: {verdict}; decision: {decision}.",
         "Kokeilu {key} päätettiin: {verdict}; päätös: {decision}.",
     ),
+    "concluded_both": (
+        "Experiment {key} concluded: {verdict} against the criterion locked at start, {amended} against the amended "
+        "criterion (exploratory); the team chose: {chosen}; decision: {decision}.",
+        "Kokeilu {key} päätettiin: {verdict} alussa lukittua kriteeriä vasten, {amended} muutettua kriteeriä vasten "
+        "(suuntaa antava); tiimi valitsi: {chosen}; päätös: {decision}.",
+    ),
+    "conclude.not_amended": (
+        "{option}: the success criterion of {key} was not amended after the start, so there is one judgement only",
+        "{option}: kokeilun {key} onnistumisen ehtoa ei muutettu käynnistyksen jälkeen, joten arvioita on vain yksi",
+    ),
+    "conclude.amended_needed": (
+        "--judged-against amended needs --amended-verdict, the verdict against the amended criterion",
+        "--judged-against amended tarvitsee valitsimen --amended-verdict, johtopäätöksen muutettua kriteeriä vasten",
+    ),
+    "conclude.criterion_amended": (
+        "The success criterion was amended after the start:",
+        "Onnistumisen ehtoa muutettiin käynnistyksen jälkeen:",
+    ),
+    "conclude.analysis_locked": (
+        "Analysis against the criterion locked at start: {verdict}",
+        "Analyysi alussa lukittua kriteeriä vasten: {verdict}",
+    ),
+    "conclude.analysis_amended": (
+        "Exploratory analysis against the amended criterion: {verdict}",
+        "Suuntaa antava analyysi muutettua kriteeriä vasten: {verdict}",
+    ),
     "conclude.missing": (
         "missing {options}: without a terminal the verdict, decision and Learning Card must be given as options",
         "puuttuvat valitsimet: {options}; ilman päätettä johtopäätös, päätös ja oppimiskortti on annettava valitsimina",
@@ -344,6 +370,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "show.no_journal": ("No notes in the journal.", "Päiväkirjassa ei ole muistiinpanoja."),
     "show.not_locked": ("Not locked yet (a draft).", "Ei vielä lukittu (luonnos)."),
     "show.locked": ("Locked on {time} (hash {hash}).", "Lukittu {time} (tiiviste {hash})."),
+    "show.early_start": (
+        "Started {days} days before the Test Card was locked: data from {start} to {locked} may have been seen "
+        "before the criterion was fixed.",
+        "Aloitettu {days} päivää ennen testikortin lukitsemista: aineistoa {start}–{locked} on voitu nähdä ennen "
+        "kuin kriteeri lukittiin.",
+    ),
+    "show.early_start_one": (
+        "Started 1 day before the Test Card was locked: data from {start} to {locked} may have been seen before the "
+        "criterion was fixed.",
+        "Aloitettu päivää ennen testikortin lukitsemista: aineistoa {start}–{locked} on voitu nähdä ennen kuin "
+        "kriteeri lukittiin.",
+    ),
+    "show.early_start_short": ("started before the lock", "aloitettu ennen lukitusta"),
+    "show.criterion_amended": (
+        "The success criterion was amended after the start: the verdict is judged against it as locked, and a second, "
+        "exploratory judgement against the amended criterion (it was changed after data had been seen).",
+        "Onnistumisen ehtoa muutettiin käynnistyksen jälkeen: johtopäätös arvioidaan alussa lukittua kriteeriä "
+        "vasten, ja toinen, suuntaa antava arvio muutettua kriteeriä vasten (sitä muutettiin, kun aineistoa oli jo "
+        "nähty).",
+    ),
+    "show.criterion": ("Success criterion", "Onnistumisen ehto"),
+    "show.judgements": (
+        "against the locked criterion: {locked}; against the amended criterion (exploratory): {amended}; "
+        "the team chose: {chosen}",
+        "lukittua kriteeriä vasten: {locked}; muutettua kriteeriä vasten (suuntaa antava): {amended}; "
+        "tiimi valitsi: {chosen}",
+    ),
     "show.status": ("Status", "Tila"),
     "show.organisation": ("Organisation", "Organisaatio"),
     "show.owner": ("Owner", "Vastuuhenkilö"),
@@ -369,6 +422,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tc.to_verify": ("To verify that, we will", "Varmistaaksemme sen"),
     "tc.and_measure": ("And measure", "Ja mittaamme"),
     "tc.right_if": ("We are right if", "Olemme oikeassa, jos"),
+    "tc.data_seen": ("Had any of the data been seen already?", "Oliko aineistoa nähty jo ennen lukitusta?"),
+    "tc.not_answered": ("(not answered)", "(ei vastattu)"),
     "lc.we_believed": ("We believed that", "Uskoimme, että"),
     "lc.we_observed": ("We observed", "Havaitsimme"),
     "lc.we_learned": ("From that we learned", "Siitä opimme"),
@@ -396,6 +451,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "prompt.to_verify": ("To verify that, we will ...", "Varmistaaksemme sen ..."),
     "prompt.and_measure": ("And measure ...", "Ja mittaamme ..."),
     "prompt.right_if": ("We are right if ...", "Olemme oikeassa, jos ..."),
+    "prompt.data_seen": (
+        "Has any of the data been seen already? (no, or yes and what; may be left empty)",
+        "Onko aineistoa jo nähty? (ei, tai kyllä ja mitä; voi jättää tyhjäksi)",
+    ),
     "prompt.metric": (
         "Name of the primary metric (e.g. sense_of_security)",
         "Päämittarin nimi (esim. turvallisuuden_tunne)",
@@ -447,6 +506,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "prompt.planned_end": ("Planned end (YYYY-MM-DD)", "Suunniteltu loppupäivä (VVVV-KK-PP)"),
     "prompt.confirm_create": ("Save the experiment?", "Tallennetaanko kokeilu?"),
     "prompt.verdict": ("Verdict ({choices})", "Johtopäätös ({choices})"),
+    "prompt.verdict_locked": (
+        "Verdict against the criterion locked at start ({choices})",
+        "Johtopäätös alussa lukittua kriteeriä vasten ({choices})",
+    ),
+    "prompt.amended_verdict": (
+        "Verdict against the amended criterion, exploratory ({choices})",
+        "Johtopäätös muutettua kriteeriä vasten, suuntaa antava ({choices})",
+    ),
+    "prompt.judged_against": (
+        "Which judgement does the team stand by? ({choices})",
+        "Kumpaan arvioon tiimi nojaa? ({choices})",
+    ),
     "prompt.decision": ("Decision ({choices})", "Päätös ({choices})"),
     "prompt.we_believed": ("We believed that ...", "Uskoimme, että ..."),
     "prompt.we_observed": ("We observed ...", "Havaitsimme ..."),
@@ -480,6 +551,112 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "arm.before": ("before", "ennen"),
     "arm.after": ("after", "jälkeen"),
     "arm.group": ("group", "ryhmä"),
+    "import.repeated": (
+        "{path} was imported into {key} before (batch {batch}, idempotency key {idempotency_key}): nothing was "
+        "written.",
+        "{path} on tuotu kokeiluun {key} jo aiemmin (erä {batch}, toistotunniste {idempotency_key}): mitään ei "
+        "kirjoitettu.",
+    ),
+    "new.exists": (
+        "{key} already exists with exactly this content: nothing was written.",
+        "{key} on jo olemassa täsmälleen tällä sisällöllä: mitään ei kirjoitettu.",
+    ),
+    # -- corrections and the history ----------------------------------------------------------
+    "void.nothing": (
+        "give the ids of the observations to void, or --batch",
+        "anna mitätöitävien havaintojen tunnisteet tai --batch",
+    ),
+    "void.both": (
+        "give either observation ids or --batch, not both",
+        "anna joko havaintojen tunnisteet tai --batch, ei molempia",
+    ),
+    "void.bad_id": ("'{value}' is not an observation id", "'{value}' ei ole havainnon tunniste"),
+    "voided": (
+        "Voided {count} observations of {key} (void {void}, in the history as entry {entry}): {reason}. They stay "
+        "in the file and are left out of every summary and analysis.",
+        "Kokeilusta {key} mitätöitiin {count} havaintoa (mitätöinti {void}, historiassa merkintä {entry}): {reason}. "
+        "Ne jäävät tiedostoon, mutta jäävät pois kaikista yhteenvedoista ja analyyseista.",
+    ),
+    "deleted": ("Draft {key} deleted.", "Luonnos {key} poistettiin."),
+    "delete.not_draft": (
+        "{key} is {status}: only a draft can be deleted. Nothing is deleted from a started experiment; void wrong "
+        "observations with 'kokeilu void'.",
+        "{key} on tilassa {status}: vain luonnoksen voi poistaa. Käynnistetystä kokeilusta ei poisteta mitään; "
+        "mitätöi virheelliset havainnot komennolla 'kokeilu void'.",
+    ),
+    "verify.ok": (
+        "The file agrees with its history: {experiments} experiments, {batches} batches of observations, {rows} "
+        "rows; {entries} entries.",
+        "Tiedosto vastaa muutoshistoriaansa: {experiments} kokeilua, {batches} havaintoerää, {rows} riviä; "
+        "{entries} merkintää.",
+    ),
+    "verify.migrated": (
+        "The history begins at the migration from schema version {version} on {date}: what happened before it is "
+        "not in the history.",
+        "Muutoshistoria alkaa siirrosta skeemaversiosta {version} ({date}): sitä edeltäneet muutokset eivät ole "
+        "historiassa.",
+    ),
+    "verify.problems": (
+        "The file differs from its history in {count} places:",
+        "Tiedosto poikkeaa muutoshistoriastaan {count} kohdassa:",
+    ),
+    "verify.row": (" (row {row})", " (rivi {row})"),
+    "verify.since_ok": (
+        "The history only grew since the checkpoint of {size} entries.",
+        "Muutoshistoria on vain kasvanut {size} merkinnän tarkistuspisteen jälkeen.",
+    ),
+    "verify.checkpoint": (
+        "Checkpoint of the history (write it down or send it; 'kokeilu verify --since' checks it later):",
+        "Muutoshistorian tarkistuspiste (kirjaa se talteen tai lähetä; 'kokeilu verify --since' tarkistaa sen "
+        "myöhemmin):",
+    ),
+    "integrity.warning": (
+        "Warning: {key} differs from its history ({field}: {problem}); 'kokeilu verify' lists every difference.",
+        "Varoitus: {key} poikkeaa muutoshistoriastaan ({field}: {problem}); 'kokeilu verify' luettelee kaikki "
+        "erot.",
+    ),
+    "history.none": ("The history has no entries.", "Muutoshistoriassa ei ole merkintöjä."),
+    "history.title": ("History of {what}", "Muutoshistoria: {what}"),
+    "history.file": ("the file", "koko tiedosto"),
+    "history.batch": ("batch {batch}: {rows} rows{key}", "erä {batch}: {rows} riviä{key}"),
+    "history.key": (", idempotency key {key}", ", toistotunniste {key}"),
+    "col.index": ("#", "#"),
+    "col.entry": ("entry", "merkintä"),
+    "col.what": ("what", "mitä"),
+    "help.void": (
+        "Void observations (by id, or every row of one batch) with a reason: they stay in the file and in the "
+        "history, and leave every summary and analysis.",
+        "Mitätöi havaintoja (tunnisteilla tai yhden erän kaikki rivit) syyn kera: ne jäävät tiedostoon ja "
+        "historiaan, mutta jäävät pois kaikista yhteenvedoista ja analyyseista.",
+    ),
+    "help.batch": (
+        "The batch (one write, as 'kokeilu history KEY' lists them) whose rows are voided.",
+        "Erä (yksi kirjoitus, kuten 'kokeilu history TUNNUS' ne luettelee), jonka rivit mitätöidään.",
+    ),
+    "help.delete": (
+        "Delete a draft (a started experiment is never deleted).",
+        "Poista luonnos (käynnistettyä kokeilua ei koskaan poisteta).",
+    ),
+    "help.verify": (
+        "Recompute the tamper-evident history and check the whole file against it.",
+        "Laske muutoshistoria uudelleen ja tarkista koko tiedosto sitä vasten.",
+    ),
+    "help.checkpoint": (
+        "Print the current checkpoint (the size and root of the history) to write down or send.",
+        "Tulosta nykyinen tarkistuspiste (muutoshistorian koko ja juuri) talteen kirjattavaksi tai lähetettäväksi.",
+    ),
+    "help.since": (
+        "Prove that the history only grew since this checkpoint.",
+        "Osoita, että muutoshistoria on vain kasvanut tämän tarkistuspisteen jälkeen.",
+    ),
+    "help.history": (
+        "List the history of an experiment (or of the file): every change and every write with its batch.",
+        "Luettele kokeilun (tai koko tiedoston) muutoshistoria: jokainen muutos ja jokainen kirjoitus eränsä kera.",
+    ),
+    "help.idempotency_key": (
+        "Names the write, so that running it again writes nothing (default: the file's SHA-256).",
+        "Nimeää kirjoituksen, jotta sen toistaminen ei kirjoita mitään (oletus: tiedoston SHA-256).",
+    ),
     # -- help texts ---------------------------------------------------------------------------
     "help.main": (
         "Track workplace experiments: Test Card, customer-impact metric, observations, verdict.\n\n"
@@ -631,6 +808,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Only experiments whose title, summary or Test Card contain this text.",
         "Vain kokeilut, joiden nimessä, tiivistelmässä tai testikortissa on tämä teksti.",
     ),
+    "help.data_seen": (
+        "The answer to 'has any of the data been seen already?' (no, or yes and what), part of the Test Card.",
+        "Vastaus kysymykseen 'onko aineistoa jo nähty?' (ei, tai kyllä ja mitä); osa testikorttia.",
+    ),
+    "help.amended_verdict": (
+        "The verdict against the amended criterion (only when the success criterion was amended after the start).",
+        "Johtopäätös muutettua kriteeriä vasten (vain, jos onnistumisen ehtoa muutettiin käynnistyksen jälkeen).",
+    ),
+    "help.judged_against": (
+        "Which judgement the team stands by: locked (the criterion as locked at start, the default) or amended.",
+        "Kumpaan arvioon tiimi nojaa: locked (alussa lukittu kriteeri, oletus) tai amended (muutettu kriteeri).",
+    ),
     "help.verdict": (
         "supported, refuted or inconclusive.",
         "supported (vahvistui), refuted (kumoutui) tai inconclusive (ei selvää tulosta).",
@@ -697,6 +886,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "analyze.comparisons": ("Comparisons", "Vertailut"),
     "analyze.verdict": ("Verdict: {verdict}", "Johtopäätös: {verdict}"),
     "analyze.criterion": ("Judged against the criterion: {right_if}", "Arvioitu kriteeriä vasten: {right_if}"),
+    "analyze.verdict_locked": (
+        "Verdict, against the criterion locked at start: {verdict}",
+        "Johtopäätös alussa lukittua kriteeriä vasten: {verdict}",
+    ),
+    "analyze.verdict_amended": (
+        "Exploratory: against the amended criterion (it was changed after data had been seen): {verdict}",
+        "Suuntaa antava: muutettua kriteeriä vasten (sitä muutettiin, kun aineistoa oli jo nähty): {verdict}",
+    ),
+    "analyze.criterion_locked": (
+        "Judged against the criterion as locked at start: {right_if}",
+        "Arvioitu kriteeriä vasten sellaisena kuin se lukittiin alussa: {right_if}",
+    ),
+    "analyze.criterion_amended": (
+        "Judged against the amended criterion: {right_if}",
+        "Arvioitu muutettua kriteeriä vasten: {right_if}",
+    ),
+    "analyze.change": ("{field}: {locked} → {amended}", "{field}: {locked} → {amended}"),
     "analyze.warnings": ("Warnings", "Varoitukset"),
     "analyze.no_warnings": ("No warnings.", "Ei varoituksia."),
     "analyze.not_enough": ("not enough data: {why}", "liian vähän havaintoja: {why}"),
@@ -819,6 +1025,10 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "refuted": ("refuted", "hypoteesi kumoutui"),
         "inconclusive": ("inconclusive", "ei selvää tulosta"),
     },
+    "Criterion": {
+        "locked": ("the criterion locked at start", "alussa lukittu kriteeri"),
+        "amended": ("the amended criterion (exploratory)", "muutettu kriteeri (suuntaa antava)"),
+    },
     "Decision": {
         "scale_up": ("scale up", "laajennetaan"),
         "adapt": ("adapt and run again", "muokataan ja kokeillaan uudelleen"),
@@ -847,6 +1057,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "to_verify": ("To verify that, we will", "Varmistaaksemme sen"),
     "and_measure": ("And measure", "Ja mittaamme"),
     "right_if": ("We are right if", "Olemme oikeassa, jos"),
+    "data_seen": ("data seen already?", "aineisto jo nähty?"),
     "reason": ("reason", "syy"),
     "at": ("time", "ajankohta"),
     "on": ("date", "päivämäärä"),

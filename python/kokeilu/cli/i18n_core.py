@@ -178,6 +178,27 @@ _CORE_PROBLEMS_FI: list[tuple[re.Pattern[str], Replacement]] = [
         re.compile(r"^stored values that cannot be summarised: (.*)$"),
         r"tallennettuja arvoja ei voi laskea yhteen: \1",
     ),
+    (
+        re.compile(r"^(\S+) is on or after the actual start of (\S+) \((.*)\), but the arm '(.*)' is the period "
+                   r"before it; a before value is timed before the start$"),
+        r"\1 on kokeilun \2 alkupäivänä (\3) tai sen jälkeen, mutta ryhmä '\4' on sitä edeltävä jakso; "
+        r"ennen-jakson arvon ajankohta on ennen alkua",
+    ),
+    (
+        re.compile(r"^(\S+) is before the actual start of (\S+) \((.*)\), but the arm '(.*)' is the period after "
+                   r"it; a value from before the start belongs to the before period$"),
+        r"\1 on ennen kokeilun \2 alkupäivää (\3), mutta ryhmä '\4' on alun jälkeinen jakso; ennen alkua mitattu "
+        r"arvo kuuluu ennen-jaksoon",
+    ),
+    (
+        re.compile(r"^cannot be removed: it has (\d+) observations? \((ids? .*)\)$"),
+        r"ei voi poistaa: sillä on \1 havaintoa (\2)",
+    ),
+    (
+        re.compile(r"^cannot change from (\w+) to (\w+): (\d+) observations? (?:does|do) not fit it \((.*)\)$"),
+        r"lajia ei voi muuttaa (\1 → \2): \3 tallennettua havaintoa ei sovi siihen (\4)",
+    ),
+
 ]
 def _file_kind_fi(kind: str) -> str:
     """What a path names (as check_tracker_path words it), in Finnish."""
@@ -264,6 +285,29 @@ _CORE_STATE_FI: list[tuple[re.Pattern[str], Replacement]] = [
 
 # The warnings of the analysis, which the core writes in English, and their Finnish wording.
 _WARNINGS_FI: list[tuple[re.Pattern[str], Replacement]] = [
+    (
+        re.compile(
+            r"^The success criterion was amended after the start \((.*)\): the verdict is judged against it as locked; "
+            r"the judgement against the amended criterion is exploratory\.$"
+        ),
+        r"Onnistumisen ehtoa muutettiin käynnistyksen jälkeen (\1): johtopäätös arvioidaan kriteeriä vasten "
+        r"sellaisena kuin se lukittiin; arvio muutettua kriteeriä vasten on suuntaa antava.",
+    ),
+    (
+        re.compile(
+            r"^Started (\d+) days? before the Test Card was locked: data from (\S+) to (.+) may have been seen before "
+            r"the criterion was fixed\.$"
+        ),
+        r"Aloitettu \1 päivää ennen testikortin lukitsemista: aineistoa \2 – \3 on voitu nähdä ennen kuin kriteeri "
+        r"lukittiin.",
+    ),
+    (
+        re.compile(
+            r"^Rows logged for times between the start and the lock, which may have been seen before the criterion "
+            r"was fixed: (.*)\.$"
+        ),
+        r"Havaintoja alun ja lukituksen väliseltä ajalta, jotka on voitu nähdä ennen kriteerin lukitsemista: \1.",
+    ),
     (
         re.compile(
             r"^Sample-ratio mismatch: the arms received other shares of units than planned \(chi-square p = (.+)\); "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import sys
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -14,6 +16,19 @@ T = TypeVar("T")
 
 def _identity(text: str) -> str:
     return text
+
+
+def is_interactive() -> bool:
+    """Whether the command may ask: its input is a terminal."""
+    return sys.stdin.isatty()
+
+
+def default_author() -> str:
+    """The login name, as the default author of amendments and notes."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (e.g. a container without a passwd entry)
+        return ""
 
 
 class Prompter:

@@ -48,6 +48,45 @@ def metric_dict(m: kokeilu.Metric) -> dict[str, Any]:
     }
 
 
+def _test_card_dict(card: kokeilu.TestCard) -> dict[str, str]:
+    return {
+        "we_believe": card.we_believe,
+        "to_verify": card.to_verify,
+        "and_measure": card.and_measure,
+        "right_if": card.right_if,
+        "data_seen": card.data_seen,
+    }
+
+
+def _arm_dicts(arms: Sequence[kokeilu.Arm]) -> list[dict[str, Any]]:
+    return [{"name": a.name, "role": a.role.name, "description": a.description} for a in arms]
+
+
+def locked_dict(locked: kokeilu.LockedCriterion | None) -> dict[str, Any] | None:
+    """The pre-registered parts as locked at the start (names as they were then)."""
+    if locked is None:
+        return None
+    return {
+        "test_card": _test_card_dict(locked.test_card),
+        "design": locked.design.name,
+        "arms": _arm_dicts(locked.arms),
+        "metrics": [metric_dict(m) for m in locked.metrics],
+    }
+
+
+def criterion_change_dicts(changes: Iterable[kokeilu.CriterionChange]) -> list[dict[str, str]]:
+    return [{"field": c.field, "locked": c.locked_value, "amended": c.amended_value} for c in changes]
+
+
+def early_start_text(msgs: Messages, e: kokeilu.Experiment) -> str:
+    """"Started N days before the Test Card was locked: ..." in the user's language, or ''."""
+    days = e.days_started_before_lock
+    if days is None:
+        return ""
+    key = "show.early_start_one" if days == 1 else "show.early_start"
+    return msgs(key, days=days, start=msgs.date(e.actual_start), locked=msgs.time(e.locked_at))
+
+
 def experiment_dict(e: kokeilu.Experiment) -> dict[str, Any]:
     """Every field of an experiment, with enumerations by name and times in ISO 8601."""
     outcome = e.outcome
@@ -72,20 +111,17 @@ def experiment_dict(e: kokeilu.Experiment) -> dict[str, Any]:
         "actual_cost_eur": e.actual_cost_eur,
         "planned_effort_hours": e.planned_effort_hours,
         "actual_effort_hours": e.actual_effort_hours,
-        "test_card": {
-            "we_believe": card.we_believe,
-            "to_verify": card.to_verify,
-            "and_measure": card.and_measure,
-            "right_if": card.right_if,
-        },
+        "test_card": _test_card_dict(card),
         "design": e.design.name,
-        "arms": [{"name": a.name, "role": a.role.name, "description": a.description} for a in e.arms],
+        "arms": _arm_dicts(e.arms),
         "metrics": [metric_dict(m) for m in e.metrics],
         "stop_reason": e.stop_reason,
         "outcome": None
         if outcome is None
         else {
             "verdict": outcome.verdict.name,
+            "amended_verdict": None if outcome.amended_verdict is None else outcome.amended_verdict.name,
+            "judged_against": outcome.judged_against.name,
             "decision": outcome.decision.name,
             "decided_on": _iso(outcome.decided_on),
             "learning_card": {
@@ -97,6 +133,9 @@ def experiment_dict(e: kokeilu.Experiment) -> dict[str, Any]:
         },
         "locked_at": _iso(e.locked_at),
         "lock_hash": e.lock_hash,
+        "days_started_before_lock": e.days_started_before_lock,
+        "locked": locked_dict(e.locked),
+        "criterion_changes": criterion_change_dicts(e.criterion_changes),
         "amendments": [
             {
                 "at": _iso(a.at),
@@ -233,9 +272,10 @@ def render_show(
         if e.locked_at is not None
         else msgs("show.not_locked")
     )
-    fact("show.lock", lock)
+    early = early_start_text(msgs, e)
+    fact("show.lock", f"{lock} {early}".strip())
     if e.outcome is not None:
-        fact("show.verdict", msgs.label(e.outcome.verdict))
+        fact("show.verdict", verdict_text(msgs, e.outcome))
         fact("show.decision", f"{msgs.label(e.outcome.decision)} ({msgs.date(e.outcome.decided_on)})")
     out.print(facts)
 
@@ -245,6 +285,7 @@ def render_show(
     card.show_header = False
     for part in ("we_believe", "to_verify", "and_measure", "right_if"):
         card.add_row(msgs(f"tc.{part}"), getattr(e.test_card, part))
+    card.add_row(msgs("tc.data_seen"), e.test_card.data_seen or msgs("tc.not_answered"))
     out.print(card)
 
     metrics = _table(msgs("show.metrics"))
@@ -293,6 +334,8 @@ def render_show(
         learning.show_header = False
         learning.add_column("", style="bold")
         learning.add_column("", overflow="fold")
+        if e.outcome.amended_verdict is not None:
+            learning.add_row(msgs("show.verdict"), verdict_text(msgs, e.outcome))
         for part in ("we_believed", "we_observed", "we_learned", "therefore"):
             learning.add_row(msgs(f"lc.{part}"), getattr(e.outcome.learning, part))
         out.print(learning)
@@ -304,6 +347,7 @@ def render_show(
         for a in e.amendments:
             amendments.add_row(msgs.time(a.at), a.field, a.old_value, a.new_value, a.reason, a.author)
         out.print(amendments)
+        render_criterion_changes(msgs, e.criterion_changes)
     elif e.locked_at is not None:
         out.print(msgs("show.no_amendments"))
 
@@ -316,6 +360,28 @@ def render_show(
         out.print(notes)
     else:
         out.print(Text(msgs("show.no_journal"), style="italic"))
+
+
+def verdict_text(msgs: Messages, outcome: kokeilu.Outcome) -> str:
+    """The recorded verdict; with both judgements and the team's choice when there are two."""
+    if outcome.amended_verdict is None:
+        return msgs.label(outcome.verdict)
+    return msgs(
+        "show.judgements",
+        locked=msgs.label(outcome.verdict),
+        amended=msgs.label(outcome.amended_verdict),
+        chosen=msgs.label(outcome.judged_against),
+    )
+
+
+def render_criterion_changes(msgs: Messages, changes: Sequence[kokeilu.CriterionChange]) -> None:
+    """What of the success criterion was amended, and what that means for the verdict."""
+    if not changes:
+        return
+    out = console()
+    out.print(Text(msgs("show.criterion_amended"), style="bold"))
+    for c in changes:
+        out.print(Text("• " + msgs("analyze.change", field=c.field, locked=c.locked_value, amended=c.amended_value)))
 
 
 def json_number(value: Any) -> Any:
@@ -399,35 +465,48 @@ def summary_rows(analysis: kokeilu.Analysis, metric: kokeilu.Metric) -> list[dic
     ]
 
 
+def _verdict_dict(v: kokeilu.AnalysisVerdict) -> dict[str, Any]:
+    return {
+        "criterion": v.criterion,
+        "verdict": v.verdict,
+        "metric": v.metric,
+        "reason": v.reason,
+        "improvement": json_number(v.improvement),
+        "improvement_low": json_number(v.improvement_low),
+        "improvement_high": json_number(v.improvement_high),
+        "additional_observations": v.additional_observations,
+        "customer_impact_measured": v.customer_impact_measured,
+        "amended_criteria": list(v.amended_criteria),
+        "sentence_en": v.sentence_en,
+        "sentence_fi": v.sentence_fi,
+    }
+
+
+def _rows_dicts(frame: Any) -> list[dict[str, Any]]:
+    return [{str(k): json_number(value) for k, value in row.items()} for row in frame.to_dict("records")]
+
+
 def analysis_dict(analysis: kokeilu.Analysis) -> dict[str, Any]:
-    """The analysis as JSON-ready data: comparisons, summaries, verdict, warnings, checks."""
-    v = analysis.verdict
-    comparisons = [
-        {str(k): json_number(value) for k, value in row.items()}
-        for row in analysis.comparisons.to_dict("records")
-    ]
+    """The analysis as JSON-ready data: comparisons, summaries, verdict (against the criterion as
+    locked), the exploratory amended verdict when the criterion was amended, warnings, checks."""
+    comparisons = _rows_dicts(analysis.comparisons)
     summaries = [
         {str(k): json_number(value) for k, value in row.items()}
         for row in analysis.summaries.to_dict("records")
     ]
     srm = analysis.sample_ratio
     planned = analysis.planned_per_group
+    amended = analysis.amended_verdict
+    amended_comparisons = analysis.amended_comparisons
     return {
         "key": analysis.key,
-        "verdict": {
-            "verdict": v.verdict,
-            "metric": v.metric,
-            "reason": v.reason,
-            "improvement": json_number(v.improvement),
-            "improvement_low": json_number(v.improvement_low),
-            "improvement_high": json_number(v.improvement_high),
-            "additional_observations": v.additional_observations,
-            "customer_impact_measured": v.customer_impact_measured,
-            "amended_criteria": list(v.amended_criteria),
-            "sentence_en": v.sentence_en,
-            "sentence_fi": v.sentence_fi,
-        },
+        "verdict": _verdict_dict(analysis.verdict),
+        "amended_verdict": None if amended is None else _verdict_dict(amended),
+        "criterion_changes": criterion_change_dicts(analysis.criterion_changes),
+        "days_started_before_lock": analysis.days_started_before_lock,
+        "early_rows": dict(analysis.early_rows),
         "comparisons": comparisons,
+        "amended_comparisons": None if amended_comparisons is None else _rows_dicts(amended_comparisons),
         "summaries": summaries,
         "warnings": list(analysis.warnings),
         "sample_ratio": None
@@ -439,19 +518,30 @@ def analysis_dict(analysis: kokeilu.Analysis) -> dict[str, Any]:
 
 def latest_summary_dict(analysis: kokeilu.Analysis) -> dict[str, Any]:
     """What `show` adds: the primary metric per arm and the verdict's sentences."""
-    primary = analysis.experiment.primary_metric
     v = analysis.verdict
+    primary = _judged_metric(analysis)
+    amended = analysis.amended_verdict
     return {
         "metric": primary.name,
         "arms": summary_rows(analysis, primary),
         "verdict": v.verdict,
         "sentence_en": v.sentence_en,
         "sentence_fi": v.sentence_fi,
+        "amended_verdict": None if amended is None else amended.verdict,
+        "amended_sentence_en": None if amended is None else amended.sentence_en,
+        "amended_sentence_fi": None if amended is None else amended.sentence_fi,
     }
 
 
-def _sentence(msgs: Messages, analysis: kokeilu.Analysis) -> str:
-    v = analysis.verdict
+def _judged_metric(analysis: kokeilu.Analysis) -> kokeilu.Metric:
+    """The metric the verdict judged (the locked primary, under its current name)."""
+    try:
+        return analysis.experiment.metric(analysis.verdict.metric)
+    except kokeilu.NotFoundError:  # removed since the start; it had no observations
+        return analysis.experiment.primary_metric
+
+
+def _sentence(msgs: Messages, v: kokeilu.AnalysisVerdict) -> str:
     return v.sentence_fi if msgs.lang == "fi" else v.sentence_en
 
 
@@ -476,9 +566,11 @@ def _summary_table(msgs: Messages, analysis: kokeilu.Analysis, metrics: Sequence
 def render_latest(msgs: Messages, analysis: kokeilu.Analysis) -> None:
     """The latest summary in `show`: the primary metric per arm, and the verdict's sentence."""
     out = console()
-    primary = analysis.experiment.primary_metric
+    primary = _judged_metric(analysis)
     out.print(_summary_table(msgs, analysis, [primary], msgs("show.latest", metric=primary.name)))
-    out.print(Text(_sentence(msgs, analysis)))
+    out.print(Text(_sentence(msgs, analysis.verdict)))
+    if analysis.amended_verdict is not None:
+        out.print(Text(_sentence(msgs, analysis.amended_verdict), style="italic"))
 
 
 def render_analysis(msgs: Messages, analysis: kokeilu.Analysis) -> None:
@@ -496,7 +588,8 @@ def render_analysis(msgs: Messages, analysis: kokeilu.Analysis) -> None:
     headings += ["col.chance", "col.method"]
     for key in headings:
         table.add_column(msgs(key, confidence=confidence).strip(), overflow="fold")
-    by_name = {m.name: m for m in e.metrics}
+    # The comparisons are those of the experiment as locked: its metrics give the scale and unit.
+    by_name = {m.name: m for m in e.as_locked().metrics}
     for row in analysis.comparisons.to_dict("records"):
         m = by_name[str(row["metric"])]
         compared = msgs("analyze.vs", arm=row["arm"], reference=_reference(msgs, str(row["reference"])))
@@ -516,9 +609,24 @@ def render_analysis(msgs: Messages, analysis: kokeilu.Analysis) -> None:
     out.print(table)
 
     v = analysis.verdict
-    out.print(Text(msgs("analyze.verdict", verdict=msgs.labels("Verdict").get(v.verdict, v.verdict)), style="bold"))
-    out.print(Text(_sentence(msgs, analysis)))
-    out.print(Text(msgs("analyze.criterion", right_if=e.test_card.right_if), style="italic"))
+    amended = analysis.amended_verdict
+    verdicts = msgs.labels("Verdict")
+    locked_card = e.locked.test_card if e.locked is not None else e.test_card
+    if amended is None:
+        out.print(Text(msgs("analyze.verdict", verdict=verdicts.get(v.verdict, v.verdict)), style="bold"))
+        out.print(Text(_sentence(msgs, v)))
+        out.print(Text(msgs("analyze.criterion", right_if=locked_card.right_if), style="italic"))
+    else:
+        out.print(Text(msgs("analyze.verdict_locked", verdict=verdicts.get(v.verdict, v.verdict)), style="bold"))
+        out.print(Text(_sentence(msgs, v)))
+        out.print(Text(msgs("analyze.criterion_locked", right_if=locked_card.right_if), style="italic"))
+        out.print(Text(""))
+        label = verdicts.get(amended.verdict, amended.verdict)
+        out.print(Text(msgs("analyze.verdict_amended", verdict=label), style="bold yellow"))
+        for c in analysis.criterion_changes:
+            out.print(Text("• " + msgs("analyze.change", field=c.field, locked=c.locked_value, amended=c.amended_value)))
+        out.print(Text(_sentence(msgs, amended)))
+        out.print(Text(msgs("analyze.criterion_amended", right_if=e.test_card.right_if), style="italic"))
     if analysis.warnings:
         out.print(Text(msgs("analyze.warnings"), style="bold"))
         for warning in analysis.warnings:

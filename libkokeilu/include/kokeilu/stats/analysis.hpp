@@ -6,6 +6,7 @@
 #pragma once
 
 #include "kokeilu/experiment.hpp"
+#include "kokeilu/locked_criterion.hpp"
 #include "kokeilu/stats/bayes.hpp"
 #include "kokeilu/stats/estimate.hpp"
 #include "kokeilu/stats/power.hpp"
@@ -42,13 +43,33 @@ struct Comparison {
     std::string status = "ok";
 };
 
+// Rows logged for times between the actual start and the lock of an experiment started before its
+// Test Card was locked (they may have been seen before the criterion was fixed), by arm name.
+using EarlyRows = std::map<std::string, std::int64_t>;
+
+// The analysis is judged against the criterion as locked at the start (see as_locked): the
+// comparisons, the verdict, the plan and the warnings. When the success criterion was amended after
+// the start (criterion_changes), a second judgement against the amended criterion is added,
+// exploratory: the criterion was changed after data had been seen.
 struct Analysis {
     std::string experiment;  // key
-    std::vector<Comparison> comparisons;
-    VerdictResult verdict;  // on the primary metric (the first treatment arm or period)
+    std::vector<Comparison> comparisons;  // as locked (metrics added since are kept as secondary)
+    VerdictResult verdict;  // on the locked primary metric (the first treatment arm or period)
     std::optional<SrmResult> sample_ratio;  // concurrent designs
     std::optional<SampleSize> planned_per_group;  // for the primary metric, where a baseline allows
     std::vector<std::string> warnings;  // plain-language, one per issue
+
+    // What of the success criterion was amended after the start; empty when it is as locked.
+    std::vector<CriterionChange> criterion_changes;
+    // The exploratory judgement against the amended criterion, and its comparisons (every metric
+    // as amended); only when criterion_changes is not empty.
+    std::optional<VerdictResult> amended_verdict;
+    std::vector<Comparison> amended_comparisons;
+
+    // Started before its Test Card was locked: by how many days, and the rows logged for the window
+    // from the start to the lock (or to the time analysed, when earlier).
+    std::optional<int> days_started_before_lock;
+    EarlyRows early_rows;
 };
 
 struct AnalysisOptions {
@@ -69,9 +90,15 @@ struct AnalysisOptions {
 [[nodiscard]] ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experiment& experiment,
                                                        std::optional<Time> until = std::nullopt);
 
-// Analyses given summaries (e.g. from summarise_experiment). Pure: reads no store.
+// The rows logged for times from the actual start to the lock (or to `until`, when earlier), by arm;
+// empty unless the experiment started at least a day before its Test Card was locked.
+[[nodiscard]] EarlyRows early_rows(const Tracker& tracker, const Experiment& experiment,
+                                   std::optional<Time> until = std::nullopt);
+
+// Analyses given summaries (e.g. from summarise_experiment) and early rows (from early_rows). Pure:
+// reads no store.
 [[nodiscard]] Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summaries,
-                               const AnalysisOptions& options = {});
+                               const AnalysisOptions& options = {}, const EarlyRows& early = {});
 
 // Reads the experiment and its observations from the tracker and analyses them.
 [[nodiscard]] Analysis analyse(const Tracker& tracker, std::string_view key, const AnalysisOptions& options = {});

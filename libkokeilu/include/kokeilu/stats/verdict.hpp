@@ -36,6 +36,9 @@ enum class VerdictReason {
 };
 
 struct VerdictResult {
+    // The criterion judged against: as locked at start, or as amended after it (exploratory).
+    Criterion criterion = Criterion::locked;
+    std::string metric;  // the primary metric judged
     Verdict verdict = Verdict::inconclusive;
     VerdictReason reason = VerdictReason::not_enough_data;
     // The effect and its interval turned so that positive means better.
@@ -53,21 +56,28 @@ struct VerdictResult {
 
 // Judges `effect`, an estimate on the scale of metric.minimum_effect: a difference in the metric's
 // unit when metric.effect_scale is absolute, a relative change (treatment / control - 1, or a rate
-// ratio minus 1) when it is relative. `observations` is the number of observations behind it (all
-// arms). `amendments` are the experiment's amendments; those that changed this metric or the
-// Test Card's "right if" are named in the sentences.
+// ratio minus 1) when it is relative; its sign must be that of the change in the metric (positive:
+// the metric rose). `observations` is the number of observations behind it (all arms).
+// `amendments` are the experiment's amendments; those that changed this metric or the Test Card's
+// "right if" are named in the sentence of the locked criterion. With Criterion::amended the
+// sentences say first that the judgement is exploratory, against a criterion changed after data had
+// been seen. The sentences take the direction, the minimum effect and the wording from `metric`
+// alone, as the verdict does, and say which direction is better, so that no sentence can call a
+// change in the better direction worse.
 // Throws InvalidArgumentError when metric.minimum_effect is not > 0, the interval is not finite or
 // does not contain the estimate, or observations < 0.
 [[nodiscard]] VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t observations,
-                                  std::span<const Amendment> amendments = {});
+                                  std::span<const Amendment> amendments = {}, Criterion criterion = Criterion::locked);
 
 // The verdict while a method cannot be applied yet (NotEnoughDataError): inconclusive, saying why.
 [[nodiscard]] VerdictResult judge_not_enough_data(const Metric& metric, const std::string& why,
-                                                  std::span<const Amendment> amendments = {});
+                                                  std::span<const Amendment> amendments = {},
+                                                  Criterion criterion = Criterion::locked);
 
 // The verdict when the primary metric's stored values cannot be summarised (values too large to
 // add up exactly): inconclusive until they are corrected, saying why.
 [[nodiscard]] VerdictResult judge_values_unusable(const Metric& metric, const std::string& why,
-                                                  std::span<const Amendment> amendments = {});
+                                                  std::span<const Amendment> amendments = {},
+                                                  Criterion criterion = Criterion::locked);
 
 }  // namespace kokeilu::stats
