@@ -28,6 +28,7 @@ import numpy as np
 
 from ._demo_specs import specs
 from ._demo_stories import _Rng
+from ._history import Written
 from ._tracker import Tracker, open
 
 __all__ = ["DEFAULT_EVENT_ROWS", "DEFAULT_SEED", "create_demo", "fill_demo"]
@@ -45,10 +46,10 @@ class _FixedTimeline(Tracker):
     """The tracker as the demo writes to it: its story has fixed dates, which are in the future on
     a machine whose clock is behind them, so every write says that it means them (allow_future)."""
 
-    def log_many(self, *args: Any, **kwargs: Any) -> int:
+    def log_many(self, *args: Any, **kwargs: Any) -> Written:
         return super().log_many(*args, allow_future=True, **kwargs)
 
-    def log_aggregates(self, *args: Any, **kwargs: Any) -> int:
+    def log_aggregates(self, *args: Any, **kwargs: Any) -> Written:
         return super().log_aggregates(*args, allow_future=True, **kwargs)
 
 

@@ -176,6 +176,7 @@ def test_new_asks_for_the_valid_range_of_a_mean_metric(db: Path) -> None:
         t.answer("Largest valid value", "5")
         t.answer("And measure", "")
         t.answer("We are right if", "")
+        t.answer("Has any of the data been seen already?", "")
         t.answer("Design", "")
         t.answer("Arms, separated by commas", "")
         t.answer("Planned start", "2025-01-13")

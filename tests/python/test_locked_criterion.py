@@ -134,7 +134,7 @@ def test_each_value_stays_in_its_period_at_every_door(tracker: kokeilu.Tracker, 
             e, pd.DataFrame({"n": [4], "sum": [12.0], "sum_sq": [40.0], "arm": ["after"], "at": [early]}),
             backfill=True),
     }
-    fields = {"log": "at", "log_many": "at[1]", "log_frame": "at[1]", "log_aggregates": "observations[0].at"}
+    fields = {"log": "at", "log_many": "at[1]", "log_frame": "at[1]", "log_aggregates": "at[0]"}
     for door, call in doors.items():
         with pytest.raises(kokeilu.InvalidArgumentError) as error:
             call()
