@@ -141,6 +141,22 @@ def test_pre_aggregated_rows(db: Path, running: str, tmp_path: Path) -> None:
     assert sorted(frame["n"].tolist()) == [10, 12]
 
 
+def test_counts_beyond_64_bits_are_named_not_wrapped(db: Path, running: str, tmp_path: Path) -> None:
+    # 4.6E920 reads as infinity, 1e30 as a whole number: neither is a count the file can hold.
+    path = write(
+        tmp_path,
+        "arm,n,sum,sum_sq,at\nvideo,4.6E920,0,0,2026-01-06\nvideo,1e30,0,0,2026-01-06\nvideo,-1e30,0,0,2026-01-06\n",
+        "huge.csv",
+    )
+    result = call(["import", running, str(path)], db=db)
+    assert result.code == 1, result
+    assert result.err.splitlines()[1:] == [
+        f"  row {row}, column 'n': '{value}' is not a count kokeilu can hold (at most 2**63 - 1)"
+        for row, value in ((2, "4.6E920"), (3, "1e30"), (4, "-1e30"))
+    ]
+    assert observations(db, running) == []
+
+
 def test_one_metric_per_file(db: Path, running: str, tmp_path: Path) -> None:
     with kokeilu.open(db) as tracker:
         tracker.amend(

@@ -189,7 +189,11 @@ class Importer:
             n = numbers["n"].to_numpy(dtype=np.float64, na_value=np.nan)
             fractional = ~np.isnan(n) & (n != np.floor(n))
             self._problem(lines, fractional, "n", lambda i: msgs("import.not_whole", value=table["n"].iat[i]))
-            unreadable |= fractional
+            # 4.6E920 reads as infinity and 1e30 as a whole number: neither fits the 64-bit count
+            # the core keeps, and converting them would wrap around silently.
+            huge = ~np.isnan(n) & ~fractional & (np.abs(n) >= 2.0**63)
+            self._problem(lines, huge, "n", lambda i: msgs("import.count_too_large", value=table["n"].iat[i]))
+            unreadable |= fractional | huge
         if metric is None:
             raise Rejected(self.problems, len(self.problems) + self.unlisted)
         for column, values in numbers.items():

@@ -317,6 +317,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'{value}' ei ole luku (käytä desimaalipistettä)",
     ),
     "import.not_whole": ("'{value}' is not a whole number", "'{value}' ei ole kokonaisluku"),
+    "import.count_too_large": (
+        "'{value}' is not a count kokeilu can hold (at most 2**63 - 1)",
+        "'{value}' ei ole määrä, jonka kokeilu voi tallentaa (enintään 2**63 − 1)",
+    ),
     "import.not_time": (
         "'{value}' is not an ISO 8601 time (e.g. 2026-03-01T14:30:00Z)",
         "'{value}' ei ole ISO 8601 -ajankohta (esim. 2026-03-01T14:30:00Z)",
