@@ -12,7 +12,9 @@
 #include "kokeilu/stats/bayes.hpp"
 #include "kokeilu/stats/estimate.hpp"
 #include "kokeilu/stats/means.hpp"
+#include "kokeilu/stats/metric_plan.hpp"
 #include "kokeilu/stats/multiplicity.hpp"
+#include "kokeilu/stats/observation_arrays.hpp"
 #include "kokeilu/stats/power.hpp"
 #include "kokeilu/stats/proportions.hpp"
 #include "kokeilu/stats/rates.hpp"
@@ -75,44 +77,12 @@ std::string verdict_reason_name(VerdictReason r) {
     return "unknown";
 }
 
-// One row of the observation columns into a summary, by the rule of ObservationArrays: n == 0
-// marks a unit-level row, anything else a pre-aggregated one (sum_sq NaN when unknown).
-struct Columns {
-    std::span<const std::int32_t> arm;
-    std::span<const double> value;
-    std::span<const std::int64_t> n;
-    std::span<const double> sum;
-    std::span<const double> sum_sq;
-    std::span<const double> exposure;
-
-    void add_to(Summary& s, std::size_t i, bool binary) const {
-        if (n[i] == 0) {
-            s.add(value[i], exposure[i]);
-        } else {
-            const double squares = sum_sq[i];
-            s.add_aggregate(n[i], sum[i], std::isnan(squares) ? std::nullopt : std::optional<double>(squares),
-                            exposure[i], binary);
-        }
-    }
-};
-
-Columns columns_of(const InArray<std::int32_t>& arm, const InArray<double>& value, const InArray<std::int64_t>& n,
-                   const InArray<double>& sum, const InArray<double>& sum_sq, const InArray<double>& exposure) {
-    Columns c{span_of(arm, "arm_codes"), span_of(value, "value"), span_of(n, "n"),
-              span_of(sum, "sum"),       span_of(sum_sq, "sum_sq"), span_of(exposure, "exposure")};
-    const std::size_t rows = c.arm.size();
-    check_length(rows, c.value.size(), "value");
-    check_length(rows, c.n.size(), "n");
-    check_length(rows, c.sum.size(), "sum");
-    check_length(rows, c.sum_sq.size(), "sum_sq");
-    check_length(rows, c.exposure.size(), "exposure");
-    return c;
-}
-
-void check_code(std::int32_t code, std::size_t arms, std::size_t row) {
-    if (code < 0 || static_cast<std::size_t>(code) >= arms) {
-        throw InvalidArgumentError("arm_codes", "row " + std::to_string(row) + ": no arm for code " + std::to_string(code));
-    }
+// The numpy columns of kokeilu.ObservationArrays as the core's spans (checked by the core).
+ObservationArrays columns_of(const InArray<std::int32_t>& arm, const InArray<double>& value,
+                             const InArray<std::int64_t>& n, const InArray<double>& sum, const InArray<double>& sum_sq,
+                             const InArray<double>& exposure) {
+    return ObservationArrays{span_of(arm, "arm_codes"), span_of(value, "value"),   span_of(n, "n"),
+                             span_of(sum, "sum"),       span_of(sum_sq, "sum_sq"), span_of(exposure, "exposure")};
 }
 
 void register_errors_and_enums(py::module_& m) {
@@ -537,15 +507,11 @@ void register_experiment_analysis(py::module_& m) {
         [](const InArray<std::int32_t>& arm_codes, std::vector<std::string> arm_names, const InArray<double>& value,
            const InArray<std::int64_t>& n, const InArray<double>& sum, const InArray<double>& sum_sq,
            const InArray<double>& exposure, bool binary) {
-            const Columns c = columns_of(arm_codes, value, n, sum, sum_sq, exposure);
-            py::gil_scoped_release release;
-            std::vector<Summary> arms(arm_names.size());
-            for (std::size_t i = 0; i < c.arm.size(); ++i) {
-                check_code(c.arm[i], arms.size(), i);
-                c.add_to(arms[static_cast<std::size_t>(c.arm[i])], i, binary);
-            }
-            if (binary) {
-                for (const Summary& s : arms) (void)s.successes();  // checks the values were 0/1
+            const ObservationArrays columns = columns_of(arm_codes, value, n, sum, sum_sq, exposure);
+            std::vector<Summary> arms;
+            {
+                py::gil_scoped_release release;
+                arms = summarise_by_arm(columns, arm_names.size(), binary);
             }
             std::map<std::string, Summary> out;
             for (std::size_t a = 0; a < arms.size(); ++a) out[arm_names[a]].merge(arms[a]);
@@ -575,54 +541,25 @@ void register_experiment_analysis(py::module_& m) {
            const InArray<std::int64_t>& n, const InArray<double>& sum, const InArray<double>& sum_sq,
            const InArray<double>& exposure, std::int32_t treatment, std::int32_t control, bool binary,
            double confidence, double tuning_n, EffectKind kind) {
-            const Columns c = columns_of(arm_codes, value, n, sum, sum_sq, exposure);
+            const ObservationArrays columns = columns_of(arm_codes, value, n, sum, sum_sq, exposure);
             const auto periods = span_of(period, "period");
-            check_length(c.arm.size(), periods.size(), "period");
-            const double nan = std::numeric_limits<double>::quiet_NaN();
-            std::vector<std::int64_t> out_period, out_nt, out_nc;
-            std::vector<double> out_estimate, out_low, out_high;
+            CumulativeEffect effect;
             {
                 py::gil_scoped_release release;
-                Summary t;
-                Summary k;
-                const SequentialOptions options{tuning_n, kind};
-                // One pass: at the end of each period, the always-valid interval of everything so far.
-                for (std::size_t i = 0; i < periods.size(); ++i) {
-                    if (i > 0 && periods[i] < periods[i - 1]) {
-                        throw InvalidArgumentError("period", "must not decrease (rows in time order)");
-                    }
-                    if (c.arm[i] == treatment) {
-                        c.add_to(t, i, binary);
-                    } else if (c.arm[i] == control) {
-                        c.add_to(k, i, binary);
-                    }
-                    if (i + 1 < periods.size() && periods[i + 1] == periods[i]) continue;
-                    out_period.push_back(periods[i]);
-                    out_nt.push_back(t.n());
-                    out_nc.push_back(k.n());
-                    try {
-                        const Estimate e = sequential_difference(t, k, confidence, options);
-                        out_estimate.push_back(e.estimate);
-                        out_low.push_back(e.ci_low);
-                        out_high.push_back(e.ci_high);
-                    } catch (const NotEnoughDataError&) {
-                        out_estimate.push_back(nan);
-                        out_low.push_back(nan);
-                        out_high.push_back(nan);
-                    }
-                }
+                effect = cumulative_effect(periods, columns, treatment, control, binary, confidence,
+                                           SequentialOptions{tuning_n, kind});
             }
-            py::dict out;
             const auto as_array = [](const auto& v) {
                 using T = typename std::decay_t<decltype(v)>::value_type;
                 return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
             };
-            out["period"] = as_array(out_period);
-            out["estimate"] = as_array(out_estimate);
-            out["ci_low"] = as_array(out_low);
-            out["ci_high"] = as_array(out_high);
-            out["n_treatment"] = as_array(out_nt);
-            out["n_control"] = as_array(out_nc);
+            py::dict out;
+            out["period"] = as_array(effect.period);
+            out["estimate"] = as_array(effect.estimate);
+            out["ci_low"] = as_array(effect.ci_low);
+            out["ci_high"] = as_array(effect.ci_high);
+            out["n_treatment"] = as_array(effect.n_treatment);
+            out["n_control"] = as_array(effect.n_control);
             return out;
         },
         py::arg("period"), py::arg("arm_codes"), py::arg("value"), py::arg("n"), py::arg("sum"), py::arg("sum_sq"),
@@ -630,6 +567,11 @@ void register_experiment_analysis(py::module_& m) {
         py::arg("confidence") = 0.95, py::arg("tuning_n") = SequentialOptions{}.tuning_n,
         py::arg("kind") = EffectKind::absolute,
         "The always-valid interval of treatment vs control after each period (rows in time order, one pass).");
+    m.def("plan_metric", &plan_metric, py::arg("metric"), py::arg("design"), py::arg("power") = 0.8,
+          "Observations per group that detect the metric's minimum effect (None when it cannot be planned).");
+    m.def("planned_total", &planned_total, py::arg("metric"), py::arg("design"), py::arg("power") = 0.8,
+          "Units the metric's plan needs over all its groups, where the sequential interval is tuned "
+          "(None when it cannot be planned).");
 }
 
 }  // namespace

@@ -667,24 +667,9 @@ class Analysis:
 
 
 def plan_tuning_n(metric: _core.Metric, design: _core.DesignKind, power: float = 0.8) -> float | None:
-    """The total sample the primary metric's plan needs (both groups), for tuning the sequential interval.
+    """The total sample the metric's plan needs (all groups), for tuning the sequential interval.
 
-    None when the metric's baseline does not allow planning.
+    The core's plan, the one the analysis counts "observations still needed" from. None when the
+    metric's baseline does not allow planning.
     """
-    one_sample = design == _core.DesignKind.one_sample
-    effect = metric.minimum_effect
-    try:
-        if metric.effect_scale == _core.EffectScale.relative:
-            if not metric.baseline:
-                return None
-            effect *= abs(metric.baseline)
-        if metric.kind == _core.MetricKind.proportion and metric.baseline is not None:
-            signed = effect if metric.direction == _core.Direction.higher_is_better else -effect
-            size = sample_size_proportion(metric.baseline, signed, alpha=1 - metric.confidence, power=power)
-        elif metric.kind != _core.MetricKind.proportion and metric.baseline_sd is not None:
-            size = sample_size_mean(effect, metric.baseline_sd, alpha=1 - metric.confidence, power=power)
-        else:
-            return None
-    except _core.InvalidArgumentError:
-        return None
-    return float(size.per_group * (1 if one_sample else 2))
+    return _core.planned_total(metric, design, power)

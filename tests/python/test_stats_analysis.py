@@ -176,6 +176,25 @@ def test_one_sample_design_compares_with_the_baseline(tracker: kokeilu.Tracker, 
         tracker.cumulative_effect(e)
 
 
+def test_the_tuning_of_the_cumulative_effect_is_the_plan_of_the_analysis(
+    tracker: kokeilu.Tracker, home_care_fields: FieldsFactory
+) -> None:
+    # One plan in the core: a one-sample design needs one group of the one-sample size, a
+    # concurrent one two groups of the two-group size.
+    for design, arms, groups in (
+        ("one_sample", {"all clients": "group"}, 1),
+        ("concurrent", {"control": "control", "video": "treatment"}, 2),
+    ):
+        metric = kokeilu.Metric("sense_of_security", kind="mean", minimum_effect=0.3, baseline=4.1, baseline_sd=0.9)
+        e = tracker.create(**home_care_fields(design=design, arms=arms, metrics=[metric]))
+        tracker.start(e, on=START.date())
+        a = tracker.analyze(e)
+        assert a.planned_per_group is not None
+        one_sample = design == "one_sample"
+        assert a.planned_per_group.per_group == stats.sample_size_mean(0.3, 0.9, one_sample=one_sample).per_group
+        assert stats.plan_tuning_n(e.primary_metric, e.design) == groups * a.planned_per_group.per_group
+
+
 def test_repr_and_html(tracker: kokeilu.Tracker, home_care_fields: FieldsFactory) -> None:
     e, _ = populated(tracker, home_care_fields, title="Video <visits> & \"safety\"")
     a = tracker.analyze(e)

@@ -1,6 +1,7 @@
 #include "kokeilu/stats/analysis.hpp"
 
 #include "kokeilu/stats/means.hpp"
+#include "kokeilu/stats/metric_plan.hpp"
 #include "kokeilu/stats/multiplicity.hpp"
 #include "kokeilu/stats/proportions.hpp"
 #include "kokeilu/stats/rates.hpp"
@@ -162,31 +163,6 @@ const Summary& summary_of(const ExperimentSummaries& all, const std::string& met
     }
     const auto a = m->second.find(arm);
     return a == m->second.end() ? empty : a->second;
-}
-
-// Sample size per group for the primary metric's minimum effect, where the baseline allows.
-std::optional<SampleSize> plan(const Metric& m, DesignKind design, double power) {
-    const PlanDesign plan_design = design == DesignKind::one_sample ? PlanDesign::one_sample : PlanDesign::two_groups;
-    const double alpha = 1.0 - m.confidence;
-    try {
-        double effect = m.minimum_effect;
-        if (m.effect_scale == EffectScale::relative) {
-            if (!m.baseline || *m.baseline == 0.0) {
-                return std::nullopt;
-            }
-            effect *= std::abs(*m.baseline);
-        }
-        if (m.kind == MetricKind::proportion && m.baseline) {
-            const double signed_effect = m.direction == Direction::higher_is_better ? effect : -effect;
-            return sample_size_proportion(*m.baseline, signed_effect, alpha, power, plan_design);
-        }
-        if (m.kind != MetricKind::proportion && m.baseline_sd) {
-            return sample_size_mean(effect, *m.baseline_sd, alpha, power, plan_design);
-        }
-    } catch (const InvalidArgumentError&) {
-        return std::nullopt;  // a baseline that cannot be planned from; analysis goes on without a plan
-    }
-    return std::nullopt;
 }
 
 // A proportion metric's arm whose values were not 0/1 (rows written into the file behind kokeilu's
@@ -445,7 +421,7 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
                                   "; the normal approximations may be off, so check with the permutation test or "
                                   "the bootstrap.");
     }
-    result.planned_per_group = plan(primary, experiment.design, options.power);
+    result.planned_per_group = plan_metric(primary, experiment.design, options.power);
     if (result.planned_per_group && smallest_n >= 0 && smallest_n < result.planned_per_group->per_group) {
         std::string text = "Underpowered so far: " + std::to_string(smallest_n) + " observations in the smallest group, " +
                            std::to_string(result.planned_per_group->per_group) +
