@@ -391,6 +391,49 @@ TEST_CASE("An arm the design cannot compare is a status, a design with none an e
     CHECK(kokeilu::testing::error_field([&] { (void)analyse(only_control, s); }) == "arms");
 }
 
+TEST_CASE("A guardrail warns when the worse end of its interval passes the acceptable worsening",
+          "[stats][analysis]") {
+    // The estimates here are small improvements, but each interval reaches past the acceptable
+    // worsening at its worse end: the upper end for a lower-is-better metric, the lower end for a
+    // higher-is-better one. A third pair is precise enough to rule such a worsening out.
+    Metric score = metric_of("score", MetricKind::mean);
+    Metric missed = metric_of("missed_medication", MetricKind::proportion, MetricRole::guardrail);
+    missed.direction = Direction::lower_is_better;
+    missed.minimum_effect = 0.02;
+    Metric satisfied = metric_of("satisfied", MetricKind::proportion, MetricRole::guardrail);
+    satisfied.minimum_effect = 0.02;
+    const Experiment e = concurrent({score, missed, satisfied}, {"small", "large"});
+    ExperimentSummaries s;
+    s["score"]["control"] = control_scores;
+    s["score"]["small"] = treated_scores;
+    s["score"]["large"] = treated_scores;
+    s["missed_medication"]["control"] = zero_one(10, 100);
+    s["missed_medication"]["small"] = zero_one(9, 100);       // 10 % -> 9 %, interval about -9 to +7 points
+    s["missed_medication"]["large"] = zero_one(990, 10000);  // 10 % -> 9.9 %, about -1.2 to +1 point
+    s["satisfied"]["control"] = zero_one(80, 100);
+    s["satisfied"]["small"] = zero_one(81, 100);
+    s["satisfied"]["large"] = zero_one(8010, 10000);
+    s["missed_medication"]["control"].merge(zero_one(990, 9900));
+    s["satisfied"]["control"].merge(zero_one(7920, 9900));
+    const Analysis a = analyse(e, s);
+
+    const Estimate& small_missed = *comparison(a, "missed_medication", "small").effect;
+    REQUIRE(small_missed.estimate < 0.0);     // an improvement by its estimate ...
+    REQUIRE(small_missed.ci_high > 0.02);     // ... that may be a worsening beyond 2 points
+    REQUIRE(small_missed.ci_low < -0.02);     // the better end is far out too
+    CHECK(mentions(a.warnings, "Guardrail missed_medication (small)"));
+    const Estimate& small_satisfied = *comparison(a, "satisfied", "small").effect;
+    REQUIRE(small_satisfied.estimate > 0.0);
+    REQUIRE(small_satisfied.ci_low < -0.02);
+    CHECK(mentions(a.warnings, "Guardrail satisfied (small)"));
+
+    const Estimate& large_missed = *comparison(a, "missed_medication", "large").effect;
+    REQUIRE(large_missed.ci_high < 0.02);
+    CHECK_FALSE(mentions(a.warnings, "Guardrail missed_medication (large)"));
+    REQUIRE(comparison(a, "satisfied", "large").effect->ci_low > -0.02);
+    CHECK_FALSE(mentions(a.warnings, "Guardrail satisfied (large)"));
+}
+
 TEST_CASE("The warnings of an analysis: ratio, amendments, several arms, guardrails", "[stats][analysis]") {
     Metric score = metric_of("score", MetricKind::mean);
     score.minimum_effect = 0.3;

@@ -213,3 +213,20 @@ TEST_CASE("Without observations, or when more cannot decide, no number of observ
                    "Customer impact was not measured."));
     CHECK(contains(no_data.sentence_fi, "Asiakasvaikuttavuutta ei mitattu."));
 }
+
+TEST_CASE("An interval that ends at zero has not cleared it", "[stats][verdict]") {
+    // The boundary of "supported": an improvement whose interval reaches down to exactly zero is
+    // not yet shown, in either direction of the metric.
+    const VerdictResult at_zero = judge(security(), effect(0.4, 0.0, 0.8), 200);
+    CHECK(at_zero.verdict == Verdict::inconclusive);
+    CHECK(at_zero.reason == VerdictReason::undecided);
+    const VerdictResult just_above = judge(security(), effect(0.4, 1e-12, 0.8), 200);
+    CHECK(just_above.verdict == Verdict::supported);
+
+    Metric wait = security();
+    wait.direction = Direction::lower_is_better;
+    const VerdictResult falling_to_zero = judge(wait, effect(-0.4, -0.8, 0.0), 200);
+    CHECK(falling_to_zero.verdict == Verdict::inconclusive);
+    CHECK(falling_to_zero.reason == VerdictReason::undecided);
+    CHECK(judge(wait, effect(-0.4, -0.8, -1e-12), 200).verdict == Verdict::supported);
+}
