@@ -70,8 +70,11 @@ python: deps $(VENV_PY)
 	@# only; without its pins it runs on the pandas kokeilu uses.
 	$(VENV_PY) -m pip install -q pydantic && $(VENV_PY) -m pip install -q --no-deps gbstats==0.8.0
 
+# Under make test a skipped test fails the run unless tests/allowed_skips.txt lists it (tests/skip_guard.py).
+NO_SKIPS := KOKEILU_FORBID_SKIPS=1
+
 test-python: python
-	$(VENV_PY) -m pytest -q
+	$(NO_SKIPS) $(VENV_PY) -m pytest -q
 
 # The Python suites (unit and reliability) again with every clock of the process and its children two years ahead
 # (libfaketime), so that a test that only passes before some date fails now, not months from now.
@@ -81,7 +84,7 @@ FAKETIME_LIB := /usr/lib/$(shell gcc -print-multiarch 2>/dev/null || echo x86_64
 CLOCK_AHEAD := FAKETIME="+730d" LD_PRELOAD=$(FAKETIME_LIB)
 test-python-clock-ahead: python
 	@real=$$(date +%s); $(CLOCK_AHEAD) $(VENV_PY) -c "import sys, time; sys.exit(0 if time.time() - $$real > 729 * 86400 else 'the clock was not shifted: is libfaketime installed?')"
-	$(CLOCK_AHEAD) $(VENV_PY) -m pytest -q -p no:cacheprovider tests/python tests/reliability
+	$(NO_SKIPS) $(CLOCK_AHEAD) $(VENV_PY) -m pytest -q -p no:cacheprovider tests/python tests/reliability
 
 test: test-cpp sanitize test-embed test-python test-python-clock-ahead test-reliability test-fuzz
 

@@ -15,7 +15,7 @@ test: FUZZ_DEFAULT_SECONDS := 60
 .PHONY: test-reliability fuzz-deps test-fuzz stress
 
 test-reliability: python
-	$(VENV_PY) -m pytest -q -p no:cacheprovider tests/reliability
+	$(NO_SKIPS) $(VENV_PY) -m pytest -q -p no:cacheprovider tests/reliability
 
 fuzz-deps: python
 	@missing=$$(for p in clang libclang-rt-14-dev; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
