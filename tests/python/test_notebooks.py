@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
-pytest.importorskip("matplotlib")
+import ipykernel  # noqa: F401  (the kernel the notebooks run in: missing, the run fails)
+import matplotlib  # noqa: F401
+import nbclient
+import nbformat
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
