@@ -2,14 +2,17 @@
 # Builds what it needs (a Release wheel of kokeilu in its own virtual environment with the peers
 # from PyPI, and the C/C++ baselines), runs every comparison, prints the table and writes it with
 # the machine description to docs/benchmarks.md. `make bench QUICK=1` runs reduced sizes in under
-# two minutes once built, and writes build/bench-work/benchmarks-quick.md instead.
+# two minutes once built, and writes build/bench-work/benchmarks-quick.md instead. `make bench
+# ONLY=command` runs the `kokeilu log` whole-process row alone (into build/bench-work, never over
+# docs/benchmarks.md, which holds every row of one run).
 BENCH_VENV ?= build/bench-venv
 BENCH_PY := $(BENCH_VENV)/bin/python
 BENCH_BUILD ?= build/bench-cpp
 BENCH_WORK ?= build/bench-work
 BENCH_JOBS ?= 2
 QUICK ?=
-BENCH_OUT := $(if $(QUICK),$(BENCH_WORK)/benchmarks-quick.md,docs/benchmarks.md)
+ONLY ?=
+BENCH_OUT := $(if $(ONLY),$(BENCH_WORK)/benchmarks-$(ONLY).md,$(if $(QUICK),$(BENCH_WORK)/benchmarks-quick.md,docs/benchmarks.md))
 
 .PHONY: bench bench-deps bench-env bench-cpp
 
@@ -35,4 +38,4 @@ bench-cpp: bench-deps
 	cmake --build $(BENCH_BUILD) -j $(BENCH_JOBS)
 
 bench: bench-env bench-cpp
-	$(BENCH_PY) bench/run.py $(if $(QUICK),--quick) --bin $(BENCH_BUILD) --work $(BENCH_WORK) --out $(BENCH_OUT)
+	$(BENCH_PY) bench/run.py $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY)) --bin $(BENCH_BUILD) --work $(BENCH_WORK) --out $(BENCH_OUT)

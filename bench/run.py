@@ -57,10 +57,12 @@ class Sizes:
     # checkpoint falls among them.
     spaced_calls: int
     spaced_processes: int
+    # Whole processes per side of the `kokeilu log` command row, run in turns.
+    command_processes: int
 
 
-FULL = Sizes(2_000_000, 10_000, 1_000, 100, 100_000, 10_000, 1_000_000, 10_000_000, 3, 2, 9, 700, 3)
-QUICK = Sizes(100_000, 1_000, 200, 30, 100_000, 1_000, 1_000_000, 1_000_000, 3, 2, 3, 520, 1)
+FULL = Sizes(2_000_000, 10_000, 1_000, 100, 100_000, 10_000, 1_000_000, 10_000_000, 3, 2, 9, 700, 3, 40)
+QUICK = Sizes(100_000, 1_000, 200, 30, 100_000, 1_000, 1_000_000, 1_000_000, 3, 2, 3, 520, 1, 20)
 SPACED_PAUSE_US = 10_000
 
 
@@ -248,6 +250,41 @@ def single_raw(binary: Path, template: Path, scratch: Path, meta: dict[str, Any]
     return m
 
 
+def timed_process(cmd: list[str], env: dict[str, str] | None = None) -> float:
+    """Wall time (seconds) of one whole process, from the spawn to its exit."""
+    began = time.perf_counter()
+    process = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    took = time.perf_counter() - began
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed ({process.returncode}):\n{process.stderr[-3000:]}")
+    return took
+
+
+def command_log(template: Path, work: Path, meta: dict[str, Any], processes: int) -> Row:
+    """`kokeilu log KEY VALUE --arm ARM` as scripts call it, a whole process each time, against a
+    plain Python process that inserts one row into the same kind of file with sqlite3. Each process
+    gets a fresh copy of the template (untimed), and the sides run in turns so that both see the
+    same load."""
+    script = Path(sys.executable).parent / "kokeilu"  # the console script users run
+    k = Measure("kokeilu log (the command)")
+    peer = Measure("python: sqlite3, one-row transaction")
+    k_file, peer_file = work / "command-kokeilu.db", work / "command-plain.db"
+    env = {**os.environ, "KOKEILU_DB": str(k_file)}
+    for i in range(processes):
+        value = str(i % 7)
+        shutil.copyfile(template, peer_file)
+        for suffix in ("-wal", "-shm"):
+            Path(str(peer_file) + suffix).unlink(missing_ok=True)
+        peer.seconds.append(timed_process([sys.executable, str(HERE / "plain_insert.py"), str(peer_file),
+                                           str(meta["metric_id"]), str(meta["arm_ids"][0]), value]))
+        shutil.copyfile(template, k_file)
+        for suffix in ("-wal", "-shm"):
+            Path(str(k_file) + suffix).unlink(missing_ok=True)
+        k.seconds.append(timed_process([str(script), "log", meta["key"], value, "--arm", meta["arm_names"][0]], env))
+    return Row("`kokeilu log` as a whole process: start, one value, exit", k, peer, "≤ 5× the time (ratio ≥ 0.2)",
+               0.2, "", key="command_log")
+
+
 def bulk_raw(binary: Path, template: Path, scratch: Path, data: Path, rows: int, meta: dict[str, Any],
              reps: int) -> Measure:
     m = Measure("raw SQLite C loop, one transaction", rows=rows)
@@ -304,6 +341,15 @@ WHY_MISSED = {
         "GIL, 3–4 µs. Processes of either side land at one of two latency levels here (see the "
         "note), so the median over processes decides the ratio. What remains is the running "
         "summary's page in every commit and the Python call."
+    ),
+    "command_log": (
+        "a whole `kokeilu log` process starts the interpreter, imports click, kokeilu and its compiled "
+        "core (pybind11 bindings linked against SQLite, Boost and utf8proc), builds the command line "
+        "with its help texts, opens the tracker (checks of the file, the schema version, the "
+        "experiment and its quick check) and writes the value with its history entry; the plain "
+        "process imports only sqlite3. numpy, pandas, matplotlib and rich are not imported by the "
+        "command (tests/python/test_command_start.py guards it); what remains is measured with "
+        "`python -X importtime -m kokeilu --version`."
     ),
     "single_mlflow": (
         "kokeilu's `log` latency is the one analysed in the row above; the note on the row gives the "
@@ -393,7 +439,7 @@ def fmt_time(s: float) -> str:
 
 
 def mib(kib: int) -> str:
-    return f"{kib / 1024:.0f} MiB"
+    return "—" if kib == 0 else f"{kib / 1024:.0f} MiB"  # 0: not measured (whole-process rows)
 
 
 def cell(m: Measure, as_rate: bool) -> str:
@@ -529,6 +575,8 @@ def main() -> None:
     parser.add_argument("--bin", required=True, type=Path, help="build directory of bench/CMakeLists.txt")
     parser.add_argument("--work", required=True, type=Path, help="scratch directory for tracker files")
     parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--only", choices=["command"],
+                        help="run one row only: command = `kokeilu log` as a whole process")
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
     began_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -549,6 +597,30 @@ def main() -> None:
     base = {**meta, "template": str(template), "data": str(data), "rows": sizes.bulk_rows,
             "scratch": str(work / "scratch.db")}
     rows: list[tuple[Row, bool]] = []
+
+    def command_row() -> None:
+        say(f"kokeilu log as a whole process: the command and plain sqlite3 in turns, "
+            f"{sizes.command_processes} processes each")
+        load = loadavg()
+        row = command_log(template, work, meta, sizes.command_processes)
+        row.loadavg = load
+        row.notes.append(
+            f"{sizes.command_processes} processes a side in turns, each on a fresh copy of the template tracker "
+            "(copy untimed); the time is the wall time from spawning the process to its exit. kokeilu runs its "
+            "console script (`kokeilu log KEY VALUE --arm control`, the tracker in KOKEILU_DB); the peer is "
+            "bench/plain_insert.py: `import sqlite3`, the connection settings kokeilu uses, one INSERT in "
+            "BEGIN IMMEDIATE … COMMIT. Peak RSS is not measured for these processes.")
+        rows.append((row, False))
+
+    if args.only == "command":
+        command_row()
+        took = time.perf_counter() - began
+        text = render(rows, sizes, args.quick, machine_description(args.bin), [], [], began_at, took)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
+        print(text)
+        say(f"written {args.out}")
+        return
 
     # 1. bulk log
     say("bulk log: kokeilu")
@@ -645,6 +717,8 @@ def main() -> None:
         "kokeilu checkpoints the write-ahead log of writes that come apart on a thread of its own; the raw loop "
         "leaves them to SQLite, which runs them in the committing call.")
     rows.append((row, False))
+
+    command_row()
 
     # 3. read back (and the data for the rows after)
     say("filling the read/summary tracker")

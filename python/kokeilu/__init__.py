@@ -18,6 +18,9 @@ timezone-aware in UTC, exact to the microsecond.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 try:
     from . import _core
 except ImportError as error:  # pragma: no cover - only without a built extension
@@ -29,7 +32,6 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
         "libutf8proc-dev libssl-dev."
     ) from error
 
-from ._columns import ObservationArrays
 from ._core import (
     Aggregate,
     Amendment,
@@ -66,8 +68,34 @@ from ._core import (
 )
 from ._history import IntegrityWarning, RepeatedWriteWarning, Verification, Written
 from ._tracker import EXPERIMENT_FIELDS, Tracker, experiments_to_frame, open
-from . import stats
-from .stats import Analysis, AnalysisVerdict
+
+# These names live in modules that import numpy and pandas, which take most of a command's start
+# (0.3 s): they are loaded when first used (PEP 562), so that ``kokeilu log`` and scripts that only
+# write start at once. ``from kokeilu import Analysis`` and ``kokeilu.stats`` work as before.
+_LAZY = {
+    "ObservationArrays": "._columns",
+    "Analysis": ".stats",
+    "AnalysisVerdict": ".stats",
+}
+
+if TYPE_CHECKING:
+    from . import stats
+    from ._columns import ObservationArrays
+    from .stats import Analysis, AnalysisVerdict
+
+
+def __getattr__(name: str) -> Any:
+    if name == "stats":
+        return importlib.import_module(".stats", __name__)
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value  # the next look-up is an ordinary one
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 __version__: str = _core.__version__
 

@@ -22,6 +22,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _core
+from ._checks import NOT_UTF8, invalid, is_utf8
+from ._checks import not_a_number as _not_a_number
 
 __all__ = ["ObservationArrays", "observations_frame"]
 
@@ -33,57 +35,12 @@ _NUMBER_TYPES = (bool, int, float, np.bool_, np.integer, np.floating)
 _NUMBER_KINDS = "biuf"
 
 
-def invalid(field: str, problem: str) -> NoReturn:
-    """Raise InvalidArgumentError for `field`, worded as the core words it."""
-    error = _core.InvalidArgumentError(f"{field}: {problem}")
-    error.field = field
-    raise error
-
-
 def _first_true(mask: npt.NDArray[np.bool_]) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
 def _row(field: str, row: int) -> str:
     return f"{field}[{row}]"
-
-
-def _not_a_number(value: Any) -> str:
-    shown = repr(value)
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    return f"expected a number (bool, int or float), got {type(value).__name__} {shown}"
-
-
-def is_utf8(text: str) -> bool:
-    """False for a str that cannot be UTF-8 (a lone surrogate, as Python decodes undecodable bytes)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-#: What the core says of text that is not valid UTF-8.
-NOT_UTF8 = "is not valid UTF-8 (it holds a lone surrogate code point)"
-
-
-def check_text(text: Any, field: str) -> None:
-    """A text argument: a str that can be UTF-8 (TypeError for another type)."""
-    if not isinstance(text, str):
-        raise TypeError(f"{field}: expected a string, got {type(text).__name__}")
-    if not is_utf8(text):
-        invalid(field, NOT_UTF8)
-
-
-def number(value: Any, field: str) -> float:
-    """One value: bool, int or float, as a float; anything else is refused naming the field."""
-    if not isinstance(value, _NUMBER_TYPES):
-        invalid(field, _not_a_number(value))
-    try:
-        return float(value)
-    except OverflowError:
-        invalid(field, f"{value!r} is too large for a float")
 
 
 def _numbers(array: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]:

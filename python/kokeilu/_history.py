@@ -8,11 +8,12 @@ import datetime
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import _core
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["IntegrityWarning", "RepeatedWriteWarning", "Verification", "Written"]
 
@@ -77,6 +78,8 @@ def warn_if_differs(key: str, problems: Sequence[_core.VerificationProblem], *, 
 
 def problems_frame(problems: Iterable[_core.VerificationProblem]) -> pd.DataFrame:
     """One row per problem: experiment, field, row (observation, note or entry; <NA> if none), problem."""
+    import pandas as pd  # here: writing one value never needs pandas
+
     rows = [{"experiment": p.experiment, "field": p.field, "row": p.row, "problem": p.problem} for p in problems]
     frame: pd.DataFrame = pd.DataFrame(rows, columns=["experiment", "field", "row", "problem"])
     frame["row"] = frame["row"].astype("Int64")
@@ -138,6 +141,8 @@ class Verification:
 
 def history_frame(entries: Iterable[_core.HistoryEntry], keys: dict[str, str]) -> pd.DataFrame:
     """One row per entry of the history, oldest first."""
+    import pandas as pd  # here: writing one value never needs pandas
+
     rows: list[dict[str, Any]] = []
     for e in entries:
         batch = e.batch
@@ -170,6 +175,8 @@ def history_frame(entries: Iterable[_core.HistoryEntry], keys: dict[str, str]) -
 
 def voids_frame(records: Iterable[_core.VoidRecord]) -> pd.DataFrame:
     """One row per voided observation: the void, when, its batch (0: voided by id), reason, author."""
+    import pandas as pd  # here: writing one value never needs pandas
+
     rows = [
         {"void": v.id, "observation_id": row, "at": v.at, "batch": v.batch, "reason": v.reason, "author": v.author}
         for v in records

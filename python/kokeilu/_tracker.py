@@ -6,26 +6,10 @@ import datetime
 import os
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any, Union
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Union
 
 from . import _core
-from ._columns import (
-    NOT_UTF8,
-    ObservationArrays,
-    arm_column,
-    check_text,
-    float_column,
-    int_column,
-    invalid,
-    is_utf8,
-    number,
-    observations_frame,
-    time_column,
-)
-from . import stats as _stats
+from ._checks import NOT_UTF8, check_text, invalid, is_utf8, number
 from ._history import (
     Verification,
     Written,
@@ -34,6 +18,7 @@ from ._history import (
     warn_if_differs,
     written,
 )
+
 from ._core import (
     Aggregate,
     Arm,
@@ -50,14 +35,23 @@ from ._core import (
     TestCard,
 )
 
+# numpy, pandas, the column conversions and the statistics are imported by the methods that use
+# them: opening a tracker and writing one value (the ``kokeilu log`` of scripts) never need them.
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from . import stats as _stats
+    from ._columns import ObservationArrays
+
 __all__ = ["Tracker", "open"]
 
 #: An experiment given by its key, its UUID or the object itself.
 ExperimentRef = Union[str, Experiment]
 #: What kokeilu accepts for a calendar date.
-DateLike = Union[datetime.date, np.datetime64, str]
+DateLike = Union[datetime.date, "np.datetime64", str]
 #: What kokeilu accepts for a time; naive times are UTC.
-TimeLike = Union[datetime.datetime, datetime.date, np.datetime64, str]
+TimeLike = Union[datetime.datetime, datetime.date, "np.datetime64", str]
 
 _TEST_CARD_PARTS = ("we_believe", "to_verify", "and_measure", "right_if", "data_seen")
 _PLAIN_FIELDS = (
@@ -278,6 +272,8 @@ _FRAME_COLUMNS = (
 
 def experiments_to_frame(experiments: Iterable[Experiment]) -> pd.DataFrame:
     """One row per experiment, one column per summary field (see Tracker.experiments_frame)."""
+    import pandas as pd
+
     rows = []
     for e in experiments:
         primary = next((m.name for m in e.metrics if m.role.name == "primary"), "")
@@ -609,6 +605,9 @@ class Tracker:
         successes, or events) and, for a mean metric, ``sum_sq``, the sum of squared values.
         ``at``, ``at_unit``, ``backfill``, ``allow_future`` and ``idempotency_key`` as for
         :meth:`log`."""
+        import numpy as np
+        import pandas as pd
+
         key = _key(experiment)
         check_text(arm, "arm")
         check_text(metric, "metric")
@@ -645,6 +644,8 @@ class Tracker:
         limit: int = 10,
     ) -> Any:
         """Converts the columns (named as the caller named them) and hands them to the core."""
+        from ._columns import arm_column, float_column, time_column
+
         value_array = float_column(values, names["value"])
         rows = len(value_array)
         times = time_column(at, rows, names["at"], at_unit)
@@ -753,6 +754,8 @@ class Tracker:
         limit: int = 10,
     ) -> Any:
         """Converts the aggregate columns n, sum, sum_sq, exposure (NaN: not given) and calls the core."""
+        from ._columns import arm_column, float_column, int_column, time_column
+
         rows = len(frame)
         times = time_column(at, rows, "at", at_unit)
         codes, arm_names = arm_column(arm, rows)
@@ -813,6 +816,8 @@ class Tracker:
 
         ``arms`` limits to those arms; ``since`` is inclusive and ``until`` exclusive.
         """
+        from ._columns import ObservationArrays
+
         return ObservationArrays.from_core(self._core_observations(experiment, metric, arms, since, until))
 
     def _core_observations(
@@ -851,6 +856,10 @@ class Tracker:
         rows), ``exposure``, ``subject``, ``note``. Voided rows are left out; with
         ``include_voided`` they are read too, and a boolean column ``voided`` says which they are.
         """
+        import numpy as np
+
+        from ._columns import observations_frame
+
         columns = self._core_observations(experiment, metric, arms, since, until, include_voided)
         frame = observations_frame(columns)
         if include_voided:
@@ -875,6 +884,8 @@ class Tracker:
         ``observations(include_voided=True)``), and every summary, scan and analysis leaves them
         out from then on. Rows voided before are refused with an error that says when and why.
         """
+        import numpy as np
+
         id_list = [] if ids is None else [int(i) for i in ([ids] if isinstance(ids, (int, np.integer)) else ids)]
         return self._core.void_observations(
             _key(experiment), ids=id_list, batch=0 if batch is None else int(batch), reason=reason, author=author
@@ -951,6 +962,8 @@ class Tracker:
         With ``check`` (the default) an :class:`kokeilu.IntegrityWarning` says when the experiment
         differs from its history (see :meth:`check`).
         """
+        from . import stats as _stats
+
         e = self.get(experiment)
         if check:
             warn_if_differs(e.key, self._core.quick_check(e.key))
@@ -981,6 +994,11 @@ class Tracker:
         planned). ``arm`` picks the treatment (or after) arm; the default is the first. Concurrent
         and before/after designs only.
         """
+        import numpy as np
+        import pandas as pd
+
+        from . import stats as _stats
+
         e = self.get(experiment)
         m = e.metric(metric) if metric else e.primary_metric
         reference = next((a.name for a in e.arms if a.role in (ArmRole.control, ArmRole.before)), None)

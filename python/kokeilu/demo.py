@@ -22,14 +22,15 @@ import os
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from ._demo_specs import specs
-from ._demo_stories import _Rng
 from ._history import Written
 from ._tracker import Tracker, open
+
+# numpy and the stories (numpy, pandas) are imported when a demo is made: the kokeilu command
+# reads DEFAULT_SEED for its help on every start.
+if TYPE_CHECKING:
+    from ._demo_stories import _Rng
 
 __all__ = ["DEFAULT_EVENT_ROWS", "DEFAULT_SEED", "create_demo", "fill_demo"]
 
@@ -55,6 +56,10 @@ class _FixedTimeline(Tracker):
 
 def fill_demo(tracker: Tracker, *, seed: int = DEFAULT_SEED, event_rows: int = DEFAULT_EVENT_ROWS) -> list[str]:
     """Writes the demo experiments into an open, empty tracker; returns their keys in order."""
+    import numpy as np
+
+    from ._demo_specs import specs
+
     given: Any = event_rows  # checked at run time: callers may pass anything
     if isinstance(given, bool) or not isinstance(given, (int, np.integer)) or int(given) < 2:
         raise ValueError(f"event_rows: must be a whole number of at least 2, got {event_rows!r}")

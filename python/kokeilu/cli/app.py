@@ -12,15 +12,14 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
-import pandas as pd
 
 import kokeilu
 from kokeilu import demo
 
-from . import csv_import, export_formats, render
+from . import render
 from .amend_fields import (
     LEARNING_CARD,
     PREREGISTERED,
@@ -45,6 +44,13 @@ from .values import (
     parse_positive,
     parse_time,
 )
+
+# pandas and the modules built on it (import, export) are imported by the commands that use them:
+# scripts call `kokeilu log` in loops, and it starts in a fraction of the time without them.
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from . import csv_import, export_formats
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -304,6 +310,8 @@ _OBSERVATION_COLUMNS = (
 
 def _observation_frame(tracker: kokeilu.Tracker, experiments: Sequence[kokeilu.Experiment]) -> pd.DataFrame:
     """Every observation of the experiments, all metrics, one row each (whole-column operations)."""
+    import pandas as pd
+
     parts = []
     for e in experiments:
         for metric in e.metrics:
@@ -335,12 +343,16 @@ def _observation_frame(tracker: kokeilu.Tracker, experiments: Sequence[kokeilu.E
 
 
 def _frame_table(frame: pd.DataFrame) -> export_formats.Table:
+    from . import export_formats
+
     columns = [str(c) for c in frame.columns]
     data = [frame[c].tolist() for c in frame.columns]  # Python scalars: NaN and NA stay missing
     return export_formats.Table(columns, list(zip(*data)) if columns else [])
 
 
 def _rows_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> export_formats.Table:
+    from . import export_formats
+
     return export_formats.Table(list(columns), [[row.get(c) for c in columns] for row in rows])
 
 
@@ -709,6 +721,8 @@ def build_cli(msgs: Messages) -> click.Group:
     def import_(
         state: State, key: str, file: str, metric: str, backfill: bool, allow_future: bool, idempotency_key: str | None
     ) -> None:
+        from . import csv_import
+
         with state.open() as tracker:
             e = load(state, tracker, key)
             _check_loggable(e, backfill)
@@ -813,6 +827,8 @@ def build_cli(msgs: Messages) -> click.Group:
         status: str | None,
         organisation: str,
     ) -> None:
+        from . import export_formats
+
         fmt = _export_format(msgs, fmt, excel, output)
         with state.open(read_only=True) as tracker:
             if keys:
@@ -921,6 +937,8 @@ def build_cli(msgs: Messages) -> click.Group:
 def _export_format(msgs: Messages, fmt: str | None, excel: bool, output: str | None) -> str:
     """The format to write, from --format, --excel and the output's name; refuses a combination
     that would put one format into a file named as another (CSV text in a .xlsx file)."""
+    from . import export_formats
+
     suffix = os.path.splitext(output)[1].lower() if output is not None else ""
     if fmt is None:
         fmt = {".json": "json", ".xlsx": "xlsx"}.get(suffix, "csv")
@@ -954,6 +972,8 @@ def _experiment_row_columns(msgs: Messages) -> list[str]:
 
 
 def _report_rejected(msgs: Messages, path: str, problems: Sequence[csv_import.Problem], total: int) -> None:
+    from . import csv_import
+
     click.echo(msgs("import.rejected", path=path, count=total), err=True)
     for problem in problems[: csv_import.SHOWN_PROBLEMS]:
         if problem.row is None:

@@ -10,8 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-import pandas as pd
-from rich.table import Table
 
 import kokeilu
 
@@ -103,6 +101,10 @@ def add_history_commands(
     @json_option
     @click.pass_obj
     def history(state: State, key: str | None, as_json: bool) -> None:
+        # pandas and rich here, not at the top: this module is imported on every command's start.
+        import pandas as pd
+        from rich.table import Table
+
         with state.open(read_only=True) as tracker:
             e = None if key is None else load(state, tracker, key)
             frame = tracker.history(e)
@@ -146,6 +148,8 @@ def add_history_commands(
     @json_option
     @click.pass_obj
     def verify(state: State, print_checkpoint: bool, since: str | None, as_json: bool) -> None:
+        import pandas as pd
+
         with state.open(read_only=True) as tracker:
             if print_checkpoint and since is None:
                 checkpoint = tracker.checkpoint()

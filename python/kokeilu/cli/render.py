@@ -8,17 +8,19 @@ import math
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import numpy as np
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 import kokeilu
 
 from .i18n import Messages
+
+# rich and numpy are imported by the functions that use them: every command imports this module,
+# and commands that print no table (log, note, start, ...) should not pay for them.
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 
 def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
@@ -159,6 +161,8 @@ def journal_dicts(entries: Iterable[kokeilu.JournalEntry]) -> list[dict[str, Any
 
 def observation_counts(tracker: kokeilu.Tracker, e: kokeilu.Experiment) -> list[dict[str, Any]]:
     """Per metric and arm: the rows stored and the units they stand for (n of aggregated rows)."""
+    import numpy as np
+
     counts = []
     for metric in e.metrics:
         arrays = tracker.observation_arrays(e, metric=metric.name)
@@ -179,6 +183,8 @@ def print_json(data: Any) -> None:
 def console() -> Console:
     # Wide enough for a Test Card when the output goes to a file or a pipe, unless COLUMNS says
     # how wide the reader wants it.
+    from rich.console import Console
+
     if sys.stdout.isatty():
         return Console(highlight=False)
     columns = os.environ.get("COLUMNS", "")
@@ -186,6 +192,8 @@ def console() -> Console:
 
 
 def _table(title: str | None = None) -> Table:
+    from rich.table import Table
+
     return Table(title=title, title_justify="left", show_lines=False, expand=False)
 
 
@@ -241,6 +249,9 @@ def render_show(
     counts: Sequence[dict[str, Any]],
     analysis: kokeilu.Analysis | None = None,
 ) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     out = console()
     out.print(Text(f"{e.key}  {e.title}", style="bold"))
     facts = Table.grid(padding=(0, 2))
@@ -376,6 +387,8 @@ def verdict_text(msgs: Messages, outcome: kokeilu.Outcome) -> str:
 
 def render_criterion_changes(msgs: Messages, changes: Sequence[kokeilu.CriterionChange]) -> None:
     """What of the success criterion was amended, and what that means for the verdict."""
+    from rich.text import Text
+
     if not changes:
         return
     out = console()
@@ -386,6 +399,8 @@ def render_criterion_changes(msgs: Messages, changes: Sequence[kokeilu.Criterion
 
 def json_number(value: Any) -> Any:
     """NaN and numpy scalars made JSON-friendly."""
+    import numpy as np
+
     if isinstance(value, (np.floating, float)):
         return _number(float(value))
     if isinstance(value, np.integer):
@@ -565,6 +580,8 @@ def _summary_table(msgs: Messages, analysis: kokeilu.Analysis, metrics: Sequence
 
 def render_latest(msgs: Messages, analysis: kokeilu.Analysis) -> None:
     """The latest summary in `show`: the primary metric per arm, and the verdict's sentence."""
+    from rich.text import Text
+
     out = console()
     primary = _judged_metric(analysis)
     out.print(_summary_table(msgs, analysis, [primary], msgs("show.latest", metric=primary.name)))
@@ -574,6 +591,8 @@ def render_latest(msgs: Messages, analysis: kokeilu.Analysis) -> None:
 
 
 def render_analysis(msgs: Messages, analysis: kokeilu.Analysis) -> None:
+    from rich.text import Text
+
     out = console()
     e = analysis.experiment
     out.print(Text(f"{e.key}  {e.title}", style="bold"))
