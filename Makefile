@@ -13,16 +13,17 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR ?= OFF
 
 APT_PACKAGES := g++ cmake make libsqlite3-dev libsqlitecpp-dev libboost-date-time-dev libboost-math-dev \
-                libutf8proc-dev libssl-dev catch2 python3-venv faketime libfaketime
+                libutf8proc-dev libssl-dev catch2 python3-venv faketime libfaketime tzdata
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps cpp python test test-cpp test-embed test-python test-python-clock-ahead demo sanitize clean
+.PHONY: help deps cpp python test test-cpp test-embed test-python test-python-clock-ahead test-python-clock-back demo sanitize clean
 
 help:
 	@echo "make demo   create the demo tracker kokeilut.db and its portfolio report"
 	@echo "make test   build everything and run every test"
 	@echo "make deps   install the Debian packages kokeilu needs (when missing)"
-	@echo "make test-python-clock-ahead  the Python suites with the clock two years ahead"
+	@echo "make test-python-clock-ahead  the Python suites with the clock two years ahead (UTC+14)"
+	@echo "make test-python-clock-back   the Python unit suite 330 days back from 23:59:59 UTC (UTC-9)"
 	@echo "make sanitize  the C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 	@echo "make coverage  branch coverage of libkokeilu under the C++ tests, into docs/coverage.md"
 	@echo "make test-fuzz, make stress  fuzzing; 2,000 kills and long concurrency runs"
@@ -76,17 +77,26 @@ NO_SKIPS := KOKEILU_FORBID_SKIPS=1
 test-python: python
 	$(NO_SKIPS) $(VENV_PY) -m pytest -q
 
-# The Python suites (unit and reliability) again with every clock of the process and its children two years ahead
-# (libfaketime), so that a test that only passes before some date fails now, not months from now.
-# The first command checks that the shift really took effect: a preload that fails to load is only
-# a warning, and the run would then prove nothing.
+# The Python suites again under other clocks, through libfaketime, which shifts every clock of the
+# process and its children: the unit and reliability suites two years ahead in the zone of
+# Pacific/Kiritimati (UTC+14, where the local day is ahead of UTC's for most of it), so a test that only
+# passes before some date fails now, not months from now; the unit suite 330 days back, starting at
+# 23:59:59 UTC so that it runs across midnight, in America/Anchorage (UTC-9/-8). The first command of
+# each checks that the shift really took effect: a preload that fails to load is only a warning,
+# and the run would then prove nothing.
 FAKETIME_LIB := /usr/lib/$(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/faketime/libfaketime.so.1
-CLOCK_AHEAD := FAKETIME="+730d" LD_PRELOAD=$(FAKETIME_LIB)
+CLOCK_AHEAD := FAKETIME="+730d" TZ=Pacific/Kiritimati LD_PRELOAD=$(FAKETIME_LIB)
 test-python-clock-ahead: python
 	@real=$$(date +%s); $(CLOCK_AHEAD) $(VENV_PY) -c "import sys, time; sys.exit(0 if time.time() - $$real > 729 * 86400 else 'the clock was not shifted: is libfaketime installed?')"
 	$(NO_SKIPS) $(CLOCK_AHEAD) $(VENV_PY) -m pytest -q -p no:cacheprovider tests/python tests/reliability
 
-test: test-cpp sanitize test-embed test-python test-python-clock-ahead test-reliability test-fuzz
+test-python-clock-back: python
+	@back=$$(date -u -d "330 days ago" +%F); real=$$(date +%s); \
+	clock=(FAKETIME="@$$back 23:59:59" TZ=America/Anchorage LD_PRELOAD=$(FAKETIME_LIB)); \
+	env "$${clock[@]}" $(VENV_PY) -c "import sys, time; sys.exit(0 if $$real - time.time() > 329 * 86400 else 'the clock was not shifted: is libfaketime installed?')" && \
+	env "$${clock[@]}" $(NO_SKIPS) $(VENV_PY) -m pytest -q -p no:cacheprovider tests/python
+
+test: test-cpp sanitize test-embed test-python test-python-clock-ahead test-python-clock-back test-reliability test-fuzz
 
 DEMO_DB ?= kokeilut.db
 
