@@ -60,3 +60,18 @@ def test_texts_the_command_rewords_stay_english_for_it() -> None:
     group = click.Group("g")
     result = CliRunner().invoke(group, ["nothing"])
     assert "No such command 'nothing'." in result.output
+
+
+def test_a_groups_subcommand_placeholder_in_swedish() -> None:
+    click_texts.install("sv")
+
+    @click.group()
+    def group() -> None:
+        pass
+
+    @group.command()
+    def sub() -> None:
+        pass
+
+    output = CliRunner().invoke(group, ["--help"]).output
+    assert "KOMMANDO [ARGUMENT]..." in output and "COMMAND" not in output

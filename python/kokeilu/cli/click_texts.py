@@ -51,6 +51,21 @@ def _wrap_make_metavar(cls: type) -> None:
     cls.make_metavar = make_metavar  # type: ignore[attr-defined]
 
 
+def _wrap_group_usage() -> None:
+    """A group's usage line ends with its subcommand_metavar ("COMMAND [ARGS]..."), which click
+    writes as it is rather than through make_metavar."""
+    if click.core.Group in _originals:
+        return
+    original = click.core.Group.collect_usage_pieces
+    _originals[click.core.Group] = original
+
+    def collect_usage_pieces(self: click.Group, ctx: click.Context) -> list[str]:
+        pieces = original(self, ctx)
+        return [_metavar(piece) if piece == self.subcommand_metavar else piece for piece in pieces]
+
+    click.core.Group.collect_usage_pieces = collect_usage_pieces  # type: ignore[method-assign]
+
+
 def install(lang: str) -> None:
     """click speaks ``lang`` (fi, sv or en) from now on in this process."""
     global _current
@@ -73,3 +88,4 @@ def install(lang: str) -> None:
     for cls in (click.core.Parameter, click.core.Argument):
         if "make_metavar" in cls.__dict__:
             _wrap_make_metavar(cls)
+    _wrap_group_usage()
