@@ -132,6 +132,9 @@ def test_help_in_swedish() -> None:
     assert swedish.code == 0
     assert "Användning: kokeilu [FLAGGOR]" in swedish.out and "Kommandon:" in swedish.out
     assert "Följ upp försök" in swedish.out and "Commands:" not in swedish.out
+    assert "Användning: kokeilu log [FLAGGOR] NYCKEL" in call(["log", "--help"], env={"KOKEILU_LANG": "sv"}).out
+    # click's own texts follow the language chosen last in the process, English included.
+    assert "Usage: kokeilu log [OPTIONS] KEY VALUE" in call(["log", "--help"]).out
 
 
 def test_kokeilu_lang_chooses_the_language_and_lang_overrides_it() -> None:

@@ -13,6 +13,7 @@ import datetime
 import functools
 import gettext
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -84,9 +85,11 @@ def english_texts() -> dict[str, str | tuple[str, str]]:
     texts: dict[str, str | tuple[str, str]] = {}
     plurals: dict[str, dict[int, str]] = {}
     for entry, text in catalogue.items():
+        # Entries without a context are click's own texts (see click_texts), not the command's.
         if isinstance(entry, tuple):  # (context + "\x04" + singular, form) of a counted message
-            context, _, _ = entry[0].partition("\x04")
-            plurals.setdefault(context, {})[entry[1]] = text
+            if "\x04" in entry[0]:
+                context, _, _ = entry[0].partition("\x04")
+                plurals.setdefault(context, {})[entry[1]] = text
         elif "\x04" in entry:
             context, _, _ = entry.partition("\x04")
             texts[context] = text
@@ -104,7 +107,7 @@ def enum_names(enum_name: str) -> list[str]:
 
 def _count(value: object) -> int:
     """The number that picks a plural form; a value that is not a whole number takes the plural."""
-    return value if isinstance(value, int) else 2
+    return int(value) if isinstance(value, numbers.Integral) else 2
 
 
 class Messages:
