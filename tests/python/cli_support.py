@@ -21,7 +21,7 @@ from pathlib import Path
 from unittest import mock
 
 # A locale that says nothing about the language, so that tests choose it explicitly.
-NEUTRAL_LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+NEUTRAL_LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "KOKEILU_LANG": ""}
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def test_void_by_id_and_by_batch_and_the_history_lists_them(db: Path, running: s
     broken = call(["--lang", "en", "analyze", running], db=db)
     voided = call(["--lang", "en", "void", running, "3", "--reason", "typed 1e308 for 3", "--author", "Aino"], db=db)
     assert voided.code == 0, voided
-    assert "Voided 1 observations of OULU-1" in voided.out
+    assert "Voided 1 observation of OULU-1" in voided.out
     analysed = call(["--lang", "en", "analyze", running], db=db)
     assert analysed.code == 0, (broken, analysed)
     again = call(["--lang", "fi", "void", running, "3", "--reason", "uudestaan"], db=db)

@@ -16,6 +16,7 @@ import click
 
 import kokeilu
 
+from . import click_texts
 from .app import State, build_cli
 from .i18n import Messages, detect_language
 from .values import UserError
@@ -94,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Runs the command with ``argv`` (default: the process's arguments) and exits."""
     args = list(sys.argv[1:] if argv is None else argv)
     msgs = Messages(detect_language(args, os.environ))
+    click_texts.install(msgs.lang)  # click's own texts too, before the commands and their help are built
     state = State(msgs, debug="--debug" in args)
     cli = build_cli(msgs)
 

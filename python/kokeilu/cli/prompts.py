@@ -68,8 +68,8 @@ class Prompter:
                 click.echo(self.msgs("error", message=str(error)), err=True)
 
     def confirm(self, question: str, *, default: bool = True) -> bool:
-        """A yes/no question that takes k/kyllä/e/ei as well as y/yes/n/no."""
-        yes, no = ("K", "e") if self.msgs.lang == "fi" else ("Y", "n")
+        """A yes/no question that takes k/kyllä/e/ei and j/ja/n/nej as well as y/yes/n/no."""
+        yes, no = {"fi": ("K", "e"), "sv": ("J", "n")}.get(self.msgs.lang, ("Y", "n"))
         if not default:
             yes, no = yes.lower(), no.upper()
         while True:
@@ -77,8 +77,8 @@ class Prompter:
             word = answer.strip().casefold()
             if not word:
                 return default
-            if word in ("k", "kyllä", "kylla", "y", "yes"):
+            if word in ("k", "kyllä", "kylla", "j", "ja", "y", "yes"):
                 return True
-            if word in ("e", "ei", "n", "no"):
+            if word in ("e", "ei", "nej", "n", "no"):
                 return False
             click.echo(self.msgs("error", message=self.msgs("prompt.yes_no_invalid")), err=True)

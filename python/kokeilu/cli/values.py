@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 import click
 
 from .. import _core
-from .i18n import LABELS, Messages
+from .i18n import LANGUAGES, Messages, enum_names
 
 T = TypeVar("T")
 
@@ -84,7 +84,7 @@ def _normal(text: str) -> str:
 
 
 def choice_names(enum_name: str) -> list[str]:
-    return list(LABELS[enum_name])
+    return enum_names(enum_name)
 
 
 def describe_choices(enum_name: str, msgs: Messages) -> str:
@@ -96,13 +96,14 @@ def describe_choices(enum_name: str, msgs: Messages) -> str:
 
 
 def parse_choice(text: str, enum_name: str, msgs: Messages) -> str:
-    """The value name of an enumeration, given by its name or its label in either language."""
+    """The value name of an enumeration, given by its name or its label in any of the languages."""
     wanted = _normal(text)
-    for name, texts in LABELS[enum_name].items():
-        if wanted in (_normal(name), *(_normal(label) for label in texts)):
+    labels = [msgs.labels(enum_name)] + [Messages(lang).labels(enum_name) for lang in LANGUAGES if lang != msgs.lang]
+    for name in enum_names(enum_name):
+        if wanted in (_normal(name), *(_normal(by_name[name]) for by_name in labels)):
             return name
     if msgs.lang == "en":
-        choices = ", ".join(LABELS[enum_name])
+        choices = ", ".join(enum_names(enum_name))
     else:
         choices = ", ".join(f"{name} ({label})" for name, label in msgs.labels(enum_name).items())
     raise ValueError(msgs("value.choice", value=text, choices=choices))
