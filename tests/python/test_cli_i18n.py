@@ -108,7 +108,8 @@ def test_numbers_dates_and_times_as_finns_write_them() -> None:
 def test_numbers_and_dates_in_swedish_as_in_finland() -> None:
     sv = i18n.Messages("sv")
     assert sv.number(0.25) == "0,25" and sv.figure(-1.5) == "−1,5"
-    assert sv.percent(0.083) == "8,3 %"
+    assert sv.percent(0.083) == "8,3\u00a0%"  # CLDR's no-break space before the sign
+    assert sv.number(-1234.5) == "\u22121\u00a0234,5"
     assert sv.date(datetime.date(2026, 3, 1)) == "1.3.2026"
 
 

@@ -65,7 +65,7 @@ def test_new_walks_through_the_test_card_in_finnish(db: Path, terminals: list[Te
     t.answer("Mittaako se asiakasvaikutusta vai toiminnan määrää?", "")
     t.answer("Ilmoitetaanko vaikutus absoluuttisena vai suhteellisena?", "")
     t.answer("Pienin merkityksellinen vaikutus", "-0,1")  # must be above 0: asked again
-    t.expect("Virhe: luvun on oltava suurempi kuin 0, nyt -0,1")
+    t.expect("Virhe: luvun on oltava suurempi kuin 0, nyt −0,1")
     t.answer("Pienin merkityksellinen vaikutus", "15")  # a share cannot move by 15: asked again
     t.expect("Virhe: osuus ei voi muuttua")
     t.answer("Pienin merkityksellinen vaikutus", "0,15")

@@ -17,6 +17,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from . import locale_formats
 from .i18n_core import translate_core_problem, translate_core_state, translate_warning
 
 LANGUAGES = ("fi", "sv", "en")
@@ -152,14 +153,9 @@ class Messages:
         return self.text(key) if key in self._english else name
 
     def number(self, value: float | int | None) -> str:
-        """A number as written in this language: 0.3 in English, 0,3 in Finnish."""
-        if value is None:
-            return "–"
-        if isinstance(value, float) and not math.isfinite(value):
-            return str(value)
-        text = f"{value:g}" if isinstance(value, float) else str(value)
-        return text.replace(".", ",") if self._nordic else text
-
+        """A number as written in this language (CLDR via Babel): -1,234.5 in English, −1 234,5 in
+        Finnish and Swedish."""
+        return locale_formats.number(self.lang, value)
     def date(self, value: datetime.date | None) -> str:
         """A date as written in this language: 2026-03-01 in English, 1.3.2026 in Finnish."""
         if value is None:
@@ -192,31 +188,10 @@ class Messages:
 
     def figure(self, value: float | None, digits: int = 3) -> str:
         """A measured number to ``digits`` significant digits, as written in this language."""
-        if value is None or not math.isfinite(value):
-            return "–"
-        if abs(value) >= 1e12:
-            text = f"{value:.{digits - 1}e}"  # not a line of digits
-        elif abs(value) >= 10 ** (digits - 1):
-            text = f"{value:.0f}"  # 1234, not 1.23e+03: whole units read better
-        else:
-            text = f"{value:.{digits}g}"
-            if "e" in text:
-                text = f"{value:.{digits - 1}e}"
-        text = text.replace("-", "−") if self._nordic else text
-        return text.replace(".", ",") if self._nordic else text
-
+        return locale_formats.figure(self.lang, value, digits)
     def percent(self, share: float | None, *, sign: bool = False) -> str:
-        """A share as a percentage to one decimal: 12.5% in English, 12,5 % in Finnish."""
-        if share is None or not math.isfinite(share):
-            return "–"
-        text = f"{share * 100:.1f}".rstrip("0").rstrip(".")
-        text = "0" if text in ("-0", "") else text
-        if self._nordic:
-            text = text.replace("-", "−").replace(".", ",")
-        if sign and share > 0:
-            text = "+" + text
-        return f"{text} %" if self._nordic else f"{text}%"
-
+        """A share as a percentage to one decimal: 12.5% in English, 12,5 % in Finnish and Swedish."""
+        return locale_formats.percent(self.lang, share, sign=sign)
     def warning(self, text: str) -> str:
         """A warning of the analysis in this language, as far as it has a known wording."""
         return translate_warning(text, self.lang)
