@@ -224,6 +224,36 @@ void register_tracker(py::module_& m) {
         .def("close", &PyTracker::close, "Closes the file; later calls raise InvalidStateError.")
         .def_property_readonly("closed", &PyTracker::closed, "True after close().")
         .def_property_readonly("path", &PyTracker::path, "The path the tracker was opened with.")
+        .def_property_readonly(
+            "time_zone",
+            [](PyTracker& self) { return self.with([&](Tracker& t) { return t.time_zone().name(); }); },
+            "The IANA name of the tracker's time zone, in which its calendar days are read.")
+        .def(
+            "set_time_zone",
+            [](PyTracker& self, const std::string& name) {
+                self.with([&](Tracker& t) { t.set_time_zone(name); });
+            },
+            py::arg("name"), "Sets the time zone; refused once an experiment has started.")
+        .def(
+            "local_time_text",
+            [](PyTracker& self, const Time& at) {
+                return self.with([&](Tracker& t) { return t.time_zone().format_local(to_unix_micros(at)); });
+            },
+            py::arg("at"), "The instant as 'YYYY-MM-DD HH:MM' in the tracker's zone with its abbreviation.")
+        .def(
+            "start_of_day",
+            [](PyTracker& self, const Date& day) {
+                return self.with([&](Tracker& t) {
+                    return from_unix_micros(std::max(earliest_unix_micros, t.time_zone().start_of_day(day)), "day");
+                });
+            },
+            py::arg("day"), "The first instant (UTC) of the calendar day in the tracker's zone.")
+        .def(
+            "local_to_utc",
+            [](PyTracker& self, const Time& local) {
+                return self.with([&](Tracker& t) { return from_unix_micros(t.time_zone().from_local(local), "at"); });
+            },
+            py::arg("local"), "A naive wall-clock time in the tracker's zone as UTC.")
         .def(
             "create",
             [](PyTracker& self, Experiment draft) {
