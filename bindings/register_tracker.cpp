@@ -235,12 +235,6 @@ void register_tracker(py::module_& m) {
             },
             py::arg("name"), "Sets the time zone; refused once an experiment has started.")
         .def(
-            "local_time_text",
-            [](PyTracker& self, const Time& at) {
-                return self.with([&](Tracker& t) { return t.time_zone().format_local(to_unix_micros(at)); });
-            },
-            py::arg("at"), "The instant as 'YYYY-MM-DD HH:MM' in the tracker's zone with its abbreviation.")
-        .def(
             "start_of_day",
             [](PyTracker& self, const Date& day) {
                 return self.with([&](Tracker& t) {
@@ -249,11 +243,12 @@ void register_tracker(py::module_& m) {
             },
             py::arg("day"), "The first instant (UTC) of the calendar day in the tracker's zone.")
         .def(
-            "local_to_utc",
-            [](PyTracker& self, const Time& local) {
-                return self.with([&](Tracker& t) { return from_unix_micros(t.time_zone().from_local(local), "at"); });
+            "parse_local_time",
+            [](PyTracker& self, const std::string& text, const std::string& field) {
+                return self.with([&](Tracker& t) { return parse_local_time(text, field, t.time_zone()); });
             },
-            py::arg("local"), "A naive wall-clock time in the tracker's zone as UTC.")
+            py::arg("text"), py::arg("field"),
+            "ISO 8601 text as UTC; without 'Z' or an offset it is wall-clock time in the tracker's zone.")
         .def(
             "create",
             [](PyTracker& self, Experiment draft) {

@@ -138,7 +138,6 @@ void ProblemSink::add(const std::string& column, std::optional<std::size_t> row,
 
 TimeWindow time_window(const Experiment& e, const LogOptions& options, const TimeZone& zone, std::int64_t now_us) {
     TimeWindow window;
-    window.zone = zone.name();
     if (!options.backfill && e.actual_start) {
         window.earliest = std::max(window.earliest, zone.start_of_day(*e.actual_start));
         window.start = e.actual_start;
@@ -166,7 +165,7 @@ std::string time_problem(const Experiment& e, const TimeWindow& window, std::int
     if (const char* problem = time_range_problem(at_us)) return problem;
     if (window.start && at_us < window.earliest)
         return format_time(from_unix_micros(at_us)) + " is before the actual start of " + e.key + " (" +
-               format_date(*window.start) + ", " + window.zone + "); use backfill to record earlier data, e.g. a before period";
+               format_date(*window.start) + "); use backfill to record earlier data, e.g. a before period";
     if (window.now_us && at_us > window.latest)
         return format_time(from_unix_micros(at_us)) + " is more than a day in the future (now " +
                format_time(from_unix_micros(*window.now_us)) +

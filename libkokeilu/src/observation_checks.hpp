@@ -62,7 +62,6 @@ private:
 struct TimeWindow {
     std::int64_t earliest = earliest_unix_micros;
     std::int64_t latest = latest_unix_micros;
-    std::string zone;                    // the zone's name, for the messages
     std::optional<Date> start;           // set when earliest is the actual start (no backfill)
     std::optional<std::int64_t> now_us;  // set when latest is a day after now (no allow_future)
     std::optional<std::int64_t> period_split_us;  // before/after design: the actual start

@@ -235,4 +235,13 @@ std::string TimeZone::format_local(std::int64_t utc_micros) const {
     return format_date(local.date()) + buffer + " " + abbreviation(utc_micros);
 }
 
+Time parse_local_time(std::string_view text, const std::string& field, const TimeZone& zone) {
+    const Time parsed = parse_time(text, field);
+    // parse_time has checked the shape: past the date's ten characters, 'Z', '+' or '-' can only
+    // begin an offset.
+    const std::string_view trimmed = text.size() > 10 ? text.substr(10) : std::string_view{};
+    if (trimmed.find_first_of("Z+-") != std::string_view::npos) return parsed;
+    return from_unix_micros(zone.from_local(parsed), field);
+}
+
 }  // namespace kokeilu

@@ -71,6 +71,11 @@ private:
     friend TimeZone parse_posix_rule(std::string_view rule, std::string name, const std::string& field);
 };
 
+// Like parse_time, but a time written without 'Z' or a UTC offset (a date alone included) is
+// wall-clock time in `zone`: the rule of the kokeilu command and its CSV import, where people type
+// times as their clocks show them. The Python API's naive datetimes stay UTC.
+[[nodiscard]] Time parse_local_time(std::string_view text, const std::string& field, const TimeZone& zone);
+
 // The zone of a POSIX TZ rule (the last line of a TZif file), named `name`. Throws
 // InvalidArgumentError naming `field` for a rule kokeilu does not read (only Mm.w.d dates).
 [[nodiscard]] TimeZone parse_posix_rule(std::string_view rule, std::string name, const std::string& field);

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
+from .. import _core
 from .i18n_core import translate_core_problem, translate_core_state, translate_warning
 
 LANGUAGES = ("fi", "en")
@@ -230,6 +231,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Kokeilu {key} käynnistettiin. Alkupäivä {date}; testikortti ja onnistumisen ehto on nyt lukittu.",
     ),
     "stopped": ("Experiment {key} stopped on {date}.", "Kokeilu {key} keskeytettiin {date}."),
+    "time_zone.shown": ("Time zone: {name}", "Aikavyöhyke: {name}"),
     "noted": ("Note added to {key}.", "Muistiinpano lisättiin kokeiluun {key}."),
     "logged": (
         "Logged {value} to {key} ({metric}, {arm}, {at}).",
@@ -689,6 +691,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Change fields of an experiment, with the reason (recorded after the start).",
         "Muuta kokeilun kenttiä ja kerro syy (kirjataan käynnistyksen jälkeen muutoshistoriaan).",
     ),
+    "help.config": ("Settings of the tracker file.", "Seurantatiedoston asetukset."),
+    "help.time_zone": (
+        "Show or set the tracker's time zone (an IANA name such as Europe/Stockholm). Dates and times "
+        "without an offset are read in it and times are shown in it; it cannot change once an "
+        "experiment has started.",
+        "Näytä tai aseta seurannan aikavyöhyke (IANA-nimi, kuten Europe/Helsinki). Päivämäärät ja "
+        "ajat ilman aikaeroa luetaan siinä ja ajat näytetään siinä; sitä ei voi muuttaa, kun jokin "
+        "kokeilu on alkanut.",
+    ),
     "help.note": ("Add a note to the journal.", "Lisää muistiinpano päiväkirjaan."),
     "help.log": ("Record one observation.", "Kirjaa yksi havainto."),
     "help.import": (
@@ -721,8 +732,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.metric": ("The metric (default: the primary metric).", "Mittari (oletus: päämittari)."),
     "help.at": (
-        "When it was observed (ISO 8601; default now; UTC unless an offset is given).",
-        "Havainnon ajankohta (ISO 8601; oletus nyt; UTC, ellei aikavyöhykettä anneta).",
+        "When it was observed (2026-12-31T14:30, 31.12.2026 14:30 or a date; default now; the "
+        "tracker's time zone unless an offset is given).",
+        "Havainnon ajankohta (31.12.2026 14:30, 2026-12-31T14:30 tai päivämäärä; oletus nyt; "
+        "seurannan aikavyöhykkeessä, ellei aikaeroa anneta).",
     ),
     "help.allow_future": (
         "Accept times more than a day in the future (planned or scheduled times).",
@@ -875,8 +888,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Analysoi kokeilu: jokaisen mittarin vertailu, johtopäätös päämittarista ja varoitukset.",
     ),
     "help.until": (
-        "Analyse the data as it stood at this time (ISO 8601; later observations are left out).",
-        "Analysoi tiedot sellaisina kuin ne olivat tällä hetkellä (ISO 8601; myöhemmät havainnot jätetään pois).",
+        "Analyse the data as it stood at this time (31.12.2026 14:30 or ISO 8601, in the tracker's "
+        "time zone unless an offset is given; later observations are left out).",
+        "Analysoi tiedot sellaisina kuin ne olivat tällä hetkellä (31.12.2026 14:30 tai ISO 8601, "
+        "seurannan aikavyöhykkeessä ellei aikaeroa anneta; myöhemmät havainnot jätetään pois).",
     ),
     "analyze.draft": (
         "{key} is a draft: start it and record observations before analysing it",
@@ -1074,6 +1089,8 @@ class Messages:
         if lang not in LANGUAGES:
             raise ValueError(f"unknown language {lang!r}")
         self.lang = lang
+        # The IANA zone times are shown in; the command sets it to the tracker's when it opens one.
+        self.time_zone = "UTC"
         # ("fi", "en") is the order of LANGUAGES; the catalogue stores (English, Finnish).
         self._column = 1 if lang == "fi" else 0
 
@@ -1120,13 +1137,16 @@ class Messages:
         return f"{self.number(int(seconds) if float(seconds).is_integer() else seconds)} s"
 
     def time(self, value: datetime.datetime | None) -> str:
-        """A time in UTC, to the minute."""
+        """A time to the minute in the tracker's zone with its abbreviation ("2026-03-29 04:00
+        EEST"), by the core's rule of the zone; in UTC before a tracker is open."""
         if value is None:
             return "–"
-        utc = value.astimezone(datetime.timezone.utc) if value.tzinfo else value
+        utc = value.astimezone(datetime.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+        day, clock, zone = _core.local_time_text(utc, self.time_zone).split(" ")
+        hour, minute = clock.split(":")
         if self.lang == "fi":
-            return f"{self.date(utc.date())} klo {utc.hour}.{utc.minute:02d} UTC"
-        return f"{utc:%Y-%m-%d %H:%M} UTC"
+            return f"{self.date(datetime.date.fromisoformat(day))} klo {int(hour)}.{minute} {zone}"
+        return f"{day} {clock} {zone}"
 
     def core_problem(self, problem: str) -> str:
         """A problem the core reported, in this language when it has a known wording, and with the
