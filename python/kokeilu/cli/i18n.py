@@ -81,9 +81,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'{value}' ei ole päivämäärä; kirjoita se muodossa VVVV-KK-PP (esim. 2026-03-01) tai 1.3.2026",
     ),
     "value.not_time": (
-        "'{value}' is not a time; write it as YYYY-MM-DDTHH:MM (e.g. 2026-03-01T14:30, UTC unless an offset is given)",
-        "'{value}' ei ole ajankohta; kirjoita se muodossa VVVV-KK-PPTHH:MM (esim. 2026-03-01T14:30; UTC, "
-        "ellei aikavyöhykettä anneta)",
+        "'{value}' is not a time; write it as YYYY-MM-DDTHH:MM or DD.MM.YYYY HH:MM (e.g. 2026-03-01T14:30 "
+        "or 1.3.2026 14:30, in the tracker's time zone unless an offset is given)",
+        "'{value}' ei ole ajankohta; kirjoita se muodossa PP.KK.VVVV HH:MM tai VVVV-KK-PPTHH:MM (esim. "
+        "1.3.2026 14:30; seurannan aikavyöhykkeessä, ellei aikaeroa anneta)",
     ),
     "value.not_number": ("'{value}' is not a number", "'{value}' ei ole luku"),
     "value.not_finite": ("'{value}' is not a finite number", "'{value}' ei ole äärellinen luku"),
