@@ -6,6 +6,7 @@
 
 #include "kokeilu/error.hpp"
 #include "kokeilu/time.hpp"
+#include "kokeilu/time_zone.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -111,8 +112,21 @@ void register_time(py::module_& m) {
           py::arg("items"), py::arg("field"), py::arg("unit") = py::none(),
           "UTC microseconds of each item (datetime, date, datetime64, Timestamp, ISO 8601 text, or a number "
           "with its unit), by the rules of a single time; the first item refused is named by its row.");
+    m.def("local_time_text",
+          [](const Time& at, const std::string& time_zone) {
+              // Displays show many times of one zone: its file is read once.
+              thread_local std::optional<TimeZone> zone;
+              if (!zone || zone->name() != time_zone) zone = TimeZone::load(time_zone, "time_zone");
+              return zone->format_local(to_unix_micros(at));
+          },
+          py::arg("at"), py::arg("time_zone"),
+          "The instant as 'YYYY-MM-DD HH:MM ABBR' in the zone, e.g. '2026-03-29 04:00 EEST'.");
     m.def("parse_time_texts",
-          [](const std::vector<std::string>& texts, const std::string& field, std::size_t limit) {
+          [](const std::vector<std::string>& texts, const std::string& field, std::size_t limit,
+             const std::string& time_zone) {
+              // Without a zone a naive text is UTC (the API's rule); with one it is wall-clock time there.
+              const std::optional<TimeZone> zone =
+                  time_zone.empty() ? std::nullopt : std::optional<TimeZone>(TimeZone::load(time_zone, "time_zone"));
               std::vector<std::int64_t> out(texts.size(), numpy_nat);
               std::vector<std::tuple<std::size_t, std::string>> problems;
               std::size_t total = 0;
@@ -120,7 +134,8 @@ void register_time(py::module_& m) {
                   py::gil_scoped_release release;
                   for (std::size_t i = 0; i < texts.size(); ++i) {
                       try {
-                          out[i] = to_unix_micros(parse_time(texts[i], field));
+                          out[i] = to_unix_micros(zone ? parse_local_time(texts[i], field, *zone)
+                                                       : parse_time(texts[i], field));
                       } catch (const InvalidArgumentError& error) {
                           if (problems.size() < limit)
                               problems.emplace_back(i, std::string(error.what()).substr(field.size() + 2));
@@ -130,8 +145,8 @@ void register_time(py::module_& m) {
               }
               return std::make_tuple(to_numpy(std::move(out)), problems, total);
           },
-          py::arg("texts"), py::arg("field"), py::arg("limit") = 10,
-          "Parses ISO 8601 texts: (UTC microseconds with INT64_MIN where a text is refused, the first `limit` "
+          py::arg("texts"), py::arg("field"), py::arg("limit") = 10, py::arg("time_zone") = "",
+          "Parses ISO 8601 texts (without an offset: UTC, or wall-clock time in time_zone when given): (UTC microseconds with INT64_MIN where a text is refused, the first `limit` "
           "problems as (row, problem), how many in all).");
 }
 

@@ -224,6 +224,31 @@ void register_tracker(py::module_& m) {
         .def("close", &PyTracker::close, "Closes the file; later calls raise InvalidStateError.")
         .def_property_readonly("closed", &PyTracker::closed, "True after close().")
         .def_property_readonly("path", &PyTracker::path, "The path the tracker was opened with.")
+        .def_property_readonly(
+            "time_zone",
+            [](PyTracker& self) { return self.with([&](Tracker& t) { return t.time_zone().name(); }); },
+            "The IANA name of the tracker's time zone, in which its calendar days are read.")
+        .def(
+            "set_time_zone",
+            [](PyTracker& self, const std::string& name) {
+                self.with([&](Tracker& t) { t.set_time_zone(name); });
+            },
+            py::arg("name"), "Sets the time zone; refused once an experiment has started.")
+        .def(
+            "start_of_day",
+            [](PyTracker& self, const Date& day) {
+                return self.with([&](Tracker& t) {
+                    return from_unix_micros(std::max(earliest_unix_micros, t.time_zone().start_of_day(day)), "day");
+                });
+            },
+            py::arg("day"), "The first instant (UTC) of the calendar day in the tracker's zone.")
+        .def(
+            "parse_local_time",
+            [](PyTracker& self, const std::string& text, const std::string& field) {
+                return self.with([&](Tracker& t) { return parse_local_time(text, field, t.time_zone()); });
+            },
+            py::arg("text"), py::arg("field"),
+            "ISO 8601 text as UTC; without 'Z' or an offset it is wall-clock time in the tracker's zone.")
         .def(
             "create",
             [](PyTracker& self, Experiment draft) {

@@ -136,10 +136,10 @@ void ProblemSink::add(const std::string& column, std::optional<std::size_t> row,
     problems_.listed.push_back(std::move(found));
 }
 
-TimeWindow time_window(const Experiment& e, const LogOptions& options, std::int64_t now_us) {
+TimeWindow time_window(const Experiment& e, const LogOptions& options, const TimeZone& zone, std::int64_t now_us) {
     TimeWindow window;
     if (!options.backfill && e.actual_start) {
-        window.earliest = std::max(window.earliest, to_unix_micros(Time(*e.actual_start)));
+        window.earliest = std::max(window.earliest, zone.start_of_day(*e.actual_start));
         window.start = e.actual_start;
     }
     if (!options.allow_future) {
@@ -147,7 +147,7 @@ TimeWindow time_window(const Experiment& e, const LogOptions& options, std::int6
         window.now_us = now_us;
     }
     if (e.design == DesignKind::before_after && e.actual_start)
-        window.period_split_us = to_unix_micros(Time(*e.actual_start));
+        window.period_split_us = std::max(earliest_unix_micros, zone.start_of_day(*e.actual_start));
     return window;
 }
 

@@ -75,7 +75,10 @@ struct TimeWindow {
         return false;
     }
 };
-[[nodiscard]] TimeWindow time_window(const Experiment& e, const LogOptions& options, std::int64_t now_us);
+// The window opens at the start of the actual start's day in the tracker's zone: a 01:00 Helsinki
+// observation on the start day is inside it.
+[[nodiscard]] TimeWindow time_window(const Experiment& e, const LogOptions& options, const TimeZone& zone,
+                                     std::int64_t now_us);
 // Why a time outside the window is refused.
 [[nodiscard]] std::string time_problem(const Experiment& e, const TimeWindow& window, std::int64_t at_us);
 // Why a time in the other period than its arm's is refused (see TimeWindow::wrong_period).

@@ -322,10 +322,26 @@ bool has_valid_range(SQLite::Database& db) {
     return db.execAndGet("SELECT count(*) FROM pragma_table_info('metrics') WHERE name = 'valid_min'").getInt() > 0;
 }
 
+// Migration 7: the tracker's settings, one row a setting. time_zone is the IANA zone in which the
+// tracker's calendar days are read (see kokeilu/time_zone.hpp). A file made before it gets
+// Europe/Helsinki like a new one: its users meant Finnish days, and the windows of its experiments
+// only widen by the two or three hours between Finnish and UTC midnight at their start.
+constexpr const char* schema_v7 = R"sql(
+CREATE TABLE tracker_settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO tracker_settings (name, value) VALUES ('time_zone', 'Europe/Helsinki');
+)sql";
+
+bool has_tracker_settings(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'tracker_settings'").getInt() > 0;
+}
+
 // The versions of one release are numbered ahead by the part of it that adds them, and the parts
 // may land in another order: a migration below the file's version whose change the file lacks
 // (made by a build that had the later migrations but not this one) is applied too, see applied.
-constexpr std::array<SqliteMigration, 6> migrations{{
+constexpr std::array<SqliteMigration, 7> migrations{{
     {1, schema_v1},
     {2, schema_v2, rebuild_arm_summaries},
     {3, schema_v3, nullptr, has_history},
@@ -334,6 +350,7 @@ constexpr std::array<SqliteMigration, 6> migrations{{
     {5, schema_v5, nullptr, has_valid_range},
     {4, schema_v4, keep_locked_criteria, has_locked_criterion},
     {6, schema_v6, make_file_identity},
+    {7, schema_v7, nullptr, has_tracker_settings},
 }};
 
 static_assert(migrations.back().version == sqlite_schema_version,

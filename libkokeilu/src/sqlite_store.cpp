@@ -3,6 +3,7 @@
 // of deadlocking on a read-to-write upgrade, and every check that decides a write (the revision, the
 // status, the next free key) is made inside the transaction that writes.
 #include "kokeilu/sqlite_store.hpp"
+#include "kokeilu/time_zone.hpp"
 
 #include "kokeilu/error.hpp"
 #include "key_generation.hpp"
@@ -634,6 +635,32 @@ public:
 
     HistoryLog history_log() override {
         return guard_read("reading the history", [&] { return detail::read_history_log(db_); });
+    }
+
+    std::string time_zone() override {
+        return guard_read("reading the time zone", [&] {
+            auto q = statements_.get("SELECT value FROM tracker_settings WHERE name = 'time_zone'");
+            return q->executeStep() ? q->getColumn(0).getString() : std::string(default_time_zone);
+        });
+    }
+
+    void set_time_zone(const std::string& name) override {
+        require_writable();
+        guard_sqlite("setting the time zone", [&] {
+            SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+            const bool marked = mark_identity();
+            SQLite::Statement started(db_, "SELECT key FROM experiments WHERE actual_start IS NOT NULL ORDER BY id LIMIT 4");
+            std::string keys;
+            while (started.executeStep()) keys += (keys.empty() ? "" : ", ") + started.getColumn(0).getString();
+            if (!keys.empty())
+                throw InvalidStateError("cannot change the time zone: experiments have started (" + keys +
+                                        "), and their days were counted in the zone they started in");
+            SQLite::Statement set(db_, "INSERT OR REPLACE INTO tracker_settings (name, value) VALUES ('time_zone', ?)");
+            set.bind(1, name);
+            set.exec();
+            transaction.commit();
+            identity_committed(marked);
+        });
     }
 
     void scan_history(std::optional<std::int64_t> experiment_id,

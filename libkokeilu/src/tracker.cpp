@@ -148,6 +148,13 @@ bool same_editable_fields(const Experiment& a, const Experiment& b) {
 
 Tracker::Tracker(std::unique_ptr<Store> store) : store_(std::move(store)) {
     if (!store_) throw InvalidArgumentError("store", "is required");
+    zone_ = TimeZone::load(store_->time_zone(), "time_zone");
+}
+
+void Tracker::set_time_zone(std::string_view name) {
+    TimeZone zone = TimeZone::load(name, "time_zone");
+    store_->set_time_zone(zone.name());
+    zone_ = std::move(zone);
 }
 
 Tracker Tracker::open(const std::string& path, const SqliteOptions& options) {
@@ -196,7 +203,7 @@ Experiment Tracker::create(Experiment draft) {
 
     std::string prefix;
     if (e.key.empty()) {
-        const Date year_of = e.planned_start ? *e.planned_start : today_utc();
+        const Date year_of = e.planned_start ? *e.planned_start : zone_.today();
         prefix = detail::key_prefix(e.organisation, static_cast<int>(year_of.year()));
     }
     // A key already stored: the call repeats an earlier create (a notebook cell run again). A UUID
@@ -315,7 +322,7 @@ Experiment Tracker::start(std::string_view key, std::optional<Date> on) {
     if (e.status != Status::draft) bad_transition(e, "start", "a draft can be started");
     if (on && on->is_special()) throw InvalidArgumentError("on", "not a valid date");
     detail::require_complete_test_card(e.test_card);
-    e.actual_start = on.value_or(today_utc());
+    e.actual_start = on.value_or(zone_.today());
     detail::validate_experiment(e);
     e.status = Status::running;
     e.locked_at = now_utc();
@@ -334,7 +341,7 @@ Experiment Tracker::stop(std::string_view key, std::string_view reason, std::opt
     detail::check_reason(why, "reason", "say why the experiment stops");
     check_short_text(author, "author");
     if (on && on->is_special()) throw InvalidArgumentError("on", "not a valid date");
-    const Date end = on.value_or(today_utc());
+    const Date end = on.value_or(zone_.today());
     if (e.actual_start && end < *e.actual_start)
         throw InvalidArgumentError("on", "is before the actual start (" + format_date(*e.actual_start) + ")");
 
@@ -378,7 +385,7 @@ Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
                                    "cannot be 'supported': the primary metric " + e.primary_metric().name +
                                        " of the amended criterion counts activity, not customer impact");
     Outcome decided = outcome;
-    if (decided.decided_on.is_not_a_date()) decided.decided_on = today_utc();
+    if (decided.decided_on.is_not_a_date()) decided.decided_on = zone_.today();
     if (e.actual_start && decided.decided_on < *e.actual_start)
         throw InvalidArgumentError("outcome.decided_on",
                                    "is before the actual start (" + format_date(*e.actual_start) + ")");
@@ -467,7 +474,7 @@ WriteResult Tracker::log(std::string_view key, const Observation& observation, c
                             [&](const Experiment& e, bool kept) {
                                 detail::CountTotals totals;
                                 const ObservationRecord record = detail::check_observation(
-                                    e, observation, detail::time_window(e, options, now), std::nullopt, totals);
+                                    e, observation, detail::time_window(e, options, zone_, now), std::nullopt, totals);
                                 detail::BatchHasher hasher;
                                 hasher.add(record);
                                 return store_->insert_observations(target_of(e, options, kept, hasher.finish()),
@@ -481,7 +488,7 @@ WriteResult Tracker::log_many(std::string_view key, std::span<const Observation>
     return retry_when_stale(
         [&] { return for_logging(key); }, [&] { forget_for_logging(key); },
         [&](const Experiment& e, bool kept) -> WriteResult {
-            const detail::TimeWindow window = detail::time_window(e, options, now);
+            const detail::TimeWindow window = detail::time_window(e, options, zone_, now);
             detail::CountTotals totals;
             detail::BatchHasher hasher;
             std::vector<ObservationRecord> records;
@@ -511,7 +518,7 @@ WriteResult Tracker::log_columns_to(const Experiment& e, std::string_view metric
     const Metric& metric = resolve_metric(e, metric_name, "metric");
     detail::ProblemSink first_problem;
     const std::vector<std::int64_t> arm_ids =
-        detail::check_unit_columns(e, metric, columns, detail::time_window(e, options, now), first_problem);
+        detail::check_unit_columns(e, metric, columns, detail::time_window(e, options, zone_, now), first_problem);
     if (columns.values.empty()) return {};
     // The batch's hash, after the checks: only rows that will be written are hashed.
     detail::BatchHasher hasher;
@@ -546,7 +553,7 @@ WriteResult Tracker::log_aggregate_columns(std::string_view key, std::string_vie
             const Metric& metric = resolve_metric(e, metric_name, "metric");
             detail::ProblemSink first_problem;
             const std::vector<ObservationRecord> records = detail::check_aggregate_columns(
-                e, metric, columns, detail::time_window(e, options, now), first_problem);
+                e, metric, columns, detail::time_window(e, options, zone_, now), first_problem);
             if (records.empty()) return {};
             detail::BatchHasher hasher;
             for (const ObservationRecord& record : records) hasher.add(record);
@@ -560,7 +567,7 @@ InputProblems Tracker::check_columns(std::string_view key, std::string_view metr
     (void)accepted_statuses(e, options);
     const Metric& metric = resolve_metric(e, metric_name, "metric");
     detail::ProblemSink sink(std::max<std::size_t>(limit, 1));
-    (void)detail::check_unit_columns(e, metric, columns, detail::time_window(e, options, now_unix_micros()), sink);
+    (void)detail::check_unit_columns(e, metric, columns, detail::time_window(e, options, zone_, now_unix_micros()), sink);
     return sink.take();
 }
 
@@ -571,7 +578,7 @@ InputProblems Tracker::check_aggregate_columns(std::string_view key, std::string
     (void)accepted_statuses(e, options);
     const Metric& metric = resolve_metric(e, metric_name, "metric");
     detail::ProblemSink sink(std::max<std::size_t>(limit, 1));
-    (void)detail::check_aggregate_columns(e, metric, columns, detail::time_window(e, options, now_unix_micros()), sink);
+    (void)detail::check_aggregate_columns(e, metric, columns, detail::time_window(e, options, zone_, now_unix_micros()), sink);
     return sink.take();
 }
 

@@ -350,6 +350,24 @@ class Tracker:
         return self._core.path
 
     @property
+    def time_zone(self) -> str:
+        """The IANA name of the tracker's time zone (``"Europe/Helsinki"`` unless set).
+
+        A calendar day (``start(on=...)``, an experiment's first day) is that day in this zone;
+        stored times stay UTC, and a naive ``datetime`` given to the API is still UTC.
+        """
+        return self._core.time_zone
+
+    def set_time_zone(self, name: str) -> None:
+        """Sets the tracker's time zone by its IANA name (``"Europe/Stockholm"``).
+
+        Refused with InvalidStateError once any experiment of the file has started, since it
+        would move the first day of its window; an unknown name raises InvalidArgumentError
+        naming ``time_zone``.
+        """
+        self._core.set_time_zone(name)
+
+    @property
     def closed(self) -> bool:
         """True after :meth:`close`."""
         return self._core.closed
@@ -482,7 +500,7 @@ class Tracker:
         return self._core.update(experiment, reason, author)
 
     def start(self, experiment: ExperimentRef, on: DateLike | None = None) -> Experiment:
-        """Starts a draft (default today, UTC) and locks its Test Card and success criteria."""
+        """Starts a draft (default today in the tracker's time zone) and locks its Test Card and success criteria."""
         return self._core.start(_key(experiment), on)
 
     def stop(

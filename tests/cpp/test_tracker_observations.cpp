@@ -178,8 +178,9 @@ TEST_CASE("SparseTexts keeps only non-empty texts and finds them by row", "[obse
 TEST_CASE("observations before the start need backfill", "[tracker][observations]") {
     Running r;
     Tracker& t = r.tracker;
-    CHECK_NOTHROW(t.log(r.key, unit(Time(Date(2025, 3, 3)), "control", 3.0)));  // the start's midnight
-    CHECK(field_of_error([&] { t.log(r.key, unit(at(2025, 3, 2, 23), "control", 3.0)); }) == "at");
+    // The start day is a Helsinki day (UTC+2 in March): it begins at 22:00 UTC the day before.
+    CHECK_NOTHROW(t.log(r.key, unit(at(2025, 3, 2, 22), "control", 3.0)));  // the start's midnight
+    CHECK(field_of_error([&] { t.log(r.key, unit(at(2025, 3, 2, 22) - boost::posix_time::microseconds(1), "control", 3.0)); }) == "at");
     CHECK(t.count_observations(r.key) == 1);
     t.log(r.key, unit(at(2025, 2, 2), "control", 3.0), LogOptions{true});
     CHECK(t.count_observations(r.key) == 2);

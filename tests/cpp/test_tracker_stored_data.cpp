@@ -208,7 +208,7 @@ TEST_CASE("a before/after design keeps each value in its own period, at every do
     draft.design = DesignKind::before_after;
     draft.arms = {Arm{0, "before", ArmRole::before, ""}, Arm{0, "after", ArmRole::after, ""}};
     const std::string key = t.create(draft).key;
-    t.start(key, Date(2025, 3, 2));
+    t.start(key, Date(2025, 3, 2));  // a Helsinki day: from 2025-03-01T22:00:00Z
     const LogOptions backfill{true};
 
     // A before value on or after the start: refused without backfill, and with it.
@@ -220,16 +220,17 @@ TEST_CASE("a before/after design keeps each value in its own period, at every do
                        "2025-03-02T00:00:00Z is on or after the actual start of " + key +
                            " (2025-03-02), but the arm 'before' is the period before it"));
     }
-    // An after value before the start: refused with backfill too.
+    // An after value before the start (21:00 UTC is 23:00 in Helsinki, the day before the start):
+    // refused with backfill too.
     Observation after_early = value_of(3.0, "after");
-    after_early.at = at(2025, 3, 1, 23);
+    after_early.at = at(2025, 3, 1, 21);
     CHECK(field_of_error([&] { t.log(key, after_early, backfill); }) == "at");
     CHECK(contains(message_of([&] { t.log(key, after_early, backfill); }), "but the arm 'after' is the period after it"));
     CHECK(field_of_error([&] { t.log(key, after_early); }) == "at");  // and before the start without backfill
 
     // log_many names the row; the good rows of the batch are not written either.
     Observation before_ok = value_of(3.0, "before");
-    before_ok.at = at(2025, 3, 1, 23);
+    before_ok.at = at(2025, 3, 1, 21);
     Observation after_ok = value_of(4.0, "after");
     after_ok.at = at(2025, 3, 2, 0);
     const std::vector<Observation> batch{before_ok, after_ok, before_late};

@@ -429,8 +429,9 @@ case("time-dst-ambiguous-pandas", "Dates and times", "pandas times localized to 
      Refused(ValueError, "dst"))
 case("time-cli-naive", "Dates and times", "`kokeilu log … --at 2025-03-30T03:30` (no offset, in the DST gap)",
      lambda env: env.cli("log", KEY, "4", "--arm", "video", "--subject", "naive", "--at", "2025-03-30T03:30"),
-     Kept(lambda env: _assert_equal(_logged_at(env, "naive"), pd.Timestamp("2025-03-30T03:30Z")),
-          "kept as 03:30 UTC: a time without an offset is UTC"))
+     Kept(lambda env: _assert_equal(_logged_at(env, "naive"), pd.Timestamp("2025-03-30T01:30Z")),
+          "kept as 01:30 UTC: the command reads a time without an offset in the tracker's zone "
+          "(Europe/Helsinki), and 03:30, skipped by the clocks, as the time an hour after it (04:30 EEST)"))
 case("time-end-before-start", "Dates and times", "`planned_end` before `planned_start`",
      lambda env: _new(env, planned_start=datetime.date(2026, 5, 1), planned_end=datetime.date(2026, 4, 1)),
      Refused(kokeilu.InvalidArgumentError, "before", "planned_end"))
@@ -459,7 +460,12 @@ for door, act, field in (
 case("strict-day-first-csv", "Strict input: times", f"a CSV `at` cell `{DAY_FIRST}`",
      lambda env: env.cli("import", KEY, env.csv(f"value,arm,at\n3,control,{DAY_FIRST}\n")), CliRefused("ISO 8601"))
 case("strict-day-first-cli", "Strict input: times", f"`kokeilu log … --at {DAY_FIRST}`",
-     lambda env: env.cli("log", KEY, "3", "--arm", "control", "--at", DAY_FIRST), CliRefused("is not a time"))
+     lambda env: env.cli("log", KEY, "3", "--arm", "control", "--subject", "day-first", "--at", DAY_FIRST),
+     Kept(lambda env: _assert_equal(_logged_at(env, "day-first"), pd.Timestamp("2025-03-01T22:00Z")),
+          "kept as 2 March 2025 (the command, and only the command, takes Finnish dates), from its "
+          "midnight in the tracker's zone: 22:00 UTC the day before"))
+case("strict-day-first-cli-short-year", "Strict input: times", "`kokeilu log … --at 2.3.25`",
+     lambda env: env.cli("log", KEY, "3", "--arm", "control", "--at", "2.3.25"), CliRefused("is not a time"))
 case("strict-epoch-bare", "Strict input: times", "`log_many(…, at=[1772400000])`, a number without its unit",
      lambda env: env.t.log_many(KEY, [3.0], arm="control", at=[1772400000]),
      Refused(kokeilu.InvalidArgumentError, "at_unit", "at[0]"))

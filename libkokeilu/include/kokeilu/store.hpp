@@ -213,6 +213,13 @@ public:
     // The latest entry that recorded the experiment's state (create, update, amend, start, stop,
     // conclude, migrated), found without reading the rest of the log.
     [[nodiscard]] virtual std::optional<HistoryEntry> latest_record(std::int64_t experiment_id) = 0;
+
+    // The IANA name of the tracker's time zone (see kokeilu/time_zone.hpp).
+    [[nodiscard]] virtual std::string time_zone() = 0;
+    // Sets it, in one transaction with the check that no experiment has started: a started
+    // experiment's window begins at the start of its first day in the zone, and a new zone would
+    // move it under the rows already checked against it. Throws InvalidStateError naming them.
+    virtual void set_time_zone(const std::string& name) = 0;
 };
 
 }  // namespace kokeilu

@@ -56,7 +56,9 @@ enum class EpochUnit { seconds, milliseconds, microseconds, nanoseconds };
 // Parses an ISO 8601 date-time: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.ffffff]]" (a space may replace
 // the T), optionally followed by "Z" or an offset "+HH:MM"/"-HH:MM"/"+HHMM". A time with an offset
 // is converted to UTC; a time without one is taken to be UTC already (the one rule kokeilu uses for
-// naive times everywhere). A date alone means its midnight in UTC.
+// naive times in the API). A date alone means its midnight in UTC; the kokeilu command reads both
+// in the tracker's zone instead (parse_local_time in time_zone.hpp), and an experiment's days are
+// days in that zone (TimeZone::start_of_day).
 // On failure throws InvalidArgumentError naming `field`.
 [[nodiscard]] Time parse_time(std::string_view text, const std::string& field);
 

@@ -14,6 +14,7 @@
 #include "kokeilu/observation.hpp"
 #include "kokeilu/sqlite_store.hpp"
 #include "kokeilu/store.hpp"
+#include "kokeilu/time_zone.hpp"
 #include "kokeilu/verification.hpp"
 #include "kokeilu/voiding.hpp"
 
@@ -75,7 +76,16 @@ public:
     // metrics is an amendment: it needs a non-empty reason and is recorded field by field.
     Experiment update(const Experiment& revised, std::string_view reason = {}, std::string_view author = {});
 
-    // draft -> running; sets actual_start (default today, UTC) and takes the pre-registration lock.
+    // The tracker's time zone, read from its file when it opens (see kokeilu/time_zone.hpp): the
+    // days of start, stop and conclude (today by default) are its days, and an experiment's
+    // window opens at the start of its first day there.
+    [[nodiscard]] const TimeZone& time_zone() const noexcept { return zone_; }
+    // Sets the zone by its IANA name ("Europe/Stockholm"). Refused (InvalidStateError) once any
+    // experiment of the file has started, as it would move their windows; an unknown name is an
+    // InvalidArgumentError naming time_zone.
+    void set_time_zone(std::string_view name);
+
+    // draft -> running; sets actual_start (default today in the tracker's zone) and takes the pre-registration lock.
     Experiment start(std::string_view key, std::optional<Date> on = {});
     // draft or running -> stopped; the reason is required and also goes to the journal.
     Experiment stop(std::string_view key, std::string_view reason, std::optional<Date> on = {},
@@ -155,6 +165,7 @@ private:
                                const LogOptions& options, std::int64_t now_us, bool kept);
 
     std::unique_ptr<Store> store_;
+    TimeZone zone_;
     std::vector<std::pair<std::string, Experiment>> logging_;  // most recently used last
 };
 

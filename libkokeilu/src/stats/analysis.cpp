@@ -477,7 +477,8 @@ EarlyRows early_rows(const Tracker& tracker, const Experiment& experiment, std::
     if (!experiment.days_started_before_lock()) {
         return rows;
     }
-    const Time from(*experiment.actual_start);
+    // The start day as the tracker's zone counts it, as the window of a write does.
+    const Time from = from_unix_micros(std::max(earliest_unix_micros, tracker.time_zone().start_of_day(*experiment.actual_start)));
     Time to = *experiment.locked_at;
     if (until && !until->is_special() && *until < to) {
         to = *until;

@@ -43,6 +43,7 @@ from .values import (
     parse_number,
     parse_positive,
     parse_time,
+    resolve_time,
 )
 
 # pandas and the modules built on it (import, export) are imported by the commands that use them:
@@ -103,12 +104,15 @@ class State:
         if path != ":memory:" and not os.path.exists(path):
             raise UserError(self.msgs("db.missing", path=path))
         try:
-            return self.open_path(path, read_only=read_only)
+            tracker = self.open_path(path, read_only=read_only)
         except kokeilu.SchemaError as error:
             # A file of an older schema is upgraded by the first open that may write.
-            if read_only and "older schema version" in str(error):
-                return self.open_path(path)
-            raise
+            if not (read_only and "older schema version" in str(error)):
+                raise
+            tracker = self.open_path(path)
+        # Times are shown in the tracker's zone, also after the file is closed.
+        self.msgs.time_zone = tracker.time_zone
+        return tracker
 
 
 def load(state: State, tracker: kokeilu.Tracker, key: str) -> kokeilu.Experiment:
@@ -401,6 +405,20 @@ def build_cli(msgs: Messages) -> click.Group:
         state.open_path(path).close()
         click.echo(msgs("init.exists" if existed else "init.created", path=path))
 
+    @cli.group("config", help=msgs("help.config"))
+    def config() -> None:
+        pass
+
+    @config.command("time-zone", help=msgs("help.time_zone"))
+    @common
+    @click.argument("name", required=False)
+    @click.pass_obj
+    def time_zone(state: State, name: str | None) -> None:
+        with state.open(read_only=name is None) as tracker:
+            if name is not None:
+                tracker.set_time_zone(name.strip())
+            click.echo(msgs("time_zone.shown", name=tracker.time_zone))
+
     @cli.command("new", help=msgs("help.new"))
     @common
     @click.option("--title", help=msgs("help.field", label=msgs.field("title")))
@@ -516,13 +534,13 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--until", type=time_type, help=msgs("help.until"))
     @json_option
     @click.pass_obj
-    def analyze(state: State, key: str, until: datetime.datetime | None, as_json: bool) -> None:
+    def analyze(state: State, key: str, until: str | None, as_json: bool) -> None:
         with state.open(read_only=True) as tracker:
             e = load(state, tracker, key)
             if e.status.name == "draft":
                 raise UserError(msgs("analyze.draft", key=e.key))
             history.warn_if_differs(msgs, tracker, e)
-            analysis = tracker.analyze(e, until=until, check=False)
+            analysis = tracker.analyze(e, until=resolve_time(tracker, until, "until"), check=False)
         if as_json:
             render.print_json(render.analysis_dict(analysis))
         else:
@@ -629,12 +647,13 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--author", help=msgs("help.author"))
     @click.option("--at", type=time_type, help=msgs("help.at"))
     @click.pass_obj
-    def note(state: State, key: str, text: str, author: str | None, at: datetime.datetime | None) -> None:
+    def note(state: State, key: str, text: str, author: str | None, at: str | None) -> None:
         if not text.strip():
             raise UserError(msgs("note.empty"))
         with state.open() as tracker:
             e = load(state, tracker, key)
-            tracker.note(e, text, author=default_author() if author is None else author, at=at)
+            when = resolve_time(tracker, at, "at")
+            tracker.note(e, text, author=default_author() if author is None else author, at=when)
         click.echo(msgs("noted", key=e.key))
 
     def _check_loggable(e: kokeilu.Experiment, backfill: bool) -> None:
@@ -681,7 +700,7 @@ def build_cli(msgs: Messages) -> click.Group:
         value: float,
         arm: str | None,
         metric: str | None,
-        at: datetime.datetime | None,
+        at: str | None,
         backfill: bool,
         allow_future: bool,
         exposure: float | None,
@@ -693,7 +712,7 @@ def build_cli(msgs: Messages) -> click.Group:
             _check_loggable(e, backfill)
             m = _resolve_metric(e, metric)
             a = _resolve_arm(e, arm)
-            when = at or datetime.datetime.now(datetime.timezone.utc)
+            when = resolve_time(tracker, at, "at") or datetime.datetime.now(datetime.timezone.utc)
             # The rules of the value and the time are the core's, the same at every door.
             tracker.log(
                 e,

@@ -251,7 +251,12 @@ class Importer:
         self._problem(lines, empty, "at", lambda i: msgs("import.empty_cell"))
         filled = np.flatnonzero(~empty)
         micros = np.full(len(texts), np.iinfo(np.int64).min, dtype=np.int64)
-        parsed, problems, total = _core.parse_time_texts(stripped.iloc[filled].tolist(), "at", SHOWN_PROBLEMS)
+        # A date alone or a time without an offset is wall-clock time in the tracker's zone (the
+        # command's rule), else in the zone the command shows times in.
+        zone = self.tracker.time_zone if self.tracker is not None else msgs.time_zone
+        parsed, problems, total = _core.parse_time_texts(
+            stripped.iloc[filled].tolist(), "at", SHOWN_PROBLEMS, zone
+        )
         micros[filled] = parsed
         for row, _problem in problems:
             index = int(filled[row])

@@ -17,6 +17,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from .. import _core
 from . import locale_formats
 from .i18n_core import translate_core_problem, translate_core_state, translate_warning
 
@@ -122,6 +123,8 @@ class Messages:
         self._translation = _translation(lang)
         # Swedish numbers and dates are written as in Finland: decimal comma, 1.3.2026.
         self._nordic = lang in ("fi", "sv")
+        # The IANA zone times are shown in; the command sets it to the tracker's when it opens one.
+        self.time_zone = "UTC"
 
     def text(self, key: str, count: int = 2) -> str:
         """The text of a key in this language, English where it is not translated yet; a counted
@@ -171,15 +174,18 @@ class Messages:
         return f"{self.number(int(seconds) if float(seconds).is_integer() else seconds)} s"
 
     def time(self, value: datetime.datetime | None) -> str:
-        """A time in UTC, to the minute."""
+        """A time to the minute in the tracker's zone with its abbreviation ("2026-03-29 04:00
+        EEST"), by the core's rule of the zone; in UTC before a tracker is open."""
         if value is None:
             return "–"
-        utc = value.astimezone(datetime.timezone.utc) if value.tzinfo else value
+        utc = value.astimezone(datetime.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+        day, clock, zone = _core.local_time_text(utc, self.time_zone).split(" ")
+        hour, minute = clock.split(":")
         if self.lang == "fi":
-            return f"{self.date(utc.date())} klo {utc.hour}.{utc.minute:02d} UTC"
+            return f"{self.date(datetime.date.fromisoformat(day))} klo {int(hour)}.{minute} {zone}"
         if self.lang == "sv":
-            return f"{self.date(utc.date())} kl. {utc.hour}.{utc.minute:02d} UTC"
-        return f"{utc:%Y-%m-%d %H:%M} UTC"
+            return f"{self.date(datetime.date.fromisoformat(day))} kl. {int(hour)}.{minute} {zone}"
+        return f"{day} {clock} {zone}"
 
     def core_problem(self, problem: str) -> str:
         """A problem the core reported, in this language when it has a known wording, and with the

@@ -11,12 +11,15 @@ import datetime
 import math
 import re
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
 
 from .. import _core
 from .i18n import LANGUAGES, Messages, enum_names
+
+if TYPE_CHECKING:
+    from .._tracker import Tracker
 
 T = TypeVar("T")
 
@@ -42,13 +45,37 @@ def parse_date(text: str, msgs: Messages) -> datetime.date:
         raise ValueError(msgs("value.not_date", value=text)) from None
 
 
-def parse_time(text: str, msgs: Messages) -> datetime.datetime:
-    """An ISO 8601 time, read by the core's parser as every door reads text: without an offset it
-    is UTC (the rule of the whole package), and nothing else is guessed."""
+_FINNISH_TIME = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](?:klo\s*)?(\d{1,2})[:.](\d{2}))?$")
+
+
+def parse_time(text: str, msgs: Messages) -> str:
+    """A time as the command takes it: ISO 8601 (2026-12-31T14:30, 2026-12-31 14:30+02:00, or a
+    date alone), or as Finns write it (31.12.2026, 31.12.2026 14:30, 31.12.2026 klo 14.30).
+
+    Returns ISO 8601 text, checked by the core's parser. A time without 'Z' or an offset, and a
+    date alone, are still wall-clock time in the tracker's zone: :func:`resolve_time` reads them
+    once the tracker is open.
+    """
+    stripped = text.strip()
+    match = _FINNISH_TIME.match(stripped)
+    if match:
+        day, month, year, hour, minute = match.groups()
+        stripped = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+        if hour is not None:
+            stripped += f"T{int(hour):02d}:{minute}"
     try:
-        return _core.parse_time(text.strip(), "at")
+        _core.parse_time(stripped, "at")
     except _core.InvalidArgumentError:
         raise ValueError(msgs("value.not_time", value=text)) from None
+    return stripped
+
+
+def resolve_time(tracker: Tracker, text: str | None, field: str) -> datetime.datetime | None:
+    """The instant of a time read by :func:`parse_time`, in the zone of the open tracker: the
+    command's rule that people type times as their clocks show them."""
+    if text is None:
+        return None
+    return tracker._core.parse_local_time(text, field)  # noqa: SLF001 - the command is part of the package
 
 
 def parse_number(text: str, msgs: Messages) -> float:
