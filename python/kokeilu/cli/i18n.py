@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import functools
 import gettext
-import math
 import numbers
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -121,8 +120,6 @@ class Messages:
         self.lang = lang
         self._english = english_texts()
         self._translation = _translation(lang)
-        # Swedish numbers and dates are written as in Finland: decimal comma, 1.3.2026.
-        self._nordic = lang in ("fi", "sv")
         # The IANA zone times are shown in; the command sets it to the tracker's when it opens one.
         self.time_zone = "UTC"
 
@@ -161,11 +158,7 @@ class Messages:
         return locale_formats.number(self.lang, value)
     def date(self, value: datetime.date | None) -> str:
         """A date as written in this language: 2026-03-01 in English, 1.3.2026 in Finnish."""
-        if value is None:
-            return "–"
-        if self._nordic:
-            return f"{value.day}.{value.month}.{value.year}"
-        return value.isoformat()
+        return locale_formats.date(self.lang, value)
 
     def duration(self, seconds: float) -> str:
         """A wait as written in this language: 300 s is "5 min", 90 s "90 s"."""
