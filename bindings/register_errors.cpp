@@ -1,7 +1,8 @@
 // kokeilu's errors as Python exception classes. The C++ core throws kokeilu::Error subclasses;
 // this is the only place where they become Python exceptions, so the mapping is in one table.
 //
-//   KokeiluError               base of all (an Exception)
+//   KokeiluError               base of all (an Exception); .code and .params are the message's
+//                              stable code and parameters (see kokeilu/message.hpp)
 //   NotFoundError              also a KeyError, so `except KeyError` works for look-ups
 //   InvalidArgumentError       also a ValueError; .field names the field at fault
 //   InvalidStateError          a lifecycle rule was broken
@@ -17,6 +18,7 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <variant>
 
 namespace kokeilu::python {
 
@@ -45,10 +47,31 @@ PyObject* new_error_class(py::module_& m, const char* name, const char* doc, py:
     return cls;
 }
 
-// Raises an instance of cls with the message and, for the attributes given, their values.
-void raise(PyObject* cls, const char* message, const char* attribute = nullptr, py::object value = {}) {
-    py::object instance = py::reinterpret_borrow<py::object>(cls)(py::str(message));
+py::object param_value(const MessageValue& value) {
+    return std::visit([](const auto& v) -> py::object { return py::cast(v); }, value);
+}
+
+py::dict params_dict(const Error& error) {
+    py::dict params;
+    for (const auto& p : error.params()) params[py::str(p.name)] = param_value(p.value);
+    return params;
+}
+
+// Raises an instance of cls with the message, its code and parameters and, for the attribute
+// given, its value.
+void raise(PyObject* cls, const Error& error, const char* attribute = nullptr, py::object value = {}) {
+    py::object instance = py::reinterpret_borrow<py::object>(cls)(py::str(error.what()));
+    instance.attr("code") = py::str(error.code());
+    instance.attr("params") = params_dict(error);
     if (attribute != nullptr) instance.attr(attribute) = std::move(value);
+    PyErr_SetObject(cls, instance.ptr());
+}
+
+// A C++ exception that is not kokeilu's: no code of its own.
+void raise_plain(PyObject* cls, const char* message) {
+    py::object instance = py::reinterpret_borrow<py::object>(cls)(py::str(message));
+    instance.attr("code") = py::str("error");
+    instance.attr("params") = py::dict(py::arg("text") = py::str(message));
     PyErr_SetObject(cls, instance.ptr());
 }
 
@@ -58,8 +81,15 @@ void register_errors(py::module_& m) {
     const py::object builtins = py::module_::import("builtins");
     const py::object exception = builtins.attr("Exception");
 
-    error_classes.base = new_error_class(m, "KokeiluError", "Base class of every error raised by kokeilu.",
-                                         py::make_tuple(exception), py::dict());
+    py::dict base_attributes;
+    base_attributes["code"] = py::str("error");
+    base_attributes["params"] = py::none();
+    error_classes.base = new_error_class(
+        m, "KokeiluError",
+        "Base class of every error raised by kokeilu. The attribute `code` holds the message's stable code "
+        "(e.g. 'value.not_finite') and `params` its parameters as a dict, so a program can say the error in "
+        "its own words; str() is the English text.",
+        py::make_tuple(exception), base_attributes);
     const py::object base = py::reinterpret_borrow<py::object>(error_classes.base);
 
     // KeyError's own __str__ quotes its message as if it were a key; the message is a sentence.
@@ -95,21 +125,30 @@ void register_errors(py::module_& m) {
         m, "SchemaError", "The file is not a kokeilu tracker, or it was written by a newer kokeilu.",
         py::make_tuple(base), py::dict());
 
+    m.def(
+        "message_templates",
+        [] {
+            py::dict templates;
+            for (const auto& t : message_templates()) templates[py::str(t.code)] = py::str(t.english);
+            return templates;
+        },
+        "Every message code of the core with its English template ('{name}' marks a parameter).");
+
     py::register_exception_translator([](std::exception_ptr thrown) {
         try {
             if (thrown) std::rethrow_exception(thrown);
         } catch (const InvalidArgumentError& e) {
-            raise(error_classes.invalid_argument, e.what(), "field", py::str(e.field()));
+            raise(error_classes.invalid_argument, e, "field", py::str(e.field()));
         } catch (const StorageError& e) {
-            raise(error_classes.storage, e.what(), "sqlite_code", py::int_(e.sqlite_code()));
+            raise(error_classes.storage, e, "sqlite_code", py::int_(e.sqlite_code()));
         } catch (const Error& e) {
-            switch (e.code()) {
-                case ErrorCode::not_found: raise(error_classes.not_found, e.what()); break;
-                case ErrorCode::invalid_argument: raise(error_classes.invalid_argument, e.what()); break;
-                case ErrorCode::invalid_state: raise(error_classes.invalid_state, e.what()); break;
-                case ErrorCode::storage: raise(error_classes.storage, e.what()); break;
-                case ErrorCode::schema: raise(error_classes.schema, e.what()); break;
-                default: raise(error_classes.base, e.what()); break;
+            switch (e.kind()) {
+                case ErrorCode::not_found: raise(error_classes.not_found, e); break;
+                case ErrorCode::invalid_argument: raise(error_classes.invalid_argument, e); break;
+                case ErrorCode::invalid_state: raise(error_classes.invalid_state, e); break;
+                case ErrorCode::storage: raise(error_classes.storage, e); break;
+                case ErrorCode::schema: raise(error_classes.schema, e); break;
+                default: raise(error_classes.base, e); break;
             }
         } catch (const py::builtin_exception&) {
             throw;  // pybind11's own (TypeError, ValueError, StopIteration, ...): it translates them
@@ -118,7 +157,7 @@ void register_errors(py::module_& m) {
         } catch (const std::bad_alloc&) {
             throw;  // stays MemoryError
         } catch (const std::exception& e) {
-            raise(error_classes.base, e.what());
+            raise_plain(error_classes.base, e.what());
         }
     });
 }

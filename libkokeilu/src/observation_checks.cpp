@@ -42,8 +42,9 @@ std::string row_field(std::optional<std::size_t> index, std::string_view name) {
 void check_length(std::size_t length, std::size_t rows, const std::string& column, const std::string& rows_column,
                   bool optional) {
     if (length == rows || (optional && length == 0)) return;
-    throw InvalidArgumentError(column, "has " + std::to_string(length) + " rows; " + rows_column + " has " +
-                                           std::to_string(rows));
+    throw InvalidArgumentError(column, Message{"input.column_length", {{"rows", static_cast<std::int64_t>(length)},
+                                                                        {"other", rows_column},
+                                                                        {"other_rows", static_cast<std::int64_t>(rows)}}});
 }
 
 // The store id of each arm name (0 when the name is not an arm), and the problem of each bad one.
@@ -86,8 +87,8 @@ ArmColumn arm_column(std::span<const std::int32_t> codes, const std::vector<std:
     ArmColumn column{codes, codes.empty()};
     if (codes.empty()) {
         if (names.size() != 1 && rows > 0)
-            throw InvalidArgumentError(column_names.arm, "without codes, exactly one arm name is needed for every row; got " +
-                                                             std::to_string(names.size()));
+            throw InvalidArgumentError(column_names.arm, Message{"input.arm_names_without_codes",
+                                                                 {{"names", static_cast<std::int64_t>(names.size())}}});
     } else {
         check_length(codes.size(), rows, column_names.arm, column_names.value, false);
     }

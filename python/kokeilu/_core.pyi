@@ -15,7 +15,11 @@ _TimeLike = datetime.datetime | datetime.date | np.datetime64 | str
 
 default_tracker_path: str
 
-class KokeiluError(Exception): ...
+class KokeiluError(Exception):
+    code: str
+    params: dict[str, int | float | str] | None
+
+def message_templates() -> dict[str, str]: ...
 class NotFoundError(KokeiluError, KeyError): ...
 
 class InvalidArgumentError(KokeiluError, ValueError):

@@ -19,6 +19,7 @@ import kokeilu
 from . import click_texts
 from .app import State, build_cli
 from .i18n import Messages, detect_language
+from .i18n_core import command_options
 from .values import UserError
 
 __all__ = ["main"]
@@ -83,7 +84,14 @@ def _usage_message(msgs: Messages, error: click.UsageError) -> str:
 
 
 def _core_message(msgs: Messages, error: kokeilu.KokeiluError) -> str:
-    """An error of the core in the user's language, as far as it has a known wording."""
+    """An error of the core in the user's language: by its code from the catalogues, or (an error
+    without a code of its own yet) by the known wordings of its English text."""
+    coded = msgs.core(getattr(error, "code", ""), getattr(error, "params", None))
+    if coded is not None:
+        coded = command_options(coded)
+        if isinstance(error, kokeilu.InvalidArgumentError):
+            return f"{_FIELD_OPTIONS.get(error.field, error.field)}: {coded}"
+        return coded
     text = str(error.args[0]) if error.args else str(error)
     if isinstance(error, kokeilu.InvalidArgumentError):
         field, _, problem = text.partition(": ")

@@ -99,6 +99,24 @@ def english_texts() -> dict[str, str | tuple[str, str]]:
     return texts
 
 
+#: Catalogue contexts of the core's message codes: "core:value.not_finite".
+CORE_CONTEXT = "core:"
+
+
+@functools.lru_cache(maxsize=1)
+def core_templates() -> dict[str, str]:
+    """Every message code of the core with its English template."""
+    return dict(_core.message_templates())
+
+
+class _Keep(dict):  # type: ignore[type-arg]
+    """Leaves a placeholder without a value as it is, so a catalogue entry naming a parameter the
+    core did not give shows it rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def enum_names(enum_name: str) -> list[str]:
     """The value names of an enumeration that has labels, in the enumeration's order."""
     from .. import _core  # already loaded by the command; imported here to keep this module light
@@ -179,6 +197,34 @@ class Messages:
         if self.lang == "sv":
             return f"{self.date(datetime.date.fromisoformat(day))} kl. {int(hour)}.{minute} {zone}"
         return f"{day} {clock} {zone}"
+
+    def core(self, code: str, params: Mapping[str, object] | None) -> str | None:
+        """The core's message of ``code`` in this language (catalogue context ``core:<code>``, msgid
+        the core's English template), its parameters written as this language writes them; None
+        for a code the core has no template of (an error without a code of its own)."""
+        template = core_templates().get(code)
+        if template is None:
+            return None
+        text = self._translation.pgettext(CORE_CONTEXT + code, template)
+        values = {name: self.core_value(value) for name, value in (params or {}).items()}
+        return text.format_map(_Keep(values))
+
+    def core_value(self, value: object) -> str:
+        """A parameter of a core message: counts as numbers, a given number exactly (every digit
+        the caller wrote, "0.1", "1e+300", with this language's decimal comma and minus sign), texts
+        as they are."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return str(value)
+        if isinstance(value, int):
+            return self.number(value)
+        text = repr(value)
+        if text.endswith(".0"):
+            text = text[:-2]
+        if self.lang in ("fi", "sv"):
+            text = text.replace(".", ",")
+            if text.startswith("-"):
+                text = "\u2212" + text[1:]
+        return text
 
     def core_problem(self, problem: str) -> str:
         """A problem the core reported, in this language when it has a known wording, and with the

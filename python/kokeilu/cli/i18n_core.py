@@ -372,6 +372,13 @@ def _translate(text: str, patterns: list[tuple[re.Pattern[str], Replacement]]) -
     return None
 
 
+def command_options(text: str) -> str:
+    """A core message with the command's names of the API's options (``--backfill``)."""
+    for api, command in _OPTIONS:
+        text = text.replace(api, command)
+    return text
+
+
 def translate_core_problem(problem: str, lang: str) -> str:
     """A problem of an InvalidArgumentError, without its field."""
     if lang == "fi":

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace kokeilu::stats {
 
@@ -28,6 +29,7 @@ struct Estimate {
 // difference still get one clear error; the analysis turns it into a "not enough data" status.
 class NotEnoughDataError : public InvalidArgumentError {
 public:
+    NotEnoughDataError(const std::string& field, Message problem) : InvalidArgumentError(field, std::move(problem)) {}
     NotEnoughDataError(const std::string& field, const std::string& problem) : InvalidArgumentError(field, problem) {}
 };
 

