@@ -81,7 +81,7 @@ inline std::int64_t datetime64_micros(std::int64_t count, std::string_view unit,
                                       const std::string& field) {
     if (count == numpy_nat) return numpy_nat;
     const auto out_of_range = [&]() -> std::int64_t {
-        throw InvalidArgumentError(field, "out of the supported range (years 1400-9999)");
+        throw InvalidArgumentError(field, Message{"input.time_out_of_range"});
     };
     std::int64_t steps = 0;
     if (__builtin_mul_overflow(count, step, &steps)) return out_of_range();
@@ -112,8 +112,8 @@ inline std::int64_t datetime64_micros(std::int64_t count, std::string_view unit,
             micros = steps / divisor - ((steps % divisor != 0 && steps < 0) ? 1 : 0);
             known = true;
         }
-    if (!known) throw InvalidArgumentError(field, "a numpy datetime64 of unit '" + std::string(unit) + "' is not a time");
-    if (const char* problem = time_range_problem(micros)) throw InvalidArgumentError(field, problem);
+    if (!known) throw InvalidArgumentError(field, Message{"input.datetime64_unit", {{"unit", std::string(unit)}}});
+    if (const char* problem = time_range_problem(micros)) throw InvalidArgumentError(field, Message{problem});
     return micros;
 }
 
@@ -185,7 +185,7 @@ inline bool load_time(py::handle src, Time& out, const std::string& field) {
         }
     } catch (const std::out_of_range& e) {
         // boost::gregorian::bad_year and friends: Python allows years 1-9999, kokeilu 1400-9999.
-        throw InvalidArgumentError(field, std::string("out of the supported range (years 1400-9999): ") + e.what());
+        throw InvalidArgumentError(field, Message{"input.time_out_of_range"});
     }
     return false;
 }
@@ -203,7 +203,7 @@ inline Time time_argument(py::handle src, const std::string& field, const std::o
         int overflow = 0;
         const long long count = PyLong_AsLongLongAndOverflow(py::int_(py::reinterpret_borrow<py::object>(src)).ptr(), &overflow);
         if (overflow != 0)
-            throw InvalidArgumentError(field, shown + " " + *unit + " after 1970-01-01 is out of the supported range (years 1400-9999)");
+            throw InvalidArgumentError(field, Message{"input.epoch_out_of_range", {{"count", shown}, {"unit", *unit}}});
         return from_unix_micros(epoch_to_unix_micros(static_cast<std::int64_t>(count), epoch_unit, field), field);
     }
     Time out;
@@ -239,7 +239,7 @@ inline bool load_date(py::handle src, Date& out, const std::string& field) {
             return true;
         }
     } catch (const std::out_of_range& e) {
-        throw InvalidArgumentError(field, std::string("out of the supported range (years 1400-9999): ") + e.what());
+        throw InvalidArgumentError(field, Message{"input.time_out_of_range"});
     }
     return false;
 }

@@ -13,12 +13,13 @@
 // C++ exception reaches Python untranslated.
 #include "pybind11.hpp"
 
+#include "messages.hpp"
+
 #include "kokeilu/error.hpp"
 
 #include <exception>
 #include <new>
 #include <string>
-#include <variant>
 
 namespace kokeilu::python {
 
@@ -47,22 +48,12 @@ PyObject* new_error_class(py::module_& m, const char* name, const char* doc, py:
     return cls;
 }
 
-py::object param_value(const MessageValue& value) {
-    return std::visit([](const auto& v) -> py::object { return py::cast(v); }, value);
-}
-
-py::dict params_dict(const Error& error) {
-    py::dict params;
-    for (const auto& p : error.params()) params[py::str(p.name)] = param_value(p.value);
-    return params;
-}
-
 // Raises an instance of cls with the message, its code and parameters and, for the attribute
 // given, its value.
 void raise(PyObject* cls, const Error& error, const char* attribute = nullptr, py::object value = {}) {
     py::object instance = py::reinterpret_borrow<py::object>(cls)(py::str(error.what()));
     instance.attr("code") = py::str(error.code());
-    instance.attr("params") = params_dict(error);
+    instance.attr("params") = message_params(error.message());
     if (attribute != nullptr) instance.attr(attribute) = std::move(value);
     PyErr_SetObject(cls, instance.ptr());
 }

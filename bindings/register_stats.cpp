@@ -49,14 +49,15 @@ PyObject* not_enough_data_class = nullptr;
 template <class T>
 std::span<const T> span_of(const InArray<T>& array, const char* field) {
     if (array.ndim() != 1) {
-        throw InvalidArgumentError(field, "must be one-dimensional, got " + std::to_string(array.ndim()) + " dimensions");
+        throw InvalidArgumentError(field, Message{"input.not_one_dimensional", {{"dimensions", static_cast<std::int64_t>(array.ndim())}}});
     }
     return {array.data(), static_cast<std::size_t>(array.shape(0))};
 }
 
 void check_length(std::size_t expected, std::size_t actual, const char* field) {
     if (actual != expected) {
-        throw InvalidArgumentError(field, "has " + std::to_string(actual) + " rows, expected " + std::to_string(expected));
+        throw InvalidArgumentError(field, Message{"input.rows_expected", {{"rows", static_cast<std::int64_t>(actual)},
+                                                                          {"expected", static_cast<std::int64_t>(expected)}}});
     }
 }
 

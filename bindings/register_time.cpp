@@ -35,7 +35,7 @@ py::array_t<std::int64_t> to_numpy(std::vector<std::int64_t>&& values) {
 template <class T>
 std::span<const T> one_dimensional(const InArray<T>& array, const std::string& field) {
     if (array.ndim() != 1)
-        throw InvalidArgumentError(field, "must be one-dimensional, got " + std::to_string(array.ndim()) + " dimensions");
+        throw InvalidArgumentError(field, Message{"input.not_one_dimensional", {{"dimensions", static_cast<std::int64_t>(array.ndim())}}});
     return {array.data(), static_cast<std::size_t>(array.shape(0))};
 }
 
@@ -47,7 +47,7 @@ void register_time(py::module_& m) {
     m.def("unix_micros",
           [](py::handle time, const std::string& field, const std::optional<std::string>& unit) {
               const Time t = time_argument(time, field, unit);
-              if (t.is_special()) throw InvalidArgumentError(field, "not a valid time");
+              if (t.is_special()) throw InvalidArgumentError(field, Message{"input.not_a_time"});
               return to_unix_micros(t);
           },
           py::arg("time"), py::arg("field") = "time", py::arg("unit") = py::none(),
@@ -68,7 +68,7 @@ void register_time(py::module_& m) {
               {
                   py::gil_scoped_release release;
                   for (std::size_t i = 0; i < in.size(); ++i) {
-                      if (in[i] == numpy_nat) throw InvalidArgumentError(row_field(field, i), "missing time (NaT)");
+                      if (in[i] == numpy_nat) throw InvalidArgumentError(row_field(field, i), Message{"input.missing_time_nat"});
                       out[i] = datetime64_micros(in[i], unit, step, row_field(field, i));
                   }
               }
@@ -104,7 +104,7 @@ void register_time(py::module_& m) {
               std::size_t row = 0;
               for (const py::handle item : items) {
                   const std::string name = row_field(field, row++);
-                  if (is_missing(item)) throw InvalidArgumentError(name, "missing time");
+                  if (is_missing(item)) throw InvalidArgumentError(name, Message{"input.missing_time"});
                   out.push_back(to_unix_micros(time_argument(item, name, unit)));
               }
               return to_numpy(std::move(out));

@@ -10,6 +10,8 @@
 // become numpy arrays that take over the core's vectors without copying them.
 #include "pybind11.hpp"
 
+#include "messages.hpp"
+
 #include "kokeilu/stats/analysis.hpp"
 #include "kokeilu/tracker.hpp"
 
@@ -86,7 +88,7 @@ ColumnNames column_names(const py::dict& given) {
                 *target = value.cast<std::string>();
                 known = true;
             }
-        if (!known) throw InvalidArgumentError("names", "unknown column '" + name + "'");
+        if (!known) throw InvalidArgumentError("names", Message{"input.unknown_column", {{"name", name}}});
     }
     return names;
 }
@@ -101,14 +103,16 @@ LogOptions log_options(bool backfill, bool allow_future, std::string idempotency
 
 std::optional<std::span<const std::int32_t>> optional_codes(const std::optional<InArray<std::int32_t>>& codes) {
     if (!codes) return std::nullopt;
-    if (codes->ndim() != 1) throw InvalidArgumentError("arm", "must be one-dimensional");
+    if (codes->ndim() != 1)
+        throw InvalidArgumentError("arm", Message{"input.not_one_dimensional", {{"dimensions", static_cast<std::int64_t>(codes->ndim())}}});
     return std::span<const std::int32_t>(codes->data(), static_cast<std::size_t>(codes->shape(0)));
 }
 
 py::list to_python(const InputProblems& problems) {
     py::list out;
     for (const InputProblem& p : problems.listed)
-        out.append(py::make_tuple(p.column, p.row ? py::object(py::int_(*p.row)) : py::object(py::none()), p.problem));
+        out.append(py::make_tuple(p.column, p.row ? py::object(py::int_(*p.row)) : py::object(py::none()),
+                                  p.problem.english(), p.problem.code, message_params(p.problem)));
     return out;
 }
 
@@ -121,7 +125,7 @@ std::span<const T> optional_span(const std::optional<InArray<T>>& array) {
 template <class T>
 std::span<const T> whole_span(const InArray<T>& array, const std::string& field) {
     if (array.ndim() != 1)
-        throw InvalidArgumentError(field, "must be one-dimensional, got " + std::to_string(array.ndim()) + " dimensions");
+        throw InvalidArgumentError(field, Message{"input.not_one_dimensional", {{"dimensions", static_cast<std::int64_t>(array.ndim())}}});
     return {array.data(), static_cast<std::size_t>(array.shape(0))};
 }
 

@@ -24,6 +24,14 @@ std::vector<MessageTemplate> all_templates() {
     return all;
 }
 
+// A parameter named "..._code" holds the code of a part of the message ("input.iso.year"): its
+// text is that code's template.
+std::string nested_text(const MessageValue& value) {
+    const std::string code = message_value_text(value);
+    const std::string_view text = english_template(code);
+    return text.empty() ? code : std::string(text);
+}
+
 }  // namespace
 
 std::span<const MessageTemplate> message_templates() {
@@ -69,7 +77,9 @@ std::string Message::english() const {
         const MessageValue* value = param(name);
         // A template naming a parameter its message lacks is a bug in the library; keep the
         // placeholder visible rather than hide it (tests check every site).
-        out += value != nullptr ? message_value_text(*value) : "{" + std::string(name) + "}";
+        if (value == nullptr) out += "{" + std::string(name) + "}";
+        else if (name.ends_with("_code")) out += nested_text(*value);
+        else out += message_value_text(*value);
         i = close + 1;
     }
     return out;

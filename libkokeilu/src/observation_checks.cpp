@@ -12,16 +12,6 @@ namespace kokeilu::detail {
 
 namespace {
 
-// Built by appending: GCC 12 at -O3 warns falsely (-Wrestrict) on "literal" + string&&.
-std::string quoted(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 2);
-    out += '\'';
-    out += text;
-    out += '\'';
-    return out;
-}
-
 template <class Item>
 std::string names_of(const std::vector<Item>& items) {
     std::string out;
@@ -51,7 +41,7 @@ void check_length(std::size_t length, std::size_t rows, const std::string& colum
 struct ResolvedArms {
     std::vector<std::int64_t> ids;
     std::vector<const Arm*> arms;       // null for a name that is not an arm
-    std::vector<std::string> problems;  // empty for a name that resolved
+    std::vector<Message> problems;  // empty for a name that resolved
     bool all = true;
 };
 
@@ -67,7 +57,7 @@ ResolvedArms resolve_arms(const Experiment& e, const std::vector<std::string>& n
         } catch (const InvalidArgumentError& error) {
             out.ids.push_back(0);
             out.arms.push_back(nullptr);
-            out.problems.emplace_back(std::string(error.what()).substr(error.field().size() + 2));
+            out.problems.push_back(error.message());
             out.all = false;
         }
     }
@@ -101,8 +91,8 @@ bool check_arm_code(const ArmColumn& arms, const ResolvedArms& resolved, std::si
     const std::int32_t code = arms.at(row);
     if (code < 0 || static_cast<std::size_t>(code) >= resolved.ids.size()) {
         sink.report(column, row, [&] {
-            return std::to_string(code) + " does not index the arm names (" + std::to_string(resolved.ids.size()) +
-                   " names)";
+            return Message{"input.arm_code_out_of_range",
+                           {{"code", std::int64_t{code}}, {"names", static_cast<std::int64_t>(resolved.ids.size())}}};
         });
         return false;
     }
@@ -125,13 +115,11 @@ void report_shared(const Experiment& e, std::span<const std::int64_t> at_us, con
         sink.report(names.arm, std::nullopt, [&] { return resolved.problems.front(); });
 }
 
-std::string exposure_text(double exposure) {
-    return std::string(exposure_problem(exposure)) + ", got " + format_number(exposure);
-}
+Message exposure_text(double exposure) { return Message{exposure_problem(exposure), {{"value", exposure}}}; }
 
 }  // namespace
 
-void ProblemSink::add(const std::string& column, std::optional<std::size_t> row, std::string problem) {
+void ProblemSink::add(const std::string& column, std::optional<std::size_t> row, Message problem) {
     InputProblem found{column, name_rows_ ? row : std::nullopt, std::move(problem)};
     if (throws()) throw InvalidArgumentError(found.field(), found.problem);
     problems_.listed.push_back(std::move(found));
@@ -152,27 +140,23 @@ TimeWindow time_window(const Experiment& e, const LogOptions& options, const Tim
     return window;
 }
 
-std::string period_problem(const Experiment& e, const Arm& arm, std::int64_t at_us) {
-    const std::string start = format_date(*e.actual_start);
-    const std::string when = format_time(from_unix_micros(at_us));
-    if (arm.role == ArmRole::before)
-        return when + " is on or after the actual start of " + e.key + " (" + start + "), but the arm '" + arm.name +
-               "' is the period before it; a before value is timed before the start";
-    return when + " is before the actual start of " + e.key + " (" + start + "), but the arm '" + arm.name +
-           "' is the period after it; a value from before the start belongs to the before period";
+Message period_problem(const Experiment& e, const Arm& arm, std::int64_t at_us) {
+    return Message{arm.role == ArmRole::before ? "input.period.before_arm_after_start" : "input.period.after_arm_before_start",
+                   {{"at", format_time(from_unix_micros(at_us))},
+                    {"key", e.key},
+                    {"start", format_date(*e.actual_start)},
+                    {"arm", arm.name}}};
 }
 
-std::string time_problem(const Experiment& e, const TimeWindow& window, std::int64_t at_us) {
-    if (const char* problem = time_range_problem(at_us)) return problem;
+Message time_problem(const Experiment& e, const TimeWindow& window, std::int64_t at_us) {
+    if (const char* problem = time_range_problem(at_us)) return Message{problem};
     if (window.start && at_us < window.earliest)
-        return format_time(from_unix_micros(at_us)) + " is before the actual start of " + e.key + " (" +
-               format_date(*window.start) + "); use backfill to record earlier data, e.g. a before period";
+        return Message{"input.time_before_start",
+                       {{"at", format_time(from_unix_micros(at_us))}, {"key", e.key}, {"start", format_date(*window.start)}}};
     if (window.now_us && at_us > window.latest)
-        return format_time(from_unix_micros(at_us)) + " is more than a day in the future (now " +
-               format_time(from_unix_micros(*window.now_us)) +
-               "); check the year, the order of day and month and the unit, or pass allow_future to record a "
-               "planned time";
-    return "is outside the times this write accepts";
+        return Message{"input.time_in_future",
+                       {{"at", format_time(from_unix_micros(at_us))}, {"now", format_time(from_unix_micros(*window.now_us))}}};
+    return Message{"input.time_outside_window"};
 }
 
 ValueRule value_rule(const Metric& m) noexcept {
@@ -183,9 +167,9 @@ ValueRule value_rule(const Metric& m) noexcept {
     return rule;
 }
 
-std::string value_problem(const Metric& m, double value) {
-    if (const char* problem = unit_value_problem(m.kind, value)) return std::string(problem) + ", got " + format_number(value);
-    return "is outside the valid range of " + m.name + " (" + describe_valid_range(m) + "), got " + format_number(value);
+Message value_problem(const Metric& m, double value) {
+    if (const char* problem = unit_value_problem(m.kind, value)) return Message{problem, {{"value", value}}};
+    return with_valid_range("input.value_outside_range", m, {{"metric", m.name}, {"value", value}});
 }
 
 const Metric& resolve_metric(const Experiment& e, std::string_view name, const std::string& field) {
@@ -193,20 +177,21 @@ const Metric& resolve_metric(const Experiment& e, std::string_view name, const s
     try {
         return e.metric(name);
     } catch (const NotFoundError&) {
-        throw InvalidArgumentError(field, "unknown metric " + quoted(name) + "; known: " + names_of(e.metrics));
+        throw InvalidArgumentError(field, Message{"input.unknown_metric", {{"name", std::string(name)}, {"known", names_of(e.metrics)}}});
     }
 }
 
 const Arm& resolve_arm(const Experiment& e, std::string_view name, const std::string& field) {
     if (name.empty()) {
         if (e.arms.size() == 1) return e.arms.front();
-        throw InvalidArgumentError(field, "is required: " + e.key + " has " + std::to_string(e.arms.size()) +
-                                              " arms (" + names_of(e.arms) + ")");
+        throw InvalidArgumentError(field, Message{"input.arm_required", {{"key", e.key},
+                                                                         {"count", static_cast<std::int64_t>(e.arms.size())},
+                                                                         {"names", names_of(e.arms)}}});
     }
     try {
         return e.arm(name);
     } catch (const NotFoundError&) {
-        throw InvalidArgumentError(field, "unknown arm " + quoted(name) + "; known: " + names_of(e.arms));
+        throw InvalidArgumentError(field, Message{"input.unknown_arm", {{"name", std::string(name)}, {"known", names_of(e.arms)}}});
     }
 }
 
@@ -218,14 +203,13 @@ bool CountTotals::add(std::int64_t metric_id, std::int64_t arm_id, std::int64_t 
     return true;
 }
 
-std::string count_overflow_problem(std::string_view arm, std::int64_t n) {
-    return std::to_string(n) + " more units would take the total n of arm " + quoted(arm) +
-           " in this write past 9223372036854775807, the largest count kokeilu can hold";
+Message count_overflow_problem(std::string_view arm, std::int64_t n) {
+    return Message{"input.count_overflow", {{"n", n}, {"arm", std::string(arm)}}};
 }
 
 ObservationRecord check_observation(const Experiment& e, const Observation& o, const TimeWindow& window,
                                     std::optional<std::size_t> index, CountTotals& totals) {
-    if (o.at.is_special()) throw InvalidArgumentError(row_field(index, "at"), "not a valid time");
+    if (o.at.is_special()) throw InvalidArgumentError(row_field(index, "at"), Message{"input.not_a_time"});
     ObservationRecord record;
     record.at_us = to_unix_micros(o.at);
     if (!window.contains(record.at_us))
@@ -250,7 +234,7 @@ ObservationRecord check_observation(const Experiment& e, const Observation& o, c
     }
     if (o.exposure) {
         if (metric.kind != MetricKind::count)
-            throw InvalidArgumentError(row_field(index, "exposure"), "is used only for count metrics");
+            throw InvalidArgumentError(row_field(index, "exposure"), Message{"input.exposure_only_counts"});
         if (exposure_problem(*o.exposure)) throw InvalidArgumentError(row_field(index, "exposure"), exposure_text(*o.exposure));
         record.exposure = o.exposure;
     }
@@ -270,7 +254,7 @@ std::vector<std::int64_t> check_unit_columns(const Experiment& e, const Metric& 
     const ArmColumn arms = arm_column(c.arm_codes, c.arm_names, rows, names);
     check_length(c.exposure.size(), rows, names.exposure, names.value, true);
     if (!c.exposure.empty() && metric.kind != MetricKind::count)
-        throw InvalidArgumentError(names.exposure, "is used only for count metrics");
+        throw InvalidArgumentError(names.exposure, Message{"input.exposure_only_counts"});
     const ResolvedArms resolved = resolve_arms(e, c.arm_names);
 
     report_shared(e, c.at_us, names, arms, resolved, window, sink);
@@ -369,7 +353,7 @@ std::vector<ObservationRecord> check_aggregate_columns(const Experiment& e, cons
         if (!c.exposure.empty() && !std::isnan(c.exposure[i])) {
             const double x = c.exposure[i];
             if (metric.kind != MetricKind::count)
-                sink.report(names.exposure, i, [] { return std::string("is used only for count metrics"); });
+                sink.report(names.exposure, i, [] { return Message{"input.exposure_only_counts"}; });
             else if (exposure_problem(x))
                 sink.report(names.exposure, i, [&] { return exposure_text(x); });
             record.exposure = x;
@@ -378,7 +362,7 @@ std::vector<ObservationRecord> check_aggregate_columns(const Experiment& e, cons
             try {
                 check_long_text(c.notes[i], names.note);
             } catch (const InvalidArgumentError& error) {
-                sink.report(names.note, i, [&] { return std::string(error.what()).substr(names.note.size() + 2); });
+                sink.report(names.note, i, [&] { return error.message(); });
             }
             record.note = c.notes[i];
         }

@@ -39,7 +39,7 @@ public:
     explicit ProblemSink(std::size_t limit = 0) : limit_(limit) {}
 
     [[nodiscard]] bool throws() const noexcept { return limit_ == 0; }
-    // Reports a problem; make() builds its text, only when it is wanted.
+    // Reports a problem; make() builds its message, only when it is wanted.
     template <class Make>
     void report(const std::string& column, std::optional<std::size_t> row, Make make) {
         ++problems_.total;
@@ -51,7 +51,7 @@ public:
     void name_rows(bool yes) noexcept { name_rows_ = yes; }
 
 private:
-    void add(const std::string& column, std::optional<std::size_t> row, std::string problem);
+    void add(const std::string& column, std::optional<std::size_t> row, Message problem);
 
     std::size_t limit_;
     bool name_rows_ = true;
@@ -80,9 +80,9 @@ struct TimeWindow {
 [[nodiscard]] TimeWindow time_window(const Experiment& e, const LogOptions& options, const TimeZone& zone,
                                      std::int64_t now_us);
 // Why a time outside the window is refused.
-[[nodiscard]] std::string time_problem(const Experiment& e, const TimeWindow& window, std::int64_t at_us);
+[[nodiscard]] Message time_problem(const Experiment& e, const TimeWindow& window, std::int64_t at_us);
 // Why a time in the other period than its arm's is refused (see TimeWindow::wrong_period).
-[[nodiscard]] std::string period_problem(const Experiment& e, const Arm& arm, std::int64_t at_us);
+[[nodiscard]] Message period_problem(const Experiment& e, const Arm& arm, std::int64_t at_us);
 
 // The unit-level values a metric takes. Unset ends are the largest finite doubles, so that one
 // pair of comparisons also refuses NaN and the infinities.
@@ -97,7 +97,7 @@ struct ValueRule {
 };
 [[nodiscard]] ValueRule value_rule(const Metric& metric) noexcept;
 // Why a value the rule does not accept is refused ("must be a finite number, got inf").
-[[nodiscard]] std::string value_problem(const Metric& metric, double value);
+[[nodiscard]] Message value_problem(const Metric& metric, double value);
 
 // The metric an observation names (empty: the primary), and the arm (empty: the only one).
 const Metric& resolve_metric(const Experiment& e, std::string_view name, const std::string& field);
@@ -112,7 +112,7 @@ public:
 private:
     std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> totals_;
 };
-[[nodiscard]] std::string count_overflow_problem(std::string_view arm, std::int64_t n);
+[[nodiscard]] Message count_overflow_problem(std::string_view arm, std::int64_t n);
 
 // One observation as a record with store ids; the first problem is thrown, naming the field of row
 // `index` of a batch ("observations[3].value") or, without an index, the bare field ("value").

@@ -113,8 +113,9 @@ Offenders misfits(SQLite::Database& db, std::int64_t metric_id, MetricKind kind)
             problem = stored_row_problem(kind, nan, &aggregate, has_exposure);
         }
         if (!problem) continue;
-        std::string text = std::string(problem->part) + " " + problem->problem;
-        if (std::string_view(problem->part) == "value") text += ", got " + format_number(shown);
+        std::string text = std::string(problem->part) + " " + problem->problem.english();
+        if (std::string_view(problem->part) == "value" && problem->problem.param("value") == nullptr)
+            text += ", got " + format_number(shown);
         found.add(id, text);
     }
     return found;

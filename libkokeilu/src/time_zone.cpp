@@ -77,9 +77,12 @@ public:
         return pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-' || (text_[pos_] >= '0' && text_[pos_] <= '9'));
     }
 
+    // `wanted` is said in English: it names a part of the POSIX rule's syntax, for whoever mends
+    // the zone file.
     [[noreturn]] void fail(const std::string& wanted) const {
-        throw InvalidArgumentError(field_, "the time zone " + name_ + " has the rule '" + std::string(text_.substr(0, 64)) +
-                                               "', which kokeilu cannot read (expected " + wanted + ")");
+        throw InvalidArgumentError(field_, Message{"input.time_zone_rule_unreadable", {{"zone", name_},
+                                                                                       {"rule", std::string(text_.substr(0, 64))},
+                                                                                       {"expected", wanted}}});
     }
 
 private:
@@ -111,8 +114,7 @@ bool plausible_zone_name(std::string_view name) {
 }
 
 [[noreturn]] void unknown_zone(std::string_view name, const std::string& field) {
-    throw InvalidArgumentError(field, "unknown time zone '" + std::string(name.substr(0, 64)) +
-                                          "'; give an IANA zone name such as Europe/Helsinki or Europe/Stockholm");
+    throw InvalidArgumentError(field, Message{"input.unknown_time_zone", {{"zone", std::string(name.substr(0, 64))}}});
 }
 
 }  // namespace
@@ -151,12 +153,11 @@ TimeZone TimeZone::load(std::string_view name, const std::string& field) {
     if (bytes.size() < 6 || bytes.compare(0, 4, "TZif") != 0) unknown_zone(name, field);
     // The footer: "\n<rule>\n" at the very end of a version 2 or later file.
     if (bytes[4] < '2' || bytes.back() != '\n') {
-        throw InvalidArgumentError(field, "the time zone file of " + std::string(name) +
-                                              " has no rule for the present (a TZif file of version 2 or later is needed)");
+        throw InvalidArgumentError(field, Message{"input.time_zone_file_too_old", {{"zone", std::string(name)}}});
     }
     const std::size_t begin = bytes.rfind('\n', bytes.size() - 2);
     if (begin == std::string::npos || begin + 2 >= bytes.size())
-        throw InvalidArgumentError(field, "the time zone file of " + std::string(name) + " has no rule for the present");
+        throw InvalidArgumentError(field, Message{"input.time_zone_without_rule", {{"zone", std::string(name)}}});
     return parse_posix_rule(std::string_view(bytes).substr(begin + 1, bytes.size() - begin - 2), std::string(name), field);
 }
 

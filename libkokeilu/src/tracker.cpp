@@ -338,7 +338,7 @@ Experiment Tracker::stop(std::string_view key, std::string_view reason, std::opt
     if (e.status != Status::draft && e.status != Status::running)
         bad_transition(e, "stop", "a draft or a running experiment can be stopped");
     const std::string why = trim(reason);
-    detail::check_reason(why, "reason", "say why the experiment stops");
+    detail::check_reason(why, "reason", detail::ReasonFor::stop);
     check_short_text(author, "author");
     if (on && on->is_special()) throw InvalidArgumentError("on", "not a valid date");
     const Date end = on.value_or(zone_.today());
@@ -400,7 +400,7 @@ Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
 JournalEntry Tracker::add_note(std::string_view key, std::string_view text, std::string_view author, std::optional<Time> at) {
     const Experiment e = load(*store_, key);
     const std::string note = trim(text);
-    detail::check_reason(note, "text", "write what happened");
+    detail::check_reason(note, "text", detail::ReasonFor::note);
     check_short_text(author, "author");
     if (at && at->is_special()) throw InvalidArgumentError("at", "not a valid time");
     return store_->add_journal_entry(e.id, JournalEntry{0, at.value_or(now_utc()), std::string(author), note});

@@ -30,19 +30,19 @@ std::string join_names(const std::vector<std::string_view>& names) {
 }
 
 void check_date(const std::optional<Date>& date, const std::string& field) {
-    if (date && date->is_special()) throw InvalidArgumentError(field, "not a valid date");
+    if (date && date->is_special()) throw InvalidArgumentError(field, Message{"input.not_a_date"});
 }
 
 void check_amount(const std::optional<double>& amount, const std::string& field) {
     if (!amount) return;
-    if (!std::isfinite(*amount)) throw InvalidArgumentError(field, "must be a finite number");
-    if (*amount < 0.0) throw InvalidArgumentError(field, "must not be negative, got " + format_number(*amount));
+    if (!std::isfinite(*amount)) throw InvalidArgumentError(field, Message{"input.not_finite"});
+    if (*amount < 0.0) throw InvalidArgumentError(field, Message{"input.negative", {{"value", *amount}}});
 }
 
 template <class Enum>
 void check_enum(Enum value, const std::string& field) {
     if (to_string(value) == "unknown")
-        throw InvalidArgumentError(field, "unknown value " + std::to_string(static_cast<int>(value)));
+        throw InvalidArgumentError(field, Message{"input.unknown_enum_value", {{"value", std::int64_t{static_cast<int>(value)}}}});
 }
 
 void check_test_card_texts(const TestCard& card) {
@@ -60,9 +60,8 @@ void check_arms(const Experiment& e) {
         check_required_name(arm.name, index_field + ".name");
         for (std::size_t j = 0; j < i; ++j)
             if (same_name(e.arms[j].name, arm.name))
-                throw InvalidArgumentError(index_field + ".name", "'" + arm.name + "' is already the name of arms[" +
-                                                                      std::to_string(j) +
-                                                                      "] (names are compared ignoring case)");
+                throw InvalidArgumentError(index_field + ".name", Message{"input.name_taken", {{"name", arm.name},
+                                                                                      {"other", "arms[" + std::to_string(j) + "]"}}});
         check_enum(arm.role, arm_field(arm, i) + ".role");
         check_long_text(arm.description, arm_field(arm, i) + ".description");
     }
@@ -85,7 +84,8 @@ void check_arms(const Experiment& e) {
             needs = {{ArmRole::group, 1, 1}};
             break;
         default:
-            throw InvalidArgumentError("design", "unknown value " + std::to_string(static_cast<int>(e.design)));
+            throw InvalidArgumentError("design", Message{"input.unknown_enum_value",
+                                                         {{"value", std::int64_t{static_cast<int>(e.design)}}}});
     }
     const std::string design_name(to_string(e.design));
     for (std::size_t i = 0; i < e.arms.size(); ++i) {
@@ -94,18 +94,22 @@ void check_arms(const Experiment& e) {
             std::vector<std::string_view> roles;
             for (const auto& n : needs) roles.push_back(to_string(n.role));
             throw InvalidArgumentError(arm_field(e.arms[i], i) + ".role",
-                                       "a " + design_name + " design has no '" + std::string(to_string(e.arms[i].role)) +
-                                           "' arm; use " + join_names(roles));
+                                       Message{"input.design_role_not_allowed",
+                                               {{"design", design_name},
+                                                {"role", std::string(to_string(e.arms[i].role))},
+                                                {"roles", join_names(roles)}}});
         }
     }
     for (const auto& need : needs) {
         const auto found = static_cast<std::size_t>(
             std::count_if(e.arms.begin(), e.arms.end(), [&](const Arm& a) { return a.role == need.role; }));
         if (found < need.min || found > need.max) {
-            const std::string wanted = need.min == need.max ? "exactly " + std::to_string(need.min) : "at least " + std::to_string(need.min);
-            throw InvalidArgumentError("arms", "a " + design_name + " design needs " + wanted + " '" +
-                                                   std::string(to_string(need.role)) + "' arm; found " +
-                                                   std::to_string(found));
+            throw InvalidArgumentError(
+                "arms", Message{need.min == need.max ? "input.design_needs_exactly" : "input.design_needs_at_least",
+                                {{"design", design_name},
+                                 {"count", static_cast<std::int64_t>(need.min)},
+                                 {"role", std::string(to_string(need.role))},
+                                 {"found", static_cast<std::int64_t>(found)}}});
         }
     }
 }
@@ -113,19 +117,18 @@ void check_arms(const Experiment& e) {
 void check_valid_range(const Metric& m, const std::string& f) {
     if (!m.valid_min && !m.valid_max) return;
     for (const auto& [end, name] : {std::pair{m.valid_min, ".valid_min"}, std::pair{m.valid_max, ".valid_max"}})
-        if (end && !std::isfinite(*end)) throw InvalidArgumentError(f + name, "must be a finite number");
+        if (end && !std::isfinite(*end)) throw InvalidArgumentError(f + name, Message{"input.not_finite"});
     if (m.kind == MetricKind::proportion)
         throw InvalidArgumentError(f + (m.valid_min ? ".valid_min" : ".valid_max"),
-                                   "a proportion metric takes 0 or 1 per unit; it has no valid range to set");
+                                   Message{"input.range_for_proportion"});
     if (m.valid_min && m.valid_max && !(*m.valid_min < *m.valid_max))
-        throw InvalidArgumentError(f + ".valid_max", "must be above valid_min (" + format_number(*m.valid_min) +
-                                                         "), got " + format_number(*m.valid_max));
+        throw InvalidArgumentError(f + ".valid_max", Message{"input.range_max_not_above_min",
+                                                             {{"min", *m.valid_min}, {"value", *m.valid_max}}});
     if (m.kind == MetricKind::count && m.valid_max && *m.valid_max <= 0.0)
-        throw InvalidArgumentError(f + ".valid_max", "a count cannot be negative, so the range must reach above 0, got " +
-                                                         format_number(*m.valid_max));
+        throw InvalidArgumentError(f + ".valid_max", Message{"input.range_count_max", {{"value", *m.valid_max}}});
     if (m.baseline && ((m.valid_min && *m.baseline < *m.valid_min) || (m.valid_max && *m.baseline > *m.valid_max)))
-        throw InvalidArgumentError(f + ".baseline", format_number(*m.baseline) + " is outside the valid range (" +
-                                                        describe_valid_range(m) + ")");
+        throw InvalidArgumentError(f + ".baseline", with_valid_range("input.baseline_outside_range", m,
+                                                                     {{"value", *m.baseline}}));
 }
 
 void check_metric(const Experiment& e, const Metric& m, std::size_t i) {
@@ -133,9 +136,8 @@ void check_metric(const Experiment& e, const Metric& m, std::size_t i) {
     check_required_name(m.name, index_field + ".name");
     for (std::size_t j = 0; j < i; ++j)
         if (same_name(e.metrics[j].name, m.name))
-            throw InvalidArgumentError(index_field + ".name", "'" + m.name + "' is already the name of metrics[" +
-                                                                  std::to_string(j) +
-                                                                  "] (names are compared ignoring case)");
+            throw InvalidArgumentError(index_field + ".name", Message{"input.name_taken", {{"name", m.name},
+                                                                                  {"other", "metrics[" + std::to_string(j) + "]"}}});
     const std::string f = metric_field(m, i);
     check_name(m.unit, f + ".unit");
     check_long_text(m.description, f + ".description");
@@ -146,28 +148,28 @@ void check_metric(const Experiment& e, const Metric& m, std::size_t i) {
     check_enum(m.effect_scale, f + ".effect_scale");
 
     if (!std::isfinite(m.minimum_effect) || m.minimum_effect <= 0.0)
-        throw InvalidArgumentError(f + ".minimum_effect", "must be a finite number above 0, got " + format_number(m.minimum_effect));
+        throw InvalidArgumentError(f + ".minimum_effect", Message{"input.not_positive", {{"value", m.minimum_effect}}});
     if (m.kind == MetricKind::proportion && m.effect_scale == EffectScale::absolute && m.minimum_effect >= 1.0)
         throw InvalidArgumentError(f + ".minimum_effect",
-                                   "a share cannot change by 1 or more; give it as a fraction, e.g. 0.05 for 5 points");
+                                   Message{"input.share_change_too_large"});
     if (!std::isfinite(m.confidence) || m.confidence <= 0.5 || m.confidence >= 1.0)
-        throw InvalidArgumentError(f + ".confidence", "must be between 0.5 and 1 (e.g. 0.95), got " + format_number(m.confidence));
+        throw InvalidArgumentError(f + ".confidence", Message{"input.confidence_range", {{"value", m.confidence}}});
 
     if (m.baseline) {
         const double b = *m.baseline;
-        if (!std::isfinite(b)) throw InvalidArgumentError(f + ".baseline", "must be a finite number");
+        if (!std::isfinite(b)) throw InvalidArgumentError(f + ".baseline", Message{"input.not_finite"});
         if (m.kind == MetricKind::proportion && (b < 0.0 || b > 1.0))
-            throw InvalidArgumentError(f + ".baseline", "a share must be between 0 and 1, got " + format_number(b));
+            throw InvalidArgumentError(f + ".baseline", Message{"input.share_baseline_range", {{"value", b}}});
         if (m.kind == MetricKind::count && b < 0.0)
-            throw InvalidArgumentError(f + ".baseline", "a rate of events cannot be negative, got " + format_number(b));
+            throw InvalidArgumentError(f + ".baseline", Message{"input.rate_baseline_negative", {{"value", b}}});
     }
     if (m.baseline_sd && (!std::isfinite(*m.baseline_sd) || *m.baseline_sd <= 0.0))
-        throw InvalidArgumentError(f + ".baseline_sd", "must be a finite number above 0, got " + format_number(*m.baseline_sd));
+        throw InvalidArgumentError(f + ".baseline_sd", Message{"input.not_positive", {{"value", *m.baseline_sd}}});
 
     // A one-sample design compares against the baseline, so a relative effect is a share of it.
     if (e.design == DesignKind::one_sample && m.effect_scale == EffectScale::relative &&
         (!m.baseline || *m.baseline == 0.0))
-        throw InvalidArgumentError(f + ".baseline", "a relative effect in a one_sample design needs a non-zero baseline");
+        throw InvalidArgumentError(f + ".baseline", Message{"input.relative_one_sample_baseline"});
     check_valid_range(m, f);
 }
 
@@ -177,14 +179,17 @@ void check_metrics(const Experiment& e) {
     for (const auto& m : e.metrics)
         if (m.role == MetricRole::primary) primaries.push_back(m.name);
     if (primaries.size() != 1)
-        throw InvalidArgumentError("metrics", "exactly one metric must be primary; found " + std::to_string(primaries.size()) +
-                                                  (primaries.empty() ? std::string() : " (" + join_names(primaries) + ")"));
+        throw InvalidArgumentError("metrics", primaries.empty()
+                                                  ? Message{"input.primary_missing"}
+                                                  : Message{"input.primary_several",
+                                                            {{"count", static_cast<std::int64_t>(primaries.size())},
+                                                             {"names", join_names(primaries)}}});
     if (e.design == DesignKind::one_sample) {
         for (std::size_t i = 0; i < e.metrics.size(); ++i) {
             const Metric& m = e.metrics[i];
             if (m.role == MetricRole::primary && !m.baseline)
                 throw InvalidArgumentError(metric_field(m, i) + ".baseline",
-                                           "a one_sample design compares against the baseline, so the primary metric needs one");
+                                           Message{"input.one_sample_needs_baseline"});
         }
     }
 }
@@ -266,11 +271,11 @@ std::string format_number(double value) {
 
 
 void check_text(std::string_view text, const std::string& field, std::size_t limit) {
-    if (text.find('\0') != std::string_view::npos) throw InvalidArgumentError(field, "contains a NUL character");
-    if (!is_valid_utf8(text)) throw InvalidArgumentError(field, "is not valid UTF-8");
+    if (text.find('\0') != std::string_view::npos) throw InvalidArgumentError(field, Message{"input.text_nul"});
+    if (!is_valid_utf8(text)) throw InvalidArgumentError(field, Message{"input.text_not_utf8"});
     if (text.size() > limit)
-        throw InvalidArgumentError(field, "is too long: " + std::to_string(text.size()) + " bytes, at most " +
-                                              std::to_string(limit));
+        throw InvalidArgumentError(field, Message{"input.text_too_long", {{"bytes", static_cast<std::int64_t>(text.size())},
+                                                                          {"limit", static_cast<std::int64_t>(limit)}}});
 }
 
 void check_short_text(std::string_view text, const std::string& field) {
@@ -279,12 +284,12 @@ void check_short_text(std::string_view text, const std::string& field) {
         const auto byte = static_cast<unsigned char>(c);
         return byte < 0x20 || byte == 0x7F;
     });
-    if (has_control) throw InvalidArgumentError(field, "contains a control character (a line break or tab?); it must be one line");
+    if (has_control) throw InvalidArgumentError(field, Message{"input.text_control"});
 }
 
 void check_required_short_text(std::string_view text, const std::string& field) {
     check_short_text(text, field);
-    if (trim(text).empty()) throw InvalidArgumentError(field, "is required");
+    if (trim(text).empty()) throw InvalidArgumentError(field, Message{"input.required"});
 }
 
 std::string normalize_name(std::string_view text) { return trim(with_ascii_spaces(to_nfc(text))); }
@@ -292,21 +297,25 @@ std::string normalize_name(std::string_view text) { return trim(with_ascii_space
 void check_name(std::string_view text, const std::string& field) {
     check_short_text(text, field);
     if (const auto hidden = first_hidden_code_point(text))
-        throw InvalidArgumentError(field, "contains an invisible or direction-changing character (" +
-                                              code_point_name(*hidden) +
-                                              "); a name must show every character it holds");
+        throw InvalidArgumentError(field, Message{"input.hidden_character", {{"character", code_point_name(*hidden)}}});
 }
 
 void check_required_name(std::string_view text, const std::string& field) {
     check_name(text, field);
-    if (trim(text).empty()) throw InvalidArgumentError(field, "is required");
+    if (trim(text).empty()) throw InvalidArgumentError(field, Message{"input.required"});
 }
 
-void check_reason(std::string_view text, const std::string& field, const std::string& needed) {
+void check_reason(std::string_view text, const std::string& field, ReasonFor purpose) {
     check_long_text(text, field);
-    if (!has_visible_character(text))
-        throw InvalidArgumentError(field, "is required: " + needed +
-                                              (trim(text).empty() ? "" : " (invisible characters and spaces alone do not count)"));
+    if (has_visible_character(text)) return;
+    const bool blank = trim(text).empty();
+    switch (purpose) {
+        case ReasonFor::stop:
+            throw InvalidArgumentError(field, Message{blank ? "input.reason_missing.stop" : "input.reason_invisible.stop"});
+        case ReasonFor::note:
+            throw InvalidArgumentError(field, Message{blank ? "input.reason_missing.note" : "input.reason_invisible.note"});
+    }
+    throw InvalidArgumentError(field, Message{"input.required"});
 }
 
 void normalize_experiment(Experiment& e) {
@@ -338,7 +347,7 @@ void validate_experiment(const Experiment& e) {
     check_name(e.owner, "owner");
     for (std::size_t i = 0; i < e.tags.size(); ++i) check_name(e.tags[i], "tags[" + std::to_string(i) + "]");
     if (e.purposes.empty())
-        throw InvalidArgumentError("purposes", "at least one is required: wellbeing, vitality or democracy");
+        throw InvalidArgumentError("purposes", Message{"input.purpose_required"});
     for (const auto p : e.purposes) check_enum(p, "purposes");
     check_long_text(e.risk, "risk");
     check_long_text(e.stop_reason, "stop_reason");
@@ -348,11 +357,13 @@ void validate_experiment(const Experiment& e) {
     check_date(e.actual_start, "actual_start");
     check_date(e.actual_end, "actual_end");
     if (e.planned_start && e.planned_end && *e.planned_end < *e.planned_start)
-        throw InvalidArgumentError("planned_end", "is before planned_start (" + format_date(*e.planned_end) +
-                                                      " < " + format_date(*e.planned_start) + ")");
+        throw InvalidArgumentError("planned_end", Message{"input.end_before_start.planned",
+                                                          {{"end", format_date(*e.planned_end)},
+                                                           {"start", format_date(*e.planned_start)}}});
     if (e.actual_start && e.actual_end && *e.actual_end < *e.actual_start)
-        throw InvalidArgumentError("actual_end", "is before actual_start (" + format_date(*e.actual_end) +
-                                                     " < " + format_date(*e.actual_start) + ")");
+        throw InvalidArgumentError("actual_end", Message{"input.end_before_start.actual",
+                                                         {{"end", format_date(*e.actual_end)},
+                                                          {"start", format_date(*e.actual_start)}}});
 
     check_amount(e.planned_cost_eur, "planned_cost_eur");
     check_amount(e.actual_cost_eur, "actual_cost_eur");
@@ -372,7 +383,7 @@ void require_complete_test_card(const TestCard& card) {
                                                                 {&card.right_if, "test_card.right_if"}};
     for (const auto& [text, field] : parts)
         if (trim(*text).empty())
-            throw InvalidArgumentError(field, "is required before the experiment starts: the Test Card is locked then");
+            throw InvalidArgumentError(field, Message{"input.test_card_part_required"});
 }
 
 void validate_outcome(const Outcome& outcome) {
@@ -385,7 +396,7 @@ void validate_outcome(const Outcome& outcome) {
     check_long_text(outcome.learning.we_learned, "outcome.learning.we_learned");
     check_long_text(outcome.learning.therefore, "outcome.learning.therefore");
     if (outcome.decided_on.is_infinity() || outcome.decided_on.is_neg_infinity())
-        throw InvalidArgumentError("outcome.decided_on", "not a valid date");
+        throw InvalidArgumentError("outcome.decided_on", Message{"input.not_a_date"});
 }
 
 std::string metric_field(const Metric& metric, std::size_t index) {
@@ -397,13 +408,13 @@ std::string arm_field(const Arm& arm, std::size_t index) {
 }
 
 const char* unit_value_problem(MetricKind kind, double value) noexcept {
-    if (!std::isfinite(value)) return "must be a finite number";
+    if (!std::isfinite(value)) return "input.value_not_finite";
     switch (kind) {
         case MetricKind::proportion:
-            if (value != 0.0 && value != 1.0) return "a proportion metric takes 0 or 1 per unit";
+            if (value != 0.0 && value != 1.0) return "input.proportion_value";
             break;
         case MetricKind::count:
-            if (value < 0.0) return "a count cannot be negative";
+            if (value < 0.0) return "input.count_value_negative";
             break;
         case MetricKind::mean:
             break;
@@ -412,7 +423,7 @@ const char* unit_value_problem(MetricKind kind, double value) noexcept {
 }
 
 const char* exposure_problem(double exposure) noexcept {
-    if (!std::isfinite(exposure) || exposure <= 0.0) return "must be a finite number above 0";
+    if (!std::isfinite(exposure) || exposure <= 0.0) return "input.not_positive";
     return nullptr;
 }
 
@@ -421,6 +432,13 @@ std::string describe_valid_range(const Metric& m) {
     if (m.valid_min) return "at least " + format_number(*m.valid_min);
     if (m.valid_max) return "at most " + format_number(*m.valid_max);
     return {};
+}
+
+Message with_valid_range(std::string_view code, const Metric& m, std::vector<MessageParam> params) {
+    const char* shape = m.valid_min && m.valid_max ? ".between" : m.valid_min ? ".at_least" : ".at_most";
+    if (m.valid_min) params.push_back({"min", *m.valid_min});
+    if (m.valid_max) params.push_back({"max", *m.valid_max});
+    return Message{std::string(code) + shape, std::move(params)};
 }
 
 const char* aggregate_field(AggregatePart part) noexcept {
@@ -443,18 +461,17 @@ std::optional<AggregateProblem> aggregate_range_problem(const Metric& m, const A
     const double mean = a.sum / n;
     const double tolerance = 1e-9 * std::max(1.0, std::fabs(mean));
     if ((m.valid_min && mean < *m.valid_min - tolerance) || (m.valid_max && mean > *m.valid_max + tolerance))
-        return AggregateProblem{AggregatePart::sum, "the mean of the row, sum/n = " + format_number(mean) +
-                                                        ", is outside the valid range of " + m.name + " (" +
-                                                        describe_valid_range(m) + ")"};
+        return AggregateProblem{AggregatePart::sum, with_valid_range("input.aggregate_mean_outside_range", m,
+                                                                     {{"mean", mean}, {"metric", m.name}})};
     if (m.kind == MetricKind::mean && a.sum_sq && m.valid_min && m.valid_max) {
         const double lo = *m.valid_min;
         const double hi = *m.valid_max;
         const double most = (lo + hi) * a.sum - n * lo * hi;
         const double slack = 1e-9 * std::max({1.0, std::fabs(*a.sum_sq), std::fabs(most)});
         if (*a.sum_sq > most + slack)
-            return AggregateProblem{AggregatePart::sum_sq, "is larger than values in the valid range of " + m.name + " (" +
-                                                               describe_valid_range(m) +
-                                                               ") can give with this n and sum"};
+            return AggregateProblem{AggregatePart::sum_sq,
+                                    Message{"input.aggregate_sum_sq_above_range",
+                                            {{"metric", m.name}, {"min", lo}, {"max", hi}}}};
     }
     return std::nullopt;
 }
@@ -462,29 +479,29 @@ std::optional<AggregateProblem> aggregate_range_problem(const Metric& m, const A
 }  // namespace
 
 std::optional<AggregateProblem> aggregate_kind_problem(MetricKind kind, const Aggregate& a) {
-    if (a.n < 1) return AggregateProblem{AggregatePart::n, "must be at least 1"};
-    if (!std::isfinite(a.sum)) return AggregateProblem{AggregatePart::sum, "must be a finite number"};
+    if (a.n < 1) return AggregateProblem{AggregatePart::n, Message{"input.aggregate_n_below_one"}};
+    if (!std::isfinite(a.sum)) return AggregateProblem{AggregatePart::sum, Message{"input.not_finite"}};
     const auto n = static_cast<double>(a.n);
     switch (kind) {
         case MetricKind::mean: {
-            if (!a.sum_sq) return AggregateProblem{AggregatePart::sum_sq, "is required for a mean metric (the sum of squared values)"};
-            if (!std::isfinite(*a.sum_sq)) return AggregateProblem{AggregatePart::sum_sq, "must be a finite number"};
+            if (!a.sum_sq) return AggregateProblem{AggregatePart::sum_sq, Message{"input.aggregate_sum_sq_required"}};
+            if (!std::isfinite(*a.sum_sq)) return AggregateProblem{AggregatePart::sum_sq, Message{"input.not_finite"}};
             // sum_sq - sum^2/n is n times the variance, never negative; allow for rounding in the
             // caller's own summing.
             const double floor = a.sum * a.sum / n;
             const double tolerance = 1e-9 * std::max({1.0, std::fabs(*a.sum_sq), floor});
             if (*a.sum_sq < floor - tolerance)
-                return AggregateProblem{AggregatePart::sum_sq, "is smaller than sum*sum/n: no set of values has these sums"};
+                return AggregateProblem{AggregatePart::sum_sq, Message{"input.aggregate_sum_sq_too_small"}};
             break;
         }
         case MetricKind::proportion:
-            if (a.sum_sq) return AggregateProblem{AggregatePart::sum_sq, "is not used for a proportion metric"};
-            if (a.sum < 0.0 || a.sum > n) return AggregateProblem{AggregatePart::sum, "successes must be between 0 and n (the trials)"};
-            if (a.sum != std::floor(a.sum)) return AggregateProblem{AggregatePart::sum, "successes must be a whole number"};
+            if (a.sum_sq) return AggregateProblem{AggregatePart::sum_sq, Message{"input.aggregate_sum_sq_unused.proportion"}};
+            if (a.sum < 0.0 || a.sum > n) return AggregateProblem{AggregatePart::sum, Message{"input.successes_range"}};
+            if (a.sum != std::floor(a.sum)) return AggregateProblem{AggregatePart::sum, Message{"input.successes_whole"}};
             break;
         case MetricKind::count:
-            if (a.sum_sq) return AggregateProblem{AggregatePart::sum_sq, "is not used for a count metric"};
-            if (a.sum < 0.0) return AggregateProblem{AggregatePart::sum, "a count of events cannot be negative"};
+            if (a.sum_sq) return AggregateProblem{AggregatePart::sum_sq, Message{"input.aggregate_sum_sq_unused.count"}};
+            if (a.sum < 0.0) return AggregateProblem{AggregatePart::sum, Message{"input.events_negative"}};
             break;
     }
     return std::nullopt;
@@ -497,17 +514,17 @@ std::optional<AggregateProblem> aggregate_problem(const Metric& m, const Aggrega
 
 std::optional<StoredRowProblem> stored_row_problem(MetricKind kind, double value, const Aggregate* aggregate,
                                                    bool has_exposure) {
-    if (has_exposure && kind != MetricKind::count) return StoredRowProblem{"exposure", "is used only for count metrics"};
+    if (has_exposure && kind != MetricKind::count) return StoredRowProblem{"exposure", Message{"input.exposure_only_counts"}};
     if (aggregate != nullptr) {
         if (auto problem = aggregate_kind_problem(kind, *aggregate))
             return StoredRowProblem{aggregate_field(problem->part), std::move(problem->problem)};
         if (kind == MetricKind::count && aggregate->sum != std::floor(aggregate->sum))
-            return StoredRowProblem{"aggregate.sum", "a count of events is a whole number"};
+            return StoredRowProblem{"aggregate.sum", Message{"input.events_whole"}};
         return std::nullopt;
     }
-    if (const char* problem = unit_value_problem(kind, value)) return StoredRowProblem{"value", problem};
+    if (const char* problem = unit_value_problem(kind, value)) return StoredRowProblem{"value", Message{problem, {{"value", value}}}};
     if (kind == MetricKind::count && value != std::floor(value))
-        return StoredRowProblem{"value", "a count of events is a whole number"};
+        return StoredRowProblem{"value", Message{"input.events_whole"}};
     return std::nullopt;
 }
 

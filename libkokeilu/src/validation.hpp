@@ -4,6 +4,7 @@
 #pragma once
 
 #include "kokeilu/experiment.hpp"
+#include "kokeilu/message.hpp"
 #include "kokeilu/metric.hpp"
 #include "kokeilu/observation.hpp"
 #include "kokeilu/outcome.hpp"
@@ -12,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kokeilu::detail {
 
@@ -57,10 +59,11 @@ void check_required_short_text(std::string_view text, const std::string& field);
 void check_name(std::string_view text, const std::string& field);
 // check_name, and also non-empty.
 void check_required_name(std::string_view text, const std::string& field);
-// A reason that must be given (an amendment's, a stop's, a journal note): valid long text that
-// holds at least one visible character; zero-width and no-break spaces alone count as empty.
-// `needed` completes "is required: ..." when it is missing.
-void check_reason(std::string_view text, const std::string& field, const std::string& needed);
+// What a reason is for, which says what is missing when it is: "say why the experiment stops".
+enum class ReasonFor { stop, note };
+// A reason that must be given (a stop's, a journal note): valid long text that holds at least one
+// visible character; zero-width and no-break spaces alone count as empty.
+void check_reason(std::string_view text, const std::string& field, ReasonFor purpose);
 
 // Trims the one-line fields, and keeps tags and purposes sorted and unique (empty tags dropped).
 void normalize_experiment(Experiment& experiment);
@@ -81,9 +84,14 @@ void validate_outcome(const Outcome& outcome);
 
 // "1 to 5", "at least 1", "at most 5" for a metric's valid range (empty when it has none).
 [[nodiscard]] std::string describe_valid_range(const Metric& metric);
+// The message `code` about a metric's valid range: the code gets the range's shape (".between",
+// ".at_least", ".at_most") and the parameters its ends ("min", "max"), so each language can word
+// the range whole. The metric must have a valid range.
+[[nodiscard]] Message with_valid_range(std::string_view code, const Metric& metric, std::vector<MessageParam> params);
 
 // Problems of observed values for a metric kind. Each returns nullptr when the value is fine, else
-// a fixed description of the problem, so that checking a million rows allocates nothing.
+// the code of the problem (its message takes the value as "value"), so that checking a million rows
+// allocates nothing.
 [[nodiscard]] const char* unit_value_problem(MetricKind kind, double value) noexcept;
 [[nodiscard]] const char* exposure_problem(double exposure) noexcept;
 
@@ -91,7 +99,7 @@ void validate_outcome(const Outcome& outcome);
 enum class AggregatePart { n, sum, sum_sq };
 struct AggregateProblem {
     AggregatePart part = AggregatePart::n;
-    std::string problem;
+    Message problem;
 };
 // "aggregate.n", "aggregate.sum", "aggregate.sum_sq": the part as a field of an Observation.
 [[nodiscard]] const char* aggregate_field(AggregatePart part) noexcept;
@@ -107,7 +115,7 @@ struct AggregateProblem {
 // `aggregate` is null for a unit-level row. Returns which field is wrong and why, or nothing.
 struct StoredRowProblem {
     const char* part;  // "value", "exposure", "aggregate.sum", ...
-    std::string problem;
+    Message problem;
 };
 [[nodiscard]] std::optional<StoredRowProblem> stored_row_problem(MetricKind kind, double value, const Aggregate* aggregate,
                                                                  bool has_exposure);

@@ -139,7 +139,7 @@ def test_log_refuses_a_value_in_the_other_period(tmp_path: Path) -> None:
                   db=path)
     assert result.code == 1
     # 09:00 without an offset is Helsinki time (EET, UTC+2).
-    assert "--at: 2025-03-10T07:00:00Z on kokeilun" in result.err
+    assert "--at: 10.3.2025 klo 9.00 EET on kokeilun" in result.err
     assert "ryhmä 'ennen' on sitä edeltävä jakso" in result.err
 
 
@@ -195,7 +195,7 @@ def test_import_refuses_a_value_in_the_other_period_naming_its_line(tmp_path: Pa
     result = call(["import", e.key, str(rows), "--backfill", "--lang", "en"], db=path)
     assert result.code == 1, result
     # 09:00 without an offset is Helsinki time: 07:00 UTC.
-    assert "row 4, column 'at': 2025-02-27T07:00:00Z is before the actual start" in result.err, result
+    assert "row 4, column 'at': 2025-02-27 09:00 EET is before the actual start" in result.err, result
     assert "but the arm 'jälkeen' is the period after it" in result.err, result
     with kokeilu.open(path, read_only=True) as tracker:
         assert tracker.count_observations(e) == 0

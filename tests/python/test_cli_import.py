@@ -58,7 +58,7 @@ def test_bad_rows_reject_the_whole_file(db: Path, running: str, tmp_path: Path) 
         "  rivi 3, sarake 'value': 'neljä' ei ole luku (käytä desimaalipistettä)",
         "  rivi 4, sarake 'arm': tuntematon ryhmä 'videot'. Tunnetut: kontrolli, video",
         "  rivi 5, sarake 'at': '10.1.2026 klo 13' ei ole ISO 8601 -ajankohta (esim. 2026-03-01T14:30:00Z)",
-        f"  rivi 6, sarake 'at': 2025-12-01T00:00:00Z on ennen kokeilun {running} alkua (5.1.2026); kirjaa aiemmat "
+        f"  rivi 6, sarake 'at': 1.12.2025 klo 2.00 EET on ennen kokeilun {running} alkua (5.1.2026); kirjaa aiemmat "
         "tiedot valitsimella --backfill",
     ]
     assert observations(db, running) == []

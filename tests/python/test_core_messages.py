@@ -58,11 +58,35 @@ def test_the_template_lists_every_code_and_no_other() -> None:
     assert sorted(listed - set(TEMPLATES)) == [], "a catalogue entry for a code the core no longer has"
 
 
-def _removed() -> None:
-    tracker = kokeilu.open(tmp_path / "t.db")
+def test_an_error_carries_its_code_and_parameters(running: kokeilu.Experiment, tracker: kokeilu.Tracker) -> None:
     with pytest.raises(kokeilu.InvalidArgumentError) as raised:
-        tracker.get("no-such-key").planned_cost_eur  # a look-up error first
-    assert raised.type is not None
+        tracker.log(running, float("nan"), arm="video")
+    assert raised.value.code == "input.value_not_finite"
+    assert raised.value.field == "value"
+    assert raised.value.params is not None and str(raised.value.params["value"]) == "nan"
+    with pytest.raises(kokeilu.InvalidArgumentError) as unknown:
+        tracker.log(running, 1.0, arm="nobody")
+    assert unknown.value.code == "input.unknown_arm"
+    assert unknown.value.params == {"name": "nobody", "known": "control, video"}
+
+
+def test_a_part_of_a_message_is_said_in_the_same_language() -> None:
+    with pytest.raises(kokeilu.InvalidArgumentError) as raised:
+        _core.parse_date("2026-13-01", "on")
+    error = raised.value
+    assert error.code == "input.not_iso.date" and error.params["reason_code"] == "input.iso.no_such_day"
+    assert "no such day in the calendar" in str(error)
+    assert Messages("fi").core(error.code, error.params) == "'2026-13-01' ei ole ISO 8601 -päivämäärä (kalenterissa ei ole sellaista päivää)"
+    assert "den dagen finns inte i kalendern" in (Messages("sv").core(error.code, error.params) or "")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_code_formats_in_every_language(lang: str) -> None:
+    msgs = Messages(lang)
+    for code, english in TEMPLATES.items():
+        params = {name: 7 for name in placeholders(english)}
+        text = msgs.core(code, params)
+        assert text is not None and "{" not in text, code
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -5,13 +5,16 @@
 //
 // A code is lower-case words joined by dots ("value.not_finite"); once released it is never reused
 // for another meaning. Its English template names each parameter in braces ("must be a finite
-// number, got {value}"); message_templates() lists every code the library can produce.
+// number, got {value}"); message_templates() lists every code the library can produce. A parameter
+// whose name ends in "_code" holds the code of a part of the message ("reason_code":
+// "input.iso.year"), said in the same language as the whole.
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -27,6 +30,11 @@ struct MessageParam {
 };
 
 struct Message {
+    Message() = default;
+    // Implicit, so that a code alone is a message: Message{"input.required"}.
+    Message(std::string message_code, std::vector<MessageParam> message_params = {})  // NOLINT(google-explicit-constructor)
+        : code(std::move(message_code)), params(std::move(message_params)) {}
+
     std::string code;
     std::vector<MessageParam> params;  // in the order the template names them
 

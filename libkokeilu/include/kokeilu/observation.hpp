@@ -3,6 +3,7 @@
 // units, so that a survey summary can be recorded without its raw data.
 #pragma once
 
+#include "kokeilu/message.hpp"
 #include "kokeilu/time.hpp"
 
 #include <algorithm>
@@ -98,7 +99,7 @@ struct AggregateColumns {
 struct InputProblem {
     std::string column;
     std::optional<std::size_t> row;
-    std::string problem;
+    Message problem;  // problem.english() is its English text
 
     [[nodiscard]] std::string field() const {
         return row ? column + "[" + std::to_string(*row) + "]" : column;

@@ -3,6 +3,7 @@
 // epoch, so every conversion here is exact to the microsecond.
 #pragma once
 
+#include "kokeilu/message.hpp"
 #include <boost/date_time/gregorian/gregorian_types.hpp>
 #include <boost/date_time/posix_time/posix_time_types.hpp>
 
@@ -24,7 +25,7 @@ using Time = boost::posix_time::ptime;  // always UTC inside kokeilu
 // (the calendar of Boost.Date_Time; before 1400 the Gregorian calendar was not yet in use).
 inline constexpr std::int64_t earliest_unix_micros = -17'987'443'200'000'000;
 inline constexpr std::int64_t latest_unix_micros = 253'402'300'799'999'999;
-// nullptr when micros is within them, else the problem ("out of the supported range ...").
+// nullptr when micros is within them, else the code of the problem ("input.time_out_of_range").
 [[nodiscard]] const char* time_range_problem(std::int64_t micros) noexcept;
 
 // A time given as a number counts `unit`s since 1970-01-01T00:00:00Z ("epoch" time). kokeilu takes
@@ -41,7 +42,7 @@ enum class EpochUnit { seconds, milliseconds, microseconds, nanoseconds };
 [[nodiscard]] std::int64_t epoch_to_unix_micros(double count, EpochUnit unit, const std::string& field);
 // The problem of a number given as a time without its unit, with the way out ("... give its unit").
 // `shown` is the number as the caller wrote it.
-[[nodiscard]] std::string unitless_epoch_problem(std::string_view shown);
+[[nodiscard]] Message unitless_epoch_problem(std::string_view shown);
 
 // The current time in UTC, with microseconds.
 [[nodiscard]] Time now_utc();

@@ -329,8 +329,8 @@ def core_problems(
         return [], 0
     listed, total = _log(tracker, key, checked, backfill=backfill, allow_future=allow_future, check_only=True)
     problems = [
-        Problem(None if row is None else int(checked.lines[row]), column, msgs.core_problem(problem))
-        for column, row, problem in listed
+        Problem(None if row is None else int(checked.lines[row]), column, msgs.core_problem_of(problem, code, params))
+        for column, row, problem, code, params in listed
     ]
     return problems, int(total)
 
@@ -367,4 +367,5 @@ def write(
             raise
         field, _, problem = str(error).partition(": ")
         line = int(checked.lines[int(match.group(1))])
-        raise Rejected([Problem(line, field.partition("[")[0], msgs.core_problem(problem))]) from error
+        text = msgs.core_problem_of(problem, error.code, error.params)
+        raise Rejected([Problem(line, field.partition("[")[0], text)]) from error

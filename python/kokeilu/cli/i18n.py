@@ -13,12 +13,13 @@ import datetime
 import functools
 import gettext
 import numbers
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .. import _core
 from . import locale_formats
-from .i18n_core import translate_core_problem, translate_core_state, translate_warning
+from .i18n_core import command_options, translate_core_problem, translate_core_state, translate_warning
 
 LANGUAGES = ("fi", "sv", "en")
 
@@ -98,6 +99,13 @@ def english_texts() -> dict[str, str | tuple[str, str]]:
         texts[context] = (forms[0], forms[1])
     return texts
 
+
+_ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")
+
+#: The parameters of the core's messages that hold a date or time it wrote (never one the user
+#: typed, which is shown as typed).
+_MOMENT_PARAMS = frozenset({"at", "now", "start", "end"})
 
 #: Catalogue contexts of the core's message codes: "core:value.not_finite".
 CORE_CONTEXT = "core:"
@@ -206,13 +214,36 @@ class Messages:
         if template is None:
             return None
         text = self._translation.pgettext(CORE_CONTEXT + code, template)
-        values = {name: self.core_value(value) for name, value in (params or {}).items()}
+        # A parameter named "..._code" is the code of a part of the message: said in this language too.
+        values = {
+            name: (self.core(str(value), None) or str(value))
+            if name.endswith("_code")
+            else self.core_moment(value)
+            if name in _MOMENT_PARAMS
+            else self.core_value(value)
+            for name, value in (params or {}).items()
+        }
         return text.format_map(_Keep(values))
+
+    def core_moment(self, value: object) -> str:
+        """A date or time the core wrote in ISO 8601 (UTC), as this language writes it: times to
+        the minute in the tracker's zone, with the zone."""
+        text = str(value)
+        try:
+            if _ISO_DATE.match(text):
+                return self.date(datetime.date.fromisoformat(text))
+            if _ISO_TIME.match(text):
+                return self.time(datetime.datetime.fromisoformat(text.replace("Z", "+00:00")))
+        except ValueError:
+            pass
+        return text
 
     def core_value(self, value: object) -> str:
         """A parameter of a core message: counts as numbers, a given number exactly (every digit
         the caller wrote, "0.1", "1e+300", with this language's decimal comma and minus sign), texts
         as they are."""
+        if isinstance(value, str):
+            return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return str(value)
         if isinstance(value, int):
@@ -225,6 +256,12 @@ class Messages:
             if text.startswith("-"):
                 text = "\u2212" + text[1:]
         return text
+
+    def core_problem_of(self, english: str, code: str, params: Mapping[str, object] | None) -> str:
+        """A problem the core reported, by its code where it has one, else by its English text; with
+        the command's options where the core names an option of the API (``--backfill``)."""
+        coded = self.core(code, params)
+        return translate_core_problem(english, self.lang) if coded is None else command_options(coded)
 
     def core_problem(self, problem: str) -> str:
         """A problem the core reported, in this language when it has a known wording, and with the
