@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -316,8 +317,8 @@ def _format(msgs: Messages, column: str, value: Any) -> str:
         return msgs("html.days_short", days=msgs.number(round(float(value))))
     if isinstance(value, float) and value.is_integer():
         return msgs.number(int(value))
-    if isinstance(value, int):
-        return msgs.number(value)
+    if isinstance(value, numbers.Integral):  # counts come as numpy integers
+        return msgs.number(int(value))
     return str(value)
 
 
