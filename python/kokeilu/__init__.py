@@ -67,6 +67,7 @@ from ._core import (
     same_name,
 )
 from ._history import IntegrityWarning, RepeatedWriteWarning, Verification, Written
+from ._language import get_language, set_language
 from ._tracker import EXPERIMENT_FIELDS, Tracker, experiments_to_frame, open
 
 # These names live in modules that import numpy and pandas, which take most of a command's start
@@ -104,7 +105,8 @@ DEFAULT_PATH: str = _core.default_tracker_path
 
 
 def _experiment_repr_html(self: Experiment) -> str:
-    """The experiment as HTML for notebooks (see :func:`kokeilu.display.experiment_html`)."""
+    """The experiment as HTML for notebooks, in the current language (see
+    :func:`kokeilu.display.experiment_html` and :func:`kokeilu.set_language`)."""
     # Imported when first shown, so that ``import kokeilu`` stays light outside notebooks.
     from .display import experiment_html
 
@@ -158,7 +160,9 @@ __all__ = [
     "Written",
     "__version__",
     "experiments_to_frame",
+    "get_language",
     "open",
     "same_name",
+    "set_language",
     "stats",
 ]

@@ -13,6 +13,10 @@ that plots combine into one figure and can be adjusted afterwards::
 
 matplotlib is an optional dependency (``pip install kokeilu[notebook]``); it is imported when
 this module is.
+
+Titles, axis labels and legends come from the gettext catalogues (keys ``plot.*``, and the
+command's ``label:*`` for statuses, verdicts and roles) in the language of each function's ``lang=``
+("fi", "sv" or "en"), default :func:`kokeilu.get_language`. Names the user typed are drawn as typed.
 """
 
 from __future__ import annotations
@@ -25,11 +29,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import portfolio
 from ._core import Experiment, Metric
+from ._language import messages
 from ._tracker import ExperimentRef, Tracker
+from .cli.i18n import Messages
 from .portfolio import Source
 from .stats import Analysis
 
@@ -106,17 +112,19 @@ def daily_values(tracker: Tracker, experiment: ExperimentRef, *, metric: str = "
     return tidy
 
 
-def _reference(experiment: Experiment, metric: Metric, daily: pd.DataFrame) -> tuple[float | None, str]:
+def _reference(
+    msgs: Messages, experiment: Experiment, metric: Metric, daily: pd.DataFrame
+) -> tuple[float | None, str]:
     """The level the effect is measured from: the metric's baseline, else the reference arm's
     (control, before, or the only group) overall level."""
     if metric.baseline is not None:
-        return float(metric.baseline), "baseline"
+        return float(metric.baseline), msgs.text("plot.baseline")
     reference = next((a.name for a in experiment.arms if a.role.name in _REFERENCE_ROLES), None)
     rows = daily[daily["arm"] == reference]
     if reference is None or rows.empty:
         return None, ""
     denominator = rows["exposure"].sum() if metric.kind.name == "count" else rows["n"].sum()
-    return float(rows["total"].sum() / denominator), f"{reference} level"
+    return float(rows["total"].sum() / denominator), msgs("plot.reference_level", arm=reference)
 
 
 def metric_over_time(
@@ -126,6 +134,7 @@ def metric_over_time(
     metric: str = "",
     freq: str = "D",
     ax: Axes | None = None,
+    lang: str | None = None,
 ) -> Axes:
     """The metric per arm or period over time (daily by default), with the baseline and the band
     of the minimum worthwhile effect.
@@ -136,11 +145,12 @@ def metric_over_time(
     it is too small to be worth having); for a guardrail it runs to the largest acceptable
     worsening. A relative effect is taken relative to the reference level.
     """
+    msgs = messages(lang)
     e = tracker.get(experiment)
     m = _metric(e, metric)
     daily = daily_values(tracker, e, metric=m.name, freq=freq)
     ax = _axes(ax)
-    roles = {a.name: a.role.name for a in e.arms}
+    roles = {a.name: msgs.label(a.role) for a in e.arms}
     for arm, rows in daily.groupby("arm", observed=True, sort=False):
         ax.plot(
             rows["period"],
@@ -150,20 +160,24 @@ def metric_over_time(
             linewidth=1.0,
             label=f"{arm} ({roles.get(str(arm), '')})",
         )
-    level, level_name = _reference(e, m, daily)
+    level, level_name = _reference(msgs, e, m, daily)
     if level is not None:
         effect = m.minimum_effect * (abs(level) if m.effect_scale.name == "relative" else 1.0)
         better = 1.0 if m.direction.name == "higher_is_better" else -1.0
-        ax.axhline(level, color="black", linestyle="--", linewidth=1.0, label=f"{level_name} {level:.4g}")
+        ax.axhline(level, color="black", linestyle="--", linewidth=1.0, label=f"{level_name} {msgs.figure(level, 4)}")
         if effect > 0:
             if m.role.name == "guardrail":
-                edge, label = level - better * effect, f"acceptable worsening ({m.minimum_effect:g})"
+                edge = level - better * effect
             else:
-                edge, label = level + better * effect, f"minimum worthwhile effect ({m.minimum_effect:g})"
+                edge = level + better * effect
+            label = f"{_threshold_label(msgs, m)} ({msgs.number(m.minimum_effect)})"
             ax.axhspan(min(level, edge), max(level, edge), color="#f2c14e", alpha=0.25, label=label)
             ax.axhline(edge, color="#c99a1a", linestyle=":", linewidth=1.0)
-    per = {"D": "day", "W": "week", "MS": "month", "ME": "month", "M": "month"}.get(freq, freq)
-    ax.set_title(f"{e.key}: {m.name} per {per}")
+    per = {"D": "day", "W": "week", "MS": "month", "ME": "month", "M": "month"}.get(freq)
+    if per is None:
+        ax.set_title(msgs("plot.per_period", key=e.key, metric=m.name, period=freq))
+    else:
+        ax.set_title(msgs(f"plot.per_{per}", key=e.key, metric=m.name))
     ax.set_ylabel(m.unit or m.name)
     ax.set_xlabel("")
     ax.legend(loc="best", fontsize="small")
@@ -190,14 +204,14 @@ def _threshold(metric: Metric) -> float:
     return sign * _better(metric) * metric.minimum_effect
 
 
-def _threshold_label(metric: Metric) -> str:
-    return "acceptable worsening" if metric.role.name == "guardrail" else "minimum worthwhile effect"
+def _threshold_label(msgs: Messages, metric: Metric) -> str:
+    return msgs.text("plot.acceptable_worsening" if metric.role.name == "guardrail" else "plot.minimum_effect")
 
 
-def _effect_unit(metric: Metric) -> str:
-    if metric.effect_scale.name == "relative":
-        return "relative change"
-    return metric.unit or metric.name
+def _effect_axis(msgs: Messages, metric: Metric) -> str:
+    """"points (higher is better)": the effect's unit and which way is better."""
+    unit = msgs.text("plot.relative_change") if metric.effect_scale.name == "relative" else metric.unit or metric.name
+    return msgs("plot.higher_better" if _better(metric) > 0 else "plot.lower_better", unit=unit)
 
 
 def _analysis(source: Tracker | Analysis, experiment: ExperimentRef | None) -> Analysis:
@@ -209,6 +223,7 @@ def _analysis(source: Tracker | Analysis, experiment: ExperimentRef | None) -> A
 
 
 def _draw_intervals(
+    msgs: Messages,
     ax: Axes,
     rows: pd.DataFrame,
     labels: Sequence[str],
@@ -217,13 +232,14 @@ def _draw_intervals(
     """Horizontal intervals (``ci_low``..``ci_high``) with the estimate as a dot, one row each,
     top to bottom; returns the y positions."""
     positions = np.arange(len(rows), dtype=float)
-    ax.hlines(positions, rows["ci_low"], rows["ci_high"], colors=list(colours), linewidth=2.2, label="interval")
-    ax.scatter(rows["estimate"], positions, color=list(colours), zorder=3, s=28, label="estimate")
+    interval = msgs.text("plot.interval")
+    ax.hlines(positions, rows["ci_low"], rows["ci_high"], colors=list(colours), linewidth=2.2, label=interval)
+    ax.scatter(rows["estimate"], positions, color=list(colours), zorder=3, s=28, label=msgs.text("plot.estimate"))
     ax.set_yticks(positions, list(labels))
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
-    ax.axvline(0.0, color="black", linewidth=1.0, label="no effect")
+    ax.axvline(0.0, color="black", linewidth=1.0, label=msgs.text("plot.no_effect"))
     if not len(rows):
-        ax.text(0.5, 0.5, "no comparison has enough data yet", transform=ax.transAxes, ha="center", va="center")
+        ax.text(0.5, 0.5, msgs.text("plot.no_data"), transform=ax.transAxes, ha="center", va="center")
     return positions
 
 
@@ -234,6 +250,7 @@ def effects(
     metrics: Sequence[str] | None = None,
     scaled: bool | None = None,
     ax: Axes | None = None,
+    lang: str | None = None,
 ) -> Axes:
     """One experiment's effects with their intervals, against zero and the minimum worthwhile
     effect: one row per metric and compared arm (or period, or the only group against its
@@ -249,6 +266,7 @@ def effects(
 
     Comparisons without enough data are left out (named in the title's count).
     """
+    msgs = messages(lang)
     analysis = _analysis(source, experiment)
     e = analysis.experiment
     table = analysis.comparisons
@@ -271,38 +289,44 @@ def effects(
         rows["estimate"] = rows["estimate"] * factor
         rows["ci_low"], rows["ci_high"] = np.minimum(low, high), np.maximum(low, high)
     colours = [_GUARDRAIL_COLOUR if r == "guardrail" else _POINT_COLOUR for r in rows["role"]]
-    labels = [
-        f"{r.metric} ({r.role})\n{r.arm} vs {r.reference}" if len(names) > 1 else f"{r.arm} vs {r.reference}"
-        for r in rows.itertuples(index=False)
-    ]
-    positions = _draw_intervals(ax, rows, labels, colours)
+    labels = []
+    for r in rows.itertuples(index=False):
+        vs = msgs("plot.vs", arm=r.arm, reference=r.reference)
+        role = msgs.text(f"label:MetricRole:{r.role}")
+        labels.append(f"{r.metric} ({role})\n{vs}" if len(names) > 1 else vs)
+    positions = _draw_intervals(msgs, ax, rows, labels, colours)
     if scaled:
-        ax.axvline(1.0, color=_MWE_COLOUR, linestyle=":", linewidth=1.5, label="minimum worthwhile effect")
+        ax.axvline(1.0, color=_MWE_COLOUR, linestyle=":", linewidth=1.5, label=msgs.text("plot.minimum_effect"))
         if (rows["role"] == "guardrail").any():
-            ax.axvline(-1.0, color=_GUARDRAIL_COLOUR, linestyle=":", linewidth=1.5, label="acceptable worsening")
-        ax.set_xlabel("effect in minimum worthwhile effects (right is better)")
+            worse = msgs.text("plot.acceptable_worsening")
+            ax.axvline(-1.0, color=_GUARDRAIL_COLOUR, linestyle=":", linewidth=1.5, label=worse)
+        ax.set_xlabel(msgs.text("plot.scaled_axis"))
     elif names:
         metric = by_name[names[0]]
         colour = _GUARDRAIL_COLOUR if metric.role.name == "guardrail" else _MWE_COLOUR
-        ax.axvline(_threshold(metric), color=colour, linestyle=":", linewidth=1.5, label=_threshold_label(metric))
-        direction = "higher" if _better(metric) > 0 else "lower"
-        ax.set_xlabel(f"{_effect_unit(metric)} ({direction} is better)")
+        threshold = _threshold_label(msgs, metric)
+        ax.axvline(_threshold(metric), color=colour, linestyle=":", linewidth=1.5, label=threshold)
+        ax.set_xlabel(_effect_axis(msgs, metric))
         if metric.effect_scale.name == "relative":
-            ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+            ax.xaxis.set_major_formatter(_percent_formatter(msgs))
     left_out = len(table) - len(shown)
-    subject = names[0] if len(names) == 1 else "effects"
-    title = f"{e.key}: {subject} with {_confidence(rows)} intervals"
+    subject = names[0] if len(names) == 1 else msgs.text("plot.effects")
+    levels: list[float] = list(rows["confidence"].dropna().unique()) if "confidence" in rows else []
+    if len(levels) == 1:
+        title = msgs("plot.effects_title", key=e.key, subject=subject, confidence=msgs.percent(float(levels[0])))
+    else:
+        title = msgs("plot.effects_title_mixed", key=e.key, subject=subject)
     if left_out:
-        title += f" ({left_out} without enough data)"
+        title += " " + msgs.text("plot.left_out", left_out).format(count=msgs.number(left_out))
     ax.set_title(title)
     if len(positions):
         ax.legend(loc="best", fontsize="small")
     return ax
 
 
-def _confidence(rows: pd.DataFrame) -> str:
-    levels: list[float] = list(rows["confidence"].dropna().unique()) if "confidence" in rows else []
-    return f"{levels[0]:.0%}" if len(levels) == 1 else "their"
+def _percent_formatter(msgs: Messages) -> FuncFormatter:
+    """Ticks of a relative effect as per cents written in the language (12,5 % in Finnish)."""
+    return FuncFormatter(lambda value, _: msgs.percent(float(value)))
 
 
 def effects_side_by_side(
@@ -310,6 +334,7 @@ def effects_side_by_side(
     experiments: Sequence[ExperimentRef] | None = None,
     *,
     ax: Axes | None = None,
+    lang: str | None = None,
 ) -> Axes:
     """The primary effect of many experiments side by side, each in its minimum worthwhile
     effects and turned so that right is better (0: no effect, 1: the minimum worthwhile effect),
@@ -319,6 +344,7 @@ def effects_side_by_side(
     picks them (default every started experiment); experiments without enough data for the
     comparison are left out.
     """
+    msgs = messages(lang)
     if isinstance(source, Tracker):
         chosen = (
             [source.get(x) for x in experiments]
@@ -355,11 +381,11 @@ def effects_side_by_side(
     frame = pd.DataFrame(records, columns=["label", "estimate", "ci_low", "ci_high", "verdict"])
     ax = _axes(ax, (8.0, max(2.4, 0.42 * len(frame) + 1.6)))
     colours = [VERDICT_COLOURS.get(str(v), "grey") for v in frame["verdict"]]
-    _draw_intervals(ax, frame, list(frame["label"]), colours)
-    ax.axvline(1.0, color=_MWE_COLOUR, linestyle=":", linewidth=1.5, label="minimum worthwhile effect")
-    ax.set_xlabel("primary effect in minimum worthwhile effects (right is better)")
-    ax.set_title("Primary effects side by side, coloured by verdict")
-    _legend(ax, VERDICT_COLOURS, sorted(set(map(str, frame["verdict"]))))
+    _draw_intervals(msgs, ax, frame, list(frame["label"]), colours)
+    ax.axvline(1.0, color=_MWE_COLOUR, linestyle=":", linewidth=1.5, label=msgs.text("plot.minimum_effect"))
+    ax.set_xlabel(msgs.text("plot.primary_scaled_axis"))
+    ax.set_title(msgs.text("plot.side_by_side_title"))
+    _legend(msgs, ax, VERDICT_COLOURS, sorted(set(map(str, frame["verdict"]))))
     return ax
 
 
@@ -383,34 +409,36 @@ def cumulative_effect(
     arm: str = "",
     freq: str = "D",
     ax: Axes | None = None,
+    lang: str | None = None,
 ) -> Axes:
     """The effect as the data accumulated (period by period), with its always-valid interval:
     what looking at the experiment every day shows. The interval stays valid however often it is
     looked at, so it may be watched daily; zero and the minimum worthwhile effect are drawn as
     lines. Concurrent and before/after designs (see :meth:`kokeilu.Tracker.cumulative_effect`).
     """
+    msgs = messages(lang)
     e = tracker.get(experiment)
     m = _metric(e, metric)
     frame = tracker.cumulative_effect(e, metric=m.name, arm=arm, freq=freq)
     ax = _axes(ax)
     at = pd.DatetimeIndex(frame["at"]).tz_convert("UTC").tz_localize(None)
     ax.fill_between(
-        at, frame["ci_low"], frame["ci_high"], color="#9ecae1", alpha=0.6, label="always-valid interval", step=None
+        at, frame["ci_low"], frame["ci_high"], color="#9ecae1", alpha=0.6, label=msgs.text("plot.always_valid")
     )
-    ax.plot(at, frame["estimate"], color=_POINT_COLOUR, linewidth=1.5, label="estimate")
-    ax.axhline(0.0, color="black", linewidth=1.0, label="no effect")
+    ax.plot(at, frame["estimate"], color=_POINT_COLOUR, linewidth=1.5, label=msgs.text("plot.estimate"))
+    ax.axhline(0.0, color="black", linewidth=1.0, label=msgs.text("plot.no_effect"))
     colour = _GUARDRAIL_COLOUR if m.role.name == "guardrail" else _MWE_COLOUR
-    ax.axhline(_threshold(m), color=colour, linestyle=":", linewidth=1.5, label=_threshold_label(m))
+    ax.axhline(_threshold(m), color=colour, linestyle=":", linewidth=1.5, label=_threshold_label(msgs, m))
     decided = frame[(frame["ci_low"] > 0) | (frame["ci_high"] < 0)]
     if not decided.empty:
         first = pd.Timestamp(decided["at"].iloc[0]).tz_convert("UTC").tz_localize(None)
-        ax.axvline(first, color="grey", linestyle="--", linewidth=1.0, label=f"excludes zero from {first:%Y-%m-%d}")
-    direction = "higher" if _better(m) > 0 else "lower"
-    ax.set_ylabel(f"{_effect_unit(m)} ({direction} is better)")
+        label = msgs("plot.excludes_zero", date=msgs.date(first.date()))
+        ax.axvline(first, color="grey", linestyle="--", linewidth=1.0, label=label)
+    ax.set_ylabel(_effect_axis(msgs, m))
     if m.effect_scale.name == "relative":
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.yaxis.set_major_formatter(_percent_formatter(msgs))
     _settled_limits(ax, frame, _threshold(m))
-    ax.set_title(f"{e.key}: cumulative effect on {m.name}")
+    ax.set_title(msgs("plot.cumulative_title", key=e.key, metric=m.name))
     ax.legend(loc="best", fontsize="small")
     ax.tick_params(axis="x", labelrotation=30)
     return ax
@@ -419,13 +447,32 @@ def cumulative_effect(
 # -- the portfolio --------------------------------------------------------------------------
 
 
-def _stacked(counts: pd.DataFrame, colours: dict[str, str], ax: Axes, title: str, xlabel: str) -> Axes:
-    labels = [" / ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in counts.index]
+def _group_labels(msgs: Messages, index: pd.Index) -> list[str]:
+    """Bar labels of groups: names as typed, purposes in the language, "a / b" for several."""
+    grouping = [str(n or "") for n in index.names]
+
+    def one(name: str, value: object) -> str:
+        if name == "purpose":
+            return msgs.text(f"label:Purpose:{value}")
+        # The whole portfolio's only row (insights by None, an index named "portfolio").
+        return msgs.text("html.all") if name == "portfolio" and value == "all" else str(value)
+
+    return [
+        " / ".join(one(n, v) for n, v in zip(grouping, i if isinstance(i, tuple) else (i,), strict=True))
+        for i in index
+    ]
+
+
+def _stacked(
+    msgs: Messages, counts: pd.DataFrame, colours: dict[str, str], ax: Axes, title: str, xlabel: str, kind: str
+) -> Axes:
+    labels = _group_labels(msgs, counts.index)
     left = np.zeros(len(counts))
     positions = np.arange(len(counts))
     for column in counts.columns:
         values = counts[column].to_numpy(dtype=float)
-        ax.barh(positions, values, left=left, color=colours.get(str(column)), label=str(column))
+        name = msgs.text(f"label:{kind}:{column}")
+        ax.barh(positions, values, left=left, color=colours.get(str(column)), label=name)
         left += values
     ax.set_yticks(positions, labels)
     ax.invert_yaxis()
@@ -437,39 +484,48 @@ def _stacked(counts: pd.DataFrame, colours: dict[str, str], ax: Axes, title: str
 
 
 def experiments_by_status(
-    source: Source, by: str | Sequence[str] | None = "organisation", *, ax: Axes | None = None
+    source: Source, by: str | Sequence[str] | None = "organisation", *, ax: Axes | None = None, lang: str | None = None
 ) -> Axes:
     """Stacked bars: how many experiments each group has in each status."""
+    msgs = messages(lang)
     counts = portfolio.status_counts(source, by)
-    return _stacked(counts, STATUS_COLOURS, _axes(ax), f"Experiments by status and {_by_text(by)}", "experiments")
+    title = msgs("plot.by_status_title", by=_by_text(msgs, by))
+    return _stacked(msgs, counts, STATUS_COLOURS, _axes(ax), title, msgs.text("plot.experiments"), "Status")
 
 
-def verdicts_by(source: Source, by: str | Sequence[str] | None = "organisation", *, ax: Axes | None = None) -> Axes:
+def verdicts_by(
+    source: Source, by: str | Sequence[str] | None = "organisation", *, ax: Axes | None = None, lang: str | None = None
+) -> Axes:
     """Stacked bars: verdicts of the concluded experiments, per group (organisation, unit or
     purpose; an experiment of several purposes counts in each)."""
+    msgs = messages(lang)
     counts = portfolio.verdict_counts(source, by)
-    return _stacked(counts, VERDICT_COLOURS, _axes(ax), f"Verdicts by {_by_text(by)}", "concluded experiments")
+    title = msgs("plot.verdicts_title", by=_by_text(msgs, by))
+    return _stacked(msgs, counts, VERDICT_COLOURS, _axes(ax), title, msgs.text("plot.concluded_experiments"), "Verdict")
 
 
-def verdicts_by_organisation(source: Source, *, ax: Axes | None = None) -> Axes:
+def verdicts_by_organisation(source: Source, *, ax: Axes | None = None, lang: str | None = None) -> Axes:
     """Verdicts of the concluded experiments per organisation."""
-    return verdicts_by(source, "organisation", ax=ax)
+    return verdicts_by(source, "organisation", ax=ax, lang=lang)
 
 
-def verdicts_by_purpose(source: Source, *, ax: Axes | None = None) -> Axes:
+def verdicts_by_purpose(source: Source, *, ax: Axes | None = None, lang: str | None = None) -> Axes:
     """Verdicts of the concluded experiments per municipal purpose."""
-    return verdicts_by(source, "purpose", ax=ax)
+    return verdicts_by(source, "purpose", ax=ax, lang=lang)
 
 
-def _by_text(by: str | Sequence[str] | None) -> str:
-    if by is None:
-        return "portfolio"
-    return by if isinstance(by, str) else " and ".join(by)
+def _by_text(msgs: Messages, by: str | Sequence[str] | None) -> str:
+    """The grouping as named in titles: "organisation", "organisation / purpose"."""
+    names = ["portfolio"] if by is None else [by] if isinstance(by, str) else list(by)
+    # The groupings are named as the portfolio table's columns are (html.column.organisation ...).
+    keys = ["plot.by.portfolio" if name == "portfolio" else f"html.column.{name}" for name in names]
+    return " / ".join(msgs.text(key) for key in keys)
 
 
-def time_to_decision(source: Source, *, ax: Axes | None = None) -> Axes:
+def time_to_decision(source: Source, *, ax: Axes | None = None, lang: str | None = None) -> Axes:
     """Days from start to decision of each concluded experiment, coloured by verdict, with the
     median as a line."""
+    msgs = messages(lang)
     table = portfolio.experiments_table(source)
     done = table[(table["status"] == "concluded") & table["days_to_decision"].notna()]
     done = done.sort_values("days_to_decision")
@@ -481,24 +537,30 @@ def time_to_decision(source: Source, *, ax: Axes | None = None) -> Axes:
     if len(done):
         median = float(done["days_to_decision"].median())
         ax.axvline(median, color="black", linestyle="--", linewidth=1.0)
-        ax.text(median, -0.6, f" median {median:.0f} d", va="bottom", fontsize="small")
-    _legend(ax, VERDICT_COLOURS, sorted(set(map(str, done["verdict"]))))
-    ax.set_title("Time from start to decision")
-    ax.set_xlabel("days")
+        text = " " + msgs("plot.median_days", days=msgs.number(round(median)))
+        ax.text(median, -0.6, text, va="bottom", fontsize="small")
+    _legend(msgs, ax, VERDICT_COLOURS, sorted(set(map(str, done["verdict"]))))
+    ax.set_title(msgs.text("plot.time_to_decision_title"))
+    ax.set_xlabel(msgs.text("plot.days"))
     return ax
 
 
-def _legend(ax: Axes, colours: dict[str, str], shown: Sequence[str]) -> None:
+def _legend(msgs: Messages, ax: Axes, colours: dict[str, str], shown: Sequence[str]) -> None:
+    """A legend of statuses and verdicts (by their names in ``colours``), named in the language."""
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=colours[name], label=name) for name in colours if name in shown]
+    def label(name: str) -> str:
+        return msgs.text(f"label:Verdict:{name}" if name in VERDICT_COLOURS else f"label:Status:{name}")
+
+    handles = [Patch(color=colours[name], label=label(name)) for name in colours if name in shown]
     if handles:
         ax.legend(handles=handles, **_OUTSIDE)
 
 
-def cost_per_experiment(source: Source, *, ax: Axes | None = None) -> Axes:
+def cost_per_experiment(source: Source, *, ax: Axes | None = None, lang: str | None = None) -> Axes:
     """Cost of each experiment in euros, coloured by status (verdict when concluded); a hatched
     bar is the planned cost where no actual cost is recorded."""
+    msgs = messages(lang)
     table = portfolio.experiments_table(source).dropna(subset=["cost_eur"]).sort_values("cost_eur")
     ax = _axes(ax, (8.0, max(3.0, 0.35 * len(table) + 1.0)))
     positions = np.arange(len(table))
@@ -513,53 +575,58 @@ def cost_per_experiment(source: Source, *, ax: Axes | None = None) -> Axes:
             bar.set_alpha(0.6)
     ax.set_yticks(positions, [f"{k} ({o})" for k, o in zip(table["key"], table["organisation"], strict=True)])
     shown = {str(v) if s == "concluded" else str(s) for s, v in zip(table["status"], table["verdict"], strict=True)}
-    _legend(ax, {**{k: v for k, v in STATUS_COLOURS.items() if k != "concluded"}, **VERDICT_COLOURS}, sorted(shown))
-    ax.set_title("Cost per experiment (hatched: planned)")
+    legend = {**{k: v for k, v in STATUS_COLOURS.items() if k != "concluded"}, **VERDICT_COLOURS}
+    _legend(msgs, ax, legend, sorted(shown))
+    ax.set_title(msgs.text("plot.cost_title"))
     ax.set_xlabel("EUR")
     return ax
 
 
 def cost_per_supported(
-    source: Source, by: str | Sequence[str] | None = "organisation", *, ax: Axes | None = None
+    source: Source, by: str | Sequence[str] | None = "organisation", *, ax: Axes | None = None, lang: str | None = None
 ) -> Axes:
     """Cost per learning (concluded experiment) and per supported experiment, per group; a
     group without a supported experiment has no second bar."""
+    msgs = messages(lang)
     table = portfolio.insights(source, by)
     ax = _axes(ax)
     positions = np.arange(len(table))
     height = 0.4
-    labels = [" / ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in table.index]
+    labels = _group_labels(msgs, table.index)
     ax.barh(
         positions - height / 2,
         table["cost_per_learning"].fillna(0),
         height,
         color="#7f8c8d",
-        label="per learning (concluded)",
+        label=msgs.text("plot.per_learning"),
     )
     ax.barh(
         positions + height / 2,
         table["cost_per_supported"].fillna(0),
         height,
         color=VERDICT_COLOURS["supported"],
-        label="per supported experiment",
+        label=msgs.text("plot.per_supported"),
     )
     ax.set_yticks(positions, labels)
     ax.invert_yaxis()
-    ax.set_title(f"Cost per learning and per supported experiment, by {_by_text(by)}")
+    ax.set_title(msgs("plot.cost_per_supported_title", by=_by_text(msgs, by)))
     ax.set_xlabel("EUR")
     ax.legend(**_OUTSIDE)
     return ax
 
 
-def portfolio_figure(source: Source, *, figsize: tuple[float, float] = (14.0, 12.0)) -> Figure:
+def portfolio_figure(
+    source: Source, *, figsize: tuple[float, float] = (14.0, 12.0), lang: str | None = None
+) -> Figure:
     """The portfolio plots on one figure: status, verdicts by organisation and by purpose, time
     to decision, cost per experiment and cost per supported experiment."""
+    lang = messages(lang).lang  # checked once, before anything is drawn
     table = portfolio.experiments_table(source)
     fig, grid = plt.subplots(3, 2, figsize=figsize, layout="constrained")
-    experiments_by_status(table, ax=grid[0, 0])
-    verdicts_by(table, "organisation", ax=grid[0, 1])
-    verdicts_by(table, "purpose", ax=grid[1, 0])
-    time_to_decision(table, ax=grid[1, 1])
-    cost_per_experiment(table, ax=grid[2, 0])
-    cost_per_supported(table, ax=grid[2, 1])
+    experiments_by_status(table, ax=grid[0, 0], lang=lang)
+    verdicts_by(table, "organisation", ax=grid[0, 1], lang=lang)
+    verdicts_by(table, "purpose", ax=grid[1, 0], lang=lang)
+    time_to_decision(table, ax=grid[1, 1], lang=lang)
+    cost_per_experiment(table, ax=grid[2, 0], lang=lang)
+    cost_per_supported(table, ax=grid[2, 1], lang=lang)
     return fig

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ._core import Decision, Experiment, Status, Verdict
+from ._language import messages
 from ._tracker import Tracker
 
 __all__ = [
@@ -386,12 +387,31 @@ class Portfolio:
         return len(self._table)
 
     def __repr__(self) -> str:
+        return self.text()
+
+    def text(self, *, lang: str | None = None) -> str:
+        """The portfolio in one line (what ``repr`` shows): how many experiments in each status,
+        in ``lang`` ("fi", "sv" or "en", default :func:`kokeilu.get_language`)."""
+        msgs = messages(lang)
         counts = self._table["status"].value_counts()
-        parts = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in STATUSES if counts.get(s, 0))
-        return f"<kokeilu Portfolio of {len(self._table)} experiments ({parts or 'none'})>"
+        parts = ", ".join(
+            f"{msgs.number(int(counts.get(s, 0)))} {msgs.text(f'label:Status:{s}')}"
+            for s in STATUSES
+            if counts.get(s, 0)
+        )
+        count = len(self._table)
+        whole = msgs.text("html.portfolio_repr", count).format(count=msgs.number(count))
+        return f"<kokeilu {whole} ({parts or msgs.text('html.none')})>"
 
     def _repr_html_(self) -> str:
         # display imports this module, so it is imported here, when the portfolio is shown.
         from .display import portfolio_html
 
         return portfolio_html(self._table, self._by)
+
+    def html(self, *, lang: str | None = None) -> str:
+        """The portfolio table as HTML (what ``_repr_html_`` shows, in the current language), in
+        ``lang`` ("fi", "sv" or "en", default :func:`kokeilu.get_language`)."""
+        from .display import portfolio_html
+
+        return portfolio_html(self._table, self._by, lang=lang)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from collections.abc import Sequence
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +46,10 @@ from ._core import (
     Summary,
     VerdictResult,
 )
+from ._language import messages
+
+if TYPE_CHECKING:
+    from .cli.i18n import Messages
 
 __all__ = [
     "Analysis",
@@ -596,67 +600,89 @@ class Analysis:
         return [{str(k): v for k, v in row.items()} for row in self.comparisons.to_dict("records")]
 
     def __repr__(self) -> str:
+        return self.text()
+
+    def text(self, *, lang: str | None = None) -> str:
+        """The analysis as a few lines of text (what ``repr`` shows), in ``lang`` ("fi", "sv" or
+        "en", default :func:`kokeilu.get_language`)."""
+        msgs = messages(lang)
         v = self.verdict
         lines = [
-            f"<kokeilu.Analysis {self.key!r}: {v.verdict}",
-            f"  {v.sentence_en}",
+            f"<kokeilu.Analysis {self.key!r}: {_verdict_label(msgs, v.verdict)}",
+            f"  {_sentence(msgs, v)}",
         ]
         if self.amended_verdict is not None:
-            lines.append(f"  amended criterion (exploratory): {self.amended_verdict.verdict}")
-            lines.append(f"  {self.amended_verdict.sentence_en}")
+            lines.append("  " + msgs("html.amended_line", verdict=_verdict_label(msgs, self.amended_verdict.verdict)))
+            lines.append(f"  {_sentence(msgs, self.amended_verdict)}")
         for row in self._rows():
-            head = f"  {row['metric']} [{row['role']}] {row['arm']} vs {row['reference']}: "
+            vs = msgs("html.vs", arm=row["arm"], reference=row["reference"])
+            head = f"  {row['metric']} [{_role_label(msgs, row['role'])}] {vs}: "
             if row["status"] == "ok":
                 lines.append(
-                    f"{head}{row['estimate']:.4g} ({row['ci_low']:.4g} .. {row['ci_high']:.4g}), "
-                    f"p = {row['p_value']:.3g}, {row['method']}"
+                    f"{head}{msgs.figure(row['estimate'], 4)} ({_interval(msgs, row)}), "
+                    f"p = {msgs.figure(row['p_value'], 3)}, {row['method']}"
                 )
             else:
                 lines.append(head + row["status"])
-        lines.extend(f"  warning: {w}" for w in self.warnings)
+        lines.extend("  " + msgs("html.warning", warning=w) for w in self.warnings)
         return "\n".join(lines) + ">"
 
     def _repr_html_(self) -> str:
+        return self.html()
+
+    def html(self, *, lang: str | None = None) -> str:
+        """The analysis as HTML for notebooks (what ``_repr_html_`` shows, in the current
+        language), in ``lang`` ("fi", "sv" or "en", default :func:`kokeilu.get_language`).
+
+        The verdict sentence is the core's Finnish one in Finnish and its English one otherwise;
+        warnings are shown as the core words them."""
+        msgs = messages(lang)
         esc = html.escape
         v = self.verdict
+        sentence_lang = "fi" if msgs.lang == "fi" else "en"
+        heading = f"<em>{esc(_verdict_label(msgs, v.verdict))}</em>"
+        if self.amended_verdict is not None:
+            heading = esc(msgs.text("html.against_locked")).format(verdict=heading)
         parts = [
             '<div class="kokeilu-analysis">',
-            f"<h4>{esc(self.experiment.title or self.key)} &mdash; <em>{esc(v.verdict)}</em>"
-            + (" (against the criterion locked at start)" if self.amended_verdict is not None else "")
-            + "</h4>",
-            f"<p>{esc(v.sentence_en)}</p>",
-            f'<p lang="fi">{esc(v.sentence_fi)}</p>',
+            f"<h4>{esc(self.experiment.title or self.key)} &mdash; {heading}</h4>",
+            f'<p lang="{sentence_lang}">{esc(_sentence(msgs, v))}</p>',
         ]
         if v.additional_observations is not None:
-            parts.append(f"<p>About {v.additional_observations} more observations would likely decide it.</p>")
+            count = int(v.additional_observations)
+            more = msgs.text("html.more_observations", count).format(count=msgs.number(count))
+            parts.append(f"<p>{esc(more)}</p>")
         amended = self.amended_verdict
         if amended is not None:
             changes = "".join(
                 f"<li><code>{esc(c.field)}</code>: {esc(c.locked_value)} &rarr; {esc(c.amended_value)}</li>"
                 for c in self.criterion_changes
             )
+            label = f"<em>{esc(_verdict_label(msgs, amended.verdict))}</em>"
+            title = esc(msgs.text("html.exploratory")).format(verdict=label)
             parts.append(
                 '<div class="kokeilu-amended" style="border-left:3px solid #b7791f;padding-left:0.6em">'
-                f"<h5>Exploratory: against the amended criterion &mdash; <em>{esc(amended.verdict)}</em></h5>"
-                "<p>The criterion was changed after data had been seen; this judgement does not replace "
-                f"the one above.</p><ul>{changes}</ul>"
-                f"<p>{esc(amended.sentence_en)}</p>"
-                f'<p lang="fi">{esc(amended.sentence_fi)}</p></div>'
+                f"<h5>{title}</h5><p>{esc(msgs.text('html.exploratory_note'))}</p><ul>{changes}</ul>"
+                f'<p lang="{sentence_lang}">{esc(_sentence(msgs, amended))}</p></div>'
             )
         if self.warnings:
-            parts.append("<ul>" + "".join(f"<li>{esc(w)}</li>" for w in self.warnings) + "</ul>")
-        header = ("metric", "role", "arm", "reference", "estimate", "interval", "p", "chance to beat", "method")
-        parts.append("<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr></thead><tbody>")
+            parts.append("<ul>" + "".join(f'<li lang="en">{esc(w)}</li>' for w in self.warnings) + "</ul>")
+        header = ("metric", "role", "arm", "reference", "estimate", "interval", "p", "chance_to_beat", "method")
+        parts.append(
+            "<table><thead><tr>"
+            + "".join(f"<th>{esc(msgs.text('html.column.' + h))}</th>" for h in header)
+            + "</tr></thead><tbody>"
+        )
         for row in self._rows():
-            names = [str(row["metric"]), str(row["role"]), str(row["arm"]), str(row["reference"])]
+            names = [str(row["metric"]), _role_label(msgs, row["role"]), str(row["arm"]), str(row["reference"])]
             if row["status"] == "ok":
                 chance = float(row["chance_to_beat"])
                 cells = [
                     *names,
-                    f"{row['estimate']:.4g}",
-                    f"{row['ci_low']:.4g} .. {row['ci_high']:.4g}",
-                    f"{row['p_value']:.3g}",
-                    "" if np.isnan(chance) else f"{chance:.1%}",
+                    msgs.figure(row["estimate"], 4),
+                    _interval(msgs, row),
+                    msgs.figure(row["p_value"], 3),
+                    "" if np.isnan(chance) else msgs.percent(chance),
                     str(row["method"]),
                 ]
             else:
@@ -664,6 +690,26 @@ class Analysis:
             parts.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
         parts.append("</tbody></table></div>")
         return "".join(parts)
+
+
+def _verdict_label(msgs: Messages, verdict: str) -> str:
+    return msgs.text(f"label:Verdict:{verdict}")
+
+
+def _role_label(msgs: Messages, role: object) -> str:
+    from .cli.i18n import english_texts  # loaded with the first text shown
+
+    key = f"label:MetricRole:{role}"
+    return msgs.text(key) if key in english_texts() else str(role)
+
+
+def _sentence(msgs: Messages, verdict: AnalysisVerdict) -> str:
+    """The core's verdict sentence: its Finnish one in Finnish, its English one otherwise."""
+    return verdict.sentence_fi if msgs.lang == "fi" else verdict.sentence_en
+
+
+def _interval(msgs: Messages, row: dict[str, Any]) -> str:
+    return f"{msgs.figure(row['ci_low'], 4)} .. {msgs.figure(row['ci_high'], 4)}"
 
 
 def plan_tuning_n(metric: _core.Metric, design: _core.DesignKind, power: float = 0.8) -> float | None:

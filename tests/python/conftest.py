@@ -20,6 +20,14 @@ settings.register_profile("ci", parent=settings.get_profile("kokeilu"), max_exam
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kokeilu"))
 
 
+@pytest.fixture(autouse=True)
+def _english_displays() -> Iterator[None]:
+    """Displays and plots in English whatever the machine's locale; a test may choose another."""
+    kokeilu.set_language("en")
+    yield
+    kokeilu.set_language(None)
+
+
 def _home_care_fields(**overrides: Any) -> dict[str, Any]:
     """Keyword arguments for Tracker.create: remote video visits in Oulu home care."""
     fields: dict[str, Any] = {

@@ -202,7 +202,8 @@ def test_repr_and_html(tracker: kokeilu.Tracker, home_care_fields: FieldsFactory
     assert text.startswith(f"<kokeilu.Analysis {e.key!r}: {a.verdict.verdict}") and a.verdict.sentence_en in text
     page = a._repr_html_()
     assert "Video &lt;visits&gt; &amp; &quot;safety&quot;" in page and "<visits>" not in page
-    assert a.verdict.sentence_fi.split()[0] in page
+    assert a.verdict.sentence_en in page and a.verdict.sentence_fi not in page  # in the current language
+    assert a.verdict.sentence_fi in a.html(lang="fi")
     assert page.count("<tr>") == len(a.comparisons) + 1
 
 
