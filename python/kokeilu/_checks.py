@@ -4,23 +4,53 @@ the ``kokeilu`` command starts in a fraction of the time without them."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any, NoReturn
 
 from . import _core
 
 
-def invalid(field: str, problem: str) -> NoReturn:
-    """Raise InvalidArgumentError for `field`, worded as the core words it."""
-    error = _core.InvalidArgumentError(f"{field}: {problem}")
+@functools.lru_cache(maxsize=1)
+def _templates() -> dict[str, str]:
+    return dict(_core.message_templates())
+
+
+def _english_value(value: object) -> str:
+    """A parameter as the core writes it in English: a float in its shortest exact form ("2", "0.1")."""
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return str(value)
+
+
+def invalid(field: str, code: str, /, **params: Any) -> NoReturn:
+    """Raise InvalidArgumentError for `field` with the core's message `code`: the same code,
+    parameters and English text as the core's own errors, so that every door says a rule alike
+    and the command can say it in the user's language."""
+    text = _templates()[code].format_map({name: _english_value(value) for name, value in params.items()})
+    error = _core.InvalidArgumentError(f"{field}: {text}")
     error.field = field
+    error.code = code
+    error.params = dict(params)
     raise error
 
 
-def not_a_number(value: Any) -> str:
+def invalid_as(field: str, error: Any) -> NoReturn:
+    """The core's InvalidArgumentError `error` again, naming `field` (the caller's name for it)."""
+    text = str(error).partition(": ")[2]
+    renamed = _core.InvalidArgumentError(f"{field}: {text}")
+    renamed.field = field
+    renamed.code = error.code
+    renamed.params = error.params
+    raise renamed from None
+
+
+def not_a_number(value: Any) -> dict[str, str]:
+    """The parameters of input.not_a_number: the value's type and (at most 40 characters of) its repr."""
     shown = repr(value)
     if len(shown) > 40:
         shown = shown[:37] + "..."
-    return f"expected a number (bool, int or float), got {type(value).__name__} {shown}"
+    return {"type": type(value).__name__, "shown": shown}
 
 
 def is_utf8(text: str) -> bool:
@@ -32,8 +62,8 @@ def is_utf8(text: str) -> bool:
     return True
 
 
-#: What the core says of text that is not valid UTF-8.
-NOT_UTF8 = "is not valid UTF-8 (it holds a lone surrogate code point)"
+#: The code of text that is not valid UTF-8 (a str with a lone surrogate code point).
+NOT_UTF8 = "input.text_lone_surrogate"
 
 
 def check_text(text: Any, field: str) -> None:
@@ -52,8 +82,8 @@ def number(value: Any, field: str) -> float:
         import numpy as np
 
         if not isinstance(value, (np.bool_, np.integer, np.floating)):
-            invalid(field, not_a_number(value))
+            invalid(field, "input.not_a_number", **not_a_number(value))
     try:
         return float(value)
     except OverflowError:
-        invalid(field, f"{value!r} is too large for a float")
+        invalid(field, "input.float_too_large", value=repr(value))

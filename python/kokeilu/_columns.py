@@ -54,12 +54,12 @@ def _numbers(array: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]:
         good = np.fromiter((isinstance(v, _NUMBER_TYPES) or v is None for v in flat), dtype=bool, count=len(flat))
         if not good.all():
             row = _first_true(~good)
-            invalid(_row(field, row), _not_a_number(flat[row]))
+            invalid(_row(field, row), "input.not_a_number", **_not_a_number(flat[row]))
         # Only numbers and None (missing: NaN, which the core refuses as not finite).
         return np.asarray([np.nan if v is None else float(v) for v in flat], dtype=np.float64).reshape(array.shape)
     if len(array) == 0:
-        invalid(field, f"a {array.dtype} array is not numbers (bool, int or float)")
-    invalid(_row(field, 0), _not_a_number(array.flat[0]))
+        invalid(field, "input.array_not_numbers", dtype=str(array.dtype))
+    invalid(_row(field, 0), "input.not_a_number", **_not_a_number(array.flat[0]))
 
 
 def float_column(data: Any, field: str, rows: int | None = None) -> npt.NDArray[np.float64]:
@@ -67,7 +67,7 @@ def float_column(data: Any, field: str, rows: int | None = None) -> npt.NDArray[
     (missing values are NaN); other types, text and numbers in text included, are refused."""
     if isinstance(data, pd.Categorical) or isinstance(getattr(data, "dtype", None), pd.CategoricalDtype):
         # Categories are labels, even when they look like numbers.
-        invalid(_row(field, 0) if len(data) else field, "expected a number (bool, int or float), got a categorical column")
+        invalid(_row(field, 0) if len(data) else field, "input.categorical_not_numbers")
     if isinstance(data, pd.api.extensions.ExtensionArray):
         data = pd.Series(data, copy=False)
     if isinstance(data, (pd.Series, pd.Index)):
@@ -81,20 +81,20 @@ def float_column(data: Any, field: str, rows: int | None = None) -> npt.NDArray[
     elif isinstance(data, np.ndarray):
         array = _numbers(data, field)
     elif isinstance(data, (str, bytes)) or np.isscalar(data):
-        invalid(field, f"expected a column of values, got one {type(data).__name__}")
+        invalid(field, "input.not_a_column", type=type(data).__name__)
     else:
         items = list(data)
         try:
             array = np.asarray(items)
         except ValueError as error:  # ragged
-            invalid(field, f"is not a column of values ({error})")
+            invalid(field, "input.ragged_column", error=str(error))
         if array.dtype.kind not in _NUMBER_KINDS and array.dtype.kind != "O":
             array = np.asarray(items, dtype=object)
         array = _numbers(array, field)
     if array.ndim != 1:
-        invalid(field, f"must be one-dimensional, got {array.ndim} dimensions")
+        invalid(field, "input.not_one_dimensional", dimensions=array.ndim)
     if rows is not None and len(array) != rows:
-        invalid(field, f"has {len(array)} rows, expected {rows}")
+        invalid(field, "input.rows_expected", rows=len(array), expected=rows)
     return np.ascontiguousarray(array)
 
 
@@ -104,25 +104,25 @@ def int_column(data: Any, field: str, rows: int) -> npt.NDArray[np.int64]:
     if isinstance(dtype, np.dtype) and dtype.kind == "i":
         array = np.ascontiguousarray(np.asarray(data, dtype=np.int64))
         if array.ndim != 1 or len(array) != rows:
-            invalid(field, f"must be one-dimensional with {rows} rows")
+            invalid(field, "input.not_one_dimensional_rows", rows=rows)
         return array
     if isinstance(dtype, np.dtype) and dtype.kind == "u":
         unsigned = np.asarray(data)
         large = unsigned > np.iinfo(np.int64).max
         if large.any():
             row = _first_true(large)
-            invalid(_row(field, row), f"{unsigned[row]} is beyond the largest count kokeilu can hold (2**63 - 1)")
+            invalid(_row(field, row), "input.count_too_large", value=str(unsigned[row]))
         return np.ascontiguousarray(unsigned.astype(np.int64))
     values = float_column(data, field, rows)
     bad = ~np.isfinite(values) | (values != np.floor(values))
     if bad.any():
         row = _first_true(bad)
-        invalid(_row(field, row), f"{values[row]!r} is not a whole number")
+        invalid(_row(field, row), "input.not_whole", value=repr(values[row]))
     # 2**63 is the first float an int64 cannot hold.
     large = np.abs(values) >= 2.0**63
     if large.any():
         row = _first_true(large)
-        invalid(_row(field, row), f"{values[row]!r} is beyond the largest count kokeilu can hold (2**63 - 1)")
+        invalid(_row(field, row), "input.count_too_large", value=repr(values[row]))
     return values.astype(np.int64)
 
 
@@ -141,7 +141,7 @@ def _datetime64_micros(array: npt.NDArray[Any], field: str) -> npt.NDArray[np.in
         # Already microseconds: only NaT to look for; the core checks the range.
         missing = counts == _NAT
         if missing.any():
-            invalid(_row(field, _first_true(missing)), "missing time (NaT)")
+            invalid(_row(field, _first_true(missing)), "input.missing_time_nat")
         return counts
     # Any other unit through the core, which refuses what numpy would wrap around on converting.
     converted: npt.NDArray[np.int64] = _core.datetime64_micros(np.ascontiguousarray(counts), unit, step, field)
@@ -181,9 +181,9 @@ def time_column(at: Any, rows: int, field: str = "at", unit: str | None = None) 
         values = np.empty(len(at), dtype=object)
         values[:] = list(at)
     if values.ndim != 1:
-        invalid(field, f"must be one-dimensional, got {values.ndim} dimensions")
+        invalid(field, "input.not_one_dimensional", dimensions=values.ndim)
     if len(values) != rows:
-        invalid(field, f"has {len(values)} rows, expected {rows}")
+        invalid(field, "input.rows_expected", rows=len(values), expected=rows)
     kind = values.dtype.kind
     if kind == "M":
         micros_array = _datetime64_micros(values, field)
@@ -194,8 +194,9 @@ def time_column(at: Any, rows: int, field: str = "at", unit: str | None = None) 
     elif kind == "O":
         micros_array = _core.times_from_objects(values, field, unit)
     else:
-        what = "durations, not times" if kind == "m" else f"{values.dtype} values, not times"
-        invalid(_row(field, 0) if rows else field, f"expected times, got {what}")
+        if kind == "m":
+            invalid(_row(field, 0) if rows else field, "input.durations_not_times")
+        invalid(_row(field, 0) if rows else field, "input.values_not_times", dtype=str(values.dtype))
     return TimeColumn(np.ascontiguousarray(micros_array, dtype=np.int64), False)
 
 
@@ -220,12 +221,12 @@ def arm_column(arm: Any, rows: int, field: str = "arm") -> tuple[npt.NDArray[np.
         codes, uniques = pd.factorize(np.asarray(arm, dtype=object) if isinstance(arm, list) else arm)
         names = [str(name) for name in uniques]
     if codes.ndim != 1:
-        invalid(field, f"must be one-dimensional, got {codes.ndim} dimensions")
+        invalid(field, "input.not_one_dimensional", dimensions=codes.ndim)
     if len(codes) != rows:
-        invalid(field, f"has {len(codes)} rows, expected {rows}")
+        invalid(field, "input.rows_expected", rows=len(codes), expected=rows)
     missing = codes < 0
     if missing.any():
-        invalid(_row(field, _first_true(missing)), "missing arm name")
+        invalid(_row(field, _first_true(missing)), "input.missing_arm")
     for code, name in enumerate(names):
         if not is_utf8(name):
             invalid(_row(field, _first_true(codes == code)), NOT_UTF8)

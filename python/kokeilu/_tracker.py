@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Union
 
 from . import _core
-from ._checks import NOT_UTF8, check_text, invalid, is_utf8, number
+from ._checks import NOT_UTF8, check_text, invalid, invalid_as, is_utf8, number
 from ._history import (
     Verification,
     Written,
@@ -105,7 +105,7 @@ def _set(target: object, field: str, name: str, value: Any) -> None:
     try:
         setattr(target, name, value)
     except _core.InvalidArgumentError as error:
-        invalid(field, str(error).partition(": ")[2])
+        invalid_as(field, error)
     except TypeError:
         # A str that is no valid Unicode (a lone surrogate, e.g. from undecodable bytes) cannot
         # become UTF-8: that is the problem to name, not the type.
@@ -157,7 +157,7 @@ def _arm(item: Any, index: int, existing: list[Arm]) -> Arm:
         try:
             given = Arm(*item)
         except _core.InvalidArgumentError as error:
-            invalid(f"arms[{index}].{error.field}", str(error).partition(": ")[2])
+            invalid_as(f"arms[{index}].{error.field}", error)
     elif isinstance(item, Mapping):
         given = Arm()
         for field, value in item.items():
@@ -735,9 +735,9 @@ class Tracker:
         ``idempotency_key`` as in :meth:`log_many`.
         """
         if value not in frame.columns:
-            invalid(value, f"no column {value!r} in the frame")
+            invalid(value, "input.no_such_column", name=repr(value))
         if exposure is not None and exposure not in frame.columns:
-            invalid(exposure, f"no column {exposure!r} in the frame")
+            invalid(exposure, "input.no_such_column", name=repr(exposure))
         has_arm = arm is not None and arm in frame.columns
         has_at = at is not None and at in frame.columns
         names = {
@@ -813,7 +813,7 @@ class Tracker:
         :meth:`log_many`."""
         for column in ("n", "sum"):
             if column not in frame.columns:
-                invalid(column, f"no column {column!r} in the frame")
+                invalid(column, "input.no_such_column", name=repr(column))
         result = self._log_aggregate_frame(
             _key(experiment), frame, arm=frame["arm"] if "arm" in frame.columns else None,
             at=frame["at"] if "at" in frame.columns else None, at_unit=at_unit, metric=metric,
@@ -1022,10 +1022,10 @@ class Tracker:
         reference = next((a.name for a in e.arms if a.role in (ArmRole.control, ArmRole.before)), None)
         treated = [a.name for a in e.arms if a.role in (ArmRole.treatment, ArmRole.after)]
         if reference is None or not treated:
-            invalid("design", "the cumulative effect needs a control (or before) arm and a treatment (or after) arm")
+            invalid("design", "input.cumulative_needs_arms")
         chosen = arm or treated[0]
         if chosen not in treated:
-            invalid("arm", f"{chosen!r} is not a treatment or after arm; choose from {', '.join(treated)}")
+            invalid("arm", "input.not_a_treatment_arm", arm=repr(chosen), arms=", ".join(treated))
         if tuning_n is None:
             tuning_n = _stats.plan_tuning_n(m, e.design) or 5000.0
         a = self.observation_arrays(e, metric=m.name)

@@ -108,3 +108,17 @@ def test_given_numbers_are_written_exactly_in_each_language() -> None:
     assert Messages("sv").core_value(2.0) == "2"
     assert Messages("fi").core_value(1e300) == "1e+300"
     assert Messages("fi").core_value("x.y") == "x.y"
+
+
+def test_the_python_doors_raise_the_cores_codes(running: kokeilu.Experiment, tracker: kokeilu.Tracker) -> None:
+    """Shapes and types checked in Python carry the same codes as the core's own checks."""
+    import datetime
+
+    with pytest.raises(kokeilu.InvalidArgumentError) as raised:
+        tracker.log_many(running, [1.0, 2.0], arm="video", at=[datetime.datetime(2025, 1, 14)] * 3)
+    assert (raised.value.code, raised.value.params) == ("input.rows_expected", {"rows": 3, "expected": 2})
+    assert str(raised.value) == "at: has 3 rows, expected 2"
+    with pytest.raises(kokeilu.InvalidArgumentError) as text:
+        tracker.log_many(running, ["1", "0"], arm="video")
+    assert text.value.code == "input.not_a_number" and text.value.field == "value[0]"
+    assert "odotettiin lukua" in (Messages("fi").core(text.value.code, text.value.params) or "")
