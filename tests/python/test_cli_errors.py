@@ -89,7 +89,7 @@ def test_missing_tracker_file_is_not_created(tmp_path: Path) -> None:
 def test_unknown_arm_is_named_with_the_known_ones(db: Path, running: str) -> None:
     result = call(["--lang", "fi", "log", running, "4", "--arm", "videot"], db=db)
     user_error(result)
-    assert result.err.strip() == "Virhe: tuntematon ryhmä 'videot'. Tunnetut: kontrolli, video"
+    assert result.err.strip() == "Virhe: --arm: tuntematon ryhmä 'videot'. Tunnetut: kontrolli, video"
     user_error(call(["log", running, "4", "--arm", "videot"], db=db), "unknown arm 'videot'", "kontrolli, video")
     user_error(call(["log", running, "4"], db=db), "--arm", "kontrolli, video")
     user_error(

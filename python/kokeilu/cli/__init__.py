@@ -29,6 +29,8 @@ _NO_SUCH_COMMAND = re.compile(r"^No such command '(.*)'\.?$")
 _FIELD_OPTIONS = {
     "reason": "--reason",
     "at": "--at",
+    "arm": "--arm",
+    "metric": "--metric",
     "on": "--on",
     "outcome.decided_on": "--on",
     "text": "TEXT",

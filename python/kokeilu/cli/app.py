@@ -648,8 +648,6 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--at", type=time_type, help=msgs("help.at"))
     @click.pass_obj
     def note(state: State, key: str, text: str, author: str | None, at: str | None) -> None:
-        if not text.strip():
-            raise UserError(msgs("note.empty"))
         with state.open() as tracker:
             e = load(state, tracker, key)
             when = resolve_time(tracker, at, "at")
@@ -661,25 +659,6 @@ def build_cli(msgs: Messages) -> click.Group:
             raise UserError(msgs("state.log_draft", key=e.key))
         if e.status.name != "running" and not backfill:
             raise UserError(msgs("state.log_closed", key=e.key, status=msgs.label(e.status)))
-
-    def _resolve_metric(e: kokeilu.Experiment, name: str | None) -> kokeilu.Metric:
-        if not name:
-            return e.primary_metric
-        try:
-            return e.metric(name.strip())
-        except kokeilu.NotFoundError:
-            raise UserError(msgs("unknown_metric", name=name, known=", ".join(m.name for m in e.metrics))) from None
-
-    def _resolve_arm(e: kokeilu.Experiment, name: str | None) -> kokeilu.Arm:
-        known = ", ".join(a.name for a in e.arms)
-        if not name:
-            if len(e.arms) == 1:
-                return e.arms[0]
-            raise UserError(msgs("arm_required", key=e.key, count=len(e.arms), known=known))
-        try:
-            return e.arm(name.strip())
-        except kokeilu.NotFoundError:
-            raise UserError(msgs("unknown_arm", name=name, known=known)) from None
 
     @cli.command("log", help=msgs("help.log"))
     @common
@@ -710,15 +689,14 @@ def build_cli(msgs: Messages) -> click.Group:
         with state.open() as tracker:
             e = load(state, tracker, key)
             _check_loggable(e, backfill)
-            m = _resolve_metric(e, metric)
-            a = _resolve_arm(e, arm)
             when = resolve_time(tracker, at, "at") or datetime.datetime.now(datetime.timezone.utc)
-            # The rules of the value and the time are the core's, the same at every door.
+            # Every rule of the row (its metric, arm, value and time) is the core's, the same at
+            # every door; the command shows the core's coded error in the user's language.
             tracker.log(
                 e,
                 value,
-                arm=a.name,
-                metric=m.name,
+                arm=arm or "",
+                metric=metric or "",
                 at=when,
                 exposure=exposure,
                 subject=subject,
@@ -726,7 +704,10 @@ def build_cli(msgs: Messages) -> click.Group:
                 backfill=backfill,
                 allow_future=allow_future,
             )
-        click.echo(msgs("logged", value=msgs.number(value), key=e.key, metric=m.name, arm=a.name, at=msgs.time(when)))
+        # Accepted, so the names resolve: the look-ups only find how the experiment spells them.
+        metric_name = e.metric(metric).name if metric else e.primary_metric.name
+        arm_name = e.arm(arm).name if arm else e.arms[0].name
+        click.echo(msgs("logged", value=msgs.number(value), key=e.key, metric=metric_name, arm=arm_name, at=msgs.time(when)))
 
     @cli.command("import", help=msgs("help.import"))
     @common
