@@ -119,6 +119,7 @@ def add_history_commands(
         table = Table(title=msgs("history.title", what=e.key if e is not None else msgs("history.file")))
         for column in ("col.index", "col.at", "col.entry", "col.what"):
             table.add_column(msgs(column))
+        kinds = msgs.labels("HistoryKind")
         for row in frame.itertuples():
             what = str(row.experiment) if key is None else ""
             if row.batch is not None and row.batch is not pd.NA:
@@ -138,7 +139,7 @@ def add_history_commands(
                     if part
                 )
             at: Any = row.at
-            table.add_row(str(row.index), msgs.time(pd.Timestamp(at).to_pydatetime()), str(row.kind), what)
+            table.add_row(str(row.index), msgs.time(pd.Timestamp(at).to_pydatetime()), kinds.get(str(row.kind), str(row.kind)), what)
         out.print(table)
 
     @cli.command("verify", help=msgs("help.verify"))
