@@ -67,7 +67,7 @@ from ._core import (
     same_name,
 )
 from ._history import IntegrityWarning, RepeatedWriteWarning, Verification, Written
-from ._language import get_language, set_language
+from ._language import error_text, get_language, set_language
 from ._tracker import EXPERIMENT_FIELDS, Tracker, experiments_to_frame, open
 
 # These names live in modules that import numpy and pandas, which take most of a command's start
@@ -160,6 +160,7 @@ __all__ = [
     "Written",
     "__version__",
     "experiments_to_frame",
+    "error_text",
     "get_language",
     "open",
     "same_name",

@@ -56,3 +56,16 @@ def messages(lang: str | None = None) -> Messages:
     from .cli.i18n import Messages
 
     return Messages(language(lang))
+
+
+def error_text(error: BaseException, lang: str | None = None) -> str:
+    """An error of kokeilu in ``lang`` (default: the current language), from its code and
+    parameters: ``kokeilu.error_text(e, "fi")`` for ``value: must be a finite number, got nan`` is
+    ``value: on oltava äärellinen luku, nyt nan``. The field keeps the caller's name. An error
+    without a code of its own (or not kokeilu's) is its English text."""
+    msgs = messages(lang)
+    text = msgs.core(getattr(error, "code", "") or "", getattr(error, "params", None))
+    if text is None:
+        return str(error)
+    field = getattr(error, "field", "")
+    return f"{field}: {text}" if field else text

@@ -122,3 +122,14 @@ def test_the_python_doors_raise_the_cores_codes(running: kokeilu.Experiment, tra
         tracker.log_many(running, ["1", "0"], arm="video")
     assert text.value.code == "input.not_a_number" and text.value.field == "value[0]"
     assert "odotettiin lukua" in (Messages("fi").core(text.value.code, text.value.params) or "")
+
+
+def test_an_error_in_the_callers_language(running: kokeilu.Experiment, tracker: kokeilu.Tracker) -> None:
+    with pytest.raises(kokeilu.InvalidArgumentError) as raised:
+        tracker.log(running, float("nan"), arm="video")
+    assert kokeilu.error_text(raised.value, "fi") == "value: on oltava äärellinen luku, nyt nan"
+    assert kokeilu.error_text(raised.value, "sv") == "value: måste vara ett ändligt tal, nu nan"
+    assert kokeilu.error_text(raised.value, "en") == str(raised.value)
+    assert kokeilu.error_text(ValueError("plain"), "fi") == "plain"
+    with pytest.raises(ValueError, match="lang"):
+        kokeilu.error_text(raised.value, "de")
