@@ -122,9 +122,10 @@ def test_the_verdict_in_each_language(db: Path) -> None:
     low, high = v.message[1]["low"], v.message[1]["high"]
     fi, sv, en = v.sentence("fi"), v.sentence("sv"), v.sentence("en")
     assert fi == v.sentence_fi and en == v.sentence_en
-    fi_interval = f"(suurempi on parempi; 95 %:n luottamusväli {Messages('fi').figure(low)}–{Messages('fi').figure(high)})"
+    finnish, swedish = Messages("fi"), Messages("sv")
+    fi_interval = f"(suurempi on parempi; 95 %:n luottamusväli {finnish.figure(low)}–{finnish.figure(high)})"
     assert "turva nousi 0,5 pistettä" in fi and fi_interval in fi
-    sv_interval = f"(högre är bättre; 95 % konfidensintervall {Messages('sv').figure(low)}–{Messages('sv').figure(high)})"
+    sv_interval = f"(högre är bättre; 95 % konfidensintervall {swedish.figure(low)}–{swedish.figure(high)})"
     assert "turva steg med 0,5 pistettä" in sv and sv_interval in sv
     assert "turva rose by 0.5 pistettä" in en and "(higher is better; 95% interval" in en
     with pytest.raises(ValueError):
@@ -154,7 +155,8 @@ def test_verdict_sentences_for_each_case_in_finnish_and_swedish() -> None:
     worse = verdict_sentence(sv, "locked", ("stats.verdict.wrong_direction", {**base, "estimate": -0.4}))
     assert worse.startswith("Experimentet motbevisade hypotesen: turva blev sämre, värdet sjönk med 0,4 pistettä")
     assert worse.endswith("i stället för att förbättras med minst 0,3 pistettä.")
-    relative = verdict_sentence(fi, "locked", ("stats.verdict.too_small", {**base, "scale": "relative", "estimate": 0.02, "minimum_effect": 0.05}))
+    relative_params = {**base, "scale": "relative", "estimate": 0.02, "minimum_effect": 0.05}
+    relative = verdict_sentence(fi, "locked", ("stats.verdict.too_small", relative_params))
     assert "turva nousi 2 %" in relative and "(5 %)" in relative
     explored = verdict_sentence(
         sv, "amended", ("stats.verdict.improvement", base), [("stats.verdict.customer_impact_note", {})]
@@ -244,8 +246,10 @@ def test_the_finnish_sentences_read_as_before() -> None:
     no_data = verdict_sentence(Messages("fi"), "locked",
                                ("stats.verdict.not_enough_data", {"metric": "visits_made", "why": "no observations"}),
                                note)
-    assert no_data == ("Mittarista visits_made ei ole vielä tarpeeksi havaintoja johtopäätöksiin (no observations). "
-                       "Asiakasvaikuttavuutta ei mitattu.")
+    assert no_data == (
+        "Mittarista visits_made ei ole vielä tarpeeksi havaintoja johtopäätöksiin (no observations). "
+        "Asiakasvaikuttavuutta ei mitattu."
+    )
     unusable = verdict_sentence(Messages("fi"), "locked",
                                 ("stats.verdict.values_unusable", {"metric": "m", "why": "too large"}))
     assert "tallennettuja arvoja ei voi arvioida" in unusable
@@ -256,7 +260,10 @@ def test_every_judgement_says_the_change_as_it_happened_and_which_way_is_better(
     from kokeilu.verdict_text import verdict_sentence
 
     rose, fell = {"fi": ("nousi", "laski"), "sv": ("steg med", "sjönk med")}[lang]
-    better = {"fi": ("suurempi on parempi", "pienempi on parempi"), "sv": ("högre är bättre", "lägre är bättre")}[lang]
+    better = {
+        "fi": ("suurempi on parempi", "pienempi on parempi"),
+        "sv": ("högre är bättre", "lägre är bättre"),
+    }[lang]
     codes = [code for code in kokeilu._core.message_templates()
              if code.startswith("stats.verdict.") and "{change}" in kokeilu._core.message_templates()[code]]
     assert len(codes) == 8  # every reason with an estimate, and its variants

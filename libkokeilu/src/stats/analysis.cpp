@@ -432,8 +432,8 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
     }
     result.planned_per_group = plan_metric(primary, experiment.design, options.power);
     if (result.planned_per_group && smallest_n >= 0 && smallest_n < result.planned_per_group->per_group) {
-        Message message{"stats.warning.underpowered",
-                        {{"n", smallest_n}, {"needed", static_cast<std::int64_t>(result.planned_per_group->per_group)}}};
+        const std::int64_t needed = result.planned_per_group->per_group;
+        Message message{"stats.warning.underpowered", {{"n", smallest_n}, {"needed", needed}}};
         if (experiment.actual_start && experiment.planned_end && smallest_n > 0) {
             const Date today = today_utc();
             const double elapsed = static_cast<double>((today - *experiment.actual_start).days());
@@ -441,7 +441,8 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
             if (elapsed > 0.0) {
                 const Schedule s = days_needed(result.planned_per_group->per_group, smallest_n,
                                                static_cast<double>(smallest_n) / elapsed, left);
-                message.code = s.reachable ? "stats.warning.underpowered_days" : "stats.warning.underpowered_beyond_end";
+                message.code =
+                    s.reachable ? "stats.warning.underpowered_days" : "stats.warning.underpowered_beyond_end";
                 message.params.push_back({"days", std::ceil(s.days_needed)});
             }
         }
@@ -514,7 +515,9 @@ Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summar
     }
     if (const auto days = experiment.days_started_before_lock()) {
         result.days_started_before_lock = days;
-        warn(result, Message{*days == 1 ? "stats.warning.started_before_lock_one_day" : "stats.warning.started_before_lock",
+        const char* code =
+            *days == 1 ? "stats.warning.started_before_lock_one_day" : "stats.warning.started_before_lock";
+        warn(result, Message{code,
                              {{"days", std::int64_t{*days}},
                               {"start", format_date(*experiment.actual_start)},
                               {"locked", minute_of(*experiment.locked_at)}}});

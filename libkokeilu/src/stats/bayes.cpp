@@ -36,8 +36,9 @@ void check_beta_prior(const BetaPrior& prior) {
 void check_arm(Counts c, const std::string& field) {
     if (c.trials < 0 || c.successes < 0 || c.successes > c.trials) {
         throw InvalidArgumentError(field + ".successes",
-                                   Message{"stats.successes.range", {{"trials", static_cast<std::int64_t>(c.trials)},
-                                                                     {"successes", static_cast<std::int64_t>(c.successes)}}});
+                                   Message{"stats.successes.range",
+                                           {{"trials", static_cast<std::int64_t>(c.trials)},
+                                            {"successes", static_cast<std::int64_t>(c.successes)}}});
     }
     if (c.trials == 0) {
         throw NotEnoughDataError(field, Message{"stats.counts.no_trials", {}});

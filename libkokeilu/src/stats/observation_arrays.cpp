@@ -13,8 +13,10 @@ namespace {
 
 void check_length(std::size_t expected, std::size_t actual, const char* field) {
     if (actual != expected) {
-        throw InvalidArgumentError(field, Message{"stats.observations.rows", {{"rows", static_cast<std::int64_t>(actual)},
-                                                                         {"expected", static_cast<std::int64_t>(expected)}}});
+        throw InvalidArgumentError(field,
+                                   Message{"stats.observations.rows",
+                                           {{"rows", static_cast<std::int64_t>(actual)},
+                                            {"expected", static_cast<std::int64_t>(expected)}}});
     }
 }
 
@@ -47,7 +49,8 @@ std::vector<Summary> summarise_by_arm(const ObservationArrays& columns, std::siz
         if (code < 0 || static_cast<std::size_t>(code) >= arms) {
             throw InvalidArgumentError("arm_codes",
                                        Message{"stats.observations.no_arm_for_code",
-                                               {{"row", static_cast<std::int64_t>(row)}, {"code", static_cast<std::int64_t>(code)}}});
+                                               {{"row", static_cast<std::int64_t>(row)},
+                                                {"code", static_cast<std::int64_t>(code)}}});
         }
         columns.add_row_to(out[static_cast<std::size_t>(code)], row, binary);
     }

@@ -88,11 +88,14 @@ SampleSize sample_size_proportion(double baseline, double minimum_effect, double
 Schedule days_needed(std::int64_t needed_per_group, std::int64_t current_per_group, double per_group_per_day,
                      std::optional<double> days_left) {
     if (needed_per_group < 0) {
-        throw InvalidArgumentError("needed_per_group", Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(needed_per_group)}}});
+        throw InvalidArgumentError("needed_per_group",
+                                   Message{"stats.count.negative",
+                                           {{"value", static_cast<std::int64_t>(needed_per_group)}}});
     }
     if (current_per_group < 0) {
         throw InvalidArgumentError("current_per_group",
-                                   Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(current_per_group)}}});
+                                   Message{"stats.count.negative",
+                                           {{"value", static_cast<std::int64_t>(current_per_group)}}});
     }
     if (days_left && !(std::isfinite(*days_left))) {
         throw InvalidArgumentError("days_left", Message{"stats.number.not_finite", {{"value", *days_left}}});

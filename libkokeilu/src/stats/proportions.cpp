@@ -19,12 +19,14 @@ using detail::num;
 
 void check_counts(Counts c, const std::string& field) {
     if (c.trials < 0) {
-        throw InvalidArgumentError(field + ".trials", Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(c.trials)}}});
+        throw InvalidArgumentError(field + ".trials",
+                                   Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(c.trials)}}});
     }
     if (c.successes < 0 || c.successes > c.trials) {
         throw InvalidArgumentError(field + ".successes",
-                                   Message{"stats.successes.range", {{"trials", static_cast<std::int64_t>(c.trials)},
-                                                                     {"successes", static_cast<std::int64_t>(c.successes)}}});
+                                   Message{"stats.successes.range",
+                                           {{"trials", static_cast<std::int64_t>(c.trials)},
+                                            {"successes", static_cast<std::int64_t>(c.successes)}}});
     }
     if (c.trials == 0) {
         throw NotEnoughDataError(field, Message{"stats.counts.no_trials", {}});

@@ -29,10 +29,13 @@ constexpr std::size_t stream_count = 2;
 void check_options(const ResamplingOptions& options) {
     if (options.resamples < 100) {
         throw InvalidArgumentError("resamples",
-                                   Message{"stats.resampling.too_few_resamples", {{"value", static_cast<std::int64_t>(options.resamples)}}});
+                                   Message{"stats.resampling.too_few_resamples",
+                                           {{"value", static_cast<std::int64_t>(options.resamples)}}});
     }
     if (options.threads < 1 || options.threads > stream_count) {
-        throw InvalidArgumentError("threads", Message{"stats.resampling.threads", {{"value", static_cast<std::int64_t>(options.threads)}}});
+        throw InvalidArgumentError("threads",
+                                   Message{"stats.resampling.threads",
+                                           {{"value", static_cast<std::int64_t>(options.threads)}}});
     }
 }
 
@@ -41,12 +44,15 @@ void check_values(std::span<const double> values, const std::string& field, std:
         throw InvalidArgumentError(field, Message{"stats.resampling.too_many_values", {}});
     }
     if (values.size() < minimum) {
-        throw NotEnoughDataError(field, Message{"stats.resampling.too_few_values",
-                                                {{"minimum", static_cast<std::int64_t>(minimum)}, {"n", static_cast<std::int64_t>(values.size())}}});
+        throw NotEnoughDataError(field,
+                                 Message{"stats.resampling.too_few_values",
+                                         {{"minimum", static_cast<std::int64_t>(minimum)},
+                                          {"n", static_cast<std::int64_t>(values.size())}}});
     }
     for (std::size_t i = 0; i < values.size(); ++i) {
         if (!std::isfinite(values[i])) {
-            throw InvalidArgumentError(field + "[" + std::to_string(i) + "]", Message{"stats.number.not_finite_plain", {}});
+            throw InvalidArgumentError(field + "[" + std::to_string(i) + "]",
+                                       Message{"stats.number.not_finite_plain", {}});
         }
     }
 }

@@ -14,17 +14,20 @@ SrmResult sample_ratio_mismatch(std::span<const std::int64_t> observed, std::spa
     detail::check_probability_open(threshold, "threshold");
     if (observed.size() < 2) {
         throw InvalidArgumentError("observed",
-                                   Message{"stats.srm.too_few_arms", {{"arms", static_cast<std::int64_t>(observed.size())}}});
+                                   Message{"stats.srm.too_few_arms",
+                                           {{"arms", static_cast<std::int64_t>(observed.size())}}});
     }
     if (!expected_shares.empty() && expected_shares.size() != observed.size()) {
         throw InvalidArgumentError("expected_shares",
-                                   Message{"stats.srm.shares", {{"arms", static_cast<std::int64_t>(observed.size())},
-                                                               {"shares", static_cast<std::int64_t>(expected_shares.size())}}});
+                                   Message{"stats.srm.shares",
+                                           {{"arms", static_cast<std::int64_t>(observed.size())},
+                                            {"shares", static_cast<std::int64_t>(expected_shares.size())}}});
     }
     double total = 0.0;
     for (std::size_t i = 0; i < observed.size(); ++i) {
         if (observed[i] < 0) {
-            throw InvalidArgumentError("observed[" + std::to_string(i) + "]", Message{"stats.count.negative_plain", {}});
+            throw InvalidArgumentError("observed[" + std::to_string(i) + "]",
+                                       Message{"stats.count.negative_plain", {}});
         }
         total += static_cast<double>(observed[i]);
     }

@@ -18,7 +18,10 @@ namespace {
 std::int64_t add_counts(std::int64_t a, std::int64_t b) {
     std::int64_t total = 0;
     if (__builtin_add_overflow(a, b, &total)) {
-        throw InvalidArgumentError("n", Message{"stats.count.overflow", {{"added", static_cast<std::int64_t>(b)}, {"count", static_cast<std::int64_t>(a)}}});
+        throw InvalidArgumentError("n",
+                                   Message{"stats.count.overflow",
+                                           {{"added", static_cast<std::int64_t>(b)},
+                                            {"count", static_cast<std::int64_t>(a)}}});
     }
     return total;
 }
@@ -70,11 +73,14 @@ Summary Summary::from_moments(std::int64_t n, double mean, double sd) {
 
 Summary Summary::from_counts(std::int64_t successes, std::int64_t trials) {
     if (trials < 0) {
-        throw InvalidArgumentError("trials", Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(trials)}}});
+        throw InvalidArgumentError("trials",
+                                   Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(trials)}}});
     }
     if (successes < 0 || successes > trials) {
-        throw InvalidArgumentError("successes", Message{"stats.successes.range", {{"trials", static_cast<std::int64_t>(trials)},
-                                                                                 {"successes", static_cast<std::int64_t>(successes)}}});
+        throw InvalidArgumentError("successes",
+                                   Message{"stats.successes.range",
+                                           {{"trials", static_cast<std::int64_t>(trials)},
+                                            {"successes", static_cast<std::int64_t>(successes)}}});
     }
     Summary s;
     s.add_aggregate(trials, static_cast<double>(successes), std::nullopt, static_cast<double>(trials), true);
@@ -116,7 +122,10 @@ void Summary::add_aggregate(std::int64_t n, double sum, std::optional<double> su
         throw InvalidArgumentError("exposure", Message{"stats.number.negative", {{"value", exposure}}});
     }
     if (binary && (sum < 0.0 || sum > static_cast<double>(n) || sum != std::floor(sum))) {
-        throw InvalidArgumentError("sum", Message{"stats.summary.successes_not_whole", {{"n", static_cast<std::int64_t>(n)}, {"value", sum}}});
+        throw InvalidArgumentError("sum",
+                                   Message{"stats.summary.successes_not_whole",
+                                           {{"n", static_cast<std::int64_t>(n)},
+                                            {"value", sum}}});
     }
     if (n > 0) {
         (void)add_counts(n_, n);  // refused before anything of the row is added
@@ -206,15 +215,19 @@ Summary::State Summary::state() const noexcept {
 Summary Summary::from_state(const State& state) {
     // Every stored summary passes here: the messages are built only for a state that fails.
     if (state.n < 0) {
-        throw InvalidArgumentError("n", Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(state.n)}}});
+        throw InvalidArgumentError("n",
+                                   Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(state.n)}}});
     }
     if (state.unit_rows < 0 || state.unit_rows > state.n) {
-        throw InvalidArgumentError("unit_rows", Message{"stats.summary.unit_rows", {{"n", static_cast<std::int64_t>(state.n)},
-                                                                                {"value", static_cast<std::int64_t>(state.unit_rows)}}});
+        throw InvalidArgumentError("unit_rows",
+                                   Message{"stats.summary.unit_rows",
+                                           {{"n", static_cast<std::int64_t>(state.n)},
+                                            {"value", static_cast<std::int64_t>(state.unit_rows)}}});
     }
     if (state.aggregate_rows < 0) {
         throw InvalidArgumentError("aggregate_rows",
-                                   Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(state.aggregate_rows)}}});
+                                   Message{"stats.count.negative",
+                                           {{"value", static_cast<std::int64_t>(state.aggregate_rows)}}});
     }
     detail::check_finite(state.mean, "mean");
     detail::check_finite(state.sum, "sum");
@@ -228,7 +241,10 @@ Summary Summary::from_state(const State& state) {
         detail::check_finite(state.min, "min");
         detail::check_finite(state.max, "max");
         if (state.min > state.max) {
-            throw InvalidArgumentError("min", Message{"stats.summary.min_above_max", {{"max", state.max}, {"min", state.min}}});
+            throw InvalidArgumentError("min",
+                                       Message{"stats.summary.min_above_max",
+                                               {{"max", state.max},
+                                                {"min", state.min}}});
         }
     }
     Summary s;
@@ -289,7 +305,9 @@ std::int64_t Summary::successes() const {
     if (std::abs(sum_ - rounded) > 1e-9 * std::max(1.0, rounded) || rounded < 0.0 ||
         rounded > static_cast<double>(n_)) {
         throw InvalidArgumentError("successes",
-                                   Message{"stats.summary.not_binary_sum", {{"sum", sum_}, {"n", static_cast<std::int64_t>(n_)}}});
+                                   Message{"stats.summary.not_binary_sum",
+                                           {{"sum", sum_},
+                                            {"n", static_cast<std::int64_t>(n_)}}});
     }
     if (unit_rows_ > 0 && (min_ < 0.0 || max_ > 1.0 || !(min_ == 0.0 || min_ == 1.0) || !(max_ == 0.0 || max_ == 1.0))) {
         throw InvalidArgumentError("value", Message{"stats.summary.not_binary_values", {{"min", min_}, {"max", max_}}});
