@@ -299,7 +299,6 @@ void register_results(py::module_& m) {
         .def_readonly("notes", &VerdictResult::notes,
                       "The sentences after the judgement as Messages (customer impact, amendments).")
         .def_readonly("sentence_en", &VerdictResult::sentence_en, "One plain sentence in English.")
-        .def_readonly("sentence_fi", &VerdictResult::sentence_fi, "The same in Finnish.")
         .def("__repr__", [](const VerdictResult& v) {
             return "VerdictResult(verdict='" + std::string(to_string(v.verdict)) + "', reason='" +
                    verdict_reason_name(v.reason) + "', sentence_en=" + repr_of(v.sentence_en) + ")";

@@ -11,120 +11,20 @@ namespace kokeilu::stats {
 
 namespace {
 
-enum class Language { en, fi };
-
-// Three significant digits, with the decimal comma in Finnish.
-std::string number(double x, Language language) {
+// Three significant digits, as the English sentence writes its numbers; a front end saying the
+// sentence in another language takes the numbers from the message's parameters.
+std::string number(double x) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.3g", x);
-    std::string text = buffer;
-    if (language == Language::fi) {
-        std::replace(text.begin(), text.end(), '.', ',');
-        if (!text.empty() && text[0] == '-') {
-            text.replace(0, 1, "\u2212");  // a real minus sign reads better in Finnish typography
-        }
-    }
-    return text;
+    return buffer;
 }
 
 // An amount of the metric: "0.35 points" or, on the relative scale, "9.8 %".
-std::string amount(double x, const Metric& metric, Language language) {
+std::string amount(double x, const Metric& metric) {
     if (metric.effect_scale == EffectScale::relative) {
-        return number(100.0 * x, language) + " %";
+        return number(100.0 * x) + " %";
     }
-    return metric.unit.empty() ? number(x, language) : number(x, language) + " " + metric.unit;
-}
-
-// Which way is better, from the metric's direction: said in every sentence, next to the change,
-// so that "rose" and "got worse" are never left to the reader to reconcile.
-std::string better(const Metric& metric, Language language) {
-    const bool higher = metric.direction == Direction::higher_is_better;
-    if (language == Language::en) {
-        return higher ? "higher is better" : "lower is better";
-    }
-    return higher ? "suurempi on parempi" : "pienempi on parempi";
-}
-
-// "(higher is better; 95% interval 0.35 to 0.65 points)".
-std::string interval(double low, double high, const Metric& metric, Language language) {
-    const double scale = metric.effect_scale == EffectScale::relative ? 100.0 : 1.0;
-    const std::string suffix = metric.effect_scale == EffectScale::relative ? " %" : "";
-    const std::string level = number(100.0 * metric.confidence, language);
-    if (language == Language::en) {
-        return better(metric, language) + "; " + level + "% interval " + number(scale * low, language) + suffix +
-               " to " + number(scale * high, language) + suffix;
-    }
-    return better(metric, language) + "; " + level + " %:n luottamusväli " + number(scale * low, language) + suffix +
-           "\u2013" + number(scale * high, language) + suffix;
-}
-
-// The change in the metric's own terms: "rose by 0.35 points" / "nousi 0,35 points".
-std::string change(double estimate, const Metric& metric, Language language) {
-    const std::string size = amount(std::abs(estimate), metric, language);
-    if (language == Language::en) {
-        if (estimate == 0.0) {
-            return "did not change";
-        }
-        return (estimate > 0.0 ? "rose by " : "fell by ") + size;
-    }
-    if (estimate == 0.0) {
-        return "ei muuttunut";
-    }
-    return (estimate > 0.0 ? "nousi " : "laski ") + size;
-}
-
-// The amendments of the judged metric and of "we are right if", named after the sentence of the
-// locked criterion: the verdict is not judged against them, but a reader must know of them.
-std::string amendment_note(const Metric& metric, std::span<const Amendment> amendments, Criterion criterion,
-                           Language language) {
-    if (criterion == Criterion::amended) {
-        return {};  // the sentence itself says it is judged against the amended criterion
-    }
-    const auto about_metric = [&](const std::string& field) {
-        // "metrics[name]..." as the Tracker records it; "metric[name]..." as older notes wrote it.
-        for (const char* list : {"metrics[", "metric["}) {
-            const std::string prefix = list + metric.name + "]";
-            if (field.rfind(prefix, 0) == 0) {
-                return true;
-            }
-        }
-        return false;
-    };
-    std::string fields;
-    for (const Amendment& a : amendments) {
-        if (about_metric(a.field) || a.field == "test_card.right_if") {
-            if (!fields.empty()) {
-                fields += ", ";
-            }
-            fields += a.field + ": " + a.old_value + " \u2192 " + a.new_value;
-        }
-    }
-    if (fields.empty()) {
-        return {};
-    }
-    if (language == Language::en) {
-        return " The criterion was amended after the start (" + fields +
-               "); this verdict is judged against it as locked at the start.";
-    }
-    return " Kriteeriä muutettiin kokeilun alettua (" + fields +
-           "); tämä johtopäätös on arvioitu kriteeriä vasten sellaisena kuin se lukittiin alussa.";
-}
-
-// The sentence of a judgement against the amended criterion says so first.
-std::string exploratory(const std::string& sentence, Criterion criterion, Language language) {
-    if (criterion == Criterion::locked || sentence.empty()) {
-        return sentence;
-    }
-    std::string rest = sentence;
-    if (rest[0] >= 'A' && rest[0] <= 'Z') {
-        rest[0] = static_cast<char>(rest[0] - 'A' + 'a');
-    }
-    if (language == Language::en) {
-        return "Exploratory, against the amended criterion (the criterion was changed after data had been seen): " +
-               rest;
-    }
-    return "Suuntaa antava arvio muutettua kriteeriä vasten (kriteeriä muutettiin, kun aineistoa oli jo nähty): " +
-           rest;
+    return metric.unit.empty() ? number(x) : number(x) + " " + metric.unit;
 }
 
 void check_metric(const Metric& metric) {
@@ -145,11 +45,11 @@ Message judgement(const char* code, const Metric& metric, const Estimate& effect
     const std::string suffix = relative ? " %" : "";
     const double scale = relative ? 100.0 : 1.0;
     const bool higher = metric.direction == Direction::higher_is_better;
-    const Message change{change_code, {{"amount", amount(std::abs(effect.estimate), metric, Language::en)}}};
+    const Message change{change_code, {{"amount", amount(std::abs(effect.estimate), metric)}}};
     const Message interval{higher ? "stats.verdict.interval.higher" : "stats.verdict.interval.lower",
-                           {{"level", number(100.0 * metric.confidence, Language::en)},
-                            {"low", number(scale * effect.ci_low, Language::en) + suffix},
-                            {"high", number(scale * effect.ci_high, Language::en) + suffix}}};
+                           {{"level", number(100.0 * metric.confidence)},
+                            {"low", number(scale * effect.ci_low) + suffix},
+                            {"high", number(scale * effect.ci_high) + suffix}}};
     return Message{code,
                    {{"metric", metric.name},
                     {"direction", std::string(higher ? "higher_is_better" : "lower_is_better")},
@@ -162,7 +62,7 @@ Message judgement(const char* code, const Metric& metric, const Estimate& effect
                     {"minimum_effect", metric.minimum_effect},
                     {"change", change.english()},
                     {"interval", interval.english()},
-                    {"minimum", amount(metric.minimum_effect, metric, Language::en)}}};
+                    {"minimum", amount(metric.minimum_effect, metric)}}};
 }
 
 // The notes after the judgement: customer impact not measured; the amendments of the judged metric
@@ -297,52 +197,6 @@ VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t o
     }
     add_notes(r, metric, amendments);
     r.sentence_en = verdict_sentence_en(r);
-
-    const std::string name = metric.name;
-    const std::string shown_fi = interval(effect.ci_low, effect.ci_high, metric, Language::fi);
-    const std::string minimum_fi = amount(minimum, metric, Language::fi);
-    const std::string change_fi = change(effect.estimate, metric, Language::fi);
-    switch (r.reason) {
-        case VerdictReason::improvement:
-            r.sentence_fi = "Kokeilu tuki hypoteesia: " + name + " " + change_fi + " (" + shown_fi +
-                            "), eikä parannus selity sattumalla";
-            if (r.improvement_low < minimum) {
-                r.sentence_fi += ", mutta se voi jäädä alle pienimmän tavoitellun vaikutuksen (" + minimum_fi + ")";
-            }
-            r.sentence_fi += ".";
-            break;
-        case VerdictReason::too_small:
-            r.sentence_fi = "Kokeilu kumosi hypoteesin: " + name + " " + change_fi + " (" + shown_fi +
-                            "), mikä jää alle pienimmän tavoitellun vaikutuksen (" + minimum_fi + ").";
-            break;
-        case VerdictReason::wrong_direction:
-            r.sentence_fi = "Kokeilu kumosi hypoteesin: " + name + " heikkeni, se " + change_fi + " (" + shown_fi +
-                            "), vaikka tavoitteena oli parantaa sitä vähintään " + minimum_fi + ".";
-            break;
-        case VerdictReason::customer_impact_unmeasured:
-            r.sentence_fi = "Asiakasvaikuttavuutta ei mitattu: " + name + " mittaa toimintaa tai suoritteita, " +
-                            "joten sen muutos (" + change_fi + ", " + shown_fi +
-                            ") ei yksinään voi tukea hypoteesia.";
-            break;
-        case VerdictReason::undecided:
-        case VerdictReason::not_enough_data:
-        case VerdictReason::values_unusable:
-            r.sentence_fi = "Tulos ei ole vielä ratkaiseva: " + name + " " + change_fi + " (" + shown_fi +
-                            "), mikä voi vielä tarkoittaa, ettei vaikutusta ole tai että se jää alle pienimmän " +
-                            "tavoitellun vaikutuksen (" + minimum_fi + ")";
-            if (r.additional_observations) {
-                r.sentence_fi += "; noin " + std::to_string(*r.additional_observations) +
-                                 " havaintoa lisää todennäköisesti ratkaisisi asian.";
-            } else {
-                r.sentence_fi += ".";
-            }
-            if (!r.customer_impact_measured) {
-                r.sentence_fi += " Asiakasvaikuttavuutta ei mitattu.";
-            }
-            break;
-    }
-    r.sentence_fi = exploratory(r.sentence_fi, criterion, Language::fi) +
-                    amendment_note(metric, amendments, criterion, Language::fi);
     return r;
 }
 
@@ -375,12 +229,6 @@ VerdictResult judge_not_enough_data(const Metric& metric, const std::string& why
     r.reason = VerdictReason::not_enough_data;
     add_notes(r, metric, amendments);
     r.sentence_en = verdict_sentence_en(r);
-    r.sentence_fi = "Mittarista " + metric.name + " ei ole vielä tarpeeksi havaintoja johtopäätöksiin.";
-    if (!r.customer_impact_measured) {
-        r.sentence_fi += " Asiakasvaikuttavuutta ei mitattu.";
-    }
-    r.sentence_fi = exploratory(r.sentence_fi, criterion, Language::fi) +
-                    amendment_note(metric, amendments, criterion, Language::fi);
     return r;
 }
 
@@ -405,14 +253,6 @@ VerdictResult judge_values_unusable(const Metric& metric, const std::string& why
     r.reason = VerdictReason::values_unusable;
     add_notes(r, metric, amendments);
     r.sentence_en = verdict_sentence_en(r);
-    r.sentence_fi = "Mittarin " + metric.name +
-                    " tallennettuja arvoja ei voi arvioida, koska niitä ei voi laskea tarkasti yhteen. "
-                    "Korjaa virheelliset arvot.";
-    if (!r.customer_impact_measured) {
-        r.sentence_fi += " Asiakasvaikuttavuutta ei mitattu.";
-    }
-    r.sentence_fi = exploratory(r.sentence_fi, criterion, Language::fi) +
-                    amendment_note(metric, amendments, criterion, Language::fi);
     return r;
 }
 

@@ -1,6 +1,7 @@
 // The verdict: whether the experiment supported or refuted its hypothesis, judged against the
 // criterion locked at the start (the primary metric's minimum worthwhile effect), with one sentence
-// in English and in Finnish that a non-statistician can read aloud in a meeting.
+// that a non-statistician can read aloud in a meeting: in English, and as codes and parameters from
+// which a front end says it in its own language (the Python package: Finnish, Swedish, English).
 //
 // With the effect turned so that positive is better (the metric's direction) and [low, high] its
 // interval at the metric's confidence level:
@@ -65,7 +66,6 @@ struct VerdictResult {
     Message message;
     std::vector<Message> notes;
     std::string sentence_en;  // verdict_sentence_en() of the above
-    std::string sentence_fi;
 };
 
 // Judges `effect`, an estimate on the scale of metric.minimum_effect: a difference in the metric's
