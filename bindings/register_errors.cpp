@@ -116,6 +116,20 @@ void register_errors(py::module_& m) {
         m, "SchemaError", "The file is not a kokeilu tracker, or it was written by a newer kokeilu.",
         py::make_tuple(base), py::dict());
 
+    py::class_<Message>(m, "Message",
+                        "A message of the core as a stable code and its parameters (a warning of the analysis, a "
+                        "status, the verdict); english() is its English text.")
+        .def_readonly("code", &Message::code, "The stable code, e.g. 'stats.warning.few_observations'.")
+        .def_property_readonly(
+            "params",
+            [](const Message& message) { return message_params(message); },
+            "The parameters by name: counts as int, measured or given numbers as float, names as str.")
+        .def("english", &Message::english, "The English text: the code's template with the parameters filled in.")
+        .def("__repr__", [](const Message& message) {
+            return "Message(" + py::repr(py::str(message.code)).cast<std::string>() + ", " +
+                   py::repr(message_params(message)).cast<std::string>() + ")";
+        });
+
     m.def(
         "message_templates",
         [] {

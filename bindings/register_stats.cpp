@@ -295,8 +295,11 @@ void register_results(py::module_& m) {
                       "About how many more observations would likely decide an inconclusive verdict.")
         .def_readonly("customer_impact_measured", &VerdictResult::customer_impact_measured,
                       "False for an activity/output primary metric.")
+        .def_readonly("message", &VerdictResult::message,
+                      "The judgement as a Message: code per reason and case, with its numbers.")
+        .def_readonly("notes", &VerdictResult::notes,
+                      "The sentences after the judgement as Messages (customer impact, amendments).")
         .def_readonly("sentence_en", &VerdictResult::sentence_en, "One plain sentence in English.")
-        .def_readonly("sentence_fi", &VerdictResult::sentence_fi, "The same in Finnish.")
         .def("__repr__", [](const VerdictResult& v) {
             return "VerdictResult(verdict='" + std::string(to_string(v.verdict)) + "', reason='" +
                    verdict_reason_name(v.reason) + "', sentence_en=" + repr_of(v.sentence_en) + ")";
@@ -311,6 +314,9 @@ void register_results(py::module_& m) {
         .def_readonly("bayes", &Comparison::bayes, "The Bayesian view (two-group designs).")
         .def_readonly("adjusted_p_value", &Comparison::adjusted_p_value, "Holm-adjusted p (secondary metrics).")
         .def_readonly("status", &Comparison::status, "'ok', or 'not enough data: <why>'.")
+        .def_readonly("status_message", &Comparison::status_message,
+                      "The status as a Message: 'stats.status.ok', the reason's code and parameters (with "
+                      "'field') when there is not enough data, 'stats.status.too_large' or 'stats.status.unusable'.")
         .def("__repr__", [](const Comparison& c) {
             return "Comparison(metric=" + repr_of(c.metric) + ", arm=" + repr_of(c.arm) + ", reference=" +
                    repr_of(c.reference) + ", status=" + repr_of(c.status) + ")";
@@ -323,6 +329,8 @@ void register_results(py::module_& m) {
         .def_readonly("sample_ratio", &Analysis::sample_ratio, "The sample-ratio check (concurrent designs).")
         .def_readonly("planned_per_group", &Analysis::planned_per_group, "The planned sample size, when known.")
         .def_readonly("warnings", &Analysis::warnings, "Plain-language warnings, one per issue.")
+        .def_readonly("warning_messages", &Analysis::warning_messages,
+                      "The same warnings as Messages (code and parameters), in the same order.")
         .def_readonly("criterion_changes", &Analysis::criterion_changes,
                       "The parts of the success criterion amended after the start (empty: as locked).")
         .def_readonly("amended_verdict", &Analysis::amended_verdict,

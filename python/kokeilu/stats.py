@@ -365,7 +365,10 @@ class AnalysisVerdict:
     (``criterion == "amended"``: it was changed after data had been seen).
 
     ``verdict`` is "supported", "refuted" or "inconclusive"; ``sentence_en`` and ``sentence_fi``
-    say it in one plain sentence, whose wording and direction come from the same criterion.
+    say it in one plain sentence, whose wording and direction come from the same criterion, and
+    ``sentence(lang)`` in any of fi, sv and en. ``message`` is the judgement as the core's
+    (code, params) and ``notes`` the sentences after it, for a program that says it in its own
+    words (the codes' English templates: ``kokeilu._core.message_templates()``).
     ``amended_criteria`` lists the changes made after the start to the primary metric or the
     Test Card's "right if" (also named in the locked verdict's sentences).
     ``additional_observations`` is, for an inconclusive verdict, about how many more observations
@@ -384,6 +387,17 @@ class AnalysisVerdict:
     sentence_fi: str
     amended_criteria: tuple[str, ...] = ()
     criterion: str = "locked"
+    message: tuple[str, dict[str, int | float | str]] = ("", {})
+    notes: tuple[tuple[str, dict[str, int | float | str]], ...] = ()
+
+    def sentence(self, lang: str) -> str:
+        """The sentence in Finnish ("fi"), Swedish ("sv") or English ("en"), composed from the
+        verdict's code and parameters (``message``, ``notes``) through the catalogues."""
+        if lang == "en" or not self.message[0]:
+            return self.sentence_en
+        if lang not in ("fi", "sv"):
+            raise ValueError(f"lang: must be fi, sv or en, got {lang!r}")
+        return _sentence(lang, self.criterion, self.message, self.notes)
 
     @property
     def amended(self) -> bool:
@@ -523,7 +537,16 @@ def _amended_criteria(experiment: Experiment, primary: str) -> tuple[str, ...]:
     )
 
 
+def _sentence(lang: str, criterion: str, message: Any, notes: Any) -> str:
+    from .cli.i18n import Messages  # the catalogues; imported here to keep `import kokeilu` light
+    from .verdict_text import verdict_sentence
+
+    return verdict_sentence(Messages(lang), criterion, message, notes)
+
+
 def _verdict(experiment: Experiment, v: VerdictResult) -> AnalysisVerdict:
+    message = (v.message.code, v.message.params)
+    notes = tuple((n.code, n.params) for n in v.notes)
     return AnalysisVerdict(
         verdict=v.verdict.name,
         reason=v.reason,
@@ -534,9 +557,11 @@ def _verdict(experiment: Experiment, v: VerdictResult) -> AnalysisVerdict:
         additional_observations=v.additional_observations,
         customer_impact_measured=v.customer_impact_measured,
         sentence_en=v.sentence_en,
-        sentence_fi=v.sentence_fi,
+        sentence_fi=_sentence("fi", v.criterion.name, message, notes),
         amended_criteria=_amended_criteria(experiment, v.metric),
         criterion=v.criterion.name,
+        message=message,
+        notes=notes,
     )
 
 
@@ -556,7 +581,9 @@ class Analysis:
     criterion was amended after the start, the exploratory :class:`AnalysisVerdict` against the
     amended criterion (else None), with ``amended_comparisons`` (a DataFrame like
     ``comparisons``) and ``criterion_changes`` (what was amended: ``field``, ``locked_value``,
-    ``amended_value``). ``warnings``: plain-language warnings.
+    ``amended_value``). ``warnings``: plain-language warnings in English; ``warning_messages`` the
+    same, in order, as (code, params) pairs that a front end says in its own language (the codes'
+    English templates: ``kokeilu._core.message_templates()``).
     ``sample_ratio``: the sample-ratio check of concurrent designs (else None).
     ``planned_per_group``: the sample size needed per group for the primary metric, when the
     metric's baseline allows planning (else None).
@@ -583,6 +610,9 @@ class Analysis:
         self.days_started_before_lock: int | None = result.days_started_before_lock
         self.early_rows: dict[str, int] = dict(result.early_rows)
         self.warnings: list[str] = list(result.warnings)
+        self.warning_messages: list[tuple[str, dict[str, int | float | str]]] = [
+            (w.code, w.params) for w in result.warning_messages
+        ]
         self.sample_ratio: SrmResult | None = result.sample_ratio
         self.planned_per_group: SampleSize | None = result.planned_per_group
 

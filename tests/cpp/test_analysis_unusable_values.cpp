@@ -91,7 +91,7 @@ TEST_CASE("a primary metric too large to add up is judged unusable, in both lang
     CHECK(a.verdict.reason == stats::VerdictReason::values_unusable);
     CHECK(a.verdict.verdict == Verdict::inconclusive);
     CHECK(a.verdict.sentence_en.find("cannot be judged") != std::string::npos);
-    CHECK(a.verdict.sentence_fi.find("ei voi arvioida") != std::string::npos);
+    CHECK(a.verdict.message.code == "stats.verdict.values_unusable");
 }
 
 TEST_CASE("rows written into the file behind kokeilu's back do not stop the analysis", "[stats][analysis][rules]") {

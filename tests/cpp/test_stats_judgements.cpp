@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <string>
+#include <variant>
 #include <vector>
 
 using namespace kokeilu;
@@ -88,7 +89,7 @@ TEST_CASE("an amended direction: the verdict stays the locked one, the amended o
               "the experiment refuted the hypothesis: sense_of_security got worse, it rose by",
               0) == 0);
     CHECK(contains(a.amended_verdict->sentence_en, "(lower is better;"));
-    CHECK(a.amended_verdict->sentence_fi.rfind("Suuntaa antava arvio muutettua kriteeriä vasten", 0) == 0);
+    CHECK(a.amended_verdict->sentence_en.rfind("Exploratory, against the amended criterion", 0) == 0);
     REQUIRE(a.criterion_changes.size() == 2);
     CHECK(a.criterion_changes[0].field == "metrics[sense_of_security].direction");
     CHECK(a.amended_comparisons.size() == a.comparisons.size());
@@ -237,14 +238,13 @@ TEST_CASE("no sentence calls a change in the better direction worse, for every d
                 // The change is said as it happened...
                 CHECK(contains(r.sentence_en, "rose by") == (c.estimate > 0));
                 CHECK(contains(r.sentence_en, "fell by") == (c.estimate < 0));
-                CHECK(contains(r.sentence_fi, "nousi") == (c.estimate > 0));
-                CHECK(contains(r.sentence_fi, "laski") == (c.estimate < 0));
                 // ...which way is better is said in the same sentence, from the same criterion...
                 CHECK(contains(r.sentence_en, higher ? "higher is better" : "lower is better"));
-                CHECK(contains(r.sentence_fi, higher ? "suurempi on parempi" : "pienempi on parempi"));
+                // (the other languages say it from the same parameters: tests/python/test_stats_coded_messages.py)
+                CHECK(std::get<std::string>(*r.message.param("direction")) ==
+                      (higher ? "higher_is_better" : "lower_is_better"));
                 // ...and "worse" or "improvement" only where the change went that way.
                 if (contains(r.sentence_en, "got worse")) CHECK(worse);
-                if (contains(r.sentence_fi, "heikkeni")) CHECK(worse);
                 if (contains(r.sentence_en, "an improvement")) CHECK(better);
                 if (r.verdict == Verdict::supported) CHECK(better);
                 if (r.reason == VerdictReason::wrong_direction) CHECK(worse);

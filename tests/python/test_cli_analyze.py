@@ -115,7 +115,7 @@ def test_analyze_in_finnish(db: Path) -> None:
     assert " ".join(expected.verdict.sentence_fi.split()) in out
     assert expected.verdict.sentence_en not in out
     assert "Arvioitu kriteeriä vasten: turvallisuudentunne nousee vähintään 0,3 pistettä" in out
-    assert "Vähän havaintoja: mittarin turvallisuudentunne yhdessä ryhmässä on 20 havaintoa, alle 30" in out
+    assert "Vähän havaintoja: mittarin turvallisuudentunne yhdessä ryhmässä havaintoja on vain 20, alle 30" in out
     assert "Few observations" not in out
 
 

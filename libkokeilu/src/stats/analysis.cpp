@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
@@ -19,6 +20,16 @@ namespace kokeilu::stats {
 namespace {
 
 using detail::num;
+
+// A warning: its code and parameters, and its English text beside them for callers of `warnings`.
+void warn(Analysis& result, Message message) {
+    result.warnings.push_back(message.english());
+    result.warning_messages.push_back(std::move(message));
+}
+
+// A measured number as a warning shows it: six significant digits, as the English always had;
+// every digit of a p-value would only be noise.
+double shown(double x) { return std::strtod(num(x).c_str(), nullptr); }
 
 struct Pair {
     const Arm* arm = nullptr;        // treatment, after, or the only group
@@ -58,7 +69,7 @@ Estimate minus_one(Estimate e) {
 // verdict's wording and its direction rely on.
 Estimate relative_to(Estimate e, double baseline) {
     if (baseline == 0.0) {
-        throw NotEnoughDataError("baseline", "is 0, so a relative change from it is undefined");
+        throw NotEnoughDataError("baseline", Message{"stats.baseline.zero", {}});
     }
     const double scale = 1.0 / std::abs(baseline);
     e.estimate *= scale;
@@ -95,8 +106,7 @@ Counts checked_counts(const Summary& s, const char* arm) {
     } catch (const NotEnoughDataError&) {
         throw;
     } catch (const InvalidArgumentError& error) {
-        throw NotEnoughDataError(arm, std::string("its values are not 0/1 outcomes, as a proportion metric needs (") +
-                                          error.what() + ")");
+        throw NotEnoughDataError(arm, Message{"stats.analysis.not_binary", {{"problem", std::string(error.what())}}});
     }
 }
 
@@ -130,12 +140,12 @@ Estimate two_group_effect(const Metric& m, const Summary& t, const Summary& c, d
             }
             return welch_difference(t, c, confidence);
     }
-    throw InvalidArgumentError("metric.kind", "unknown metric kind");
+    throw InvalidArgumentError("metric.kind", Message{"stats.metric.unknown_kind", {}});
 }
 
 Estimate one_sample_effect(const Metric& m, const Summary& g, double confidence) {
     if (!m.baseline) {
-        throw NotEnoughDataError("baseline", "a one-sample design needs the metric's baseline to compare with");
+        throw NotEnoughDataError("baseline", Message{"stats.baseline.missing", {}});
     }
     const double baseline = *m.baseline;
     Estimate e = m.kind == MetricKind::proportion ? one_sample_proportion(checked_counts(g, "group"), baseline, confidence)
@@ -193,8 +203,8 @@ void mark_unusable(ArmSummaries& arms, const std::string& why) {
     }
 }
 
-// The problem of a comparison's summaries, empty when both can be used.
-std::string problem_of(const Summary& arm, const Summary* reference, const std::string& arm_name,
+// The problem of a comparison's summaries as a status message; its code is empty when both can be used.
+Message problem_of(const Summary& arm, const Summary* reference, const std::string& arm_name,
                        const std::string& reference_name) {
     for (const auto& [summary, name] : {std::pair{&arm, &arm_name}, std::pair{reference, &reference_name}}) {
         if (summary == nullptr) {
@@ -205,10 +215,9 @@ std::string problem_of(const Summary& arm, const Summary* reference, const std::
             continue;
         }
         if (summary->too_large()) {
-            return std::string(too_large_problem) + ": in arm " + *name + " their sum or spread passes about 1.8e308, " +
-                   "the largest number a double holds";
+            return Message{"stats.status.too_large", {{"arm", *name}}};
         }
-        return problem;
+        return Message{"stats.status.unusable", {{"problem", problem}}};
     }
     return {};
 }
@@ -244,8 +253,9 @@ ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experimen
             const auto metric = metrics.find(record.metric_id);
             const auto arm = arm_names.find(record.arm_id);
             if (metric == metrics.end() || arm == arm_names.end()) {
-                throw NotFoundError("arm or metric", std::to_string(record.arm_id) + "/" +
-                                                         std::to_string(record.metric_id) + " of " + experiment.key);
+                throw NotFoundError(Message{"stats.not_found.summary", {{"arm", std::int64_t{record.arm_id}},
+                                                                         {"metric", std::int64_t{record.metric_id}},
+                                                                         {"experiment", experiment.key}}});
             }
             if (record.summary) {
                 all[metric->second->name][arm->second] = *record.summary;
@@ -275,7 +285,7 @@ ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experimen
                 if (row.arm_id != last_id) {
                     const auto name = arm_names.find(row.arm_id);
                     if (name == arm_names.end()) {
-                        throw NotFoundError("arm", std::to_string(row.arm_id));
+                        throw NotFoundError(Message{"stats.not_found.arm", {{"arm", std::int64_t{row.arm_id}}}});
                     }
                     last = &arms[name->second];
                     last_id = row.arm_id;
@@ -305,7 +315,7 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
     const Metric& primary = experiment.primary_metric();
     const std::vector<Pair> pairs = pairs_of(experiment);
     if (pairs.empty()) {
-        throw InvalidArgumentError("arms", "the design has no arm to compare (no treatment, after or group arm)");
+        throw InvalidArgumentError("arms", Message{"stats.arms.nothing_to_compare", {}});
     }
     const std::size_t treatments = pairs.size();
 
@@ -324,15 +334,16 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
             const Summary& arm = summary_of(summaries, m.name, p.arm->name);
             const Summary* reference_summary =
                 p.reference ? &summary_of(summaries, m.name, p.reference->name) : nullptr;
-            if (std::string problem = problem_of(arm, reference_summary, p.arm->name, c.reference); !problem.empty()) {
-                c.status = std::move(problem);
+            if (Message problem = problem_of(arm, reference_summary, p.arm->name, c.reference); !problem.code.empty()) {
+                c.status = problem.english();
+                c.status_message = std::move(problem);
                 result.comparisons.push_back(std::move(c));
                 continue;
             }
             try {
                 if (p.reference == nullptr) {
                     if (experiment.design != DesignKind::one_sample) {
-                        throw NotEnoughDataError("arms", "there is no control or before arm to compare with");
+                        throw NotEnoughDataError("arms", Message{"stats.arms.no_reference", {}});
                     }
                     c.effect = one_sample_effect(m, arm, confidence);
                 } else {
@@ -342,6 +353,8 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
                 }
             } catch (const NotEnoughDataError& e) {
                 c.status = std::string("not enough data: ") + e.what();
+                c.status_message = e.message();
+                c.status_message.params.push_back({"field", e.field()});
             }
             result.comparisons.push_back(std::move(c));
         }
@@ -382,9 +395,10 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
         result.verdict = judge(judged, *first->effect, primary_n, experiment.amendments, criterion);
     } else if (first != nullptr && first->status != "ok" && !first->status.starts_with("not enough data")) {
         result.verdict = judge_values_unusable(primary, first->status, experiment.amendments, criterion);
+    } else if (first != nullptr) {
+        result.verdict = judge_not_enough_data(primary, first->status_message, experiment.amendments, criterion);
     } else {
-        result.verdict =
-            judge_not_enough_data(primary, first ? first->status : "no comparison", experiment.amendments, criterion);
+        result.verdict = judge_not_enough_data(primary, "no comparison", experiment.amendments, criterion);
     }
 
     // Warnings.
@@ -396,9 +410,7 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
         try {
             result.sample_ratio = sample_ratio_mismatch(units, {}, options.srm_threshold);
             if (result.sample_ratio->mismatch) {
-                result.warnings.push_back("Sample-ratio mismatch: the arms received other shares of units than planned "
-                                          "(chi-square p = " + num(result.sample_ratio->p_value) +
-                                          "); check how units were assigned before trusting the comparison.");
+                warn(result, Message{"stats.warning.sample_ratio", {{"p", shown(result.sample_ratio->p_value)}}});
             }
         } catch (const NotEnoughDataError&) {
             // no units yet: nothing to check
@@ -409,23 +421,19 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
         for (const Amendment& a : experiment.amendments) {
             fields += (fields.empty() ? "" : ", ") + a.field;
         }
-        result.warnings.push_back("The pre-registered criteria were amended after the start (" + fields + ").");
+        warn(result, Message{"stats.warning.amended", {{"fields", fields}}});
     }
     if (treatments > 1) {
-        result.warnings.push_back("Several treatment arms: the primary metric's intervals are widened (Bonferroni) so "
-                                  "that the chance of a false finding stays at the chosen level.");
+        warn(result, Message{"stats.warning.several_arms", {}});
     }
     if (smallest_n >= 0 && smallest_n < options.small_sample) {
-        result.warnings.push_back("Few observations: an arm of " + primary.name + " has " + std::to_string(smallest_n) +
-                                  ", fewer than " + std::to_string(options.small_sample) +
-                                  "; the normal approximations may be off, so check with the permutation test or "
-                                  "the bootstrap.");
+        warn(result, Message{"stats.warning.few_observations",
+                             {{"metric", primary.name}, {"n", smallest_n}, {"minimum", options.small_sample}}});
     }
     result.planned_per_group = plan_metric(primary, experiment.design, options.power);
     if (result.planned_per_group && smallest_n >= 0 && smallest_n < result.planned_per_group->per_group) {
-        std::string text = "Underpowered so far: " + std::to_string(smallest_n) + " observations in the smallest group, " +
-                           std::to_string(result.planned_per_group->per_group) +
-                           " needed to detect the minimum worthwhile effect";
+        const std::int64_t needed = result.planned_per_group->per_group;
+        Message message{"stats.warning.underpowered", {{"n", smallest_n}, {"needed", needed}}};
         if (experiment.actual_start && experiment.planned_end && smallest_n > 0) {
             const Date today = today_utc();
             const double elapsed = static_cast<double>((today - *experiment.actual_start).days());
@@ -433,13 +441,12 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
             if (elapsed > 0.0) {
                 const Schedule s = days_needed(result.planned_per_group->per_group, smallest_n,
                                                static_cast<double>(smallest_n) / elapsed, left);
-                text += "; at the current pace about " + num(std::ceil(s.days_needed)) + " more days";
-                if (!s.reachable) {
-                    text += ", which is beyond the planned end";
-                }
+                message.code =
+                    s.reachable ? "stats.warning.underpowered_days" : "stats.warning.underpowered_beyond_end";
+                message.params.push_back({"days", std::ceil(s.days_needed)});
             }
         }
-        result.warnings.push_back(text + ".");
+        warn(result, std::move(message));
     }
     for (const Comparison& c : result.comparisons) {
         if (c.role != MetricRole::guardrail || !c.effect) {
@@ -448,8 +455,8 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
         const Metric& m = experiment.metric(c.metric);
         const double worst = m.direction == Direction::higher_is_better ? c.effect->ci_low : -c.effect->ci_high;
         if (worst < -m.minimum_effect) {
-            result.warnings.push_back("Guardrail " + m.name + " (" + c.arm + "): it may have worsened by more than the "
-                                      "acceptable " + num(m.minimum_effect) + ".");
+            warn(result, Message{"stats.warning.guardrail",
+                                 {{"metric", m.name}, {"arm", c.arm}, {"minimum", m.minimum_effect}}});
         }
     }
     return result;
@@ -504,17 +511,16 @@ Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summar
         Analysis amended = analyse_as(experiment, summaries, options, Criterion::amended);
         result.amended_verdict = std::move(amended.verdict);
         result.amended_comparisons = std::move(amended.comparisons);
-        result.warnings.push_back("The success criterion was amended after the start (" +
-                                  changes_text(result.criterion_changes) +
-                                  "): the verdict is judged against it as locked; the judgement against the amended "
-                                  "criterion is exploratory.");
+        warn(result, Message{"stats.warning.criterion_amended", {{"changes", changes_text(result.criterion_changes)}}});
     }
     if (const auto days = experiment.days_started_before_lock()) {
         result.days_started_before_lock = days;
-        result.warnings.push_back("Started " + std::to_string(*days) + (*days == 1 ? " day" : " days") +
-                                  " before the Test Card was locked: data from " + format_date(*experiment.actual_start) +
-                                  " to " + minute_of(*experiment.locked_at) +
-                                  " may have been seen before the criterion was fixed.");
+        const char* code =
+            *days == 1 ? "stats.warning.started_before_lock_one_day" : "stats.warning.started_before_lock";
+        warn(result, Message{code,
+                             {{"days", std::int64_t{*days}},
+                              {"start", format_date(*experiment.actual_start)},
+                              {"locked", minute_of(*experiment.locked_at)}}});
         result.early_rows = early;
         if (!early.empty()) {
             std::string counts;
@@ -525,8 +531,7 @@ Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summar
                 }
                 counts += (counts.empty() ? "" : ", ") + arm.name + " " + std::to_string(found->second);
             }
-            result.warnings.push_back("Rows logged for times between the start and the lock, which may have been "
-                                      "seen before the criterion was fixed: " + counts + ".");
+            warn(result, Message{"stats.warning.early_rows", {{"counts", counts}}});
         }
     }
     return result;

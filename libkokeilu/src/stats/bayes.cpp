@@ -26,21 +26,22 @@ double positive_part_mean(double m, double s) {
 
 void check_beta_prior(const BetaPrior& prior) {
     if (!(std::isfinite(prior.alpha) && prior.alpha > 0.0)) {
-        throw InvalidArgumentError("prior.alpha", "must be a finite number > 0, got " + num(prior.alpha));
+        throw InvalidArgumentError("prior.alpha", Message{"stats.number.not_positive", {{"value", prior.alpha}}});
     }
     if (!(std::isfinite(prior.beta) && prior.beta > 0.0)) {
-        throw InvalidArgumentError("prior.beta", "must be a finite number > 0, got " + num(prior.beta));
+        throw InvalidArgumentError("prior.beta", Message{"stats.number.not_positive", {{"value", prior.beta}}});
     }
 }
 
 void check_arm(Counts c, const std::string& field) {
     if (c.trials < 0 || c.successes < 0 || c.successes > c.trials) {
-        throw InvalidArgumentError(field + ".successes", "must be between 0 and the trials (" +
-                                                             std::to_string(c.trials) + "), got " +
-                                                             std::to_string(c.successes));
+        throw InvalidArgumentError(field + ".successes",
+                                   Message{"stats.successes.range",
+                                           {{"trials", static_cast<std::int64_t>(c.trials)},
+                                            {"successes", static_cast<std::int64_t>(c.successes)}}});
     }
     if (c.trials == 0) {
-        throw NotEnoughDataError(field, "has no trials");
+        throw NotEnoughDataError(field, Message{"stats.counts.no_trials", {}});
     }
 }
 
@@ -50,7 +51,7 @@ BayesResult bayes_normal(const Summary& treatment, const Summary& control, Effec
                          const GaussianPrior& prior, double confidence) {
     detail::check_confidence(confidence);
     if (prior.proper && !(std::isfinite(prior.variance) && prior.variance > 0.0)) {
-        throw InvalidArgumentError("prior.variance", "must be a finite number > 0, got " + num(prior.variance));
+        throw InvalidArgumentError("prior.variance", Message{"stats.number.not_positive", {{"value", prior.variance}}});
     }
     if (prior.proper) {
         detail::check_finite(prior.mean, "prior.mean");

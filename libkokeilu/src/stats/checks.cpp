@@ -6,19 +6,19 @@ namespace kokeilu::stats::detail {
 
 void check_confidence(double confidence, const std::string& field) {
     if (!(confidence > 0.5 && confidence < 1.0)) {
-        throw InvalidArgumentError(field, "must be between 0.5 and 1 (exclusive), got " + num(confidence));
+        throw InvalidArgumentError(field, Message{"stats.confidence.range", {{"value", confidence}}});
     }
 }
 
 void check_probability_open(double p, const std::string& field) {
     if (!(p > 0.0 && p < 1.0)) {
-        throw InvalidArgumentError(field, "must be between 0 and 1 (exclusive), got " + num(p));
+        throw InvalidArgumentError(field, Message{"stats.probability.range", {{"value", p}}});
     }
 }
 
 void check_finite(double x, const std::string& field) {
     if (!std::isfinite(x)) {
-        throw InvalidArgumentError(field, "must be a finite number, got " + num(x));
+        throw InvalidArgumentError(field, Message{"stats.number.not_finite", {{"value", x}}});
     }
 }
 

@@ -15,10 +15,10 @@ using detail::num;
 
 void check_spread(const Summary& arm, const std::string& field) {
     if (arm.n() < 2) {
-        throw NotEnoughDataError(field, "needs at least 2 observations, has " + std::to_string(arm.n()));
+        throw NotEnoughDataError(field, Message{"stats.mean.too_few", {{"n", static_cast<std::int64_t>(arm.n())}}});
     }
     if (!arm.has_variance()) {
-        throw NotEnoughDataError(field, "its spread is unknown (aggregated rows without sum_sq)");
+        throw NotEnoughDataError(field, Message{"stats.mean.spread_unknown", {}});
     }
 }
 
@@ -36,7 +36,7 @@ WelchParts welch_parts(const Summary& treatment, const Summary& control) {
     w.vc_n = control.variance() / static_cast<double>(control.n());
     const double se2 = w.vt_n + w.vc_n;
     if (!(se2 > 0.0)) {
-        throw NotEnoughDataError("treatment", "both arms have zero variance, so no interval can be computed");
+        throw NotEnoughDataError("treatment", Message{"stats.mean.zero_variance", {}});
     }
     w.df = se2 * se2 /
            (w.vt_n * w.vt_n / static_cast<double>(treatment.n() - 1) +
@@ -76,11 +76,11 @@ Estimate relative_lift(const Summary& treatment, const Summary& control, double 
     const double mc = control.mean();
     const double mt = treatment.mean();
     if (mc == 0.0) {
-        throw NotEnoughDataError("control", "its mean is 0, so a relative lift is undefined");
+        throw NotEnoughDataError("control", Message{"stats.mean.control_zero", {}});
     }
     const double variance = w.vt_n / (mc * mc) + w.vc_n * mt * mt / (mc * mc * mc * mc);
     if (!(variance > 0.0)) {
-        throw NotEnoughDataError("treatment", "the lift has zero variance, so no interval can be computed");
+        throw NotEnoughDataError("treatment", Message{"stats.mean.lift_zero_variance", {}});
     }
     Estimate e;
     e.confidence = confidence;
@@ -99,7 +99,7 @@ Estimate one_sample_t(const Summary& group, double target, double confidence) {
     check_spread(group, "group");
     const double se = group.se();
     if (!(se > 0.0)) {
-        throw NotEnoughDataError("group", "all values are equal (zero variance), so no interval can be computed");
+        throw NotEnoughDataError("group", Message{"stats.mean.group_zero_variance", {}});
     }
     Estimate e;
     e.confidence = confidence;

@@ -15,7 +15,7 @@ std::vector<std::size_t> ascending_order(std::span<const double> p) {
     for (std::size_t i = 0; i < p.size(); ++i) {
         if (!(p[i] >= 0.0 && p[i] <= 1.0)) {
             throw InvalidArgumentError("p_values[" + std::to_string(i) + "]",
-                                       "must be between 0 and 1, got " + detail::num(p[i]));
+                                       Message{"stats.p_value.range", {{"value", p[i]}}});
         }
     }
     std::vector<std::size_t> order(p.size());

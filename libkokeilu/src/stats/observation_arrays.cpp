@@ -13,7 +13,10 @@ namespace {
 
 void check_length(std::size_t expected, std::size_t actual, const char* field) {
     if (actual != expected) {
-        throw InvalidArgumentError(field, "has " + std::to_string(actual) + " rows, expected " + std::to_string(expected));
+        throw InvalidArgumentError(field,
+                                   Message{"stats.observations.rows",
+                                           {{"rows", static_cast<std::int64_t>(actual)},
+                                            {"expected", static_cast<std::int64_t>(expected)}}});
     }
 }
 
@@ -45,7 +48,9 @@ std::vector<Summary> summarise_by_arm(const ObservationArrays& columns, std::siz
         const std::int32_t code = columns.arm_codes[row];
         if (code < 0 || static_cast<std::size_t>(code) >= arms) {
             throw InvalidArgumentError("arm_codes",
-                                       "row " + std::to_string(row) + ": no arm for code " + std::to_string(code));
+                                       Message{"stats.observations.no_arm_for_code",
+                                               {{"row", static_cast<std::int64_t>(row)},
+                                                {"code", static_cast<std::int64_t>(code)}}});
         }
         columns.add_row_to(out[static_cast<std::size_t>(code)], row, binary);
     }
@@ -66,7 +71,7 @@ CumulativeEffect cumulative_effect(std::span<const std::int64_t> period, const O
     Summary c;
     for (std::size_t i = 0; i < period.size(); ++i) {
         if (i > 0 && period[i] < period[i - 1]) {
-            throw InvalidArgumentError("period", "must not decrease (rows in time order)");
+            throw InvalidArgumentError("period", Message{"stats.observations.period_decreasing", {}});
         }
         if (columns.arm_codes[i] == treatment) {
             columns.add_row_to(t, i, binary);

@@ -27,10 +27,10 @@ std::int64_t round_up(double n) { return static_cast<std::int64_t>(std::ceil(n -
 SampleSize sample_size_mean(double minimum_effect, double sd, double alpha, double power, PlanDesign design) {
     check_plan(alpha, power);
     if (!(std::isfinite(minimum_effect) && minimum_effect != 0.0)) {
-        throw InvalidArgumentError("minimum_effect", "must be a finite number other than 0, got " + num(minimum_effect));
+        throw InvalidArgumentError("minimum_effect", Message{"stats.power.effect_zero", {{"value", minimum_effect}}});
     }
     if (!(std::isfinite(sd) && sd > 0.0)) {
-        throw InvalidArgumentError("sd", "must be a finite number > 0, got " + num(sd));
+        throw InvalidArgumentError("sd", Message{"stats.number.not_positive", {{"value", sd}}});
     }
     const boost::math::normal standard;
     const double z_alpha = boost::math::quantile(boost::math::complement(standard, alpha / 2.0));
@@ -62,11 +62,10 @@ SampleSize sample_size_proportion(double baseline, double minimum_effect, double
     detail::check_probability_open(baseline, "baseline");
     const double target = baseline + minimum_effect;
     if (!(std::isfinite(minimum_effect) && minimum_effect != 0.0)) {
-        throw InvalidArgumentError("minimum_effect", "must be a finite number other than 0, got " + num(minimum_effect));
+        throw InvalidArgumentError("minimum_effect", Message{"stats.power.effect_zero", {{"value", minimum_effect}}});
     }
     if (!(target > 0.0 && target < 1.0)) {
-        throw InvalidArgumentError("minimum_effect", "baseline + minimum_effect must be a share between 0 and 1, got " +
-                                                         num(target));
+        throw InvalidArgumentError("minimum_effect", Message{"stats.power.target_share", {{"value", target}}});
     }
     const boost::math::normal standard;
     const double z_alpha = boost::math::quantile(boost::math::complement(standard, alpha / 2.0));
@@ -89,13 +88,17 @@ SampleSize sample_size_proportion(double baseline, double minimum_effect, double
 Schedule days_needed(std::int64_t needed_per_group, std::int64_t current_per_group, double per_group_per_day,
                      std::optional<double> days_left) {
     if (needed_per_group < 0) {
-        throw InvalidArgumentError("needed_per_group", "must not be negative, got " + std::to_string(needed_per_group));
+        throw InvalidArgumentError("needed_per_group",
+                                   Message{"stats.count.negative",
+                                           {{"value", static_cast<std::int64_t>(needed_per_group)}}});
     }
     if (current_per_group < 0) {
-        throw InvalidArgumentError("current_per_group", "must not be negative, got " + std::to_string(current_per_group));
+        throw InvalidArgumentError("current_per_group",
+                                   Message{"stats.count.negative",
+                                           {{"value", static_cast<std::int64_t>(current_per_group)}}});
     }
     if (days_left && !(std::isfinite(*days_left))) {
-        throw InvalidArgumentError("days_left", "must be a finite number, got " + num(*days_left));
+        throw InvalidArgumentError("days_left", Message{"stats.number.not_finite", {{"value", *days_left}}});
     }
     Schedule s;
     s.days_left = days_left;
@@ -104,8 +107,7 @@ Schedule days_needed(std::int64_t needed_per_group, std::int64_t current_per_gro
         return s;
     }
     if (!(std::isfinite(per_group_per_day) && per_group_per_day > 0.0)) {
-        throw InvalidArgumentError("per_group_per_day", "must be > 0 while observations are still needed, got " +
-                                                            num(per_group_per_day));
+        throw InvalidArgumentError("per_group_per_day", Message{"stats.power.no_pace", {{"value", per_group_per_day}}});
     }
     s.days_needed = static_cast<double>(s.remaining_per_group) / per_group_per_day;
     s.reachable = !days_left || s.days_needed <= *days_left;

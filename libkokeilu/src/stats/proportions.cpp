@@ -19,15 +19,17 @@ using detail::num;
 
 void check_counts(Counts c, const std::string& field) {
     if (c.trials < 0) {
-        throw InvalidArgumentError(field + ".trials", "must not be negative, got " + std::to_string(c.trials));
+        throw InvalidArgumentError(field + ".trials",
+                                   Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(c.trials)}}});
     }
     if (c.successes < 0 || c.successes > c.trials) {
-        throw InvalidArgumentError(field + ".successes", "must be between 0 and the trials (" +
-                                                             std::to_string(c.trials) + "), got " +
-                                                             std::to_string(c.successes));
+        throw InvalidArgumentError(field + ".successes",
+                                   Message{"stats.successes.range",
+                                           {{"trials", static_cast<std::int64_t>(c.trials)},
+                                            {"successes", static_cast<std::int64_t>(c.successes)}}});
     }
     if (c.trials == 0) {
-        throw NotEnoughDataError(field, "has no trials");
+        throw NotEnoughDataError(field, Message{"stats.counts.no_trials", {}});
     }
 }
 
@@ -55,9 +57,9 @@ double pooled_z(Counts t, Counts c) {
     const double pooled = static_cast<double>(t.successes + c.successes) / (nt + nc);
     const double variance = pooled * (1.0 - pooled) * (1.0 / nt + 1.0 / nc);
     if (!(variance > 0.0)) {
-        throw NotEnoughDataError("treatment", pooled == 0.0 ? "no arm has any success, so there is nothing to compare"
-                                                            : "every trial in both arms succeeded, so there is "
-                                                              "nothing to compare");
+        throw NotEnoughDataError("treatment", Message{pooled == 0.0 ? "stats.proportions.no_success"
+                                                                    : "stats.proportions.all_success",
+                                                      {}});
     }
     return (share(t) - share(c)) / std::sqrt(variance);
 }

@@ -18,10 +18,10 @@ using detail::num;
 
 void check_events(EventCount c, const std::string& field) {
     if (!(std::isfinite(c.events) && c.events >= 0.0 && c.events == std::floor(c.events))) {
-        throw InvalidArgumentError(field + ".events", "must be a whole number >= 0, got " + num(c.events));
+        throw InvalidArgumentError(field + ".events", Message{"stats.rates.events", {{"value", c.events}}});
     }
     if (!(std::isfinite(c.exposure) && c.exposure > 0.0)) {
-        throw InvalidArgumentError(field + ".exposure", "must be a finite number > 0, got " + num(c.exposure));
+        throw InvalidArgumentError(field + ".exposure", Message{"stats.number.not_positive", {{"value", c.exposure}}});
     }
 }
 
@@ -32,7 +32,7 @@ Estimate rate_ratio(EventCount treatment, EventCount control, double confidence)
     check_events(treatment, "treatment");
     check_events(control, "control");
     if (control.events == 0.0) {
-        throw NotEnoughDataError("control", "has no events, so the rate ratio is unbounded");
+        throw NotEnoughDataError("control", Message{"stats.rates.no_control_events", {}});
     }
     const double xt = treatment.events;
     const double x = treatment.events + control.events;

@@ -28,24 +28,31 @@ constexpr std::size_t stream_count = 2;
 
 void check_options(const ResamplingOptions& options) {
     if (options.resamples < 100) {
-        throw InvalidArgumentError("resamples", "must be at least 100, got " + std::to_string(options.resamples));
+        throw InvalidArgumentError("resamples",
+                                   Message{"stats.resampling.too_few_resamples",
+                                           {{"value", static_cast<std::int64_t>(options.resamples)}}});
     }
     if (options.threads < 1 || options.threads > stream_count) {
-        throw InvalidArgumentError("threads", "must be 1 or 2, got " + std::to_string(options.threads));
+        throw InvalidArgumentError("threads",
+                                   Message{"stats.resampling.threads",
+                                           {{"value", static_cast<std::int64_t>(options.threads)}}});
     }
 }
 
 void check_values(std::span<const double> values, const std::string& field, std::size_t minimum) {
     if (values.size() > (std::size_t{1} << 31U)) {
-        throw InvalidArgumentError(field, "more than 2^31 values cannot be resampled");
+        throw InvalidArgumentError(field, Message{"stats.resampling.too_many_values", {}});
     }
     if (values.size() < minimum) {
-        throw NotEnoughDataError(field, "needs at least " + std::to_string(minimum) + " values, has " +
-                                            std::to_string(values.size()));
+        throw NotEnoughDataError(field,
+                                 Message{"stats.resampling.too_few_values",
+                                         {{"minimum", static_cast<std::int64_t>(minimum)},
+                                          {"n", static_cast<std::int64_t>(values.size())}}});
     }
     for (std::size_t i = 0; i < values.size(); ++i) {
         if (!std::isfinite(values[i])) {
-            throw InvalidArgumentError(field + "[" + std::to_string(i) + "]", "must be a finite number");
+            throw InvalidArgumentError(field + "[" + std::to_string(i) + "]",
+                                       Message{"stats.number.not_finite_plain", {}});
         }
     }
 }
@@ -163,7 +170,7 @@ BootstrapResult bootstrap_difference(std::span<const double> treatment, std::spa
     const auto [t_min, t_max] = std::minmax_element(treatment.begin(), treatment.end());
     const auto [c_min, c_max] = std::minmax_element(control.begin(), control.end());
     if (*t_min == *t_max && *c_min == *c_max) {
-        throw NotEnoughDataError("treatment", "every value in both arms is the same, so there is nothing to resample");
+        throw NotEnoughDataError("treatment", Message{"stats.resampling.all_equal", {}});
     }
     const double mt = mean_of(treatment);
     const double mc = mean_of(control);

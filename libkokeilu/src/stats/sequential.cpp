@@ -11,7 +11,7 @@ Estimate sequential_difference(const Summary& treatment, const Summary& control,
                                const SequentialOptions& options) {
     detail::check_confidence(confidence);
     if (!(std::isfinite(options.tuning_n) && options.tuning_n > 0.0)) {
-        throw InvalidArgumentError("tuning_n", "must be a finite number > 0, got " + detail::num(options.tuning_n));
+        throw InvalidArgumentError("tuning_n", Message{"stats.number.not_positive", {{"value", options.tuning_n}}});
     }
     const Estimate fixed = options.kind == EffectKind::absolute ? welch_difference(treatment, control, confidence)
                                                                 : relative_lift(treatment, control, confidence);

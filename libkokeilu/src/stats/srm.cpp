@@ -13,30 +13,33 @@ SrmResult sample_ratio_mismatch(std::span<const std::int64_t> observed, std::spa
                                 double threshold) {
     detail::check_probability_open(threshold, "threshold");
     if (observed.size() < 2) {
-        throw InvalidArgumentError("observed", "a sample-ratio check needs at least 2 arms, got " +
-                                                   std::to_string(observed.size()));
+        throw InvalidArgumentError("observed",
+                                   Message{"stats.srm.too_few_arms",
+                                           {{"arms", static_cast<std::int64_t>(observed.size())}}});
     }
     if (!expected_shares.empty() && expected_shares.size() != observed.size()) {
-        throw InvalidArgumentError("expected_shares", "must have one share per arm (" +
-                                                          std::to_string(observed.size()) + "), got " +
-                                                          std::to_string(expected_shares.size()));
+        throw InvalidArgumentError("expected_shares",
+                                   Message{"stats.srm.shares",
+                                           {{"arms", static_cast<std::int64_t>(observed.size())},
+                                            {"shares", static_cast<std::int64_t>(expected_shares.size())}}});
     }
     double total = 0.0;
     for (std::size_t i = 0; i < observed.size(); ++i) {
         if (observed[i] < 0) {
-            throw InvalidArgumentError("observed[" + std::to_string(i) + "]", "must not be negative");
+            throw InvalidArgumentError("observed[" + std::to_string(i) + "]",
+                                       Message{"stats.count.negative_plain", {}});
         }
         total += static_cast<double>(observed[i]);
     }
     if (total == 0.0) {
-        throw NotEnoughDataError("observed", "no units in any arm");
+        throw NotEnoughDataError("observed", Message{"stats.srm.no_units", {}});
     }
     std::vector<double> shares(observed.size(), 1.0);
     if (!expected_shares.empty()) {
         for (std::size_t i = 0; i < shares.size(); ++i) {
             if (!(std::isfinite(expected_shares[i]) && expected_shares[i] > 0.0)) {
                 throw InvalidArgumentError("expected_shares[" + std::to_string(i) + "]",
-                                           "must be a finite number > 0, got " + detail::num(expected_shares[i]));
+                                           Message{"stats.number.not_positive", {{"value", expected_shares[i]}}});
             }
             shares[i] = expected_shares[i];
         }

@@ -18,9 +18,10 @@ namespace {
 std::int64_t add_counts(std::int64_t a, std::int64_t b) {
     std::int64_t total = 0;
     if (__builtin_add_overflow(a, b, &total)) {
-        throw InvalidArgumentError("n", "adding " + std::to_string(b) + " units to the " + std::to_string(a) +
-                                            " already summarised would pass 9223372036854775807, the largest count "
-                                            "kokeilu can hold");
+        throw InvalidArgumentError("n",
+                                   Message{"stats.count.overflow",
+                                           {{"added", static_cast<std::int64_t>(b)},
+                                            {"count", static_cast<std::int64_t>(a)}}});
     }
     return total;
 }
@@ -50,11 +51,11 @@ std::string Summary::problem() const {
 
 Summary Summary::from_moments(std::int64_t n, double mean, double sd) {
     if (n < 0) {
-        throw InvalidArgumentError("n", "must not be negative, got " + std::to_string(n));
+        throw InvalidArgumentError("n", Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(n)}}});
     }
     detail::check_finite(mean, "mean");
     if (!(std::isfinite(sd) && sd >= 0.0)) {
-        throw InvalidArgumentError("sd", "must be a finite number >= 0, got " + num(sd));
+        throw InvalidArgumentError("sd", Message{"stats.number.negative", {{"value", sd}}});
     }
     Summary s;
     if (n == 0) {
@@ -72,11 +73,14 @@ Summary Summary::from_moments(std::int64_t n, double mean, double sd) {
 
 Summary Summary::from_counts(std::int64_t successes, std::int64_t trials) {
     if (trials < 0) {
-        throw InvalidArgumentError("trials", "must not be negative, got " + std::to_string(trials));
+        throw InvalidArgumentError("trials",
+                                   Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(trials)}}});
     }
     if (successes < 0 || successes > trials) {
-        throw InvalidArgumentError("successes", "must be between 0 and trials (" + std::to_string(trials) +
-                                                    "), got " + std::to_string(successes));
+        throw InvalidArgumentError("successes",
+                                   Message{"stats.successes.range",
+                                           {{"trials", static_cast<std::int64_t>(trials)},
+                                            {"successes", static_cast<std::int64_t>(successes)}}});
     }
     Summary s;
     s.add_aggregate(trials, static_cast<double>(successes), std::nullopt, static_cast<double>(trials), true);
@@ -85,10 +89,10 @@ Summary Summary::from_counts(std::int64_t successes, std::int64_t trials) {
 
 void Summary::add(double value, double exposure) {
     if (!std::isfinite(value)) {
-        throw InvalidArgumentError("value", "must be a finite number, got " + num(value));
+        throw InvalidArgumentError("value", Message{"stats.number.not_finite", {{"value", value}}});
     }
     if (!(std::isfinite(exposure) && exposure >= 0.0)) {
-        throw InvalidArgumentError("exposure", "must be a finite number >= 0, got " + num(exposure));
+        throw InvalidArgumentError("exposure", Message{"stats.number.negative", {{"value", exposure}}});
     }
     n_ = add_counts(n_, 1);
     const double delta = value - mean_;
@@ -108,18 +112,20 @@ void Summary::add(double value, double exposure) {
 
 void Summary::add_aggregate(std::int64_t n, double sum, std::optional<double> sum_sq, double exposure, bool binary) {
     if (n < 0) {
-        throw InvalidArgumentError("n", "must not be negative, got " + std::to_string(n));
+        throw InvalidArgumentError("n", Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(n)}}});
     }
     detail::check_finite(sum, "sum");
     if (sum_sq && !(std::isfinite(*sum_sq) && *sum_sq >= 0.0)) {
-        throw InvalidArgumentError("sum_sq", "must be a finite number >= 0, got " + num(*sum_sq));
+        throw InvalidArgumentError("sum_sq", Message{"stats.number.negative", {{"value", *sum_sq}}});
     }
     if (!(std::isfinite(exposure) && exposure >= 0.0)) {
-        throw InvalidArgumentError("exposure", "must be a finite number >= 0, got " + num(exposure));
+        throw InvalidArgumentError("exposure", Message{"stats.number.negative", {{"value", exposure}}});
     }
     if (binary && (sum < 0.0 || sum > static_cast<double>(n) || sum != std::floor(sum))) {
-        throw InvalidArgumentError("sum", "successes must be a whole number between 0 and n (" + std::to_string(n) +
-                                              "), got " + num(sum));
+        throw InvalidArgumentError("sum",
+                                   Message{"stats.summary.successes_not_whole",
+                                           {{"n", static_cast<std::int64_t>(n)},
+                                            {"value", sum}}});
     }
     if (n > 0) {
         (void)add_counts(n_, n);  // refused before anything of the row is added
@@ -209,29 +215,36 @@ Summary::State Summary::state() const noexcept {
 Summary Summary::from_state(const State& state) {
     // Every stored summary passes here: the messages are built only for a state that fails.
     if (state.n < 0) {
-        throw InvalidArgumentError("n", "must not be negative, got " + std::to_string(state.n));
+        throw InvalidArgumentError("n",
+                                   Message{"stats.count.negative", {{"value", static_cast<std::int64_t>(state.n)}}});
     }
     if (state.unit_rows < 0 || state.unit_rows > state.n) {
-        throw InvalidArgumentError("unit_rows", "must be between 0 and n (" + std::to_string(state.n) + "), got " +
-                                                    std::to_string(state.unit_rows));
+        throw InvalidArgumentError("unit_rows",
+                                   Message{"stats.summary.unit_rows",
+                                           {{"n", static_cast<std::int64_t>(state.n)},
+                                            {"value", static_cast<std::int64_t>(state.unit_rows)}}});
     }
     if (state.aggregate_rows < 0) {
         throw InvalidArgumentError("aggregate_rows",
-                                   "must not be negative, got " + std::to_string(state.aggregate_rows));
+                                   Message{"stats.count.negative",
+                                           {{"value", static_cast<std::int64_t>(state.aggregate_rows)}}});
     }
     detail::check_finite(state.mean, "mean");
     detail::check_finite(state.sum, "sum");
     if (!(std::isfinite(state.m2) && state.m2 >= 0.0)) {
-        throw InvalidArgumentError("m2", "must be a finite number >= 0, got " + num(state.m2));
+        throw InvalidArgumentError("m2", Message{"stats.number.negative", {{"value", state.m2}}});
     }
     if (!(std::isfinite(state.exposure) && state.exposure >= 0.0)) {
-        throw InvalidArgumentError("exposure", "must be a finite number >= 0, got " + num(state.exposure));
+        throw InvalidArgumentError("exposure", Message{"stats.number.negative", {{"value", state.exposure}}});
     }
     if (state.unit_rows > 0) {
         detail::check_finite(state.min, "min");
         detail::check_finite(state.max, "max");
         if (state.min > state.max) {
-            throw InvalidArgumentError("min", "must not exceed max (" + num(state.max) + "), got " + num(state.min));
+            throw InvalidArgumentError("min",
+                                       Message{"stats.summary.min_above_max",
+                                               {{"max", state.max},
+                                                {"min", state.min}}});
         }
     }
     Summary s;
@@ -250,17 +263,17 @@ Summary Summary::from_state(const State& state) {
 
 double Summary::mean() const {
     if (n_ == 0) {
-        throw NotEnoughDataError("n", "no observations, so there is no mean");
+        throw NotEnoughDataError("n", Message{"stats.summary.no_mean", {}});
     }
     return mean_;
 }
 
 double Summary::variance() const {
     if (n_ < 2) {
-        throw NotEnoughDataError("n", "a spread needs at least 2 observations, got " + std::to_string(n_));
+        throw NotEnoughDataError("n", Message{"stats.summary.spread_too_few", {{"n", static_cast<std::int64_t>(n_)}}});
     }
     if (!variance_known_) {
-        throw NotEnoughDataError("sum_sq", "the spread is unknown: an aggregated row was recorded without sum_sq");
+        throw NotEnoughDataError("sum_sq", Message{"stats.summary.spread_unknown", {}});
     }
     return m2_ / static_cast<double>(n_ - 1);
 }
@@ -287,18 +300,17 @@ std::int64_t Summary::successes() const {
     const double rounded = std::round(sum_);
     // 2^63 and above cannot be an int64_t; converting such a double would be undefined behaviour.
     if (!(rounded < 9223372036854775808.0)) {
-        throw InvalidArgumentError("successes", "the sum of the values, " + num(sum_) +
-                                                    ", is beyond the largest count kokeilu can hold");
+        throw InvalidArgumentError("successes", Message{"stats.summary.sum_too_large", {{"sum", sum_}}});
     }
     if (std::abs(sum_ - rounded) > 1e-9 * std::max(1.0, rounded) || rounded < 0.0 ||
         rounded > static_cast<double>(n_)) {
-        throw InvalidArgumentError("successes", "the values are not 0/1 outcomes: their sum " + num(sum_) +
-                                                    " is not a whole number between 0 and n (" +
-                                                    std::to_string(n_) + ")");
+        throw InvalidArgumentError("successes",
+                                   Message{"stats.summary.not_binary_sum",
+                                           {{"sum", sum_},
+                                            {"n", static_cast<std::int64_t>(n_)}}});
     }
     if (unit_rows_ > 0 && (min_ < 0.0 || max_ > 1.0 || !(min_ == 0.0 || min_ == 1.0) || !(max_ == 0.0 || max_ == 1.0))) {
-        throw InvalidArgumentError("value", "a proportion metric takes only 0 or 1 per unit, got values from " +
-                                                num(min_) + " to " + num(max_));
+        throw InvalidArgumentError("value", Message{"stats.summary.not_binary_values", {{"min", min_}, {"max", max_}}});
     }
     return static_cast<std::int64_t>(rounded);
 }

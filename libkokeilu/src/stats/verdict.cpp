@@ -11,80 +11,77 @@ namespace kokeilu::stats {
 
 namespace {
 
-enum class Language { en, fi };
-
-// Three significant digits, with the decimal comma in Finnish.
-std::string number(double x, Language language) {
+// Three significant digits, as the English sentence writes its numbers; a front end saying the
+// sentence in another language takes the numbers from the message's parameters.
+std::string number(double x) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.3g", x);
-    std::string text = buffer;
-    if (language == Language::fi) {
-        std::replace(text.begin(), text.end(), '.', ',');
-        if (!text.empty() && text[0] == '-') {
-            text.replace(0, 1, "\u2212");  // a real minus sign reads better in Finnish typography
-        }
-    }
-    return text;
+    return buffer;
 }
 
 // An amount of the metric: "0.35 points" or, on the relative scale, "9.8 %".
-std::string amount(double x, const Metric& metric, Language language) {
+std::string amount(double x, const Metric& metric) {
     if (metric.effect_scale == EffectScale::relative) {
-        return number(100.0 * x, language) + " %";
+        return number(100.0 * x) + " %";
     }
-    return metric.unit.empty() ? number(x, language) : number(x, language) + " " + metric.unit;
+    return metric.unit.empty() ? number(x) : number(x) + " " + metric.unit;
 }
 
-// Which way is better, from the metric's direction: said in every sentence, next to the change,
-// so that "rose" and "got worse" are never left to the reader to reconcile.
-std::string better(const Metric& metric, Language language) {
+void check_metric(const Metric& metric) {
+    if (!(std::isfinite(metric.minimum_effect) && metric.minimum_effect > 0.0)) {
+        throw InvalidArgumentError("minimum_effect",
+                                   Message{"stats.verdict.minimum_effect", {{"value", metric.minimum_effect}}});
+    }
+    detail::check_confidence(metric.confidence, "metric.confidence");
+}
+
+// The parameters every judgement with an estimate has: the numbers as they are, and the English
+// phrases its template names.
+Message judgement(const char* code, const Metric& metric, const Estimate& effect) {
+    const char* change_code = effect.estimate > 0.0   ? "stats.verdict.change.rose"
+                              : effect.estimate < 0.0 ? "stats.verdict.change.fell"
+                                                      : "stats.verdict.change.none";
+    const bool relative = metric.effect_scale == EffectScale::relative;
+    const std::string suffix = relative ? " %" : "";
+    const double scale = relative ? 100.0 : 1.0;
     const bool higher = metric.direction == Direction::higher_is_better;
-    if (language == Language::en) {
-        return higher ? "higher is better" : "lower is better";
-    }
-    return higher ? "suurempi on parempi" : "pienempi on parempi";
+    const Message change{change_code, {{"amount", amount(std::abs(effect.estimate), metric)}}};
+    const Message interval{higher ? "stats.verdict.interval.higher" : "stats.verdict.interval.lower",
+                           {{"level", number(100.0 * metric.confidence)},
+                            {"low", number(scale * effect.ci_low) + suffix},
+                            {"high", number(scale * effect.ci_high) + suffix}}};
+    return Message{code,
+                   {{"metric", metric.name},
+                    {"direction", std::string(higher ? "higher_is_better" : "lower_is_better")},
+                    {"scale", std::string(relative ? "relative" : "absolute")},
+                    {"unit", metric.unit},
+                    {"estimate", effect.estimate},
+                    {"low", effect.ci_low},
+                    {"high", effect.ci_high},
+                    {"confidence", metric.confidence},
+                    {"minimum_effect", metric.minimum_effect},
+                    {"change", change.english()},
+                    {"interval", interval.english()},
+                    {"minimum", amount(metric.minimum_effect, metric)}}};
 }
 
-// "(higher is better; 95% interval 0.35 to 0.65 points)".
-std::string interval(double low, double high, const Metric& metric, Language language) {
-    const double scale = metric.effect_scale == EffectScale::relative ? 100.0 : 1.0;
-    const std::string suffix = metric.effect_scale == EffectScale::relative ? " %" : "";
-    const std::string level = number(100.0 * metric.confidence, language);
-    if (language == Language::en) {
-        return better(metric, language) + "; " + level + "% interval " + number(scale * low, language) + suffix +
-               " to " + number(scale * high, language) + suffix;
+// The notes after the judgement: customer impact not measured; the amendments of the judged metric
+// and of "we are right if" (only for the locked criterion: the sentence of the amended one says
+// it is judged against it).
+void add_notes(VerdictResult& r, const Metric& metric, std::span<const Amendment> amendments) {
+    // An activity/output metric's judgement says customer impact was not measured where its own
+    // sentence does not (customer_impact_unmeasured says it; a refutation needs no such note).
+    const bool undecided = r.reason == VerdictReason::undecided || r.reason == VerdictReason::not_enough_data ||
+                           r.reason == VerdictReason::values_unusable;
+    if (!r.customer_impact_measured && undecided) {
+        r.notes.push_back(Message{"stats.verdict.customer_impact_note", {}});
     }
-    return better(metric, language) + "; " + level + " %:n luottamusväli " + number(scale * low, language) + suffix +
-           "\u2013" + number(scale * high, language) + suffix;
-}
-
-// The change in the metric's own terms: "rose by 0.35 points" / "nousi 0,35 points".
-std::string change(double estimate, const Metric& metric, Language language) {
-    const std::string size = amount(std::abs(estimate), metric, language);
-    if (language == Language::en) {
-        if (estimate == 0.0) {
-            return "did not change";
-        }
-        return (estimate > 0.0 ? "rose by " : "fell by ") + size;
-    }
-    if (estimate == 0.0) {
-        return "ei muuttunut";
-    }
-    return (estimate > 0.0 ? "nousi " : "laski ") + size;
-}
-
-// The amendments of the judged metric and of "we are right if", named after the sentence of the
-// locked criterion: the verdict is not judged against them, but a reader must know of them.
-std::string amendment_note(const Metric& metric, std::span<const Amendment> amendments, Criterion criterion,
-                           Language language) {
-    if (criterion == Criterion::amended) {
-        return {};  // the sentence itself says it is judged against the amended criterion
+    if (r.criterion == Criterion::amended) {
+        return;
     }
     const auto about_metric = [&](const std::string& field) {
-        // "metrics[name]..." as the Tracker records it; "metric[name]..." as older notes wrote it.
         for (const char* list : {"metrics[", "metric["}) {
-            const std::string prefix = list + metric.name + "]";
-            if (field.rfind(prefix, 0) == 0) {
+            if (field.rfind(list + metric.name + "]", 0) == 0) {
                 return true;
             }
         }
@@ -93,63 +90,47 @@ std::string amendment_note(const Metric& metric, std::span<const Amendment> amen
     std::string fields;
     for (const Amendment& a : amendments) {
         if (about_metric(a.field) || a.field == "test_card.right_if") {
-            if (!fields.empty()) {
-                fields += ", ";
-            }
-            fields += a.field + ": " + a.old_value + " \u2192 " + a.new_value;
+            fields += (fields.empty() ? "" : ", ") + a.field + ": " + a.old_value + " \u2192 " + a.new_value;
         }
     }
-    if (fields.empty()) {
-        return {};
+    if (!fields.empty()) {
+        r.notes.push_back(Message{"stats.verdict.amended_note", {{"changes", fields}}});
     }
-    if (language == Language::en) {
-        return " The criterion was amended after the start (" + fields +
-               "); this verdict is judged against it as locked at the start.";
-    }
-    return " Kriteeriä muutettiin kokeilun alettua (" + fields +
-           "); tämä johtopäätös on arvioitu kriteeriä vasten sellaisena kuin se lukittiin alussa.";
-}
-
-// The sentence of a judgement against the amended criterion says so first.
-std::string exploratory(const std::string& sentence, Criterion criterion, Language language) {
-    if (criterion == Criterion::locked || sentence.empty()) {
-        return sentence;
-    }
-    std::string rest = sentence;
-    if (rest[0] >= 'A' && rest[0] <= 'Z') {
-        rest[0] = static_cast<char>(rest[0] - 'A' + 'a');
-    }
-    if (language == Language::en) {
-        return "Exploratory, against the amended criterion (the criterion was changed after data had been seen): " +
-               rest;
-    }
-    return "Suuntaa antava arvio muutettua kriteeriä vasten (kriteeriä muutettiin, kun aineistoa oli jo nähty): " +
-           rest;
-}
-
-void check_metric(const Metric& metric) {
-    if (!(std::isfinite(metric.minimum_effect) && metric.minimum_effect > 0.0)) {
-        throw InvalidArgumentError("minimum_effect", "must be a number > 0 (the smallest improvement worth having), got " +
-                                                         detail::num(metric.minimum_effect));
-    }
-    detail::check_confidence(metric.confidence, "metric.confidence");
 }
 
 }  // namespace
+
+std::string verdict_sentence_en(const VerdictResult& verdict) {
+    std::string body = verdict.message.english();
+    std::string after;
+    for (const Message& note : verdict.notes) {
+        // The amendments are named after the exploratory wrapper; a note on the judgement inside it.
+        std::string& into = note.code == "stats.verdict.amended_note" ? after : body;
+        into += " " + note.english();
+    }
+    if (verdict.criterion == Criterion::amended && !body.empty()) {
+        if (body[0] >= 'A' && body[0] <= 'Z') {
+            body[0] = static_cast<char>(body[0] - 'A' + 'a');
+        }
+        body = Message{"stats.verdict.exploratory", {{"sentence", body}}}.english();
+    }
+    return body + after;
+}
 
 VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t observations,
                     std::span<const Amendment> amendments, Criterion criterion) {
     check_metric(metric);
     if (observations < 0) {
-        throw InvalidArgumentError("observations", "must not be negative, got " + std::to_string(observations));
+        throw InvalidArgumentError("observations", Message{"stats.count.negative", {{"value", observations}}});
     }
     if (!(std::isfinite(effect.estimate) && std::isfinite(effect.ci_low) && std::isfinite(effect.ci_high))) {
-        throw InvalidArgumentError("effect", "the estimate and its interval must be finite numbers");
+        throw InvalidArgumentError("effect", Message{"stats.effect.not_finite", {}});
     }
     if (!(effect.ci_low <= effect.estimate && effect.estimate <= effect.ci_high)) {
-        throw InvalidArgumentError("effect", "the interval " + detail::num(effect.ci_low) + " to " +
-                                                 detail::num(effect.ci_high) + " does not contain the estimate " +
-                                                 detail::num(effect.estimate));
+        throw InvalidArgumentError("effect", Message{"stats.effect.interval_misses_estimate",
+                                                     {{"low", effect.ci_low},
+                                                      {"high", effect.ci_high},
+                                                      {"estimate", effect.estimate}}});
     }
     const bool higher = metric.direction == Direction::higher_is_better;
     VerdictResult r;
@@ -188,121 +169,90 @@ VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t o
         }
     }
 
-    const std::string name = metric.name;
-    const std::string shown_en = interval(effect.ci_low, effect.ci_high, metric, Language::en);
-    const std::string shown_fi = interval(effect.ci_low, effect.ci_high, metric, Language::fi);
-    const std::string minimum_en = amount(minimum, metric, Language::en);
-    const std::string minimum_fi = amount(minimum, metric, Language::fi);
-    const std::string change_en = change(effect.estimate, metric, Language::en);
-    const std::string change_fi = change(effect.estimate, metric, Language::fi);
     switch (r.reason) {
         case VerdictReason::improvement:
-            r.sentence_en = "The experiment supported the hypothesis: " + name + " " + change_en + " (" + shown_en +
-                            "), an improvement that chance does not explain";
-            r.sentence_fi = "Kokeilu tuki hypoteesia: " + name + " " + change_fi + " (" + shown_fi +
-                            "), eikä parannus selity sattumalla";
-            if (r.improvement_low < minimum) {
-                r.sentence_en += ", though it may be smaller than the minimum worthwhile effect of " + minimum_en;
-                r.sentence_fi += ", mutta se voi jäädä alle pienimmän tavoitellun vaikutuksen (" + minimum_fi + ")";
-            }
-            r.sentence_en += ".";
-            r.sentence_fi += ".";
+            r.message = judgement(r.improvement_low < minimum ? "stats.verdict.improvement_maybe_small"
+                                                              : "stats.verdict.improvement",
+                                  metric, effect);
             break;
-        case VerdictReason::too_small:
-            r.sentence_en = "The experiment refuted the hypothesis: " + name + " " + change_en + " (" + shown_en +
-                            "), less than the minimum worthwhile effect of " + minimum_en + ".";
-            r.sentence_fi = "Kokeilu kumosi hypoteesin: " + name + " " + change_fi + " (" + shown_fi +
-                            "), mikä jää alle pienimmän tavoitellun vaikutuksen (" + minimum_fi + ").";
-            break;
+        case VerdictReason::too_small: r.message = judgement("stats.verdict.too_small", metric, effect); break;
         case VerdictReason::wrong_direction:
-            r.sentence_en = "The experiment refuted the hypothesis: " + name + " got worse, it " + change_en + " (" +
-                            shown_en + "), instead of improving by at least " + minimum_en + ".";
-            r.sentence_fi = "Kokeilu kumosi hypoteesin: " + name + " heikkeni, se " + change_fi + " (" + shown_fi +
-                            "), vaikka tavoitteena oli parantaa sitä vähintään " + minimum_fi + ".";
+            r.message = judgement("stats.verdict.wrong_direction", metric, effect);
             break;
         case VerdictReason::customer_impact_unmeasured:
-            r.sentence_en = "Customer impact was not measured: " + name + " is an activity or output measure, so " +
-                            "its change (it " + change_en + ", " + shown_en +
-                            ") cannot support the hypothesis by itself.";
-            r.sentence_fi = "Asiakasvaikuttavuutta ei mitattu: " + name + " mittaa toimintaa tai suoritteita, " +
-                            "joten sen muutos (" + change_fi + ", " + shown_fi +
-                            ") ei yksinään voi tukea hypoteesia.";
+            r.message = judgement("stats.verdict.customer_impact_unmeasured", metric, effect);
             break;
         case VerdictReason::undecided:
         case VerdictReason::not_enough_data:
         case VerdictReason::values_unusable:  // never set by judge: it has an estimate
-            r.sentence_en = "The result is not yet conclusive: " + name + " " + change_en + " (" + shown_en +
-                            "), which may still mean no effect or less than the minimum worthwhile effect of " +
-                            minimum_en;
-            r.sentence_fi = "Tulos ei ole vielä ratkaiseva: " + name + " " + change_fi + " (" + shown_fi +
-                            "), mikä voi vielä tarkoittaa, ettei vaikutusta ole tai että se jää alle pienimmän " +
-                            "tavoitellun vaikutuksen (" + minimum_fi + ")";
-            if (r.additional_observations) {
-                r.sentence_en += "; about " + std::to_string(*r.additional_observations) +
-                                 " more observations would likely decide it.";
-                r.sentence_fi += "; noin " + std::to_string(*r.additional_observations) +
-                                 " havaintoa lisää todennäköisesti ratkaisisi asian.";
+            if (!r.additional_observations) {
+                r.message = judgement("stats.verdict.undecided", metric, effect);
             } else {
-                r.sentence_en += ".";
-                r.sentence_fi += ".";
-            }
-            if (!r.customer_impact_measured) {
-                r.sentence_en += " Customer impact was not measured.";
-                r.sentence_fi += " Asiakasvaikuttavuutta ei mitattu.";
+                r.message = judgement(*r.additional_observations == 1 ? "stats.verdict.undecided_one_more"
+                                                                      : "stats.verdict.undecided_more_data",
+                                      metric, effect);
+                r.message.params.push_back({"additional", *r.additional_observations});
             }
             break;
     }
-    r.sentence_en = exploratory(r.sentence_en, criterion, Language::en) +
-                    amendment_note(metric, amendments, criterion, Language::en);
-    r.sentence_fi = exploratory(r.sentence_fi, criterion, Language::fi) +
-                    amendment_note(metric, amendments, criterion, Language::fi);
+    add_notes(r, metric, amendments);
+    r.sentence_en = verdict_sentence_en(r);
     return r;
 }
 
-VerdictResult judge_not_enough_data(const Metric& metric, const std::string& why,
-                                    std::span<const Amendment> amendments, Criterion criterion) {
+namespace {
+
+// A verdict without an estimate: inconclusive, the judgement `code` saying why.
+VerdictResult without_estimate(const Metric& metric, const char* code, const std::string& why_en,
+                               const Message* why, Criterion criterion) {
     check_metric(metric);
     VerdictResult r;
     r.criterion = criterion;
     r.metric = metric.name;
     r.verdict = Verdict::inconclusive;
-    r.reason = VerdictReason::not_enough_data;
     r.customer_impact_measured = metric.impact == ImpactClass::customer_outcome;
-    r.sentence_en = "There is not enough data to judge " + metric.name + " yet (" + why + ").";
-    r.sentence_fi = "Mittarista " + metric.name + " ei ole vielä tarpeeksi havaintoja johtopäätöksiin.";
-    if (!r.customer_impact_measured) {
-        r.sentence_en += " Customer impact was not measured.";
-        r.sentence_fi += " Asiakasvaikuttavuutta ei mitattu.";
+    r.message = Message{code, {{"metric", metric.name}, {"why", why_en}}};
+    if (why != nullptr) {
+        r.message.params.push_back({"why_code", why->code});
+        for (const MessageParam& p : why->params) {
+            r.message.params.push_back({"why." + p.name, p.value});
+        }
     }
-    r.sentence_en = exploratory(r.sentence_en, criterion, Language::en) +
-                    amendment_note(metric, amendments, criterion, Language::en);
-    r.sentence_fi = exploratory(r.sentence_fi, criterion, Language::fi) +
-                    amendment_note(metric, amendments, criterion, Language::fi);
+    return r;
+}
+
+}  // namespace
+
+VerdictResult judge_not_enough_data(const Metric& metric, const std::string& why,
+                                    std::span<const Amendment> amendments, Criterion criterion) {
+    VerdictResult r = without_estimate(metric, "stats.verdict.not_enough_data", why, nullptr, criterion);
+    r.reason = VerdictReason::not_enough_data;
+    add_notes(r, metric, amendments);
+    r.sentence_en = verdict_sentence_en(r);
+    return r;
+}
+
+VerdictResult judge_not_enough_data(const Metric& metric, const Message& why, std::span<const Amendment> amendments,
+                                    Criterion criterion) {
+    // The English as the comparison's status says it: "not enough data: <field>: <reason>".
+    std::string why_en = "not enough data: ";
+    if (const MessageValue* field = why.param("field")) {
+        why_en += message_value_text(*field) + ": ";
+    }
+    why_en += why.english();
+    VerdictResult r = judge_not_enough_data(metric, why_en, amendments, criterion);
+    const VerdictResult coded =
+        without_estimate(metric, "stats.verdict.not_enough_data", why_en, &why, criterion);
+    r.message = coded.message;
     return r;
 }
 
 VerdictResult judge_values_unusable(const Metric& metric, const std::string& why,
                                     std::span<const Amendment> amendments, Criterion criterion) {
-    check_metric(metric);
-    VerdictResult r;
-    r.criterion = criterion;
-    r.metric = metric.name;
-    r.verdict = Verdict::inconclusive;
+    VerdictResult r = without_estimate(metric, "stats.verdict.values_unusable", why, nullptr, criterion);
     r.reason = VerdictReason::values_unusable;
-    r.customer_impact_measured = metric.impact == ImpactClass::customer_outcome;
-    r.sentence_en = "The stored values of " + metric.name + " cannot be judged (" + why +
-                    "); correct the values that are wrong.";
-    r.sentence_fi = "Mittarin " + metric.name +
-                    " tallennettuja arvoja ei voi arvioida, koska niitä ei voi laskea tarkasti yhteen. "
-                    "Korjaa virheelliset arvot.";
-    if (!r.customer_impact_measured) {
-        r.sentence_en += " Customer impact was not measured.";
-        r.sentence_fi += " Asiakasvaikuttavuutta ei mitattu.";
-    }
-    r.sentence_en = exploratory(r.sentence_en, criterion, Language::en) +
-                    amendment_note(metric, amendments, criterion, Language::en);
-    r.sentence_fi = exploratory(r.sentence_fi, criterion, Language::fi) +
-                    amendment_note(metric, amendments, criterion, Language::fi);
+    add_notes(r, metric, amendments);
+    r.sentence_en = verdict_sentence_en(r);
     return r;
 }
 

@@ -459,7 +459,29 @@ def _reference(msgs: Messages, name: str) -> str:
     return msgs("analyze.baseline") if name == "baseline" else name
 
 
-def _status(msgs: Messages, status: str) -> str:
+def warning_text(msgs: Messages, code: str, params: dict[str, Any]) -> str:
+    """A warning of the analysis in this language, from the catalogue by its code; its dates
+    (the start, the lock to the minute) written as the language writes them."""
+    values = dict(params)
+    if "start" in values:
+        values["start"] = msgs.date(datetime.date.fromisoformat(str(values["start"])))
+    if "locked" in values:
+        day, clock, zone = str(values["locked"]).split(" ")
+        values["locked"] = msgs.time(datetime.datetime.fromisoformat(f"{day}T{clock}"))
+    text = msgs.core(code, values)
+    return text if text is not None else code
+
+
+def _status(msgs: Messages, status: str, message: kokeilu._core.Message | None = None) -> str:
+    """A comparison's status in this language: by its code where the core gave one."""
+    if message is not None:
+        params = message.params
+        if message.code == "stats.status.too_large":
+            return msgs("analyze.too_large", arm=params["arm"])
+        if "field" in params:  # not enough data: the reason's own code
+            text = msgs.core(message.code, params)
+            if text is not None:
+                return msgs("analyze.not_enough", why=f"{params['field']}: {text}")
     prefix = "not enough data: "
     if status.startswith(prefix):
         return msgs("analyze.not_enough", why=status[len(prefix) :])
@@ -494,6 +516,9 @@ def _verdict_dict(v: kokeilu.AnalysisVerdict) -> dict[str, Any]:
         "amended_criteria": list(v.amended_criteria),
         "sentence_en": v.sentence_en,
         "sentence_fi": v.sentence_fi,
+        "sentence_sv": v.sentence("sv"),
+        "message": {"code": v.message[0], "params": {k: json_number(x) if isinstance(x, float) else x
+                                                     for k, x in v.message[1].items()}},
     }
 
 
@@ -524,6 +549,7 @@ def analysis_dict(analysis: kokeilu.Analysis) -> dict[str, Any]:
         "amended_comparisons": None if amended_comparisons is None else _rows_dicts(amended_comparisons),
         "summaries": summaries,
         "warnings": list(analysis.warnings),
+        "warning_messages": [{"code": code, "params": params} for code, params in analysis.warning_messages],
         "sample_ratio": None
         if srm is None
         else {"statistic": json_number(srm.statistic), "p_value": json_number(srm.p_value), "mismatch": srm.mismatch},
@@ -557,7 +583,7 @@ def _judged_metric(analysis: kokeilu.Analysis) -> kokeilu.Metric:
 
 
 def _sentence(msgs: Messages, v: kokeilu.AnalysisVerdict) -> str:
-    return v.sentence_fi if msgs.lang == "fi" else v.sentence_en
+    return v.sentence(msgs.lang)
 
 
 def _summary_table(msgs: Messages, analysis: kokeilu.Analysis, metrics: Sequence[kokeilu.Metric], title: str) -> Table:
@@ -609,12 +635,13 @@ def render_analysis(msgs: Messages, analysis: kokeilu.Analysis) -> None:
         table.add_column(msgs(key, confidence=confidence).strip(), overflow="fold")
     # The comparisons are those of the experiment as locked: its metrics give the scale and unit.
     by_name = {m.name: m for m in e.as_locked().metrics}
-    for row in analysis.comparisons.to_dict("records"):
+    for row, core in zip(analysis.comparisons.to_dict("records"), analysis.result.comparisons):
         m = by_name[str(row["metric"])]
         compared = msgs("analyze.vs", arm=row["arm"], reference=_reference(msgs, str(row["reference"])))
         name = msgs("analyze.metric_role", metric=m.name, role=msgs.label(m.role))
         if row["status"] != "ok":
-            table.add_row(name, compared, _status(msgs, str(row["status"])), *[""] * (len(headings) - 3))
+            status = _status(msgs, str(row["status"]), core.status_message)
+            table.add_row(name, compared, status, *[""] * (len(headings) - 3))
             continue
         low = _effect(msgs, m, _finite(row["ci_low"]), unit=False)
         high = _effect(msgs, m, _finite(row["ci_high"]), unit=False)
@@ -646,9 +673,9 @@ def render_analysis(msgs: Messages, analysis: kokeilu.Analysis) -> None:
             out.print(Text("• " + msgs("analyze.change", field=c.field, locked=c.locked_value, amended=c.amended_value)))
         out.print(Text(_sentence(msgs, amended)))
         out.print(Text(msgs("analyze.criterion_amended", right_if=e.test_card.right_if), style="italic"))
-    if analysis.warnings:
+    if analysis.warning_messages:
         out.print(Text(msgs("analyze.warnings"), style="bold"))
-        for warning in analysis.warnings:
-            out.print(Text(f"• {msgs.warning(warning)}"))
+        for code, params in analysis.warning_messages:
+            out.print(Text(f"• {warning_text(msgs, code, params)}"))
     else:
         out.print(Text(msgs("analyze.no_warnings"), style="italic"))

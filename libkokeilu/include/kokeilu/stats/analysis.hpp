@@ -7,6 +7,7 @@
 
 #include "kokeilu/experiment.hpp"
 #include "kokeilu/locked_criterion.hpp"
+#include "kokeilu/message.hpp"
 #include "kokeilu/stats/bayes.hpp"
 #include "kokeilu/stats/estimate.hpp"
 #include "kokeilu/stats/power.hpp"
@@ -41,6 +42,10 @@ struct Comparison {
     // "ok"; "not enough data: <why>"; "values too large to summarise exactly: <where>" when the
     // sums of a metric's values overflow a double; or why its stored values cannot be summarised.
     std::string status = "ok";
+    // The status as a code and parameters: "stats.status.ok"; for not enough data the code and
+    // parameters of the reason (e.g. "stats.mean.too_few" {n}) with the parameter "field" added, the
+    // field it names; "stats.status.too_large" {arm}; "stats.status.unusable" {problem}.
+    Message status_message{"stats.status.ok", {}};
 };
 
 // Rows logged for times between the actual start and the lock of an experiment started before its
@@ -58,6 +63,7 @@ struct Analysis {
     std::optional<SrmResult> sample_ratio;  // concurrent designs
     std::optional<SampleSize> planned_per_group;  // for the primary metric, where a baseline allows
     std::vector<std::string> warnings;  // plain-language, one per issue
+    std::vector<Message> warning_messages;  // the same warnings as codes and parameters, in order
 
     // What of the success criterion was amended after the start; empty when it is as locked.
     std::vector<CriterionChange> criterion_changes;

@@ -1,6 +1,7 @@
 // The verdict: whether the experiment supported or refuted its hypothesis, judged against the
 // criterion locked at the start (the primary metric's minimum worthwhile effect), with one sentence
-// in English and in Finnish that a non-statistician can read aloud in a meeting.
+// that a non-statistician can read aloud in a meeting: in English, and as codes and parameters from
+// which a front end says it in its own language (the Python package: Finnish, Swedish, English).
 //
 // With the effect turned so that positive is better (the metric's direction) and [low, high] its
 // interval at the metric's confidence level:
@@ -14,6 +15,7 @@
 #pragma once
 
 #include "kokeilu/amendment.hpp"
+#include "kokeilu/message.hpp"
 #include "kokeilu/metric.hpp"
 #include "kokeilu/outcome.hpp"
 #include "kokeilu/stats/estimate.hpp"
@@ -22,6 +24,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace kokeilu::stats {
 
@@ -50,8 +53,19 @@ struct VerdictResult {
     // more data cannot decide it (an activity metric that already improved) or there is no estimate.
     std::optional<std::int64_t> additional_observations;
     bool customer_impact_measured = true;
-    std::string sentence_en;
-    std::string sentence_fi;
+    // The sentence as codes and parameters, for a front end to say in its own language: `message`
+    // is the judgement ("stats.verdict.<reason>", with a variant per case); `notes` the sentences
+    // that follow it ("stats.verdict.customer_impact_note", "stats.verdict.amended_note"). With
+    // Criterion::amended, message and notes together are said inside "stats.verdict.exploratory".
+    // The judgement's parameters: metric, direction ("higher_is_better" or "lower_is_better"),
+    // scale ("absolute" or "relative"), unit, estimate, low, high (the effect and its interval in
+    // the metric's terms, a relative change as a fraction), confidence, minimum_effect, and where
+    // the case has them additional (observations) or why (the reason there is no estimate, in
+    // English; why_code and its parameters prefixed "why." when the reason has a code); and the
+    // English phrases change, interval and minimum that the template names.
+    Message message;
+    std::vector<Message> notes;
+    std::string sentence_en;  // verdict_sentence_en() of the above
 };
 
 // Judges `effect`, an estimate on the scale of metric.minimum_effect: a difference in the metric's
@@ -76,6 +90,16 @@ struct VerdictResult {
 
 // The verdict when the primary metric's stored values cannot be summarised (values too large to
 // add up exactly): inconclusive until they are corrected, saying why.
+// The same with the reason as a coded message (a comparison's status_message): its code and
+// parameters go into the verdict's message, so a front end can say the reason in its language.
+[[nodiscard]] VerdictResult judge_not_enough_data(const Metric& metric, const Message& why,
+                                                  std::span<const Amendment> amendments = {},
+                                                  Criterion criterion = Criterion::locked);
+
+// The English sentence of a verdict: its message and notes, inside "stats.verdict.exploratory"
+// for a judgement against the amended criterion.
+[[nodiscard]] std::string verdict_sentence_en(const VerdictResult& verdict);
+
 [[nodiscard]] VerdictResult judge_values_unusable(const Metric& metric, const std::string& why,
                                                   std::span<const Amendment> amendments = {},
                                                   Criterion criterion = Criterion::locked);
