@@ -45,6 +45,10 @@ void check_entry(const std::string& path, const std::string& name, const char* c
     if (S_ISREG(status.st_mode)) return;
     std::string what = kind_of(status.st_mode);
     if (is_link) what = "a symbolic link to " + what;
+    // The likeliest mistake (a folder given as the tracker) has a code of its own, so that it is said
+    // wholly in the user's language; the rarer kinds name themselves in English.
+    if (code == nullptr && !is_link && S_ISDIR(status.st_mode))
+        throw StorageError(Message{"store.path_is_folder", {{"path", path}}}, SQLITE_CANTOPEN);
     if (code == nullptr)
         throw StorageError(Message{"store.not_a_file", {{"path", path}, {"kind", what}}}, SQLITE_CANTOPEN);
     throw StorageError(Message{code, {{"path", path}, {"name", name}, {"kind", what}}}, SQLITE_CANTOPEN);

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <variant>
@@ -108,6 +109,16 @@ TEST_CASE("store messages: files that cannot be opened are refused by code and p
     } catch (const NotFoundError& e) {
         CHECK(e.code() == "store.file_not_found");
         CHECK(text_param(e, "path") == missing);
+    }
+    const std::string folder = dir.file("kansio.db");
+    std::filesystem::create_directory(folder);
+    try {
+        (void)open_sqlite_store(folder);
+        FAIL("opened");
+    } catch (const StorageError& e) {
+        CHECK(e.code() == "store.path_is_folder");
+        CHECK(std::string(e.what()) ==
+              "opening '" + folder + "': it is a folder, not a file; a tracker is a regular file");
     }
     const std::string text = dir.file("notes.db");
     std::ofstream(text) << "these are not the rows you are looking for\n";

@@ -71,6 +71,15 @@ def test_a_file_that_is_no_database_is_refused_in_each_language(tmp_path: Path) 
     assert f"'{path}' is not a kokeilu tracker: it is not a SQLite database; it was left unchanged" in said["en"].err
 
 
+def test_a_folder_given_as_the_tracker_is_refused_in_each_language(tmp_path: Path) -> None:
+    folder = tmp_path / "kansio.db"
+    folder.mkdir()
+    fi = call(["--lang", "fi", "list"], db=folder)
+    sv = call(["--lang", "sv", "list"], db=folder)
+    assert fi.code == 1 and f"'{folder}' ei ole tavallinen tiedosto vaan kansio" in fi.err, fi
+    assert sv.code == 1 and f"'{folder}' är ingen vanlig fil utan en mapp" in sv.err, sv
+
+
 def test_a_second_void_is_refused_in_each_language(db: Path, running: str, tmp_path: Path) -> None:
     path = tmp_path / "kysely.csv"
     path.write_text(CSV, encoding="utf-8")

@@ -114,6 +114,8 @@ constexpr std::array templates = {
     MessageTemplate{"store.other_application",
                     "'{path}' is not a kokeilu tracker: it is a SQLite database of another application "
                     "(application_id {application_id}, {schema_objects} schema objects); it was left unchanged"},
+    MessageTemplate{"store.path_is_folder",
+                    "opening '{path}': it is a folder, not a file; a tracker is a regular file"},
     MessageTemplate{"store.path_with_nul",
                     "contains a NUL character"},
     MessageTemplate{"store.read_only",
