@@ -41,7 +41,7 @@ public:
     decltype(auto) with(F&& f) {
         py::gil_scoped_release release;
         std::lock_guard lock(mutex_);
-        if (!tracker_) throw InvalidStateError("tracker: it is closed");
+        if (!tracker_) throw InvalidStateError(Message{"lifecycle.tracker_closed", {}});
         return std::forward<F>(f)(*tracker_);
     }
 

@@ -33,7 +33,8 @@ Enum parse_name(const NameTable<Enum, N>& table, std::string_view text, const ch
         if (!choices.empty()) choices += ", ";
         choices += name;
     }
-    throw InvalidArgumentError(field, "'" + std::string(text.substr(0, 64)) + "' is not one of " + choices);
+    throw InvalidArgumentError(field, Message{"lifecycle.not_a_choice",
+                                              {{"value", std::string(text.substr(0, 64))}, {"choices", choices}}});
 }
 
 constexpr NameTable<Status, 4> status_names{{{Status::draft, "draft"},

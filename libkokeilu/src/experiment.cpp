@@ -25,18 +25,18 @@ const Item* find_named(const std::vector<Item>& items, std::string_view name) {
 
 const Metric& Experiment::primary_metric() const {
     const auto it = std::find_if(metrics.begin(), metrics.end(), [](const Metric& m) { return m.role == MetricRole::primary; });
-    if (it == metrics.end()) throw InvalidArgumentError("metrics", "the experiment has no primary metric");
+    if (it == metrics.end()) throw InvalidArgumentError("metrics", Message{"lifecycle.no_primary_metric", {}});
     return *it;
 }
 
 const Metric& Experiment::metric(std::string_view name) const {
     if (const Metric* m = find_named(metrics, name)) return *m;
-    throw NotFoundError("metric", std::string(name));
+    throw NotFoundError(Message{"lifecycle.metric_not_found", {{"name", std::string(name)}}});
 }
 
 const Arm& Experiment::arm(std::string_view name) const {
     if (const Arm* a = find_named(arms, name)) return *a;
-    throw NotFoundError("arm", std::string(name));
+    throw NotFoundError(Message{"lifecycle.arm_not_found", {{"name", std::string(name)}}});
 }
 
 std::optional<int> Experiment::days_started_before_lock() const {

@@ -31,8 +31,8 @@ std::vector<std::string> purpose_names(const std::vector<Purpose>& purposes) {
 Experiment repeated_create(Experiment stored, const Experiment& given) {
     // Keys are looked up ignoring case: the same key spelled otherwise is no repeat, but a clash.
     if (stored.key != given.key)
-        throw InvalidArgumentError("key", "'" + given.key + "' is already in use by another experiment ('" +
-                                              stored.key + "')");
+        throw InvalidArgumentError("key",
+                                   Message{"lifecycle.key_in_use_as", {{"key", given.key}, {"stored", stored.key}}});
     std::vector<FieldChange> changes;
     const auto compare = [&](const char* field, const std::string& old_value, const std::string& new_value) {
         if (old_value != new_value) changes.push_back({field, old_value, new_value});
@@ -61,8 +61,8 @@ Experiment repeated_create(Experiment stored, const Experiment& given) {
         if (!differences.empty()) differences += "; ";
         differences += c.field + " (stored '" + c.old_value + "', given '" + c.new_value + "')";
     }
-    throw InvalidArgumentError("key", "'" + stored.key + "' is already used by an experiment with other content: " +
-                                          differences + "; give another key, or change the stored one with update");
+    throw InvalidArgumentError(
+        "key", Message{"lifecycle.key_other_content", {{"key", stored.key}, {"differences", differences}}});
 }
 
 }  // namespace kokeilu::detail

@@ -16,9 +16,8 @@ constexpr std::array<std::string_view, 12> kind_names{
 constexpr std::string_view checkpoint_prefix = "kokeilu-checkpoint/1";
 
 [[noreturn]] void bad() {
-    throw InvalidArgumentError("checkpoint", std::string("is not a checkpoint; one reads '") +
-                                                 std::string(checkpoint_prefix) +
-                                                 " <log id> <size> <root>', as verify --checkpoint prints it");
+    throw InvalidArgumentError("checkpoint",
+                               Message{"lifecycle.not_a_checkpoint", {{"prefix", std::string(checkpoint_prefix)}}});
 }
 
 }  // namespace
@@ -28,7 +27,7 @@ std::string_view to_string(HistoryKind kind) { return kind_names.at(static_cast<
 HistoryKind parse_history_kind(std::string_view text) {
     for (std::size_t i = 0; i < kind_names.size(); ++i)
         if (kind_names[i] == text) return static_cast<HistoryKind>(i);
-    throw InvalidArgumentError("kind", "'" + std::string(text) + "' is not a kind of history entry");
+    throw InvalidArgumentError("kind", Message{"lifecycle.not_a_history_kind", {{"value", std::string(text)}}});
 }
 
 std::string Checkpoint::to_text() const {

@@ -117,8 +117,8 @@ bool is_canonical_uuid_form(std::string_view text) noexcept {
 
 std::string canonical_uuid(std::string_view text) {
     if (!is_canonical_uuid_form(text))
-        throw InvalidArgumentError("uuid", "'" + std::string(text.substr(0, 64)) +
-                                               "' is not a UUID in canonical form (8-4-4-4-12 hex digits)");
+        throw InvalidArgumentError("uuid",
+                                   Message{"lifecycle.not_a_uuid", {{"value", std::string(text.substr(0, 64))}}});
     std::string out(text);
     for (auto& c : out)
         if (c >= 'A' && c <= 'F') c = static_cast<char>(c + ('a' - 'A'));
@@ -129,11 +129,9 @@ void check_key(std::string_view key) {
     const bool shape_ok = !key.empty() && key.size() <= 40 && key.front() != '-' && key.front() != '_' &&
                           std::all_of(key.begin(), key.end(), is_key_char);
     if (!shape_ok)
-        throw InvalidArgumentError("key", "'" + std::string(key.substr(0, 64)) +
-                                              "' is not a key: use 1-40 letters, digits, '_' or '-', starting with a "
-                                              "letter or digit");
+        throw InvalidArgumentError("key", Message{"lifecycle.not_a_key", {{"value", std::string(key.substr(0, 64))}}});
     if (is_canonical_uuid_form(key))
-        throw InvalidArgumentError("key", "a key must not look like a UUID: experiments are looked up by either");
+        throw InvalidArgumentError("key", Message{"lifecycle.key_like_uuid", {}});
 }
 
 std::string key_prefix(std::string_view organisation, int year) {

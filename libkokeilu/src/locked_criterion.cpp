@@ -73,7 +73,7 @@ std::string optional_text(const std::optional<double>& value) {
 
 const Metric& LockedCriterion::primary_metric() const {
     if (const Metric* primary = primary_of(metrics)) return *primary;
-    throw InvalidArgumentError("locked.metrics", "the locked criterion has no primary metric");
+    throw InvalidArgumentError("locked.metrics", Message{"lifecycle.locked_no_primary_metric", {}});
 }
 
 LockedCriterion lock_of(const Experiment& experiment) {

@@ -30,7 +30,10 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
     out += '\n';
 }
 
-[[noreturn]] void unreadable(const std::string& why) { throw InvalidArgumentError("locked_criterion", why); }
+// code: lifecycle.locked_text_<what is wrong>.
+[[noreturn]] void unreadable(const char* code, std::vector<MessageParam> params = {}) {
+    throw InvalidArgumentError("locked_criterion", Message{code, std::move(params)});
+}
 
 // Reads the text line by line: a bare word ("arm", "metric") or a field "name N:value".
 class Reader {
@@ -42,21 +45,22 @@ public:
     // The next line's name, and its value when it is a field.
     std::pair<std::string_view, std::optional<std::string_view>> next() {
         const std::size_t end = text_.find_first_of(" \n", pos_);
-        if (end == std::string_view::npos) unreadable("it ends in the middle of a line");
+        if (end == std::string_view::npos) unreadable("lifecycle.locked_text_cut_line");
         const std::string_view name = text_.substr(pos_, end - pos_);
         if (text_[end] == '\n') {
             pos_ = end + 1;
             return {name, std::nullopt};
         }
         const std::size_t colon = text_.find(':', end + 1);
-        if (colon == std::string_view::npos) unreadable("the field '" + std::string(name) + "' has no length");
+        if (colon == std::string_view::npos)
+            unreadable("lifecycle.locked_text_no_length", {{"name", std::string(name)}});
         std::size_t length = 0;
         const auto [stop, error] = std::from_chars(text_.data() + end + 1, text_.data() + colon, length);
         if (error != std::errc() || stop != text_.data() + colon)
-            unreadable("the field '" + std::string(name) + "' has no valid length");
+            unreadable("lifecycle.locked_text_bad_length", {{"name", std::string(name)}});
         if (length > text_.size() - colon - 1 || text_.size() - colon - 1 - length < 1 ||
             text_[colon + 1 + length] != '\n')
-            unreadable("the field '" + std::string(name) + "' is cut short");
+            unreadable("lifecycle.locked_text_cut_field", {{"name", std::string(name)}});
         const std::string_view value = text_.substr(colon + 1, length);
         pos_ = colon + 2 + length;
         return {name, value};
@@ -70,7 +74,7 @@ private:
 std::int64_t id_of(std::string_view text) {
     std::int64_t id = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (error != std::errc() || end != text.data() + text.size() || id < 0) unreadable("an id is not a whole number");
+    if (error != std::errc() || end != text.data() + text.size() || id < 0) unreadable("lifecycle.locked_text_bad_id");
     return id;
 }
 
@@ -195,7 +199,8 @@ std::string locked_criterion_text(const LockedCriterion& locked) {
 }
 
 LockedCriterion parse_locked_criterion(std::string_view text) {
-    if (text.substr(0, header.size()) != header) unreadable("it does not start with '" + std::string(header.substr(0, 24)) + "'");
+    if (text.substr(0, header.size()) != header)
+        unreadable("lifecycle.locked_text_header", {{"header", std::string(header.substr(0, 24))}});
     LockedCriterion locked;
     Reader reader(text.substr(header.size()));
     enum class Part { card, arm, metric } part = Part::card;
@@ -209,10 +214,7 @@ LockedCriterion parse_locked_criterion(std::string_view text) {
                 locked.metrics.emplace_back();
                 part = Part::metric;
             } else {
-                // Built by appending: GCC 12 at -O3 warns falsely (-Wrestrict) on "literal" + string&&.
-                std::string problem(1, '\'');
-                problem.append(name.substr(0, 64)).append("' is not a part of it");
-                unreadable(problem);
+                unreadable("lifecycle.locked_text_unknown_part", {{"name", std::string(name.substr(0, 64))}});
             }
             continue;
         }
@@ -223,7 +225,7 @@ LockedCriterion parse_locked_criterion(std::string_view text) {
             } else if (name.rfind("test_card.", 0) == 0) {
                 set_field(locked.test_card, name.substr(10), *value, label);
             } else {
-                unreadable("'" + std::string(name.substr(0, 64)) + "' is not a field of the Test Card or design");
+                unreadable("lifecycle.locked_text_unknown_field", {{"name", std::string(name.substr(0, 64))}});
             }
         } else if (part == Part::arm) {
             if (name == "id") locked.arms.back().id = id_of(*value);

@@ -70,7 +70,8 @@ double number_of(std::string_view text, const std::string& label) {
     double value = 0.0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error != std::errc() || end != text.data() + text.size())
-        throw InvalidArgumentError(label, "'" + std::string(text.substr(0, 64)) + "' is not a number");
+        throw InvalidArgumentError(label,
+                                   Message{"lifecycle.not_a_number", {{"value", std::string(text.substr(0, 64))}}});
     return value;
 }
 
@@ -80,7 +81,8 @@ std::optional<double> optional_number_of(std::string_view text, const std::strin
 }
 
 [[noreturn]] void unknown_field(std::string_view name, const std::string& label) {
-    throw InvalidArgumentError(label, "'" + std::string(name.substr(0, 64)) + "' is not a pre-registered field");
+    throw InvalidArgumentError(
+        label, Message{"lifecycle.not_a_preregistered_field", {{"value", std::string(name.substr(0, 64))}}});
 }
 
 }  // namespace

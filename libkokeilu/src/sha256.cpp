@@ -17,8 +17,9 @@ const EVP_MD* sha256_algorithm() {
     return algorithm;
 }
 
-[[noreturn]] void crypto_failure(const char* what) {
-    throw StorageError(std::string("OpenSSL could not ") + what, 0);
+// code: lifecycle.hash_start_failed, hash_failed, hash_finish_failed or random_failed.
+[[noreturn]] void crypto_failure(const char* code) {
+    throw StorageError(Message{code, {}}, 0);
 }
 
 }  // namespace
@@ -26,7 +27,7 @@ const EVP_MD* sha256_algorithm() {
 Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
     if (context_ == nullptr || EVP_DigestInit_ex(context_, sha256_algorithm(), nullptr) != 1) {
         EVP_MD_CTX_free(context_);
-        crypto_failure("start a SHA-256");
+        crypto_failure("lifecycle.hash_start_failed");
     }
 }
 
@@ -40,15 +41,15 @@ Sha256& Sha256::operator=(Sha256&& other) noexcept {
 }
 
 void Sha256::update(const void* data, std::size_t size) {
-    if (size > 0 && EVP_DigestUpdate(context_, data, size) != 1) crypto_failure("hash");
+    if (size > 0 && EVP_DigestUpdate(context_, data, size) != 1) crypto_failure("lifecycle.hash_failed");
 }
 
 Digest Sha256::finish() {
     Digest out{};
     unsigned int length = 0;
     if (EVP_DigestFinal_ex(context_, out.data(), &length) != 1 || length != out.size())
-        crypto_failure("finish a SHA-256");
-    if (EVP_DigestInit_ex(context_, sha256_algorithm(), nullptr) != 1) crypto_failure("start a SHA-256");
+        crypto_failure("lifecycle.hash_finish_failed");
+    if (EVP_DigestInit_ex(context_, sha256_algorithm(), nullptr) != 1) crypto_failure("lifecycle.hash_start_failed");
     return out;
 }
 
@@ -57,14 +58,14 @@ Digest sha256(std::string_view bytes) {
     unsigned int length = 0;
     if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &length, sha256_algorithm(), nullptr) != 1 ||
         length != out.size())
-        crypto_failure("hash");
+        crypto_failure("lifecycle.hash_failed");
     return out;
 }
 
 std::string random_bytes(std::size_t count) {
     std::string out(count, '\0');
     if (count > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(count)) != 1)
-        crypto_failure("produce random bytes");
+        crypto_failure("lifecycle.random_failed");
     return out;
 }
 
@@ -87,9 +88,9 @@ std::string from_hex(std::string_view hex, const char* field) {
         if (c >= '0' && c <= '9') return c - '0';
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;
         if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        throw InvalidArgumentError(field, "is not hexadecimal");
+        throw InvalidArgumentError(field, Message{"lifecycle.not_hexadecimal", {}});
     };
-    if (hex.size() % 2 != 0) throw InvalidArgumentError(field, "has an odd number of hexadecimal digits");
+    if (hex.size() % 2 != 0) throw InvalidArgumentError(field, Message{"lifecycle.odd_hex_digits", {}});
     std::string out;
     out.reserve(hex.size() / 2);
     for (std::size_t i = 0; i < hex.size(); i += 2)

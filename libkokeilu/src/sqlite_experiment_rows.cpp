@@ -275,12 +275,12 @@ void check_identity_free(SQLite::Database& db, const std::string& key, const std
     by_key.bind(1, key);
     by_key.bind(2, own_id);
     if (by_key.executeStep())
-        throw InvalidArgumentError("key", "'" + key + "' is already in use by another experiment");
+        throw InvalidArgumentError("key", Message{"store.identity_in_use", {{"value", key}}});
     SQLite::Statement by_uuid(db, "SELECT 1 FROM experiments WHERE uuid = ? AND id <> ?");
     by_uuid.bind(1, uuid);
     by_uuid.bind(2, own_id);
     if (by_uuid.executeStep())
-        throw InvalidArgumentError("uuid", "'" + uuid + "' is already in use by another experiment");
+        throw InvalidArgumentError("uuid", Message{"store.identity_in_use", {{"value", uuid}}});
 }
 
 namespace {

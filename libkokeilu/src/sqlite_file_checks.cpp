@@ -29,9 +29,10 @@ std::string kind_of(mode_t mode) {
 }
 
 // Refuses `name` (the tracker or a file SQLite keeps beside it) unless it is missing or a regular
-// file. `follow`: whether SQLite follows a symbolic link there (it opens "-shm" with O_NOFOLLOW, so
-// a link in its place fails cleanly and must stay allowed: the read-only fallback relies on that).
-void check_entry(const std::string& path, const std::string& name, const char* role, bool follow) {
+// file. `code`: the message for a file beside the tracker (nullptr: `name` is the tracker itself).
+// `follow`: whether SQLite follows a symbolic link there (it opens "-shm" with O_NOFOLLOW, so a
+// link in its place fails cleanly and must stay allowed: the read-only fallback relies on that).
+void check_entry(const std::string& path, const std::string& name, const char* code, bool follow) {
     struct stat link_status {};
     if (::lstat(name.c_str(), &link_status) != 0) return;  // missing (or unreadable: SQLite will say)
     struct stat status = link_status;
@@ -44,11 +45,13 @@ void check_entry(const std::string& path, const std::string& name, const char* r
     if (S_ISREG(status.st_mode)) return;
     std::string what = kind_of(status.st_mode);
     if (is_link) what = "a symbolic link to " + what;
-    std::string message = "opening '" + path + "': ";
-    message += role[0] == '\0' ? "it is " + what + ", not a file; a tracker is a regular file"
-                               : std::string(role) + " '" + name + "' is " + what +
-                                     ", not a file; SQLite would open it as part of the tracker. Move it away";
-    throw StorageError(message, SQLITE_CANTOPEN);
+    // The likeliest mistake (a folder given as the tracker) has a code of its own, so that it is said
+    // wholly in the user's language; the rarer kinds name themselves in English.
+    if (code == nullptr && !is_link && S_ISDIR(status.st_mode))
+        throw StorageError(Message{"store.path_is_folder", {{"path", path}}}, SQLITE_CANTOPEN);
+    if (code == nullptr)
+        throw StorageError(Message{"store.not_a_file", {{"path", path}, {"kind", what}}}, SQLITE_CANTOPEN);
+    throw StorageError(Message{code, {{"path", path}, {"name", name}, {"kind", what}}}, SQLITE_CANTOPEN);
 }
 
 // The first 16 bytes of every SQLite database file (the file format's "magic header string").
@@ -68,17 +71,16 @@ void check_header(const std::string& path) {
     ::close(file);
     if (got <= 0) return;  // empty: it becomes a new tracker (or is refused as empty when read-only)
     if (std::string_view(head.data(), static_cast<std::size_t>(got)) != sqlite_magic)
-        throw SchemaError("'" + path + "' is not a kokeilu tracker: it is not a SQLite database; it was left "
-                          "unchanged");
+        throw SchemaError(Message{"store.not_a_database", {{"path", path}}});
 }
 
 }  // namespace
 
 void check_tracker_path(const std::string& path) {
-    check_entry(path, path, "", true);
-    check_entry(path, path + "-wal", "its write-ahead log", true);
-    check_entry(path, path + "-journal", "its rollback journal", true);
-    check_entry(path, path + "-shm", "its shared-memory index", false);
+    check_entry(path, path, nullptr, true);
+    check_entry(path, path + "-wal", "store.wal_not_a_file", true);
+    check_entry(path, path + "-journal", "store.journal_not_a_file", true);
+    check_entry(path, path + "-shm", "store.shm_not_a_file", false);
     check_header(path);
 }
 
@@ -86,11 +88,7 @@ void check_single_name(const std::string& path) {
     struct stat status {};
     if (::stat(path.c_str(), &status) != 0 || !S_ISREG(status.st_mode) || status.st_nlink <= 1) return;
     throw StorageError(
-        "'" + path + "' has " + std::to_string(status.st_nlink) +
-            " names (hard links), and writing it is refused: SQLite keeps a write-ahead log per name, so "
-            "writes through two names lose each other's rows. Give the tracker one name: copy it "
-            "(cp '" + path + "' new.db) and use the copy, or remove the other link. It can still be "
-            "opened read-only",
+        Message{"store.hard_links", {{"path", path}, {"names", static_cast<std::int64_t>(status.st_nlink)}}},
         SQLITE_CANTOPEN);
 }
 

@@ -53,16 +53,17 @@ std::string cannot_open_reason(const std::string& path, bool read_only) {
 }  // namespace
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options) {
-    if (options.busy_timeout_ms < 0) throw InvalidArgumentError("busy_timeout_ms", "must not be negative");
-    if (options.wait_notice_after_ms < 0) throw InvalidArgumentError("wait_notice_after_ms", "must not be negative");
+    const Message negative{"store.negative_option", {}};
+    if (options.busy_timeout_ms < 0) throw InvalidArgumentError("busy_timeout_ms", negative);
+    if (options.wait_notice_after_ms < 0) throw InvalidArgumentError("wait_notice_after_ms", negative);
     // SQLite takes the name as a C string: what follows a NUL would be dropped, and another file opened.
-    if (path.find('\0') != std::string::npos) throw InvalidArgumentError("path", "contains a NUL character");
+    if (path.find('\0') != std::string::npos) throw InvalidArgumentError("path", Message{"store.path_with_nul", {}});
     const bool in_memory = path.empty() || path == ":memory:";
     if (options.read_only) {
         if (in_memory)
-            throw InvalidArgumentError("read_only", "an in-memory tracker is always new and cannot be read-only");
+            throw InvalidArgumentError("read_only", Message{"store.in_memory_read_only", {}});
         std::error_code error;
-        if (!std::filesystem::exists(path, error)) throw NotFoundError("tracker file", path);
+        if (!std::filesystem::exists(path, error)) throw NotFoundError(Message{"store.file_not_found", {{"path", path}}});
     }
     if (!in_memory) {
         detail::check_tracker_path(path);
@@ -87,8 +88,7 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOp
         return open_store(in_memory ? path : literal_path(path), flags);
     } catch (const SQLite::Exception& error) {
         if (error.getErrorCode() == SQLITE_NOTADB)
-            throw SchemaError("'" + path + "' is not a kokeilu tracker: it is not a SQLite database; it was left "
-                              "unchanged");
+            throw SchemaError(Message{"store.not_a_database", {{"path", path}}});
         if (error.getErrorCode() == SQLITE_CANTOPEN && !in_memory) {
             // A WAL file is read through its "-shm" index, which SQLite creates beside the file; on
             // a read-only medium, or in a folder the user cannot write, it cannot be created and a
@@ -103,8 +103,9 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOp
                     // Reported as the first failure below.
                 }
             }
-            throw StorageError("opening '" + path + "': " + error.what() + " (" +
-                                   cannot_open_reason(path, options.read_only) + ")",
+            throw StorageError(Message{"store.cannot_open", {{"path", path},
+                                                             {"sqlite_message", std::string(error.what())},
+                                                             {"reason", cannot_open_reason(path, options.read_only)}}},
                                SQLITE_CANTOPEN);
         }
         detail::rethrow_sqlite(error, "opening '" + path + "'");

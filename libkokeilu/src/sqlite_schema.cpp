@@ -371,25 +371,24 @@ std::string hex(int value) {
 bool check_file(const SqliteFileState& state, const std::string& path, bool read_only) {
     if (state.application_id != sqlite_application_id) {
         if (state.application_id != 0 || state.schema_objects > 0 || state.user_version != 0) {
-            throw SchemaError("'" + path + "' is not a kokeilu tracker: it is a SQLite database of another " +
-                              "application (application_id " + hex(state.application_id) + ", " +
-                              std::to_string(state.schema_objects) + " schema objects); it was left unchanged");
+            throw SchemaError(Message{"store.other_application",
+                                      {{"path", path},
+                                       {"application_id", hex(state.application_id)},
+                                       {"schema_objects", static_cast<std::int64_t>(state.schema_objects)}}});
         }
         if (read_only) {
-            throw SchemaError("'" + path + "' is not a kokeilu tracker yet: it is empty, and a read-only open " +
-                              "does not create one");
+            throw SchemaError(Message{"store.empty_read_only", {{"path", path}}});
         }
         return true;
     }
     if (state.user_version > sqlite_schema_version) {
-        throw SchemaError("'" + path + "' was written by a newer kokeilu (schema version " +
-                          std::to_string(state.user_version) + "; this version knows up to " +
-                          std::to_string(sqlite_schema_version) + "); upgrade kokeilu to open it. " +
-                          "The file was left unchanged");
+        throw SchemaError(Message{"store.newer_schema", {{"path", path},
+                                                         {"version", static_cast<std::int64_t>(state.user_version)},
+                                                         {"known", static_cast<std::int64_t>(sqlite_schema_version)}}});
     }
     if (read_only && state.user_version < sqlite_schema_version) {
-        throw SchemaError("'" + path + "' has the older schema version " + std::to_string(state.user_version) +
-                          " and must be upgraded; open it once without read_only");
+        throw SchemaError(Message{"store.older_schema_read_only",
+                                  {{"path", path}, {"version", static_cast<std::int64_t>(state.user_version)}}});
     }
     return false;
 }
@@ -448,8 +447,8 @@ void prepare_tracker(SQLite::Database& db, const std::string& path, bool read_on
     db.exec("PRAGMA foreign_keys = ON");
     if (read_only) {
         if (missed)
-            throw SchemaError("'" + path + "' has the older schema version " + std::to_string(state.user_version) +
-                              " without all of its migrations and must be upgraded; open it once without read_only");
+            throw SchemaError(Message{"store.missed_migration_read_only",
+                                      {{"path", path}, {"version", static_cast<std::int64_t>(state.user_version)}}});
         return;
     }
     // WAL lets readers (a notebook) work while a writer (the kokeilu command) logs; NORMAL is

@@ -34,6 +34,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
@@ -64,11 +65,15 @@ struct ExperimentParts {
     std::vector<std::int64_t> arm_ids;
 };
 
+NotFoundError experiment_id_not_found(std::int64_t id) {
+    return NotFoundError(Message{"store.experiment_id_not_found", {{"id", id}}});
+}
+
 ExperimentParts load_parts(SQLite::Database& db, std::int64_t experiment_id) {
     ExperimentParts parts;
     SQLite::Statement experiment(db, "SELECT key, status, uuid FROM experiments WHERE id = ?");
     experiment.bind(1, experiment_id);
-    if (!experiment.executeStep()) throw NotFoundError("experiment", "id " + std::to_string(experiment_id));
+    if (!experiment.executeStep()) throw experiment_id_not_found(experiment_id);
     parts.key = experiment.getColumn(0).getString();
     parts.status = parse_status(experiment.getColumn(1).getString());
     parts.uuid = experiment.getColumn(2).getString();
@@ -95,29 +100,34 @@ void check_status(const ExperimentParts& parts, std::span<const Status> accepted
         if (i > 0) allowed += i + 1 == accepted.size() ? " or " : ", ";
         allowed += to_string(accepted[i]);
     }
-    throw InvalidStateError("experiment " + parts.key + " is " + std::string(to_string(parts.status)) +
-                            (allowed.empty() ? "; no observations can be recorded"
-                                             : "; observations can be recorded only when it is " + allowed));
+    const std::string status(to_string(parts.status));
+    if (allowed.empty())
+        throw InvalidStateError(Message{"store.no_observations_in_status", {{"key", parts.key}, {"status", status}}});
+    throw InvalidStateError(Message{"store.observations_only_in_status",
+                                    {{"key", parts.key}, {"status", status}, {"allowed", allowed}}});
 }
 
-void check_metric(const ExperimentParts& parts, std::int64_t metric_id, const std::string& where) {
-    if (!contains(parts.metric_ids, metric_id))
-        throw InvalidArgumentError("metric", "id " + std::to_string(metric_id) + where +
-                                                 " is not a metric of experiment " + parts.key);
+// `where`: the row (a parameter "row") or arm code ("arm_code") the id came from, named by `code`.
+void check_metric(const ExperimentParts& parts, std::int64_t metric_id, const char* code,
+                  std::optional<MessageParam> where = std::nullopt) {
+    if (contains(parts.metric_ids, metric_id)) return;
+    std::vector<MessageParam> params{{"id", metric_id}};
+    if (where) params.push_back(*where);
+    params.push_back({"key", parts.key});
+    throw InvalidArgumentError("metric", Message{code, std::move(params)});
 }
 
-void check_arm(const ExperimentParts& parts, std::int64_t arm_id, const std::string& where) {
-    if (!contains(parts.arm_ids, arm_id))
-        throw InvalidArgumentError("arm", "id " + std::to_string(arm_id) + where + " is not an arm of experiment " +
-                                              parts.key);
+void check_arm(const ExperimentParts& parts, std::int64_t arm_id, const char* code, MessageParam where) {
+    if (contains(parts.arm_ids, arm_id)) return;
+    throw InvalidArgumentError("arm", Message{code, {{"id", arm_id}, std::move(where), {"key", parts.key}}});
 }
 
 std::string checked_date(const Date& date, const char* field) {
-    if (date.is_special()) throw InvalidArgumentError(field, "is not a calendar date");
+    if (date.is_special()) throw InvalidArgumentError(field, Message{"store.not_a_calendar_date", {}});
     return format_date(date);
 }
 
-std::string at_row(std::size_t i) { return " (row " + std::to_string(i) + ")"; }
+MessageParam at_row(std::size_t i) { return {"row", static_cast<std::int64_t>(i)}; }
 
 // Rows one at a time get their ids from the write (see next_observation_id); a column write gives
 // its first row its id, and SQLite numbers the rest on from there.
@@ -301,21 +311,22 @@ public:
     void save_experiment(Experiment& experiment, std::span<const Amendment> new_amendments,
                          const std::optional<JournalEntry>& note, HistoryKind kind) override {
         require_writable();
-        if (experiment.id == 0) throw InvalidArgumentError("id", "the experiment has not been stored yet");
+        if (experiment.id == 0) throw InvalidArgumentError("id", Message{"store.not_stored_yet", {}});
         guard_sqlite("saving experiment " + experiment.key, [&] {
             SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
             const bool marked = mark_identity();
             SQLite::Statement stored(db_, "SELECT revision, key FROM experiments WHERE id = ?");
             stored.bind(1, experiment.id);
             if (!stored.executeStep())
-                throw NotFoundError("experiment", experiment.key.empty() ? "id " + std::to_string(experiment.id)
-                                                                         : experiment.key);
+                throw experiment.key.empty()
+                    ? experiment_id_not_found(experiment.id)
+                    : NotFoundError(Message{"lifecycle.experiment_not_found", {{"key", experiment.key}}});
             const std::int64_t stored_revision = stored.getColumn(0).getInt64();
             if (stored_revision != experiment.revision) {
-                throw InvalidStateError("experiment " + stored.getColumn(1).getString() +
-                                        " was changed by someone else (stored revision " +
-                                        std::to_string(stored_revision) + ", this copy has revision " +
-                                        std::to_string(experiment.revision) + "); get it again and redo the change");
+                throw InvalidStateError(Message{"store.changed_by_someone_else",
+                                                {{"key", stored.getColumn(1).getString()},
+                                                 {"stored_revision", stored_revision},
+                                                 {"revision", experiment.revision}}});
             }
             stored.reset();
             check_identity_free(db_, experiment.key, experiment.uuid, experiment.id);
@@ -325,9 +336,9 @@ public:
 
             detail::update_experiment_row(db_, experiment, experiment.revision + 1);
             write_tags_and_purposes(db_, experiment.id, experiment);
-            const auto arm_ids = save_items(experiment.id, "arms", "arm", experiment.arms, insert_arm_sql,
+            const auto arm_ids = save_items(experiment.id, "arms", experiment.arms, insert_arm_sql,
                                             update_arm_sql, bind_arm);
-            const auto metric_ids = save_items(experiment.id, "metrics", "metric", experiment.metrics,
+            const auto metric_ids = save_items(experiment.id, "metrics", experiment.metrics,
                                                insert_metric_sql, update_metric_sql, bind_metric);
             for (const std::int64_t metric_id : rebuild) detail::rebuild_arm_summaries_of_metric(db_, metric_id);
             insert_amendments(db_, experiment.id, new_amendments);
@@ -355,9 +366,8 @@ public:
             const bool marked = mark_identity();
             const Experiment e = read_experiment(experiment_id);
             if (e.status != Status::draft)
-                throw InvalidStateError("cannot delete " + e.key + ": it is " + std::string(to_string(e.status)) +
-                                        "; only a draft can be deleted (nothing is deleted from a started "
-                                        "experiment: void wrong observations instead)");
+                throw InvalidStateError(Message{"lifecycle.delete_not_draft",
+                                                {{"key", e.key}, {"status", std::string(to_string(e.status))}}});
             ChainHead head = read_chain_head(statements_);
             (void)append_history(statements_, {HistoryKind::delete_draft, e.id, e.uuid, experiment_record(e)},
                                  now_utc(), head);
@@ -376,7 +386,7 @@ public:
             const bool marked = mark_identity();
             SQLite::Statement exists(db_, "SELECT 1 FROM experiments WHERE id = ?");
             exists.bind(1, experiment_id);
-            if (!exists.executeStep()) throw NotFoundError("experiment", "id " + std::to_string(experiment_id));
+            if (!exists.executeStep()) throw experiment_id_not_found(experiment_id);
             JournalEntry stored = entry;
             stored.id = insert_journal_entry(db_, experiment_id, entry);
             record_note(experiment_id, load_parts(db_, experiment_id).uuid, stored);
@@ -415,8 +425,8 @@ public:
             if (const auto earlier = repeated_write(target)) return *earlier;
             if (parts) {
                 for (std::size_t i = 0; i < rows.size(); ++i) {
-                    check_metric(*parts, rows[i].metric_id, at_row(i));
-                    check_arm(*parts, rows[i].arm_id, at_row(i));
+                    check_metric(*parts, rows[i].metric_id, "store.row_metric_not_in", at_row(i));
+                    check_arm(*parts, rows[i].arm_id, "store.row_arm_not_in", at_row(i));
                 }
             }
             const std::span<const std::int64_t> proportion_metric_ids =
@@ -490,8 +500,9 @@ public:
         const std::size_t rows = columns.at_us.size();
         const auto check_length = [rows](std::size_t size, const char* field) {
             if (size != rows)
-                throw InvalidArgumentError(field, "has " + std::to_string(size) + " entries, but at_us has " +
-                                                      std::to_string(rows));
+                throw InvalidArgumentError(field, Message{"store.column_length",
+                                                          {{"entries", static_cast<std::int64_t>(size)},
+                                                           {"rows", static_cast<std::int64_t>(rows)}}});
         };
         check_length(columns.values.size(), "values");
         check_length(columns.arm_codes.size(), "arm_codes");
@@ -499,9 +510,10 @@ public:
         for (std::size_t i = 0; i < rows; ++i) {
             const std::int32_t code = columns.arm_codes[i];
             if (code < 0 || static_cast<std::size_t>(code) >= columns.arm_ids.size())
-                throw InvalidArgumentError("arm", "code " + std::to_string(code) + at_row(i) +
-                                                      " does not name an arm (there are " +
-                                                      std::to_string(columns.arm_ids.size()) + " arm names)");
+                throw InvalidArgumentError("arm", Message{"store.arm_code_out_of_range",
+                                                          {{"code", static_cast<std::int64_t>(code)},
+                                                           at_row(i),
+                                                           {"arms", static_cast<std::int64_t>(columns.arm_ids.size())}}});
         }
         return guard_sqlite("recording observations", [&] {
             // Declared before the transaction, so that it ends after it: the setting has no effect
@@ -518,9 +530,10 @@ public:
             if (!parts && unchecked) parts = load_parts(db_, target.experiment_id);
             if (const auto earlier = repeated_write(target)) return *earlier;
             if (parts) {
-                check_metric(*parts, columns.metric_id, "");
+                check_metric(*parts, columns.metric_id, "store.metric_not_in");
                 for (std::size_t a = 0; a < columns.arm_ids.size(); ++a)
-                    check_arm(*parts, columns.arm_ids[a], " (arm code " + std::to_string(a) + ")");
+                    check_arm(*parts, columns.arm_ids[a], "store.arm_code_not_in",
+                              {"arm_code", static_cast<std::int64_t>(a)});
             }
 
             // The hot path of bulk logging: prepared statements, numbers bound straight from the
@@ -653,8 +666,7 @@ public:
             std::string keys;
             while (started.executeStep()) keys += (keys.empty() ? "" : ", ") + started.getColumn(0).getString();
             if (!keys.empty())
-                throw InvalidStateError("cannot change the time zone: experiments have started (" + keys +
-                                        "), and their days were counted in the zone they started in");
+                throw InvalidStateError(Message{"store.time_zone_after_start", {{"keys", keys}}});
             SQLite::Statement set(db_, "INSERT OR REPLACE INTO tracker_settings (name, value) VALUES ('time_zone', ?)");
             set.bind(1, name);
             set.exec();
@@ -729,15 +741,16 @@ private:
             auto q = statements_.get("SELECT key, status, revision, uuid FROM experiments WHERE id = ?");
             q->bind(1, target.experiment_id);
             if (!q->executeStep())
-                throw NotFoundError("experiment", "id " + std::to_string(target.experiment_id));
+                throw experiment_id_not_found(target.experiment_id);
             current.key = q->getColumn(0).getString();
             current.status = parse_status(q->getColumn(1).getString());
             revision = q->getColumn(2).getInt64();
             current.uuid = q->getColumn(3).getString();
         }
         if (revision != target.revision)
-            throw StaleRevisionError("experiment " + current.key + " was changed (revision " +
-                                     std::to_string(target.revision) + ", now " + std::to_string(revision) + ")");
+            throw StaleRevisionError(Message{"store.stale_revision", {{"key", current.key},
+                                                                      {"revision", target.revision},
+                                                                      {"stored_revision", revision}}});
         check_status(current, target.accepted);
         write_cache_.remember({target.experiment_id, revision, current.key, current.status, current.uuid});
         return {current.uuid, std::nullopt};
@@ -751,11 +764,11 @@ private:
         const auto earlier = batch_by_key(statements_, target.experiment_id, target.idempotency_key);
         if (!earlier) return std::nullopt;
         if (earlier->content_sha256 != target.content_sha256)
-            throw InvalidArgumentError("idempotency_key",
-                                       "'" + target.idempotency_key + "' was already used for batch " +
-                                           std::to_string(earlier->id) + " (" + std::to_string(earlier->rows) +
-                                           " rows, " + format_time(earlier->at) +
-                                           ") with other content; nothing was written (a new write needs a new key)");
+            throw InvalidArgumentError("idempotency_key", Message{"store.idempotency_key_reused",
+                                                                  {{"value", target.idempotency_key},
+                                                                   {"batch", earlier->id},
+                                                                   {"rows", static_cast<std::int64_t>(earlier->rows)},
+                                                                   {"at", format_time(earlier->at)}}});
         return WriteResult{0, earlier->id, true};
     }
 
@@ -774,9 +787,9 @@ private:
         // The ids must have run on without a gap: SQLite numbers a row one above the largest id
         // in the table, which the first row's id already is.
         if (db_.getLastInsertRowid() != batch.last_observation_id)
-            throw StorageError("the observations did not get consecutive ids (" + std::to_string(first_id) + " to " +
-                                   std::to_string(db_.getLastInsertRowid()) + " for " + std::to_string(rows) +
-                                   " rows); nothing was written",
+            throw StorageError(Message{"store.ids_not_consecutive", {{"first_id", first_id},
+                                                                     {"last_id", db_.getLastInsertRowid()},
+                                                                     {"rows", static_cast<std::int64_t>(rows)}}},
                                0);
         ChainHead head = write_cache_.chain_head() ? *write_cache_.chain_head() : read_chain_head(statements_);
         const HistoryEntry entry = append_history(
@@ -793,7 +806,7 @@ private:
     Experiment read_experiment(std::int64_t experiment_id) {
         SQLite::Statement q(db_, "SELECT * FROM experiments WHERE id = ?");
         q.bind(1, experiment_id);
-        if (!q.executeStep()) throw NotFoundError("experiment", "id " + std::to_string(experiment_id));
+        if (!q.executeStep()) throw experiment_id_not_found(experiment_id);
         return read_full_experiment(db_, q);
     }
 
@@ -812,7 +825,7 @@ private:
     }
 
     void require_writable() const {
-        if (read_only_) throw StorageError("the tracker file was opened read-only", SQLITE_READONLY);
+        if (read_only_) throw StorageError(Message{"store.read_only", {}}, SQLITE_READONLY);
     }
 
     // Brings the stored arms (or metrics) of an experiment in line with `items`, matched by id:
@@ -820,7 +833,7 @@ private:
     // inserted. Returns the id of every item, in order.
     template <class Item, class Bind>
     std::vector<std::int64_t> save_items(std::int64_t experiment_id, const std::string& table,
-                                         const std::string& what, const std::vector<Item>& items,
+                                         const std::vector<Item>& items,
                                          const char* insert_sql, const char* update_sql, Bind bind) {
         std::unordered_map<std::int64_t, std::string> stored;  // id -> name
         {
@@ -830,8 +843,9 @@ private:
         }
         for (const Item& item : items) {
             if (item.id != 0 && !stored.contains(item.id))
-                throw InvalidArgumentError(table, what + " '" + item.name + "' has id " + std::to_string(item.id) +
-                                                      ", which is not one of this experiment's " + table);
+                throw InvalidArgumentError(
+                    table, Message{table == "arms" ? "store.arm_id_not_own" : "store.metric_id_not_own",
+                                   {{"name", item.name}, {"id", item.id}}});
         }
 
         SQLite::Statement remove(db_, "DELETE FROM " + table + " WHERE id = ?");
@@ -847,7 +861,9 @@ private:
                 // as SQLITE_CONSTRAINT_FOREIGNKEY; the message is the same.
                 if (error.getErrorCode() == SQLITE_CONSTRAINT &&
                     std::string_view(error.what()).find("FOREIGN KEY") != std::string_view::npos)
-                    throw InvalidStateError(what + " '" + name + "' has observations and cannot be removed");
+                    throw InvalidStateError(Message{table == "arms" ? "store.arm_has_observations"
+                                                                    : "store.metric_has_observations",
+                                                    {{"name", name}}});
                 throw;
             }
             remove.reset();

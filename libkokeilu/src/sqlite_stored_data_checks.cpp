@@ -43,10 +43,6 @@ struct Offenders {
     }
 };
 
-std::string observations_word(std::int64_t count) {
-    return std::to_string(count) + (count == 1 ? " observation" : " observations");
-}
-
 struct StoredItem {
     std::int64_t id = 0;
     std::string name;
@@ -84,8 +80,10 @@ void refuse_removal_with_data(SQLite::Database& db, const std::vector<StoredItem
         const Offenders rows = rows_of(db, column, item.id);
         if (rows.count > 0)
             throw InvalidArgumentError(std::string(list) + "[" + item.name + "]",
-                                       "cannot be removed: it has " + observations_word(rows.count) + " (id" +
-                                           (rows.count == 1 ? " " : "s ") + rows.ids_text() + ")");
+                                       rows.count == 1
+                                           ? Message{"store.removal_has_observation", {{"ids", rows.ids_text()}}}
+                                           : Message{"store.removal_has_observations",
+                                                     {{"count", rows.count}, {"ids", rows.ids_text()}}});
     }
 }
 
@@ -137,13 +135,16 @@ std::vector<std::int64_t> check_stored_data_fits(SQLite::Database& db, const Exp
         if (metric.id == 0 || stored == metrics.end() || stored->kind == metric.kind) continue;
         const Offenders rows = misfits(db, metric.id, metric.kind);
         if (rows.count > 0) {
-            const bool one = rows.count == 1;
+            std::vector<MessageParam> params{{"from", std::string(to_string(stored->kind))},
+                                             {"to", std::string(to_string(metric.kind))}};
+            if (rows.count != 1) params.push_back({"count", rows.count});
+            params.push_back({"ids", rows.ids_text()});
+            params.push_back({"first", rows.ids.front()});
+            params.push_back({"problem", rows.first_problem});
             throw InvalidArgumentError("metrics[" + metric.name + "].kind",
-                                       "cannot change from " + std::string(to_string(stored->kind)) + " to " +
-                                           std::string(to_string(metric.kind)) + ": " + observations_word(rows.count) +
-                                           (one ? " does" : " do") + " not fit it (id" + (one ? " " : "s ") +
-                                           rows.ids_text() + "; observation " + std::to_string(rows.ids.front()) +
-                                           ": " + rows.first_problem + ")");
+                                       Message{rows.count == 1 ? "store.kind_change_misfit"
+                                                               : "store.kind_change_misfits",
+                                               std::move(params)});
         }
         if ((stored->kind == MetricKind::proportion) != (metric.kind == MetricKind::proportion))
             rebuild.push_back(metric.id);

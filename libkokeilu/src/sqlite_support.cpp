@@ -44,16 +44,20 @@ void rethrow_sqlite(const SQLite::Exception& error, std::string_view doing) {
     const char* message = error.what();
     if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
         if (mentions(message, "experiments.key"))
-            throw InvalidArgumentError("key", "already in use by another experiment");
+            throw InvalidArgumentError("key", Message{"store.in_use", {}});
         if (mentions(message, "experiments.uuid"))
-            throw InvalidArgumentError("uuid", "already in use by another experiment");
+            throw InvalidArgumentError("uuid", Message{"store.in_use", {}});
         if (mentions(message, "arms.experiment_id, arms.name"))
-            throw InvalidArgumentError("arms", "two arms of the experiment have the same name");
+            throw InvalidArgumentError("arms", Message{"store.arm_names_twice", {}});
         if (mentions(message, "metrics.experiment_id, metrics.name"))
-            throw InvalidArgumentError("metrics", "two metrics of the experiment have the same name");
+            throw InvalidArgumentError("metrics", Message{"store.metric_names_twice", {}});
     }
+    // A file another process holds locked gets its own code: the user can do something about it.
+    const bool locked = code > 0 && ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED);
     // SQLiteCpp reports its own misuse errors with -1; those have no SQLite result code.
-    throw StorageError(std::string(doing) + ": " + message, code > 0 ? code : 0);
+    throw StorageError(Message{locked ? "store.locked" : "store.sqlite_failed",
+                               {{"operation", std::string(doing)}, {"sqlite_message", std::string(message)}}},
+                       code > 0 ? code : 0);
 }
 
 void register_sql_functions(SQLite::Database& db) {
@@ -74,7 +78,7 @@ void bind_date(SQLite::Statement& statement, const char* name, const std::option
         statement.bind(name);
         return;
     }
-    if (date->is_special()) throw InvalidArgumentError(field, "is not a calendar date");
+    if (date->is_special()) throw InvalidArgumentError(field, Message{"store.not_a_calendar_date", {}});
     statement.bind(name, format_date(*date));
 }
 
@@ -83,7 +87,7 @@ void bind_time(SQLite::Statement& statement, const char* name, const Time& time,
         statement.bind(name);
         return;
     }
-    if (time.is_special()) throw InvalidArgumentError(field, "is not a valid time");
+    if (time.is_special()) throw InvalidArgumentError(field, Message{"store.not_a_valid_time", {}});
     statement.bind(name, static_cast<std::int64_t>(to_unix_micros(time)));
 }
 

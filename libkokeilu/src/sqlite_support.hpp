@@ -35,7 +35,9 @@ decltype(auto) guard_read(std::string_view doing, Body&& body) {
     } catch (const SQLite::Exception& error) {
         rethrow_sqlite(error, doing);
     } catch (const InvalidArgumentError& error) {
-        throw StorageError(std::string(doing) + ": a stored value cannot be read (" + error.what() + ")", 0);
+        throw StorageError(Message{"store.unreadable_value",
+                                   {{"operation", std::string(doing)}, {"problem", std::string(error.what())}}},
+                           0);
     }
 }
 

@@ -18,13 +18,18 @@ constexpr const char* of_experiment = "metric_id IN (SELECT id FROM metrics WHER
 
 constexpr const char* moved_columns = "id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note";
 
-// "on 2026-03-02 (void 3: typo)", for the refusal of a second void.
-std::string earlier_void(SQLite::Database& db, std::int64_t void_id) {
+// The refusal of a second void, with the earlier void's day, id and reason (code `base` + "_on":
+// "... already on 2026-03-02 (void 3: typo)"), or with its id alone (`base` + "_by") when that void
+// cannot be read.
+InvalidStateError already_voided(SQLite::Database& db, std::int64_t void_id, const std::string& base,
+                                 std::vector<MessageParam> params) {
     SQLite::Statement q(db, "SELECT at_us, reason FROM voids WHERE id = ?");
     q.bind(1, void_id);
-    if (!q.executeStep()) return "(void " + std::to_string(void_id) + ")";
-    return "on " + format_date(from_unix_micros(q.getColumn(0).getInt64()).date()) + " (void " +
-           std::to_string(void_id) + ": " + q.getColumn(1).getString() + ")";
+    params.push_back({"void_id", void_id});
+    if (!q.executeStep()) return InvalidStateError(Message{base + "_by", std::move(params)});
+    params.push_back({"voided_on", format_date(from_unix_micros(q.getColumn(0).getInt64()).date())});
+    params.push_back({"reason", q.getColumn(1).getString()});
+    return InvalidStateError(Message{base + "_on", std::move(params)});
 }
 
 // The counted rows the request names, ascending; throws for any it cannot void.
@@ -34,7 +39,8 @@ std::vector<std::int64_t> rows_to_void(SQLite::Database& db, StatementCache& sta
     if (request.batch != 0) {
         const auto batch = batch_by_id(statements, request.batch);
         if (!batch || batch->experiment_id != target.experiment_id)
-            throw InvalidArgumentError("batch", std::to_string(request.batch) + " is not a batch of " + target.key);
+            throw InvalidArgumentError(
+                "batch", Message{"store.not_a_batch_of", {{"batch", request.batch}, {"key", target.key}}});
         SQLite::Statement q(db, std::string("SELECT id FROM observations WHERE id BETWEEN :first AND :last AND ") +
                                     of_experiment + " ORDER BY id");
         q.bind(":first", batch->first_observation_id);
@@ -47,15 +53,9 @@ std::vector<std::int64_t> rows_to_void(SQLite::Database& db, StatementCache& sta
             voided.bind(":first", batch->first_observation_id);
             voided.bind(":last", batch->last_observation_id);
             voided.bind(":experiment", target.experiment_id);
-            // Appended rather than " " + earlier_void(...): g++ 12 at -O3 warns falsely (-Wrestrict)
-            // about the inserting operator+.
-            std::string message = "batch " + std::to_string(request.batch) + " of " + target.key +
-                                  " has no counted rows left: it was voided already";
-            if (voided.executeStep()) {
-                message += ' ';
-                message += earlier_void(db, voided.getColumn(0).getInt64());
-            }
-            throw InvalidStateError(message);
+            std::vector<MessageParam> params{{"batch", request.batch}, {"key", target.key}};
+            if (!voided.executeStep()) throw InvalidStateError(Message{"store.batch_voided", std::move(params)});
+            throw already_voided(db, voided.getColumn(0).getInt64(), "store.batch_voided", std::move(params));
         }
         return ids;
     }
@@ -68,7 +68,7 @@ std::vector<std::int64_t> rows_to_void(SQLite::Database& db, StatementCache& sta
         const std::string field = "observation_ids[" + std::to_string(i) + "]";
         if (std::find(request.observation_ids.begin(), request.observation_ids.begin() + static_cast<std::ptrdiff_t>(i),
                       id) != request.observation_ids.begin() + static_cast<std::ptrdiff_t>(i))
-            throw InvalidArgumentError(field, std::to_string(id) + " is given twice");
+            throw InvalidArgumentError(field, Message{"store.id_given_twice", {{"id", id}}});
         counted.bind(1, id);
         const bool found = counted.executeStep() && counted.getColumn(0).getInt64() == target.experiment_id;
         counted.reset();
@@ -78,10 +78,10 @@ std::vector<std::int64_t> rows_to_void(SQLite::Database& db, StatementCache& sta
         }
         voided.bind(1, id);
         if (voided.executeStep() && voided.getColumn(0).getInt64() == target.experiment_id)
-            throw InvalidStateError("observation " + std::to_string(id) + " of " + target.key + " was voided already " +
-                                    earlier_void(db, voided.getColumn(1).getInt64()));
+            throw already_voided(db, voided.getColumn(1).getInt64(), "store.observation_voided",
+                                 {{"id", id}, {"key", target.key}});
         voided.reset();
-        throw InvalidArgumentError(field, std::to_string(id) + " is not an observation of " + target.key);
+        throw InvalidArgumentError(field, Message{"store.not_an_observation_of", {{"id", id}, {"key", target.key}}});
     }
     std::sort(ids.begin(), ids.end());
     return ids;

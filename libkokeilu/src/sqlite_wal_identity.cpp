@@ -171,14 +171,7 @@ std::string short_identity(const std::string& identity) {
     return identity.substr(std::string_view(file_identity_prefix).size(), 12) + "…";
 }
 
-[[noreturn]] void refuse(const std::string& path, const std::string& whose) {
-    throw StorageError(
-        "opening '" + path + "': its write-ahead log '" + path + "-wal' belongs to " + whose +
-            "; SQLite would replay it over this file and show that file's data. Both files were left "
-            "unchanged. If '" + path + "' is the tracker you want, move '" + path + "-wal' (and '" + path +
-            "-shm') away and open it again; if the rows you need are in the other file, put the log back beside it",
-        SQLITE_CANTOPEN);
-}
+[[noreturn]] void refuse(Message whose) { throw StorageError(std::move(whose), SQLITE_CANTOPEN); }
 
 // How much of a log is read. A log of this tracker has its identity page among the frames of the
 // first commits after each restart, and a stale log is the one a killed writer left, so evidence
@@ -211,24 +204,25 @@ void check_wal_belongs(const std::string& path) {
     }
 
     // Evidence counts once a commit frame follows it: frames after the last commit are not replayed.
-    std::optional<std::string> foreign;
+    std::optional<Message> foreign;  // the refusal, once the log is known to be another file's
     bool own = false;
     read_frames(log, max_log_bytes, [&](std::uint32_t page, Bytes content, bool commit) {
         if (main_empty) {
-            foreign = "another database ('" + path + "' is empty)";
+            foreign = Message{"store.wal_of_empty_database", {{"path", path}}};
         } else if (page == 1) {
             if (big_endian_32(content.data() + 68) != static_cast<std::uint32_t>(sqlite_application_id))
-                foreign = "another SQLite database";
+                foreign = Message{"store.wal_of_other_database", {{"path", path}}};
         } else if (auto identity = main->identity ? identity_in(content) : std::nullopt) {
             if (*identity == *main->identity) {
                 own = true;
             } else {
-                foreign = "another tracker file (file identity " + short_identity(*identity) + ", this file's is " +
-                          short_identity(*main->identity) + ")";
+                foreign = Message{"store.wal_of_other_tracker", {{"path", path},
+                                                                  {"identity", short_identity(*identity)},
+                                                                  {"own_identity", short_identity(*main->identity)}}};
             }
         }
         if (!commit) return true;
-        if (foreign) refuse(path, *foreign);
+        if (foreign) refuse(std::move(*foreign));
         return !own;  // a committed identity page of this file: the log is this file's own
     });
 }

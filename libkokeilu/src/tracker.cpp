@@ -30,21 +30,20 @@ using detail::trim;
 constexpr std::array<Status, 1> running_only{Status::running};
 constexpr std::array<Status, 3> after_start{Status::running, Status::stopped, Status::concluded};
 
-[[noreturn]] void bad_transition(const Experiment& e, std::string_view action, std::string_view allowed) {
-    throw InvalidStateError("cannot " + std::string(action) + " " + e.key + ": it is " + std::string(to_string(e.status)) +
-                            "; only " + std::string(allowed));
+// code: lifecycle.cannot_start, cannot_stop or cannot_conclude (each names what is allowed).
+[[noreturn]] void bad_transition(const Experiment& e, const char* code) {
+    throw InvalidStateError(Message{code, {{"key", e.key}, {"status", std::string(to_string(e.status))}}});
 }
 
 // Which statuses may take observations; the store checks them again inside its transaction, so a
 // concurrent stop cannot slip in between.
 std::span<const Status> accepted_statuses(const Experiment& e, const LogOptions& options) {
     if (e.status == Status::draft)
-        throw InvalidStateError("cannot log observations to " + e.key +
-                                ": it is a draft; data is recorded only after start locks the success criterion");
+        throw InvalidStateError(Message{"lifecycle.log_to_draft", {{"key", e.key}}});
     if (options.backfill) return after_start;
     if (e.status != Status::running)
-        throw InvalidStateError("cannot log observations to " + e.key + ": it is " + std::string(to_string(e.status)) +
-                                "; use backfill to record data that arrived late");
+        throw InvalidStateError(
+            Message{"lifecycle.log_not_running", {{"key", e.key}, {"status", std::string(to_string(e.status))}}});
     return running_only;
 }
 
@@ -53,23 +52,24 @@ ObservationScan make_scan(const Experiment& e, const ObservationQuery& query) {
     scan.metric_id = resolve_metric(e, query.metric, "metric").id;
     scan.summary_only = query.summary_only;
     if (query.include_voided && query.summary_only)
-        throw InvalidArgumentError("include_voided", "a summary never includes voided rows");
+        throw InvalidArgumentError("include_voided", Message{"lifecycle.summary_without_voided", {}});
     scan.include_voided = query.include_voided;
     for (const auto& name : query.arms) scan.arm_ids.push_back(resolve_arm(e, name, "arms").id);
     if (query.from) {
-        if (query.from->is_special()) throw InvalidArgumentError("from", "not a valid time");
+        if (query.from->is_special()) throw InvalidArgumentError("from", Message{"lifecycle.not_a_time", {}});
         scan.from_us = to_unix_micros(*query.from);
     }
     if (query.to) {
-        if (query.to->is_special()) throw InvalidArgumentError("to", "not a valid time");
+        if (query.to->is_special()) throw InvalidArgumentError("to", Message{"lifecycle.not_a_time", {}});
         scan.to_us = to_unix_micros(*query.to);
     }
     return scan;
 }
 
 // The lifecycle fields update() leaves alone: they change only through start, stop and conclude.
-void require_unchanged(bool same, const char* field, const char* how) {
-    if (!same) throw InvalidArgumentError(field, std::string("cannot be changed by update; ") + how);
+// code: lifecycle.update_<why>, which says how the field changes instead.
+void require_unchanged(bool same, const char* field, const char* code) {
+    if (!same) throw InvalidArgumentError(field, Message{code, {}});
 }
 
 // Ids of the revised arms or metrics: known ones must belong to this experiment, and a new one
@@ -81,9 +81,12 @@ void adopt_ids(std::vector<Item>& revised, const std::vector<Item>& stored, cons
         if (id == 0) continue;
         const std::string field = std::string(list) + "[" + std::to_string(i) + "].id";
         if (std::none_of(stored.begin(), stored.end(), [&](const Item& s) { return s.id == id; }))
-            throw InvalidArgumentError(field, std::to_string(id) + " is not the id of any of the " + list + " of " + key);
+            throw InvalidArgumentError(field, Message{std::string("lifecycle.not_an_id_of_") + list,
+                                                      {{"id", static_cast<std::int64_t>(id)}, {"key", key}}});
         for (std::size_t j = 0; j < i; ++j)
-            if (revised[j].id == id) throw InvalidArgumentError(field, std::to_string(id) + " is used twice");
+            if (revised[j].id == id)
+                throw InvalidArgumentError(
+                    field, Message{"lifecycle.id_used_twice", {{"id", static_cast<std::int64_t>(id)}}});
     }
     for (auto& item : revised) {
         if (item.id != 0) continue;
@@ -129,10 +132,24 @@ void check_stored_values_fit(Store& store, const Metric& revised, const std::str
                     (row.is_aggregate ? "an aggregated row of mean " + detail::format_number(row.sum / static_cast<double>(row.n))
                                       : detail::format_number(row.value));
     });
-    if (outside > 0)
-        throw InvalidArgumentError(field, std::to_string(outside) + " stored observation" + (outside == 1 ? " lies" : "s lie") +
-                                              " outside the valid range " + detail::describe_valid_range(revised) +
-                                              " (the first: " + first + "); void or correct them first");
+    if (outside == 0) return;
+    // code: lifecycle.stored_value(s)_outside_<the kind of range>, with its bounds as numbers.
+    std::string code = outside == 1 ? "lifecycle.stored_value_outside" : "lifecycle.stored_values_outside";
+    std::vector<MessageParam> params;
+    if (outside != 1) params.push_back({"count", outside});
+    if (revised.valid_min && revised.valid_max) {
+        code += "_between";
+        params.push_back({"min", *revised.valid_min});
+        params.push_back({"max", *revised.valid_max});
+    } else if (revised.valid_min) {
+        code += "_at_least";
+        params.push_back({"min", *revised.valid_min});
+    } else {
+        code += "_at_most";
+        params.push_back({"max", revised.valid_max.value_or(0.0)});
+    }
+    params.push_back({"first", first});
+    throw InvalidArgumentError(field, Message{code, std::move(params)});
 }
 
 bool same_editable_fields(const Experiment& a, const Experiment& b) {
@@ -147,7 +164,7 @@ bool same_editable_fields(const Experiment& a, const Experiment& b) {
 }  // namespace
 
 Tracker::Tracker(std::unique_ptr<Store> store) : store_(std::move(store)) {
-    if (!store_) throw InvalidArgumentError("store", "is required");
+    if (!store_) throw InvalidArgumentError("store", Message{"lifecycle.required", {}});
     zone_ = TimeZone::load(store_->time_zone(), "time_zone");
 }
 
@@ -165,14 +182,14 @@ namespace {
 
 Experiment load(Store& store, std::string_view key_or_uuid) {
     auto found = store.find_experiment(key_or_uuid);
-    if (!found) throw NotFoundError("experiment", std::string(key_or_uuid));
+    if (!found) throw NotFoundError(Message{"lifecycle.experiment_not_found", {{"key", std::string(key_or_uuid)}}});
     return std::move(*found);
 }
 
 // The experiment as stored after a write, so callers see exactly what a later get() returns.
 Experiment reread(Store& store, const Experiment& e) {
     auto found = store.find_experiment(e.uuid);
-    if (!found) throw StorageError("experiment " + e.key + " was not found right after saving it", 0);
+    if (!found) throw StorageError(Message{"lifecycle.missing_after_save", {{"key", e.key}}}, 0);
     return std::move(*found);
 }
 
@@ -233,9 +250,8 @@ Experiment Tracker::create(Experiment draft) {
 void Tracker::delete_draft(std::string_view key) {
     const Experiment e = load(*store_, key);
     if (e.status != Status::draft)
-        throw InvalidStateError("cannot delete " + e.key + ": it is " + std::string(to_string(e.status)) +
-                                "; only a draft can be deleted (nothing is deleted from a started experiment: "
-                                "void wrong observations instead)");
+        throw InvalidStateError(
+            Message{"lifecycle.delete_not_draft", {{"key", e.key}, {"status", std::string(to_string(e.status))}}});
     forget_for_logging(key);
     store_->delete_draft(e.id);
 }
@@ -246,32 +262,31 @@ std::vector<Experiment> Tracker::list(const ExperimentFilter& filter) const { re
 
 Experiment Tracker::update(const Experiment& revised, std::string_view reason, std::string_view author) {
     const std::string wanted = trim(!revised.uuid.empty() ? revised.uuid : revised.key);
-    if (wanted.empty()) throw InvalidArgumentError("uuid", "is required to find the experiment to update (or key)");
+    if (wanted.empty()) throw InvalidArgumentError("uuid", Message{"lifecycle.update_needs_uuid", {}});
     const Experiment stored = load(*store_, wanted);
 
     // A stale copy first: its lifecycle fields may differ only because someone else moved on.
     if (revised.revision != stored.revision)
-        throw InvalidStateError(stored.key + " was changed by someone else after it was read (revision " +
-                                std::to_string(revised.revision) + ", now " + std::to_string(stored.revision) +
-                                "); get it again and redo the change");
+        throw InvalidStateError(Message{"lifecycle.changed_since_read", {{"key", stored.key},
+                                                                         {"revision", revised.revision},
+                                                                         {"stored_revision", stored.revision}}});
 
     Experiment next = revised;
     detail::normalize_experiment(next);
-    const std::string fixed = "it is part of the experiment's identity";
-    require_unchanged(next.id == stored.id, "id", fixed.c_str());
-    require_unchanged(next.uuid.empty() || same_name(next.uuid, stored.uuid), "uuid", fixed.c_str());
-    require_unchanged(next.key == stored.key, "key", fixed.c_str());
-    require_unchanged(next.status == stored.status, "status", "use start, stop or conclude");
-    require_unchanged(next.actual_start == stored.actual_start, "actual_start", "it is set by start");
-    require_unchanged(next.actual_end == stored.actual_end, "actual_end", "it is set by stop or conclude");
-    require_unchanged(next.stop_reason == stored.stop_reason, "stop_reason", "it is set by stop");
-    require_unchanged(next.outcome == stored.outcome, "outcome", "it is set by conclude");
-    require_unchanged(next.lock_hash == stored.lock_hash, "lock_hash", "it is taken by start");
-    require_unchanged(next.locked_at == stored.locked_at, "locked_at", "it is taken by start");
-    require_unchanged(next.locked == stored.locked, "locked", "it is the criterion as locked by start");
-    require_unchanged(next.amendments == stored.amendments, "amendments",
-                      "they are recorded when a locked field is changed with a reason");
-    require_unchanged(next.created_at == stored.created_at, "created_at", "it is set by create");
+    const char* fixed = "lifecycle.update_identity";
+    require_unchanged(next.id == stored.id, "id", fixed);
+    require_unchanged(next.uuid.empty() || same_name(next.uuid, stored.uuid), "uuid", fixed);
+    require_unchanged(next.key == stored.key, "key", fixed);
+    require_unchanged(next.status == stored.status, "status", "lifecycle.update_status");
+    require_unchanged(next.actual_start == stored.actual_start, "actual_start", "lifecycle.update_set_by_start");
+    require_unchanged(next.actual_end == stored.actual_end, "actual_end", "lifecycle.update_set_by_stop_or_conclude");
+    require_unchanged(next.stop_reason == stored.stop_reason, "stop_reason", "lifecycle.update_set_by_stop");
+    require_unchanged(next.outcome == stored.outcome, "outcome", "lifecycle.update_set_by_conclude");
+    require_unchanged(next.lock_hash == stored.lock_hash, "lock_hash", "lifecycle.update_taken_by_start");
+    require_unchanged(next.locked_at == stored.locked_at, "locked_at", "lifecycle.update_taken_by_start");
+    require_unchanged(next.locked == stored.locked, "locked", "lifecycle.update_locked_criterion");
+    require_unchanged(next.amendments == stored.amendments, "amendments", "lifecycle.update_amendments");
+    require_unchanged(next.created_at == stored.created_at, "created_at", "lifecycle.update_set_by_create");
     next.uuid = stored.uuid;
 
     adopt_ids(next.arms, stored.arms, "arms", stored.key);
@@ -297,13 +312,16 @@ Experiment Tracker::update(const Experiment& revised, std::string_view reason, s
         const auto changes = detail::preregistered_changes(stored, next);
         if (!changes.empty()) {
             if (stored.status == Status::concluded)
-                throw InvalidStateError(stored.key + " is concluded: its pre-registered parts (" + changes.front().field +
-                                        ") can no longer be amended");
+                throw InvalidStateError(
+                    Message{"lifecycle.concluded_not_amendable",
+                            {{"key", stored.key}, {"field", changes.front().field}}});
             const std::string why = trim(reason);
             // Zero-width and no-break spaces alone are no reason either.
             if (!detail::has_visible_character(why))
-                throw InvalidStateError(changes.front().field + " of " + stored.key + " is locked since " +
-                                        format_date(stored.locked_at->date()) + "; give a reason to amend it");
+                throw InvalidStateError(Message{"lifecycle.amend_needs_reason",
+                                                {{"field", changes.front().field},
+                                                 {"key", stored.key},
+                                                 {"locked_on", format_date(stored.locked_at->date())}}});
             check_long_text(why, "reason");
             check_short_text(author, "author");
             amendments.reserve(changes.size());
@@ -319,8 +337,8 @@ Experiment Tracker::update(const Experiment& revised, std::string_view reason, s
 
 Experiment Tracker::start(std::string_view key, std::optional<Date> on) {
     Experiment e = load(*store_, key);
-    if (e.status != Status::draft) bad_transition(e, "start", "a draft can be started");
-    if (on && on->is_special()) throw InvalidArgumentError("on", "not a valid date");
+    if (e.status != Status::draft) bad_transition(e, "lifecycle.cannot_start");
+    if (on && on->is_special()) throw InvalidArgumentError("on", Message{"lifecycle.not_a_date", {}});
     detail::require_complete_test_card(e.test_card);
     e.actual_start = on.value_or(zone_.today());
     detail::validate_experiment(e);
@@ -336,14 +354,15 @@ Experiment Tracker::start(std::string_view key, std::optional<Date> on) {
 Experiment Tracker::stop(std::string_view key, std::string_view reason, std::optional<Date> on, std::string_view author) {
     Experiment e = load(*store_, key);
     if (e.status != Status::draft && e.status != Status::running)
-        bad_transition(e, "stop", "a draft or a running experiment can be stopped");
+        bad_transition(e, "lifecycle.cannot_stop");
     const std::string why = trim(reason);
     detail::check_reason(why, "reason", detail::ReasonFor::stop);
     check_short_text(author, "author");
-    if (on && on->is_special()) throw InvalidArgumentError("on", "not a valid date");
+    if (on && on->is_special()) throw InvalidArgumentError("on", Message{"lifecycle.not_a_date", {}});
     const Date end = on.value_or(zone_.today());
     if (e.actual_start && end < *e.actual_start)
-        throw InvalidArgumentError("on", "is before the actual start (" + format_date(*e.actual_start) + ")");
+        throw InvalidArgumentError("on",
+                                   Message{"lifecycle.before_actual_start", {{"start", format_date(*e.actual_start)}}});
 
     e.status = Status::stopped;
     e.actual_end = end;
@@ -358,37 +377,33 @@ Experiment Tracker::stop(std::string_view key, std::string_view reason, std::opt
 
 Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
     Experiment e = load(*store_, key);
-    if (e.status != Status::running) bad_transition(e, "conclude", "a running experiment can be concluded");
+    if (e.status != Status::running) bad_transition(e, "lifecycle.cannot_conclude");
     detail::validate_outcome(outcome);
     // A second verdict needs a second criterion: one amended after the start.
     const bool amended = !criterion_changes(e).empty();
     if (outcome.amended_verdict && !amended)
         throw InvalidArgumentError("outcome.amended_verdict",
-                                   "is only for an experiment whose success criterion was amended after the start; " +
-                                       e.key + " is judged against its criterion as locked");
+                                   Message{"lifecycle.amended_verdict_unamended", {{"key", e.key}}});
     if (outcome.judged_against == Criterion::amended && !outcome.amended_verdict)
         throw InvalidArgumentError("outcome.judged_against",
-                                   amended ? "is 'amended', so the verdict against the amended criterion "
-                                             "(amended_verdict) is needed"
-                                           : "cannot be 'amended': the success criterion of " + e.key +
-                                                 " was not amended after the start");
+                                   amended ? Message{"lifecycle.judged_against_needs_verdict", {}}
+                                           : Message{"lifecycle.judged_against_unamended", {{"key", e.key}}});
     // Measure customer impact, not how many rocks we dump: an activity count cannot show that a
     // change helped the people served, so it cannot support the hypothesis. Each verdict is
     // checked against the primary metric of its own criterion.
     const Experiment as_started = as_locked(e);
     const Metric& locked_primary = as_started.primary_metric();
     if (outcome.verdict == Verdict::supported && locked_primary.impact == ImpactClass::activity_output)
-        throw InvalidArgumentError("outcome.verdict", "cannot be 'supported': the primary metric " +
-                                                          locked_primary.name + " counts activity, not customer impact");
+        throw InvalidArgumentError("outcome.verdict",
+                                   Message{"lifecycle.activity_not_supported", {{"metric", locked_primary.name}}});
     if (outcome.amended_verdict == Verdict::supported && e.primary_metric().impact == ImpactClass::activity_output)
-        throw InvalidArgumentError("outcome.amended_verdict",
-                                   "cannot be 'supported': the primary metric " + e.primary_metric().name +
-                                       " of the amended criterion counts activity, not customer impact");
+        throw InvalidArgumentError("outcome.amended_verdict", Message{"lifecycle.amended_activity_not_supported",
+                                                                      {{"metric", e.primary_metric().name}}});
     Outcome decided = outcome;
     if (decided.decided_on.is_not_a_date()) decided.decided_on = zone_.today();
     if (e.actual_start && decided.decided_on < *e.actual_start)
         throw InvalidArgumentError("outcome.decided_on",
-                                   "is before the actual start (" + format_date(*e.actual_start) + ")");
+                                   Message{"lifecycle.before_actual_start", {{"start", format_date(*e.actual_start)}}});
     e.status = Status::concluded;
     e.outcome = decided;
     e.actual_end = decided.decided_on;
@@ -402,7 +417,7 @@ JournalEntry Tracker::add_note(std::string_view key, std::string_view text, std:
     const std::string note = trim(text);
     detail::check_reason(note, "text", detail::ReasonFor::note);
     check_short_text(author, "author");
-    if (at && at->is_special()) throw InvalidArgumentError("at", "not a valid time");
+    if (at && at->is_special()) throw InvalidArgumentError("at", Message{"lifecycle.not_a_time", {}});
     return store_->add_journal_entry(e.id, JournalEntry{0, at.value_or(now_utc()), std::string(author), note});
 }
 
@@ -444,7 +459,7 @@ void check_idempotency_key(const LogOptions& options) {
     if (options.idempotency_key.empty()) return;
     detail::check_short_text(options.idempotency_key, "idempotency_key");
     if (detail::trim(options.idempotency_key) != options.idempotency_key)
-        throw InvalidArgumentError("idempotency_key", "must not begin or end with spaces");
+        throw InvalidArgumentError("idempotency_key", Message{"lifecycle.idempotency_key_spaces", {}});
 }
 
 }  // namespace
@@ -595,7 +610,7 @@ ObservationTable Tracker::observations(std::string_view key, const ObservationQu
     store_->scan_observations(scan, [&](const ObservationRow& row) {
         const auto found = std::find(arm_ids.begin(), arm_ids.end(), row.arm_id);
         if (found == arm_ids.end())
-            throw StorageError("observation " + std::to_string(row.id) + " refers to an arm not in " + e.key, 0);
+            throw StorageError(Message{"lifecycle.stored_arm_unknown", {{"id", row.id}, {"key", e.key}}}, 0);
         const std::size_t index = table.id.size();
         table.id.push_back(row.id);
         table.at_us.push_back(row.at_us);
@@ -631,8 +646,8 @@ std::vector<ArmSummaryRecord> Tracker::arm_summaries(const Experiment& experimen
 
 std::vector<ArmRowCount> Tracker::count_observations_by_arm(const Experiment& experiment, const Time& from,
                                                            const Time& to) const {
-    if (from.is_special()) throw InvalidArgumentError("from", "not a valid time");
-    if (to.is_special()) throw InvalidArgumentError("to", "not a valid time");
+    if (from.is_special()) throw InvalidArgumentError("from", Message{"lifecycle.not_a_time", {}});
+    if (to.is_special()) throw InvalidArgumentError("to", Message{"lifecycle.not_a_time", {}});
     return store_->count_observations_by_arm(experiment.id, to_unix_micros(from), to_unix_micros(to));
 }
 

@@ -13,7 +13,7 @@ namespace {
 
 Experiment load_experiment(Store& store, std::string_view key_or_uuid) {
     auto found = store.find_experiment(key_or_uuid);
-    if (!found) throw NotFoundError("experiment", std::string(key_or_uuid));
+    if (!found) throw NotFoundError(Message{"lifecycle.experiment_not_found", {{"key", std::string(key_or_uuid)}}});
     return std::move(*found);
 }
 
@@ -23,19 +23,19 @@ VoidRecord Tracker::void_observations(std::string_view key, const VoidRequest& r
     const Experiment e = load_experiment(*store_, key);
     VoidRequest checked = request;
     checked.reason = detail::trim(request.reason);
-    if (checked.reason.empty()) throw InvalidArgumentError("reason", "is required: say why the rows are voided");
+    if (checked.reason.empty()) throw InvalidArgumentError("reason", Message{"lifecycle.void_reason_required", {}});
     detail::check_long_text(checked.reason, "reason");
     detail::check_short_text(checked.author, "author");
-    if (request.batch < 0) throw InvalidArgumentError("batch", "must be a batch id (a positive number)");
+    if (request.batch < 0) throw InvalidArgumentError("batch", Message{"lifecycle.not_a_batch_id", {}});
     if ((request.batch != 0) == !request.observation_ids.empty())
-        throw InvalidArgumentError("observation_ids",
-                                   request.batch != 0 ? "give either observation ids or a batch, not both"
-                                                      : "is required: give the ids of the observations to void, or a batch");
+        throw InvalidArgumentError("observation_ids", Message{request.batch != 0 ? "lifecycle.void_ids_and_batch"
+                                                                                 : "lifecycle.void_ids_required",
+                                                              {}});
     for (std::size_t i = 0; i < request.observation_ids.size(); ++i)
         if (request.observation_ids[i] <= 0)
             throw InvalidArgumentError("observation_ids[" + std::to_string(i) + "]",
-                                       std::to_string(request.observation_ids[i]) + " is not an observation id");
-    if (e.status == Status::draft) throw InvalidStateError(e.key + " is a draft: it has no observations to void");
+                                       Message{"lifecycle.not_an_observation_id", {{"id", request.observation_ids[i]}}});
+    if (e.status == Status::draft) throw InvalidStateError(Message{"lifecycle.void_draft", {{"key", e.key}}});
     // The summaries change under any copy kept for logging; it is read again on the next write.
     forget_for_logging(key);
     return store_->void_observations(e.id, checked, now_utc());

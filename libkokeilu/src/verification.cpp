@@ -83,9 +83,9 @@ bool is_record(HistoryKind kind) {
 
 void Checker::check_chain(const VerifyOptions& options) {
     if (options.since && options.since->log_id != report_.log.log_id)
-        throw InvalidArgumentError("checkpoint", "is a checkpoint of another tracker file (its log is " +
-                                                     options.since->log_id + "; this file's log is " +
-                                                     report_.log.log_id + ")");
+        throw InvalidArgumentError("checkpoint",
+                                   Message{"lifecycle.checkpoint_of_other_file",
+                                           {{"log_id", options.since->log_id}, {"own_log_id", report_.log.log_id}}});
     MerkleTreeHash tree;
     std::optional<std::string> root_at_since;
     std::string previous(32, '\0');

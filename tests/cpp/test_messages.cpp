@@ -65,7 +65,7 @@ TEST_CASE("an error carries its kind, code and parameters; what() is the English
 }
 
 TEST_CASE("an error without a code of its own has its kind as code and its text as parameter", "[messages]") {
-    const StorageError e("disk I/O error", 10);
+    const Error e(ErrorCode::storage, "disk I/O error");
     CHECK(e.code() == "storage");
     REQUIRE(e.params().size() == 1);
     CHECK(std::get<std::string>(e.params().front().value) == "disk I/O error");

@@ -54,7 +54,7 @@ StorageError open_failure(const std::string& path, const SqliteOptions& options 
         return error;
     }
     FAIL("'" << path << "' was opened");
-    return StorageError("", 0);
+    return StorageError(Message{"store.sqlite_failed", {}}, 0);
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }

@@ -76,7 +76,7 @@ TEST_CASE("keys are generated per organisation and year", "[tracker][key]") {
     CHECK(t.create(next_year).key == "OULU-2027-001");
     Experiment undated = home_care_draft("Ii");
     undated.planned_start.reset();
-    CHECK(t.create(undated).key == "II-" + std::to_string(static_cast<int>(tracker_today().year())) + "-001");
+    CHECK(t.create(undated).key == "II-" + std::to_string(static_cast<int>(t.time_zone().today().year())) + "-001");
     CHECK(t.list().size() == 5);
 }
 
@@ -133,8 +133,8 @@ TEST_CASE("full lifecycle: draft, running, concluded", "[tracker][lifecycle]") {
     REQUIRE(concluded.outcome);
     CHECK(concluded.outcome->verdict == Verdict::supported);
     CHECK(concluded.outcome->learning == outcome.learning);
-    CHECK(concluded.outcome->decided_on == tracker_today());
-    CHECK(concluded.actual_end == tracker_today());
+    CHECK(concluded.outcome->decided_on == t.time_zone().today());
+    CHECK(concluded.actual_end == t.time_zone().today());
     CHECK(concluded.lock_hash == running.lock_hash);
     CHECK(same_experiment(t.get(created.key), concluded));
 }
@@ -154,7 +154,7 @@ TEST_CASE("start defaults to today and needs the whole Test Card", "[tracker][li
     completed.test_card.right_if = "security holds";
     t.update(completed);
     const Experiment running = t.start(e.key);
-    CHECK(running.actual_start == tracker_today());
+    CHECK(running.actual_start == t.time_zone().today());
 }
 
 TEST_CASE("stop needs a reason and writes it to the journal", "[tracker][lifecycle]") {

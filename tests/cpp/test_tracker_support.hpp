@@ -2,7 +2,6 @@
 #pragma once
 
 #include "kokeilu/error.hpp"
-#include "kokeilu/time_zone.hpp"
 #include "kokeilu/tracker.hpp"
 
 #include <functional>
@@ -11,10 +10,6 @@
 namespace kokeilu::testing {
 
 inline Tracker memory_tracker() { return Tracker::open(":memory:"); }
-
-// Today as a new tracker counts days: in its default zone (Helsinki), which is a day ahead of UTC
-// from 22:00 or 21:00 UTC on.
-inline Date tracker_today() { return TimeZone::load(default_time_zone).today(); }
 
 // Oulu home care: remote video visits for part of the evening visits.
 inline Experiment home_care_draft(const std::string& organisation = "Oulu") {

@@ -75,7 +75,7 @@ def test_void_by_id_and_by_batch_and_the_history_lists_them(db: Path, running: s
     analysed = call(["--lang", "en", "analyze", running], db=db)
     assert analysed.code == 0, (broken, analysed)
     again = call(["--lang", "fi", "void", running, "3", "--reason", "uudestaan"], db=db)
-    assert again.code == 1 and "voided already" in again.err
+    assert again.code == 1 and "mitätöitiin jo" in again.err
     assert call(["--lang", "en", "void", running, "--reason", "nothing named"], db=db).code == 1
     assert "--batch" in call(["--lang", "en", "void", running, "--reason", "x"], db=db).err
     assert call(["--lang", "en", "void", running, "x1", "--reason", "not an id"], db=db).code == 1

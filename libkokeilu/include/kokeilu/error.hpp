@@ -67,7 +67,6 @@ private:
 class InvalidStateError : public Error {
 public:
     explicit InvalidStateError(Message message) : Error(ErrorCode::invalid_state, std::move(message)) {}
-    explicit InvalidStateError(const std::string& message) : Error(ErrorCode::invalid_state, message) {}
 };
 
 // Raised when the store fails. sqlite_code() is the SQLite result code where there is one, else 0.
@@ -75,8 +74,6 @@ class StorageError : public Error {
 public:
     StorageError(Message message, int sqlite_code)
         : Error(ErrorCode::storage, std::move(message)), sqlite_code_(sqlite_code) {}
-    StorageError(const std::string& message, int sqlite_code)
-        : Error(ErrorCode::storage, message), sqlite_code_(sqlite_code) {}
     [[nodiscard]] int sqlite_code() const noexcept { return sqlite_code_; }
 
 private:
@@ -87,7 +84,6 @@ private:
 class SchemaError : public Error {
 public:
     explicit SchemaError(Message message) : Error(ErrorCode::schema, std::move(message)) {}
-    explicit SchemaError(const std::string& message) : Error(ErrorCode::schema, message) {}
 };
 
 }  // namespace kokeilu

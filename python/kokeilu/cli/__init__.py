@@ -133,8 +133,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(error.exit_code)
     except UserError as error:
         fail(str(error))
-    except kokeilu.NotFoundError as error:
-        fail(str(error.args[0]) if error.args else str(error))
     except kokeilu.KokeiluError as error:
         fail(_core_message(msgs, error))
     except click.ClickException as error:

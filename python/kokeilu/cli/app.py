@@ -56,6 +56,10 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# The refusals of a read-only open of a file whose schema is older: the first open that may write
+# upgrades it.
+_OLDER_SCHEMA = ("store.older_schema_read_only", "store.missed_migration_read_only")
+
 # How long a write waits for another one to finish when neither --wait nor KOKEILU_WAIT says.
 DEFAULT_WAIT_SECONDS = 300.0
 
@@ -107,7 +111,7 @@ class State:
             tracker = self.open_path(path, read_only=read_only)
         except kokeilu.SchemaError as error:
             # A file of an older schema is upgraded by the first open that may write.
-            if not (read_only and "older schema version" in str(error)):
+            if not (read_only and error.code in _OLDER_SCHEMA):
                 raise
             tracker = self.open_path(path)
         # Times are shown in the tracker's zone, also after the file is closed.
