@@ -182,6 +182,17 @@ class Messages:
         """A number as written in this language (CLDR via Babel): -1,234.5 in English, −1 234,5 in
         Finnish and Swedish."""
         return locale_formats.number(self.lang, value)
+
+    def quantity(self, value: float | None, unit: str | None, metric: object = None, **options: object) -> str:
+        """``value`` with its unit in this language ("1 päivä", "2 dagar"); with ``metric``, in the
+        metric's unit and scale (``unit`` None). Options as :func:`kokeilu.units.quantity`."""
+        from .. import units
+
+        if metric is not None and unit is None:
+            return units.metric_quantity(self.lang, value, metric, **options)
+        low, high = (getattr(metric, "valid_min", None), getattr(metric, "valid_max", None)) if metric else (None, None)
+        return units.quantity(self.lang, value, unit, low, high, **options)  # type: ignore[arg-type]
+
     def date(self, value: datetime.date | None) -> str:
         """A date as written in this language: 2026-03-01 in English, 1.3.2026 in Finnish."""
         return locale_formats.date(self.lang, value)
