@@ -1,13 +1,20 @@
 """A metric's unit with its number: the known codes inflected in Finnish, Swedish and English, the
-user's own "singular|plural", older free-text units as before."""
+user's own "singular|plural", older free-text units as before, and the command showing them."""
 
 from __future__ import annotations
 
+import datetime
+import sys
+from pathlib import Path
+
 import pytest
 
-import kokeilu
-from kokeilu import units
-from kokeilu.cli.i18n import Messages
+sys.path.insert(0, str(Path(__file__).parent))
+from cli_support import call  # noqa: E402
+
+import kokeilu  # noqa: E402
+from kokeilu import display, units  # noqa: E402
+from kokeilu.cli.i18n import Messages  # noqa: E402
 
 NB = "\u00a0"  # Finnish and Swedish write a no-break space before "%"
 MINUS = "\u2212"
@@ -126,3 +133,95 @@ def test_messages_quantity_takes_the_metric_unit_and_scale() -> None:
     metric = kokeilu.Metric("turva", kind="mean", minimum_effect=0.3, unit="points", valid_min=1, valid_max=5)
     assert Messages("fi").quantity(4, None, metric) == "4 pistettä asteikolla 1–5"
     assert Messages("sv").quantity(2, "days") == "2 dagar"
+
+
+def test_the_smallest_effect_in_the_criterion_agrees_with_its_number() -> None:
+    from kokeilu.cli.new_experiment import effect_phrase
+
+    fi = Messages("fi")
+    assert effect_phrase(fi, 0.3, "absolute", "points", 1, 5) == "0,3 pistettä asteikolla 1–5"
+    assert effect_phrase(fi, 1, "absolute", "days") == "1 päivä"
+    assert effect_phrase(Messages("sv"), 2, "absolute", "days") == "2 dagar"
+    assert fi("right_if.higher", metric="turva", effect=effect_phrase(fi, 0.3, "absolute", "points", 1, 5)).endswith(
+        "0,3 pistettä asteikolla 1–5"
+    )
+
+
+def _experiment(db: Path, unit: str) -> None:
+    with kokeilu.open(db) as tracker:
+        e = tracker.create(
+            key="OULU-2026-001",
+            title="Etäkäynnit iltaisin",
+            organisation="Oulu",
+            we_believe="a",
+            to_verify="b",
+            and_measure="c",
+            right_if="d",
+            purposes=["wellbeing"],
+            arms={"kontrolli": "control", "video": "treatment"},
+            metrics=[
+                {"name": "turva", "unit": unit, "kind": "mean", "minimum_effect": 0.5, "valid_min": 1, "valid_max": 5}
+            ],
+        )
+        tracker.start(e, on=datetime.date(2025, 1, 13))
+        at = [datetime.datetime(2025, 1, 13 + i % 10, 9) for i in range(20)]
+        tracker.log_many(e, [4.0] * 20, arm="kontrolli", at=at)
+        tracker.log_many(e, [3.0, 4.0] * 10, arm="video", at=at)
+
+
+WIDE = {"COLUMNS": "240"}
+
+
+def test_the_command_shows_points_on_their_scale_in_finnish_and_swedish(tmp_path: Path) -> None:
+    db = tmp_path / "kokeilut.db"
+    _experiment(db, "points")
+    fi = call(["--lang", "fi", "show", "OULU-2026-001"], db=db, env=WIDE)
+    assert fi.code == 0, fi
+    assert "0,5 pistettä asteikolla 1–5" in fi.out  # the smallest effect worth having
+    assert "4 pistettä asteikolla 1–5" in fi.out  # the level of the control arm
+    assert "turva (pisteet)" in fi.out
+    sv = call(["--lang", "sv", "analyze", "OULU-2026-001"], db=db, env=WIDE)
+    assert sv.code == 0, sv
+    assert "4 poäng på skalan 1–5" in sv.out
+    assert "−0,5 poäng på skalan 1–5" in sv.out  # the estimated effect
+
+
+def test_the_command_shows_the_users_forms_and_an_old_unit(tmp_path: Path) -> None:
+    db = tmp_path / "kokeilut.db"
+    _experiment(db, "käynti|käyntiä")
+    fi = call(["--lang", "fi", "analyze", "OULU-2026-001"], db=db, env=WIDE)
+    assert fi.code == 0, fi
+    assert "4 käyntiä" in fi.out and "3,5 käyntiä" in fi.out
+    old = tmp_path / "old.db"
+    _experiment(old, "pistettä (1–5)")
+    shown = call(["--lang", "fi", "show", "OULU-2026-001"], db=old, env=WIDE)
+    assert shown.code == 0, shown
+    assert "0,5 pistettä (1–5)" in shown.out
+
+
+def test_new_stores_a_recognised_unit_as_its_code_and_writes_the_criterion_with_it(tmp_path: Path) -> None:
+    db = tmp_path / "kokeilut.db"
+    args = ["--lang", "fi", "new", "--title", "t", "--organisation", "Oulu", "--purpose", "wellbeing"]
+    args += ["--we-believe", "a", "--to-verify", "b", "--and-measure", "c", "--right-if", "d"]
+    args += ["--metric", "odotus", "--metric-unit", "päivää", "--minimum-effect", "1", "--kind", "mean"]
+    args += ["--planned-start", "2025-01-06", "--planned-end", "2025-05-01"]
+    assert call(["init"], db=db).code == 0
+    result = call(args, db=db)
+    assert result.code == 0, result
+    with kokeilu.open(db) as tracker:
+        (e,) = tracker.experiments()
+        assert e.primary_metric.unit == "days"
+    shown = call(["--lang", "sv", "show", e.key], db=db, env=WIDE)
+    assert "1 dag" in shown.out and "odotus (dagar)" in shown.out
+
+
+def test_the_analysis_display_writes_the_estimate_with_its_unit(tmp_path: Path) -> None:
+    db = tmp_path / "kokeilut.db"
+    _experiment(db, "points")
+    with kokeilu.open(db) as tracker:
+        analysis = tracker.analyze("OULU-2026-001")
+    assert "−0,5 pistettä asteikolla 1–5" in analysis.text(lang="fi")
+    assert "−0,5 poäng på skalan 1–5" in analysis.html(lang="sv")
+    assert "-0.5 points on a scale of 1–5" in analysis.text(lang="en")
+    html = display.experiment_html(analysis.experiment, lang="fi")
+    assert "0,5 pistettä asteikolla 1–5" in html and "pisteet" in html
