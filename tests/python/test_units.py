@@ -225,3 +225,16 @@ def test_the_analysis_display_writes_the_estimate_with_its_unit(tmp_path: Path) 
     assert "-0.5 points on a scale of 1–5" in analysis.text(lang="en")
     html = display.experiment_html(analysis.experiment, lang="fi")
     assert "0,5 pistettä asteikolla 1–5" in html and "pisteet" in html
+
+
+def test_counted_messages_agree_with_counts_of_every_type() -> None:
+    import numpy as np
+
+    fi = Messages("fi")
+    assert fi("html.changes", count=np.int64(1)) == "(1 muutos):"
+    assert fi("html.changes", count=1.0).startswith("(1")
+    assert fi("html.changes", count=1.0).endswith("muutos):")
+    assert fi("html.changes", count="1") == "(1 muutos):"  # already written as text
+    assert fi("html.changes", count="2") == "(2 muutosta):"
+    assert fi("show.early_start", days=1, start="a", locked="b").startswith("Aloitettu 1 päivä ennen")
+    assert Messages("sv")("html.changes", count=np.int64(3)) == "(3 ändringar):"

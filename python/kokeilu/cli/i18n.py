@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import functools
 import gettext
+import math
 import numbers
 import re
 from collections.abc import Mapping, Sequence
@@ -133,8 +134,17 @@ def enum_names(enum_name: str) -> list[str]:
 
 
 def _count(value: object) -> int:
-    """The number that picks a plural form; a value that is not a whole number takes the plural."""
-    return int(value) if isinstance(value, numbers.Integral) else 2
+    """The number that picks a plural form: a whole number (also 1.0 from a float column, or a
+    count already written as text, "1") as it is; anything else takes the plural."""
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str):
+        from ..units import is_singular
+
+        return 1 if is_singular(value) else 2
+    return 2
 
 
 class Messages:
