@@ -139,7 +139,7 @@ def _count(value: object) -> int:
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer():
-        return int(value)
+        return int(float(value))
     if isinstance(value, str):
         from ..units import is_singular
 
