@@ -108,7 +108,7 @@ def specs(event_rows: int) -> list[_Spec]:
                 "metrics": [
                     {
                         "name": "resolved_first_contact",
-                        "unit": "osuus",
+                        "unit": "share",
                         "kind": "proportion",
                         "baseline": 0.72,
                         "minimum_effect": 0.05,
@@ -195,7 +195,7 @@ def specs(event_rows: int) -> list[_Spec]:
                 "design": _BEFORE_AFTER,
                 "arms": [("ennen", "before"), ("jälkeen", "after")],
                 "metrics": [
-                    {"name": "complete_application", "unit": "osuus", "kind": "proportion", "minimum_effect": 0.10}
+                    {"name": "complete_application", "unit": "share", "kind": "proportion", "minimum_effect": 0.10}
                 ],
                 "planned_start": _Date(2026, 2, 2),
                 "planned_end": _Date(2026, 5, 29),
@@ -320,7 +320,7 @@ def specs(event_rows: int) -> list[_Spec]:
                 "design": _CONCURRENT,
                 "arms": [("keskusta", "control"), ("sunnuntai auki", "treatment")],
                 "metrics": [
-                    {"name": "safe_place_sunday", "unit": "osuus", "kind": "proportion", "minimum_effect": 0.10}
+                    {"name": "safe_place_sunday", "unit": "share", "kind": "proportion", "minimum_effect": 0.10}
                 ],
                 "planned_start": _Date(2026, 12, 6),
                 "planned_end": _Date(2027, 3, 28),
@@ -388,7 +388,7 @@ def specs(event_rows: int) -> list[_Spec]:
                 "metrics": [
                     {
                         "name": "employed_or_training_6m",
-                        "unit": "osuus",
+                        "unit": "share",
                         "kind": "proportion",
                         "baseline": 0.40,
                         "minimum_effect": 0.15,
@@ -433,7 +433,7 @@ def specs(event_rows: int) -> list[_Spec]:
                 "metrics": [
                     {
                         "name": "independent_eservice_use",
-                        "unit": "osuus",
+                        "unit": "share",
                         "kind": "proportion",
                         "baseline": 0.35,
                         "minimum_effect": 0.15,
@@ -523,14 +523,14 @@ def specs(event_rows: int) -> list[_Spec]:
                 "metrics": [
                     {
                         "name": "complete_first_submission",
-                        "unit": "osuus",
+                        "unit": "share",
                         "kind": "proportion",
                         "baseline": 0.52,
                         "minimum_effect": 0.10,
                     },
                     {
                         "name": "wait_days",
-                        "unit": "päivää",
+                        "unit": "days",
                         "kind": "mean",
                         "role": "secondary",
                         "direction": "lower_is_better",
@@ -609,7 +609,7 @@ def specs(event_rows: int) -> list[_Spec]:
                 "design": _BEFORE_AFTER,
                 "arms": [("ennen", "before"), ("jälkeen", "after")],
                 "metrics": [
-                    {"name": "informed_in_time", "unit": "osuus", "kind": "proportion", "minimum_effect": 0.20}
+                    {"name": "informed_in_time", "unit": "share", "kind": "proportion", "minimum_effect": 0.20}
                 ],
                 "planned_start": _Date(2027, 1, 7),
                 "planned_end": _Date(2027, 4, 30),

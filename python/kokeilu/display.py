@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import portfolio
+from . import portfolio, units
 from ._core import Experiment, Metric
 from ._language import messages
 from ._tracker import Tracker
@@ -116,7 +116,7 @@ def _amount(msgs: Messages, value: float | None, unit: str) -> str:
 def _effect(msgs: Messages, metric: Metric) -> str:
     if metric.effect_scale.name == "relative":
         return msgs("html.relative", value=msgs.percent(metric.minimum_effect))
-    return msgs.number(metric.minimum_effect) + (f" {metric.unit}" if metric.unit else "")
+    return msgs.quantity(metric.minimum_effect, None, metric, difference=True)
 
 
 def _valid_range(msgs: Messages, metric: Metric) -> str:
@@ -148,7 +148,7 @@ def _metric_rows(msgs: Messages, experiment: Experiment) -> list[list[str]]:
                 + (f"<br><span {_MUTED}>{_e(m.description)}</span>" if m.description else ""),
                 _e(msgs.label(m.role)),
                 _e(msgs.label(m.kind)),
-                _e(m.unit),
+                _e(units.unit_name(msgs.lang, m.unit)),
                 _e(msgs.label(m.direction)),
                 impact,
                 _e(baseline),

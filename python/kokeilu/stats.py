@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import _core
+from . import _core, units
 from ._core import (
     AnalysisResult,
     BayesResult,
@@ -649,7 +649,7 @@ class Analysis:
             head = f"  {row['metric']} [{_role_label(msgs, row['role'])}] {vs}: "
             if row["status"] == "ok":
                 lines.append(
-                    f"{head}{msgs.figure(row['estimate'], 4)} ({_interval(msgs, row)}), "
+                    f"{head}{_estimate(msgs, self.experiment, row)} ({_interval(msgs, row, self.experiment)}), "
                     f"p = {msgs.figure(row['p_value'], 3)}, {row['method']}"
                 )
             else:
@@ -709,8 +709,8 @@ class Analysis:
                 chance = float(row["chance_to_beat"])
                 cells = [
                     *names,
-                    msgs.figure(row["estimate"], 4),
-                    _interval(msgs, row),
+                    _estimate(msgs, self.experiment, row),
+                    _interval(msgs, row, self.experiment),
                     msgs.figure(row["p_value"], 3),
                     "" if np.isnan(chance) else msgs.percent(chance),
                     str(row["method"]),
@@ -738,8 +738,31 @@ def _sentence(msgs: Messages, verdict: AnalysisVerdict) -> str:
     return verdict.sentence_fi if msgs.lang == "fi" else verdict.sentence_en
 
 
-def _interval(msgs: Messages, row: dict[str, Any]) -> str:
-    return f"{msgs.figure(row['ci_low'], 4)} .. {msgs.figure(row['ci_high'], 4)}"
+def _unit_of(experiment: Experiment, row: dict[str, Any]) -> Any:
+    """The metric of a comparison (as locked: it gives the scale and unit) when its effect is a
+    difference in the metric's unit, else None (a relative effect has no unit)."""
+    for metric in experiment.as_locked().metrics:
+        if metric.name == str(row["metric"]):
+            return metric if metric.effect_scale.name == "absolute" and metric.unit else None
+    return None
+
+
+def _estimate(msgs: Messages, experiment: Experiment, row: dict[str, Any]) -> str:
+    """The estimated effect with the metric's unit ("0,3 pistettä asteikolla 1–5")."""
+    metric = _unit_of(experiment, row)
+    if metric is None:
+        return msgs.figure(row["estimate"], 4)
+    return msgs.quantity(float(row["estimate"]), None, metric, number=lambda v: msgs.figure(v, 4), difference=True)
+
+
+def _interval(msgs: Messages, row: dict[str, Any], experiment: Experiment | None = None) -> str:
+    metric = None if experiment is None else _unit_of(experiment, row)
+    low, high = (
+        (row["ci_low"], row["ci_high"])
+        if metric is None
+        else (units.shown_value(row[name], metric.unit, difference=True) for name in ("ci_low", "ci_high"))
+    )
+    return f"{msgs.figure(low, 4)} .. {msgs.figure(high, 4)}"
 
 
 def plan_tuning_n(metric: _core.Metric, design: _core.DesignKind, power: float = 0.8) -> float | None:

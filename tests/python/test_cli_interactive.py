@@ -72,7 +72,7 @@ def test_new_walks_through_the_test_card_in_finnish(db: Path, terminals: list[Te
     t.answer("Tunnettu lähtötaso", "0,55")
     # The criterion is offered from the metric; Enter accepts it.
     t.answer("Ja mittaamme ... [valmis_ensimmäisellä_kerralla (osuus)]: ", "")
-    t.answer("Olemme oikeassa, jos ... [valmis_ensimmäisellä_kerralla nousee vähintään 0,15 osuus]: ", "")
+    t.answer("Olemme oikeassa, jos ... [valmis_ensimmäisellä_kerralla nousee vähintään 15 prosenttiyksikköä]: ", "")
     # Asked before the design; the answer is part of the Test Card.
     t.answer("Onko aineistoa jo nähty?", "ei, syksyn hakemukset avataan vasta lukitsemisen jälkeen")
     t.answer("Asetelma", "ennen ja jälkeen")
@@ -104,7 +104,8 @@ def test_new_walks_through_the_test_card_in_finnish(db: Path, terminals: list[Te
         0.15,
         0.55,
     )
-    assert e.test_card.right_if == "valmis_ensimmäisellä_kerralla nousee vähintään 0,15 osuus"
+    assert m.unit == "share"  # "osuus" names the code, so the difference is in percentage points
+    assert e.test_card.right_if == "valmis_ensimmäisellä_kerralla nousee vähintään 15 prosenttiyksikköä"
     assert e.test_card.data_seen == "ei, syksyn hakemukset avataan vasta lukitsemisen jälkeen"
     assert str(e.planned_start) == "2026-02-01" and str(e.planned_end) == "2026-05-02"
 

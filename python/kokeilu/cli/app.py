@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 import kokeilu
-from kokeilu import demo
+from kokeilu import demo, units
 
 from . import render
 from .amend_fields import (
@@ -439,7 +439,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--right-if", help=msgs("help.field", label=msgs("tc.right_if")))
     @click.option("--data-seen", help=msgs("help.data_seen"))
     @click.option("--metric", help=msgs("help.primary_metric"))
-    @click.option("--metric-unit", help=msgs("help.metric_unit"))
+    @click.option("--metric-unit", help=msgs("help.metric_unit", codes=", ".join(units.CODES)))
     @click.option("--kind", type=enum_type("MetricKind"), help=msgs("help.field", label=msgs("col.kind")))
     @click.option("--direction", type=enum_type("Direction"), help=msgs("help.field", label=msgs("col.direction")))
     @click.option("--impact", type=enum_type("ImpactClass"), help=msgs("help.impact"))

@@ -39,7 +39,9 @@ def collect_conclusion(
     # The verdict is judged against the criterion locked at the start: show it first.
     primary = locked.primary_metric
     click.echo(f"{msgs('tc.right_if')}: {locked.test_card.right_if}")
-    effect = effect_phrase(msgs, primary.minimum_effect, primary.effect_scale.name, primary.unit)
+    effect = effect_phrase(
+        msgs, primary.minimum_effect, primary.effect_scale.name, primary.unit, primary.valid_min, primary.valid_max
+    )
     click.echo(f"{msgs('col.minimum_effect')} ({primary.name}): {effect}")
     verdicts = msgs.labels("Verdict")
     if analysis is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import functools
 import gettext
+import math
 import numbers
 import re
 from collections.abc import Mapping, Sequence
@@ -133,8 +134,17 @@ def enum_names(enum_name: str) -> list[str]:
 
 
 def _count(value: object) -> int:
-    """The number that picks a plural form; a value that is not a whole number takes the plural."""
-    return int(value) if isinstance(value, numbers.Integral) else 2
+    """The number that picks a plural form: a whole number (also 1.0 from a float column, or a
+    count already written as text, "1") as it is; anything else takes the plural."""
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer():
+        return int(float(value))
+    if isinstance(value, str):
+        from ..units import is_singular
+
+        return 1 if is_singular(value) else 2
+    return 2
 
 
 class Messages:
@@ -182,6 +192,17 @@ class Messages:
         """A number as written in this language (CLDR via Babel): -1,234.5 in English, −1 234,5 in
         Finnish and Swedish."""
         return locale_formats.number(self.lang, value)
+
+    def quantity(self, value: float | None, unit: str | None, metric: object = None, **options: object) -> str:
+        """``value`` with its unit in this language ("1 päivä", "2 dagar"); with ``metric``, in the
+        metric's unit and scale (``unit`` None). Options as :func:`kokeilu.units.quantity`."""
+        from .. import units
+
+        if metric is not None and unit is None:
+            return units.metric_quantity(self.lang, value, metric, **options)
+        low, high = (getattr(metric, "valid_min", None), getattr(metric, "valid_max", None)) if metric else (None, None)
+        return units.quantity(self.lang, value, unit, low, high, **options)  # type: ignore[arg-type]
+
     def date(self, value: datetime.date | None) -> str:
         """A date as written in this language: 2026-03-01 in English, 1.3.2026 in Finnish."""
         return locale_formats.date(self.lang, value)

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from .. import units
 from .i18n import Messages
 from .prompts import Prompter, default_author, is_interactive
 from .values import (
@@ -65,10 +66,14 @@ def arms_of(msgs: Messages, design: str, specs: Sequence[tuple[str, str | None]]
     return [(name, role or role_by_position(design, i)) for i, (name, role) in enumerate(specs)]
 
 
-def effect_phrase(msgs: Messages, value: float, scale: str, unit: str) -> str:
+def effect_phrase(
+    msgs: Messages, value: float, scale: str, unit: str, valid_min: float | None = None, valid_max: float | None = None
+) -> str:
+    """The smallest effect worth having, in words: "20 %" relative, else the difference in the
+    metric's unit ("0,3 pistettä asteikolla 1–5")."""
     if scale == "relative":
         return msgs("effect.relative", value=msgs.number(value * 100))
-    return f"{msgs.number(value)} {unit}".strip()
+    return units.quantity(msgs.lang, value, unit, valid_min, valid_max, difference=True)
 
 
 def check_effect(msgs: Messages, kind: str, scale: str, value: float) -> float:
@@ -170,7 +175,8 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
     )
     while True:
         metric = value("metric", lambda: p.ask(msgs("prompt.metric")))
-        metric_unit = value("metric_unit", lambda: p.ask(msgs("prompt.metric_unit"), required=False)) or ""
+        question = msgs("prompt.metric_unit", codes=units.describe_codes(msgs.lang))
+        metric_unit = units.recognise(msgs.lang, value("metric_unit", lambda: p.ask(question, required=False)) or "")
         kind = ask_choice("kind", "MetricKind", "mean")
         direction = ask_choice("direction", "Direction", "higher_is_better")
         impact = ask_choice("impact", "ImpactClass", "customer_outcome")
@@ -213,9 +219,9 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
         valid_range["valid_max"] = value("valid_max", lambda: p.ask(msgs("prompt.valid_max"), read_max, required=False))
 
     section("prompt.section_criterion", "and_measure", "right_if", "data_seen")
-    measure_default = f"{metric} ({metric_unit})" if metric_unit else metric
+    measure_default = f"{metric} ({units.unit_name(msgs.lang, metric_unit)})" if metric_unit else metric
     and_measure = value("and_measure", lambda: p.ask(msgs("prompt.and_measure"), default=measure_default))
-    phrase = effect_phrase(msgs, minimum_effect, effect_scale, metric_unit)
+    phrase = effect_phrase(msgs, minimum_effect, effect_scale, metric_unit, **valid_range)
     right_default = msgs(
         "right_if.higher" if direction == "higher_is_better" else "right_if.lower", metric=metric, effect=phrase
     )

@@ -14,6 +14,7 @@ import click
 
 import kokeilu
 
+from .. import units
 from .i18n import Messages
 
 # rich and numpy are imported by the functions that use them: every command imports this module,
@@ -226,8 +227,7 @@ def render_list(msgs: Messages, path: str, experiments: Sequence[kokeilu.Experim
 def effect_text(msgs: Messages, m: kokeilu.Metric) -> str:
     if m.effect_scale.name == "relative":
         return msgs("effect.relative", value=msgs.number(m.minimum_effect * 100))
-    unit = f" {m.unit}" if m.unit else ""
-    return f"{msgs.number(m.minimum_effect)}{unit}"
+    return msgs.quantity(m.minimum_effect, None, m, difference=True)
 
 
 def valid_range_text(msgs: Messages, m: kokeilu.Metric) -> str:
@@ -316,7 +316,7 @@ def render_show(
         if m.impact.name == "activity_output":
             impact = f"{impact} ({msgs('show.activity_note')})"
         metrics.add_row(
-            m.name + (f" ({m.unit})" if m.unit else ""),
+            m.name + (f" ({units.unit_name(msgs.lang, m.unit)})" if m.unit else ""),
             msgs.label(m.role),
             msgs.label(m.kind),
             msgs.label(m.direction),
@@ -430,10 +430,11 @@ def _effect(msgs: Messages, m: kokeilu.Metric, value: float | None, *, unit: boo
         return "–"
     if m.effect_scale.name == "relative":
         return msgs.percent(value, sign=True)
-    text = msgs.figure(value)
-    if value > 0:
-        text = "+" + text
-    return f"{text} {m.unit}".strip() if unit else text
+    if unit:
+        return msgs.quantity(value, None, m, number=msgs.figure, sign=True, difference=True)
+    shown = units.shown_value(value, m.unit, difference=True)
+    text = msgs.figure(shown)
+    return "+" + text if shown is not None and shown > 0 else text
 
 
 def _p_value(msgs: Messages, value: float | None) -> str:
@@ -598,7 +599,7 @@ def _summary_table(msgs: Messages, analysis: kokeilu.Analysis, metrics: Sequence
                 if level is None
                 else msgs.percent(level)
                 if m.kind.name == "proportion"
-                else f"{msgs.figure(level)} {m.unit}".strip()
+                else msgs.quantity(level, None, m, number=msgs.figure)
             )
             table.add_row(m.name, row["arm"], str(row["n"]), text)
     return table
