@@ -639,11 +639,11 @@ class Analysis:
         v = self.verdict
         lines = [
             f"<kokeilu.Analysis {self.key!r}: {_verdict_label(msgs, v.verdict)}",
-            f"  {_sentence(msgs, v)}",
+            f"  {_shown_sentence(msgs, v)}",
         ]
         if self.amended_verdict is not None:
             lines.append("  " + msgs("html.amended_line", verdict=_verdict_label(msgs, self.amended_verdict.verdict)))
-            lines.append(f"  {_sentence(msgs, self.amended_verdict)}")
+            lines.append(f"  {_shown_sentence(msgs, self.amended_verdict)}")
         for row in self._rows():
             vs = msgs("html.vs", arm=row["arm"], reference=row["reference"])
             head = f"  {row['metric']} [{_role_label(msgs, row['role'])}] {vs}: "
@@ -669,14 +669,14 @@ class Analysis:
         msgs = messages(lang)
         esc = html.escape
         v = self.verdict
-        sentence_lang = "fi" if msgs.lang == "fi" else "en"
+        sentence_lang = msgs.lang
         heading = f"<em>{esc(_verdict_label(msgs, v.verdict))}</em>"
         if self.amended_verdict is not None:
             heading = esc(msgs.text("html.against_locked")).format(verdict=heading)
         parts = [
             '<div class="kokeilu-analysis">',
             f"<h4>{esc(self.experiment.title or self.key)} &mdash; {heading}</h4>",
-            f'<p lang="{sentence_lang}">{esc(_sentence(msgs, v))}</p>',
+            f'<p lang="{sentence_lang}">{esc(_shown_sentence(msgs, v))}</p>',
         ]
         if v.additional_observations is not None:
             count = int(v.additional_observations)
@@ -693,7 +693,7 @@ class Analysis:
             parts.append(
                 '<div class="kokeilu-amended" style="border-left:3px solid #b7791f;padding-left:0.6em">'
                 f"<h5>{title}</h5><p>{esc(msgs.text('html.exploratory_note'))}</p><ul>{changes}</ul>"
-                f'<p lang="{sentence_lang}">{esc(_sentence(msgs, amended))}</p></div>'
+                f'<p lang="{sentence_lang}">{esc(_shown_sentence(msgs, amended))}</p></div>'
             )
         if self.warnings:
             parts.append("<ul>" + "".join(f'<li lang="en">{esc(w)}</li>' for w in self.warnings) + "</ul>")
@@ -733,9 +733,9 @@ def _role_label(msgs: Messages, role: object) -> str:
     return msgs.text(key) if key in english_texts() else str(role)
 
 
-def _sentence(msgs: Messages, verdict: AnalysisVerdict) -> str:
-    """The core's verdict sentence: its Finnish one in Finnish, its English one otherwise."""
-    return verdict.sentence_fi if msgs.lang == "fi" else verdict.sentence_en
+def _shown_sentence(msgs: Messages, verdict: AnalysisVerdict) -> str:
+    """The verdict's sentence in the display's language."""
+    return verdict.sentence(msgs.lang)
 
 
 def _unit_of(experiment: Experiment, row: dict[str, Any]) -> Any:
