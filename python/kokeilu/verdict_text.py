@@ -28,12 +28,13 @@ def _float(params: Mapping[str, object], name: str) -> float:
 
 
 def _amount(msgs: Messages, value: float, params: Mapping[str, object]) -> str:
-    """An amount of the metric: "0,35 pistettä" is left to the unit as the metric names it
-    ("0,35 points"); a relative change as a percentage ("9,8 %")."""
+    """An amount of change in the metric, in its unit as this language inflects it ("1 päivä",
+    "0,35 pistettä", a share's change in percentage points); a relative change as a percentage
+    ("9,8 %")."""
     if params.get("scale") == "relative":
         return f"{msgs.figure(100.0 * value)} %"
     unit = str(params.get("unit", ""))
-    return f"{msgs.figure(value)} {unit}" if unit else msgs.figure(value)
+    return msgs.quantity(value, unit, number=msgs.figure, difference=True) if unit else msgs.figure(value)
 
 
 def _phrases(msgs: Messages, params: Mapping[str, object]) -> dict[str, object]:

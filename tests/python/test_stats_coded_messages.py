@@ -214,13 +214,13 @@ def _fi(code: str, notes: tuple[tuple[str, dict[str, object]], ...] = (), criter
 
 def test_the_finnish_sentences_read_as_before() -> None:
     supported = _fi("stats.verdict.improvement")
-    assert supported.startswith("Kokeilu tuki hypoteesia: sense_of_security nousi 0,5 points")
+    assert supported.startswith("Kokeilu tuki hypoteesia: sense_of_security nousi 0,5 pistettä")
     assert "(suurempi on parempi; 95 %:n luottamusväli 0,35–0,65)" in supported
     assert _fi("stats.verdict.too_small", estimate=0.1, low=0.02, high=0.18).startswith("Kokeilu kumosi hypoteesin")
     assert "heikkeni" in _fi("stats.verdict.wrong_direction", estimate=-0.4, low=-0.6, high=-0.2)
     fell = _fi("stats.verdict.improvement", metric="waiting_days", unit="days", direction="lower_is_better",
                estimate=-3.0, low=-4.5, high=-1.5, minimum_effect=2.0)
-    assert "waiting_days laski 3 days" in fell and "pienempi on parempi" in fell
+    assert "waiting_days laski 3 päivää" in fell and "pienempi on parempi" in fell
     more = _fi("stats.verdict.undecided_more_data", estimate=0.2, low=-0.1, high=0.5, additional=125)
     assert more.endswith("noin 125 havaintoa lisää todennäköisesti ratkaisisi asian.")
     assert _fi("stats.verdict.customer_impact_unmeasured").startswith("Asiakasvaikuttavuutta ei mitattu")
