@@ -115,9 +115,13 @@ def test_numbers_and_dates_in_swedish_as_in_finland() -> None:
 
 def test_core_errors_in_finnish() -> None:
     fi = i18n.Messages("fi")
-    assert fi.core_problem("unknown arm 'x'; known: a, b") == "tuntematon ryhmä 'x'. Tunnetut: a, b"
-    assert fi.core_problem("a new problem the table does not know") == "a new problem the table does not know"
-    assert i18n.Messages("en").core_problem("is required") == "is required"
+    params = {"name": "x", "known": "a, b"}
+    assert fi.core_problem_of("unknown arm 'x'; known: a, b", "input.unknown_arm", params) == (
+        "tuntematon ryhmä 'x'. Tunnetut: a, b"
+    )
+    # Text without a code of kokeilu's (not kokeilu's error) is shown as it is.
+    assert fi.core_problem_of("a problem of another library", "error", None) == "a problem of another library"
+    assert i18n.Messages("en").core_problem_of("is required", "input.required", {}) == "is required"
 
 
 def test_help_in_both_languages(tmp_path: Path) -> None:

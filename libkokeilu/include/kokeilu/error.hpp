@@ -44,8 +44,6 @@ private:
 class NotFoundError : public Error {
 public:
     explicit NotFoundError(Message message) : Error(ErrorCode::not_found, std::move(message)) {}
-    NotFoundError(const std::string& what, const std::string& name)
-        : Error(ErrorCode::not_found, what + " not found: " + name) {}
 };
 
 // Raised for bad input. The message is "<field>: <problem>", and field() returns the field alone,
@@ -54,8 +52,6 @@ class InvalidArgumentError : public Error {
 public:
     InvalidArgumentError(const std::string& field, Message problem)
         : Error(ErrorCode::invalid_argument, std::move(problem), field + ": "), field_(field) {}
-    InvalidArgumentError(const std::string& field, const std::string& problem)
-        : Error(ErrorCode::invalid_argument, field + ": " + problem), field_(field) {}
     [[nodiscard]] const std::string& field() const noexcept { return field_; }
 
 private:

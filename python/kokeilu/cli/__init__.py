@@ -18,8 +18,7 @@ import kokeilu
 
 from . import click_texts
 from .app import State, build_cli
-from .i18n import Messages, detect_language
-from .i18n_core import command_options
+from .i18n import Messages, command_options, detect_language
 from .values import UserError
 
 __all__ = ["main"]
@@ -86,8 +85,8 @@ def _usage_message(msgs: Messages, error: click.UsageError) -> str:
 
 
 def _core_message(msgs: Messages, error: kokeilu.KokeiluError) -> str:
-    """An error of the core in the user's language: by its code from the catalogues, or (an error
-    without a code of its own yet) by the known wordings of its English text."""
+    """An error of the core in the user's language, by its code from the catalogues; an error
+    without a code of its own (not kokeilu's) as its text."""
     coded = msgs.core(getattr(error, "code", ""), getattr(error, "params", None))
     if coded is not None:
         coded = command_options(coded)
@@ -97,8 +96,8 @@ def _core_message(msgs: Messages, error: kokeilu.KokeiluError) -> str:
     text = str(error.args[0]) if error.args else str(error)
     if isinstance(error, kokeilu.InvalidArgumentError):
         field, _, problem = text.partition(": ")
-        return f"{_FIELD_OPTIONS.get(field, field)}: {msgs.core_problem(problem)}"
-    return msgs.core_state(text)
+        return f"{_FIELD_OPTIONS.get(field, field)}: {command_options(problem)}"
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> None:

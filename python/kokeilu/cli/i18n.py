@@ -20,7 +20,6 @@ from pathlib import Path
 
 from .. import _core
 from . import locale_formats
-from .i18n_core import command_options, translate_core_problem, translate_core_state, translate_warning
 
 LANGUAGES = ("fi", "sv", "en")
 
@@ -107,6 +106,21 @@ _ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")
 #: The parameters of the core's messages that hold a date or time it wrote (never one the user
 #: typed, which is shown as typed).
 _MOMENT_PARAMS = frozenset({"at", "now", "start", "end"})
+
+# The API's options as the command names them.
+_OPTIONS = (
+    ("use backfill", "use --backfill"),
+    ("pass allow_future", "pass --allow-future"),
+)
+
+
+def command_options(text: str) -> str:
+    """A core message with the command's names of the API's options (``--backfill``): the core's
+    English names what a Python caller passes."""
+    for api, command in _OPTIONS:
+        text = text.replace(api, command)
+    return text
+
 
 #: Catalogue contexts of the core's message codes: "core:value.not_finite".
 CORE_CONTEXT = "core:"
@@ -279,15 +293,10 @@ class Messages:
         return text
 
     def core_problem_of(self, english: str, code: str, params: Mapping[str, object] | None) -> str:
-        """A problem the core reported, by its code where it has one, else by its English text; with
-        the command's options where the core names an option of the API (``--backfill``)."""
+        """A problem the core reported, by its code (its English text when it has none: an error
+        that is not kokeilu's), with the command's names of the API's options (``--backfill``)."""
         coded = self.core(code, params)
-        return translate_core_problem(english, self.lang) if coded is None else command_options(coded)
-
-    def core_problem(self, problem: str) -> str:
-        """A problem the core reported, in this language when it has a known wording, and with the
-        command's options where the core names an option of the API (``--backfill``)."""
-        return translate_core_problem(problem, self.lang)
+        return command_options(english if coded is None else coded)
 
     def figure(self, value: float | None, digits: int = 3) -> str:
         """A measured number to ``digits`` significant digits, as written in this language."""
@@ -295,10 +304,3 @@ class Messages:
     def percent(self, share: float | None, *, sign: bool = False) -> str:
         """A share as a percentage to one decimal: 12.5% in English, 12,5 % in Finnish and Swedish."""
         return locale_formats.percent(self.lang, share, sign=sign)
-    def warning(self, text: str) -> str:
-        """A warning of the analysis in this language, as far as it has a known wording."""
-        return translate_warning(text, self.lang)
-
-    def core_state(self, message: str) -> str:
-        """A lifecycle message of the core, in this language when it has a known wording."""
-        return translate_core_state(message, self.lang)

@@ -483,15 +483,10 @@ def _status(msgs: Messages, status: str, message: kokeilu._core.Message | None =
             text = msgs.core(message.code, params)
             if text is not None:
                 return msgs("analyze.not_enough", why=f"{params['field']}: {text}")
-    prefix = "not enough data: "
-    if status.startswith(prefix):
-        return msgs("analyze.not_enough", why=status[len(prefix) :])
-    too_large = "values too large to summarise exactly: in arm "
-    if status.startswith(too_large):
-        # "... in arm ARM their sum or spread passes about 1.8e308, the largest number a double holds"
-        arm = status[len(too_large) :].partition(" their sum")[0]
-        return msgs("analyze.too_large", arm=arm)
-    return msgs.core_problem(status)
+        text = msgs.core(message.code, params)
+        if text is not None:
+            return text
+    return status
 
 
 def summary_rows(analysis: kokeilu.Analysis, metric: kokeilu.Metric) -> list[dict[str, Any]]:

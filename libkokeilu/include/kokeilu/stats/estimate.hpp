@@ -30,7 +30,6 @@ struct Estimate {
 class NotEnoughDataError : public InvalidArgumentError {
 public:
     NotEnoughDataError(const std::string& field, Message problem) : InvalidArgumentError(field, std::move(problem)) {}
-    NotEnoughDataError(const std::string& field, const std::string& problem) : InvalidArgumentError(field, problem) {}
 };
 
 }  // namespace kokeilu::stats
