@@ -133,8 +133,8 @@ TEST_CASE("full lifecycle: draft, running, concluded", "[tracker][lifecycle]") {
     REQUIRE(concluded.outcome);
     CHECK(concluded.outcome->verdict == Verdict::supported);
     CHECK(concluded.outcome->learning == outcome.learning);
-    CHECK(concluded.outcome->decided_on == today_utc());
-    CHECK(concluded.actual_end == today_utc());
+    CHECK(concluded.outcome->decided_on == t.time_zone().today());
+    CHECK(concluded.actual_end == t.time_zone().today());
     CHECK(concluded.lock_hash == running.lock_hash);
     CHECK(same_experiment(t.get(created.key), concluded));
 }
@@ -154,7 +154,7 @@ TEST_CASE("start defaults to today and needs the whole Test Card", "[tracker][li
     completed.test_card.right_if = "security holds";
     t.update(completed);
     const Experiment running = t.start(e.key);
-    CHECK(running.actual_start == today_utc());
+    CHECK(running.actual_start == t.time_zone().today());
 }
 
 TEST_CASE("stop needs a reason and writes it to the journal", "[tracker][lifecycle]") {
