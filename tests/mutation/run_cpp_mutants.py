@@ -56,14 +56,24 @@ def load(path: Path) -> list[Mutant]:
 
 
 def run(command: list[str], log, timeout: float | None = None) -> int:
-    """Runs command with its output in the log; returns its exit status (124 on a timeout)."""
+    """Runs command with its output in the log; returns its exit status (124 on a timeout).
+
+    The command runs in a process group of its own, killed whole when the run is stopped: a
+    compiler left running would write an object built from the mutant after the source is back."""
     log.write(f"$ {' '.join(command)}\n")
     log.flush()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        return subprocess.run(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, timeout=timeout).returncode
+        return process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
         log.write(f"timed out after {timeout} s\n")
         return 124
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
 
 
 def build(build_dir: str, jobs: int, log) -> int:
@@ -146,6 +156,7 @@ def main() -> int:
                         outcome = "killed" if test(m, args.build, args, log) != 0 else "survived"
                 finally:
                     path.write_text(source)
+                    os.utime(path)  # newer than any object built from the mutant
                 seconds = round(time.monotonic() - t0, 1)
                 if outcome == "survived" and m.equivalent:
                     outcome = "survived (equivalent)"
