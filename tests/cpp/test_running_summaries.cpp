@@ -264,8 +264,8 @@ TEST_CASE("totals that overflow a double are not kept, and the rows are summaris
 
 TEST_CASE("two connections logging at the same time both land every write", "[store][summaries][concurrent]") {
     // Each write takes the write lock when it begins (BEGIN IMMEDIATE), before it reads what it
-    // builds on; a write that began as a reader would find, when it came to write, that the other
-    // connection had committed since its read, and fail instead of waiting its turn.
+    // builds on, and a writer that finds it taken waits its turn: nothing is refused or lost, and
+    // the running summaries hold every row.
     TempDir dir;
     const std::string path = dir.file("shared.db");
     std::string key;
