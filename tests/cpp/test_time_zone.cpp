@@ -111,9 +111,11 @@ TEST_CASE("a tracker reads its days in its zone: Europe/Helsinki unless set", "[
     t.start(key, Date(2026, 3, 29));
     // 01:00 Helsinki on the start day (2026-03-28T23:00Z) is inside the experiment.
     CHECK_NOTHROW(t.log(key, unit(local("2026-03-28T23:00"), "control", 3.0), LogOptions{false, true}));
+    // Midnight itself (22:00Z) is the first instant of the start day, so inside it.
+    CHECK_NOTHROW(t.log(key, unit(local("2026-03-28T22:00"), "control", 3.0), LogOptions{false, true}));
     CHECK(field_of_error([&] { t.log(key, unit(local("2026-03-28T21:59"), "control", 3.0), LogOptions{false, true}); }) ==
           "at");
-    CHECK(t.count_observations(key) == 1);
+    CHECK(t.count_observations(key) == 2);
     // Once an experiment has started, its days cannot be moved.
     CHECK(state_error_of([&] { t.set_time_zone("Europe/Stockholm"); }).find(key) != std::string::npos);
     CHECK(t.time_zone().name() == "Europe/Helsinki");
