@@ -16,7 +16,10 @@ MUTATION_LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),ccache)
 
 .PHONY: mutation mutation-cpp mutation-python
 
-mutation: mutation-cpp mutation-python
+# Both run even when the first finds survivors (its exit status says so); the worse status wins.
+mutation:
+	@status=0; $(MAKE) --no-print-directory mutation-cpp || status=$$?; \
+	  $(MAKE) --no-print-directory mutation-python || status=$$?; exit $$status
 
 # The build of `make cpp`, with ccache as its compiler launcher when there is one (the first time
 # this rebuilds everything once).
