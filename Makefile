@@ -27,6 +27,7 @@ help:
 	@echo "make sanitize  the C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 	@echo "make coverage  branch coverage of libkokeilu under the C++ tests, into docs/coverage.md"
 	@echo "make test-fuzz, make stress  fuzzing; 2,000 kills and long concurrency runs"
+	@echo "make mutation  mutation testing of libkokeilu and the Python layer (slow; not in make test)"
 	@echo "make clean  remove build output"
 
 # Debian packages: installed only when one is missing, so repeated runs cost one dpkg query.
@@ -121,3 +122,6 @@ include tests/coverage/coverage.mk
 
 # The benchmark against raw SQLite, pandas/scipy and MLflow (make bench, make bench QUICK=1).
 include bench/bench.mk
+
+# Mutation testing of libkokeilu and of the Python layer (make mutation; results in docs/mutation.md).
+include tests/mutation/mutation.mk

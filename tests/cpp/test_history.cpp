@@ -246,3 +246,19 @@ TEST_CASE("a file written at schema 2 gets a history that begins at its migratio
     Tracker again = Tracker::open(path);
     CHECK(again.history().size() == 5);
 }
+
+TEST_CASE("an entry's leaf commits to everything it records", "[history]") {
+    // Sealing and verifying share leaf_data and payload_hash, so a field left out of them would
+    // still verify: each field must change the bytes hashed.
+    const std::string uuid = "0190f7a2-7c4e-7000-8000-000000000001";
+    const std::string previous(32, 'a');
+    const std::string payload = detail::payload_hash("salt-one", "{\"value\":1}");
+    const std::string leaf = detail::leaf_data(4, previous, 1'700'000'000'000'000, HistoryKind::observations, uuid, payload);
+    CHECK(leaf != detail::leaf_data(5, previous, 1'700'000'000'000'000, HistoryKind::observations, uuid, payload));
+    CHECK(leaf != detail::leaf_data(4, std::string(32, 'b'), 1'700'000'000'000'000, HistoryKind::observations, uuid,
+                                    payload));
+    CHECK(leaf != detail::leaf_data(4, previous, 1'700'000'000'000'001, HistoryKind::observations, uuid, payload));
+    CHECK(leaf != detail::leaf_data(4, previous, 1'700'000'000'000'000, HistoryKind::note, uuid, payload));
+    CHECK(payload != detail::payload_hash("salt-two", "{\"value\":1}"));
+    CHECK(payload != detail::payload_hash("salt-one", "{\"value\":2}"));
+}

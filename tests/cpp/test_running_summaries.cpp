@@ -12,10 +12,12 @@
 #include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace kokeilu;
@@ -258,4 +260,38 @@ TEST_CASE("totals that overflow a double are not kept, and the rows are summaris
     CHECK(s.n() == 4);
     CHECK(s.unit_rows() == 4);
     CHECK(s.max() == 1.7e308);
+}
+
+TEST_CASE("two connections logging at the same time both land every write", "[store][summaries][concurrent]") {
+    // Each write takes the write lock when it begins (BEGIN IMMEDIATE), before it reads what it
+    // builds on, and a writer that finds it taken waits its turn: nothing is refused or lost, and
+    // the running summaries hold every row.
+    TempDir dir;
+    const std::string path = dir.file("shared.db");
+    std::string key;
+    {
+        Tracker setup = Tracker::open(path);
+        key = setup.create(home_care_draft()).key;
+        setup.start(key, Date(2025, 3, 3));
+    }
+    constexpr int writes = 150;
+    std::atomic<int> failures{0};
+    auto writer = [&](const std::string& arm) {
+        Tracker t = Tracker::open(path);
+        for (int i = 0; i < writes; ++i) {
+            try {
+                t.log(key, unit(at(2025, 3, 4), arm, 1.0, "sense_of_security"));
+            } catch (const Error&) {
+                ++failures;
+            }
+        }
+    };
+    std::thread control(writer, "control");
+    std::thread video(writer, "video");
+    control.join();
+    video.join();
+    CHECK(failures.load() == 0);
+    Tracker t = Tracker::open(path);
+    CHECK(t.count_observations(key) == 2 * writes);
+    require_running_equals_scan(t, key);
 }

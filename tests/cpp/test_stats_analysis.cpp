@@ -432,6 +432,18 @@ TEST_CASE("A guardrail warns when the worse end of its interval passes the accep
     CHECK_FALSE(mentions(a.warnings, "Guardrail missed_medication (large)"));
     REQUIRE(comparison(a, "satisfied", "large").effect->ci_low > -0.02);
     CHECK_FALSE(mentions(a.warnings, "Guardrail satisfied (large)"));
+
+    // A primary or secondary metric with the same interval is judged by its verdict, not warned
+    // about as a guardrail.
+    Metric primary_missed = missed;
+    primary_missed.role = MetricRole::primary;
+    const Experiment primary_only = concurrent({primary_missed}, {"small"});
+    ExperimentSummaries p;
+    p["missed_medication"]["control"] = s["missed_medication"]["control"];
+    p["missed_medication"]["small"] = zero_one(9, 100);
+    const Analysis pa = analyse(primary_only, p);
+    REQUIRE(comparison(pa, "missed_medication", "small").effect->ci_high > 0.02);
+    CHECK_FALSE(mentions(pa.warnings, "Guardrail"));
 }
 
 TEST_CASE("The warnings of an analysis: ratio, amendments, several arms, guardrails", "[stats][analysis]") {

@@ -179,3 +179,8 @@ TEST_CASE("Lower is better turns the beta-binomial chance and risks around", "[s
     CHECK(lower.risk_control == higher.risk_treatment);
     CHECK(lower.posterior_mean == higher.posterior_mean);
 }
+
+TEST_CASE("The beta-binomial posterior's spread is that of the two beta posteriors", "[stats][bayes]") {
+    // scipy: sqrt(beta(31, 71).var() + beta(21, 81).var()), the uniform prior plus 30/100 and 20/100.
+    CHECK(bayes_beta_binomial({30, 100}, {20, 100}).posterior_sd == Approx(0.06034271526718147).epsilon(1e-12));
+}

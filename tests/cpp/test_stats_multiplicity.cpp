@@ -41,3 +41,13 @@ TEST_CASE("A p-value outside [0, 1] is refused naming its position", "[stats][mu
     CHECK(holm_adjust(ends) == std::vector<double>{0.0, 1.0});
     CHECK(benjamini_hochberg_adjust(ends) == std::vector<double>{0.0, 1.0});
 }
+
+TEST_CASE("Holm caps at 1 and Benjamini-Hochberg keeps its running minimum", "[stats][multiplicity]") {
+    // statsmodels multipletests([0.6, 0.7], method="holm")[1]: 0.6 * 2 = 1.2 is capped at 1.
+    const std::vector<double> large{0.6, 0.7};
+    for (const double adjusted : holm_adjust(large)) CHECK(adjusted == 1.0);
+    // statsmodels multipletests([0.01, 0.02, 0.021], method="fdr_bh")[1]: [0.021, 0.021, 0.021];
+    // the smaller p-values' own values (0.03) are lowered to the minimum of those above them.
+    const std::vector<double> close{0.01, 0.02, 0.021};
+    for (const double adjusted : benjamini_hochberg_adjust(close)) CHECK(adjusted == Approx(0.021).epsilon(1e-12));
+}

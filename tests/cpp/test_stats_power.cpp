@@ -43,6 +43,8 @@ TEST_CASE("Days still needed and whether the plan can be met", "[stats][power]")
     CHECK(s.days_needed == Approx(25.0));
     CHECK(s.reachable);
     CHECK_FALSE(days_needed(212, 112, 2.0, 30.0).reachable);
+    // Exactly the days left is still reachable.
+    CHECK(days_needed(212, 112, 4.0, 25.0).reachable);
     const Schedule done = days_needed(212, 300, 0.0);
     CHECK(done.remaining_per_group == 0);
     CHECK(done.days_needed == 0.0);

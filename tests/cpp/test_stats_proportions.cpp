@@ -111,3 +111,15 @@ TEST_CASE("The z-test on shares of 0 and 1 has a Wald interval of zero width and
     CHECK(kokeilu::testing::contains(e.notes, "prefer the Newcombe interval"));
     CHECK(two_proportion_z_test({6, 10}, {3, 10}).notes.empty());
 }
+
+TEST_CASE("The one-sample proportion's standard error is the target's binomial one", "[stats][proportions]") {
+    // sqrt(p0 (1 - p0) / n) = sqrt(0.6 * 0.4 / 20), under the hypothesis tested.
+    CHECK(one_sample_proportion({7, 20}, 0.6).std_error == Approx(0.10954451150103323).epsilon(1e-12));
+}
+
+TEST_CASE("The z-test's interval is the Wald interval of the difference", "[stats][proportions]") {
+    // scipy: d = 15/40 - 8/42, se = sqrt(pt(1 - pt)/40 + pc(1 - pc)/42), d -/+ norm.ppf(0.975) * se.
+    const Estimate e = two_proportion_z_test({15, 40}, {8, 42});
+    CHECK(e.ci_low == Approx(-0.0068181178424632505).epsilon(1e-9));
+    CHECK(e.ci_high == Approx(0.3758657368900823).epsilon(1e-9));
+}

@@ -55,3 +55,10 @@ TEST_CASE("Event counts and exposures that cannot be name the arm and the field"
     CHECK(error_field([] { (void)rate_ratio({3.0, -5.0}, {2.0, 10.0}); }) == "treatment.exposure");
     CHECK(error_field([] { (void)rate_ratio({3.0, 10.0}, {2.0, 10.0}, 0.4); }) == "confidence");
 }
+
+TEST_CASE("The rate ratio's reference standard error has both arms' terms", "[stats][rates]") {
+    // Delta method on the log scale: se = ratio * sqrt(1/x_t + 1/x_c) = 2 * sqrt(1/20 + 1/10).
+    const Estimate e = rate_ratio({20.0, 100.0}, {10.0, 100.0});
+    CHECK(e.estimate == Approx(2.0));
+    CHECK(e.std_error == Approx(0.7745966692414834).epsilon(1e-12));
+}

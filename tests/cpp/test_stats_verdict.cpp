@@ -236,3 +236,25 @@ TEST_CASE("An interval that ends at zero has not cleared it", "[stats][verdict]"
     CHECK(falling_to_zero.reason == VerdictReason::undecided);
     CHECK(judge(wait, effect(-0.4, -0.8, -1e-12), 200).verdict == Verdict::supported);
 }
+
+TEST_CASE("The verdict's boundaries: an interval that reaches the minimum or zero exactly", "[stats][verdict]") {
+    // These pin each comparison of judge() at its boundary (tests/mutation/cpp_mutants.toml).
+    // An interval that reaches the minimum worthwhile effect exactly has not excluded it.
+    const VerdictResult at_minimum = judge(security(), effect(0.1, -0.1, 0.3), 200);
+    CHECK(at_minimum.verdict == Verdict::inconclusive);
+    // Refuted by an interval that ends at zero: too small, not shown to be worse.
+    const VerdictResult to_zero = judge(security(), effect(-0.1, -0.2, 0.0), 200);
+    CHECK(to_zero.verdict == Verdict::refuted);
+    CHECK(to_zero.reason == VerdictReason::too_small);
+    // Supported with the low end exactly at the minimum: nothing "may be smaller" than it.
+    const VerdictResult low_at_minimum = judge(security(), effect(0.5, 0.3, 0.7), 200);
+    CHECK(low_at_minimum.verdict == Verdict::supported);
+    CHECK_FALSE(contains(low_at_minimum.sentence_en, "may be smaller"));
+    // An estimate at an end of its interval is judged, not refused.
+    CHECK(judge(security(), effect(0.2, 0.2, 0.6), 200).verdict == Verdict::supported);
+    CHECK(judge(security(), effect(0.5, 0.5, 0.5), 200).verdict == Verdict::supported);
+    // An interval exactly as wide as deciding allows still asks for at least one more observation.
+    const VerdictResult exactly = judge(security(), effect(0.4, 0.0, 0.8), 200);
+    REQUIRE(exactly.additional_observations.has_value());
+    CHECK(*exactly.additional_observations == 1);
+}

@@ -1,5 +1,6 @@
 // The tracker's time zone: where its days begin, across the changes to and from summer time.
 // Every zone here is read from the time zone database, so the machine's own TZ plays no part.
+#include "temp_dir.hpp"
 #include "test_tracker_support.hpp"
 
 #include "kokeilu/error.hpp"
@@ -110,9 +111,11 @@ TEST_CASE("a tracker reads its days in its zone: Europe/Helsinki unless set", "[
     t.start(key, Date(2026, 3, 29));
     // 01:00 Helsinki on the start day (2026-03-28T23:00Z) is inside the experiment.
     CHECK_NOTHROW(t.log(key, unit(local("2026-03-28T23:00"), "control", 3.0), LogOptions{false, true}));
+    // Midnight itself (22:00Z) is the first instant of the start day, so inside it.
+    CHECK_NOTHROW(t.log(key, unit(local("2026-03-28T22:00"), "control", 3.0), LogOptions{false, true}));
     CHECK(field_of_error([&] { t.log(key, unit(local("2026-03-28T21:59"), "control", 3.0), LogOptions{false, true}); }) ==
           "at");
-    CHECK(t.count_observations(key) == 1);
+    CHECK(t.count_observations(key) == 2);
     // Once an experiment has started, its days cannot be moved.
     CHECK(state_error_of([&] { t.set_time_zone("Europe/Stockholm"); }).find(key) != std::string::npos);
     CHECK(t.time_zone().name() == "Europe/Helsinki");
@@ -128,4 +131,15 @@ TEST_CASE("a tracker in Stockholm starts its experiments at Swedish midnight", "
     CHECK_NOTHROW(t.log(key, unit(local("2026-10-24T22:00"), "control", 3.0), LogOptions{false, true}));
     CHECK(field_of_error([&] { t.log(key, unit(local("2026-10-24T21:59"), "control", 3.0), LogOptions{false, true}); }) ==
           "at");
+}
+
+TEST_CASE("a tracker's time zone is kept in its file", "[time_zone][tracker][store]") {
+    // The tracker keeps its zone in memory too: only opening the file again shows what was saved.
+    TempDir dir;
+    const std::string path = dir.file("zone.db");
+    {
+        Tracker t = Tracker::open(path);
+        t.set_time_zone("Europe/Stockholm");
+    }
+    CHECK(Tracker::open(path).time_zone().name() == "Europe/Stockholm");
 }

@@ -166,3 +166,14 @@ TEST_CASE("text limits are in bytes, at the limit accepted", "[tracker][validati
     e.title = std::string(199, 'a') + "ä";  // 201 bytes
     CHECK(field_of_error([&] { t.create(e); }) == "title");
 }
+
+TEST_CASE("a cost or an effort of zero is a valid amount", "[validation][tracker]") {
+    // Only a negative amount is refused: an experiment may cost nothing.
+    Tracker t = memory_tracker();
+    Experiment e = home_care_draft();
+    e.planned_cost_eur = 0.0;
+    e.actual_cost_eur = 0.0;
+    e.planned_effort_hours = 0.0;
+    e.actual_effort_hours = 0.0;
+    CHECK_NOTHROW(t.create(e));
+}
