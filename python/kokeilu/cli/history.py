@@ -16,7 +16,7 @@ import kokeilu
 from . import render
 from .app import State, load
 from .prompts import default_author
-from .i18n import Messages, english_texts
+from .i18n import Messages
 from .values import UserError
 
 def warn_if_differs(msgs: Messages, tracker: kokeilu.Tracker, e: kokeilu.Experiment) -> None:
@@ -119,11 +119,7 @@ def add_history_commands(
         table = Table(title=msgs("history.title", what=e.key if e is not None else msgs("history.file")))
         for column in ("col.index", "col.at", "col.entry", "col.what"):
             table.add_column(msgs(column))
-        # The history names its kinds as the core writes them (void_observations, delete_draft),
-        # which are not all the names of the enumeration's values (void, delete): the labels are
-        # looked up by the catalogue's keys.
-        prefix = "label:HistoryKind:"
-        kinds = {key[len(prefix):]: msgs.text(key) for key in english_texts() if key.startswith(prefix)}
+        kinds = msgs.labels("HistoryKind")
         for row in frame.itertuples():
             what = str(row.experiment) if key is None else ""
             if row.batch is not None and row.batch is not pd.NA:
