@@ -311,6 +311,9 @@ def report_html(
             f'<div class="cards">{"".join(_card(msgs, e) for e in experiments)}</div>',
         ),
         ("plots", msgs.text("report.plots"), _plots(msgs, tracker, table)),
+    ] if experiments else [
+        # An empty tracker has no figures, table or plots: the report says so rather than failing.
+        ("summary", msgs.text("report.summary"), f'<p>{_e(msgs.text("report.empty"))}</p>'),
     ]
     contents = "".join(f'<li><a href="#{anchor}">{_e(heading)}</a></li>' for anchor, heading, _ in sections)
     return (

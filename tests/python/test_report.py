@@ -204,3 +204,17 @@ def test_python_m_kokeilu_report(demo_db: Path, tmp_path: Path) -> None:
     assert missing.returncode == 1
     assert missing.stderr.startswith("Error: tracker_or_path: there is no tracker file")
     assert "Traceback" not in missing.stderr
+
+
+def test_an_empty_tracker_and_one_draft(tmp_path: Path, tracker: kokeilu.Tracker, draft: kokeilu.Experiment) -> None:
+    empty = tmp_path / "empty.db"
+    kokeilu.open(empty).close()
+    page = _parse(report.build_report(empty, tmp_path / "empty.html", "fi", today=DAY).read_text(encoding="utf-8"))
+    assert Messages("fi").text("report.empty") in " ".join(page.text)
+    assert not any(tag == "img" for tag, _ in page.tags)
+    # One draft: no verdict, no decision, no cost per learning; every unknown figure is a dash.
+    source = report.report_html(tracker, "en", today=DAY)
+    text = " ".join(_parse(source).text)
+    assert Messages("en").text("report.pending.draft") in text
+    assert not {"NaN", "nan", "None"} & set(text.split())
+    assert source.count("<img ") == 6  # no effects to draw without a concluded experiment
