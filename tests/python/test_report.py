@@ -1,57 +1,65 @@
-"""The portfolio report: the notebook executed headlessly into one self-contained HTML file."""
+"""The portfolio report: one self-contained HTML file in fi, sv or en, its words from the catalogues,
+its numbers as the language writes them (the browser's view of it is in test_report_browser.py)."""
 
 from __future__ import annotations
 
+import datetime
+import html
+import re
+import string
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import ipykernel  # noqa: F401  (what the report needs: missing, the run fails rather than skips)
-import matplotlib  # noqa: F401
-import nbclient  # noqa: F401
-import nbconvert  # noqa: F401
-import nbformat
 import pytest
 
+import kokeilu
 from kokeilu import report
+from kokeilu.cli.i18n import Messages, english_texts
 from kokeilu.demo import create_demo
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+LANGS = ("fi", "sv", "en")
+DAY = datetime.date(2026, 3, 1)
 
 
 class _Page(HTMLParser):
-    """The tags of a page with their attributes, and its text."""
+    """The tags of a page with their attributes, its text (not its style sheet), and the text of
+    its headings."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.text: list[str] = []
+        self.headings: list[str] = []
+        self._in_heading = False
+        self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+        if tag in ("h1", "h2", "h3"):
+            self._in_heading = True
+            self.headings.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+        if tag in ("h1", "h2", "h3"):
+            self._in_heading = False
 
     def handle_data(self, data: str) -> None:
+        if self._in_style:
+            return
         self.text.append(data)
+        if self._in_heading:
+            self.headings[-1] += data
 
 
-def _parse(path: Path) -> _Page:
+def _parse(source: str) -> _Page:
     page = _Page()
-    page.feed(path.read_text(encoding="utf-8"))
+    page.feed(source)
     page.close()
     return page
-
-
-def _assert_self_contained(page: _Page) -> None:
-    """Nothing is fetched when the page is opened: no script, style or image from elsewhere."""
-    for tag, attrs in page.tags:
-        if tag == "script":
-            assert attrs.get("src") is None, attrs
-        if tag == "link":
-            assert attrs.get("rel") not in ("stylesheet", "preload", "modulepreload"), attrs
-            assert not str(attrs.get("href") or "").startswith(("http:", "https:", "//")), attrs
-        if tag in ("img", "iframe", "embed", "source"):
-            assert str(attrs.get("src") or "").startswith("data:"), attrs
 
 
 @pytest.fixture(scope="module")
@@ -61,113 +69,152 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_the_portfolio_report_is_one_self_contained_file(demo_db: Path, tmp_path: Path) -> None:
-    notebook_before = (NOTEBOOKS / "03_portfolio.ipynb").read_bytes()
-    out = report.build_report(demo_db, tmp_path / "portfolio.html")
-    assert out == tmp_path / "portfolio.html"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["portfolio.html"]
-    page = _parse(out)
-    _assert_self_contained(page)
-    source = out.read_text(encoding="utf-8")
-    assert "cdnjs" not in source and "require.js" not in source.lower()
-    images = [attrs["src"] for tag, attrs in page.tags if tag == "img"]
-    assert len(images) >= 6 and all(str(src).startswith("data:image/png;base64,") for src in images)
+@pytest.fixture(scope="module")
+def pages(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    out = tmp_path_factory.mktemp("pages")
+    return {
+        lang: report.build_report(demo_db, out / f"{lang}.html", lang, today=DAY).read_text(encoding="utf-8")
+        for lang in LANGS
+    }
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_report_is_one_self_contained_file(pages: dict[str, str], lang: str) -> None:
+    page = _parse(pages[lang])
+    assert ("html", {"lang": lang}) in page.tags
+    for tag, attrs in page.tags:
+        assert tag not in ("script", "link", "iframe"), (tag, attrs)
+        if tag == "img":
+            assert str(attrs.get("src")).startswith("data:image/png;base64,")
+            assert (attrs.get("alt") or "").strip()
+    assert sum(1 for tag, _ in page.tags if tag == "img") == 7
+    assert "http://" not in pages[lang] and "https://" not in pages[lang]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_report_has_its_sections_in_the_language(pages: dict[str, str], demo_db: Path, lang: str) -> None:
+    msgs = Messages(lang)
+    page = _parse(pages[lang])
+    for key in ("report.title", "report.summary", "report.portfolio", "report.experiments", "report.plots"):
+        assert msgs.text(key) in page.headings, key
     text = " ".join(page.text)
-    # The notebook ran against this tracker: its experiments and the portfolio table are shown.
-    assert "14 experiments in" in text and str(demo_db) in text
-    assert "KAJAANI-2025-001" in text and "Kuusamo" in text and "win rate" in text
-    # A report for readers: the code cells are left out, their outputs are kept.
-    assert "import kokeilu" not in text
-    assert any(tag == "title" for tag, _ in page.tags) and "The portfolio" in text
-    # The notebook itself is left as it was: without outputs.
-    assert (NOTEBOOKS / "03_portfolio.ipynb").read_bytes() == notebook_before
+    assert msgs("report.made", date=msgs.date(DAY), name="demo.db") in text
+    # Every experiment has its card, with its Test Card; the concluded ones their verdict sentence.
+    with kokeilu.open(demo_db, read_only=True) as tracker:
+        experiments = tracker.experiments()
+    for e in experiments:
+        assert any(h.startswith(f"{e.key} · {e.title} ") for h in page.headings), e.key
+        if e.outcome is not None:
+            assert msgs.date(e.outcome.decided_on) in text
+    assert pages[lang].count(f"<h4>{html.escape(msgs.text('html.test_card'))}</h4>") == len(experiments)
+    assert "KAJAANI-2025-001" in text and "Kuusamo" in text
 
 
-def _tiny_notebook(path: Path) -> Path:
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [
-        nbformat.v4.new_markdown_cell("# A tiny report"),
-        nbformat.v4.new_code_cell(
-            "import os\n"
-            "import matplotlib.pyplot as plt\n"
-            "import kokeilu\n"
-            "with kokeilu.open(os.environ['KOKEILU_DEMO_DB'], read_only=True) as t:\n"
-            "    print('experiments:', len(t.experiments()))\n"
-            "plt.plot([0, 1], [1, 0]);"
-        ),
-    ]
-    nbformat.write(notebook, path)
-    return path
+@pytest.mark.parametrize("lang", LANGS)
+def test_nothing_unknown_is_shown_as_nan_or_none(pages: dict[str, str], demo_db: Path, lang: str) -> None:
+    text = " ".join(_parse(pages[lang]).text)
+    words = set(text.replace("(", " ").replace(")", " ").split())
+    for word in ("NaN", "nan", "None", "0.333333", "5000.000000"):
+        assert word not in words, word
+    assert "KOKEILU_DEMO_DB" not in pages[lang]
+    assert "–" in text  # an unknown figure is a dash
+    # No absolute path of this machine: the tracker is named by its file's name.
+    assert str(demo_db.parent) not in pages[lang]
 
 
-def test_another_notebook_with_its_code(demo_db: Path, tmp_path: Path) -> None:
-    notebook = _tiny_notebook(tmp_path / "tiny.ipynb")
-    out = report.build_report(demo_db, tmp_path / "tiny.html", notebook=notebook, include_code=True)
-    page = _parse(out)
-    _assert_self_contained(page)
-    text = " ".join(page.text)
-    assert "experiments: 14" in text and "A tiny report" in text
-    assert "read_only" in text  # the code is shown
-    assert sum(1 for tag, _ in page.tags if tag == "img") == 1
+def test_numbers_are_written_as_the_language_writes_them(pages: dict[str, str]) -> None:
+    fi, sv, en = (" ".join(_parse(pages[lang]).text) for lang in LANGS)
+    # Money with the language's grouping and per cents with its decimal sign and spacing.
+    assert "\u00a0€" in fi or " €" in fi
+    assert any(f"{n}\u00a0000 €" in fi or f"{n} 000 €" in fi for n in range(1, 100))
+    assert any(f"{n},000 €" in en for n in range(1, 100))
+    # Shares and decimals: "43 %" and "0,64" in Finnish and Swedish, "43%" and "0.64" in English.
+    for text in (fi, sv):
+        assert re.search(r"\d[\u00a0 ]%", text) and re.search(r"\b\d,\d\d\b", text)
+    assert re.search(r"\d%", en) and re.search(r"\b\d\.\d\d\b", en)
+    # Dates: 1.3.2026 in Finnish, the ISO date in English.
+    assert "1.3.2026" in fi and "2026-03-01" in en
 
 
-def test_a_failing_notebook_writes_nothing(demo_db: Path, tmp_path: Path) -> None:
-    from nbclient.exceptions import CellExecutionError
+def _literals(template: str) -> list[str]:
+    """The parts of a template between its placeholders."""
+    return [text.strip(" .:…") for text, _, _, _ in string.Formatter().parse(template) if text.strip(" .:…")]
 
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell("raise RuntimeError('the data are not there')")]
-    nbformat.write(notebook, tmp_path / "bad.ipynb")
-    with pytest.raises(CellExecutionError, match="the data are not there"):
-        report.build_report(demo_db, tmp_path / "bad.html", notebook=tmp_path / "bad.ipynb")
-    assert not (tmp_path / "bad.html").exists()
+
+@pytest.mark.parametrize("lang", ("fi", "sv"))
+def test_no_english_catalogue_text_in_finnish_or_swedish(pages: dict[str, str], lang: str) -> None:
+    msgs = Messages(lang)
+    text = " ".join(_parse(pages[lang]).text)
+    attributes = " ".join(str(v) for _, attrs in _parse(pages[lang]).tags for v in attrs.values())
+    checked = 0
+    for key, english in english_texts().items():
+        if not key.startswith("report.") or isinstance(english, tuple) or msgs.text(key) == english:
+            continue
+        for part in _literals(english):
+            if len(part) >= 6 and part not in msgs.text(key):
+                assert part not in text and part not in attributes, (key, part)
+                checked += 1
+    assert checked > 20
+
+
+def test_a_tracker_object_and_the_default_language(demo_db: Path, tmp_path: Path) -> None:
+    kokeilu.set_language("sv")
+    try:
+        with kokeilu.open(demo_db, read_only=True) as tracker:
+            out = report.build_report(tracker, tmp_path / "r.html", today=DAY)
+    finally:
+        kokeilu.set_language(None)
+    assert _parse(out.read_text(encoding="utf-8")).tags[0] == ("html", {"lang": "sv"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
 
 
 def test_missing_inputs_are_named(tmp_path: Path, demo_db: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="db_path: there is no tracker file"):
+    with pytest.raises(FileNotFoundError, match="tracker_or_path: there is no tracker file"):
         report.build_report(tmp_path / "none.db", tmp_path / "r.html")
-    with pytest.raises(FileNotFoundError, match="notebook: there is no notebook"):
-        report.build_report(demo_db, tmp_path / "r.html", notebook=tmp_path / "none.ipynb")
     with pytest.raises(FileNotFoundError, match="out_html: the directory"):
         report.build_report(demo_db, tmp_path / "no" / "r.html")
-    assert report.default_notebook() == NOTEBOOKS / "03_portfolio.ipynb"
+    with pytest.raises(ValueError, match="lang: unknown language 'de'"):
+        report.build_report(demo_db, tmp_path / "r.html", "de")
+    assert not list(tmp_path.iterdir())
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=300, check=False, cwd=cwd)
+
+
+def test_kokeilu_report_command(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build" / "fi.html"
+    done = _run("-m", "kokeilu", "report", "--db", str(demo_db), "--output", str(out), "--lang", "fi", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Raportti kirjoitettu: {out}"
+    page = _parse(out.read_text(encoding="utf-8"))
+    assert page.tags[0] == ("html", {"lang": "fi"}) and "Kokeilusalkun raportti" in page.headings
+    missing = _run("-m", "kokeilu", "report", "--db", str(tmp_path / "none.db"), "--lang", "en", cwd=tmp_path)
+    assert missing.returncode != 0 and "there is no tracker file" in missing.stderr
+    assert "Traceback" not in missing.stderr
 
 
 def test_python_m_kokeilu_report(demo_db: Path, tmp_path: Path) -> None:
-    notebook = _tiny_notebook(tmp_path / "tiny.ipynb")
-    out = tmp_path / "r.html"
-    done = subprocess.run(
-        [sys.executable, "-m", "kokeilu.report", "--db", str(demo_db), "--notebook", str(notebook), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    nested = tmp_path / "build" / "report" / "portfolio.html"
+    done = _run("-m", "kokeilu.report", "--db", str(demo_db), "--out", str(nested), "--lang", "sv", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    *table, path = done.stdout.strip().splitlines()
-    assert path == str(out)
-    assert "experiments: 14" in out.read_text(encoding="utf-8")
-    # The portfolio table is printed first: one row per organisation and the whole portfolio.
-    rows = {line.split()[0]: line.split() for line in table if line.strip()}
-    assert set(rows) >= {"Ii", "Kajaani", "Kuusamo", "Oulu", "all"}
-    assert rows["all"][1] == "14" and "win rate" in table[0]
-    # --quiet prints the path only, and the directory of the report is made.
-    nested = tmp_path / "build" / "report" / "r.html"
-    quiet = subprocess.run(
-        [sys.executable, "-m", "kokeilu.report", "--db", str(demo_db), "--notebook", str(notebook), "--out",
-         str(nested), "-q"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert quiet.returncode == 0, quiet.stderr
-    assert quiet.stdout.strip() == str(nested) and nested.is_file()
-    missing = subprocess.run(
-        [sys.executable, "-m", "kokeilu.report", "--db", str(tmp_path / "none.db")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    assert done.stdout.strip() == str(nested) and nested.is_file()
+    assert "Rapport om försöksportföljen" in nested.read_text(encoding="utf-8")
+    missing = _run("-m", "kokeilu.report", "--db", str(tmp_path / "none.db"), cwd=tmp_path)
     assert missing.returncode == 1
-    assert missing.stderr.startswith("Error: db_path: there is no tracker file") and "Traceback" not in missing.stderr
+    assert missing.stderr.startswith("Error: tracker_or_path: there is no tracker file")
+    assert "Traceback" not in missing.stderr
+
+
+def test_an_empty_tracker_and_one_draft(tmp_path: Path, tracker: kokeilu.Tracker, draft: kokeilu.Experiment) -> None:
+    empty = tmp_path / "empty.db"
+    kokeilu.open(empty).close()
+    page = _parse(report.build_report(empty, tmp_path / "empty.html", "fi", today=DAY).read_text(encoding="utf-8"))
+    assert Messages("fi").text("report.empty") in " ".join(page.text)
+    assert not any(tag == "img" for tag, _ in page.tags)
+    # One draft: no verdict, no decision, no cost per learning; every unknown figure is a dash.
+    source = report.report_html(tracker, "en", today=DAY)
+    text = " ".join(_parse(source).text)
+    assert Messages("en").text("report.pending.draft") in text
+    assert not {"NaN", "nan", "None"} & set(text.split())
+    assert source.count("<img ") == 6  # no effects to draw without a concluded experiment

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 import kokeilu
-from kokeilu import demo, units
+from kokeilu import demo, report, units
 
 from . import render
 from .amend_fields import (
@@ -933,6 +933,32 @@ def build_cli(msgs: Messages) -> click.Group:
             return
         click.echo(msgs("demo.created", path=path, count=len(keys)))
         click.echo(msgs("demo.next", path=path))
+
+    @cli.command("report", help=msgs("report.help"))
+    @common
+    @click.option(
+        "--output", "--out", "-o", metavar="FILE", default=report.DEFAULT_OUTPUT,
+        help=msgs("report.help_output", path=report.DEFAULT_OUTPUT),
+    )
+    @click.pass_obj
+    def report_(state: State, output: str) -> None:
+        # matplotlib and pandas are loaded here, not when the command starts.
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise UserError(msgs("report.needs_matplotlib")) from None
+        with state.open(read_only=True) as tracker:
+            directory = os.path.dirname(os.path.abspath(output))
+            try:
+                os.makedirs(directory, exist_ok=True)
+                html_text = report.report_html(tracker, msgs.lang, name=os.path.basename(state.path))
+                partial = output + ".part"
+                with open(partial, "w", encoding="utf-8") as out:
+                    out.write(html_text)
+                os.replace(partial, output)
+            except OSError as error:
+                raise UserError(msgs("report.unwritable", path=output, problem=error.strerror or error)) from None
+        click.echo(msgs("report.written", path=output))
 
     history.add_history_commands(cli, msgs, common, json_option)
     return cli
