@@ -393,10 +393,10 @@ class AnalysisVerdict:
     def sentence(self, lang: str) -> str:
         """The sentence in Finnish ("fi"), Swedish ("sv") or English ("en"), composed from the
         verdict's code and parameters (``message``, ``notes``) through the catalogues."""
-        if lang == "en" or not self.message[0]:
-            return self.sentence_en
-        if lang not in ("fi", "sv"):
+        if lang not in ("fi", "sv", "en"):
             raise ValueError(f"lang: must be fi, sv or en, got {lang!r}")
+        if not self.message[0]:
+            return self.sentence_en
         return _sentence(lang, self.criterion, self.message, self.notes)
 
     @property
