@@ -20,7 +20,11 @@ std::vector<MessageTemplate> all_templates() {
     std::ranges::sort(all, {}, &MessageTemplate::code);
     // A code given twice would make its text depend on the order of the tables: refuse at once.
     const auto twice = std::ranges::adjacent_find(all, {}, &MessageTemplate::code);
-    if (twice != all.end()) throw std::logic_error("message code defined twice: " + std::string(twice->code));
+    if (twice != all.end()) {
+        std::string what = "message code defined twice: ";
+        what += twice->code;
+        throw std::logic_error(what);
+    }
     return all;
 }
 
@@ -77,7 +81,12 @@ std::string Message::english() const {
         const MessageValue* value = param(name);
         // A template naming a parameter its message lacks is a bug in the library; keep the
         // placeholder visible rather than hide it (tests check every site).
-        if (value == nullptr) out += "{" + std::string(name) + "}";
+        // Appended piece by piece: GCC 12 at -O3 warns falsely (-Wrestrict) on "literal" + string&&.
+        if (value == nullptr) {
+            out += '{';
+            out += name;
+            out += '}';
+        }
         else if (name.ends_with("_code")) out += nested_text(*value);
         else out += message_value_text(*value);
         i = close + 1;

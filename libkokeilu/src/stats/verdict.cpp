@@ -106,7 +106,9 @@ std::string verdict_sentence_en(const VerdictResult& verdict) {
     for (const Message& note : verdict.notes) {
         // The amendments are named after the exploratory wrapper; a note on the judgement inside it.
         std::string& into = note.code == "stats.verdict.amended_note" ? after : body;
-        into += " " + note.english();
+        // Appended piece by piece: GCC 12 at -O3 warns falsely (-Wrestrict) on "literal" + string&&.
+        into += ' ';
+        into += note.english();
     }
     if (verdict.criterion == Criterion::amended && !body.empty()) {
         if (body[0] >= 'A' && body[0] <= 'Z') {
