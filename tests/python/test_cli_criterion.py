@@ -78,10 +78,12 @@ def test_analyze_and_show_say_the_start_came_before_the_lock(db: Path) -> None:
     with kokeilu.open(db, read_only=True) as tracker:
         days = tracker.get(KEY).days_started_before_lock
     en = call(["analyze", KEY, "--lang", "en"], db=db, env=WIDE)
-    assert f"• Started {days} days before the Test Card was locked: data from 2025-03-03 to" in en.out
+    # The command groups the digits of a count as the language does (English: 1,373).
+    assert f"• Started {days:,} days before the Test Card was locked: data from 2025-03-03 to" in en.out
     assert "• Rows logged for times between the start and the lock" in en.out
     assert "kontrolli 40, video 40." in en.out
     show = call(["show", KEY, "--lang", "en"], db=db, env=WIDE)
+    # show writes the count from the display's text, without grouping its digits.
     assert f"Started {days} days before the Test Card was locked: data from 2025-03-03 to" in show.out
     assert "Had any of the data been seen already?" in show.out
     fi = call(["show", KEY, "--lang", "fi"], db=db, env=WIDE)

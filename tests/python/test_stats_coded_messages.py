@@ -3,6 +3,8 @@ catalogues in Finnish, Swedish and English with the language's numbers."""
 
 from __future__ import annotations
 
+import re
+
 import datetime
 import sys
 from pathlib import Path
@@ -62,7 +64,8 @@ def test_warnings_have_codes_beside_their_english(db: Path) -> None:
     assert few[1] == {"metric": "turva", "n": 20, "minimum": 30}
     templates = kokeilu._core.message_templates()
     for (code, params), english in zip(a.warning_messages, a.warnings):
-        assert Messages("en").core(code, params) == english
+        # The same words; the catalogue's English groups the digits of a count (1,422), the core's not.
+        assert re.sub(r"(?<=\d),(?=\d{3}\b)", "", Messages("en").core(code, params) or "") == english
         assert code in templates
 
 
