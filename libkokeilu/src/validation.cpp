@@ -427,13 +427,6 @@ const char* exposure_problem(double exposure) noexcept {
     return nullptr;
 }
 
-std::string describe_valid_range(const Metric& m) {
-    if (m.valid_min && m.valid_max) return format_number(*m.valid_min) + " to " + format_number(*m.valid_max);
-    if (m.valid_min) return "at least " + format_number(*m.valid_min);
-    if (m.valid_max) return "at most " + format_number(*m.valid_max);
-    return {};
-}
-
 Message with_valid_range(std::string_view code, const Metric& m, std::vector<MessageParam> params) {
     const char* shape = m.valid_min && m.valid_max ? ".between" : m.valid_min ? ".at_least" : ".at_most";
     if (m.valid_min) params.push_back({"min", *m.valid_min});

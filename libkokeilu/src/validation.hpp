@@ -82,8 +82,6 @@ void validate_outcome(const Outcome& outcome);
 [[nodiscard]] std::string metric_field(const Metric& metric, std::size_t index);
 [[nodiscard]] std::string arm_field(const Arm& arm, std::size_t index);
 
-// "1 to 5", "at least 1", "at most 5" for a metric's valid range (empty when it has none).
-[[nodiscard]] std::string describe_valid_range(const Metric& metric);
 // The message `code` about a metric's valid range: the code gets the range's shape (".between",
 // ".at_least", ".at_most") and the parameters its ends ("min", "max"), so each language can word
 // the range whole. The metric must have a valid range.

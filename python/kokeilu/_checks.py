@@ -11,11 +11,12 @@ from . import _core
 
 
 @functools.lru_cache(maxsize=1)
-def _templates() -> dict[str, str]:
+def core_templates() -> dict[str, str]:
+    """Every message code of the core with its English template."""
     return dict(_core.message_templates())
 
 
-def _english_value(value: object) -> str:
+def english_value(value: object) -> str:
     """A parameter as the core writes it in English: a float in its shortest exact form ("2", "0.1")."""
     if isinstance(value, float):
         text = repr(value)
@@ -27,7 +28,7 @@ def invalid(field: str, code: str, /, **params: Any) -> NoReturn:
     """Raise InvalidArgumentError for `field` with the core's message `code`: the same code,
     parameters and English text as the core's own errors, so that every door says a rule alike
     and the command can say it in the user's language."""
-    text = _templates()[code].format_map({name: _english_value(value) for name, value in params.items()})
+    text = core_templates()[code].format_map({name: english_value(value) for name, value in params.items()})
     error = _core.InvalidArgumentError(f"{field}: {text}")
     error.field = field
     error.code = code

@@ -384,11 +384,15 @@ class AnalysisVerdict:
     additional_observations: int | None
     customer_impact_measured: bool
     sentence_en: str
-    sentence_fi: str
     amended_criteria: tuple[str, ...] = ()
     criterion: str = "locked"
     message: tuple[str, dict[str, int | float | str]] = ("", {})
     notes: tuple[tuple[str, dict[str, int | float | str]], ...] = ()
+
+    @property
+    def sentence_fi(self) -> str:
+        """The sentence in Finnish (composed when asked for: it reads the catalogues)."""
+        return self.sentence("fi")
 
     def sentence(self, lang: str) -> str:
         """The sentence in Finnish ("fi"), Swedish ("sv") or English ("en"), composed from the
@@ -557,7 +561,6 @@ def _verdict(experiment: Experiment, v: VerdictResult) -> AnalysisVerdict:
         additional_observations=v.additional_observations,
         customer_impact_measured=v.customer_impact_measured,
         sentence_en=v.sentence_en,
-        sentence_fi=_sentence("fi", v.criterion.name, message, notes),
         amended_criteria=_amended_criteria(experiment, v.metric),
         criterion=v.criterion.name,
         message=message,
@@ -639,11 +642,11 @@ class Analysis:
         v = self.verdict
         lines = [
             f"<kokeilu.Analysis {self.key!r}: {_verdict_label(msgs, v.verdict)}",
-            f"  {_shown_sentence(msgs, v)}",
+            f"  {v.sentence(msgs.lang)}",
         ]
         if self.amended_verdict is not None:
             lines.append("  " + msgs("html.amended_line", verdict=_verdict_label(msgs, self.amended_verdict.verdict)))
-            lines.append(f"  {_shown_sentence(msgs, self.amended_verdict)}")
+            lines.append(f"  {self.amended_verdict.sentence(msgs.lang)}")
         for row in self._rows():
             vs = msgs("html.vs", arm=row["arm"], reference=row["reference"])
             head = f"  {row['metric']} [{_role_label(msgs, row['role'])}] {vs}: "
@@ -676,7 +679,7 @@ class Analysis:
         parts = [
             '<div class="kokeilu-analysis">',
             f"<h4>{esc(self.experiment.title or self.key)} &mdash; {heading}</h4>",
-            f'<p lang="{sentence_lang}">{esc(_shown_sentence(msgs, v))}</p>',
+            f'<p lang="{sentence_lang}">{esc(v.sentence(msgs.lang))}</p>',
         ]
         if v.additional_observations is not None:
             count = int(v.additional_observations)
@@ -693,7 +696,7 @@ class Analysis:
             parts.append(
                 '<div class="kokeilu-amended" style="border-left:3px solid #b7791f;padding-left:0.6em">'
                 f"<h5>{title}</h5><p>{esc(msgs.text('html.exploratory_note'))}</p><ul>{changes}</ul>"
-                f'<p lang="{sentence_lang}">{esc(_shown_sentence(msgs, amended))}</p></div>'
+                f'<p lang="{sentence_lang}">{esc(amended.sentence(msgs.lang))}</p></div>'
             )
         if self.warnings:
             parts.append("<ul>" + "".join(f'<li lang="en">{esc(w)}</li>' for w in self.warnings) + "</ul>")
@@ -731,11 +734,6 @@ def _role_label(msgs: Messages, role: object) -> str:
 
     key = f"label:MetricRole:{role}"
     return msgs.text(key) if key in english_texts() else str(role)
-
-
-def _shown_sentence(msgs: Messages, verdict: AnalysisVerdict) -> str:
-    """The verdict's sentence in the display's language."""
-    return verdict.sentence(msgs.lang)
 
 
 def _unit_of(experiment: Experiment, row: dict[str, Any]) -> Any:

@@ -6,6 +6,7 @@ a catalogue — the command would show it untranslated in Finnish and Swedish to
 
 from __future__ import annotations
 
+import functools
 import gettext
 import re
 import sys
@@ -69,7 +70,8 @@ def unmarked(text: str) -> str:
     return _UNCLOSED.sub(" ", text)
 
 
-def interface_words() -> set[str]:
+@functools.lru_cache(maxsize=1)
+def interface_words() -> frozenset[str]:
     """The names of the commands and options: the interface a user types, never translated."""
     from kokeilu.cli.app import build_cli
 
@@ -84,7 +86,7 @@ def interface_words() -> set[str]:
             walk(child)
 
     walk(build_cli(i18n.Messages("en")))
-    return words
+    return frozenset(words)
 
 
 def leaks(output: str, data: list[str]) -> list[str]:

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .. import _core
+from .._checks import core_templates, english_value
 from . import locale_formats
 
 LANGUAGES = ("fi", "sv", "en")
@@ -101,11 +102,12 @@ def english_texts() -> dict[str, str | tuple[str, str]]:
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_UTC_MINUTE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d UTC$")
 _ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")
 
 #: The parameters of the core's messages that hold a date or time it wrote (never one the user
 #: typed, which is shown as typed).
-_MOMENT_PARAMS = frozenset({"at", "now", "start", "end"})
+_MOMENT_PARAMS = frozenset({"at", "now", "start", "end", "locked"})
 
 # The API's options as the command names them.
 _OPTIONS = (
@@ -124,12 +126,6 @@ def command_options(text: str) -> str:
 
 #: Catalogue contexts of the core's message codes: "core:value.not_finite".
 CORE_CONTEXT = "core:"
-
-
-@functools.lru_cache(maxsize=1)
-def core_templates() -> dict[str, str]:
-    """Every message code of the core with its English template."""
-    return dict(_core.message_templates())
 
 
 class _Keep(dict):  # type: ignore[type-arg]
@@ -269,6 +265,8 @@ class Messages:
                 return self.date(datetime.date.fromisoformat(text))
             if _ISO_TIME.match(text):
                 return self.time(datetime.datetime.fromisoformat(text.replace("Z", "+00:00")))
+            if _UTC_MINUTE.match(text):  # "2026-12-06 22:09 UTC", the lock as the core writes it
+                return self.time(datetime.datetime.fromisoformat(text[:-4].replace(" ", "T")))
         except ValueError:
             pass
         return text
@@ -283,9 +281,7 @@ class Messages:
             return str(value)
         if isinstance(value, int):
             return self.number(value)
-        text = repr(value)
-        if text.endswith(".0"):
-            text = text[:-2]
+        text = english_value(value)
         if self.lang in ("fi", "sv"):
             text = text.replace(".", ",")
             if text.startswith("-"):

@@ -461,15 +461,9 @@ def _reference(msgs: Messages, name: str) -> str:
 
 
 def warning_text(msgs: Messages, code: str, params: dict[str, Any]) -> str:
-    """A warning of the analysis in this language, from the catalogue by its code; its dates
-    (the start, the lock to the minute) written as the language writes them."""
-    values = dict(params)
-    if "start" in values:
-        values["start"] = msgs.date(datetime.date.fromisoformat(str(values["start"])))
-    if "locked" in values:
-        day, clock, zone = str(values["locked"]).split(" ")
-        values["locked"] = msgs.time(datetime.datetime.fromisoformat(f"{day}T{clock}"))
-    text = msgs.core(code, values)
+    """A warning of the analysis in this language, from the catalogue by its code (its dates, the
+    start and the lock, written as the language writes them by Messages.core)."""
+    text = msgs.core(code, params)
     return text if text is not None else code
 
 
@@ -578,8 +572,6 @@ def _judged_metric(analysis: kokeilu.Analysis) -> kokeilu.Metric:
         return analysis.experiment.primary_metric
 
 
-def _sentence(msgs: Messages, v: kokeilu.AnalysisVerdict) -> str:
-    return v.sentence(msgs.lang)
 
 
 def _summary_table(msgs: Messages, analysis: kokeilu.Analysis, metrics: Sequence[kokeilu.Metric], title: str) -> Table:
@@ -607,9 +599,9 @@ def render_latest(msgs: Messages, analysis: kokeilu.Analysis) -> None:
     out = console()
     primary = _judged_metric(analysis)
     out.print(_summary_table(msgs, analysis, [primary], msgs("show.latest", metric=primary.name)))
-    out.print(Text(_sentence(msgs, analysis.verdict)))
+    out.print(Text(analysis.verdict.sentence(msgs.lang)))
     if analysis.amended_verdict is not None:
-        out.print(Text(_sentence(msgs, analysis.amended_verdict), style="italic"))
+        out.print(Text(analysis.amended_verdict.sentence(msgs.lang), style="italic"))
 
 
 def render_analysis(msgs: Messages, analysis: kokeilu.Analysis) -> None:
@@ -656,18 +648,18 @@ def render_analysis(msgs: Messages, analysis: kokeilu.Analysis) -> None:
     locked_card = e.locked.test_card if e.locked is not None else e.test_card
     if amended is None:
         out.print(Text(msgs("analyze.verdict", verdict=verdicts.get(v.verdict, v.verdict)), style="bold"))
-        out.print(Text(_sentence(msgs, v)))
+        out.print(Text(v.sentence(msgs.lang)))
         out.print(Text(msgs("analyze.criterion", right_if=locked_card.right_if), style="italic"))
     else:
         out.print(Text(msgs("analyze.verdict_locked", verdict=verdicts.get(v.verdict, v.verdict)), style="bold"))
-        out.print(Text(_sentence(msgs, v)))
+        out.print(Text(v.sentence(msgs.lang)))
         out.print(Text(msgs("analyze.criterion_locked", right_if=locked_card.right_if), style="italic"))
         out.print(Text(""))
         label = verdicts.get(amended.verdict, amended.verdict)
         out.print(Text(msgs("analyze.verdict_amended", verdict=label), style="bold yellow"))
         for c in analysis.criterion_changes:
             out.print(Text("• " + msgs("analyze.change", field=c.field, locked=c.locked_value, amended=c.amended_value)))
-        out.print(Text(_sentence(msgs, amended)))
+        out.print(Text(amended.sentence(msgs.lang)))
         out.print(Text(msgs("analyze.criterion_amended", right_if=e.test_card.right_if), style="italic"))
     if analysis.warning_messages:
         out.print(Text(msgs("analyze.warnings"), style="bold"))
