@@ -5,6 +5,7 @@
 
 #include "kokeilu/design.hpp"
 #include "kokeilu/experiment.hpp"
+#include "kokeilu/lifecycle.hpp"
 #include "kokeilu/metric.hpp"
 #include "kokeilu/outcome.hpp"
 
@@ -17,6 +18,12 @@ void register_enums(py::module_& m) {
         .value("running", Status::running, "Started; the Test Card and success criteria are locked.")
         .value("stopped", Status::stopped, "Ended early, with a reason.")
         .value("concluded", Status::concluded, "Ended with a verdict, a Learning Card and a decision.")
+        .finalize();
+
+    py::native_enum<LifecycleStep>(m, "LifecycleStep", "enum.Enum", "A step of the lifecycle (Experiment.require_step).")
+        .value("start", LifecycleStep::start, "draft -> running")
+        .value("stop", LifecycleStep::stop, "draft or running -> stopped")
+        .value("conclude", LifecycleStep::conclude, "running -> concluded")
         .finalize();
 
     py::native_enum<Purpose>(m, "Purpose", "enum.Enum",

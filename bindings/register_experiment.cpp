@@ -7,6 +7,7 @@
 #include "pybind11.hpp"
 
 #include "kokeilu/experiment.hpp"
+#include "kokeilu/lifecycle.hpp"
 #include "kokeilu/tracker.hpp"
 
 #include <string>
@@ -68,6 +69,10 @@ void register_experiment(py::module_& m) {
             "criterion_changes", [](const Experiment& e) { return criterion_changes(e); },
             "The parts of the success criterion amended after the start (CriterionChange list); empty when the "
             "verdict has one criterion only.")
+        .def(
+            "require_step", [](const Experiment& e, LifecycleStep step) { require_step(e, step); }, py::arg("step"),
+            "Raises the lifecycle's InvalidStateError when the experiment cannot take ``step`` (LifecycleStep) "
+            "now: the rule the Tracker applies, for a caller that asks questions before the step.")
         .def(
             "as_locked", [](const Experiment& e) { return as_locked(e); },
             "The experiment with its Test Card, design, arms and metrics as locked at the start (each under its "

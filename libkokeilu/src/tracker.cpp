@@ -1,6 +1,7 @@
 #include "kokeilu/tracker.hpp"
 
 #include "kokeilu/error.hpp"
+#include "kokeilu/lifecycle.hpp"
 #include "batch_hash.hpp"
 #include "experiment_differences.hpp"
 #include "key_generation.hpp"
@@ -29,11 +30,6 @@ using detail::trim;
 
 constexpr std::array<Status, 1> running_only{Status::running};
 constexpr std::array<Status, 3> after_start{Status::running, Status::stopped, Status::concluded};
-
-// code: lifecycle.cannot_start, cannot_stop or cannot_conclude (each names what is allowed).
-[[noreturn]] void bad_transition(const Experiment& e, const char* code) {
-    throw InvalidStateError(Message{code, {{"key", e.key}, {"status", std::string(to_string(e.status))}}});
-}
 
 // Which statuses may take observations; the store checks them again inside its transaction, so a
 // concurrent stop cannot slip in between.
@@ -337,7 +333,7 @@ Experiment Tracker::update(const Experiment& revised, std::string_view reason, s
 
 Experiment Tracker::start(std::string_view key, std::optional<Date> on) {
     Experiment e = load(*store_, key);
-    if (e.status != Status::draft) bad_transition(e, "lifecycle.cannot_start");
+    require_step(e, LifecycleStep::start);
     if (on && on->is_special()) throw InvalidArgumentError("on", Message{"lifecycle.not_a_date", {}});
     detail::require_complete_test_card(e.test_card);
     e.actual_start = on.value_or(zone_.today());
@@ -353,8 +349,7 @@ Experiment Tracker::start(std::string_view key, std::optional<Date> on) {
 
 Experiment Tracker::stop(std::string_view key, std::string_view reason, std::optional<Date> on, std::string_view author) {
     Experiment e = load(*store_, key);
-    if (e.status != Status::draft && e.status != Status::running)
-        bad_transition(e, "lifecycle.cannot_stop");
+    require_step(e, LifecycleStep::stop);
     const std::string why = trim(reason);
     detail::check_reason(why, "reason", detail::ReasonFor::stop);
     check_short_text(author, "author");
@@ -377,7 +372,7 @@ Experiment Tracker::stop(std::string_view key, std::string_view reason, std::opt
 
 Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
     Experiment e = load(*store_, key);
-    if (e.status != Status::running) bad_transition(e, "lifecycle.cannot_conclude");
+    require_step(e, LifecycleStep::conclude);
     detail::validate_outcome(outcome);
     // A second verdict needs a second criterion: one amended after the start.
     const bool amended = !criterion_changes(e).empty();

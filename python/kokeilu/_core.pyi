@@ -46,6 +46,11 @@ class Status(enum.Enum):
     stopped = 2
     concluded = 3
 
+class LifecycleStep(enum.Enum):
+    start = 0
+    stop = 1
+    conclude = 2
+
 class Purpose(enum.Enum):
     wellbeing = 0
     vitality = 1
@@ -362,6 +367,7 @@ class Experiment:
     def days_started_before_lock(self) -> int | None: ...
     @property
     def criterion_changes(self) -> list[CriterionChange]: ...
+    def require_step(self, step: LifecycleStep) -> None: ...
     def as_locked(self) -> Experiment: ...
     @property
     def primary_metric(self) -> Metric: ...

@@ -55,7 +55,7 @@ TEST_CASE("lifecycle messages: a refused transition names the experiment and its
         CHECK(error.code() == "lifecycle.cannot_start");
         CHECK(text_param(error, "key") == e.key);
         CHECK(text_param(error, "status") == "running");
-        CHECK(std::string(error.what()) == "cannot start " + e.key + ": it is running; only a draft can be started");
+        CHECK(std::string(error.what()) == "cannot start " + e.key + ": its status is running; only a draft can be started");
     }
     try {
         tracker.delete_draft(e.key);

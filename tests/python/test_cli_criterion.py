@@ -99,11 +99,11 @@ def test_conclude_records_both_judgements_and_the_choice(db: Path) -> None:
     # Nothing amended yet: a second verdict has nothing to be judged against.
     refused = call(["conclude", KEY, "--verdict", "supported", "--amended-verdict", "refuted", "--decision", "adapt",
                     *learning, "--lang", "en"], db=db)
-    assert refused.code == 1 and "--amended-verdict: the success criterion of" in refused.err
+    assert refused.code == 1 and "--amended-verdict: is only for an experiment whose success criterion was amended" in refused.err
     _amend_direction(db)
     needs = call(["conclude", KEY, "--verdict", "supported", "--judged-against", "amended", "--decision", "adapt",
                   *learning, "--lang", "en"], db=db)
-    assert needs.code == 1 and "--judged-against amended needs --amended-verdict" in needs.err
+    assert needs.code == 1 and "--judged-against: is 'amended'" in needs.err and "(--amended-verdict) is needed" in needs.err
     done = call(["conclude", KEY, "--verdict", "supported", "--amended-verdict", "refuted", "--judged-against",
                  "locked", "--decision", "adapt", *learning, "--lang", "en"], db=db)
     assert done.code == 0, done

@@ -36,7 +36,7 @@ def user_error(result: Result, *fragments: str) -> None:
     assert result.code == 1, result
     lines = result.err.strip().splitlines()
     assert len(lines) == 1, result
-    assert lines[0].startswith(("Error: ", "Virhe: ")), result
+    assert lines[0].startswith(("Error: ", "Virhe: ", "Fel: ")), result
     assert "Traceback" not in result.err
     for fragment in fragments:
         assert fragment in lines[0], result
@@ -152,7 +152,7 @@ def test_locked_field(db: Path, running: str) -> None:
     )
     user_error(
         call(["--lang", "fi", "amend", running, "--reason", "x", "--minimum-effect", "turvallisuudentunne=0.1"], db=db),
-        "lukittu",
+        "päätetty", "ei voi enää muuttaa",
     )
     user_error(
         call(["amend", running, "--reason", "x", "--set", "status=draft"], db=db), "status", "start, stop or conclude"
@@ -195,11 +195,16 @@ def test_lifecycle_mistakes(db: Path, running: str) -> None:
     user_error(call(["start", running], db=db), "only a draft")
     user_error(call(["--lang", "fi", "start", running], db=db), "käynnissä", "vain luonnoksen")
     draft = json.loads(call(["new", *HOME_CARE, "--json"], db=db).out)["key"]
-    user_error(call(["log", draft, "4", "--arm", "video"], db=db), "draft", f"kokeilu start {draft}")
+    user_error(call(["log", draft, "4", "--arm", "video"], db=db), "draft", "start it first")
+    user_error(call(["--lang", "fi", "log", draft, "4", "--arm", "video"], db=db), "luonnos", "käynnistä se ensin")
     user_error(call(["conclude", draft, "--verdict", "refuted"], db=db), "only a running experiment")
     assert call(["stop", running, "--reason", "the clients' association asked us to pause"], db=db).code == 0
     user_error(call(["log", running, "4", "--arm", "video"], db=db), "--backfill")
-    user_error(call(["stop", running, "--reason", "again"], db=db), "cannot be stopped")
+    user_error(call(["stop", running, "--reason", "again"], db=db), "cannot stop", "stopped")
+    user_error(call(["--lang", "sv", "stop", running, "--reason", "igen"], db=db), "avbrutet")
+    # A reason of spaces is no reason: the core's rule, said with the option's name.
+    draft_stop = call(["stop", draft, "--reason", "   "], db=db)
+    user_error(draft_stop, "--reason")
     # Data that arrived late goes in with --backfill.
     assert call(["log", running, "4", "--arm", "video", "--backfill", "--at", "2026-01-06"], db=db).code == 0
 
@@ -231,7 +236,7 @@ def test_activity_metric_is_warned_about_and_cannot_be_supported(db: Path) -> No
     assert call(["start", key], db=db).code == 0
     learning = ["--decision", "scale_up", "--we-observed", "a", "--we-learned", "b", "--therefore", "c"]
     user_error(
-        call(["conclude", key, "--verdict", "supported", *learning], db=db), "activity", "refuted or inconclusive"
+        call(["conclude", key, "--verdict", "supported", *learning], db=db), "activity", "'refuted' or 'inconclusive'"
     )
     assert call(["conclude", key, "--verdict", "inconclusive", *learning], db=db).code == 0
 

@@ -167,6 +167,27 @@ def test_conclude_asks_for_the_learning_card(db: Path, terminals: list[Terminal]
     assert outcome.learning.therefore == "open without staff in all branches"
 
 
+def test_conclude_on_a_terminal_refuses_before_asking(db: Path, terminals: list[Terminal]) -> None:
+    with kokeilu.open(db) as tracker:
+        e = tracker.create(
+            title="Self-service opening hours",
+            organisation="Kajaani",
+            purposes=["vitality"],
+            we_believe="working-age residents visit more when the library is open without staff",
+            to_verify="we open 7-9 and 20-22 without staff",
+            and_measure="visits by working-age residents per week",
+            right_if="visits rise by 10 %",
+            design="before_after",
+            arms={"before": "before", "after": "after"},
+            metrics=[{"name": "visits", "kind": "count", "minimum_effect": 0.1, "effect_scale": "relative"}],
+        )
+    # A draft cannot be concluded: said at once, not after the verdict and the Learning Card were asked.
+    t = Terminal(["conclude", e.key], db=db)
+    terminals.append(t)
+    t.expect(f"Error: cannot conclude {e.key}: its status is draft; only a running experiment can be concluded")
+    assert t.wait() == 1
+
+
 def test_ctrl_d_cancels_without_saving(db: Path, terminals: list[Terminal]) -> None:
     t = Terminal(["--lang", "fi", "new"], db=db)
     terminals.append(t)

@@ -98,9 +98,9 @@ def test_a_second_void_is_refused_in_each_language(db: Path, running: str, tmp_p
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
-        ("fi", "kokeilua OULU-1 ei voi käynnistää, koska sen tila on ”running”; vain luonnoksen voi käynnistää"),
-        ("sv", "försöket OULU-1 kan inte startas eftersom dess status är ”running”; endast ett utkast kan startas"),
-        ("en", "cannot start OULU-1: it is running; only a draft can be started"),
+        ("fi", "kokeilua OULU-1 ei voi käynnistää, koska sen tila on ”käynnissä”; vain luonnoksen voi käynnistää"),
+        ("sv", "försöket OULU-1 kan inte startas eftersom dess status är ”pågår”; endast ett utkast kan startas"),
+        ("en", "cannot start OULU-1: its status is running; only a draft can be started"),
     ],
 )
 def test_a_coded_lifecycle_message_in_each_language(lang: str, text: str) -> None:
@@ -115,3 +115,26 @@ def test_numbers_of_a_store_message_are_written_in_the_language() -> None:
     assert (fi.core("store.kind_change_misfits", params) or "").startswith(
         f"lajia ei voi muuttaa (mean → proportion): {fi.number(1200)} tallennettua havaintoa ei sovi siihen"
     )
+
+
+def test_the_lifecycle_rule_can_be_asked_before_a_step(db: Path, running: str) -> None:
+    """The command asks the core, before its conclude questions, whether the step can be taken."""
+    with kokeilu.open(db) as tracker:
+        e = tracker.get(running)
+        e.require_step(kokeilu.LifecycleStep.conclude)
+        e.require_step(kokeilu.LifecycleStep.stop)
+        with pytest.raises(kokeilu.InvalidStateError) as raised:
+            e.require_step(kokeilu.LifecycleStep.start)
+        assert raised.value.code == "lifecycle.cannot_start"
+        assert raised.value.params == {"key": running, "status": "running"}
+        stopped = tracker.stop(e, "paused by the clients' association", on="2025-03-10")
+        for step in (kokeilu.LifecycleStep.conclude, kokeilu.LifecycleStep.stop):
+            with pytest.raises(kokeilu.InvalidStateError) as raised:
+                stopped.require_step(step)
+            assert raised.value.code == f"lifecycle.cannot_{step.name}"
+
+
+def test_conclude_refuses_a_stopped_experiment_before_asking_for_anything(db: Path, running: str) -> None:
+    assert call(["stop", running, "--reason", "paused", "--on", "2025-03-10"], db=db).code == 0
+    fi = call(["--lang", "fi", "conclude", running], db=db)
+    assert fi.code == 1 and "vain käynnissä olevan" in fi.err and "ei voi päättää" in fi.err

@@ -11,12 +11,13 @@ namespace {
 
 constexpr std::array templates = {
     MessageTemplate{"lifecycle.activity_not_supported",
-                    "cannot be 'supported': the primary metric {metric} counts activity, not customer impact"},
+                    "cannot be 'supported': the primary metric {metric} counts activity, not customer impact; the "
+                    "verdict can be 'refuted' or 'inconclusive'"},
     MessageTemplate{"lifecycle.amend_needs_reason",
                     "{field} of {key} is locked since {locked_on}; give a reason to amend it"},
     MessageTemplate{"lifecycle.amended_activity_not_supported",
                     "cannot be 'supported': the primary metric {metric} of the amended criterion counts activity, "
-                    "not customer impact"},
+                    "not customer impact; the verdict can be 'refuted' or 'inconclusive'"},
     MessageTemplate{"lifecycle.amended_verdict_unamended",
                     "is only for an experiment whose success criterion was amended after the start; {key} is judged "
                     "against its criterion as locked"},
@@ -25,11 +26,11 @@ constexpr std::array templates = {
     MessageTemplate{"lifecycle.before_actual_start",
                     "is before the actual start ({start})"},
     MessageTemplate{"lifecycle.cannot_conclude",
-                    "cannot conclude {key}: it is {status}; only a running experiment can be concluded"},
+                    "cannot conclude {key}: its status is {status}; only a running experiment can be concluded"},
     MessageTemplate{"lifecycle.cannot_start",
-                    "cannot start {key}: it is {status}; only a draft can be started"},
+                    "cannot start {key}: its status is {status}; only a draft can be started"},
     MessageTemplate{"lifecycle.cannot_stop",
-                    "cannot stop {key}: it is {status}; only a draft or a running experiment can be stopped"},
+                    "cannot stop {key}: its status is {status}; only a draft or a running experiment can be stopped"},
     MessageTemplate{"lifecycle.changed_since_read",
                     "{key} was changed by someone else after it was read (revision {revision}, now "
                     "{stored_revision}); get it again and redo the change"},
@@ -38,7 +39,7 @@ constexpr std::array templates = {
     MessageTemplate{"lifecycle.concluded_not_amendable",
                     "{key} is concluded: its pre-registered parts ({field}) can no longer be amended"},
     MessageTemplate{"lifecycle.delete_not_draft",
-                    "cannot delete {key}: it is {status}; only a draft can be deleted (nothing is deleted from a "
+                    "cannot delete {key}: its status is {status}; only a draft can be deleted (nothing is deleted from a "
                     "started experiment: void wrong observations instead)"},
     MessageTemplate{"lifecycle.experiment_not_found",
                     "experiment not found: {key}"},
@@ -82,11 +83,11 @@ constexpr std::array templates = {
     MessageTemplate{"lifecycle.locked_text_unknown_part",
                     "'{name}' is not a part of it"},
     MessageTemplate{"lifecycle.log_not_running",
-                    "cannot log observations to {key}: it is {status}; use backfill to record data that arrived "
+                    "cannot log observations to {key}: its status is {status}; use backfill to record data that arrived "
                     "late"},
     MessageTemplate{"lifecycle.log_to_draft",
-                    "cannot log observations to {key}: it is a draft; data is recorded only after start locks the "
-                    "success criterion"},
+                    "cannot log observations to {key}: it is a draft; start it first, since data is recorded only "
+                    "after start locks the success criterion"},
     MessageTemplate{"lifecycle.metric_not_found",
                     "metric not found: {name}"},
     MessageTemplate{"lifecycle.missing_after_save",

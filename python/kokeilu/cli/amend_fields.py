@@ -48,8 +48,6 @@ METRIC_ENUMS = {
     "impact": "ImpactClass",
     "effect_scale": "EffectScale",
 }
-# Parts that the start locks: changing them after that is an amendment.
-PREREGISTERED = (*TEST_CARD, "design", "arms", "metrics")
 LIFECYCLE_FIELDS = ("status", "actual_start", "actual_end", "stop_reason", "outcome", "verdict", "decision")
 IDENTITY_FIELDS = ("key", "uuid", "id")
 

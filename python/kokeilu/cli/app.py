@@ -22,8 +22,6 @@ from kokeilu import demo, report, units
 from . import render
 from .amend_fields import (
     LEARNING_CARD,
-    PREREGISTERED,
-    SETTABLE,
     amend_changes,
     parse_metric_spec,
 )
@@ -557,10 +555,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.pass_obj
     def start(state: State, key: str, on: datetime.date | None) -> None:
         with state.open() as tracker:
-            e = load(state, tracker, key)
-            if e.status.name != "draft":
-                raise UserError(msgs("state.start", key=e.key, status=msgs.label(e.status)))
-            e = tracker.start(e, on)
+            e = tracker.start(load(state, tracker, key), on)
         click.echo(msgs("started", key=e.key, date=msgs.date(e.actual_start)))
 
     @cli.command("stop", help=msgs("help.stop"))
@@ -574,12 +569,8 @@ def build_cli(msgs: Messages) -> click.Group:
         state: State = ctx.obj
         if reason is None:
             raise _missing_option(ctx, "reason")
-        if not reason.strip():
-            raise UserError(msgs("reason.empty", option="--reason"))
         with state.open() as tracker:
             e = load(state, tracker, key)
-            if e.status.name not in ("draft", "running"):
-                raise UserError(msgs("state.stop", key=e.key, status=msgs.label(e.status)))
             e = tracker.stop(e, reason, on=on, author=default_author() if author is None else author)
         click.echo(msgs("stopped", key=e.key, date=msgs.date(e.actual_end)))
 
@@ -615,8 +606,6 @@ def build_cli(msgs: Messages) -> click.Group:
         state: State = ctx.obj
         if reason is None:
             raise _missing_option(ctx, "reason")
-        if not reason.strip():
-            raise UserError(msgs("reason.empty", option="--reason"))
         pairs = [(name, text) for name, text in fields.items() if text is not None]
         pairs += list(assignments)
         pairs += [(f"{metric}.minimum_effect", text) for metric, text in minimum_effects]
@@ -628,12 +617,6 @@ def build_cli(msgs: Messages) -> click.Group:
             if added_metrics:
                 changes["metrics"] = [*changes.get("metrics", e.metrics), *added_metrics]
                 touched += [msgs("amend.added_metric", name=m["name"]) for m in added_metrics]
-            if e.status.name == "concluded":
-                locked = [name for name in touched if name in PREREGISTERED or name not in SETTABLE]
-                if added_metrics and not locked:
-                    locked = ["metrics"]
-                if locked:
-                    raise UserError(msgs("state.concluded_locked", field=locked[0], key=e.key))
             before = len(e.amendments)
             revised = tracker.amend(e, reason, author=default_author() if author is None else author, **changes)
         if revised.revision == e.revision:
@@ -657,12 +640,6 @@ def build_cli(msgs: Messages) -> click.Group:
             when = resolve_time(tracker, at, "at")
             tracker.note(e, text, author=default_author() if author is None else author, at=when)
         click.echo(msgs("noted", key=e.key))
-
-    def _check_loggable(e: kokeilu.Experiment, backfill: bool) -> None:
-        if e.status.name == "draft":
-            raise UserError(msgs("state.log_draft", key=e.key))
-        if e.status.name != "running" and not backfill:
-            raise UserError(msgs("state.log_closed", key=e.key, status=msgs.label(e.status)))
 
     @cli.command("log", help=msgs("help.log"))
     @common
@@ -692,7 +669,6 @@ def build_cli(msgs: Messages) -> click.Group:
     ) -> None:
         with state.open() as tracker:
             e = load(state, tracker, key)
-            _check_loggable(e, backfill)
             when = resolve_time(tracker, at, "at") or datetime.datetime.now(datetime.timezone.utc)
             # Every rule of the row (its metric, arm, value and time) is the core's, the same at
             # every door; the command shows the core's coded error in the user's language.
@@ -729,7 +705,6 @@ def build_cli(msgs: Messages) -> click.Group:
 
         with state.open() as tracker:
             e = load(state, tracker, key)
-            _check_loggable(e, backfill)
             importer = csv_import.Importer(
                 msgs, e, metric=metric, backfill=backfill, allow_future=allow_future, tracker=tracker
             )
@@ -767,20 +742,11 @@ def build_cli(msgs: Messages) -> click.Group:
     def conclude(state: State, /, key: str, on: datetime.date | None, **given: str | None) -> None:
         with state.open() as tracker:
             e = load(state, tracker, key)
-            if e.status.name != "running":
-                raise UserError(msgs("state.conclude", key=e.key, status=msgs.label(e.status)))
-            amended = bool(e.criterion_changes)
-            for option, name in (("--amended-verdict", "amended_verdict"), ("--judged-against", "judged_against")):
-                if given[name] is not None and not amended and not (name == "judged_against" and given[name] == "locked"):
-                    raise UserError(msgs("conclude.not_amended", option=option, key=e.key))
-            if given["judged_against"] == "amended" and given["amended_verdict"] is None and not is_interactive():
-                raise UserError(msgs("conclude.amended_needed"))
+            # The core's rule, asked before the questions so that no one answers them in vain; the
+            # answers themselves (an amended verdict, an activity metric 'supported') are judged by
+            # the core when the conclusion is written.
+            e.require_step(kokeilu.LifecycleStep.conclude)
             answers = collect_conclusion(msgs, e, given, _latest_analysis(tracker, e) if is_interactive() else None)
-            locked_primary = e.as_locked().primary_metric
-            if answers["verdict"] == "supported" and locked_primary.impact.name == "activity_output":
-                raise UserError(msgs("conclude.activity_supported", metric=locked_primary.name))
-            if answers.get("amended_verdict") == "supported" and e.primary_metric.impact.name == "activity_output":
-                raise UserError(msgs("conclude.activity_supported", metric=e.primary_metric.name))
             e = tracker.conclude(
                 e,
                 answers["verdict"],

@@ -56,8 +56,6 @@ def add_history_commands(
         if reason is None:
             param = next(p for p in ctx.command.params if p.name == "reason")
             raise click.MissingParameter(ctx=ctx, param=param)
-        if not reason.strip():
-            raise UserError(msgs("reason.empty", option="--reason"))
         observation_ids = _observation_ids(msgs, ids)
         if not observation_ids and batch is None:
             raise UserError(msgs("void.nothing"))

@@ -113,6 +113,7 @@ _MOMENT_PARAMS = frozenset({"at", "now", "start", "end", "locked"})
 _OPTIONS = (
     ("use backfill", "use --backfill"),
     ("pass allow_future", "pass --allow-future"),
+    ("(amended_verdict)", "(--amended-verdict)"),
 )
 
 
@@ -186,8 +187,12 @@ class Messages:
 
     def label(self, value: object) -> str:
         """The name of an enumeration value in this language (e.g. Status.running -> "käynnissä")."""
-        key = f"label:{type(value).__name__}:{getattr(value, 'name', value)}"
-        return self.text(key) if key in self._english else str(getattr(value, "name", value))
+        return self.enum_label(type(value).__name__, str(getattr(value, "name", value)))
+
+    def enum_label(self, enum_name: str, name: str) -> str:
+        """The label of the value ``name`` of an enumeration (the core's text names: "running")."""
+        key = f"label:{enum_name}:{name}"
+        return self.text(key) if key in self._english else name
 
     def labels(self, enum_name: str) -> dict[str, str]:
         """Value name -> label, for one enumeration."""
@@ -249,6 +254,8 @@ class Messages:
         values = {
             name: (self.core(str(value), None) or str(value))
             if name.endswith("_code")
+            else self.enum_label("Status", str(value))
+            if name == "status"
             else self.core_moment(value)
             if name in _MOMENT_PARAMS
             else self.core_value(value)
