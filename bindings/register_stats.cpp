@@ -6,6 +6,7 @@
 // every computation that may take long (resampling, a pass over many rows) runs with the GIL
 // released. NotEnoughDataError becomes kokeilu.NotEnoughDataError, a subclass of
 // InvalidArgumentError, so callers may catch either.
+#include "messages.hpp"
 #include "pybind11.hpp"
 
 #include "kokeilu/stats/analysis.hpp"
@@ -103,6 +104,8 @@ void register_errors_and_enums(py::module_& m) {
         } catch (const NotEnoughDataError& e) {
             py::object instance = py::reinterpret_borrow<py::object>(not_enough_data_class)(py::str(e.what()));
             instance.attr("field") = py::str(e.field());
+            instance.attr("code") = py::str(e.code());
+            instance.attr("params") = message_params(e.message());
             PyErr_SetObject(not_enough_data_class, instance.ptr());
         }
     });
