@@ -62,6 +62,14 @@ void check_length(std::size_t expected, std::size_t actual, const char* field) {
     }
 }
 
+// The value of a result's attribute under its old name, with a DeprecationWarning naming the new.
+double deprecated_alias(const char* old_name, const char* new_name, double value) {
+    const std::string text = std::string("BayesResult.") + old_name + " is deprecated; use BayesResult." + new_name +
+                             " (the name of the analysis' comparisons column)";
+    if (PyErr_WarnEx(PyExc_DeprecationWarning, text.c_str(), 1) != 0) throw py::error_already_set();
+    return value;
+}
+
 // Python's repr of a float as shortest round-trip text, for the reprs of the results.
 std::string fmt(double x) { return repr_of(x); }
 std::string fmt(const std::optional<double>& x) { return x ? fmt(*x) : std::string("None"); }
@@ -211,14 +219,23 @@ void register_results(py::module_& m) {
         .def_readonly("ci_low", &BayesResult::ci_low, "Lower end of the equal-tailed credible interval.")
         .def_readonly("ci_high", &BayesResult::ci_high, "Upper end of the credible interval.")
         .def_readonly("confidence", &BayesResult::confidence, "Credibility of the interval.")
-        .def_readonly("chance_to_win", &BayesResult::chance_to_win, "P(the treatment is better).")
-        .def_readonly("risk_treatment", &BayesResult::risk_treatment, "Expected loss of choosing the treatment.")
+        // The names of the analysis' comparisons table (chance_to_beat, risk, risk_control).
+        .def_readonly("chance_to_beat", &BayesResult::chance_to_win, "P(the treatment is better).")
+        .def_readonly("risk", &BayesResult::risk_treatment, "Expected loss of choosing the treatment.")
         .def_readonly("risk_control", &BayesResult::risk_control, "Expected loss of choosing the control.")
         .def_readonly("method", &BayesResult::method, "The model, e.g. 'bayes_normal'.")
+        .def_property_readonly(
+            "chance_to_win",
+            [](const BayesResult& b) { return deprecated_alias("chance_to_win", "chance_to_beat", b.chance_to_win); },
+            "Deprecated name of chance_to_beat.")
+        .def_property_readonly(
+            "risk_treatment",
+            [](const BayesResult& b) { return deprecated_alias("risk_treatment", "risk", b.risk_treatment); },
+            "Deprecated name of risk.")
         .def("__repr__", [](const BayesResult& b) {
             return "BayesResult(method=" + repr_of(b.method) + ", posterior_mean=" + fmt(b.posterior_mean) +
-                   ", posterior_sd=" + fmt(b.posterior_sd) + ", chance_to_win=" + fmt(b.chance_to_win) +
-                   ", risk_treatment=" + fmt(b.risk_treatment) + ", risk_control=" + fmt(b.risk_control) + ")";
+                   ", posterior_sd=" + fmt(b.posterior_sd) + ", chance_to_beat=" + fmt(b.chance_to_win) +
+                   ", risk=" + fmt(b.risk_treatment) + ", risk_control=" + fmt(b.risk_control) + ")";
         });
 
     py::class_<PermutationResult> perm(m, "PermutationResult", "A permutation test of the difference in means.");
@@ -449,7 +466,7 @@ void register_methods(py::module_& m) {
         py::arg("treatment"), py::arg("control"), py::kw_only(), py::arg("kind") = EffectKind::absolute,
         py::arg("direction") = Direction::higher_is_better, py::arg("prior_mean") = py::none(),
         py::arg("prior_variance") = py::none(), py::arg("confidence") = 0.95,
-        "Normal-model posterior of the effect, chance to win and risk (flat prior unless one is given).");
+        "Normal-model posterior of the effect, chance to beat and risk (flat prior unless one is given).");
     m.def(
         "bayes_beta_binomial",
         [](std::int64_t ts, std::int64_t tn, std::int64_t cs, std::int64_t cn, Named<Direction> direction,
@@ -459,7 +476,7 @@ void register_methods(py::module_& m) {
         py::arg("treatment_successes"), py::arg("treatment_trials"), py::arg("control_successes"),
         py::arg("control_trials"), py::kw_only(), py::arg("direction") = Direction::higher_is_better,
         py::arg("prior_alpha") = 1.0, py::arg("prior_beta") = 1.0, py::arg("confidence") = 0.95,
-        "Beta-binomial chance to win and expected loss, by numerical integration.");
+        "Beta-binomial chance to beat and expected loss (risk), by numerical integration.");
     m.def(
         "sequential_difference",
         [](const Summary& treatment, const Summary& control, double confidence, double tuning_n,

@@ -251,7 +251,9 @@ def bayes_normal(
     prior_variance: float | None = None,
     confidence: float = 0.95,
 ) -> BayesResult:
-    """Normal-model posterior of the difference (or relative lift): chance to win and expected loss.
+    """Normal-model posterior of the difference (or relative lift): ``chance_to_beat`` (that the
+    treatment is better) and the expected loss of choosing the treatment (``risk``) or the control
+    (``risk_control``), as in the analysis' comparisons table.
 
     Flat prior unless ``prior_mean`` or ``prior_variance`` is given (then a Gaussian prior with
     mean 0 and variance 1 where one is left out), as gbstats' Gaussian test.
@@ -276,7 +278,8 @@ def bayes_beta_binomial(
     prior_beta: float = 1.0,
     confidence: float = 0.95,
 ) -> BayesResult:
-    """Beta-binomial chance that the treatment's share is better, and the expected loss of each choice."""
+    """Beta-binomial chance that the treatment's share is better (``chance_to_beat``), and the
+    expected loss of choosing the treatment (``risk``) or the control (``risk_control``)."""
     with core_fields(_ARMS):
         return _core.bayes_beta_binomial(
             *counts(treatment, "treatment"),
@@ -485,8 +488,8 @@ def _comparisons_frame(result: AnalysisResult, *, amended: bool = False) -> pd.D
                 "statistic": _opt(None if e is None else e.statistic),
                 "df": _opt(None if e is None else e.df),
                 "posterior_mean": _opt(None if b is None else b.posterior_mean),
-                "chance_to_beat": _opt(None if b is None else b.chance_to_win),
-                "risk": _opt(None if b is None else b.risk_treatment),
+                "chance_to_beat": _opt(None if b is None else b.chance_to_beat),
+                "risk": _opt(None if b is None else b.risk),
                 "risk_control": _opt(None if b is None else b.risk_control),
                 "status": c.status,
                 "notes": "" if e is None else e.notes,
