@@ -126,6 +126,11 @@ void register_errors_and_enums(py::module_& m) {
         .value("two_groups", PlanDesign::two_groups, "Two groups of equal size (arms, or before and after).")
         .value("one_sample", PlanDesign::one_sample, "One group against a known target.")
         .finalize();
+    py::native_enum<TwoSidedP>(m, "TwoSidedP", "enum.Enum", "The two-sided p-value of a permutation test.")
+        .value("absolute", TwoSidedP::absolute, "Share of permutations with |difference| >= |observed|.")
+        .value("doubled", TwoSidedP::doubled,
+               "Twice the smaller one-sided p-value, at most 1 (scipy.stats.permutation_test's).")
+        .finalize();
 }
 
 void register_summary(py::module_& m) {
@@ -240,9 +245,14 @@ void register_results(py::module_& m) {
 
     py::class_<PermutationResult> perm(m, "PermutationResult", "A permutation test of the difference in means.");
     perm.def_readonly("estimate", &PermutationResult::estimate, "Observed mean(treatment) - mean(control).")
-        .def_readonly("p_value", &PermutationResult::p_value, "Two-sided p-value, (1 + as_extreme) / (1 + resamples).")
+        .def_readonly("p_value", &PermutationResult::p_value,
+                      "Two-sided p-value as two_sided defines it: absolute, (1 + as_extreme) / (1 + resamples); "
+                      "doubled, min(1, 2 * (1 + min(at_least, at_most)) / (1 + resamples)).")
         .def_readonly("resamples", &PermutationResult::resamples, "Number of permutations.")
-        .def_readonly("as_extreme", &PermutationResult::as_extreme, "Permutations at least as extreme as observed.")
+        .def_readonly("as_extreme", &PermutationResult::as_extreme, "Permutations with |difference| >= |observed|.")
+        .def_readonly("at_least", &PermutationResult::at_least, "Permutations with difference >= observed.")
+        .def_readonly("at_most", &PermutationResult::at_most, "Permutations with difference <= observed.")
+        .def_readonly("two_sided", &PermutationResult::two_sided, "The definition of the two-sided p-value.")
         .def_readonly("method", &PermutationResult::method, "'permutation'.")
         .def("__repr__", [](const PermutationResult& p) {
             return "PermutationResult(estimate=" + fmt(p.estimate) + ", p_value=" + fmt(p.p_value) +
@@ -427,15 +437,16 @@ void register_methods(py::module_& m) {
     m.def(
         "permutation_test",
         [](const InArray<double>& treatment, const InArray<double>& control, std::uint64_t seed,
-           std::int64_t resamples, unsigned threads) {
+           std::int64_t resamples, unsigned threads, TwoSidedP two_sided) {
             const auto t = span_of(treatment, "treatment");
             const auto c = span_of(control, "control");
             const ResamplingOptions options = resampling(seed, resamples, threads);
             py::gil_scoped_release release;
-            return permutation_test(t, c, options);
+            return permutation_test(t, c, options, two_sided);
         },
         py::arg("treatment"), py::arg("control"), py::kw_only(), py::arg("seed") = ResamplingOptions{}.seed,
         py::arg("resamples") = ResamplingOptions{}.resamples, py::arg("threads") = ResamplingOptions{}.threads,
+        py::arg("two_sided") = TwoSidedP::absolute,
         "Permutation test of the difference in means (seeded, reproducible).");
     m.def(
         "bootstrap_difference",

@@ -684,6 +684,10 @@ class PlanDesign(enum.Enum):
     two_groups = 0
     one_sample = 1
 
+class TwoSidedP(enum.Enum):
+    absolute = 0
+    doubled = 1
+
 class Summary:
     def __init__(self) -> None: ...
     @staticmethod
@@ -800,6 +804,12 @@ class PermutationResult:
     def resamples(self) -> int: ...
     @property
     def as_extreme(self) -> int: ...
+    @property
+    def at_least(self) -> int: ...
+    @property
+    def at_most(self) -> int: ...
+    @property
+    def two_sided(self) -> TwoSidedP: ...
     @property
     def method(self) -> str: ...
 
@@ -952,7 +962,13 @@ def rate_ratio(
     confidence: float = 0.95,
 ) -> Estimate: ...
 def permutation_test(
-    treatment: npt.ArrayLike, control: npt.ArrayLike, *, seed: int = ..., resamples: int = 10000, threads: int = 2
+    treatment: npt.ArrayLike,
+    control: npt.ArrayLike,
+    *,
+    seed: int = ...,
+    resamples: int = 10000,
+    threads: int = 2,
+    two_sided: TwoSidedP = ...,
 ) -> PermutationResult: ...
 def bootstrap_difference(
     treatment: npt.ArrayLike,

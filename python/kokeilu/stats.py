@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -53,7 +53,7 @@ from ._core import (
     Summary,
     VerdictResult,
 )
-from ._checks import count
+from ._checks import count, invalid
 from ._language import messages
 from ._stats_input import ONE_SHARE, core_fields, count_array, counts, events, pair_fields
 
@@ -107,6 +107,9 @@ Events = tuple[float, float]
 #: The core's names of the parts of both arms' pairs, as the caller wrote them.
 _ARMS = pair_fields("treatment", "control")
 _EVENT_ARMS = pair_fields("treatment", "control", parts=("events", "exposure"))
+
+#: The definitions of a permutation test's two-sided p-value, by name.
+_TWO_SIDED = {"absolute": _core.TwoSidedP.absolute, "doubled": _core.TwoSidedP.doubled}
 
 _DEFAULT_SEED = 20260101
 _DEFAULT_RESAMPLES = 10000
@@ -211,10 +214,27 @@ def permutation_test(
     resamples: int = _DEFAULT_RESAMPLES,
     seed: int = _DEFAULT_SEED,
     threads: int = 2,
+    two_sided: Literal["absolute", "doubled"] = "absolute",
 ) -> PermutationResult:
-    """Two-sided permutation test of the difference in means; the same seed gives the same result."""
+    """Two-sided permutation test of the difference in means; the same seed gives the same result.
+
+    ``two_sided`` chooses the p-value. ``"absolute"`` (the default, as the analysis reports it):
+    the share of permutations whose difference is at least as far from 0 as the observed one,
+    ``(1 + #{|d| >= |observed|}) / (1 + resamples)``. ``"doubled"``: twice the smaller one-sided
+    p-value, at most 1, each ``(1 + #{d >= observed})`` or ``(1 + #{d <= observed})`` over
+    ``1 + resamples`` -- the definition of ``scipy.stats.permutation_test``. The two agree when
+    the permutation distribution is symmetric and differ when it is skewed (very unequal arms of
+    skewed values); the result keeps every count (``as_extreme``, ``at_least``, ``at_most``).
+    """
+    if not (isinstance(two_sided, str) and two_sided in _TWO_SIDED):
+        invalid("two_sided", "input.unknown_enum_value", value=repr(two_sided))
     return _core.permutation_test(
-        _array(treatment, "treatment"), _array(control, "control"), seed=seed, resamples=resamples, threads=threads
+        _array(treatment, "treatment"),
+        _array(control, "control"),
+        seed=seed,
+        resamples=resamples,
+        threads=threads,
+        two_sided=_TWO_SIDED[two_sided],
     )
 
 
