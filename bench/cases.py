@@ -360,7 +360,7 @@ def chance_kokeilu(p: dict[str, Any]) -> dict[str, Any]:
         for _ in range(calls):
             result = stats.bayes_beta_binomial(treatment, control)
         seconds.append((time.perf_counter() - began) / calls)
-    return {"seconds": seconds, "rss_start_kib": rss_start, "check": {"chance_to_win": result.chance_to_win}}
+    return {"seconds": seconds, "rss_start_kib": rss_start, "check": {"chance_to_win": result.chance_to_beat}}
 
 
 @case

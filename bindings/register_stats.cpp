@@ -6,6 +6,7 @@
 // every computation that may take long (resampling, a pass over many rows) runs with the GIL
 // released. NotEnoughDataError becomes kokeilu.NotEnoughDataError, a subclass of
 // InvalidArgumentError, so callers may catch either.
+#include "messages.hpp"
 #include "pybind11.hpp"
 
 #include "kokeilu/stats/analysis.hpp"
@@ -61,6 +62,14 @@ void check_length(std::size_t expected, std::size_t actual, const char* field) {
     }
 }
 
+// The value of a result's attribute under its old name, with a DeprecationWarning naming the new.
+double deprecated_alias(const char* old_name, const char* new_name, double value) {
+    const std::string text = std::string("BayesResult.") + old_name + " is deprecated; use BayesResult." + new_name +
+                             " (the name of the analysis' comparisons column)";
+    if (PyErr_WarnEx(PyExc_DeprecationWarning, text.c_str(), 1) != 0) throw py::error_already_set();
+    return value;
+}
+
 // Python's repr of a float as shortest round-trip text, for the reprs of the results.
 std::string fmt(double x) { return repr_of(x); }
 std::string fmt(const std::optional<double>& x) { return x ? fmt(*x) : std::string("None"); }
@@ -103,6 +112,8 @@ void register_errors_and_enums(py::module_& m) {
         } catch (const NotEnoughDataError& e) {
             py::object instance = py::reinterpret_borrow<py::object>(not_enough_data_class)(py::str(e.what()));
             instance.attr("field") = py::str(e.field());
+            instance.attr("code") = py::str(e.code());
+            instance.attr("params") = message_params(e.message());
             PyErr_SetObject(not_enough_data_class, instance.ptr());
         }
     });
@@ -114,6 +125,11 @@ void register_errors_and_enums(py::module_& m) {
     py::native_enum<PlanDesign>(m, "PlanDesign", "enum.Enum", "The design a sample size is planned for.")
         .value("two_groups", PlanDesign::two_groups, "Two groups of equal size (arms, or before and after).")
         .value("one_sample", PlanDesign::one_sample, "One group against a known target.")
+        .finalize();
+    py::native_enum<TwoSidedP>(m, "TwoSidedP", "enum.Enum", "The two-sided p-value of a permutation test.")
+        .value("absolute", TwoSidedP::absolute, "Share of permutations with |difference| >= |observed|.")
+        .value("doubled", TwoSidedP::doubled,
+               "Twice the smaller one-sided p-value, at most 1 (scipy.stats.permutation_test's).")
         .finalize();
 }
 
@@ -208,21 +224,35 @@ void register_results(py::module_& m) {
         .def_readonly("ci_low", &BayesResult::ci_low, "Lower end of the equal-tailed credible interval.")
         .def_readonly("ci_high", &BayesResult::ci_high, "Upper end of the credible interval.")
         .def_readonly("confidence", &BayesResult::confidence, "Credibility of the interval.")
-        .def_readonly("chance_to_win", &BayesResult::chance_to_win, "P(the treatment is better).")
-        .def_readonly("risk_treatment", &BayesResult::risk_treatment, "Expected loss of choosing the treatment.")
+        // The names of the analysis' comparisons table (chance_to_beat, risk, risk_control).
+        .def_readonly("chance_to_beat", &BayesResult::chance_to_win, "P(the treatment is better).")
+        .def_readonly("risk", &BayesResult::risk_treatment, "Expected loss of choosing the treatment.")
         .def_readonly("risk_control", &BayesResult::risk_control, "Expected loss of choosing the control.")
         .def_readonly("method", &BayesResult::method, "The model, e.g. 'bayes_normal'.")
+        .def_property_readonly(
+            "chance_to_win",
+            [](const BayesResult& b) { return deprecated_alias("chance_to_win", "chance_to_beat", b.chance_to_win); },
+            "Deprecated name of chance_to_beat.")
+        .def_property_readonly(
+            "risk_treatment",
+            [](const BayesResult& b) { return deprecated_alias("risk_treatment", "risk", b.risk_treatment); },
+            "Deprecated name of risk.")
         .def("__repr__", [](const BayesResult& b) {
             return "BayesResult(method=" + repr_of(b.method) + ", posterior_mean=" + fmt(b.posterior_mean) +
-                   ", posterior_sd=" + fmt(b.posterior_sd) + ", chance_to_win=" + fmt(b.chance_to_win) +
-                   ", risk_treatment=" + fmt(b.risk_treatment) + ", risk_control=" + fmt(b.risk_control) + ")";
+                   ", posterior_sd=" + fmt(b.posterior_sd) + ", chance_to_beat=" + fmt(b.chance_to_win) +
+                   ", risk=" + fmt(b.risk_treatment) + ", risk_control=" + fmt(b.risk_control) + ")";
         });
 
     py::class_<PermutationResult> perm(m, "PermutationResult", "A permutation test of the difference in means.");
     perm.def_readonly("estimate", &PermutationResult::estimate, "Observed mean(treatment) - mean(control).")
-        .def_readonly("p_value", &PermutationResult::p_value, "Two-sided p-value, (1 + as_extreme) / (1 + resamples).")
+        .def_readonly("p_value", &PermutationResult::p_value,
+                      "Two-sided p-value as two_sided defines it: absolute, (1 + as_extreme) / (1 + resamples); "
+                      "doubled, min(1, 2 * (1 + min(at_least, at_most)) / (1 + resamples)).")
         .def_readonly("resamples", &PermutationResult::resamples, "Number of permutations.")
-        .def_readonly("as_extreme", &PermutationResult::as_extreme, "Permutations at least as extreme as observed.")
+        .def_readonly("as_extreme", &PermutationResult::as_extreme, "Permutations with |difference| >= |observed|.")
+        .def_readonly("at_least", &PermutationResult::at_least, "Permutations with difference >= observed.")
+        .def_readonly("at_most", &PermutationResult::at_most, "Permutations with difference <= observed.")
+        .def_readonly("two_sided", &PermutationResult::two_sided, "The definition of the two-sided p-value.")
         .def_readonly("method", &PermutationResult::method, "'permutation'.")
         .def("__repr__", [](const PermutationResult& p) {
             return "PermutationResult(estimate=" + fmt(p.estimate) + ", p_value=" + fmt(p.p_value) +
@@ -407,15 +437,16 @@ void register_methods(py::module_& m) {
     m.def(
         "permutation_test",
         [](const InArray<double>& treatment, const InArray<double>& control, std::uint64_t seed,
-           std::int64_t resamples, unsigned threads) {
+           std::int64_t resamples, unsigned threads, TwoSidedP two_sided) {
             const auto t = span_of(treatment, "treatment");
             const auto c = span_of(control, "control");
             const ResamplingOptions options = resampling(seed, resamples, threads);
             py::gil_scoped_release release;
-            return permutation_test(t, c, options);
+            return permutation_test(t, c, options, two_sided);
         },
         py::arg("treatment"), py::arg("control"), py::kw_only(), py::arg("seed") = ResamplingOptions{}.seed,
         py::arg("resamples") = ResamplingOptions{}.resamples, py::arg("threads") = ResamplingOptions{}.threads,
+        py::arg("two_sided") = TwoSidedP::absolute,
         "Permutation test of the difference in means (seeded, reproducible).");
     m.def(
         "bootstrap_difference",
@@ -446,7 +477,7 @@ void register_methods(py::module_& m) {
         py::arg("treatment"), py::arg("control"), py::kw_only(), py::arg("kind") = EffectKind::absolute,
         py::arg("direction") = Direction::higher_is_better, py::arg("prior_mean") = py::none(),
         py::arg("prior_variance") = py::none(), py::arg("confidence") = 0.95,
-        "Normal-model posterior of the effect, chance to win and risk (flat prior unless one is given).");
+        "Normal-model posterior of the effect, chance to beat and risk (flat prior unless one is given).");
     m.def(
         "bayes_beta_binomial",
         [](std::int64_t ts, std::int64_t tn, std::int64_t cs, std::int64_t cn, Named<Direction> direction,
@@ -456,7 +487,7 @@ void register_methods(py::module_& m) {
         py::arg("treatment_successes"), py::arg("treatment_trials"), py::arg("control_successes"),
         py::arg("control_trials"), py::kw_only(), py::arg("direction") = Direction::higher_is_better,
         py::arg("prior_alpha") = 1.0, py::arg("prior_beta") = 1.0, py::arg("confidence") = 0.95,
-        "Beta-binomial chance to win and expected loss, by numerical integration.");
+        "Beta-binomial chance to beat and expected loss (risk), by numerical integration.");
     m.def(
         "sequential_difference",
         [](const Summary& treatment, const Summary& control, double confidence, double tuning_n,

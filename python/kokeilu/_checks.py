@@ -88,3 +88,52 @@ def number(value: Any, field: str) -> float:
         return float(value)
     except OverflowError:
         invalid(field, "input.float_too_large", value=repr(value))
+
+
+#: The code of a value that is no count at all (a bool, text, None, ...).
+NOT_A_COUNT = "input.not_a_count"
+# 2**63 is the first whole number an int64 (the core's count) cannot hold.
+_COUNT_LIMIT = 2**63
+
+
+def count(value: Any, field: str) -> int:
+    """A count (successes, trials, units) as an int: a Python or numpy int, or a float without a
+    fraction (5.0, as a sum in a float column gives). A bool is refused although Python counts it
+    as an int (True where a count is meant is a mistake, not 1), and so are text, a fraction, NaN,
+    infinity and a count beyond the core's int64. Whether the count is allowed (not negative,
+    successes within the trials) is the core's rule, said by the core."""
+    if isinstance(value, bool):
+        invalid(field, NOT_A_COUNT, **not_a_number(value))
+    if isinstance(value, int):
+        whole = value
+    elif isinstance(value, float):
+        whole = _whole(float(value), field)  # float(): np.float64 is a float and shows itself otherwise
+    else:
+        import numpy as np  # as in number(): a numpy scalar means numpy is loaded anyway
+
+        if isinstance(value, np.integer):  # np.bool_ is no np.integer
+            whole = int(value)
+        elif isinstance(value, np.floating):
+            whole = _whole(float(value), field)
+        else:
+            invalid(field, NOT_A_COUNT, **not_a_number(value))
+    if abs(whole) >= _COUNT_LIMIT:
+        invalid(field, "input.count_too_large", value=str(whole))
+    return whole
+
+
+def _whole(value: float, field: str) -> int:
+    if not value.is_integer():  # a fraction, NaN or infinity
+        invalid(field, "input.not_whole", value=repr(value))
+    return int(value)
+
+
+def count_value(value: Any, field: str) -> float:
+    """A count the core takes as a float (a count of events): refused here only when it is no
+    number or a bool; whether it is a whole number >= 0 is the core's rule, said by the core."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        import numpy as np
+
+        if isinstance(value, bool) or not isinstance(value, (np.integer, np.floating)):
+            invalid(field, NOT_A_COUNT, **not_a_number(value))
+    return number(value, field)

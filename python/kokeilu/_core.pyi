@@ -690,6 +690,10 @@ class PlanDesign(enum.Enum):
     two_groups = 0
     one_sample = 1
 
+class TwoSidedP(enum.Enum):
+    absolute = 0
+    doubled = 1
+
 class Summary:
     def __init__(self) -> None: ...
     @staticmethod
@@ -783,11 +787,16 @@ class BayesResult:
     @property
     def confidence(self) -> float: ...
     @property
+    def chance_to_beat(self) -> float: ...
+    @property
+    def risk(self) -> float: ...
+    @property
+    def risk_control(self) -> float: ...
+    # Deprecated names of chance_to_beat and risk (they warn DeprecationWarning).
+    @property
     def chance_to_win(self) -> float: ...
     @property
     def risk_treatment(self) -> float: ...
-    @property
-    def risk_control(self) -> float: ...
     @property
     def method(self) -> str: ...
 
@@ -801,6 +810,12 @@ class PermutationResult:
     def resamples(self) -> int: ...
     @property
     def as_extreme(self) -> int: ...
+    @property
+    def at_least(self) -> int: ...
+    @property
+    def at_most(self) -> int: ...
+    @property
+    def two_sided(self) -> TwoSidedP: ...
     @property
     def method(self) -> str: ...
 
@@ -953,7 +968,13 @@ def rate_ratio(
     confidence: float = 0.95,
 ) -> Estimate: ...
 def permutation_test(
-    treatment: npt.ArrayLike, control: npt.ArrayLike, *, seed: int = ..., resamples: int = 10000, threads: int = 2
+    treatment: npt.ArrayLike,
+    control: npt.ArrayLike,
+    *,
+    seed: int = ...,
+    resamples: int = 10000,
+    threads: int = 2,
+    two_sided: TwoSidedP = ...,
 ) -> PermutationResult: ...
 def bootstrap_difference(
     treatment: npt.ArrayLike,

@@ -4,7 +4,14 @@ Means take numpy arrays (or anything array-like) of unit-level values, or a :cla
 when only the moments are known (``Summary.from_moments(n, mean, sd)``). Proportions take
 ``(successes, trials)`` pairs, rates ``(events, exposure)`` pairs. Every function returns a small
 result object with named fields and a readable repr; data that cannot support a method raise
-:class:`kokeilu.NotEnoughDataError` (an :class:`kokeilu.InvalidArgumentError`) naming the input::
+:class:`kokeilu.NotEnoughDataError` (an :class:`kokeilu.InvalidArgumentError`) naming the input.
+
+A count (successes, trials, units per arm, events) is a whole number: an int, numpy's too, or a
+float without a fraction (``5.0`` or ``np.float64(5.0)``, as a sum of a float column gives). A
+fraction, NaN, infinity, a bool or text is refused, never rounded, with an InvalidArgumentError
+whose ``field`` names the argument as written (``treatment[0]`` for the successes of
+``treatment=(successes, trials)``, ``observed[2]``, ``successes``) and whose ``code`` and
+``params`` say the rule (``input.not_whole``, ``input.not_a_count``, ``stats.successes.range``)::
 
     from kokeilu import stats
 
@@ -22,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -46,7 +53,9 @@ from ._core import (
     Summary,
     VerdictResult,
 )
+from ._checks import count, invalid
 from ._language import messages
+from ._stats_input import ONE_SHARE, core_fields, count_array, counts, events, pair_fields
 
 if TYPE_CHECKING:
     from .cli.i18n import Messages
@@ -95,6 +104,13 @@ Counts = Union[tuple[int, int], Summary]
 #: A count metric's ``(events, exposure)``.
 Events = tuple[float, float]
 
+#: The core's names of the parts of both arms' pairs, as the caller wrote them.
+_ARMS = pair_fields("treatment", "control")
+_EVENT_ARMS = pair_fields("treatment", "control", parts=("events", "exposure"))
+
+#: The definitions of a permutation test's two-sided p-value, by name.
+_TWO_SIDED = {"absolute": _core.TwoSidedP.absolute, "doubled": _core.TwoSidedP.doubled}
+
 _DEFAULT_SEED = 20260101
 _DEFAULT_RESAMPLES = 10000
 
@@ -122,24 +138,6 @@ def summarize(values: Values, exposure: npt.ArrayLike | None = None) -> Summary:
     return Summary.from_values(
         _array(values, "values"), None if exposure is None else _array(exposure, "exposure")
     )
-
-
-def _counts(counts: Counts, field: str) -> tuple[int, int]:
-    if isinstance(counts, Summary):
-        return counts.successes, counts.trials
-    try:
-        successes, trials = counts
-    except (TypeError, ValueError):
-        raise TypeError(f"{field}: expected (successes, trials) or a Summary") from None
-    return int(successes), int(trials)
-
-
-def _events(events: Events, field: str) -> tuple[float, float]:
-    try:
-        count, exposure = events
-    except (TypeError, ValueError):
-        raise TypeError(f"{field}: expected (events, exposure)") from None
-    return float(count), float(exposure)
 
 
 def _kind(relative: bool) -> EffectKind:
@@ -172,32 +170,38 @@ def one_sample_t(values: Values, target: float, *, confidence: float = 0.95) -> 
 
 def wilson_interval(successes: int, trials: int, *, confidence: float = 0.95) -> Interval:
     """Wilson's score interval of one share (statsmodels ``proportion_confint(method="wilson")``)."""
-    return _core.wilson_interval(successes, trials, confidence)
+    with core_fields(ONE_SHARE):
+        return _core.wilson_interval(count(successes, "successes"), count(trials, "trials"), confidence)
 
 
 def proportion_difference(treatment: Counts, control: Counts, *, confidence: float = 0.95) -> Estimate:
     """Difference of shares with Newcombe's hybrid score (Wilson) interval; p-value of the pooled z-test."""
-    return _core.proportion_difference(*_counts(treatment, "treatment"), *_counts(control, "control"), confidence)
+    with core_fields(_ARMS):
+        return _core.proportion_difference(*counts(treatment, "treatment"), *counts(control, "control"), confidence)
 
 
 def two_proportion_z_test(treatment: Counts, control: Counts, *, confidence: float = 0.95) -> Estimate:
     """The pooled two-proportion z-test (statsmodels ``proportions_ztest``) with a Wald interval."""
-    return _core.two_proportion_z_test(*_counts(treatment, "treatment"), *_counts(control, "control"), confidence)
+    with core_fields(_ARMS):
+        return _core.two_proportion_z_test(*counts(treatment, "treatment"), *counts(control, "control"), confidence)
 
 
 def fisher_exact(treatment: Counts, control: Counts) -> FisherResult:
     """Fisher's exact test of [[treatment successes, failures], [control successes, failures]]."""
-    return _core.fisher_exact(*_counts(treatment, "treatment"), *_counts(control, "control"))
+    with core_fields(_ARMS):
+        return _core.fisher_exact(*counts(treatment, "treatment"), *counts(control, "control"))
 
 
 def one_sample_proportion(successes: int, trials: int, target: float, *, confidence: float = 0.95) -> Estimate:
     """Share - target with the shifted Wilson interval and the exact binomial test's p-value."""
-    return _core.one_sample_proportion(successes, trials, target, confidence)
+    with core_fields(ONE_SHARE):
+        return _core.one_sample_proportion(count(successes, "successes"), count(trials, "trials"), target, confidence)
 
 
 def rate_ratio(treatment: Events, control: Events, *, confidence: float = 0.95) -> Estimate:
     """Rate ratio of ``(events, exposure)`` pairs with the exact conditional (Clopper-Pearson) interval."""
-    return _core.rate_ratio(*_events(treatment, "treatment"), *_events(control, "control"), confidence)
+    with core_fields(_EVENT_ARMS):
+        return _core.rate_ratio(*events(treatment, "treatment"), *events(control, "control"), confidence)
 
 
 # -- resampling ----------------------------------------------------------------------------
@@ -210,10 +214,27 @@ def permutation_test(
     resamples: int = _DEFAULT_RESAMPLES,
     seed: int = _DEFAULT_SEED,
     threads: int = 2,
+    two_sided: Literal["absolute", "doubled"] = "absolute",
 ) -> PermutationResult:
-    """Two-sided permutation test of the difference in means; the same seed gives the same result."""
+    """Two-sided permutation test of the difference in means; the same seed gives the same result.
+
+    ``two_sided`` chooses the p-value. ``"absolute"`` (the default, as the analysis reports it):
+    the share of permutations whose difference is at least as far from 0 as the observed one,
+    ``(1 + #{|d| >= |observed|}) / (1 + resamples)``. ``"doubled"``: twice the smaller one-sided
+    p-value, at most 1, each ``(1 + #{d >= observed})`` or ``(1 + #{d <= observed})`` over
+    ``1 + resamples`` -- the definition of ``scipy.stats.permutation_test``. The two agree when
+    the permutation distribution is symmetric and differ when it is skewed (very unequal arms of
+    skewed values); the result keeps every count (``as_extreme``, ``at_least``, ``at_most``).
+    """
+    if not (isinstance(two_sided, str) and two_sided in _TWO_SIDED):
+        invalid("two_sided", "input.unknown_enum_value", value=repr(two_sided))
     return _core.permutation_test(
-        _array(treatment, "treatment"), _array(control, "control"), seed=seed, resamples=resamples, threads=threads
+        _array(treatment, "treatment"),
+        _array(control, "control"),
+        seed=seed,
+        resamples=resamples,
+        threads=threads,
+        two_sided=_TWO_SIDED[two_sided],
     )
 
 
@@ -250,7 +271,9 @@ def bayes_normal(
     prior_variance: float | None = None,
     confidence: float = 0.95,
 ) -> BayesResult:
-    """Normal-model posterior of the difference (or relative lift): chance to win and expected loss.
+    """Normal-model posterior of the difference (or relative lift): ``chance_to_beat`` (that the
+    treatment is better) and the expected loss of choosing the treatment (``risk``) or the control
+    (``risk_control``), as in the analysis' comparisons table.
 
     Flat prior unless ``prior_mean`` or ``prior_variance`` is given (then a Gaussian prior with
     mean 0 and variance 1 where one is left out), as gbstats' Gaussian test.
@@ -275,15 +298,17 @@ def bayes_beta_binomial(
     prior_beta: float = 1.0,
     confidence: float = 0.95,
 ) -> BayesResult:
-    """Beta-binomial chance that the treatment's share is better, and the expected loss of each choice."""
-    return _core.bayes_beta_binomial(
-        *_counts(treatment, "treatment"),
-        *_counts(control, "control"),
-        direction=direction,
-        prior_alpha=prior_alpha,
-        prior_beta=prior_beta,
-        confidence=confidence,
-    )
+    """Beta-binomial chance that the treatment's share is better (``chance_to_beat``), and the
+    expected loss of choosing the treatment (``risk``) or the control (``risk_control``)."""
+    with core_fields(_ARMS):
+        return _core.bayes_beta_binomial(
+            *counts(treatment, "treatment"),
+            *counts(control, "control"),
+            direction=direction,
+            prior_alpha=prior_alpha,
+            prior_beta=prior_beta,
+            confidence=confidence,
+        )
 
 
 def sequential(
@@ -314,7 +339,7 @@ def srm_check(
     threshold: float = 0.001,
 ) -> SrmResult:
     """Sample-ratio mismatch: chi-square test of units per arm against the planned shares (default equal)."""
-    observed_array = np.ascontiguousarray(observed, dtype=np.int64)
+    observed_array = count_array(observed, "observed")
     shares = None if expected_shares is None else _array(expected_shares, "expected_shares")
     return _core.sample_ratio_mismatch(observed_array, shares, threshold)
 
@@ -351,7 +376,12 @@ def days_needed(
     needed_per_group: int, current_per_group: int, per_group_per_day: float, *, days_left: float | None = None
 ) -> Schedule:
     """Days still needed at the current pace, and whether the planned end (``days_left``) allows it."""
-    return _core.days_needed(needed_per_group, current_per_group, per_group_per_day, days_left)
+    return _core.days_needed(
+        count(needed_per_group, "needed_per_group"),
+        count(current_per_group, "current_per_group"),
+        per_group_per_day,
+        days_left,
+    )
 
 
 # -- the analysis of an experiment -----------------------------------------------------------
@@ -478,8 +508,8 @@ def _comparisons_frame(result: AnalysisResult, *, amended: bool = False) -> pd.D
                 "statistic": _opt(None if e is None else e.statistic),
                 "df": _opt(None if e is None else e.df),
                 "posterior_mean": _opt(None if b is None else b.posterior_mean),
-                "chance_to_beat": _opt(None if b is None else b.chance_to_win),
-                "risk": _opt(None if b is None else b.risk_treatment),
+                "chance_to_beat": _opt(None if b is None else b.chance_to_beat),
+                "risk": _opt(None if b is None else b.risk),
                 "risk_control": _opt(None if b is None else b.risk_control),
                 "status": c.status,
                 "notes": "" if e is None else e.notes,

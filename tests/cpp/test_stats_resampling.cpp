@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -162,4 +163,45 @@ TEST_CASE("The bootstrap needs spread in one arm only", "[stats][resampling]") {
     CHECK(kokeilu::testing::contains(
         kokeilu::testing::not_enough_data_message([&] { (void)bootstrap_difference(flat, flat); }),
         "every value in both arms is the same"));
+}
+
+TEST_CASE("The doubled two-sided p-value is twice the smaller tail, as scipy's", "[stats][resampling]") {
+    // Two long-tailed treatment values against six: the permutation distribution is skewed, so the
+    // two definitions differ. Every one of the 28 splits is enumerated for the exact values.
+    const std::vector<double> t{9.0, 0.4};
+    const std::vector<double> c{1.0, 1.2, 0.8, 2.5, 0.9, 1.1};
+    std::vector<double> pool = t;
+    pool.insert(pool.end(), c.begin(), c.end());
+    const double total = std::accumulate(pool.begin(), pool.end(), 0.0);
+    const double observed = (t[0] + t[1]) / 2.0 - (total - t[0] - t[1]) / 6.0;
+    const double tolerance = std::abs(observed) * 1e-12;
+    int absolute = 0;
+    int at_least = 0;
+    int at_most = 0;
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        for (std::size_t j = i + 1; j < pool.size(); ++j) {
+            const double diff = (pool[i] + pool[j]) / 2.0 - (total - pool[i] - pool[j]) / 6.0;
+            absolute += std::abs(diff) >= std::abs(observed) - tolerance ? 1 : 0;
+            at_least += diff >= observed - tolerance ? 1 : 0;
+            at_most += diff <= observed + tolerance ? 1 : 0;
+        }
+    }
+    const double exact_absolute = absolute / 28.0;
+    const double exact_doubled = std::min(1.0, 2.0 * std::min(at_least, at_most) / 28.0);
+    REQUIRE(std::abs(exact_absolute - exact_doubled) > 0.05);
+
+    const PermutationResult a = permutation_test(t, c, {5, 40000, 2});
+    const PermutationResult d = permutation_test(t, c, {5, 40000, 2}, TwoSidedP::doubled);
+    CHECK(a.two_sided == TwoSidedP::absolute);
+    CHECK(d.two_sided == TwoSidedP::doubled);
+    // The same permutations, counted three ways; only the p-value's definition differs.
+    CHECK(d.as_extreme == a.as_extreme);
+    CHECK(d.at_least == a.at_least);
+    CHECK(d.at_most == a.at_most);
+    CHECK(d.at_least + d.at_most >= d.resamples);
+    // Monte Carlo error: sd of a share of 40000 < 0.0025; allow 4 sd (twice that for the doubled).
+    CHECK(a.p_value == Approx(exact_absolute).margin(0.01));
+    CHECK(d.p_value == Approx(exact_doubled).margin(0.02));
+    const double tail = static_cast<double>(std::min(d.at_least, d.at_most) + 1) / 40001.0;
+    CHECK(d.p_value == std::min(1.0, 2.0 * tail));
 }

@@ -71,8 +71,8 @@ def test_analysis_matches_the_methods_on_the_same_data(tracker: kokeilu.Tracker,
     for column in ("estimate", "ci_low", "ci_high", "p_value"):
         assert close(row[column], getattr(ref, column)), column
     bayes = stats.bayes_normal(t, k)
-    assert close(row["chance_to_beat"], bayes.chance_to_win)
-    assert close(row["risk"], bayes.risk_treatment)
+    assert close(row["chance_to_beat"], bayes.chance_to_beat)
+    assert close(row["risk"], bayes.risk)
 
     m_t, m_k = data["missed_medication", "video"][0], data["missed_medication", "control"][0]
     guard = c.loc["missed_medication"]
@@ -81,7 +81,7 @@ def test_analysis_matches_the_methods_on_the_same_data(tracker: kokeilu.Tracker,
     beta = stats.bayes_beta_binomial(
         (int(m_t.sum()), len(m_t)), (int(m_k.sum()), len(m_k)), direction="lower_is_better"
     )
-    assert close(guard["chance_to_beat"], beta.chance_to_win)
+    assert close(guard["chance_to_beat"], beta.chance_to_beat)
 
     secondary_p = [stats.welch_t(data[m, "video"][0], data[m, "control"][0]).p_value for m in ("calls", "visits")]
     np.testing.assert_allclose(c.loc[["calls", "visits"], "adjusted_p_value"], stats.holm(secondary_p), rtol=1e-12)

@@ -126,10 +126,10 @@ def test_bayes_normal_matches_gbstats(relative: bool) -> None:
         ours = stats.bayes_normal(t, c, relative=relative)
         assert close(ours.posterior_mean, ref.expected, GB_RTOL)
         assert close(ours.posterior_sd, ref.uplift.stddev, GB_RTOL)
-        assert close(ours.chance_to_win, ref.chance_to_win, GB_RTOL, 1e-12)
+        assert close(ours.chance_to_beat, ref.chance_to_win, GB_RTOL, 1e-12)
         assert close(ours.ci_low, ref.ci[0], GB_RTOL) and close(ours.ci_high, ref.ci[1], GB_RTOL)
         assert close(ours.risk_control, ref.risk[0], 1e-7, 1e-12)
-        assert close(ours.risk_treatment, ref.risk[1], 1e-7, 1e-12)
+        assert close(ours.risk, ref.risk[1], 1e-7, 1e-12)
 
 
 def test_bayes_normal_proper_prior_and_lower_is_better_match_gbstats() -> None:
@@ -141,9 +141,9 @@ def test_bayes_normal_proper_prior_and_lower_is_better_match_gbstats() -> None:
         ref = gb.EffectBayesianABTest(gbstats_statistic(c), gbstats_statistic(t), config).compute_result()
         ours = stats.bayes_normal(t, c, prior_mean=0.2, prior_variance=0.3, direction="lower_is_better")
         assert close(ours.posterior_mean, ref.expected, GB_RTOL)
-        assert close(ours.chance_to_win, ref.chance_to_win, GB_RTOL, 1e-12)
+        assert close(ours.chance_to_beat, ref.chance_to_win, GB_RTOL, 1e-12)
         assert close(ours.risk_control, ref.risk[0], 1e-7, 1e-12)
-        assert close(ours.risk_treatment, ref.risk[1], 1e-7, 1e-12)
+        assert close(ours.risk, ref.risk[1], 1e-7, 1e-12)
 
 
 @pytest.mark.parametrize("relative", [False, True])
@@ -198,8 +198,8 @@ def test_beta_binomial_matches_numerical_integration() -> None:
             lambda x: pdf_t(x) * (mean_c * betaincc(a_c + 1, b_c, x) - x * betaincc(a_c, b_c, x)), 0, 1, **opts
         )[0]
         diff = pt.mean() - pc.mean()
-        assert close(ours.chance_to_win, chance, 1e-7, 1e-10)
-        assert close(ours.risk_treatment, loss_t, 1e-6, 1e-10)
+        assert close(ours.chance_to_beat, chance, 1e-7, 1e-10)
+        assert close(ours.risk, loss_t, 1e-6, 1e-10)
         assert close(ours.risk_control, loss_t + diff, 1e-6, 1e-10)  # E[max(d,0)] = E[max(-d,0)] + E[d]
         assert close(ours.posterior_mean, diff)
         assert close(ours.posterior_sd, math.sqrt(pt.var() + pc.var()))
@@ -254,3 +254,12 @@ def test_degenerate_input_raises_not_enough_data(call: object, field: str | None
 def test_bad_input_raises_invalid_argument(call: object) -> None:
     with pytest.raises(kokeilu.InvalidArgumentError):
         call()  # type: ignore[operator]
+
+
+def test_the_bayesian_result_has_the_comparisons_names_and_keeps_the_old_with_a_warning() -> None:
+    r = stats.bayes_beta_binomial((30, 100), (20, 100))
+    assert "chance_to_beat=" in repr(r) and ", risk=" in repr(r)
+    with pytest.warns(DeprecationWarning, match="chance_to_beat"):
+        assert r.chance_to_win == r.chance_to_beat
+    with pytest.warns(DeprecationWarning, match="BayesResult.risk "):
+        assert r.risk_treatment == r.risk

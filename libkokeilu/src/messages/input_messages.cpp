@@ -144,6 +144,8 @@ constexpr std::array templates = {
                     "no column {name} in the frame"},
     MessageTemplate{"input.not_a_column",
                     "expected a column of values, got one {type}"},
+    MessageTemplate{"input.not_a_count",
+                    "expected a count (an int, or a float without a fraction), got {type} {shown}"},
     MessageTemplate{"input.not_a_date",
                     "not a valid date"},
     MessageTemplate{"input.not_a_number",

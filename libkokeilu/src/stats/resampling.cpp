@@ -118,7 +118,7 @@ double quantile_sorted(const std::vector<double>& sorted, double q) {
 }  // namespace
 
 PermutationResult permutation_test(std::span<const double> treatment, std::span<const double> control,
-                                   const ResamplingOptions& options) {
+                                   const ResamplingOptions& options, TwoSidedP two_sided) {
     check_options(options);
     check_values(treatment, "treatment", 1);
     check_values(control, "control", 1);
@@ -129,15 +129,17 @@ PermutationResult permutation_test(std::span<const double> treatment, std::span<
     const double total = std::accumulate(pool.begin(), pool.end(), 0.0);
     const double observed = mean_of(treatment) - mean_of(control);
     // Differences equal to the observed one up to rounding count as "as extreme".
-    const double threshold = std::abs(observed) * (1.0 - 1e-12) - 1e-300;
+    const double tolerance = std::abs(observed) * 1e-12 + 1e-300;
+    const double threshold = std::abs(observed) - tolerance;
     const auto nt_d = static_cast<double>(nt);
     const auto nc_d = static_cast<double>(n - nt);
 
-    std::array<std::int64_t, stream_count> counts{};
+    // Per stream: |d| >= |observed|, d >= observed, d <= observed.
+    std::array<std::array<std::int64_t, 3>, stream_count> counts{};
     run_streams(options.resamples, options.threads, [&](std::size_t s, std::int64_t first, std::int64_t last) {
         RandomWords words(options.seed, s);
         std::vector<double> local = pool;
-        std::int64_t count = 0;
+        std::array<std::int64_t, 3> count{};
         for (std::int64_t b = first; b < last; ++b) {
             // A partial Fisher-Yates shuffle draws a uniformly random treatment group of size nt.
             double sum = 0.0;
@@ -147,17 +149,26 @@ PermutationResult permutation_test(std::span<const double> treatment, std::span<
                 sum += local[j];
             }
             const double difference = sum / nt_d - (total - sum) / nc_d;
-            if (std::abs(difference) >= threshold) {
-                ++count;
-            }
+            count[0] += std::abs(difference) >= threshold ? 1 : 0;
+            count[1] += difference >= observed - tolerance ? 1 : 0;
+            count[2] += difference <= observed + tolerance ? 1 : 0;
         }
         counts[s] = count;
     });
     PermutationResult r;
     r.estimate = observed;
     r.resamples = options.resamples;
-    r.as_extreme = std::accumulate(counts.begin(), counts.end(), std::int64_t{0});
-    r.p_value = static_cast<double>(r.as_extreme + 1) / static_cast<double>(options.resamples + 1);
+    r.two_sided = two_sided;
+    for (const auto& c : counts) {
+        r.as_extreme += c[0];
+        r.at_least += c[1];
+        r.at_most += c[2];
+    }
+    const auto p_of = [&](std::int64_t count) {
+        return static_cast<double>(count + 1) / static_cast<double>(options.resamples + 1);
+    };
+    r.p_value = two_sided == TwoSidedP::absolute ? p_of(r.as_extreme)
+                                                 : std::min(1.0, 2.0 * std::min(p_of(r.at_least), p_of(r.at_most)));
     return r;
 }
 

@@ -25,20 +25,34 @@ struct ResamplingOptions {
     unsigned threads = 2;            // 1 or 2; the result is the same
 };
 
+// Which two-sided p-value a permutation test gives. Each counts a permutation whose difference
+// equals the observed one up to rounding (relative 1e-12) as at least as extreme, and adds one to
+// the count and to the resamples (Phipson & Smyth 2010), so that no p-value is an impossible 0.
+enum class TwoSidedP {
+    // (1 + resamples with |difference| >= |observed|) / (1 + resamples): both tails by distance
+    // from no difference.
+    absolute,
+    // Twice the smaller one-sided p-value, at most 1: scipy.stats.permutation_test's definition.
+    // It differs from `absolute` when the permutation distribution is skewed.
+    doubled,
+};
+
 struct PermutationResult {
     double estimate = 0.0;  // observed mean(treatment) - mean(control)
-    // Two-sided: (1 + resamples with |difference| >= |observed|) / (1 + resamples), the estimate
-    // of Phipson & Smyth (2010) that never gives an impossible 0.
-    double p_value = 1.0;
+    double p_value = 1.0;   // two-sided, as `two_sided` defines it
     std::int64_t resamples = 0;
-    std::int64_t as_extreme = 0;
+    std::int64_t as_extreme = 0;  // resamples with |difference| >= |observed|
+    std::int64_t at_least = 0;    // resamples with difference >= observed
+    std::int64_t at_most = 0;     // resamples with difference <= observed
+    TwoSidedP two_sided = TwoSidedP::absolute;
     std::string method = "permutation";
 };
 
 // Throws NotEnoughDataError when an arm is empty, InvalidArgumentError for non-finite values or
 // bad options.
 [[nodiscard]] PermutationResult permutation_test(std::span<const double> treatment, std::span<const double> control,
-                                                 const ResamplingOptions& options = {});
+                                                 const ResamplingOptions& options = {},
+                                                 TwoSidedP two_sided = TwoSidedP::absolute);
 
 struct BootstrapResult {
     double estimate = 0.0;  // observed mean(treatment) - mean(control)
