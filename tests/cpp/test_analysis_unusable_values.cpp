@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <variant>
 #include <vector>
 
 using namespace kokeilu;
@@ -123,6 +124,8 @@ TEST_CASE("rows written into the file behind kokeilu's back do not stop the anal
         const stats::Analysis a = stats::analyse(t.get(key), stats::summarise_experiment(t, t.get(key), until));
         CHECK(comparison_of(a, "wait_days").status.starts_with("values too large to summarise exactly"));
         CHECK(comparison_of(a, "calls").status.starts_with("stored values that cannot be summarised"));
+        CHECK(comparison_of(a, "calls").status_message.code == "stats.status.stored_values_unusable");
+        CHECK(std::get<std::string>(*comparison_of(a, "calls").status_message.param("arm")) == "video");
         CHECK(comparison_of(a, "sense_of_security").status == "ok");
         CHECK(a.verdict.reason != stats::VerdictReason::values_unusable);
     }

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::array templates = {
     MessageTemplate{"stats.analysis.not_binary",
-                    "its values are not 0/1 outcomes, as a proportion metric needs ({problem})"},
+                    "its values are not 0/1 outcomes, as a proportion metric needs"},
     MessageTemplate{"stats.arms.no_reference", "there is no control or before arm to compare with"},
     MessageTemplate{"stats.arms.nothing_to_compare",
                     "the design has no arm to compare (no treatment, after or group arm)"},
@@ -65,10 +65,12 @@ constexpr std::array templates = {
     MessageTemplate{"stats.srm.shares", "must have one share per arm ({arms}), got {shares}"},
     MessageTemplate{"stats.srm.too_few_arms", "a sample-ratio check needs at least 2 arms, got {arms}"},
     MessageTemplate{"stats.status.ok", "ok"},
+    MessageTemplate{"stats.status.stored_values_unusable",
+                    "stored values that cannot be summarised in {arm}: the file holds a value no write would take; "
+                    "verify the file"},
     MessageTemplate{"stats.status.too_large",
                     "values too large to summarise exactly: in arm {arm} their sum or spread passes "
                     "about 1.8e308, the largest number a double holds"},
-    MessageTemplate{"stats.status.unusable", "{problem}"},
     MessageTemplate{"stats.successes.range", "must be between 0 and the trials ({trials}), got {successes}"},
     MessageTemplate{"stats.summary.min_above_max", "must not exceed max ({max}), got {min}"},
     MessageTemplate{"stats.summary.no_mean", "no observations, so there is no mean"},

@@ -105,8 +105,9 @@ Counts checked_counts(const Summary& s, const char* arm) {
         return counts_of(s);
     } catch (const NotEnoughDataError&) {
         throw;
-    } catch (const InvalidArgumentError& error) {
-        throw NotEnoughDataError(arm, Message{"stats.analysis.not_binary", {{"problem", std::string(error.what())}}});
+    } catch (const InvalidArgumentError&) {
+        // The refusal's English detail is not passed on: the code says all a reader can act on.
+        throw NotEnoughDataError(arm, Message{"stats.analysis.not_binary", {}});
     }
 }
 
@@ -217,7 +218,7 @@ Message problem_of(const Summary& arm, const Summary* reference, const std::stri
         if (summary->too_large()) {
             return Message{"stats.status.too_large", {{"arm", *name}}};
         }
-        return Message{"stats.status.unusable", {{"problem", problem}}};
+        return Message{"stats.status.stored_values_unusable", {{"arm", *name}}};
     }
     return {};
 }
