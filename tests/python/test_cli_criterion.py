@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from cli_support import Terminal, call  # noqa: E402
 
 import kokeilu  # noqa: E402
+from kokeilu.cli.i18n import Messages  # noqa: E402
 
 KEY = "OULU-2026-001"
 WIDE = {"COLUMNS": "400"}
@@ -83,11 +84,11 @@ def test_analyze_and_show_say_the_start_came_before_the_lock(db: Path) -> None:
     assert "• Rows logged for times between the start and the lock" in en.out
     assert "kontrolli 40, video 40." in en.out
     show = call(["show", KEY, "--lang", "en"], db=db, env=WIDE)
-    # show writes the count from the display's text, without grouping its digits.
-    assert f"Started {days} days before the Test Card was locked: data from 2025-03-03 to" in show.out
+    # show writes the same count the same way.
+    assert f"Started {days:,} days before the Test Card was locked: data from 2025-03-03 to" in show.out
     assert "Had any of the data been seen already?" in show.out
     fi = call(["show", KEY, "--lang", "fi"], db=db, env=WIDE)
-    assert f"Aloitettu {days} päivää ennen testikortin lukitsemista: aineistoa 3.3.2025–" in fi.out
+    assert f"Aloitettu {Messages('fi').number(days)} päivää ennen testikortin lukitsemista: aineistoa 3.3.2025–" in fi.out
     record = json.loads(call(["show", KEY, "--json"], db=db).out)
     assert record["days_started_before_lock"] == days
     assert record["test_card"]["data_seen"] == "ei"
@@ -116,7 +117,7 @@ def test_conclude_records_both_judgements_and_the_choice(db: Path) -> None:
         "supported", "refuted", "locked")
     assert exported[0]["criterion_changes"].startswith("metrics[turva].direction: higher_is_better -> lower_is_better")
     assert exported[0]["data_seen"] == "ei"
-    assert exported[0]["lock_note"].startswith(f"Started {exported[0]['days_started_before_lock']} days before")
+    assert exported[0]["lock_note"].startswith(f"Started {int(exported[0]['days_started_before_lock']):,} days before")
 
 
 def test_amend_refuses_a_kind_the_stored_values_contradict(db: Path) -> None:

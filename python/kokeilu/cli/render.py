@@ -87,7 +87,8 @@ def early_start_text(msgs: Messages, e: kokeilu.Experiment) -> str:
     if days is None:
         return ""
     key = "show.early_start_one" if days == 1 else "show.early_start"
-    return msgs(key, days=days, start=msgs.date(e.actual_start), locked=msgs.time(e.locked_at))
+    # Written as the language writes numbers (1,373; 1 373), as analyze writes the same count.
+    return msgs(key, days=msgs.number(days), start=msgs.date(e.actual_start), locked=msgs.time(e.locked_at))
 
 
 def experiment_dict(e: kokeilu.Experiment) -> dict[str, Any]:
