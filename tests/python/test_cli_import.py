@@ -104,8 +104,14 @@ def test_good_file_lands_in_one_transaction(db: Path, running: str, tmp_path: Pa
     )
     result = call(["import", running, str(path)], db=db)
     assert result.code == 0, result
-    assert result.out.strip() == f"Observations imported into {running} in one transaction: 3."
+    assert result.out.strip() == f"3 observations imported into {running} in one transaction."
     assert observations(db, running) == [("kontrolli", 4.0), ("video", 3.0), ("video", 4.5)]
+    # The count agrees with its noun in each language: one row, then several.
+    one = write(tmp_path, "at,arm,value\n2026-01-08,video,2\n", "one.csv")
+    fi = call(["--lang", "fi", "import", running, str(one)], db=db)
+    assert fi.out.strip() == f"Kokeiluun {running} tuotiin 1 havainto yhtenä kokonaisuutena."
+    sv = call(["--lang", "sv", "import", running, str(path), "--idempotency-key", "sv"], db=db)
+    assert sv.out.strip() == f"3 observationer importerades till {running} i en enda transaktion."
     with kokeilu.open(db, read_only=True) as tracker:
         first = tracker.observations(running)["at"].iloc[0]
     assert first.isoformat() == "2026-01-06T06:00:00+00:00"

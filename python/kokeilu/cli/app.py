@@ -724,7 +724,7 @@ def build_cli(msgs: Messages) -> click.Group:
                 msgs("import.repeated", path=file, key=e.key, batch=count.batch, idempotency_key=write_key)
             )
             return
-        click.echo(msgs("import.done", count=count, key=e.key))
+        click.echo(msgs("import.done", count=msgs.number(count), key=e.key))
 
     @cli.command("conclude", help=msgs("help.conclude"))
     @common
