@@ -11,8 +11,8 @@ that plots combine into one figure and can be adjusted afterwards::
     plots.metric_over_time(tracker, "OULU-2025-001", ax=left)
     plots.verdicts_by(tracker, "organisation", ax=right)
 
-matplotlib is an optional dependency (``pip install kokeilu[notebook]``); it is imported when
-this module is.
+matplotlib is an optional dependency (``pip install "kokeilu[plots]"``); it is imported when
+this module is, and without it the import says how to install it.
 
 Titles, axis labels and legends come from the gettext catalogues (keys ``plot.*``, and the
 command's ``label:*`` for statuses, verdicts and roles) in the language of each function's ``lang=``
@@ -24,9 +24,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+
+try:
+    import matplotlib.pyplot as plt
+except ModuleNotFoundError as missing:  # only matplotlib's own absence: a broken install shows as it is
+    if missing.name is None or missing.name.split(".")[0] != "matplotlib":
+        raise
+    from ._language import messages
+
+    raise ModuleNotFoundError(messages()("plot.needs_matplotlib"), name="matplotlib") from None
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
