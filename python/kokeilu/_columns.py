@@ -200,6 +200,24 @@ def time_column(at: Any, rows: int, field: str = "at", unit: str | None = None) 
     return TimeColumn(np.ascontiguousarray(micros_array, dtype=np.int64), False)
 
 
+def aligned(values: Any, column: Any, field: str, values_field: str) -> Any:
+    """``column`` paired with ``values`` as pandas pairs two Series: by index label. The same labels
+    in another order are put in the order of ``values``; other labels are refused, since pairing
+    them by position would put values beside the wrong arms or times. A column that is not a
+    Series (a list, an array, one value) is paired by position."""
+    if not (isinstance(values, pd.Series) and isinstance(column, pd.Series)) or column.index.equals(values.index):
+        return column
+    same_labels = (
+        len(column.index) == len(values.index)
+        and values.index.is_unique
+        and column.index.is_unique
+        and bool(column.index.isin(values.index).all())
+    )
+    if not same_labels:
+        invalid(field, "input.index_mismatch", other=values_field)
+    return column.reindex(values.index)
+
+
 def arm_column(arm: Any, rows: int, field: str = "arm") -> tuple[npt.NDArray[np.int32] | None, list[str]]:
     """Arm codes (one per row) and the arm names they index; codes None when one name is for every row.
 
@@ -214,7 +232,9 @@ def arm_column(arm: Any, rows: int, field: str = "arm") -> tuple[npt.NDArray[np.
     if isinstance(arm, pd.Series) and isinstance(arm.dtype, pd.CategoricalDtype):
         arm = pd.Categorical(arm)
     if isinstance(arm, pd.Categorical):
-        # The codes are used as they are: no hashing of a million names.
+        # Only the categories that occur are arms named; the codes are then used as they are: no
+        # hashing of a million names.
+        arm = arm.remove_unused_categories()
         codes = np.asarray(arm.codes)
         names = [str(name) for name in arm.categories]
     else:

@@ -662,8 +662,12 @@ class Tracker:
         limit: int = 10,
     ) -> Any:
         """Converts the columns (named as the caller named them) and hands them to the core."""
-        from ._columns import arm_column, float_column, time_column
+        from ._columns import aligned, arm_column, float_column, time_column
 
+        arm, at, exposure = (
+            aligned(values, column, names[field], names["value"])
+            for column, field in ((arm, "arm"), (at, "at"), (exposure, "exposure"))
+        )
         value_array = float_column(values, names["value"])
         rows = len(value_array)
         times = time_column(at, rows, names["at"], at_unit)

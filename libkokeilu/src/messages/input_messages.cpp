@@ -84,6 +84,9 @@ constexpr std::array templates = {
                     "{value} is too large for a float"},
     MessageTemplate{"input.hidden_character",
                     "contains an invisible or direction-changing character ({character}); a name must show every character it holds"},
+    MessageTemplate{"input.index_mismatch",
+                    "its index labels differ from those of {other}; pandas pairs rows by label, so align the two "
+                    "(for example with .reset_index(drop=True) on both) before logging"},
     MessageTemplate{"input.iso.before_1400",
                     "years before 1400 are not supported"},
     MessageTemplate{"input.iso.clock_range",
