@@ -1008,7 +1008,8 @@ class Tracker:
     ) -> pd.DataFrame:
         """The always-valid interval of a metric's effect (default: the primary) as data accumulated.
 
-        One row per period of ``freq`` (a pandas period alias: "D", "W", "M", "h") that has data:
+        One row per period of ``freq`` ("day", "week" Monday to Sunday, "month", "hour", or a pandas
+        alias of either generation: "D", "W", "M", "ME", "MS", "h", "2D") that has data:
         ``at`` (the start of the period, UTC), ``estimate``, ``ci_low``, ``ci_high`` (all data up to
         the end of the period; NaN while an arm has too little), ``n_control``, ``n_treatment``.
         The interval is the mixture SPRT of :func:`kokeilu.stats.sequential`, valid at every look;
@@ -1020,6 +1021,7 @@ class Tracker:
         import pandas as pd
 
         from . import stats as _stats
+        from ._periods import period_alias
 
         e = self.get(experiment)
         m = e.metric(metric) if metric else e.primary_metric
@@ -1033,7 +1035,7 @@ class Tracker:
         if tuning_n is None:
             tuning_n = _stats.plan_tuning_n(m, e.design) or 5000.0
         a = self.observation_arrays(e, metric=m.name)
-        periods = pd.PeriodIndex(pd.DatetimeIndex(a.at), freq=freq)
+        periods = pd.PeriodIndex(pd.DatetimeIndex(a.at), freq=period_alias(freq))
         kind = _core.EffectKind.relative if m.effect_scale == _core.EffectScale.relative else _core.EffectKind.absolute
         columns = _core.cumulative_effect(
             periods.asi8, a.arm_codes, a.value, a.n, a.sum, a.sum_sq, a.exposure,

@@ -40,6 +40,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import portfolio
+from ._periods import period_alias, period_kind, period_starts
 from ._core import Experiment, Metric
 from ._language import messages
 from ._tracker import ExperimentRef, Tracker
@@ -88,12 +89,15 @@ def _metric(experiment: Experiment, name: str) -> Metric:
 
 
 def daily_values(tracker: Tracker, experiment: ExperimentRef, *, metric: str = "", freq: str = "D") -> pd.DataFrame:
-    """The metric per arm and period (default a UTC day): one row per (arm, period) with ``n``
-    (units or trials), ``total`` (sum of values, successes or events), ``exposure`` and ``value``
-    (the mean or share; for a count metric the rate per unit of exposure).
+    """The metric per arm and period (default a UTC day): one row per (arm, period) with ``period``
+    (its start), ``n`` (units or trials), ``total`` (sum of values, successes or events),
+    ``exposure`` and ``value`` (the mean or share; for a count metric the rate per unit of exposure).
+    ``freq`` is "day", "week" (Monday to Sunday), "month", "hour" or a pandas alias of either
+    generation ("D", "W", "M", "ME", "MS", "h", "2D").
 
     Unit-level and pre-aggregated rows are combined: an aggregate counts as its ``n`` units.
     """
+    alias = period_alias(freq)
     e = tracker.get(experiment)
     m = _metric(e, metric)
     arrays = tracker.observation_arrays(e, metric=m.name)
@@ -104,13 +108,13 @@ def daily_values(tracker: Tracker, experiment: ExperimentRef, *, metric: str = "
     frame = pd.DataFrame(
         {
             "arm": pd.Categorical.from_codes(arrays.arm_codes, categories=pd.Index(arrays.arm_names)),
-            "period": pd.to_datetime(arrays.at).floor("D") if freq == "D" else pd.to_datetime(arrays.at),
+            "period": period_starts(arrays.at, alias),
             "n": n,
             "total": total,
             "exposure": exposure,
         }
     )
-    grouped = frame.groupby(["arm", pd.Grouper(key="period", freq=freq)], observed=True)
+    grouped = frame.groupby(["arm", "period"], observed=True)
     result = grouped[["n", "total", "exposure"]].sum().reset_index()
     result = result[result["n"] > 0]
     denominator = result["exposure"] if m.kind.name == "count" else result["n"]
@@ -181,7 +185,7 @@ def metric_over_time(
             label = f"{_threshold_label(msgs, m)} ({msgs.number(m.minimum_effect)})"
             ax.axhspan(min(level, edge), max(level, edge), color="#f2c14e", alpha=0.25, label=label)
             ax.axhline(edge, color="#c99a1a", linestyle=":", linewidth=1.0)
-    per = {"D": "day", "W": "week", "MS": "month", "ME": "month", "M": "month"}.get(freq)
+    per = period_kind(period_alias(freq))
     if per is None:
         ax.set_title(msgs("plot.per_period", key=e.key, metric=m.name, period=freq))
     else:

@@ -233,6 +233,42 @@ def test_daily_values_on_an_experiment_without_data(tracker: kokeilu.Tracker) ->
     assert _line(ax, "baseline").get_ydata()[0] == pytest.approx(4.1)
 
 
+@pytest.mark.parametrize("freq", ["M", "ME", "MS", "month"])
+def test_every_name_of_a_month_gives_the_same_months_labelled_by_their_first_day(
+    tracker: kokeilu.Tracker, logged: kokeilu.Experiment, freq: str
+) -> None:
+    # pandas 3 refuses "M" for resampling and "ME" for periods; kokeilu takes all of them alike.
+    monthly = plots.daily_values(tracker, logged, freq=freq)
+    assert monthly.equals(plots.daily_values(tracker, logged, freq="month"))
+    assert [p.date() for p in monthly["period"]] == [D(2025, 1, 1), D(2025, 1, 1)]
+    assert plots.metric_over_time(tracker, logged, freq=freq, lang="en").get_title().endswith("per month")
+    frame = tracker.cumulative_effect(logged, freq=freq)
+    assert frame.equals(tracker.cumulative_effect(logged, freq="M"))
+
+
+def test_weeks_run_from_monday_and_are_labelled_by_it(tracker: kokeilu.Tracker, logged: kokeilu.Experiment) -> None:
+    weekly = plots.daily_values(tracker, logged, freq="week")
+    assert {p.date() for p in weekly["period"]} == {D(2025, 1, 13)}  # a Monday; the data is on 13 and 14 January
+    assert weekly.equals(plots.daily_values(tracker, logged, freq="W"))
+    # Multiples are taken too; their periods count from 1970-01-01, as pandas counts them.
+    two_days = plots.daily_values(tracker, logged, freq="2D")
+    assert two_days["n"].sum() == weekly["n"].sum()
+
+
+@pytest.mark.parametrize("freq", ["fortnight", "0D", "", "Q", 7, None])
+def test_a_period_that_is_not_one_is_refused_naming_the_argument(
+    tracker: kokeilu.Tracker, logged: kokeilu.Experiment, freq: Any
+) -> None:
+    for call in (
+        lambda: plots.daily_values(tracker, logged, freq=freq),
+        lambda: tracker.cumulative_effect(logged, freq=freq),
+    ):
+        with pytest.raises(kokeilu.InvalidArgumentError) as refused:
+            call()
+        assert refused.value.field == "freq" and refused.value.code == "input.unknown_period"
+        assert "day, week, month" in str(refused.value)
+
+
 def test_weekly_frequency(tracker: kokeilu.Tracker, logged: kokeilu.Experiment) -> None:
     weekly = plots.daily_values(tracker, logged, freq="W")
     control = weekly[weekly["arm"] == "control"]

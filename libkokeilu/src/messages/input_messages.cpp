@@ -255,6 +255,7 @@ constexpr std::array templates = {
                     "unknown unit '{unit}'; choose s, ms, us or ns (counted from 1970-01-01T00:00:00Z)"},
     MessageTemplate{"input.unknown_metric",
                     "unknown metric '{name}'; known: {known}"},
+    MessageTemplate{"input.unknown_period", "{value} is no period of time; periods are {known}"},
     MessageTemplate{"input.unknown_time_zone",
                     "unknown time zone '{zone}'; give an IANA zone name such as Europe/Helsinki or Europe/Stockholm"},
     MessageTemplate{"input.value_not_finite",
