@@ -413,6 +413,19 @@ def _settled_limits(ax: Axes, frame: pd.DataFrame, threshold: float) -> None:
     ax.set_ylim(low - pad, high + pad)
 
 
+def _clear_of_zero_from(frame: pd.DataFrame) -> int | None:
+    """The first row from which the interval stays on one side of zero up to the last row (the
+    side of the last row), or None when the last interval includes zero: an interval that left
+    zero and came back has not excluded it from that date."""
+    above = (frame["ci_low"] > 0).to_numpy()
+    below = (frame["ci_high"] < 0).to_numpy()
+    if len(frame) == 0 or not (above[-1] or below[-1]):
+        return None
+    clear = above if above[-1] else below
+    not_clear = np.flatnonzero(~clear)
+    return 0 if len(not_clear) == 0 else int(not_clear[-1]) + 1
+
+
 def cumulative_effect(
     tracker: Tracker,
     experiment: ExperimentRef,
@@ -441,9 +454,9 @@ def cumulative_effect(
     ax.axhline(0.0, color="black", linewidth=1.0, label=msgs.text("plot.no_effect"))
     colour = _GUARDRAIL_COLOUR if m.role.name == "guardrail" else _MWE_COLOUR
     ax.axhline(_threshold(m), color=colour, linestyle=":", linewidth=1.5, label=_threshold_label(msgs, m))
-    decided = frame[(frame["ci_low"] > 0) | (frame["ci_high"] < 0)]
-    if not decided.empty:
-        first = pd.Timestamp(decided["at"].iloc[0]).tz_convert("UTC").tz_localize(None)
+    settled = _clear_of_zero_from(frame)
+    if settled is not None:
+        first = pd.Timestamp(frame["at"].iloc[settled]).tz_convert("UTC").tz_localize(None)
         label = msgs("plot.excludes_zero", date=msgs.date(first.date()))
         ax.axvline(first, color="grey", linestyle="--", linewidth=1.0, label=label)
     ax.set_ylabel(_effect_axis(msgs, m))

@@ -422,12 +422,32 @@ def test_cumulative_effect_draws_the_always_valid_interval_over_time(
     assert last["ci_low"] < last["estimate"] < last["ci_high"]
     assert _line(ax, "no effect").get_ydata()[0] == 0.0
     assert _line(ax, "minimum worthwhile effect").get_ydata()[0] == pytest.approx(0.3)
-    excluded = frame[(frame["ci_low"] > 0) | (frame["ci_high"] < 0)]
-    if excluded.empty:
+    # The date from which every interval up to the last stays on the last one's side of zero.
+    sides = [1 if low > 0 else -1 if high < 0 else 0 for low, high in zip(frame["ci_low"], frame["ci_high"])]
+    settled = [i for i in range(len(sides)) if sides[-1] != 0 and all(s == sides[-1] for s in sides[i:])]
+    if not settled:
         assert not any(line.get_label().startswith("excludes zero") for line in ax.get_lines())
     else:
-        first = excluded["at"].iloc[0].date()
+        first = frame["at"].iloc[settled[0]].date()
         assert _line(ax, "excludes zero").get_label() == f"excludes zero from {first:%Y-%m-%d}"
+
+
+@pytest.mark.parametrize(
+    ("lows", "highs", "expected"),
+    [
+        ([0.1, -0.1, 0.2, 0.3], [0.5, 0.4, 0.6, 0.7], 2),  # left zero, came back, left again: from the last time
+        ([0.1, 0.2], [0.5, 0.6], 0),
+        ([0.1, -0.1], [0.5, 0.4], None),  # back at zero at the end: no date
+        ([-0.5, 0.1], [-0.1, 0.4], 1),  # below zero, then above: from where it stays above
+        ([float("nan"), 0.1, 0.2], [float("nan"), 0.5, 0.6], 1),  # too little data at first
+        ([], [], None),
+    ],
+)
+def test_the_interval_excludes_zero_from_where_it_stays_clear(
+    lows: list[float], highs: list[float], expected: int | None
+) -> None:
+    frame = pd.DataFrame({"ci_low": lows, "ci_high": highs}, dtype=float)
+    assert plots._clear_of_zero_from(frame) == expected  # noqa: SLF001 - the rule itself
 
 
 def test_cumulative_effect_of_a_guardrail_marks_the_acceptable_worsening(
