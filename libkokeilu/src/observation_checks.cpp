@@ -209,6 +209,9 @@ Message count_overflow_problem(std::string_view arm, std::int64_t n) {
 
 ObservationRecord check_observation(const Experiment& e, const Observation& o, const TimeWindow& window,
                                     std::optional<std::size_t> index, CountTotals& totals) {
+    // An Observation made without a time has the default, not_a_date_time: the time was left
+    // out, which is another mistake than an infinite time.
+    if (o.at.is_not_a_date_time()) throw InvalidArgumentError(row_field(index, "at"), Message{"input.missing_time"});
     if (o.at.is_special()) throw InvalidArgumentError(row_field(index, "at"), Message{"input.not_a_time"});
     ObservationRecord record;
     record.at_us = to_unix_micros(o.at);

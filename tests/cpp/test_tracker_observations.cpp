@@ -53,6 +53,30 @@ TEST_CASE("observations are refused for drafts, even with backfill", "[tracker][
     CHECK(t.count_observations(e.key) == 0);
 }
 
+TEST_CASE("an observation made without a time is told that the time is required", "[tracker][observations]") {
+    Running r;
+    Observation o;  // no time given
+    o.arm = "video";
+    o.value = 4.0;
+    try {
+        r.tracker.log(r.key, o);
+        FAIL("an observation without a time was accepted");
+    } catch (const InvalidArgumentError& error) {
+        CHECK(error.field() == "at");
+        CHECK(error.code() == "input.missing_time");
+        CHECK(std::string(error.what()) == "at: missing time: every observation needs the time it was made");
+    }
+    // An infinite time is another mistake, said as such.
+    o.at = Time(boost::posix_time::pos_infin);
+    try {
+        r.tracker.log(r.key, o);
+        FAIL("an infinite time was accepted");
+    } catch (const InvalidArgumentError& error) {
+        CHECK(error.code() == "input.not_a_time");
+    }
+    CHECK(r.tracker.count_observations(r.key) == 0);
+}
+
 TEST_CASE("logged observations read back by arm name", "[tracker][observations]") {
     Running r;
     Tracker& t = r.tracker;

@@ -136,7 +136,7 @@ constexpr std::array templates = {
     MessageTemplate{"input.missing_arm",
                     "missing arm name"},
     MessageTemplate{"input.missing_time",
-                    "missing time"},
+                    "missing time: every observation needs the time it was made"},
     MessageTemplate{"input.missing_time_nat",
                     "missing time (NaT)"},
     MessageTemplate{"input.name_taken",
