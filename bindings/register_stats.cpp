@@ -569,7 +569,7 @@ void register_experiment_analysis(py::module_& m) {
             options.small_sample = small_sample;
             options.power = power;
             py::gil_scoped_release release;
-            return analyse(experiment, summaries, options, early_rows);
+            return analyze(experiment, summaries, options, early_rows);
         },
         py::arg("experiment"), py::arg("summaries"), py::kw_only(), py::arg("srm_threshold") = 0.001,
         py::arg("small_sample") = 30, py::arg("power") = 0.8, py::arg("early_rows") = EarlyRows{},

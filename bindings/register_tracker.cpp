@@ -271,7 +271,7 @@ void register_tracker(py::module_& m) {
                 const ExperimentFilter filter =
                     make_filter(status, std::move(organisation), std::move(unit), std::move(tag), purpose, since,
                                 until, std::move(text));
-                return self.with([&](Tracker& t) { return t.list(filter); });
+                return self.with([&](Tracker& t) { return t.experiments(filter); });
             },
             py::kw_only(), py::arg("status") = py::none(), py::arg("organisation") = "", py::arg("unit") = "",
             py::arg("tag") = "", py::arg("purpose") = py::none(), py::arg("since") = py::none(),
@@ -308,7 +308,7 @@ void register_tracker(py::module_& m) {
             "add_note",
             [](PyTracker& self, const std::string& key, const std::string& text, const std::string& author,
                std::optional<Time> at) {
-                return self.with([&](Tracker& t) { return t.add_note(key, text, author, at); });
+                return self.with([&](Tracker& t) { return t.note(key, text, author, at); });
             },
             py::arg("key"), py::arg("text"), py::arg("author") = "", py::arg("at") = py::none(),
             "Appends a journal note.")

@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
                 }
             }
             tracker.log_many(experiment.key, answers);
-            tracker.add_note(experiment.key, "Two clients asked to return to visits at home.", "Aino");
+            tracker.note(experiment.key, "Two clients asked to return to visits at home.", "Aino");
             std::printf("Recorded %s in %s.\n", experiment.key.c_str(), path.c_str());
         }
 

@@ -254,7 +254,7 @@ void Tracker::delete_draft(std::string_view key) {
 
 Experiment Tracker::get(std::string_view key_or_uuid) const { return load(*store_, key_or_uuid); }
 
-std::vector<Experiment> Tracker::list(const ExperimentFilter& filter) const { return store_->list_experiments(filter); }
+std::vector<Experiment> Tracker::experiments(const ExperimentFilter& filter) const { return store_->list_experiments(filter); }
 
 Experiment Tracker::update(const Experiment& revised, std::string_view reason, std::string_view author) {
     const std::string wanted = trim(!revised.uuid.empty() ? revised.uuid : revised.key);
@@ -407,7 +407,7 @@ Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
     return reread(*store_, e);
 }
 
-JournalEntry Tracker::add_note(std::string_view key, std::string_view text, std::string_view author, std::optional<Time> at) {
+JournalEntry Tracker::note(std::string_view key, std::string_view text, std::string_view author, std::optional<Time> at) {
     const Experiment e = load(*store_, key);
     const std::string note = trim(text);
     detail::check_reason(note, "text", detail::ReasonFor::note);

@@ -69,7 +69,7 @@ TEST_CASE("a metric of values too large to add up gets its own status; the rest 
     // A typo: 1e308 and -1e308 are each fine, but their spread passes the largest double.
     t.log_many(key, rows_of("wait_days", {{"control", 1e308}, {"control", -1e308}, {"video", 3.0}, {"video", 4.0}}));
 
-    const stats::Analysis a = stats::analyse(t, key);
+    const stats::Analysis a = stats::analyze(t, key);
     const stats::Comparison& wait = comparison_of(a, "wait_days");
     CHECK(wait.status.starts_with("values too large to summarise exactly: in arm control"));
     CHECK_FALSE(wait.effect.has_value());
@@ -77,7 +77,7 @@ TEST_CASE("a metric of values too large to add up gets its own status; the rest 
     CHECK(a.verdict.reason != stats::VerdictReason::values_unusable);
 
     // The data as it stood at a time streams the rows: the same.
-    const stats::Analysis until = stats::analyse(t.get(key), stats::summarise_experiment(t, t.get(key), at(year, 12, 1)));
+    const stats::Analysis until = stats::analyze(t.get(key), stats::summarise_experiment(t, t.get(key), at(year, 12, 1)));
     CHECK(comparison_of(until, "wait_days").status == wait.status);
 }
 
@@ -87,7 +87,7 @@ TEST_CASE("a primary metric too large to add up is judged unusable, in both lang
     t.start(key, Date(year, 3, 2));
     // 1e200 squared passes the largest double.
     t.log_many(key, rows_of("sense_of_security", {{"control", 1e200}, {"control", -1e200}, {"video", 3.0}, {"video", 3.5}}));
-    const stats::Analysis a = stats::analyse(t, key);
+    const stats::Analysis a = stats::analyze(t, key);
     CHECK(comparison_of(a, "sense_of_security").status.starts_with("values too large to summarise exactly"));
     CHECK(a.verdict.reason == stats::VerdictReason::values_unusable);
     CHECK(a.verdict.verdict == Verdict::inconclusive);
@@ -121,7 +121,7 @@ TEST_CASE("rows written into the file behind kokeilu's back do not stop the anal
     }
     Tracker t = Tracker::open(path);
     for (const std::optional<Time>& until : {std::optional<Time>{}, std::optional<Time>(at(year, 12, 1))}) {
-        const stats::Analysis a = stats::analyse(t.get(key), stats::summarise_experiment(t, t.get(key), until));
+        const stats::Analysis a = stats::analyze(t.get(key), stats::summarise_experiment(t, t.get(key), until));
         CHECK(comparison_of(a, "wait_days").status.starts_with("values too large to summarise exactly"));
         CHECK(comparison_of(a, "calls").status.starts_with("stored values that cannot be summarised"));
         CHECK(comparison_of(a, "calls").status_message.code == "stats.status.stored_values_unusable");

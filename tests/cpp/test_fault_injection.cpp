@@ -274,7 +274,7 @@ std::string integrity(const std::string& path) {
 std::string digest(Tracker& tracker) {
     std::ostringstream out;
     out << std::hexfloat;
-    for (const Experiment& e : tracker.list()) {
+    for (const Experiment& e : tracker.experiments()) {
         out << e.key << ' ' << to_string(e.status) << " rev " << e.revision << " amendments "
             << e.amendments.size() << " lock " << e.lock_hash << " title " << e.title << " right_if "
             << e.test_card.right_if << " observations " << tracker.count_observations(e.key) << '\n';

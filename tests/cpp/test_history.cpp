@@ -82,7 +82,7 @@ TEST_CASE("a checkpoint is one line that reads back, and anything else is refuse
 TEST_CASE("every change appends one entry, and the chain verifies", "[history][tracker]") {
     Tracker t = memory_tracker();
     const Experiment e = started(t);
-    t.add_note(e.key, "the first week", "Aino", at(2025, 3, 7));
+    t.note(e.key, "the first week", "Aino", at(2025, 3, 7));
     const std::vector<std::int64_t> times{to_unix_micros(at(2025, 3, 4)), to_unix_micros(at(2025, 3, 5)),
                                           to_unix_micros(at(2025, 3, 6))};
     const std::vector<double> values{4.0, 3.0, 5.0};

@@ -230,7 +230,7 @@ TEST_CASE("two connections writing to the same arms in turn keep one running sum
         }
     }
     // And a write of the first after a commit of the second that wrote no observation.
-    second.add_note(key, "halfway", "Aino");
+    second.note(key, "halfway", "Aino");
     first.log(key, unit(at(2025, 3, 5), "control", 7.0, "sense_of_security"));
 
     require_running_equals_scan(first, key);

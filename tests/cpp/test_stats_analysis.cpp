@@ -96,7 +96,7 @@ TEST_CASE("Analysing a tracked experiment streams the store into summaries", "[s
     CHECK(summaries.at("missed_medication").at("control").successes() == 2);
     CHECK(summaries.at("calls").at("video").n() == 0);
 
-    const Analysis analysis = analyse(tracker, key);
+    const Analysis analysis = analyze(tracker, key);
     CHECK(analysis.experiment == key);
     const Comparison& primary = find(analysis, "sense_of_security");
     REQUIRE(primary.effect);
@@ -154,7 +154,7 @@ TEST_CASE("Analysing a one-sample design compares with the baseline", "[stats][a
 
     ExperimentSummaries summaries;
     summaries["employed"]["coached"] = Summary::from_counts(9, 15);
-    const Analysis a = analyse(e, summaries);
+    const Analysis a = analyze(e, summaries);
     const Comparison& c = find(a, "employed");
     REQUIRE(c.effect);
     CHECK(c.reference == "baseline");
@@ -165,7 +165,7 @@ TEST_CASE("Analysing a one-sample design compares with the baseline", "[stats][a
 
     // No data at all: inconclusive for want of data, not an exception.
     ExperimentSummaries none;
-    const Analysis empty = analyse(e, none);
+    const Analysis empty = analyze(e, none);
     CHECK(empty.verdict.verdict == Verdict::inconclusive);
     CHECK(empty.verdict.reason == VerdictReason::not_enough_data);
 }
@@ -254,7 +254,7 @@ TEST_CASE("Each kind of metric on each scale is compared by its own method", "[s
         s[name]["control"] = values({6.0, 9.0, 7.0}, 2.0);
         s[name]["treatment"] = values({4.0, 5.0, 3.0}, 2.0);
     }
-    const Analysis a = analyse(e, s);
+    const Analysis a = analyze(e, s);
 
     const auto effect_of = [&](const char* metric) -> const Estimate& {
         const Comparison& c = comparison(a, metric, "treatment");
@@ -298,7 +298,7 @@ TEST_CASE("A comparison goes on without the Bayesian view where only that lacks 
     ExperimentSummaries s;
     s["calls"]["control"] = values({30.0}, 10.0);
     s["calls"]["treatment"] = values({15.0}, 10.0);
-    const Analysis a = analyse(concurrent({calls}), s);
+    const Analysis a = analyze(concurrent({calls}), s);
     const Comparison& c = comparison(a, "calls", "treatment");
     REQUIRE(c.effect);
     CHECK(c.effect->estimate == Approx(-0.5).epsilon(1e-12));
@@ -309,7 +309,7 @@ TEST_CASE("A comparison goes on without the Bayesian view where only that lacks 
 TEST_CASE("An arm without a summary counts as an arm without data", "[stats][analysis]") {
     ExperimentSummaries s;
     s["score"]["control"] = control_scores;  // no entry for the treatment arm at all
-    const Analysis a = analyse(concurrent({metric_of("score", MetricKind::mean)}), s);
+    const Analysis a = analyze(concurrent({metric_of("score", MetricKind::mean)}), s);
     const Comparison& c = comparison(a, "score", "treatment");
     CHECK_FALSE(c.effect);
     CHECK(kokeilu::testing::contains(c.status, "not enough data: treatment"));
@@ -325,7 +325,7 @@ TEST_CASE("Before and after periods compare like control and treatment", "[stats
     ExperimentSummaries s;
     s["score"]["autumn"] = control_scores;
     s["score"]["spring"] = treated_scores;
-    const Analysis a = analyse(e, s);
+    const Analysis a = analyze(e, s);
     REQUIRE(a.comparisons.size() == 1);
     const Comparison& c = a.comparisons.front();
     CHECK(c.arm == "spring");
@@ -346,7 +346,7 @@ TEST_CASE("A one-sample comparison on the relative scale is a change from the ba
     e.metrics = {wait};
     ExperimentSummaries s;
     s["wait_days"]["coached"] = values({2.0, 3.0, 4.0, 3.0, 3.0});
-    const Analysis a = analyse(e, s);
+    const Analysis a = analyze(e, s);
     const Comparison& c = a.comparisons.front();
     REQUIRE(c.effect);
     const Estimate absolute = one_sample_t(values({2.0, 3.0, 4.0, 3.0, 3.0}), 4.0);
@@ -359,7 +359,7 @@ TEST_CASE("A one-sample comparison on the relative scale is a change from the ba
     // from -4 to -3 is +25 % (not -25 %, which the verdict would read as a fall), low below high.
     e.metrics.front().baseline = -4.0;
     s["wait_days"]["coached"] = values({-2.0, -3.0, -4.0, -3.0, -3.0});
-    const Analysis turned = analyse(e, s);
+    const Analysis turned = analyze(e, s);
     const Comparison& negative = turned.comparisons.front();
     REQUIRE(negative.effect);
     CHECK(negative.effect->estimate == Approx(0.25).epsilon(1e-12));
@@ -368,12 +368,12 @@ TEST_CASE("A one-sample comparison on the relative scale is a change from the ba
 
     // A relative change from 0 is undefined, and without a baseline there is nothing to compare with.
     e.metrics.front().baseline = 0.0;
-    const Analysis from_zero = analyse(e, s);
+    const Analysis from_zero = analyze(e, s);
     CHECK(kokeilu::testing::contains(from_zero.comparisons.front().status, "baseline: is 0"));
     CHECK(from_zero.verdict.reason == VerdictReason::not_enough_data);
     CHECK_FALSE(from_zero.planned_per_group);  // nor can a relative effect be planned from 0
     e.metrics.front().baseline.reset();
-    CHECK(kokeilu::testing::contains(analyse(e, s).comparisons.front().status,
+    CHECK(kokeilu::testing::contains(analyze(e, s).comparisons.front().status,
                                      "a one-sample design needs the metric's baseline"));
 }
 
@@ -384,11 +384,11 @@ TEST_CASE("An arm the design cannot compare is a status, a design with none an e
     e.arms.erase(e.arms.begin());  // no control either
     ExperimentSummaries s;
     s["score"]["pilot"] = treated_scores;
-    const Analysis a = analyse(e, s);
+    const Analysis a = analyze(e, s);
     CHECK(kokeilu::testing::contains(comparison(a, "score", "pilot").status, "there is no control or before arm"));
 
     const Experiment only_control = concurrent({metric_of("score", MetricKind::mean)}, {});
-    CHECK(kokeilu::testing::error_field([&] { (void)analyse(only_control, s); }) == "arms");
+    CHECK(kokeilu::testing::error_field([&] { (void)analyze(only_control, s); }) == "arms");
 }
 
 TEST_CASE("A guardrail warns when the worse end of its interval passes the acceptable worsening",
@@ -415,7 +415,7 @@ TEST_CASE("A guardrail warns when the worse end of its interval passes the accep
     s["satisfied"]["large"] = zero_one(8010, 10000);
     s["missed_medication"]["control"].merge(zero_one(990, 9900));
     s["satisfied"]["control"].merge(zero_one(7920, 9900));
-    const Analysis a = analyse(e, s);
+    const Analysis a = analyze(e, s);
 
     const Estimate& small_missed = *comparison(a, "missed_medication", "small").effect;
     REQUIRE(small_missed.estimate < 0.0);     // an improvement by its estimate ...
@@ -441,7 +441,7 @@ TEST_CASE("A guardrail warns when the worse end of its interval passes the accep
     ExperimentSummaries p;
     p["missed_medication"]["control"] = s["missed_medication"]["control"];
     p["missed_medication"]["small"] = zero_one(9, 100);
-    const Analysis pa = analyse(primary_only, p);
+    const Analysis pa = analyze(primary_only, p);
     REQUIRE(comparison(pa, "missed_medication", "small").effect->ci_high > 0.02);
     CHECK_FALSE(mentions(pa.warnings, "Guardrail"));
 }
@@ -474,7 +474,7 @@ TEST_CASE("The warnings of an analysis: ratio, amendments, several arms, guardra
     s["satisfied"]["control"] = zero_one(90, 100);
     s["satisfied"]["video"] = zero_one(285, 300);
     s["satisfied"]["phone"] = zero_one(210, 300);
-    const Analysis a = analyse(e, s);
+    const Analysis a = analyze(e, s);
 
     REQUIRE(a.sample_ratio);
     CHECK(a.sample_ratio->mismatch);
@@ -491,7 +491,7 @@ TEST_CASE("The warnings of an analysis: ratio, amendments, several arms, guardra
     CHECK_FALSE(mentions(a.warnings, "Few observations"));
 
     // Before any unit is in, there is no ratio to check and no warning about it.
-    const Analysis empty = analyse(e, ExperimentSummaries{});
+    const Analysis empty = analyze(e, ExperimentSummaries{});
     CHECK_FALSE(empty.sample_ratio);
     CHECK_FALSE(mentions(empty.warnings, "Sample-ratio"));
 }
@@ -502,7 +502,7 @@ TEST_CASE("The planned sample size follows the primary metric's kind, scale and 
     share.baseline = 0.3;
     share.minimum_effect = 0.1;
     share.direction = Direction::lower_is_better;  // e.g. the share still unemployed
-    CHECK(analyse(concurrent({share}), none).planned_per_group->per_group ==
+    CHECK(analyze(concurrent({share}), none).planned_per_group->per_group ==
           sample_size_proportion(0.3, -0.1).per_group);
 
     Metric relative = metric_of("wait_days", MetricKind::mean);
@@ -511,24 +511,24 @@ TEST_CASE("The planned sample size follows the primary metric's kind, scale and 
     relative.baseline = -5.0;
     relative.baseline_sd = 2.0;
     // 20 % of |-5| = 1 day, with sd 2.
-    CHECK(analyse(concurrent({relative}), none).planned_per_group->per_group == sample_size_mean(1.0, 2.0).per_group);
+    CHECK(analyze(concurrent({relative}), none).planned_per_group->per_group == sample_size_mean(1.0, 2.0).per_group);
     relative.baseline.reset();
-    CHECK_FALSE(analyse(concurrent({relative}), none).planned_per_group);
+    CHECK_FALSE(analyze(concurrent({relative}), none).planned_per_group);
 
     // 95 % plus 10 points is no share: no plan, and the analysis still runs.
     Metric impossible = metric_of("complete", MetricKind::proportion);
     impossible.baseline = 0.95;
     impossible.minimum_effect = 0.1;
-    const Analysis a = analyse(concurrent({impossible}), none);
+    const Analysis a = analyze(concurrent({impossible}), none);
     CHECK_FALSE(a.planned_per_group);
     CHECK(a.verdict.reason == VerdictReason::not_enough_data);
 
     Metric no_spread = metric_of("score", MetricKind::mean);
     no_spread.baseline = 3.0;  // a mean needs its sd to be planned
-    CHECK_FALSE(analyse(concurrent({no_spread}), none).planned_per_group);
+    CHECK_FALSE(analyze(concurrent({no_spread}), none).planned_per_group);
     Metric no_baseline = metric_of("employed", MetricKind::proportion);  // a share needs its baseline
     no_baseline.baseline_sd = 0.5;
-    CHECK_FALSE(analyse(concurrent({no_baseline}), none).planned_per_group);
+    CHECK_FALSE(analyze(concurrent({no_baseline}), none).planned_per_group);
 }
 
 TEST_CASE("An underpowered experiment is told how long it will take at its pace", "[stats][analysis]") {
@@ -549,24 +549,24 @@ TEST_CASE("An underpowered experiment is told how long it will take at its pace"
     s["score"]["control"] = forty_control;
     s["score"]["treatment"] = forty_treated;
     // 40 per group in 10 days: 102 more need about 26 days, well before the end.
-    const Analysis a = analyse(e, s);
+    const Analysis a = analyze(e, s);
     CHECK(mentions(a.warnings, "Underpowered so far: 40 observations in the smallest group, 142 needed"));
     CHECK(mentions(a.warnings, "at the current pace about 26 more days."));
     CHECK_FALSE(mentions(a.warnings, "beyond the planned end"));
 
     e.planned_end = today + boost::gregorian::days(20);
-    CHECK(mentions(analyse(e, s).warnings, "about 26 more days, which is beyond the planned end."));
+    CHECK(mentions(analyze(e, s).warnings, "about 26 more days, which is beyond the planned end."));
 
     // An arm still empty: no pace to go by either.
     ExperimentSummaries one_empty = s;
     one_empty["score"]["control"] = Summary();
-    const Analysis empty_arm = analyse(e, one_empty);
+    const Analysis empty_arm = analyze(e, one_empty);
     CHECK(mentions(empty_arm.warnings, "Underpowered so far: 0 observations in the smallest group"));
     CHECK_FALSE(mentions(empty_arm.warnings, "at the current pace"));
 
     // Started today: no pace yet, so no estimate of the days.
     e.actual_start = today;
-    const Analysis started_today = analyse(e, s);
+    const Analysis started_today = analyze(e, s);
     CHECK(mentions(started_today.warnings, "Underpowered so far"));
     CHECK_FALSE(mentions(started_today.warnings, "at the current pace"));
 }
@@ -577,10 +577,10 @@ TEST_CASE("Impossible settings are errors, not a lack of data", "[stats][analysi
     s["score"]["treatment"] = treated_scores;
     Metric overconfident = metric_of("score", MetricKind::mean);
     overconfident.confidence = 1.2;
-    CHECK(kokeilu::testing::error_field([&] { (void)analyse(concurrent({overconfident}), s); }) == "confidence");
+    CHECK(kokeilu::testing::error_field([&] { (void)analyze(concurrent({overconfident}), s); }) == "confidence");
     AnalysisOptions no_threshold;
     no_threshold.srm_threshold = 0.0;
     CHECK(kokeilu::testing::error_field([&] {
-              (void)analyse(concurrent({metric_of("score", MetricKind::mean)}), s, no_threshold);
+              (void)analyze(concurrent({metric_of("score", MetricKind::mean)}), s, no_threshold);
           }) == "threshold");
 }

@@ -63,7 +63,7 @@ Estimate effect(double estimate, double low, double high) {
 TEST_CASE("an amended direction: the verdict stays the locked one, the amended one is exploratory", "[stats][judgement]") {
     Tracker t = memory_tracker();
     const std::string key = with_a_rise(t);
-    const Analysis before = analyse(t, key);
+    const Analysis before = analyze(t, key);
     CHECK(before.verdict.verdict == Verdict::supported);
     CHECK(before.criterion_changes.empty());
     CHECK_FALSE(before.amended_verdict);
@@ -73,7 +73,7 @@ TEST_CASE("an amended direction: the verdict stays the locked one, the amended o
     named(e, "sense_of_security").direction = Direction::lower_is_better;
     named(e, "sense_of_security").minimum_effect = 0.1;
     t.update(e, "the survey scale was turned", "anna");
-    const Analysis a = analyse(t, key);
+    const Analysis a = analyze(t, key);
     CHECK(a.verdict.verdict == Verdict::supported);  // judged as locked: higher is better, 0.3
     CHECK(a.verdict.criterion == Criterion::locked);
     CHECK(a.verdict.metric == "sense_of_security");
@@ -107,7 +107,7 @@ TEST_CASE("a criterion amended by name only has one judgement, under the current
     named(e, "sense_of_security").name = "security";
     e.arms[1].name = "video_call";
     t.update(e, "shorter names", "anna");
-    const Analysis a = analyse(t, key);
+    const Analysis a = analyze(t, key);
     CHECK(a.criterion_changes.empty());
     CHECK_FALSE(a.amended_verdict);
     CHECK(a.verdict.metric == "security");
@@ -122,7 +122,7 @@ TEST_CASE("a new primary metric after the start is judged only in the explorator
     named(e, "sense_of_security").role = MetricRole::secondary;
     named(e, "wait_days").role = MetricRole::primary;
     t.update(e, "waiting matters more", "anna");
-    const Analysis a = analyse(t, key);
+    const Analysis a = analyze(t, key);
     CHECK(a.verdict.metric == "sense_of_security");
     REQUIRE(a.amended_verdict);
     CHECK(a.amended_verdict->metric == "wait_days");
@@ -188,7 +188,7 @@ TEST_CASE("an experiment started before its lock is said so, with the rows logge
     const EarlyRows early = early_rows(t, e);
     CHECK(early.at("control") == 30);
     CHECK(early.at("video") == 30);
-    const Analysis a = analyse(t, key);
+    const Analysis a = analyze(t, key);
     CHECK(a.days_started_before_lock == e.days_started_before_lock());
     CHECK(a.early_rows == early);
     const std::string started = "Started " + std::to_string(*e.days_started_before_lock()) +
@@ -210,7 +210,7 @@ TEST_CASE("an experiment started before its lock is said so, with the rows logge
     const std::string today = u.create(home_care_draft()).key;
     u.start(today);
     CHECK(early_rows(u, u.get(today)).empty());
-    const Analysis b = analyse(u, today);
+    const Analysis b = analyze(u, today);
     CHECK_FALSE(b.days_started_before_lock);
     CHECK(std::none_of(b.warnings.begin(), b.warnings.end(), [](const std::string& w) { return contains(w, "Started"); }));
 }
@@ -273,7 +273,7 @@ TEST_CASE("a relative effect from a negative reference keeps the sign of the cha
     for (double v : {-9.5, -8.5, -9.2, -8.8, -9.0, -9.1, -8.9}) s["balance"]["video"].add(v);
     for (const Direction direction : {Direction::higher_is_better, Direction::lower_is_better}) {
         e.metrics[0].direction = direction;
-        const Analysis a = analyse(e, s);
+        const Analysis a = analyze(e, s);
         const Estimate& effect = *a.comparisons.front().effect;
         CHECK(effect.estimate == Approx(0.1));
         CHECK(effect.ci_low < effect.estimate);

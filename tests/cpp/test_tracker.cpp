@@ -38,7 +38,7 @@ TEST_CASE("create stores a draft with generated identity", "[tracker]") {
     CHECK(same_experiment(t.get(e.uuid), e));
     CHECK(t.get("oulu-2026-001").id == e.id);
     CHECK_THROWS_AS(t.get("OULU-2026-999"), NotFoundError);
-    REQUIRE(t.list().size() == 1);
+    REQUIRE(t.experiments().size() == 1);
 }
 
 TEST_CASE("create ignores lifecycle fields of its argument", "[tracker]") {
@@ -77,7 +77,7 @@ TEST_CASE("keys are generated per organisation and year", "[tracker][key]") {
     Experiment undated = home_care_draft("Ii");
     undated.planned_start.reset();
     CHECK(t.create(undated).key == "II-" + std::to_string(static_cast<int>(t.time_zone().today().year())) + "-001");
-    CHECK(t.list().size() == 5);
+    CHECK(t.experiments().size() == 5);
 }
 
 TEST_CASE("explicit keys and UUIDs are checked and kept unique", "[tracker][key]") {
@@ -105,7 +105,7 @@ TEST_CASE("explicit keys and UUIDs are checked and kept unique", "[tracker][key]
     Experiment bad_uuid = home_care_draft();
     bad_uuid.uuid = "not-a-uuid";
     CHECK(field_of_error([&] { t.create(bad_uuid); }) == "uuid");
-    CHECK(t.list().size() == 1);
+    CHECK(t.experiments().size() == 1);
 }
 
 TEST_CASE("full lifecycle: draft, running, concluded", "[tracker][lifecycle]") {
@@ -262,15 +262,15 @@ TEST_CASE("Finnish text round-trips unchanged", "[tracker]") {
     CHECK(back.arm("ETÄKÄYNTI").name == "etäkäynti");
     CHECK(back.metrics[0].unit == "pistettä (1–5)");
 
-    const JournalEntry note = t.add_note(e.key, "Asiakas kertoi: \"tuntuu turvalliselta\"", "Päivi", at(2025, 3, 6));
+    const JournalEntry note = t.note(e.key, "Asiakas kertoi: \"tuntuu turvalliselta\"", "Päivi", at(2025, 3, 6));
     CHECK(note.id > 0);
     const auto journal = t.journal(e.key);
     REQUIRE(journal.size() == 1);
     CHECK(journal[0].text == "Asiakas kertoi: \"tuntuu turvalliselta\"");
     CHECK(journal[0].author == "Päivi");
     CHECK(journal[0].at == at(2025, 3, 6));
-    CHECK(field_of_error([&] { t.add_note(e.key, " "); }) == "text");
-    CHECK(field_of_error([&] { t.add_note(e.key, "x", std::string(201, 'a')); }) == "author");
+    CHECK(field_of_error([&] { t.note(e.key, " "); }) == "text");
+    CHECK(field_of_error([&] { t.note(e.key, "x", std::string(201, 'a')); }) == "author");
     CHECK(t.journal(e.key).size() == 1);
 }
 

@@ -92,7 +92,7 @@ TEST_CASE("a kind the stored values contradict is refused, naming the rows", "[t
     CHECK(after.revision == e.revision);
     CHECK(after.primary_metric().kind == MetricKind::mean);
     CHECK(after.amendments.empty());
-    CHECK_NOTHROW(stats::analyse(t, key));
+    CHECK_NOTHROW(stats::analyze(t, key));
 }
 
 TEST_CASE("a count takes only whole numbers that are not negative", "[tracker][amend][stored]") {

@@ -108,7 +108,7 @@ TEST_CASE("create refuses bad input, naming the field, and writes nothing", "[tr
         Experiment draft = home_care_draft();
         change(draft);
         CHECK(field_of_error([&] { t.create(draft); }) == field);
-        CHECK(t.list().empty());
+        CHECK(t.experiments().empty());
     }
     CHECK(t.create(home_care_draft()).key == "OULU-2026-001");  // no number was used up
 }
@@ -141,7 +141,7 @@ TEST_CASE("one-sample designs need a group and a baseline", "[tracker][validatio
     Experiment relative_without_baseline = one_sample_draft();
     relative_without_baseline.metrics[3].effect_scale = EffectScale::relative;  // calls: no baseline
     CHECK(field_of_error([&] { t.create(relative_without_baseline); }) == "metrics[calls].baseline");
-    CHECK(t.list().size() == 1);
+    CHECK(t.experiments().size() == 1);
 }
 
 TEST_CASE("before/after designs need exactly one period of each", "[tracker][validation]") {
@@ -152,7 +152,7 @@ TEST_CASE("before/after designs need exactly one period of each", "[tracker][val
     CHECK(t.create(e).key == "KUUSAMO-2026-001");
     e.arms.push_back(Arm{0, "after2", ArmRole::after, ""});
     CHECK(field_of_error([&] { t.create(e); }) == "arms");
-    CHECK(t.list().size() == 1);
+    CHECK(t.experiments().size() == 1);
 }
 
 TEST_CASE("text limits are in bytes, at the limit accepted", "[tracker][validation]") {

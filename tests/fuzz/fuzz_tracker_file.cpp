@@ -40,7 +40,7 @@ std::vector<char> read_file(const std::string& path) {
 }
 
 void read_everything(kokeilu::Tracker& tracker) {
-    for (const kokeilu::Experiment& e : tracker.list()) {
+    for (const kokeilu::Experiment& e : tracker.experiments()) {
         (void)tracker.get(e.key);
         (void)tracker.journal(e.key);
         (void)tracker.count_observations(e.key);

@@ -69,7 +69,9 @@ public:
     void delete_draft(std::string_view key);
 
     [[nodiscard]] Experiment get(std::string_view key_or_uuid) const;  // throws NotFoundError
-    [[nodiscard]] std::vector<Experiment> list(const ExperimentFilter& filter = {}) const;
+    [[nodiscard]] std::vector<Experiment> experiments(const ExperimentFilter& filter = {}) const;
+    // The former name of experiments() (Python's Tracker.experiments), kept through version 0.2.
+    [[nodiscard]] std::vector<Experiment> list(const ExperimentFilter& filter = {}) const { return experiments(filter); }
 
     // Saves the revised experiment (typically one got from get() and edited). Status, lock, outcome
     // and identity cannot be changed here. Once locked, a change to the Test Card, design, arms or
@@ -93,8 +95,14 @@ public:
     // running -> concluded with the verdict, Learning Card and decision.
     Experiment conclude(std::string_view key, const Outcome& outcome);
 
+    // A note in the experiment's journal (at: default now).
+    JournalEntry note(std::string_view key, std::string_view text, std::string_view author = {},
+                      std::optional<Time> at = {});
+    // The former name of note() (Python's Tracker.note), kept through version 0.2.
     JournalEntry add_note(std::string_view key, std::string_view text, std::string_view author = {},
-                          std::optional<Time> at = {});
+                          std::optional<Time> at = {}) {
+        return note(key, text, author, at);
+    }
     [[nodiscard]] std::vector<JournalEntry> journal(std::string_view key) const;
 
     // One observation; an empty metric means the primary metric. Every write is one batch in the
@@ -152,7 +160,6 @@ public:
     // Edited values of rows, and the chain as a whole, only verify() checks.
     [[nodiscard]] std::vector<VerificationProblem> quick_check(std::string_view key) const;
 
-    [[nodiscard]] Store& store() noexcept { return *store_; }
 
 private:
     // The experiment as last read for logging, by the key or UUID the caller used. Logging checks

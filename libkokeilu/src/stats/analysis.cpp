@@ -504,7 +504,7 @@ EarlyRows early_rows(const Tracker& tracker, const Experiment& experiment, std::
     return rows;
 }
 
-Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summaries, const AnalysisOptions& options,
+Analysis analyze(const Experiment& experiment, const ExperimentSummaries& summaries, const AnalysisOptions& options,
                  const EarlyRows& early) {
     Analysis result = analyse_as(as_locked(experiment), summaries, options, Criterion::locked);
     result.criterion_changes = criterion_changes(experiment);
@@ -538,9 +538,9 @@ Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summar
     return result;
 }
 
-Analysis analyse(const Tracker& tracker, std::string_view key, const AnalysisOptions& options) {
+Analysis analyze(const Tracker& tracker, std::string_view key, const AnalysisOptions& options) {
     const Experiment experiment = tracker.get(key);
-    return analyse(experiment, summarise_experiment(tracker, experiment), options, early_rows(tracker, experiment));
+    return analyze(experiment, summarise_experiment(tracker, experiment), options, early_rows(tracker, experiment));
 }
 
 }  // namespace kokeilu::stats

@@ -103,10 +103,19 @@ struct AnalysisOptions {
 
 // Analyses given summaries (e.g. from summarise_experiment) and early rows (from early_rows). Pure:
 // reads no store.
-[[nodiscard]] Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summaries,
+[[nodiscard]] Analysis analyze(const Experiment& experiment, const ExperimentSummaries& summaries,
                                const AnalysisOptions& options = {}, const EarlyRows& early = {});
 
 // Reads the experiment and its observations from the tracker and analyses them.
-[[nodiscard]] Analysis analyse(const Tracker& tracker, std::string_view key, const AnalysisOptions& options = {});
+[[nodiscard]] Analysis analyze(const Tracker& tracker, std::string_view key, const AnalysisOptions& options = {});
+
+// The former spelling of analyze (Python's Tracker.analyze spells it so), kept through version 0.2.
+[[nodiscard]] inline Analysis analyse(const Experiment& experiment, const ExperimentSummaries& summaries,
+                                      const AnalysisOptions& options = {}, const EarlyRows& early = {}) {
+    return analyze(experiment, summaries, options, early);
+}
+[[nodiscard]] inline Analysis analyse(const Tracker& tracker, std::string_view key, const AnalysisOptions& options = {}) {
+    return analyze(tracker, key, options);
+}
 
 }  // namespace kokeilu::stats
