@@ -51,7 +51,10 @@ test-cpp: cpp
 # as an embedding developer would, then runs it on a fresh tracker file.
 test-embed: cpp
 	cmake --install $(BUILD) --component development >/dev/null
-	cmake -Wno-dev -S examples/embed -B build/embed -DCMAKE_PREFIX_PATH=$(INSTALL_PREFIX) >/dev/null
+	@mkdir -p build
+	cmake -S examples/embed -B build/embed -DCMAKE_PREFIX_PATH=$(INSTALL_PREFIX) >build/embed-configure.txt 2>&1
+	@# A consumer's configure is silent: no warning of ours or of our dependencies' packages.
+	@if grep -qi "warning" build/embed-configure.txt; then cat build/embed-configure.txt; exit 1; fi
 	cmake --build build/embed -j $(JOBS)
 	rm -f build/embed/test.db build/embed/test.db-wal build/embed/test.db-shm
 	build/embed/embed build/embed/test.db | tee build/embed/first-run.txt
