@@ -21,6 +21,7 @@
 #include "kokeilu/stats/estimate.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -82,6 +83,19 @@ struct VerdictResult {
 // does not contain the estimate, or observations < 0.
 [[nodiscard]] VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t observations,
                                   std::span<const Amendment> amendments = {}, Criterion criterion = Criterion::locked);
+
+// The estimate a comparison's own method would give with `total` observations (all arms together),
+// the arms grown in proportion and showing the results they have shown so far.
+using Reestimate = std::function<Estimate(std::int64_t total)>;
+
+// judge() for a comparison whose method can be asked again: additional_observations is then the
+// fewest more observations after which `reestimate`'s interval would decide the verdict (found by
+// doubling, then halving, up to 2^40 more; empty when none up to that decides it), instead of the
+// 1 / sqrt(n) approximation, which a method on few counts does not follow. An empty `reestimate`
+// is the approximation.
+[[nodiscard]] VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t observations,
+                                  std::span<const Amendment> amendments, Criterion criterion,
+                                  const Reestimate& reestimate);
 
 // The verdict while a method cannot be applied yet (NotEnoughDataError): inconclusive, saying why.
 [[nodiscard]] VerdictResult judge_not_enough_data(const Metric& metric, const std::string& why,
