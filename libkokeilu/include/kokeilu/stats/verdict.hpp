@@ -50,7 +50,8 @@ struct VerdictResult {
     double improvement_low = 0.0;
     double improvement_high = 0.0;
     // For inconclusive: about how many more observations (all arms together) would likely decide it,
-    // assuming the estimate stays where it is and the interval narrows as 1 / sqrt(n). Empty when
+    // assuming the estimate stays where it is: counted by the comparison's own method where judge()
+    // is given a Reestimate, else with the interval narrowing as 1 / sqrt(n). Empty when
     // more data cannot decide it (an activity metric that already improved) or there is no estimate.
     std::optional<std::int64_t> additional_observations;
     bool customer_impact_measured = true;
