@@ -407,6 +407,14 @@ void register_methods(py::module_& m) {
         py::arg("control_trials"), py::arg("confidence") = 0.95,
         "Difference of shares with Newcombe's hybrid score interval and the pooled z-test's p-value.");
     m.def(
+        "score_difference",
+        [](std::int64_t ts, std::int64_t tn, std::int64_t cs, std::int64_t cn, double confidence) {
+            return score_difference({ts, tn}, {cs, cn}, confidence);
+        },
+        py::arg("treatment_successes"), py::arg("treatment_trials"), py::arg("control_successes"),
+        py::arg("control_trials"), py::arg("confidence") = 0.95,
+        "Difference of shares with the Miettinen-Nurminen score interval and the same score test's p-value.");
+    m.def(
         "two_proportion_z_test",
         [](std::int64_t ts, std::int64_t tn, std::int64_t cs, std::int64_t cn, double confidence) {
             return two_proportion_z_test({ts, tn}, {cs, cn}, confidence);

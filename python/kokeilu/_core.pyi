@@ -955,6 +955,10 @@ def proportion_difference(
     treatment_successes: int, treatment_trials: int, control_successes: int, control_trials: int,
     confidence: float = 0.95,
 ) -> Estimate: ...
+def score_difference(
+    treatment_successes: int, treatment_trials: int, control_successes: int, control_trials: int,
+    confidence: float = 0.95,
+) -> Estimate: ...
 def two_proportion_z_test(
     treatment_successes: int, treatment_trials: int, control_successes: int, control_trials: int,
     confidence: float = 0.95,

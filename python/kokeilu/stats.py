@@ -89,6 +89,7 @@ __all__ = [
     "relative_lift",
     "sample_size_mean",
     "sample_size_proportion",
+    "score_difference",
     "sequential",
     "srm_check",
     "summarize",
@@ -178,6 +179,14 @@ def proportion_difference(treatment: Counts, control: Counts, *, confidence: flo
     """Difference of shares with Newcombe's hybrid score (Wilson) interval; p-value of the pooled z-test."""
     with core_fields(_ARMS):
         return _core.proportion_difference(*counts(treatment, "treatment"), *counts(control, "control"), confidence)
+
+
+def score_difference(treatment: Counts, control: Counts, *, confidence: float = 0.95) -> Estimate:
+    """Difference of shares with the Miettinen-Nurminen score interval and the same score test's
+    p-value (statsmodels ``confint_proportions_2indep``/``test_proportions_2indep``, method "score"):
+    the interval excludes zero exactly when p < 1 - confidence."""
+    with core_fields(_ARMS):
+        return _core.score_difference(*counts(treatment, "treatment"), *counts(control, "control"), confidence)
 
 
 def two_proportion_z_test(treatment: Counts, control: Counts, *, confidence: float = 0.95) -> Estimate:

@@ -116,10 +116,13 @@ TEST_CASE("Analysing a tracked experiment streams the store into summaries", "[s
     CHECK(analysis.verdict.verdict == Verdict::supported);
     CHECK(analysis.verdict.message.code.starts_with("stats.verdict.improvement"));
 
-    // Few events of missed medication: Fisher's exact test gives the p-value.
+    // Missed medication: one score test gives the interval and the p-value, few events or many.
     const Comparison& missed = find(analysis, "missed_medication");
     REQUIRE(missed.effect);
-    CHECK(missed.effect->p_value == Approx(fisher_exact({1, 20}, {2, 20}).p_value).epsilon(1e-12));
+    const Estimate score = score_difference({1, 20}, {2, 20});
+    CHECK(missed.effect->method == "score_miettinen_nurminen");
+    CHECK(missed.effect->p_value == Approx(score.p_value).epsilon(1e-12));
+    CHECK(missed.effect->ci_low == Approx(score.ci_low).epsilon(1e-12));
 
     // One secondary metric with data: Holm leaves its p-value as it is; calls have no data.
     const Comparison& wait = find(analysis, "wait_days");
@@ -266,9 +269,8 @@ TEST_CASE("Each kind of metric on each scale is compared by its own method", "[s
     CHECK(effect_of("score_relative").method == "relative_lift_delta");
     CHECK(effect_of("score_relative").estimate ==
           Approx(relative_lift(treated_scores, control_scores).estimate).epsilon(1e-12));
-    CHECK(effect_of("resolved").method == "newcombe_wilson");
+    CHECK(effect_of("resolved").method == "score_miettinen_nurminen");
     CHECK(effect_of("resolved").estimate == Approx(0.15).epsilon(1e-12));
-    CHECK(effect_of("resolved").notes == "p-value from the pooled two-proportion z-test");
     CHECK(effect_of("resolved_relative").method == "relative_lift_delta");
     CHECK(effect_of("resolved_relative").estimate == Approx(140.0 / 110.0 - 1.0).epsilon(1e-12));
     CHECK(effect_of("calls").method == "welch_t");

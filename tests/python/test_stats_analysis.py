@@ -76,7 +76,7 @@ def test_analysis_matches_the_methods_on_the_same_data(tracker: kokeilu.Tracker,
 
     m_t, m_k = data["missed_medication", "video"][0], data["missed_medication", "control"][0]
     guard = c.loc["missed_medication"]
-    ref_p = stats.proportion_difference((int(m_t.sum()), len(m_t)), (int(m_k.sum()), len(m_k)))
+    ref_p = stats.score_difference((int(m_t.sum()), len(m_t)), (int(m_k.sum()), len(m_k)))
     assert close(guard["estimate"], ref_p.estimate) and close(guard["ci_low"], ref_p.ci_low)
     beta = stats.bayes_beta_binomial(
         (int(m_t.sum()), len(m_t)), (int(m_k.sum()), len(m_k)), direction="lower_is_better"

@@ -122,18 +122,9 @@ Estimate two_group_effect(const Metric& m, const Summary& t, const Summary& c, d
             if (relative) {
                 return relative_lift(t, c, confidence);
             }
-            Estimate e = proportion_difference(treated, reference, confidence);
-            // Small samples: the exact test replaces the z-test's p-value.
-            const double n = static_cast<double>(t.trials() + c.trials());
-            const double successes = static_cast<double>(t.successes() + c.successes());
-            const double smallest_margin = std::min(successes, n - successes);
-            const double smallest_arm = static_cast<double>(std::min(t.trials(), c.trials()));
-            if (smallest_margin * smallest_arm / n < 5.0) {
-                e.p_value = fisher_exact(treated, reference).p_value;
-                e.method = "newcombe_wilson+fisher_exact";
-                e.notes = "an expected cell count is below 5, so the p-value is Fisher's exact test's";
-            }
-            return e;
+            // One score test gives the interval and the p-value, so that they never contradict
+            // each other, nor the verdict that follows the interval.
+            return score_difference(treated, reference, confidence);
         }
         case MetricKind::count:
             if (relative) {
@@ -142,6 +133,26 @@ Estimate two_group_effect(const Metric& m, const Summary& t, const Summary& c, d
             return welch_difference(t, c, confidence);
     }
     throw InvalidArgumentError("metric.kind", Message{"stats.metric.unknown_kind", {}});
+}
+
+// The primary comparison of shares asked again with `total` observations: both arms grown by
+// total / observations, their shares as observed, compared by the same method (so the count of
+// observations still needed is the method's own). Empty for other comparisons.
+Reestimate reestimate_of(const Metric& m, const Summary& arm, const Summary& reference, std::int64_t observations,
+                         double confidence) {
+    if (m.kind != MetricKind::proportion || m.effect_scale != EffectScale::absolute || observations <= 0) {
+        return {};
+    }
+    const Counts treated = counts_of(arm);
+    const Counts control = counts_of(reference);
+    return [=](std::int64_t total) {
+        const double factor = static_cast<double>(total) / static_cast<double>(observations);
+        const auto grown = [factor](Counts c) {
+            return Counts{std::llround(static_cast<double>(c.successes) * factor),
+                          std::llround(static_cast<double>(c.trials) * factor)};
+        };
+        return score_difference(grown(treated), grown(control), confidence);
+    };
 }
 
 Estimate one_sample_effect(const Metric& m, const Summary& g, double confidence) {
@@ -393,7 +404,13 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
     if (first != nullptr && first->effect) {
         Metric judged = primary;
         judged.confidence = first->effect->confidence;
-        result.verdict = judge(judged, *first->effect, primary_n, experiment.amendments, criterion);
+        Reestimate reestimate;
+        if (first->reference != "baseline") {
+            reestimate = reestimate_of(primary, summary_of(summaries, primary.name, first->arm),
+                                       summary_of(summaries, primary.name, first->reference), primary_n,
+                                       first->effect->confidence);
+        }
+        result.verdict = judge(judged, *first->effect, primary_n, experiment.amendments, criterion, reestimate);
     } else if (first != nullptr && first->status != "ok" && !first->status.starts_with("not enough data")) {
         result.verdict = judge_values_unusable(primary, first->status, experiment.amendments, criterion);
     } else if (first != nullptr) {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <string>
 
 namespace kokeilu::stats {
@@ -64,6 +65,46 @@ double pooled_z(Counts t, Counts c) {
     return (share(t) - share(c)) / std::sqrt(variance);
 }
 
+// The score statistic of Miettinen and Nurminen for "treatment share - control share = delta":
+// the observed difference less delta, over its standard error at the shares that are most likely
+// under that hypothesis (the closed form of Farrington and Manning), times (N - 1) / N.
+double score_z(Counts t, Counts c, double delta) {
+    const double n1 = static_cast<double>(t.trials);
+    const double n0 = static_cast<double>(c.trials);
+    const double p1 = share(t);
+    const double p0 = share(c);
+    const double theta = n0 / n1;
+    const double a = 1.0 + theta;
+    const double b = -(1.0 + theta + p1 + theta * p0 + delta * (theta + 2.0));
+    const double cc = delta * delta + delta * (2.0 * p1 + theta + 1.0) + p1 + theta * p0;
+    const double d = -p1 * delta * (1.0 + delta);
+    const double v = b * b * b / (27.0 * a * a * a) - b * cc / (6.0 * a * a) + d / (2.0 * a);
+    const double u_squared = std::max(0.0, b * b / (9.0 * a * a) - cc / (3.0 * a));
+    const double u = std::copysign(std::sqrt(u_squared), v);
+    const double cosine = u == 0.0 ? 0.0 : std::clamp(v / (u * u * u), -1.0, 1.0);
+    const double w = (std::numbers::pi + std::acos(cosine)) / 3.0;
+    const double q1 = std::clamp(2.0 * u * std::cos(w) - b / (3.0 * a), 0.0, 1.0);
+    const double q0 = std::clamp(q1 - delta, 0.0, 1.0);
+    const double n = n1 + n0;
+    const double variance = (q1 * (1.0 - q1) / n1 + q0 * (1.0 - q0) / n0) * n / (n - 1.0);
+    const double excess = p1 - p0 - delta;
+    if (!(variance > 0.0)) {
+        return excess == 0.0 ? 0.0 : std::copysign(std::numeric_limits<double>::infinity(), excess);
+    }
+    return excess / std::sqrt(variance);
+}
+
+// One end of the score interval: the difference in (from, to) where the score statistic crosses
+// `z`, by bisection, `from` lying outside the interval and `to` inside it. The end returned lies
+// inside, so that an end found between zero and the estimate never reaches zero.
+double score_bound(Counts t, Counts c, double z, double from, double to) {
+    for (int i = 0; i < 200 && std::abs(to - from) > 1e-13; ++i) {
+        const double middle = (from + to) / 2.0;
+        (std::abs(score_z(t, c, middle)) > z ? from : to) = middle;
+    }
+    return to;
+}
+
 }  // namespace
 
 Interval wilson_interval(Counts counts, double confidence) {
@@ -93,6 +134,33 @@ Estimate proportion_difference(Counts treatment, Counts control, double confiden
     e.std_error = std::sqrt(pt * (1.0 - pt) / static_cast<double>(treatment.trials) +
                             pc * (1.0 - pc) / static_cast<double>(control.trials));
     e.notes = "p-value from the pooled two-proportion z-test";
+    return e;
+}
+
+Estimate score_difference(Counts treatment, Counts control, double confidence) {
+    detail::check_confidence(confidence);
+    check_counts(treatment, "treatment");
+    check_counts(control, "control");
+    (void)pooled_z(treatment, control);  // refuses tables where nothing varies, as proportion_difference does
+    const double z = detail::two_sided_z(confidence);
+    Estimate e;
+    e.confidence = confidence;
+    e.method = "score_miettinen_nurminen";
+    e.estimate = share(treatment) - share(control);
+    const double stat = score_z(treatment, control, 0.0);
+    e.statistic = stat;
+    e.p_value = two_sided_normal_p(stat);
+    // Each end is sought on the side of zero that the p-value says: the interval then excludes zero
+    // exactly when p < 1 - confidence, even where rounding would otherwise split the two.
+    const bool excludes_zero = e.p_value < 1.0 - confidence;
+    const double low_outside = excludes_zero && e.estimate > 0.0 ? 0.0 : -1.0;
+    const double low_inside = !excludes_zero && e.estimate > 0.0 ? 0.0 : e.estimate;
+    const double high_outside = excludes_zero && e.estimate < 0.0 ? 0.0 : 1.0;
+    const double high_inside = !excludes_zero && e.estimate < 0.0 ? 0.0 : e.estimate;
+    e.ci_low = e.estimate <= -1.0 ? -1.0 : score_bound(treatment, control, z, low_outside, low_inside);
+    e.ci_high = e.estimate >= 1.0 ? 1.0 : score_bound(treatment, control, z, high_outside, high_inside);
+    e.std_error = std::sqrt(share(treatment) * (1.0 - share(treatment)) / static_cast<double>(treatment.trials) +
+                            share(control) * (1.0 - share(control)) / static_cast<double>(control.trials));
     return e;
 }
 

@@ -119,8 +119,45 @@ std::string verdict_sentence_en(const VerdictResult& verdict) {
     return body + after;
 }
 
+namespace {
+
+// The fewest more observations after which the method's own interval decides the verdict, the
+// results staying as they are: doubling until one decides, then halving the gap.
+std::optional<std::int64_t> observations_to_decide(const Metric& metric, std::int64_t observations,
+                                                   const Reestimate& reestimate) {
+    const auto decides = [&](std::int64_t extra) {
+        try {
+            return judge(metric, reestimate(observations + extra), 0).verdict != Verdict::inconclusive;
+        } catch (const InvalidArgumentError&) {
+            return false;  // rounding the grown arms left the method nothing to compare
+        }
+    };
+    constexpr std::int64_t most = std::int64_t{1} << 40;
+    std::int64_t undecided = 0;
+    std::int64_t extra = 1;
+    while (!decides(extra)) {
+        if (extra >= most) {
+            return std::nullopt;
+        }
+        undecided = extra;
+        extra *= 2;
+    }
+    while (extra - undecided > 1) {
+        const std::int64_t middle = undecided + (extra - undecided) / 2;
+        (decides(middle) ? extra : undecided) = middle;
+    }
+    return extra;
+}
+
+}  // namespace
+
 VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t observations,
                     std::span<const Amendment> amendments, Criterion criterion) {
+    return judge(metric, effect, observations, amendments, criterion, Reestimate{});
+}
+
+VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t observations,
+                    std::span<const Amendment> amendments, Criterion criterion, const Reestimate& reestimate) {
     check_metric(metric);
     if (observations < 0) {
         throw InvalidArgumentError("observations", Message{"stats.count.negative", {{"value", observations}}});
@@ -155,7 +192,9 @@ VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t o
         r.reason = VerdictReason::undecided;
     }
 
-    if (r.verdict == Verdict::inconclusive && observations > 0) {
+    if (r.verdict == Verdict::inconclusive && observations > 0 && reestimate) {
+        r.additional_observations = observations_to_decide(metric, observations, reestimate);
+    } else if (r.verdict == Verdict::inconclusive && observations > 0) {
         // The interval must shrink until it clears zero (then supported) or the minimum effect
         // (then refuted); whichever is farther from the estimate needs fewer observations.
         const double half_width = (r.improvement_high - r.improvement_low) / 2.0;

@@ -32,6 +32,14 @@ struct Interval {
 // all failures (nothing varies, so there is no test).
 [[nodiscard]] Estimate proportion_difference(Counts treatment, Counts control, double confidence = 0.95);
 
+// Difference of shares (treatment - control) by the score method of Miettinen and Nurminen: the
+// p-value is the score test's at "no difference" and the interval is the set of differences that the
+// same score test does not reject at `confidence` (statsmodels confint_proportions_2indep and
+// test_proportions_2indep with method="score", correction=True). Because both come from one test,
+// the interval excludes zero exactly when the p-value is below 1 - confidence. Throws as
+// proportion_difference does.
+[[nodiscard]] Estimate score_difference(Counts treatment, Counts control, double confidence = 0.95);
+
 // The classic two-proportion z-test with the pooled share under "no difference"
 // (statsmodels proportions_ztest); the interval is the unpooled Wald interval of the difference.
 [[nodiscard]] Estimate two_proportion_z_test(Counts treatment, Counts control, double confidence = 0.95);

@@ -21,6 +21,7 @@
 #include "kokeilu/stats/estimate.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -49,7 +50,8 @@ struct VerdictResult {
     double improvement_low = 0.0;
     double improvement_high = 0.0;
     // For inconclusive: about how many more observations (all arms together) would likely decide it,
-    // assuming the estimate stays where it is and the interval narrows as 1 / sqrt(n). Empty when
+    // assuming the estimate stays where it is: counted by the comparison's own method where judge()
+    // is given a Reestimate, else with the interval narrowing as 1 / sqrt(n). Empty when
     // more data cannot decide it (an activity metric that already improved) or there is no estimate.
     std::optional<std::int64_t> additional_observations;
     bool customer_impact_measured = true;
@@ -82,6 +84,19 @@ struct VerdictResult {
 // does not contain the estimate, or observations < 0.
 [[nodiscard]] VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t observations,
                                   std::span<const Amendment> amendments = {}, Criterion criterion = Criterion::locked);
+
+// The estimate a comparison's own method would give with `total` observations (all arms together),
+// the arms grown in proportion and showing the results they have shown so far.
+using Reestimate = std::function<Estimate(std::int64_t total)>;
+
+// judge() for a comparison whose method can be asked again: additional_observations is then the
+// fewest more observations after which `reestimate`'s interval would decide the verdict (found by
+// doubling, then halving, up to 2^40 more; empty when none up to that decides it), instead of the
+// 1 / sqrt(n) approximation, which a method on few counts does not follow. An empty `reestimate`
+// is the approximation.
+[[nodiscard]] VerdictResult judge(const Metric& metric, const Estimate& effect, std::int64_t observations,
+                                  std::span<const Amendment> amendments, Criterion criterion,
+                                  const Reestimate& reestimate);
 
 // The verdict while a method cannot be applied yet (NotEnoughDataError): inconclusive, saying why.
 [[nodiscard]] VerdictResult judge_not_enough_data(const Metric& metric, const std::string& why,
