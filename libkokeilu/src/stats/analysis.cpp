@@ -56,6 +56,8 @@ std::vector<Pair> pairs_of(const Experiment& experiment) {
 
 Counts counts_of(const Summary& s) { return {s.successes(), s.trials()}; }
 
+EventCount events_of(const Summary& s) { return {s.events(), s.exposure()}; }
+
 // Shifts an estimate on the ratio scale (R) to the relative-change scale (R - 1).
 Estimate minus_one(Estimate e) {
     e.estimate -= 1.0;
@@ -136,10 +138,12 @@ Estimate two_group_effect(const Metric& m, const Summary& t, const Summary& c, d
             return e;
         }
         case MetricKind::count:
+            // Rates per unit of exposure: events and exposure are all a count needs, so aggregated
+            // rows without sums of squares are compared as unit rows are.
             if (relative) {
-                return minus_one(rate_ratio({t.events(), t.exposure()}, {c.events(), c.exposure()}, confidence));
+                return minus_one(rate_ratio(events_of(t), events_of(c), confidence));
             }
-            return welch_difference(t, c, confidence);
+            return rate_difference(events_of(t), events_of(c), confidence);
     }
     throw InvalidArgumentError("metric.kind", Message{"stats.metric.unknown_kind", {}});
 }
@@ -160,6 +164,9 @@ std::optional<BayesResult> bayes_of(const Metric& m, const Summary& t, const Sum
             return bayes_beta_binomial(counts_of(t), counts_of(c), m.direction, {}, confidence);
         }
         const EffectKind kind = m.effect_scale == EffectScale::relative ? EffectKind::relative : EffectKind::absolute;
+        if (m.kind == MetricKind::count) {
+            return bayes_gamma_poisson(events_of(t), events_of(c), kind, m.direction, {}, confidence);
+        }
         return bayes_normal(t, c, kind, m.direction, {}, confidence);
     } catch (const NotEnoughDataError&) {
         return std::nullopt;
