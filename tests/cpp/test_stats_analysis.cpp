@@ -344,6 +344,21 @@ TEST_CASE("A count's Bayesian view is the gamma-Poisson one over the exposure", 
     CHECK(d.bayes->risk_treatment == c.bayes->risk_treatment);
 }
 
+TEST_CASE("A count arm without exposure has no rate: not enough data, not an error", "[stats][analysis]") {
+    for (const EffectScale scale : {EffectScale::absolute, EffectScale::relative}) {
+        Metric calls = metric_of("calls", MetricKind::count);
+        calls.effect_scale = scale;
+        ExperimentSummaries s;
+        s["calls"]["control"] = values({4.0, 6.0}, 2.0);
+        s["calls"]["treatment"] = Summary();
+        const Analysis a = analyse(concurrent({calls}), s);
+        const Comparison& c = comparison(a, "calls", "treatment");
+        CHECK_FALSE(c.effect);
+        CHECK_FALSE(c.bayes);
+        CHECK(c.status_message.code == "stats.rates.no_exposure");
+    }
+}
+
 TEST_CASE("An arm without a summary counts as an arm without data", "[stats][analysis]") {
     ExperimentSummaries s;
     s["score"]["control"] = control_scores;  // no entry for the treatment arm at all

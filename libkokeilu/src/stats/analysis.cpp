@@ -56,7 +56,14 @@ std::vector<Pair> pairs_of(const Experiment& experiment) {
 
 Counts counts_of(const Summary& s) { return {s.successes(), s.trials()}; }
 
-EventCount events_of(const Summary& s) { return {s.events(), s.exposure()}; }
+// An arm's events over its exposure. An arm without exposure (no rows yet, or only rows of
+// exposure 0) has no rate: not enough data, as an arm without rows is for the other kinds.
+EventCount events_of(const Summary& s, const char* arm) {
+    if (!(s.exposure() > 0.0)) {
+        throw NotEnoughDataError(arm, Message{"stats.rates.no_exposure", {}});
+    }
+    return {s.events(), s.exposure()};
+}
 
 // Shifts an estimate on the ratio scale (R) to the relative-change scale (R - 1).
 Estimate minus_one(Estimate e) {
@@ -141,9 +148,9 @@ Estimate two_group_effect(const Metric& m, const Summary& t, const Summary& c, d
             // Rates per unit of exposure: events and exposure are all a count needs, so aggregated
             // rows without sums of squares are compared as unit rows are.
             if (relative) {
-                return minus_one(rate_ratio(events_of(t), events_of(c), confidence));
+                return minus_one(rate_ratio(events_of(t, "treatment"), events_of(c, "control"), confidence));
             }
-            return rate_difference(events_of(t), events_of(c), confidence);
+            return rate_difference(events_of(t, "treatment"), events_of(c, "control"), confidence);
     }
     throw InvalidArgumentError("metric.kind", Message{"stats.metric.unknown_kind", {}});
 }
@@ -165,7 +172,7 @@ std::optional<BayesResult> bayes_of(const Metric& m, const Summary& t, const Sum
         }
         const EffectKind kind = m.effect_scale == EffectScale::relative ? EffectKind::relative : EffectKind::absolute;
         if (m.kind == MetricKind::count) {
-            return bayes_gamma_poisson(events_of(t), events_of(c), kind, m.direction, {}, confidence);
+            return bayes_gamma_poisson(events_of(t, "treatment"), events_of(c, "control"), kind, m.direction, {}, confidence);
         }
         return bayes_normal(t, c, kind, m.direction, {}, confidence);
     } catch (const NotEnoughDataError&) {
