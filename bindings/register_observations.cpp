@@ -14,7 +14,8 @@ void register_observations(py::module_& m) {
     py::class_<Aggregate> aggregate(
         m, "Aggregate",
         "A pre-aggregated row. For a mean metric: n units, the sum of their values and the sum of squared "
-        "values; for a proportion: n trials and sum = successes; for a count: n units and sum = events.");
+        "values; for a proportion: n trials and sum = successes; for a count: n units and sum = events, its "
+        "exposure on the row (a count needs no sum of squares: it is compared as events per unit of exposure).");
     aggregate
         .def(py::init([](std::int64_t n, double sum, std::optional<double> sum_sq) {
                  return Aggregate{n, sum, sum_sq};

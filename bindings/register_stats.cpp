@@ -443,6 +443,14 @@ void register_methods(py::module_& m) {
         py::arg("treatment_events"), py::arg("treatment_exposure"), py::arg("control_events"),
         py::arg("control_exposure"), py::arg("confidence") = 0.95, "Rate ratio with the exact conditional interval.");
     m.def(
+        "rate_difference",
+        [](double te, double tx, double ce, double cx, double confidence) {
+            return rate_difference({te, tx}, {ce, cx}, confidence);
+        },
+        py::arg("treatment_events"), py::arg("treatment_exposure"), py::arg("control_events"),
+        py::arg("control_exposure"), py::arg("confidence") = 0.95,
+        "Rate difference (events per unit of exposure) with the Wald interval.");
+    m.def(
         "permutation_test",
         [](const InArray<double>& treatment, const InArray<double>& control, std::uint64_t seed,
            std::int64_t resamples, unsigned threads, TwoSidedP two_sided) {
@@ -496,6 +504,17 @@ void register_methods(py::module_& m) {
         py::arg("control_trials"), py::kw_only(), py::arg("direction") = Direction::higher_is_better,
         py::arg("prior_alpha") = 1.0, py::arg("prior_beta") = 1.0, py::arg("confidence") = 0.95,
         "Beta-binomial chance to beat and expected loss (risk), by numerical integration.");
+    m.def(
+        "bayes_gamma_poisson",
+        [](double te, double tx, double ce, double cx, EffectKind kind, Named<Direction> direction, double shape,
+           double rate, double confidence) {
+            return bayes_gamma_poisson({te, tx}, {ce, cx}, kind, direction, GammaPrior{shape, rate}, confidence);
+        },
+        py::arg("treatment_events"), py::arg("treatment_exposure"), py::arg("control_events"),
+        py::arg("control_exposure"), py::kw_only(), py::arg("kind") = EffectKind::absolute,
+        py::arg("direction") = Direction::higher_is_better, py::arg("prior_shape") = GammaPrior{}.shape,
+        py::arg("prior_rate") = GammaPrior{}.rate, py::arg("confidence") = 0.95,
+        "Gamma-Poisson chance to beat and expected loss (risk) of rates per unit of exposure, in closed form.");
     m.def(
         "sequential_difference",
         [](const Summary& treatment, const Summary& control, double confidence, double tuning_n,

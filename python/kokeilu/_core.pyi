@@ -971,6 +971,10 @@ def rate_ratio(
     treatment_events: float, treatment_exposure: float, control_events: float, control_exposure: float,
     confidence: float = 0.95,
 ) -> Estimate: ...
+def rate_difference(
+    treatment_events: float, treatment_exposure: float, control_events: float, control_exposure: float,
+    confidence: float = 0.95,
+) -> Estimate: ...
 def permutation_test(
     treatment: npt.ArrayLike,
     control: npt.ArrayLike,
@@ -1008,6 +1012,18 @@ def bayes_beta_binomial(
     direction: Direction | str = ...,
     prior_alpha: float = 1.0,
     prior_beta: float = 1.0,
+    confidence: float = 0.95,
+) -> BayesResult: ...
+def bayes_gamma_poisson(
+    treatment_events: float,
+    treatment_exposure: float,
+    control_events: float,
+    control_exposure: float,
+    *,
+    kind: EffectKind = ...,
+    direction: Direction | str = ...,
+    prior_shape: float = 0.5,
+    prior_rate: float = 0.0,
     confidence: float = 0.95,
 ) -> BayesResult: ...
 def sequential_difference(

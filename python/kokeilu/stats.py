@@ -75,6 +75,7 @@ __all__ = [
     "SrmResult",
     "Summary",
     "bayes_beta_binomial",
+    "bayes_gamma_poisson",
     "bayes_normal",
     "benjamini_hochberg",
     "bootstrap",
@@ -85,6 +86,7 @@ __all__ = [
     "one_sample_t",
     "permutation_test",
     "proportion_difference",
+    "rate_difference",
     "rate_ratio",
     "relative_lift",
     "sample_size_mean",
@@ -108,6 +110,7 @@ Events = tuple[float, float]
 #: The core's names of the parts of both arms' pairs, as the caller wrote them.
 _ARMS = pair_fields("treatment", "control")
 _EVENT_ARMS = pair_fields("treatment", "control", parts=("events", "exposure"))
+_GAMMA_FIELDS = {**_EVENT_ARMS, "prior.shape": "prior_shape", "prior.rate": "prior_rate"}
 
 #: The definitions of a permutation test's two-sided p-value, by name.
 _TWO_SIDED = {"absolute": _core.TwoSidedP.absolute, "doubled": _core.TwoSidedP.doubled}
@@ -213,6 +216,13 @@ def rate_ratio(treatment: Events, control: Events, *, confidence: float = 0.95) 
         return _core.rate_ratio(*events(treatment, "treatment"), *events(control, "control"), confidence)
 
 
+def rate_difference(treatment: Events, control: Events, *, confidence: float = 0.95) -> Estimate:
+    """Difference of rates per unit of exposure of ``(events, exposure)`` pairs with the Wald interval
+    (statsmodels ``confint_poisson_2indep(compare="diff", method="wald")``) and the unpooled z-test's p-value."""
+    with core_fields(_EVENT_ARMS):
+        return _core.rate_difference(*events(treatment, "treatment"), *events(control, "control"), confidence)
+
+
 # -- resampling ----------------------------------------------------------------------------
 
 
@@ -316,6 +326,32 @@ def bayes_beta_binomial(
             direction=direction,
             prior_alpha=prior_alpha,
             prior_beta=prior_beta,
+            confidence=confidence,
+        )
+
+
+def bayes_gamma_poisson(
+    treatment: Events,
+    control: Events,
+    *,
+    relative: bool = False,
+    direction: _core.Direction | str = "higher_is_better",
+    prior_shape: float = 0.5,
+    prior_rate: float = 0.0,
+    confidence: float = 0.95,
+) -> BayesResult:
+    """Gamma-Poisson posterior of ``(events, exposure)`` pairs: each arm's rate per unit of exposure
+    is Gamma(prior_shape + events, prior_rate + exposure), Jeffreys' prior by default. The effect is
+    the rate difference, or with ``relative`` the rate ratio - 1; ``chance_to_beat`` (that the
+    treatment's rate is better), ``risk`` and ``risk_control`` as in the analysis' comparisons table."""
+    with core_fields(_GAMMA_FIELDS):
+        return _core.bayes_gamma_poisson(
+            *events(treatment, "treatment"),
+            *events(control, "control"),
+            kind=_kind(relative),
+            direction=direction,
+            prior_shape=prior_shape,
+            prior_rate=prior_rate,
             confidence=confidence,
         )
 

@@ -1,4 +1,5 @@
 #include "kokeilu/stats/analysis.hpp"
+#include "kokeilu/stats/bayes.hpp"
 #include "kokeilu/stats/means.hpp"
 #include "kokeilu/stats/proportions.hpp"
 #include "kokeilu/stats/rates.hpp"
@@ -273,8 +274,12 @@ TEST_CASE("Each kind of metric on each scale is compared by its own method", "[s
     CHECK(effect_of("resolved").estimate == Approx(0.15).epsilon(1e-12));
     CHECK(effect_of("resolved_relative").method == "relative_lift_delta");
     CHECK(effect_of("resolved_relative").estimate == Approx(140.0 / 110.0 - 1.0).epsilon(1e-12));
-    CHECK(effect_of("calls").method == "welch_t");
-    CHECK(effect_of("calls").estimate == Approx(4.0 - 22.0 / 3.0).epsilon(1e-12));
+    // Calls per week of exposure: (12 - 22) / 6 with the Wald interval of the two Poisson rates.
+    CHECK(effect_of("calls").method == "poisson_rate_difference_wald");
+    CHECK(effect_of("calls").estimate == Approx(12.0 / 6.0 - 22.0 / 6.0).epsilon(1e-12));
+    const Estimate difference = rate_difference({12.0, 6.0}, {22.0, 6.0});
+    CHECK(effect_of("calls").ci_low == Approx(difference.ci_low).epsilon(1e-12));
+    CHECK(effect_of("calls").p_value == Approx(difference.p_value).epsilon(1e-12));
     // The rate ratio, turned into a relative change: (12 / 6) / (22 / 6) - 1.
     const Estimate& ratio = effect_of("calls_relative");
     CHECK(ratio.method == "poisson_exact_conditional");
@@ -287,25 +292,73 @@ TEST_CASE("Each kind of metric on each scale is compared by its own method", "[s
         CHECK(c.bayes.has_value());
         CHECK(c.reference == "control");
     }
+    CHECK(comparison(a, "calls", "treatment").bayes->method == "bayes_gamma_poisson_absolute");
+    CHECK(comparison(a, "calls_relative", "treatment").bayes->method == "bayes_gamma_poisson_relative");
     // Five secondary comparisons share Holm's adjustment; the primary has none.
     CHECK_FALSE(comparison(a, "score", "treatment").adjusted_p_value);
     CHECK(comparison(a, "calls", "treatment").adjusted_p_value);
 }
 
 TEST_CASE("A comparison goes on without the Bayesian view where only that lacks data", "[stats][analysis]") {
-    // One household per arm watched for ten weeks: a rate ratio needs only the event counts, the
-    // normal model behind the Bayesian view needs a spread between units.
+    // One call in the control arm: the exact rate ratio has an interval, but the posterior of the
+    // ratio has no finite mean or spread (Gamma(1.5, 10) for the control's rate).
     Metric calls = metric_of("calls", MetricKind::count);
     calls.effect_scale = EffectScale::relative;
     ExperimentSummaries s;
-    s["calls"]["control"] = values({30.0}, 10.0);
-    s["calls"]["treatment"] = values({15.0}, 10.0);
+    s["calls"]["control"] = values({1.0}, 10.0);
+    s["calls"]["treatment"] = values({4.0}, 10.0);
     const Analysis a = analyze(concurrent({calls}), s);
     const Comparison& c = comparison(a, "calls", "treatment");
     REQUIRE(c.effect);
-    CHECK(c.effect->estimate == Approx(-0.5).epsilon(1e-12));
+    CHECK(c.effect->estimate == Approx(3.0).epsilon(1e-12));
     CHECK_FALSE(c.bayes);
     CHECK(c.status == "ok");
+}
+
+TEST_CASE("A count's Bayesian view is the gamma-Poisson one over the exposure", "[stats][analysis]") {
+    // Counts 3, 5, 4 over 1 each against 7, 9, 8 over 2 each: the same 4 events per unit, which a
+    // normal model of the per-row counts (4 against 8) would call a clear loss.
+    Metric visits = metric_of("visits", MetricKind::count);
+    ExperimentSummaries s;
+    s["visits"]["treatment"] = values({3.0, 5.0, 4.0}, 1.0);
+    s["visits"]["control"] = values({7.0, 9.0, 8.0}, 2.0);
+    const Analysis a = analyze(concurrent({visits}), s);
+    const Comparison& c = comparison(a, "visits", "treatment");
+    REQUIRE(c.bayes);
+    const BayesResult reference = bayes_gamma_poisson({12.0, 3.0}, {24.0, 6.0});
+    CHECK(c.bayes->chance_to_win == Approx(reference.chance_to_win).epsilon(1e-12));
+    CHECK(c.bayes->chance_to_win == Approx(0.5079439855217316).epsilon(1e-9));
+    REQUIRE(c.effect);
+    CHECK(c.effect->estimate == Approx(0.0).margin(1e-12));
+
+    // One single aggregated row per arm, without sums of squares, gives the same numbers.
+    ExperimentSummaries aggregated;
+    aggregated["visits"]["treatment"].add_aggregate(3, 12.0, std::nullopt, 3.0);
+    aggregated["visits"]["control"].add_aggregate(3, 24.0, std::nullopt, 6.0);
+    const Analysis b = analyze(concurrent({visits}), aggregated);
+    const Comparison& d = comparison(b, "visits", "treatment");
+    REQUIRE(d.effect);
+    REQUIRE(d.bayes);
+    CHECK(d.status == "ok");
+    CHECK(d.effect->ci_low == c.effect->ci_low);
+    CHECK(d.effect->p_value == c.effect->p_value);
+    CHECK(d.bayes->chance_to_win == c.bayes->chance_to_win);
+    CHECK(d.bayes->risk_treatment == c.bayes->risk_treatment);
+}
+
+TEST_CASE("A count arm without exposure has no rate: not enough data, not an error", "[stats][analysis]") {
+    for (const EffectScale scale : {EffectScale::absolute, EffectScale::relative}) {
+        Metric calls = metric_of("calls", MetricKind::count);
+        calls.effect_scale = scale;
+        ExperimentSummaries s;
+        s["calls"]["control"] = values({4.0, 6.0}, 2.0);
+        s["calls"]["treatment"] = Summary();
+        const Analysis a = analyze(concurrent({calls}), s);
+        const Comparison& c = comparison(a, "calls", "treatment");
+        CHECK_FALSE(c.effect);
+        CHECK_FALSE(c.bayes);
+        CHECK(c.status_message.code == "stats.rates.no_exposure");
+    }
 }
 
 TEST_CASE("An arm without a summary counts as an arm without data", "[stats][analysis]") {

@@ -184,3 +184,77 @@ TEST_CASE("The beta-binomial posterior's spread is that of the two beta posterio
     // scipy: sqrt(beta(31, 71).var() + beta(21, 81).var()), the uniform prior plus 30/100 and 20/100.
     CHECK(bayes_beta_binomial({30, 100}, {20, 100}).posterior_sd == Approx(0.06034271526718147).epsilon(1e-12));
 }
+
+// The gamma-Poisson references below are scipy's: scipy.integrate.quad over scipy.stats.gamma
+// posteriors (shape 0.5 + events, scale 1 / exposure) of P(L_t > L_c) = E_t[F_c(L_t)], of the
+// expected losses E[max(L_c - L_t, 0)] and E[max(L_t - L_c, 0)] (and of 1 - L_t / L_c on the
+// relative scale) as nested integrals, relative tolerance 1e-10 (tests/python/test_stats_rates_bayes.py
+// checks the same against Monte Carlo draws).
+TEST_CASE("Gamma-Poisson chance and risks of a rate difference match numerical integration", "[stats][bayes]") {
+    // 3, 5, 4 events over 1 each against 7, 9, 8 over 2 each: the same rate, 4 per unit.
+    const BayesResult same = bayes_gamma_poisson({12, 3}, {24, 6});
+    CHECK(same.method == "bayes_gamma_poisson_absolute");
+    CHECK(same.chance_to_win == Approx(0.5079439855217316).epsilon(1e-9));
+    CHECK(same.risk_treatment == Approx(0.5274444719961937).epsilon(1e-8));
+    CHECK(same.risk_control == Approx(0.6107778053295132).epsilon(1e-8));
+    CHECK(same.posterior_mean == Approx(12.5 / 3.0 - 24.5 / 6.0).epsilon(1e-12));
+    CHECK(same.posterior_sd == Approx(std::sqrt(12.5 / 9.0 + 24.5 / 36.0)).epsilon(1e-12));
+
+    const BayesResult higher = bayes_gamma_poisson({30, 100}, {15, 120});
+    CHECK(higher.chance_to_win == Approx(0.9979051907191901).epsilon(1e-9));
+    CHECK(higher.risk_treatment == Approx(3.7913091170223736e-05).epsilon(1e-7));
+    CHECK(higher.risk_control == Approx(0.1758712464245039).epsilon(1e-8));
+
+    const BayesResult lower = bayes_gamma_poisson({4, 52.5}, {9, 61.0});
+    CHECK(lower.chance_to_win == Approx(0.13075037294537747).epsilon(1e-9));
+    CHECK(lower.risk_treatment == Approx(0.07444902717201735).epsilon(1e-8));
+    CHECK(lower.risk_control == Approx(0.0044256079682521085).epsilon(1e-8));
+}
+
+TEST_CASE("Gamma-Poisson posterior of the rate ratio matches numerical integration", "[stats][bayes]") {
+    const BayesResult same = bayes_gamma_poisson({12, 3}, {24, 6}, EffectKind::relative);
+    CHECK(same.method == "bayes_gamma_poisson_relative");
+    CHECK(same.chance_to_win == Approx(0.5079439855217316).epsilon(1e-9));
+    // E[L_t] E[1 / L_c] - 1 = (12.5 / 3) (6 / 23.5) - 1
+    CHECK(same.posterior_mean == Approx(0.0638297872340241).epsilon(1e-9));
+    CHECK(same.risk_treatment == Approx(0.1137281198935697).epsilon(1e-8));
+    CHECK(same.risk_control == Approx(0.17755790712760403).epsilon(1e-8));
+    CHECK(same.ci_low < same.posterior_mean);
+    CHECK(same.ci_high > same.posterior_mean);
+
+    const BayesResult higher = bayes_gamma_poisson({30, 100}, {15, 120}, EffectKind::relative);
+    CHECK(higher.posterior_mean == Approx(1.5241379310344296).epsilon(1e-9));
+    CHECK(higher.risk_treatment == Approx(0.00016929390755965394).epsilon(1e-7));
+    CHECK(higher.risk_control == Approx(1.5243072249419916).epsilon(1e-8));
+}
+
+TEST_CASE("Gamma-Poisson: lower is better turns chance and risks around; bad input names its field",
+          "[stats][bayes]") {
+    using kokeilu::testing::error_field;
+    const BayesResult up = bayes_gamma_poisson({30, 100}, {15, 120});
+    const BayesResult down =
+        bayes_gamma_poisson({30, 100}, {15, 120}, EffectKind::absolute, Direction::lower_is_better);
+    CHECK(down.chance_to_win == Approx(1.0 - up.chance_to_win).epsilon(1e-9));
+    CHECK(down.risk_treatment == Approx(up.risk_control).epsilon(1e-12));
+    CHECK(down.risk_control == Approx(up.risk_treatment).epsilon(1e-12));
+    CHECK(down.posterior_mean == up.posterior_mean);
+
+    // The rate is per unit of exposure whatever the unit: days or weeks give the same chance.
+    const BayesResult weeks = bayes_gamma_poisson({30, 100.0 / 7.0}, {15, 120.0 / 7.0});
+    CHECK(weeks.chance_to_win == Approx(up.chance_to_win).epsilon(1e-12));
+
+    CHECK_THROWS_AS(bayes_gamma_poisson({3, 10}, {1, 10}, EffectKind::relative), NotEnoughDataError);
+    CHECK(error_field([] { (void)bayes_gamma_poisson({3.5, 10}, {1, 10}); }) == "treatment.events");
+    CHECK(error_field([] { (void)bayes_gamma_poisson({3, 10}, {1, 0}); }) == "control.exposure");
+    CHECK(error_field([] {
+              (void)bayes_gamma_poisson({3, 10}, {4, 10}, EffectKind::absolute, Direction::higher_is_better,
+                                        {0.0, 0.0});
+          }) == "prior.shape");
+    CHECK(error_field([] {
+              (void)bayes_gamma_poisson({3, 10}, {4, 10}, EffectKind::absolute, Direction::higher_is_better,
+                                        {1.0, -1.0});
+          }) == "prior.rate");
+    // No events at all is still a posterior (each arm's rate near 0).
+    const BayesResult none = bayes_gamma_poisson({0, 10}, {0, 10});
+    CHECK(none.chance_to_win == Approx(0.5).epsilon(1e-12));
+}

@@ -62,3 +62,33 @@ TEST_CASE("The rate ratio's reference standard error has both arms' terms", "[st
     CHECK(e.estimate == Approx(2.0));
     CHECK(e.std_error == Approx(0.7745966692414834).epsilon(1e-12));
 }
+
+TEST_CASE("Rate difference per unit of exposure matches statsmodels' Wald test", "[stats][rates]") {
+    // statsmodels test_poisson_2indep / confint_poisson_2indep(..., compare="diff", method="wald")
+    const Estimate e = rate_difference({30, 100}, {15, 120});
+    CHECK(e.method == "poisson_rate_difference_wald");
+    CHECK(e.estimate == Approx(0.3 - 0.125).epsilon(1e-12));
+    CHECK(*e.statistic == Approx(2.752693151738651).epsilon(1e-9));
+    CHECK(e.p_value == Approx(0.00591072677430172).epsilon(1e-9));
+    CHECK(e.ci_low == Approx(0.050397046315217325).epsilon(1e-9));
+    CHECK(e.ci_high == Approx(0.2996029536847826).epsilon(1e-9));
+
+    const Estimate unequal = rate_difference({4, 52.5}, {9, 61.0});
+    CHECK(unequal.p_value == Approx(0.25140250294300837).epsilon(1e-9));
+    CHECK(unequal.ci_low == Approx(-0.1932777830138909).epsilon(1e-9));
+    CHECK(unequal.ci_high == Approx(0.05057676818172854).epsilon(1e-9));
+
+    // No events in one arm still leaves the other's Poisson spread.
+    const Estimate none = rate_difference({0, 40}, {7, 50});
+    CHECK(none.p_value == Approx(0.008150971593502691).epsilon(1e-9));
+    CHECK(none.ci_low == Approx(-0.24371154563472458).epsilon(1e-9));
+    CHECK(none.ci_high == Approx(-0.03628845436527545).epsilon(1e-9));
+}
+
+TEST_CASE("Rate difference refuses arms without any events and names bad fields", "[stats][rates]") {
+    using kokeilu::testing::error_field;
+    CHECK_THROWS_AS(rate_difference({0, 10}, {0, 20}), NotEnoughDataError);
+    CHECK(error_field([] { (void)rate_difference({2.5, 10.0}, {2.0, 10.0}); }) == "treatment.events");
+    CHECK(error_field([] { (void)rate_difference({2.0, 10.0}, {2.0, 0.0}); }) == "control.exposure");
+    CHECK(error_field([] { (void)rate_difference({2.0, 10.0}, {2.0, 10.0}, 1.0); }) == "confidence");
+}

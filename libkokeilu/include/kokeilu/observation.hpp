@@ -19,7 +19,8 @@ namespace kokeilu {
 // A pre-aggregated row. Which fields mean what depends on the metric kind:
 //   mean:       n units, sum of values, sum of squared values
 //   proportion: n trials, sum = successes (sum_sq unused)
-//   count:      n units, sum = events, exposure on the Observation
+//   count:      n units, sum = events, exposure on the Observation (sum_sq unused: counts are
+//               compared as events per unit of exposure)
 struct Aggregate {
     std::int64_t n = 0;
     double sum = 0.0;

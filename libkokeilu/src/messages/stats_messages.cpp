@@ -54,7 +54,12 @@ constexpr std::array templates = {
                     "every trial in both arms succeeded, so there is nothing to compare"},
     MessageTemplate{"stats.proportions.no_success", "no arm has any success, so there is nothing to compare"},
     MessageTemplate{"stats.rates.events", "must be a whole number >= 0, got {value}"},
+    MessageTemplate{"stats.rates.few_control_events",
+                    "has too few events for the posterior of the rate ratio: the prior's shape plus its events "
+                    "is {shape}, and must be above 2"},
     MessageTemplate{"stats.rates.no_control_events", "has no events, so the rate ratio is unbounded"},
+    MessageTemplate{"stats.rates.no_events", "neither arm has any events, so the rates cannot be compared"},
+    MessageTemplate{"stats.rates.no_exposure", "has no exposure yet, so it has no rate of events"},
     MessageTemplate{"stats.resampling.all_equal",
                     "every value in both arms is the same, so there is nothing to resample"},
     MessageTemplate{"stats.resampling.threads", "must be 1 or 2, got {value}"},

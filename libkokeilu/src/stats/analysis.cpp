@@ -56,6 +56,15 @@ std::vector<Pair> pairs_of(const Experiment& experiment) {
 
 Counts counts_of(const Summary& s) { return {s.successes(), s.trials()}; }
 
+// An arm's events over its exposure. An arm without exposure (no rows yet, or only rows of
+// exposure 0) has no rate: not enough data, as an arm without rows is for the other kinds.
+EventCount events_of(const Summary& s, const char* arm) {
+    if (!(s.exposure() > 0.0)) {
+        throw NotEnoughDataError(arm, Message{"stats.rates.no_exposure", {}});
+    }
+    return {s.events(), s.exposure()};
+}
+
 // Shifts an estimate on the ratio scale (R) to the relative-change scale (R - 1).
 Estimate minus_one(Estimate e) {
     e.estimate -= 1.0;
@@ -127,10 +136,12 @@ Estimate two_group_effect(const Metric& m, const Summary& t, const Summary& c, d
             return score_difference(treated, reference, confidence);
         }
         case MetricKind::count:
+            // Rates per unit of exposure: events and exposure are all a count needs, so aggregated
+            // rows without sums of squares are compared as unit rows are.
             if (relative) {
-                return minus_one(rate_ratio({t.events(), t.exposure()}, {c.events(), c.exposure()}, confidence));
+                return minus_one(rate_ratio(events_of(t, "treatment"), events_of(c, "control"), confidence));
             }
-            return welch_difference(t, c, confidence);
+            return rate_difference(events_of(t, "treatment"), events_of(c, "control"), confidence);
     }
     throw InvalidArgumentError("metric.kind", Message{"stats.metric.unknown_kind", {}});
 }
@@ -171,6 +182,9 @@ std::optional<BayesResult> bayes_of(const Metric& m, const Summary& t, const Sum
             return bayes_beta_binomial(counts_of(t), counts_of(c), m.direction, {}, confidence);
         }
         const EffectKind kind = m.effect_scale == EffectScale::relative ? EffectKind::relative : EffectKind::absolute;
+        if (m.kind == MetricKind::count) {
+            return bayes_gamma_poisson(events_of(t, "treatment"), events_of(c, "control"), kind, m.direction, {}, confidence);
+        }
         return bayes_normal(t, c, kind, m.direction, {}, confidence);
     } catch (const NotEnoughDataError&) {
         return std::nullopt;

@@ -3,6 +3,7 @@
 #include "stats/checks.hpp"
 
 #include <boost/math/distributions/binomial.hpp>
+#include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/beta.hpp>
 
 #include <algorithm>
@@ -65,6 +66,30 @@ Estimate rate_ratio(EventCount treatment, EventCount control, double confidence)
     if (treatment.events == 0.0) {
         e.notes = "the treatment had no events; the lower limit is 0";
     }
+    return e;
+}
+
+Estimate rate_difference(EventCount treatment, EventCount control, double confidence) {
+    detail::check_confidence(confidence);
+    check_events(treatment, "treatment");
+    check_events(control, "control");
+    if (treatment.events == 0.0 && control.events == 0.0) {
+        throw NotEnoughDataError("events", Message{"stats.rates.no_events", {}});
+    }
+    const double rate_t = treatment.events / treatment.exposure;
+    const double rate_c = control.events / control.exposure;
+    Estimate e;
+    e.confidence = confidence;
+    e.method = "poisson_rate_difference_wald";
+    e.estimate = rate_t - rate_c;
+    // The variance of a Poisson rate x / E is its expectation over E, estimated by x / E^2.
+    e.std_error = std::sqrt(rate_t / treatment.exposure + rate_c / control.exposure);
+    const double z = detail::two_sided_z(confidence);
+    e.ci_low = e.estimate - z * e.std_error;
+    e.ci_high = e.estimate + z * e.std_error;
+    const double statistic = e.estimate / e.std_error;
+    e.statistic = statistic;
+    e.p_value = 2.0 * boost::math::cdf(boost::math::complement(boost::math::normal(), std::abs(statistic)));
     return e;
 }
 

@@ -7,6 +7,7 @@
 #include "kokeilu/metric.hpp"
 #include "kokeilu/stats/estimate.hpp"
 #include "kokeilu/stats/proportions.hpp"
+#include "kokeilu/stats/rates.hpp"
 #include "kokeilu/stats/summary.hpp"
 
 namespace kokeilu::stats {
@@ -66,5 +67,30 @@ struct BetaPrior {
 [[nodiscard]] BayesResult bayes_beta_binomial(Counts treatment, Counts control,
                                               Direction direction = Direction::higher_is_better,
                                               const BetaPrior& prior = {}, double confidence = 0.95);
+
+// A Gamma(shape, rate) prior on each arm's rate of events per unit of exposure. The default,
+// shape 0.5 and rate 0, is Jeffreys' prior for a Poisson rate: improper but weak (worth half an
+// event over no exposure), so the posterior Gamma(0.5 + events, exposure) does not depend on the
+// unit the exposure is measured in.
+struct GammaPrior {
+    double shape = 0.5;
+    double rate = 0.0;
+};
+
+// Gamma-Poisson model for counts over an exposure: posteriors Gamma(shape + events, rate +
+// exposure) per arm, in closed form throughout. With X_t = b_t L_t and X_c = b_c L_c standard
+// gammas, X_t / (X_t + X_c) is Beta(a_t, a_c), so P(L_t > L_c) = Q_beta(a_t, a_c, b_t / (b_t + b_c))
+// and the ratio L_t / L_c = (b_c / b_t) B / (1 - B) is a scaled beta prime.
+// Absolute effects are the rate difference L_t - L_c (its credible interval the normal one around
+// the posterior mean and sd); relative effects are L_t / L_c - 1 with the exact equal-tailed
+// interval from the beta's quantiles. The expected losses are closed forms of incomplete beta
+// functions (size-biased gammas for the difference, E[B / (1 - B); B < q] for the ratio).
+// Throws InvalidArgumentError for non-whole or negative events, a non-positive exposure, or a
+// prior with shape <= 0 or rate < 0; NotEnoughDataError for a relative effect when the control's
+// posterior shape is 2 or less (the ratio's mean or spread is then infinite).
+[[nodiscard]] BayesResult bayes_gamma_poisson(EventCount treatment, EventCount control,
+                                              EffectKind kind = EffectKind::absolute,
+                                              Direction direction = Direction::higher_is_better,
+                                              const GammaPrior& prior = {}, double confidence = 0.95);
 
 }  // namespace kokeilu::stats

@@ -21,4 +21,13 @@ struct EventCount {
 // NotEnoughDataError when the control has no events (the ratio is unbounded).
 [[nodiscard]] Estimate rate_ratio(EventCount treatment, EventCount control, double confidence = 0.95);
 
+// Rate difference (treatment rate - control rate, events per unit of exposure) with the Wald
+// interval: standard error sqrt(x_t / E_t^2 + x_c / E_c^2), the p-value of the unpooled z-test of
+// no difference (statsmodels confint_poisson_2indep / test_poisson_2indep with compare="diff",
+// method="wald"). Needs only the events and exposures, so aggregated rows without sums of squares
+// can be compared.
+// Throws InvalidArgumentError as rate_ratio does, and NotEnoughDataError when neither arm has an
+// event (the standard error is then 0).
+[[nodiscard]] Estimate rate_difference(EventCount treatment, EventCount control, double confidence = 0.95);
+
 }  // namespace kokeilu::stats
