@@ -49,4 +49,5 @@ def period_kind(alias: str) -> str | None:
 
 def period_starts(times: Any, alias: str) -> pd.DatetimeIndex:
     """The start of the period each time (UTC, numpy datetime64) falls in."""
-    return pd.PeriodIndex(pd.DatetimeIndex(times), freq=alias).to_timestamp(how="start")
+    starts: pd.DatetimeIndex = pd.PeriodIndex(pd.DatetimeIndex(times), freq=alias).to_timestamp(how="start")
+    return starts
