@@ -24,6 +24,9 @@ import kokeilu
 HERE = Path(__file__).parent
 KILLS = int(os.environ.get("KOKEILU_HISTORY_KILLS", 300 if os.environ.get("KOKEILU_STRESS") == "1" else 30))
 KEY = "KESTO-2025-001"
+# A fixed seed, so that a run repeats the same writers and pauses (KOKEILU_KILL_SEED tries others);
+# where the kills land still depends on the machine's load, which is what the test is about.
+DEFAULT_SEED = 20_261_207
 
 
 def start(*args: str, ready: bool = False) -> subprocess.Popen[bytes]:
@@ -65,7 +68,7 @@ def assert_sound(db: Path, context: str) -> None:
 
 
 def test_voids_killed_at_random_keep_the_summaries_equal_to_the_rows(tmp_path: Path) -> None:
-    seed = int(os.environ.get("KOKEILU_KILL_SEED", time.time_ns() % 1_000_000_007))
+    seed = int(os.environ.get("KOKEILU_KILL_SEED", DEFAULT_SEED))
     print(f"history kill test seed {seed} ({KILLS} kills)")
     rng = random.Random(seed)
     db = tmp_path / "voids.db"
@@ -77,11 +80,22 @@ def test_voids_killed_at_random_keep_the_summaries_equal_to_the_rows(tmp_path: P
         assert_sound(db, f"seed {seed}, kill {k}")
         with kokeilu.open(db) as t:
             voided = len(t.voids(KEY)) if t.experiments() else 0
-    assert voided > 0, f"seed {seed}: no void was made"
+    if voided == 0:
+        # On a loaded machine every kill may have come before the first void: one more writer
+        # is let run until it has voided something, and killed then, so voids are always tested.
+        writer = start("voids", str(db), str(rng.randrange(1 << 30)), ready=True)
+        deadline = time.monotonic() + 300
+        while voided == 0 and time.monotonic() < deadline and writer.poll() is None:
+            time.sleep(0.5)
+            with kokeilu.open(db, read_only=True) as t:
+                voided = len(t.voids(KEY))
+        kill(writer)
+        assert_sound(db, f"seed {seed}, the last kill")
+    assert voided > 0, f"seed {seed}: no void was made in 300 s"
 
 
 def test_a_keyed_write_killed_and_run_again_lands_exactly_once(tmp_path: Path) -> None:
-    seed = int(os.environ.get("KOKEILU_KILL_SEED", time.time_ns() % 1_000_000_007))
+    seed = int(os.environ.get("KOKEILU_KILL_SEED", DEFAULT_SEED))
     rng = random.Random(seed)
     db = tmp_path / "keyed.db"
     batches = 40
