@@ -57,11 +57,15 @@ TEST_CASE("The score difference matches the score test and its inversion", "[sta
     CHECK(e.ci_low == Approx(-0.6932422698795764).margin(1e-6));
     CHECK(e.ci_high == Approx(-0.05645847702711038).margin(1e-6));
     CHECK(e.p_value == Approx(0.029298294404550604).epsilon(1e-9));
+    // The statistic keeps its sign: negative when the treatment's share is the lower (statsmodels'
+    // statistic of the same test).
+    CHECK(e.statistic == Approx(-2.1794494717703365).epsilon(1e-9));
 
     const Estimate quarter = score_difference({3, 4}, {1, 4});
     CHECK(quarter.ci_low == Approx(-0.2222664380453258).margin(1e-6));
     CHECK(quarter.ci_high == Approx(0.8679360029786384).margin(1e-6));
     CHECK(quarter.p_value == Approx(0.18587673236587576).epsilon(1e-9));
+    CHECK(quarter.statistic == Approx(1.3228756555322954).epsilon(1e-9));
 
     // An arm with no successes and one with all: the interval ends at the possible difference.
     const Estimate all = score_difference({5, 5}, {0, 5});
