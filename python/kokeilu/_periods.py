@@ -34,7 +34,7 @@ def period_alias(freq: Any, field: str = "freq") -> str:
     alias = None
     if match:
         multiple, name = match.groups()
-        base = _CANONICAL.get(name, _CANONICAL.get(name.lower()) if name.islower() else None)
+        base = _CANONICAL.get(name)
         if base is not None and multiple != "0":
             alias = f"{multiple if multiple not in ('', '1') else ''}{base}"
     if alias is None:

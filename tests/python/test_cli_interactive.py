@@ -132,21 +132,25 @@ def test_new_in_english_can_be_declined(db: Path, terminals: list[Terminal]) -> 
     assert json.loads(call(["list", "--json"], db=db).out) == []
 
 
+def _library_draft(tracker: kokeilu.Tracker) -> kokeilu.Experiment:
+    """Kajaani's library open without staff: a before/after draft with a count metric."""
+    return tracker.create(
+        title="Self-service opening hours",
+        organisation="Kajaani",
+        purposes=["vitality"],
+        we_believe="working-age residents visit more when the library is open without staff",
+        to_verify="we open 7-9 and 20-22 without staff",
+        and_measure="visits by working-age residents per week",
+        right_if="visits rise by 10 %",
+        design="before_after",
+        arms={"before": "before", "after": "after"},
+        metrics=[{"name": "visits", "kind": "count", "minimum_effect": 0.1, "effect_scale": "relative"}],
+    )
+
+
 def test_conclude_asks_for_the_learning_card(db: Path, terminals: list[Terminal]) -> None:
     with kokeilu.open(db) as tracker:
-        e = tracker.create(
-            title="Self-service opening hours",
-            organisation="Kajaani",
-            purposes=["vitality"],
-            we_believe="working-age residents visit more when the library is open without staff",
-            to_verify="we open 7-9 and 20-22 without staff",
-            and_measure="visits by working-age residents per week",
-            right_if="visits rise by 10 %",
-            design="before_after",
-            arms={"before": "before", "after": "after"},
-            metrics=[{"name": "visits", "kind": "count", "minimum_effect": 0.1, "effect_scale": "relative"}],
-        )
-        tracker.start(e)
+        e = tracker.start(_library_draft(tracker))
     t = Terminal(["conclude", e.key, "--decision", "scale_up"], db=db)
     terminals.append(t)
     t.expect("We are right if: visits rise by 10 %")
@@ -169,18 +173,7 @@ def test_conclude_asks_for_the_learning_card(db: Path, terminals: list[Terminal]
 
 def test_conclude_on_a_terminal_refuses_before_asking(db: Path, terminals: list[Terminal]) -> None:
     with kokeilu.open(db) as tracker:
-        e = tracker.create(
-            title="Self-service opening hours",
-            organisation="Kajaani",
-            purposes=["vitality"],
-            we_believe="working-age residents visit more when the library is open without staff",
-            to_verify="we open 7-9 and 20-22 without staff",
-            and_measure="visits by working-age residents per week",
-            right_if="visits rise by 10 %",
-            design="before_after",
-            arms={"before": "before", "after": "after"},
-            metrics=[{"name": "visits", "kind": "count", "minimum_effect": 0.1, "effect_scale": "relative"}],
-        )
+        e = _library_draft(tracker)
     # A draft cannot be concluded: said at once, not after the verdict and the Learning Card were asked.
     t = Terminal(["conclude", e.key], db=db)
     terminals.append(t)
