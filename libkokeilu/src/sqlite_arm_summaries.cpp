@@ -10,7 +10,7 @@ namespace kokeilu::detail {
 namespace {
 
 constexpr const char* select_summary_sql =
-    "SELECT n, mean, m2, sum, exposure, min, max, unit_rows, aggregate_rows, variance_known "
+    "SELECT n, mean, m2, sum, exposure, min, max, unit_rows, aggregate_rows, variance_known, mean_low "
     "FROM arm_summaries WHERE metric_id = ? AND arm_id = ?";
 
 // The columns of both statements are bound in the same places (write_summary): ?1 and ?2 are the
@@ -19,19 +19,20 @@ constexpr const char* select_summary_sql =
 // foreign keys: on the path of every single `log`, that is a third of the summary's cost.
 constexpr const char* update_summary_sql =
     "UPDATE arm_summaries SET n = ?3, mean = ?4, m2 = ?5, sum = ?6, exposure = ?7, min = ?8, max = ?9, "
-    "unit_rows = ?10, aggregate_rows = ?11, variance_known = ?12 WHERE metric_id = ?1 AND arm_id = ?2";
+    "unit_rows = ?10, aggregate_rows = ?11, variance_known = ?12, mean_low = ?13 WHERE metric_id = ?1 AND arm_id = ?2";
 
 constexpr const char* insert_summary_sql =
     "INSERT INTO arm_summaries (metric_id, arm_id, n, mean, m2, sum, exposure, min, max, unit_rows, "
-    "aggregate_rows, variance_known) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    "aggregate_rows, variance_known, mean_low) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 
 constexpr const char* experiment_summaries_sql =
     "SELECT s.metric_id, s.arm_id, s.n, s.mean, s.m2, s.sum, s.exposure, s.min, s.max, s.unit_rows, "
-    "s.aggregate_rows, s.variance_known FROM arm_summaries s JOIN metrics m ON m.id = s.metric_id "
+    "s.aggregate_rows, s.variance_known, s.mean_low FROM arm_summaries s JOIN metrics m ON m.id = s.metric_id "
     "WHERE m.experiment_id = ? ORDER BY s.metric_id, s.arm_id";
 
 // Columns from `first` on: n, mean, m2, sum, exposure, min, max, unit_rows, aggregate_rows,
-// variance_known. Empty when the totals overflowed (NULL moments).
+// variance_known, mean_low. Empty when the totals overflowed (NULL moments). A summary written
+// before mean_low was kept (NULL) has its mean as a double only.
 std::optional<stats::Summary> summary_from_columns(SQLite::Statement& q, int first) {
     if (q.getColumn(first + 1).isNull()) return std::nullopt;
     stats::Summary::State state;
@@ -48,6 +49,8 @@ std::optional<stats::Summary> summary_from_columns(SQLite::Statement& q, int fir
     state.unit_rows = q.getColumn(first + 7).getInt64();
     state.aggregate_rows = q.getColumn(first + 8).getInt64();
     state.variance_known = q.getColumn(first + 9).getInt() != 0;
+    const SQLite::Column mean_low = q.getColumn(first + 10);
+    state.mean_low = mean_low.isNull() ? 0.0 : mean_low.getDouble();
     return stats::Summary::from_state(state);
 }
 
@@ -81,12 +84,17 @@ std::optional<stats::Summary> write_summary(SQLite::Statement& upsert, std::int6
     upsert.bind(10, s.unit_rows);
     upsert.bind(11, s.aggregate_rows);
     upsert.bind(12, s.variance_known ? 1 : 0);
+    if (summary && is_finite(s)) {
+        upsert.bind(13, s.mean_low);
+    } else {
+        upsert.bind(13);
+    }
     upsert.exec();
     if (!summary || !is_finite(s)) return std::nullopt;
     // As summary_from_columns reads the row: SQLite stores -0.0 as 0 (adding 0.0 turns -0.0 into
     // 0.0 and leaves every other number as it is), and min and max are NULL without unit-level rows.
     stats::Summary::State stored = s;
-    for (double* number : {&stored.mean, &stored.m2, &stored.sum, &stored.exposure, &stored.min, &stored.max})
+    for (double* number : {&stored.mean, &stored.mean_low, &stored.m2, &stored.sum, &stored.exposure, &stored.min, &stored.max})
         *number += 0.0;
     if (s.unit_rows == 0) stored.min = stored.max = 0.0;
     return stats::Summary::from_state(stored);

@@ -158,8 +158,8 @@ CREATE INDEX observations_by_metric_time ON observations (metric_id, at_us);
 )sql";
 
 // Migration 2: the running summary of each metric in each arm, kept in the transaction of every
-// write of observations (see sqlite_arm_summaries.hpp), and built here from the observations a file
-// already holds. The moments are stored in Welford's form (mean and M2, the sum of squared
+// write of observations (see sqlite_arm_summaries.hpp), and built from the observations a file
+// already holds (at migration 8, which added a column to them). The moments are stored in Welford's form (mean and M2, the sum of squared
 // deviations), which merges without the cancellation of a sum of squares. min and max are NULL
 // while the arm has no unit-level row. mean, m2, sum and exposure are NULL once the totals overflowed
 // a double (finite values near 1e308 can add up to infinity): the summary is then read from the rows.
@@ -338,12 +338,27 @@ bool has_tracker_settings(SQLite::Database& db) {
     return db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'tracker_settings'").getInt() > 0;
 }
 
+// Migration 8: the part of each running summary's mean that a double cannot hold (see
+// kokeilu/stats/summary.hpp), so that values far from zero (1e12 plus a spread of 1) keep their
+// spread exact as batches are merged. The summaries a file holds are made again from its rows: those
+// kept before were merged without it. This migration also makes the summaries of a file that comes
+// from before migration 2, whose table it creates empty.
+constexpr const char* schema_v8 = R"sql(
+ALTER TABLE arm_summaries ADD COLUMN mean_low REAL;
+)sql";
+
+bool has_mean_low(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM pragma_table_info('arm_summaries') WHERE name = 'mean_low'")
+               .getInt() > 0;
+}
+
 // The versions of one release are numbered ahead by the part of it that adds them, and the parts
 // may land in another order: a migration below the file's version whose change the file lacks
 // (made by a build that had the later migrations but not this one) is applied too, see applied.
-constexpr std::array<SqliteMigration, 7> migrations{{
+constexpr std::array<SqliteMigration, 8> migrations{{
     {1, schema_v1},
-    {2, schema_v2, rebuild_arm_summaries},
+    // The summaries are made at 8, with the columns of today's summaries.
+    {2, schema_v2},
     {3, schema_v3, nullptr, has_history},
     // 5 before 4: migration 4 reads every experiment with the current code, which reads the valid
     // range that 5 adds (for a file at 4, 5 still runs by its version).
@@ -351,6 +366,7 @@ constexpr std::array<SqliteMigration, 7> migrations{{
     {4, schema_v4, keep_locked_criteria, has_locked_criterion},
     {6, schema_v6, make_file_identity},
     {7, schema_v7, nullptr, has_tracker_settings},
+    {8, schema_v8, rebuild_arm_summaries, has_mean_low},
 }};
 
 static_assert(migrations.back().version == sqlite_schema_version,

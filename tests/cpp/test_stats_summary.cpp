@@ -45,6 +45,92 @@ TEST_CASE("Summary is numerically stable for a large offset", "[stats][summary]"
     CHECK(s.variance() == Approx(30.0).epsilon(1e-9));
 }
 
+namespace {
+
+// Values 1e12 + N(0, 1), seeded: a mean far from zero with a spread of 1, where Welford's form on
+// the raw values loses about five digits of the spread.
+std::vector<double> far_from_zero(std::size_t count, std::uint64_t seed) {
+    std::vector<double> values;
+    std::uint64_t state = seed;
+    const auto uniform = [&state] {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (static_cast<double>(state >> 11U) + 0.5) / 9007199254740992.0;
+    };
+    while (values.size() < count) {  // Box-Muller
+        const double radius = std::sqrt(-2.0 * std::log(uniform()));
+        values.push_back(1e12 + radius * std::cos(6.283185307179586 * uniform()));
+    }
+    return values;
+}
+
+// The mean in long double, summed as differences from the first value (exact for values this close
+// together), so that no sum of 1e16 rounds away the digits the test compares.
+long double exact_mean(const std::vector<double>& values) {
+    long double sum = 0.0L;
+    for (double x : values) sum += static_cast<long double>(x) - values.front();
+    return values.front() + sum / static_cast<long double>(values.size());
+}
+
+// The sample variance of the values as two passes in long double give it: the reference.
+long double two_pass_variance(const std::vector<double>& values) {
+    const long double mean = exact_mean(values);
+    long double squares = 0.0L;
+    for (double x : values) squares += (x - mean) * (x - mean);
+    return squares / static_cast<long double>(values.size() - 1);
+}
+
+double relative_error(double have, long double want) {
+    return static_cast<double>(std::fabs((static_cast<long double>(have) - want) / want));
+}
+
+}  // namespace
+
+TEST_CASE("The spread of values far from zero is exact to 1e-9, in one pass, merged and restored",
+          "[stats][summary][precision]") {
+    const std::vector<double> values = far_from_zero(20000, 20261207);
+    const long double want = two_pass_variance(values);
+
+    Summary one_pass;
+    for (double x : values) one_pass.add(x);
+    CHECK(relative_error(one_pass.variance(), want) < 1e-9);
+
+    // Merged as a store merges writes: parts of uneven sizes, each restored from its stored state
+    // before the next is merged in.
+    Summary stored;
+    std::size_t i = 0;
+    for (std::size_t chunk = 1; i < values.size(); chunk = chunk * 7 % 613 + 1) {
+        Summary part;
+        for (const std::size_t end = std::min(values.size(), i + chunk); i < end; ++i) part.add(values[i]);
+        Summary merged = Summary::from_state(stored.state());
+        merged.merge(part);
+        stored = merged;
+    }
+    CHECK(stored.n() == one_pass.n());
+    CHECK(relative_error(stored.variance(), want) < 1e-9);
+
+    // The mean to the last digit a double holds, and the rest of it kept in the state.
+    const long double mean = exact_mean(values);
+    CHECK(std::fabs(static_cast<long double>(stored.mean()) - mean) <= 1.2e-4L);
+    const Summary::State state = stored.state();
+    CHECK(std::fabs(static_cast<long double>(state.mean) + state.mean_low - mean) < 1e-9L);
+    CHECK(std::fabs(state.mean_low) <= 0.5 * (std::nextafter(state.mean, 2e12) - state.mean));
+}
+
+TEST_CASE("A value one at a time merged into a stored summary keeps the spread far from zero exact",
+          "[stats][summary][precision]") {
+    // The path of every single `log`: one value, merged into the summary read back from its state.
+    const std::vector<double> values = far_from_zero(3000, 7);
+    Summary stored;
+    for (double x : values) {
+        Summary one;
+        one.add(x);
+        Summary merged = Summary::from_state(stored.state());
+        merged.merge(one);
+        stored = merged;
+    }
+    CHECK(relative_error(stored.variance(), two_pass_variance(values)) < 1e-9);
+}
+
 TEST_CASE("Merging summaries equals one pass over all values", "[stats][summary]") {
     Summary whole;
     Summary a;

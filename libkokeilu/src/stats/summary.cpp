@@ -35,7 +35,7 @@ Summary Summary::unusable(std::string why) {
 }
 
 bool Summary::too_large() const noexcept {
-    return !(std::isfinite(mean_) && std::isfinite(m2_) && std::isfinite(sum_) && std::isfinite(exposure_));
+    return !(std::isfinite(shift_) && std::isfinite(mean_) && std::isfinite(m2_) && std::isfinite(sum_) && std::isfinite(exposure_));
 }
 
 std::string Summary::problem() const {
@@ -63,7 +63,7 @@ Summary Summary::from_moments(std::int64_t n, double mean, double sd) {
     }
     const auto nd = static_cast<double>(n);
     s.n_ = n;
-    s.mean_ = mean;
+    s.shift_ = mean;
     s.m2_ = n >= 2 ? sd * sd * (nd - 1.0) : 0.0;
     s.sum_ = mean * nd;
     s.exposure_ = nd;
@@ -94,10 +94,14 @@ void Summary::add(double value, double exposure) {
     if (!(std::isfinite(exposure) && exposure >= 0.0)) {
         throw InvalidArgumentError("exposure", Message{"stats.number.negative", {{"value", exposure}}});
     }
+    if (n_ == 0) {
+        shift_ = value;
+    }
     n_ = add_counts(n_, 1);
-    const double delta = value - mean_;
+    const double shifted = value - shift_;
+    const double delta = shifted - mean_;
     mean_ += delta / static_cast<double>(n_);
-    m2_ += delta * (value - mean_);
+    m2_ += delta * (shifted - mean_);
     sum_ += value;
     exposure_ += exposure;
     if (unit_rows_ == 0) {
@@ -148,7 +152,7 @@ void Summary::add_aggregate(std::int64_t n, double sum, std::optional<double> su
     } else {
         variance_known_ = false;
     }
-    merge_moments(n, mean, m2);
+    merge_moments(n, mean, 0.0, m2);
     sum_ += sum;
 }
 
@@ -164,18 +168,21 @@ void Summary::add(const ObservationRow& row, bool binary) {
     add_aggregate(row.n, row.sum, squares, row.exposure, binary);
 }
 
-void Summary::merge_moments(std::int64_t n, double mean, double m2) {
+void Summary::merge_moments(std::int64_t n, double shift, double shifted_mean, double m2) {
     const std::int64_t total_n = add_counts(n_, n);
     if (n_ == 0) {
         n_ = n;
-        mean_ = mean;
+        shift_ = shift;
+        mean_ = shifted_mean;
         m2_ = m2;
         return;
     }
     const auto na = static_cast<double>(n_);
     const auto nb = static_cast<double>(n);
     const double total = na + nb;
-    const double delta = mean - mean_;
+    // The shifts first: two close shifts differ exactly (Sterbenz), so the digits of the means
+    // below the shifts' last digit survive.
+    const double delta = (shift - shift_) + (shifted_mean - mean_);
     mean_ += delta * nb / total;
     m2_ += m2 + delta * delta * na * nb / total;
     n_ = total_n;
@@ -199,7 +206,7 @@ void Summary::merge(const Summary& other) {
         }
     }
     if (other.n_ > 0) {
-        merge_moments(other.n_, other.mean_, other.m2_);
+        merge_moments(other.n_, other.shift_, other.mean_, other.m2_);
     }
     sum_ += other.sum_;
     exposure_ += other.exposure_;
@@ -209,7 +216,13 @@ void Summary::merge(const Summary& other) {
 }
 
 Summary::State Summary::state() const noexcept {
-    return {n_, mean_, m2_, sum_, exposure_, min_, max_, unit_rows_, aggregate_rows_, variance_known_};
+    // Knuth's two-sum: mean + mean_low is exactly shift + shifted mean.
+    const double mean = shift_ + mean_;
+    const double shift_part = mean - mean_;
+    const double mean_part = mean - shift_part;
+    const double mean_low = (shift_ - shift_part) + (mean_ - mean_part);
+    return {n_, mean, std::isfinite(mean_low) ? mean_low : 0.0, m2_, sum_, exposure_, min_, max_,
+            unit_rows_, aggregate_rows_, variance_known_};
 }
 
 Summary Summary::from_state(const State& state) {
@@ -230,6 +243,7 @@ Summary Summary::from_state(const State& state) {
                                            {{"value", static_cast<std::int64_t>(state.aggregate_rows)}}});
     }
     detail::check_finite(state.mean, "mean");
+    detail::check_finite(state.mean_low, "mean_low");
     detail::check_finite(state.sum, "sum");
     if (!(std::isfinite(state.m2) && state.m2 >= 0.0)) {
         throw InvalidArgumentError("m2", Message{"stats.number.negative", {{"value", state.m2}}});
@@ -249,7 +263,8 @@ Summary Summary::from_state(const State& state) {
     }
     Summary s;
     s.n_ = state.n;
-    s.mean_ = state.mean;
+    s.shift_ = state.mean;
+    s.mean_ = state.mean_low;
     s.m2_ = state.m2;
     s.sum_ = state.sum;
     s.exposure_ = state.exposure;
@@ -265,7 +280,7 @@ double Summary::mean() const {
     if (n_ == 0) {
         throw NotEnoughDataError("n", Message{"stats.summary.no_mean", {}});
     }
-    return mean_;
+    return shift_ + mean_;
 }
 
 double Summary::variance() const {

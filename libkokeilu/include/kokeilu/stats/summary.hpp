@@ -7,6 +7,13 @@
 // combined with the pairwise update of Chan, Golub and LeVeque (1979). A pre-aggregated row
 // (n, sum, sum_sq) becomes (n, mean = sum / n, M2 = sum_sq - sum * mean) and is merged the same way,
 // which avoids the cancellation of the naive "sum_sq / n - mean^2" over the whole arm.
+//
+// The moments are those of the values less a shift (the first value seen, or the mean of the first
+// aggregate), as Chan and Lewis advise: values far from zero and close to each other (1e12 plus a
+// spread of 1) then lose nothing when the shift is taken off, and the spread is as exact as a
+// two-pass computation, where Welford's form on the raw values is off by about 1e-5 there. The
+// state gives the mean as a double and the part of it that a double cannot hold (mean_low), so a
+// stored summary merges on without losing those digits.
 #pragma once
 
 #include "kokeilu/observation.hpp"
@@ -51,6 +58,7 @@ public:
     struct State {
         std::int64_t n = 0;
         double mean = 0.0;
+        double mean_low = 0.0;  // the exact mean is mean + mean_low (|mean_low| <= half an ulp of mean)
         double m2 = 0.0;
         double sum = 0.0;
         double exposure = 0.0;
@@ -104,10 +112,11 @@ public:
     [[nodiscard]] double exposure() const noexcept { return exposure_; }
 
 private:
-    void merge_moments(std::int64_t n, double mean, double m2);
+    void merge_moments(std::int64_t n, double shift, double shifted_mean, double m2);
 
     std::int64_t n_ = 0;
-    double mean_ = 0.0;
+    double shift_ = 0.0;  // taken off every value before its moments are added
+    double mean_ = 0.0;   // the mean of the shifted values
     double m2_ = 0.0;
     double sum_ = 0.0;
     double exposure_ = 0.0;
