@@ -123,7 +123,7 @@ def _valid_range(msgs: Messages, metric: Metric) -> str:
     """"1–5", "≥ 0", "≤ 100", or "–" when the metric has no valid range."""
     low, high = metric.valid_min, metric.valid_max
     if low is not None and high is not None:
-        return f"{_number(msgs, low)}–{_number(msgs, high)}"
+        return msgs.span(_number(msgs, low), _number(msgs, high))
     if low is not None:
         return f"≥ {_number(msgs, low)}"
     if high is not None:

@@ -732,8 +732,16 @@ class Analysis:
                 )
             else:
                 lines.append(head + row["status"])
-        lines.extend("  " + msgs("html.warning", warning=w) for w in self.warnings)
+        lines.extend("  " + msgs("html.warning", warning=w) for w in self._warning_texts(msgs))
         return "\n".join(lines) + ">"
+
+    def _warning_texts(self, msgs: Messages) -> list[str]:
+        """The warnings in the language of ``msgs``, from their codes (the English text only for a
+        code the catalogue does not know)."""
+        return [
+            msgs.core(code, params) or english
+            for (code, params), english in zip(self.warning_messages, self.warnings)
+        ]
 
     def _repr_html_(self) -> str:
         return self.html()
@@ -774,7 +782,7 @@ class Analysis:
                 f'<p lang="{sentence_lang}">{esc(amended.sentence(msgs.lang))}</p></div>'
             )
         if self.warnings:
-            parts.append("<ul>" + "".join(f'<li lang="en">{esc(w)}</li>' for w in self.warnings) + "</ul>")
+            parts.append("<ul>" + "".join(f"<li>{esc(w)}</li>" for w in self._warning_texts(msgs)) + "</ul>")
         header = ("metric", "role", "arm", "reference", "estimate", "interval", "p", "chance_to_beat", "method")
         parts.append(
             "<table><thead><tr>"
@@ -816,7 +824,7 @@ def _unit_of(experiment: Experiment, row: dict[str, Any]) -> Any:
     difference in the metric's unit, else None (a relative effect has no unit)."""
     for metric in experiment.as_locked().metrics:
         if metric.name == str(row["metric"]):
-            return metric if metric.effect_scale.name == "absolute" and metric.unit else None
+            return metric if metric.effect_scale.name == "absolute" and units.metric_unit(metric) else None
     return None
 
 
@@ -833,9 +841,9 @@ def _interval(msgs: Messages, row: dict[str, Any], experiment: Experiment | None
     low, high = (
         (row["ci_low"], row["ci_high"])
         if metric is None
-        else (units.shown_value(row[name], metric.unit, difference=True) for name in ("ci_low", "ci_high"))
+        else (units.shown_value(row[name], units.metric_unit(metric), difference=True) for name in ("ci_low", "ci_high"))
     )
-    return f"{msgs.figure(low, 4)} .. {msgs.figure(high, 4)}"
+    return msgs.interval(msgs.figure(low, 4), msgs.figure(high, 4))
 
 
 def plan_tuning_n(metric: _core.Metric, design: _core.DesignKind, power: float = 0.8) -> float | None:

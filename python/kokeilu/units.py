@@ -116,12 +116,22 @@ def unit_name(lang: str, unit: str | None) -> str:
     return forms[1] if forms is not None else unit
 
 
+def metric_unit(metric: object) -> str:
+    """The unit a metric's numbers are written in: its own, except that a proportion's values are
+    shares whatever its unit text names ("osuus käynneistä" says what is counted), so that its
+    change is said in percentage points."""
+    kind = getattr(metric, "kind", None)
+    if getattr(kind, "name", kind) == "proportion":
+        return "share"
+    return str(getattr(metric, "unit", "") or "")
+
+
 def metric_quantity(lang: str, value: float | None, metric: object, **options: object) -> str:
     """:func:`quantity` in a metric's unit, with its valid range as the scale of points."""
     return quantity(
         lang,
         value,
-        getattr(metric, "unit", ""),
+        metric_unit(metric),
         getattr(metric, "valid_min", None),
         getattr(metric, "valid_max", None),
         **options,  # type: ignore[arg-type]

@@ -33,7 +33,7 @@ def _amount(msgs: Messages, value: float, params: Mapping[str, object]) -> str:
     ("9,8 %")."""
     if params.get("scale") == "relative":
         return f"{msgs.figure(100.0 * value)} %"
-    unit = str(params.get("unit", ""))
+    unit = "share" if params.get("kind") == "proportion" else str(params.get("unit", ""))
     return msgs.quantity(value, unit, number=msgs.figure, difference=True) if unit else msgs.figure(value)
 
 
@@ -50,7 +50,8 @@ def _phrases(msgs: Messages, params: Mapping[str, object]) -> dict[str, object]:
     else:
         change = msgs.core("stats.verdict.change.none", {})
     relative = params.get("scale") == "relative"
-    scale = 100.0 if relative else 1.0
+    # A proportion's interval in percentage points, as its change is said.
+    scale = 100.0 if relative or params.get("kind") == "proportion" else 1.0
     suffix = " %" if relative else ""
     higher = params.get("direction") != "lower_is_better"
     interval = msgs.core(

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 #include <string>
@@ -388,6 +389,13 @@ TEST_CASE("Before and after periods compare like control and treatment", "[stats
     REQUIRE(c.effect);
     CHECK(c.effect->estimate == Approx(welch_difference(treated_scores, control_scores).estimate).epsilon(1e-12));
     CHECK_FALSE(a.sample_ratio);  // periods are not assigned at random: there is no ratio to check
+    // Without a comparison group the change came after the change, not necessarily because of it.
+    const auto has_code = [](const std::vector<Message>& messages, const std::string& code) {
+        return std::any_of(messages.begin(), messages.end(), [&](const Message& m) { return m.code == code; });
+    };
+    CHECK(has_code(a.warning_messages, "stats.warning.before_after"));
+    CHECK(has_code(a.verdict.notes, "stats.verdict.before_after_note"));
+    CHECK(a.verdict.sentence_en.find("not necessarily because of it") != std::string::npos);
 }
 
 TEST_CASE("A one-sample comparison on the relative scale is a change from the baseline", "[stats][analysis]") {

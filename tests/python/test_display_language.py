@@ -172,7 +172,7 @@ def test_experiment_in_finnish(tracker: kokeilu.Tracker) -> None:
                   "varomittari", "hyvinvointi", "suurempi on parempi", "(viimeisimmät 5/7)"):
         assert words in text, words
     assert f"12{NBSP}000 €" in text and f"1{NBSP}500 h" in text
-    assert "4,1 (keskihajonta 0,8)" in text and f"95{NBSP}%" in text and "0,02" in text
+    assert "4,1 (keskihajonta 0,8)" in text and f"95{NBSP}%" in text and "2 prosenttiyksikköä" in text
     assert "13.1.2025 – 1.7.2025" in text and "päätetty 1.7.2025" in text
     assert "160 havaintoa kaikissa mittareissa yhteensä." in text
 
@@ -229,6 +229,44 @@ def test_analysis_in_finnish_shows_the_finnish_sentence_and_decimal_commas(track
     assert f"{estimate:.4g}" not in text
     lines = analysis.text(lang="fi")
     assert "hypoteesi vahvistui" in lines and "turvallisuus [päämittari] etäkäynti vs. tavanomainen" in lines
+
+
+def test_a_negative_interval_reads_unambiguously_in_every_language(tracker: kokeilu.Tracker) -> None:
+    # The remote arm about 0.5 points lower: both ends of the interval are negative.
+    e = tracker.create(**_fields())
+    tracker.start(e, on=D(2025, 1, 13))
+    rng = np.random.default_rng(11)
+    at = np.datetime64("2025-01-14T09:00") + np.arange(80) * np.timedelta64(3, "h")
+    tracker.log_many(e, rng.normal(4.6, 0.8, 80).round(1), arm="tavanomainen", at=at)
+    tracker.log_many(e, rng.normal(4.1, 0.8, 80).round(1), arm="etäkäynti", at=at)
+    analysis = tracker.analyze(e)
+    assert analysis.primary["ci_high"] < 0
+    for lang, minus in (("fi", "\u2212"), ("sv", "\u2212"), ("en", "-")):
+        for shown in (analysis.text(lang=lang), analysis.verdict.sentence(lang), _text(analysis.html(lang=lang))):
+            assert f" … {minus}0" in shown or f" to {minus}0" in shown, (lang, shown)
+            assert f"–{minus}" not in shown and f"-{minus}" not in shown, (lang, shown)
+
+
+def test_a_proportions_change_is_in_percentage_points_whatever_its_unit_names(tracker: kokeilu.Tracker) -> None:
+    metrics = [{"name": "valmis", "kind": "proportion", "unit": "osuus hakemuksista", "minimum_effect": 0.05}]
+    e = tracker.create(**_fields(metrics=metrics))
+    tracker.start(e, on=D(2025, 1, 13))
+    at = np.datetime64("2025-01-14T09:00") + np.arange(400) * np.timedelta64(1, "h")
+    tracker.log_many(e, (np.arange(400) % 10 < 5).astype(float), arm="tavanomainen", at=at)
+    tracker.log_many(e, (np.arange(400) % 10 < 7).astype(float), arm="etäkäynti", at=at)
+    analysis = tracker.analyze(e)
+    assert abs(analysis.primary["estimate"] - 0.2) < 1e-12
+    assert "nousi 20 prosenttiyksikköä" in analysis.verdict.sentence("fi")
+    assert "steg med 20 procentenheter" in analysis.verdict.sentence("sv")
+    english = analysis.verdict.sentence("en")
+    assert "rose by 20 percentage points" in english and "osuus hakemuksista" not in english
+    # The core's own English says it too, for a program that embeds the library.
+    assert "20 percentage points" in analysis.result.verdict.message.english()
+    assert "20 percentage points (13.27 … 26.55)" in analysis.text(lang="en")
+    finnish = analysis.text(lang="fi")
+    assert "20 prosenttiyksikköä (13,27 … 26,55)" in finnish
+    # The warnings too are said in Finnish (the experiment started before its Test Card was locked).
+    assert "Started" not in finnish and "Rows logged" not in finnish
 
 
 def test_analysis_in_swedish_and_english(tracker: kokeilu.Tracker) -> None:

@@ -239,3 +239,29 @@ def test_cumulative_effect_rejects_an_unknown_arm(tracker: kokeilu.Tracker, home
     e, _ = populated(tracker, home_care_fields)
     with pytest.raises(kokeilu.InvalidArgumentError, match="arm"):
         tracker.cumulative_effect(e, arm="control")
+
+
+def test_before_and_after_says_after_the_change_not_because_of_it(
+    tracker: kokeilu.Tracker, home_care_fields: FieldsFactory
+) -> None:
+    e = tracker.create(**home_care_fields(design="before_after", arms={"before": "before", "after": "after"}))
+    tracker.start(e, on=START.date())
+    rng = np.random.default_rng(9)
+    tracker.log_many(e, rng.normal(4.0, 0.7, 80), arm="before", at=START - datetime.timedelta(days=30), backfill=True)
+    tracker.log_many(e, rng.normal(4.6, 0.7, 80), arm="after", at=START + datetime.timedelta(days=1))
+    a = tracker.analyze(e)
+    assert a.verdict.verdict == "supported"
+    codes = [m.code for m in a.result.warning_messages]
+    assert "stats.warning.before_after" in codes
+    assert "not necessarily because of it" in a.verdict.sentence_en
+    assert "not necessarily because of it" in a.result.verdict.sentence_en
+    assert "ei välttämättä sen vuoksi" in a.verdict.sentence("fi")
+    assert "inte nödvändigtvis på grund av den" in a.verdict.sentence("sv")
+    # A concurrent control group controls trends and seasons: neither is said there.
+    concurrent = tracker.create(**home_care_fields())
+    tracker.start(concurrent, on=START.date())
+    tracker.log_many(concurrent, rng.normal(4.0, 0.7, 80), arm="control", at=START + datetime.timedelta(days=1))
+    tracker.log_many(concurrent, rng.normal(4.6, 0.7, 80), arm="video", at=START + datetime.timedelta(days=1))
+    b = tracker.analyze(concurrent)
+    assert "stats.warning.before_after" not in [m.code for m in b.result.warning_messages]
+    assert "because of it" not in b.verdict.sentence_en

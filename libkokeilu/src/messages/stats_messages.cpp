@@ -95,6 +95,10 @@ constexpr std::array templates = {
     MessageTemplate{"stats.verdict.amended_note",
                     "The criterion was amended after the start ({changes}); this verdict is judged "
                     "against it as locked at the start."},
+    MessageTemplate{"stats.verdict.before_after_note",
+                    "This compares the time after the change with the time before it, without a "
+                    "comparison group: {metric} changed after the change, not necessarily because of "
+                    "it, as trends and seasons are not controlled."},
     MessageTemplate{"stats.verdict.change.fell", "fell by {amount}"},
     MessageTemplate{"stats.verdict.change.none", "did not change"},
     MessageTemplate{"stats.verdict.change.rose", "rose by {amount}"},
@@ -138,6 +142,9 @@ constexpr std::array templates = {
                     "The experiment refuted the hypothesis: {metric} got worse, it {change} "
                     "({interval}), instead of improving by at least {minimum}."},
     MessageTemplate{"stats.warning.amended", "The pre-registered criteria were amended after the start ({fields})."},
+    MessageTemplate{"stats.warning.before_after",
+                    "Before and after without a comparison group: trends and seasons that would have "
+                    "moved the metrics anyway are not controlled."},
     MessageTemplate{"stats.warning.criterion_amended",
                     "The success criterion was amended after the start ({changes}): the verdict is "
                     "judged against it as locked; the judgement against the amended criterion is "

@@ -433,6 +433,17 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
         result.verdict = judge_not_enough_data(primary, "no comparison", experiment.amendments, criterion);
     }
 
+    // Before and after without a comparison group: what changed, changed after the change, and
+    // trends or seasons may have moved it as much. Said beside every judgement with an estimate,
+    // and as a warning whatever the data.
+    if (experiment.design == DesignKind::before_after) {
+        if (first != nullptr && first->effect) {
+            result.verdict.notes.push_back(Message{"stats.verdict.before_after_note", {{"metric", primary.name}}});
+            result.verdict.sentence_en = verdict_sentence_en(result.verdict);
+        }
+        warn(result, Message{"stats.warning.before_after", {}});
+    }
+
     // Warnings.
     if (experiment.design == DesignKind::concurrent && experiment.arms.size() >= 2) {
         std::vector<std::int64_t> units;

@@ -19,10 +19,20 @@ std::string number(double x) {
     return buffer;
 }
 
-// An amount of the metric: "0.35 points" or, on the relative scale, "9.8 %".
+// Whether the metric's effect is a difference of shares, said in percentage points: a proportion's
+// values are shares whatever its unit text names (the unit says what is counted).
+bool in_percentage_points(const Metric& metric) {
+    return metric.kind == MetricKind::proportion && metric.effect_scale == EffectScale::absolute;
+}
+
+// An amount of the metric: "0.35 points", a proportion's "8.3 percentage points" or, on the
+// relative scale, "9.8 %".
 std::string amount(double x, const Metric& metric) {
     if (metric.effect_scale == EffectScale::relative) {
         return number(100.0 * x) + " %";
+    }
+    if (in_percentage_points(metric)) {
+        return number(100.0 * x) + " percentage points";
     }
     return metric.unit.empty() ? number(x) : number(x) + " " + metric.unit;
 }
@@ -43,7 +53,7 @@ Message judgement(const char* code, const Metric& metric, const Estimate& effect
                                                       : "stats.verdict.change.none";
     const bool relative = metric.effect_scale == EffectScale::relative;
     const std::string suffix = relative ? " %" : "";
-    const double scale = relative ? 100.0 : 1.0;
+    const double scale = relative || in_percentage_points(metric) ? 100.0 : 1.0;
     const bool higher = metric.direction == Direction::higher_is_better;
     const Message change{change_code, {{"amount", amount(std::abs(effect.estimate), metric)}}};
     const Message interval{higher ? "stats.verdict.interval.higher" : "stats.verdict.interval.lower",
@@ -55,6 +65,7 @@ Message judgement(const char* code, const Metric& metric, const Estimate& effect
                     {"direction", std::string(higher ? "higher_is_better" : "lower_is_better")},
                     {"scale", std::string(relative ? "relative" : "absolute")},
                     {"unit", metric.unit},
+                    {"kind", std::string(to_string(metric.kind))},
                     {"estimate", effect.estimate},
                     {"low", effect.ci_low},
                     {"high", effect.ci_high},

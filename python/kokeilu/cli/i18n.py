@@ -304,6 +304,17 @@ class Messages:
     def figure(self, value: float | None, digits: int = 3) -> str:
         """A measured number to ``digits`` significant digits, as written in this language."""
         return locale_formats.figure(self.lang, value, digits)
+
+    def interval(self, low: str, high: str) -> str:
+        """Two numbers already written that bound an interval: "−0,60 … −0,32", where a dash
+        between them would read as one more minus."""
+        return self("number.interval", low=low, high=high)
+
+    def span(self, low: str, high: str) -> str:
+        """The bounds of a range ("1–5"); apart, as an interval, when a bound is negative."""
+        if low.startswith(("-", "\u2212")) or high.startswith(("-", "\u2212")):
+            return self.interval(low, high)
+        return f"{low}–{high}"
     def percent(self, share: float | None, *, sign: bool = False) -> str:
         """A share as a percentage to one decimal: 12.5% in English, 12,5 % in Finnish and Swedish."""
         return locale_formats.percent(self.lang, share, sign=sign)

@@ -235,7 +235,7 @@ def valid_range_text(msgs: Messages, m: kokeilu.Metric) -> str:
     """"1–5", "≥ 0", "≤ 100", or "–" when the metric has no valid range."""
     low, high = m.valid_min, m.valid_max
     if low is not None and high is not None:
-        return f"{msgs.number(low)}–{msgs.number(high)}"
+        return msgs.span(msgs.number(low), msgs.number(high))
     if low is not None:
         return f"≥ {msgs.number(low)}"
     if high is not None:
@@ -433,7 +433,7 @@ def _effect(msgs: Messages, m: kokeilu.Metric, value: float | None, *, unit: boo
         return msgs.percent(value, sign=True)
     if unit:
         return msgs.quantity(value, None, m, number=msgs.figure, sign=True, difference=True)
-    shown = units.shown_value(value, m.unit, difference=True)
+    shown = units.shown_value(value, units.metric_unit(m), difference=True)
     text = msgs.figure(shown)
     return "+" + text if shown is not None and shown > 0 else text
 
@@ -635,7 +635,7 @@ def render_analysis(msgs: Messages, analysis: kokeilu.Analysis) -> None:
         low = _effect(msgs, m, _finite(row["ci_low"]), unit=False)
         high = _effect(msgs, m, _finite(row["ci_high"]), unit=False)
         chance = _finite(row["chance_to_beat"])
-        cells = [name, compared, _effect(msgs, m, _finite(row["estimate"])), f"{low} … {high}"]
+        cells = [name, compared, _effect(msgs, m, _finite(row["estimate"])), msgs.interval(low, high)]
         cells.append(_p_value(msgs, _finite(row["p_value"])))
         if adjusted:
             cells.append(_p_value(msgs, _finite(row["adjusted_p_value"])))
