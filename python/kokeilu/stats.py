@@ -707,6 +707,15 @@ class Analysis:
     def _rows(self) -> list[dict[str, Any]]:
         return [{str(k): v for k, v in row.items()} for row in self.comparisons.to_dict("records")]
 
+    def _status_texts(self, msgs: Messages) -> list[str]:
+        """Each comparison's status in the language of ``msgs``, in the order of the rows."""
+        from .verdict_text import status_text
+
+        return [
+            status_text(msgs, c.status, (c.status_message.code, c.status_message.params))
+            for c in self.result.comparisons
+        ]
+
     def __repr__(self) -> str:
         return self.text()
 
@@ -722,7 +731,7 @@ class Analysis:
         if self.amended_verdict is not None:
             lines.append("  " + msgs("html.amended_line", verdict=_verdict_label(msgs, self.amended_verdict.verdict)))
             lines.append(f"  {self.amended_verdict.sentence(msgs.lang)}")
-        for row in self._rows():
+        for row, status in zip(self._rows(), self._status_texts(msgs)):
             vs = msgs("html.vs", arm=row["arm"], reference=row["reference"])
             head = f"  {row['metric']} [{_role_label(msgs, row['role'])}] {vs}: "
             if row["status"] == "ok":
@@ -731,7 +740,7 @@ class Analysis:
                     f"p = {msgs.figure(row['p_value'], 3)}, {row['method']}"
                 )
             else:
-                lines.append(head + row["status"])
+                lines.append(head + status)
         lines.extend("  " + msgs("html.warning", warning=w) for w in self._warning_texts(msgs))
         return "\n".join(lines) + ">"
 
@@ -789,7 +798,7 @@ class Analysis:
             + "".join(f"<th>{esc(msgs.text('html.column.' + h))}</th>" for h in header)
             + "</tr></thead><tbody>"
         )
-        for row in self._rows():
+        for row, status in zip(self._rows(), self._status_texts(msgs)):
             names = [str(row["metric"]), _role_label(msgs, row["role"]), str(row["arm"]), str(row["reference"])]
             if row["status"] == "ok":
                 chance = float(row["chance_to_beat"])
@@ -802,7 +811,7 @@ class Analysis:
                     str(row["method"]),
                 ]
             else:
-                cells = [*names, str(row["status"]), "", "", "", ""]
+                cells = [*names, status, "", "", "", ""]
             parts.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
         parts.append("</tbody></table></div>")
         return "".join(parts)

@@ -105,3 +105,19 @@ def verdict_sentence(
     if criterion == "amended" and body:
         body = msgs.core("stats.verdict.exploratory", {"sentence": _lower_first(body)}) or body
     return body + after
+
+
+def status_text(msgs: Messages, status: str, message: CoreMessage | None = None) -> str:
+    """A comparison's status ("not enough data: …") in the language of ``msgs``, by the code the
+    core gave with it; ``status``, the core's English, only where the catalogue has no text."""
+    if message is None:
+        return status
+    code, params = message
+    if code == "stats.status.too_large":
+        return msgs("analyze.too_large", arm=params["arm"])
+    text = msgs.core(code, params)
+    if text is None:
+        return status
+    if "field" in params:  # not enough data: the reason's own code, naming the field
+        return msgs("analyze.not_enough", why=f"{params['field']}: {text}")
+    return text

@@ -334,3 +334,14 @@ def test_no_display_text_is_left_in_english(tracker: kokeilu.Tracker, lang: str)
     for exception in exceptions:
         shown = shown.replace(exception, "")
     assert untranslated(shown, lang) == []
+
+
+def test_a_comparison_without_data_says_why_in_the_readers_language(tracker: kokeilu.Tracker) -> None:
+    e = tracker.create(**_fields())
+    tracker.start(e, on=D(2025, 1, 13))
+    tracker.log(e, 4.0, arm="tavanomainen", at=datetime.datetime(2025, 1, 14, 9, tzinfo=datetime.timezone.utc))
+    analysis = tracker.analyze(e)
+    assert analysis.primary["status"].startswith("not enough data")
+    finnish = analysis.text(lang="fi") + _text(analysis.html(lang="fi"))
+    assert "not enough data" not in finnish and "liian vähän havaintoja" in finnish
+    assert "not enough data" in analysis.text(lang="en")

@@ -470,18 +470,9 @@ def warning_text(msgs: Messages, code: str, params: dict[str, Any]) -> str:
 
 def _status(msgs: Messages, status: str, message: kokeilu._core.Message | None = None) -> str:
     """A comparison's status in this language: by its code where the core gave one."""
-    if message is not None:
-        params = message.params
-        if message.code == "stats.status.too_large":
-            return msgs("analyze.too_large", arm=params["arm"])
-        if "field" in params:  # not enough data: the reason's own code
-            text = msgs.core(message.code, params)
-            if text is not None:
-                return msgs("analyze.not_enough", why=f"{params['field']}: {text}")
-        text = msgs.core(message.code, params)
-        if text is not None:
-            return text
-    return status
+    from ..verdict_text import status_text
+
+    return status_text(msgs, status, None if message is None else (message.code, message.params))
 
 
 def summary_rows(analysis: kokeilu.Analysis, metric: kokeilu.Metric) -> list[dict[str, Any]]:
