@@ -39,7 +39,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import portfolio
+from . import portfolio, units
 from ._periods import period_alias, period_kind, period_starts
 from ._core import Experiment, Metric
 from ._language import messages
@@ -220,9 +220,20 @@ def _threshold_label(msgs: Messages, metric: Metric) -> str:
     return msgs.text("plot.acceptable_worsening" if metric.role.name == "guardrail" else "plot.minimum_effect")
 
 
+def _in_percentage_points(metric: Metric) -> bool:
+    """Whether the metric's effect is a difference of shares, drawn in percentage points as the
+    sentences say it."""
+    return metric.effect_scale.name == "absolute" and units.metric_unit(metric) == "share"
+
+
 def _effect_axis(msgs: Messages, metric: Metric) -> str:
     """"points (higher is better)": the effect's unit and which way is better."""
-    unit = msgs.text("plot.relative_change") if metric.effect_scale.name == "relative" else metric.unit or metric.name
+    if metric.effect_scale.name == "relative":
+        unit = msgs.text("plot.relative_change")
+    elif _in_percentage_points(metric):
+        unit = units.unit_name(msgs.lang, "percentage_points")
+    else:
+        unit = metric.unit or metric.name
     return msgs("plot.higher_better" if _better(metric) > 0 else "plot.lower_better", unit=unit)
 
 
@@ -319,8 +330,9 @@ def effects(
         threshold = _threshold_label(msgs, metric)
         ax.axvline(_threshold(metric), color=colour, linestyle=":", linewidth=1.5, label=threshold)
         ax.set_xlabel(_effect_axis(msgs, metric))
-        if metric.effect_scale.name == "relative":
-            ax.xaxis.set_major_formatter(_percent_formatter(msgs))
+        formatter = _effect_formatter(msgs, metric)
+        if formatter is not None:
+            ax.xaxis.set_major_formatter(formatter)
     left_out = len(table) - len(shown)
     subject = names[0] if len(names) == 1 else msgs.text("plot.effects")
     levels: list[float] = list(rows["confidence"].dropna().unique()) if "confidence" in rows else []
@@ -339,6 +351,16 @@ def effects(
 def _percent_formatter(msgs: Messages) -> FuncFormatter:
     """Ticks of a relative effect as per cents written in the language (12,5 % in Finnish)."""
     return FuncFormatter(lambda value, _: msgs.percent(float(value)))
+
+
+def _effect_formatter(msgs: Messages, metric: Metric) -> FuncFormatter | None:
+    """Ticks of the metric's effect as the sentences write it: a relative change in per cent, a
+    difference of shares in percentage points (0.05 is 5); None for the metric's own unit."""
+    if metric.effect_scale.name == "relative":
+        return _percent_formatter(msgs)
+    if _in_percentage_points(metric):
+        return FuncFormatter(lambda value, _: msgs.figure(100.0 * float(value)))
+    return None
 
 
 def effects_side_by_side(
@@ -460,8 +482,9 @@ def cumulative_effect(
         label = msgs("plot.excludes_zero", date=msgs.date(first.date()))
         ax.axvline(first, color="grey", linestyle="--", linewidth=1.0, label=label)
     ax.set_ylabel(_effect_axis(msgs, m))
-    if m.effect_scale.name == "relative":
-        ax.yaxis.set_major_formatter(_percent_formatter(msgs))
+    formatter = _effect_formatter(msgs, m)
+    if formatter is not None:
+        ax.yaxis.set_major_formatter(formatter)
     _settled_limits(ax, frame, _threshold(m))
     ax.set_title(msgs("plot.cumulative_title", key=e.key, metric=m.name))
     ax.legend(loc="best", fontsize="small")

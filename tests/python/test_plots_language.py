@@ -129,6 +129,11 @@ def test_effects_in_finnish_swedish_and_english(tracker: kokeilu.Tracker, measur
     ax = plots.effects(tracker, measured, metrics=["turvallisuus"], lang="en")
     assert ax.get_title() == f"{measured.key}: turvallisuus with 95% intervals"
     assert ax.get_xlabel() == "pistettä (higher is better)"
+    # A difference of shares in percentage points, as the sentences say it.
+    ax = plots.effects(tracker, measured, metrics=["unohtuneet"], lang="fi")
+    assert ax.get_xlabel() == "prosenttiyksiköt (pienempi on parempi)"
+    ticks = [ax.xaxis.get_major_formatter()(value, 0) for value in (0.05, -0.025)]
+    assert ticks == ["5", "\u22122,5"]
 
 
 def test_cumulative_effect_names_its_date_in_the_language(
