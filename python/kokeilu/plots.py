@@ -70,7 +70,7 @@ __all__ = [
 STATUS_COLOURS = {"draft": "#b0b7c3", "running": "#3b82c4", "stopped": "#e0a030", "concluded": "#4a4a4a"}
 VERDICT_COLOURS = {"supported": "#2e8b57", "refuted": "#c0392b", "inconclusive": "#9aa0a6"}
 _REFERENCE_ROLES = ("control", "before", "group")
-# Legends of bar charts go to the right of the axes, where they never hide a bar.
+# Legends go to the right of the axes, where they never hide a bar, a point or a line.
 _OUTSIDE: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "fontsize": "small"}
 
 
@@ -139,17 +139,40 @@ def _reference(
     return float(rows["total"].sum() / denominator), msgs("plot.reference_level", arm=reference)
 
 
+def _partly_outside(periods: pd.Series, alias: str, experiment: Experiment) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Whether each period (by its start) runs past the experiment's days: it began before the
+    start, or ends after the end (after today while it runs). Such a period holds fewer days of
+    the experiment than the others, so its value may stand apart for that reason alone."""
+    spans = pd.PeriodIndex(pd.DatetimeIndex(periods), freq=alias)
+    partial = np.zeros(len(spans), dtype=bool)
+    if experiment.actual_start is not None:
+        partial |= np.asarray(spans.start_time < pd.Timestamp(experiment.actual_start))
+    last = experiment.actual_end or (
+        pd.Timestamp.now(tz="UTC").date() if experiment.status.name == "running" else None
+    )
+    if last is not None:
+        partial |= np.asarray(spans.end_time >= pd.Timestamp(last) + pd.Timedelta(days=1))
+    return partial
+
+
 def metric_over_time(
     tracker: Tracker,
     experiment: ExperimentRef,
     *,
     metric: str = "",
     freq: str = "D",
+    show_n: bool = False,
     ax: Axes | None = None,
     lang: str | None = None,
 ) -> Axes:
     """The metric per arm or period over time (daily by default), with the baseline and the band
     of the minimum worthwhile effect.
+
+    Each point is placed at the start of its period (a week at its Monday, a month at its first
+    day), as in every plot of kokeilu. A period only partly inside the experiment (begun before its
+    start, or ending after its end or after today while it runs) is drawn hollow and named in the
+    legend. ``show_n`` writes each point's number of units (or trials) beside it. The legend stands
+    to the right of the axes, where it hides no point.
 
     The reference level is the metric's baseline, or when it has none the overall level of the
     control arm (before period, or only group). For a primary or secondary metric the shaded band
@@ -163,8 +186,10 @@ def metric_over_time(
     daily = daily_values(tracker, e, metric=m.name, freq=freq)
     ax = _axes(ax)
     roles = {a.name: msgs.label(a.role) for a in e.arms}
+    alias = period_alias(freq)
+    any_partial = False
     for arm, rows in daily.groupby("arm", observed=True, sort=False):
-        ax.plot(
+        (line,) = ax.plot(
             rows["period"],
             rows["value"],
             marker="o",
@@ -172,6 +197,33 @@ def metric_over_time(
             linewidth=1.0,
             label=f"{arm} ({roles.get(str(arm), '')})",
         )
+        partial = _partly_outside(rows["period"], alias, e)
+        if partial.any():
+            any_partial = True
+            ax.plot(
+                rows["period"][partial],
+                rows["value"][partial],
+                linestyle="none",
+                marker="o",
+                markersize=6,
+                markerfacecolor="white",
+                markeredgecolor=line.get_color(),
+                zorder=line.get_zorder() + 1,
+            )
+        if show_n:
+            for at, value, n in zip(rows["period"], rows["value"], rows["n"]):
+                ax.annotate(
+                    f"n = {msgs.number(int(n))}",
+                    (at, value),
+                    textcoords="offset points",
+                    xytext=(0, 5),
+                    ha="center",
+                    fontsize="x-small",
+                    color=line.get_color(),
+                )
+    if any_partial:
+        ax.plot([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor="grey",
+                label=msgs.text("plot.partial_period"))
     level, level_name = _reference(msgs, e, m, daily)
     if level is not None:
         effect = m.minimum_effect * (abs(level) if m.effect_scale.name == "relative" else 1.0)
@@ -192,7 +244,7 @@ def metric_over_time(
         ax.set_title(msgs(f"plot.per_{per}", key=e.key, metric=m.name))
     ax.set_ylabel(m.unit or m.name)
     ax.set_xlabel("")
-    ax.legend(loc="best", fontsize="small")
+    ax.legend(**_OUTSIDE)
     ax.tick_params(axis="x", labelrotation=30)
     return ax
 
@@ -344,7 +396,7 @@ def effects(
         title += " " + msgs.text("plot.left_out", left_out).format(count=msgs.number(left_out))
     ax.set_title(title)
     if len(positions):
-        ax.legend(loc="best", fontsize="small")
+        ax.legend(**_OUTSIDE)
     return ax
 
 
@@ -487,7 +539,7 @@ def cumulative_effect(
         ax.yaxis.set_major_formatter(formatter)
     _settled_limits(ax, frame, _threshold(m))
     ax.set_title(msgs("plot.cumulative_title", key=e.key, metric=m.name))
-    ax.legend(loc="best", fontsize="small")
+    ax.legend(**_OUTSIDE)
     ax.tick_params(axis="x", labelrotation=30)
     return ax
 

@@ -269,6 +269,46 @@ def test_a_period_that_is_not_one_is_refused_naming_the_argument(
         assert "day, week, month" in str(refused.value)
 
 
+PARTIAL = "period only partly inside the experiment"
+
+
+def _legend_texts(ax: Any) -> list[str]:
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def _hollow(ax: Any) -> list[Any]:
+    return [line for line in ax.get_lines() if line.get_markerfacecolor() == "white" and len(line.get_xdata())]
+
+
+def test_periods_partly_inside_the_experiment_are_hollow_and_named(
+    tracker: kokeilu.Tracker, logged: kokeilu.Experiment
+) -> None:
+    # The week from Monday 13 January lies inside the experiment, which started that day.
+    ax = plots.metric_over_time(tracker, logged, freq="week")
+    assert PARTIAL not in _legend_texts(ax) and _hollow(ax) == []
+    # January began before the start: both arms' points of it are hollow.
+    ax = plots.metric_over_time(tracker, logged, freq="month")
+    assert PARTIAL in _legend_texts(ax)
+    assert sorted(len(line.get_xdata()) for line in _hollow(ax)) == [1, 1]
+    # Stopped on Wednesday 15 January: its week runs on past the end.
+    tracker.stop(logged, "the pilot group moved", on=D(2025, 1, 15))
+    ax = plots.metric_over_time(tracker, logged, freq="week")
+    assert PARTIAL in _legend_texts(ax) and len(_hollow(ax)) == 2
+
+
+def test_each_point_can_show_its_n_and_the_legend_hides_no_point(
+    tracker: kokeilu.Tracker, logged: kokeilu.Experiment
+) -> None:
+    ax = plots.metric_over_time(tracker, logged, freq="month", show_n=True)
+    # Control: 1 and 3, an aggregate of 2 units and 2 the next day; video: 4, 5 and 7.
+    assert sorted(text.get_text() for text in ax.texts) == ["n = 3", "n = 5"]
+    assert len(plots.metric_over_time(tracker, logged).texts) == 0
+    figure = ax.get_figure()
+    figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 >= ax.get_window_extent().x1
+
+
 def test_weekly_frequency(tracker: kokeilu.Tracker, logged: kokeilu.Experiment) -> None:
     weekly = plots.daily_values(tracker, logged, freq="W")
     control = weekly[weekly["arm"] == "control"]
