@@ -13,7 +13,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR ?= OFF
 
 APT_PACKAGES := g++ cmake make libsqlite3-dev libsqlitecpp-dev libboost-date-time-dev libboost-math-dev \
-                libutf8proc-dev libssl-dev catch2 python3-venv faketime libfaketime tzdata gettext \
+                libeigen3-dev libutf8proc-dev libssl-dev catch2 python3-venv faketime libfaketime tzdata gettext \
                 chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

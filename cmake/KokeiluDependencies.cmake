@@ -17,6 +17,14 @@ elseif(NOT EXISTS "${Boost_INCLUDE_DIRS}/boost/math/distributions/students_t.hpp
   list(APPEND _kokeilu_missing libboost-math-dev)
 endif()
 
+# Eigen 3 (header-only) for the least squares of the designs without a concurrent control
+# (difference in differences, interrupted time series, regression adjustment). Only libkokeilu's
+# sources include it, so neither its public headers nor an embedding program need it.
+find_package(Eigen3 3.3 QUIET NO_MODULE)
+if(NOT Eigen3_FOUND)
+  list(APPEND _kokeilu_missing libeigen3-dev)
+endif()
+
 # utf8proc for Unicode: names are compared in NFC and refused when they hold invisible characters.
 find_package(utf8proc QUIET)
 if(NOT utf8proc_FOUND)

@@ -29,7 +29,7 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
         f"({error}). Build and install the package from the source tree with "
         "'python -m pip install .' (or 'pip install -e .' while developing); it needs the Debian "
         "packages libsqlitecpp-dev libsqlite3-dev libboost-date-time-dev libboost-math-dev "
-        "libutf8proc-dev libssl-dev."
+        "libeigen3-dev libutf8proc-dev libssl-dev."
     ) from error
 
 from ._core import (
