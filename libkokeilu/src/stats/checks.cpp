@@ -1,5 +1,6 @@
 #include "stats/checks.hpp"
 
+#include <cstdint>
 #include <cstdio>
 
 namespace kokeilu::stats::detail {
@@ -19,6 +20,25 @@ void check_probability_open(double p, const std::string& field) {
 void check_finite(double x, const std::string& field) {
     if (!std::isfinite(x)) {
         throw InvalidArgumentError(field, Message{"stats.number.not_finite", {{"value", x}}});
+    }
+}
+
+void check_all_finite(std::span<const double> values, const std::string& field) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (!std::isfinite(values[i])) {
+            std::string where = field;
+            where += '[';
+            where += std::to_string(i);
+            where += ']';
+            throw InvalidArgumentError(where, Message{"stats.number.not_finite", {{"value", values[i]}}});
+        }
+    }
+}
+
+void check_rows(std::size_t rows, std::size_t expected, const std::string& field) {
+    if (rows != expected) {
+        throw InvalidArgumentError(field, Message{"input.rows_expected", {{"rows", static_cast<std::int64_t>(rows)},
+                                                                         {"expected", static_cast<std::int64_t>(expected)}}});
     }
 }
 

@@ -6,6 +6,8 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include <cmath>
+#include <cstddef>
+#include <span>
 #include <string>
 
 namespace kokeilu::stats::detail {
@@ -16,6 +18,10 @@ void check_confidence(double confidence, const std::string& field = "confidence"
 void check_probability_open(double p, const std::string& field);
 // Throws InvalidArgumentError unless x is finite.
 void check_finite(double x, const std::string& field);
+// Throws InvalidArgumentError naming field[i] for the first value that is not finite.
+void check_all_finite(std::span<const double> values, const std::string& field);
+// Throws InvalidArgumentError("input.rows_expected") naming field unless it has `expected` rows.
+void check_rows(std::size_t rows, std::size_t expected, const std::string& field);
 
 // The standard normal quantile z with P(Z > z) = (1 - confidence) / 2.
 [[nodiscard]] double two_sided_z(double confidence);
