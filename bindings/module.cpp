@@ -13,6 +13,7 @@ void register_observations(py::module_& m);
 void register_history(py::module_& m);
 void register_tracker(py::module_& m);
 void register_stats(py::module_& m);
+void register_designs(py::module_& m);
 }  // namespace kokeilu::python
 
 PYBIND11_MODULE(_core, m) {
@@ -29,4 +30,5 @@ PYBIND11_MODULE(_core, m) {
     register_history(m);
     register_tracker(m);
     register_stats(m);
+    register_designs(m);
 }

@@ -1081,3 +1081,70 @@ def cumulative_effect(
     tuning_n: float = 5000.0,
     kind: EffectKind = ...,
 ) -> dict[str, npt.NDArray[Any]]: ...
+
+# -- designs without a concurrent control (register_designs.cpp) --
+
+@final
+class InterruptedTimeSeries:
+    @property
+    def level_change(self) -> Estimate: ...
+    @property
+    def slope_change(self) -> Estimate: ...
+    @property
+    def level_before(self) -> float: ...
+    @property
+    def slope_before(self) -> float: ...
+    @property
+    def lags(self) -> int: ...
+    @property
+    def before(self) -> int: ...
+    @property
+    def after(self) -> int: ...
+    @property
+    def weekday_seasonality(self) -> bool: ...
+    def __copy__(self) -> InterruptedTimeSeries: ...
+    def __deepcopy__(self, memo: dict[Any, Any]) -> InterruptedTimeSeries: ...
+
+@final
+class CovariateAdjustment:
+    @property
+    def effect(self) -> Estimate: ...
+    @property
+    def unadjusted(self) -> Estimate: ...
+    @property
+    def slope(self) -> float: ...
+    @property
+    def variance_reduction(self) -> float: ...
+    def __copy__(self) -> CovariateAdjustment: ...
+    def __deepcopy__(self, memo: dict[Any, Any]) -> CovariateAdjustment: ...
+
+def difference_in_differences(
+    changed_before: Summary,
+    changed_after: Summary,
+    comparison_before: Summary,
+    comparison_after: Summary,
+    confidence: float = 0.95,
+) -> Estimate: ...
+def pre_trend_difference(
+    changed_time: npt.ArrayLike,
+    changed_values: npt.ArrayLike,
+    comparison_time: npt.ArrayLike,
+    comparison_values: npt.ArrayLike,
+    confidence: float = 0.95,
+) -> Estimate: ...
+def interrupted_time_series(
+    time: npt.ArrayLike,
+    values: npt.ArrayLike,
+    change_time: float,
+    *,
+    lags: int | None = None,
+    weekdays: npt.ArrayLike | None = None,
+    confidence: float = 0.95,
+) -> InterruptedTimeSeries: ...
+def covariate_adjusted_difference(
+    treatment: npt.ArrayLike,
+    treatment_pre: npt.ArrayLike,
+    control: npt.ArrayLike,
+    control_pre: npt.ArrayLike,
+    confidence: float = 0.95,
+) -> CovariateAdjustment: ...

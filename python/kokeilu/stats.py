@@ -40,10 +40,12 @@ from ._core import (
     AnalysisResult,
     BayesResult,
     BootstrapResult,
+    CovariateAdjustment,
     EffectKind,
     Estimate,
     Experiment,
     FisherResult,
+    InterruptedTimeSeries,
     Interval,
     NotEnoughDataError,
     PermutationResult,
@@ -55,6 +57,12 @@ from ._core import (
 )
 from ._checks import count, invalid
 from ._language import messages
+from ._stats_designs import (
+    covariate_adjusted_difference,
+    difference_in_differences,
+    interrupted_time_series,
+    pre_trend_difference,
+)
 from ._stats_input import ONE_SHARE, core_fields, count_array, counts, events, pair_fields
 
 if TYPE_CHECKING:
@@ -65,8 +73,10 @@ __all__ = [
     "AnalysisVerdict",
     "BayesResult",
     "BootstrapResult",
+    "CovariateAdjustment",
     "Estimate",
     "FisherResult",
+    "InterruptedTimeSeries",
     "Interval",
     "NotEnoughDataError",
     "PermutationResult",
@@ -79,12 +89,16 @@ __all__ = [
     "bayes_normal",
     "benjamini_hochberg",
     "bootstrap",
+    "covariate_adjusted_difference",
     "days_needed",
+    "difference_in_differences",
     "fisher_exact",
     "holm",
+    "interrupted_time_series",
     "one_sample_proportion",
     "one_sample_t",
     "permutation_test",
+    "pre_trend_difference",
     "proportion_difference",
     "rate_difference",
     "rate_ratio",
