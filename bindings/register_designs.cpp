@@ -43,7 +43,8 @@ void register_designs(py::module_& m) {
         .def_readonly("slope_change", &InterruptedTimeSeries::slope_change, "The change of the trend per unit of time.")
         .def_readonly("level_before", &InterruptedTimeSeries::level_before,
                       "The before period's trend line at the change time (for the reference weekday).")
-        .def_readonly("slope_before", &InterruptedTimeSeries::slope_before, "The before period's trend per unit of time.")
+        .def_readonly("slope_before", &InterruptedTimeSeries::slope_before,
+                      "The before period's trend per unit of time.")
         .def_readonly("lags", &InterruptedTimeSeries::lags, "Lags of the Newey-West covariance, in rows.")
         .def_readonly("before", &InterruptedTimeSeries::before, "Rows before the change time.")
         .def_readonly("after", &InterruptedTimeSeries::after, "Rows at or after the change time.")
@@ -84,7 +85,8 @@ void register_designs(py::module_& m) {
         "pre_trend_difference",
         [](const InArray<double>& changed_time, const InArray<double>& changed_values,
            const InArray<double>& comparison_time, const InArray<double>& comparison_values, double confidence) {
-            return pre_trend_difference(span_of(changed_time, "changed_time"), span_of(changed_values, "changed_values"),
+            return pre_trend_difference(span_of(changed_time, "changed_time"),
+                                        span_of(changed_values, "changed_values"),
                                         span_of(comparison_time, "comparison_time"),
                                         span_of(comparison_values, "comparison_values"), confidence);
         },

@@ -37,8 +37,9 @@ void check_all_finite(std::span<const double> values, const std::string& field) 
 
 void check_rows(std::size_t rows, std::size_t expected, const std::string& field) {
     if (rows != expected) {
-        throw InvalidArgumentError(field, Message{"input.rows_expected", {{"rows", static_cast<std::int64_t>(rows)},
-                                                                         {"expected", static_cast<std::int64_t>(expected)}}});
+        throw InvalidArgumentError(field, Message{"input.rows_expected",
+                                                  {{"rows", static_cast<std::int64_t>(rows)},
+                                                   {"expected", static_cast<std::int64_t>(expected)}}});
     }
 }
 

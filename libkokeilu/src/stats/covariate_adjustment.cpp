@@ -15,15 +15,17 @@ void check_arm(std::span<const double> outcome, std::span<const double> pre, con
     detail::check_all_finite(outcome, arm);
     detail::check_all_finite(pre, arm + "_pre");
     if (outcome.size() < 2) {
-        throw NotEnoughDataError(arm, Message{"stats.mean.too_few", {{"n", static_cast<std::int64_t>(outcome.size())}}});
+        const auto n = static_cast<std::int64_t>(outcome.size());
+        throw NotEnoughDataError(arm, Message{"stats.mean.too_few", {{"n", n}}});
     }
 }
 
 }  // namespace
 
-CovariateAdjustment covariate_adjusted_difference(std::span<const double> treatment, std::span<const double> treatment_pre,
-                                                  std::span<const double> control, std::span<const double> control_pre,
-                                                  double confidence) {
+CovariateAdjustment covariate_adjusted_difference(std::span<const double> treatment,
+                                                  std::span<const double> treatment_pre,
+                                                  std::span<const double> control,
+                                                  std::span<const double> control_pre, double confidence) {
     detail::check_confidence(confidence);
     check_arm(treatment, treatment_pre, "treatment");
     check_arm(control, control_pre, "control");
@@ -44,15 +46,19 @@ CovariateAdjustment covariate_adjusted_difference(std::span<const double> treatm
     const detail::LeastSquares plain_fit = detail::fit_ols(plain, y, "treatment", "intercept, treated");
     CovariateAdjustment result;
     result.unadjusted =
-        detail::coefficient(plain_fit, detail::hc2_covariance(plain_fit, "treatment"), 1, confidence, std::nullopt, "treatment");
+        detail::coefficient(plain_fit, detail::hc2_covariance(plain_fit, "treatment"), 1, confidence, std::nullopt,
+                            "treatment");
     result.unadjusted.method = "difference_hc2";
 
-    const detail::LeastSquares fit = detail::fit_ols(adjusted, y, "treatment_pre", "intercept, treated, pre-period value");
-    result.effect = detail::coefficient(fit, detail::hc2_covariance(fit, "treatment_pre"), 1, confidence, std::nullopt, "treatment");
+    const detail::LeastSquares fit =
+        detail::fit_ols(adjusted, y, "treatment_pre", "intercept, treated, pre-period value");
+    result.effect =
+        detail::coefficient(fit, detail::hc2_covariance(fit, "treatment_pre"), 1, confidence, std::nullopt, "treatment");
     result.effect.method = "ancova_hc2";
     result.slope = fit.beta(2);
-    result.variance_reduction =
-        1.0 - (result.effect.std_error * result.effect.std_error) / (result.unadjusted.std_error * result.unadjusted.std_error);
+    const double adjusted_se = result.effect.std_error;
+    const double plain_se = result.unadjusted.std_error;
+    result.variance_reduction = 1.0 - (adjusted_se * adjusted_se) / (plain_se * plain_se);
     return result;
 }
 

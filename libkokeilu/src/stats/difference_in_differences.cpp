@@ -40,9 +40,9 @@ void check_series(std::span<const double> time, std::span<const double> values, 
     detail::check_all_finite(values, unit + "_values");
     const std::size_t count = distinct_times(time);
     if (count < min_pre_periods) {
-        throw NotEnoughDataError(unit + "_time",
-                                 Message{"stats.did.few_pre_periods", {{"count", static_cast<std::int64_t>(count)},
-                                                                       {"needed", static_cast<std::int64_t>(min_pre_periods)}}});
+        const auto needed = static_cast<std::int64_t>(min_pre_periods);
+        throw NotEnoughDataError(unit + "_time", Message{"stats.did.few_pre_periods",
+                                                         {{"count", static_cast<std::int64_t>(count)}, {"needed", needed}}});
     }
 }
 
@@ -98,7 +98,8 @@ Estimate pre_trend_difference(std::span<const double> changed_time, std::span<co
         x.row(i) << 1.0, t, g, t * g;
         y(i) = changed ? changed_values[j] : comparison_values[j];
     }
-    const detail::LeastSquares fit = detail::fit_ols(std::move(x), y, "changed_time", "intercept, time, changed, time x changed");
+    const detail::LeastSquares fit =
+        detail::fit_ols(std::move(x), y, "changed_time", "intercept, time, changed, time x changed");
     const double df = static_cast<double>(n - 4);
     Estimate e = detail::coefficient(fit, detail::classical_covariance(fit), 3, confidence, df, "changed_values");
     e.method = "pre_trend_slope_difference";

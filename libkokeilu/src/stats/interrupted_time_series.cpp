@@ -22,7 +22,8 @@ void check_time(std::span<const double> time, double change_time) {
             std::string field = "time[";
             field += std::to_string(i);
             field += ']';
-            throw InvalidArgumentError(field, Message{"stats.its.time_order", {{"value", time[i]}, {"previous", time[i - 1]}}});
+            throw InvalidArgumentError(
+                field, Message{"stats.its.time_order", {{"value", time[i]}, {"previous", time[i - 1]}}});
         }
     }
     if (!std::isfinite(change_time) || time.empty() || !(change_time > time.front()) || change_time > time.back()) {
@@ -53,10 +54,12 @@ InterruptedTimeSeries interrupted_time_series(std::span<const double> time, std:
     InterruptedTimeSeries result;
     for (double t : time) (t < change_time ? result.before : result.after) += 1;
     if (result.before < min_rows_per_side) {
-        throw NotEnoughDataError("time", Message{"stats.its.few_before", {{"n", result.before}, {"needed", min_rows_per_side}}});
+        throw NotEnoughDataError("time",
+                                 Message{"stats.its.few_before", {{"n", result.before}, {"needed", min_rows_per_side}}});
     }
     if (result.after < min_rows_per_side) {
-        throw NotEnoughDataError("time", Message{"stats.its.few_after", {{"n", result.after}, {"needed", min_rows_per_side}}});
+        throw NotEnoughDataError("time",
+                                 Message{"stats.its.few_after", {{"n", result.after}, {"needed", min_rows_per_side}}});
     }
     const auto n = static_cast<std::int64_t>(time.size());
     result.lags = lags.value_or(newey_west_default_lags(n));

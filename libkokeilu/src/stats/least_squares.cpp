@@ -84,7 +84,9 @@ double residual_sum_of_squares(const LeastSquares& fit) { return fit.residuals.s
 Estimate coefficient(const LeastSquares& fit, const Eigen::MatrixXd& cov, Eigen::Index index, double confidence,
                      std::optional<double> df, const std::string& field) {
     const double variance = cov(index, index);
-    if (fit.exact_fit || !(variance > 0.0)) throw NotEnoughDataError(field, Message{"stats.regression.perfect_fit", {}});
+    if (fit.exact_fit || !(variance > 0.0)) {
+        throw NotEnoughDataError(field, Message{"stats.regression.perfect_fit", {}});
+    }
     Estimate e;
     e.confidence = confidence;
     e.estimate = fit.beta(index);
