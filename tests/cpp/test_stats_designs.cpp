@@ -145,6 +145,14 @@ TEST_CASE("Regression adjustment is ANCOVA with HC2 and reports the variance it 
                    5.647574231756465);
     CHECK(r.slope == Approx(0.7857924718568698).epsilon(1e-9));
     CHECK(r.variance_reduction == Approx(0.8442584728556488).epsilon(1e-9));
+
+    // A covariate far from 0 is not taken for a copy of the intercept: shifting it changes nothing.
+    std::vector<double> xt_far = xt, xc_far = xc;
+    for (double& x : xt_far) x += 1e6;
+    for (double& x : xc_far) x += 1e6;
+    const CovariateAdjustment far = covariate_adjusted_difference(yt, xt_far, yc, xc_far);
+    CHECK(far.effect.estimate == Approx(2.935318578591274).epsilon(1e-8));
+    CHECK(far.effect.std_error == Approx(0.781257424929774).epsilon(1e-8));
 }
 
 TEST_CASE("Difference in differences names a cell that cannot give a spread", "[stats][designs]") {

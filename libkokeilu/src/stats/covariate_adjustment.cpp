@@ -32,12 +32,19 @@ CovariateAdjustment covariate_adjusted_difference(std::span<const double> treatm
     const auto n_t = static_cast<Eigen::Index>(treatment.size());
     const auto n = n_t + static_cast<Eigen::Index>(control.size());
 
+    // The covariate is centred on its mean: the effect and the slope are the same, and a covariate
+    // far from 0 (a count of 1e6 plus its variation) is not mistaken for a copy of the intercept.
+    double centre = 0.0;
+    for (double x : treatment_pre) centre += x;
+    for (double x : control_pre) centre += x;
+    centre /= static_cast<double>(n);
+
     Eigen::MatrixXd adjusted(n, 3);
     Eigen::VectorXd y(n);
     for (Eigen::Index i = 0; i < n; ++i) {
         const bool treated = i < n_t;
         const auto j = static_cast<std::size_t>(treated ? i : i - n_t);
-        adjusted.row(i) << 1.0, treated ? 1.0 : 0.0, treated ? treatment_pre[j] : control_pre[j];
+        adjusted.row(i) << 1.0, treated ? 1.0 : 0.0, (treated ? treatment_pre[j] : control_pre[j]) - centre;
         y(i) = treated ? treatment[j] : control[j];
     }
     const Eigen::MatrixXd plain = adjusted.leftCols(2);
