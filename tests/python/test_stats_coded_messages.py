@@ -126,9 +126,9 @@ def test_the_verdict_in_each_language(db: Path) -> None:
     fi, sv, en = v.sentence("fi"), v.sentence("sv"), v.sentence("en")
     assert fi == v.sentence_fi and en == v.sentence_en
     finnish, swedish = Messages("fi"), Messages("sv")
-    fi_interval = f"(suurempi on parempi; 95 %:n luottamusväli {finnish.figure(low)}–{finnish.figure(high)})"
+    fi_interval = f"(suurempi on parempi; 95 %:n luottamusväli {finnish.figure(low)} … {finnish.figure(high)})"
     assert "turva nousi 0,5 pistettä" in fi and fi_interval in fi
-    sv_interval = f"(högre är bättre; 95 % konfidensintervall {swedish.figure(low)}–{swedish.figure(high)})"
+    sv_interval = f"(högre är bättre; 95 % konfidensintervall {swedish.figure(low)} … {swedish.figure(high)})"
     assert "turva steg med 0,5 pistettä" in sv and sv_interval in sv
     assert "turva rose by 0.5 pistettä" in en and "(higher is better; 95% interval" in en
     with pytest.raises(ValueError):
@@ -152,7 +152,7 @@ def test_verdict_sentences_for_each_case_in_finnish_and_swedish() -> None:
     assert many.endswith("; noin 1\u00a0250 havaintoa lisää todennäköisesti ratkaisisi asian.") or many.endswith(
         "; noin 1 250 havaintoa lisää todennäköisesti ratkaisisi asian."
     )
-    assert "(pienempi on parempi; 95 %:n luottamusväli \u22120,2–0,4)" in verdict_sentence(
+    assert "(pienempi on parempi; 95 %:n luottamusväli \u22120,2 … 0,4)" in verdict_sentence(
         fi, "locked", ("stats.verdict.undecided", {**base, "direction": "lower_is_better"})
     )
     worse = verdict_sentence(sv, "locked", ("stats.verdict.wrong_direction", {**base, "estimate": -0.4}))
@@ -218,7 +218,7 @@ def _fi(code: str, notes: tuple[tuple[str, dict[str, object]], ...] = (), criter
 def test_the_finnish_sentences_read_as_before() -> None:
     supported = _fi("stats.verdict.improvement")
     assert supported.startswith("Kokeilu tuki hypoteesia: sense_of_security nousi 0,5 pistettä")
-    assert "(suurempi on parempi; 95 %:n luottamusväli 0,35–0,65)" in supported
+    assert "(suurempi on parempi; 95 %:n luottamusväli 0,35 … 0,65)" in supported
     assert _fi("stats.verdict.too_small", estimate=0.1, low=0.02, high=0.18).startswith("Kokeilu kumosi hypoteesin")
     assert "heikkeni" in _fi("stats.verdict.wrong_direction", estimate=-0.4, low=-0.6, high=-0.2)
     fell = _fi("stats.verdict.improvement", metric="waiting_days", unit="days", direction="lower_is_better",
@@ -228,13 +228,13 @@ def test_the_finnish_sentences_read_as_before() -> None:
     assert more.endswith("noin 125 havaintoa lisää todennäköisesti ratkaisisi asian.")
     assert _fi("stats.verdict.customer_impact_unmeasured").startswith("Asiakasvaikuttavuutta ei mitattu")
     zero = _fi("stats.verdict.undecided", estimate=0.0, low=-0.4, high=0.4)
-    assert "sense_of_security ei muuttunut (suurempi on parempi; 95 %:n luottamusväli \u22120,4–0,4)" in zero
+    assert "sense_of_security ei muuttunut (suurempi on parempi; 95 %:n luottamusväli \u22120,4 … 0,4)" in zero
     worse = _fi("stats.verdict.wrong_direction", unit="", estimate=-0.45, low=-0.62, high=-0.28)
-    assert "se laski 0,45 (suurempi on parempi; 95 %:n luottamusväli \u22120,62–\u22120,28)" in worse
+    assert "se laski 0,45 (suurempi on parempi; 95 %:n luottamusväli \u22120,62 … \u22120,28)" in worse
     assert worse.endswith("vähintään 0,3.")
     relative = _fi("stats.verdict.improvement", scale="relative", estimate=0.15, low=0.12, high=0.18,
                    minimum_effect=0.1)
-    assert "nousi 15 % (suurempi on parempi; 95 %:n luottamusväli 12 %–18 %)" in relative
+    assert "nousi 15 % (suurempi on parempi; 95 %:n luottamusväli 12 % … 18 %)" in relative
     amended = (("stats.verdict.amended_note", {"changes": "metric[sense_of_security].minimum_effect: 0.2 → 0.1"}),)
     assert " Kriteeriä muutettiin kokeilun alettua (metric[sense_of_security]" in _fi(
         "stats.verdict.improvement", amended)
