@@ -115,21 +115,27 @@ void register_outcome(py::module_& m) {
 
 void register_arm(py::module_& m) {
     py::class_<Arm> cls(m, "Arm", "A named group or period that observations refer to, e.g. 'control' or 'before'.");
-    cls.def(py::init([](std::string name, Named<ArmRole> role, std::string description) {
+    cls.def(py::init([](std::string name, Named<ArmRole> role, std::string description, std::optional<double> share) {
                 Arm arm;
                 arm.name = std::move(name);
                 arm.role = role;
                 arm.description = std::move(description);
+                arm.share = share;
                 return arm;
             }),
-            py::arg("name") = "", py::arg("role") = ArmRole::control, py::arg("description") = "")
+            py::arg("name") = "", py::arg("role") = ArmRole::control, py::arg("description") = "",
+            py::arg("share") = py::none())
         .def_readonly("id", &Arm::id, "The store's id (0 until stored).")
         .def_readwrite("name", &Arm::name, "Unique within the experiment.")
         .def_readwrite("description", &Arm::description, "What this group gets, in words.")
+        .def_readwrite("share", &Arm::share,
+                       "The planned share of the units in a concurrent design, as a weight (1 and 2: a third and "
+                       "two thirds); None for equal shares. The sample-ratio check tests against it.")
         .def("__eq__", [](const Arm& a, const Arm& b) { return a == b; }, py::is_operator())
         .def("__repr__", [](const Arm& a) {
             return "Arm(name=" + repr_of(a.name) + ", role='" + enum_name(to_string(a.role)) + "'" +
-                   (a.description.empty() ? std::string() : ", description=" + repr_of(a.description)) + ")";
+                   (a.description.empty() ? std::string() : ", description=" + repr_of(a.description)) +
+                   (a.share ? ", share=" + py::repr(py::float_(*a.share)).cast<std::string>() : std::string()) + ")";
         });
     def_enum_property(cls, "role", &Arm::role, "Control, treatment, before, after or group.");
     def_value_copy(cls);

@@ -47,6 +47,10 @@ std::string arms_text(const std::vector<Arm>& arms) {
     for (const Arm& arm : arms) {
         if (!out.empty()) out += ", ";
         out += arm.name + ":" + std::string(to_string(arm.role));
+        if (arm.share) {
+            out += ":";
+            out += detail::format_number(*arm.share);
+        }
     }
     return out;
 }
@@ -55,7 +59,7 @@ bool same_arms(const std::vector<Arm>& locked, const std::vector<Arm>& current) 
     if (locked.size() != current.size()) return false;
     return std::all_of(locked.begin(), locked.end(), [&](const Arm& arm) {
         const Arm* now = with_id(current, arm.id);
-        return now != nullptr && now->role == arm.role;
+        return now != nullptr && now->role == arm.role && now->share == arm.share;
     });
 }
 

@@ -188,7 +188,8 @@ std::string locked_criterion_text(const LockedCriterion& locked) {
     for (const Arm& arm : locked.arms) {
         out += "arm\n";
         append_field(out, "id", std::to_string(arm.id));
-        for (const auto& [name, value] : fields_of(arm)) append_field(out, name, value);
+        for (const auto& [name, value] : fields_of(arm))
+            if (!left_out_when_absent(name, value)) append_field(out, name, value);
     }
     for (const Metric& metric : locked.metrics) {
         out += "metric\n";

@@ -42,14 +42,15 @@ FieldList fields_of(const Metric& m) {
             {"valid_max", optional(m.valid_max)}};
 }
 
-// Fields added after the first version of the lock (the valid range) are hashed and described only
-// when set, so that every experiment locked before them hashes exactly as it did.
 bool left_out_when_absent(std::string_view name, std::string_view value) {
-    return value == absent_text && (name == "valid_min" || name == "valid_max");
+    return value == absent_text && (name == "valid_min" || name == "valid_max" || name == "share");
 }
 
 FieldList fields_of(const Arm& a) {
-    return {{"name", a.name}, {"role", std::string(to_string(a.role))}, {"description", a.description}};
+    return {{"name", a.name},
+            {"role", std::string(to_string(a.role))},
+            {"description", a.description},
+            {"share", a.share ? format_number(*a.share) : std::string(absent_text)}};
 }
 
 FieldList fields_of(const TestCard& c) {
@@ -110,6 +111,7 @@ void set_field(Arm& a, std::string_view name, std::string_view text, const std::
     if (name == "name") a.name = std::string(text);
     else if (name == "role") a.role = parse_arm_role(text);
     else if (name == "description") a.description = std::string(text);
+    else if (name == "share") a.share = optional_number_of(text, label);
     else unknown_field(name, label);
 }
 
@@ -241,7 +243,8 @@ std::string preregistration_text(const Experiment& e) {
     append_field(out, "design", to_string(e.design));
     for (const Arm* arm : in_name_order(e.arms)) {
         out += "arm\n";
-        for (const auto& [name, value] : arm_fields(*arm)) append_field(out, name, value);
+        for (const auto& [name, value] : arm_fields(*arm))
+            if (!left_out_when_absent(name, value)) append_field(out, name, value);
     }
     for (const Metric* metric : in_name_order(e.metrics)) {
         out += "metric\n";

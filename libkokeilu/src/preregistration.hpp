@@ -21,6 +21,12 @@ using FieldList = std::vector<std::pair<const char*, std::string>>;
 [[nodiscard]] FieldList fields_of(const Arm& arm);
 [[nodiscard]] FieldList fields_of(const Metric& metric);
 
+// Fields added after the first version of the lock (a metric's valid range, an arm's planned
+// share) are hashed, described, kept in the locked criterion and (the share) recorded in the
+// history only when set, so that every experiment made before them hashes and records exactly as
+// it did.
+[[nodiscard]] bool left_out_when_absent(std::string_view name, std::string_view value);
+
 // The inverse of fields_of for one field: sets it from its text. Throws InvalidArgumentError (label,
 // or the enumeration's field) for a name that is not a field or a text that is not a value of it.
 void set_field(TestCard& card, std::string_view name, std::string_view text, const std::string& label);

@@ -178,6 +178,7 @@ void bind_arm(SQLite::Statement& s, const Arm& arm, std::size_t position) {
     s.bind(":name", arm.name);
     bind_text(s, ":role", to_string(arm.role));
     s.bind(":description", arm.description);
+    bind_optional(s, ":share", arm.share);
 }
 
 void bind_metric(SQLite::Statement& s, const Metric& m, std::size_t position) {
@@ -199,11 +200,11 @@ void bind_metric(SQLite::Statement& s, const Metric& m, std::size_t position) {
 }
 
 const char* const insert_arm_sql =
-    "INSERT INTO arms (experiment_id, position, name, role, description) "
-    "VALUES (:experiment_id, :position, :name, :role, :description)";
+    "INSERT INTO arms (experiment_id, position, name, role, description, share) "
+    "VALUES (:experiment_id, :position, :name, :role, :description, :share)";
 const char* const update_arm_sql =
-    "UPDATE arms SET position = :position, name = :name, role = :role, description = :description "
-    "WHERE id = :id";
+    "UPDATE arms SET position = :position, name = :name, role = :role, description = :description, "
+    "share = :share WHERE id = :id";
 const char* const insert_metric_sql =
     "INSERT INTO metrics (experiment_id, position, name, unit, description, kind, role, direction, impact, "
     "baseline, baseline_sd, minimum_effect, effect_scale, confidence, valid_min, valid_max) "
@@ -346,15 +347,20 @@ void load_children(SQLite::Database& db, Experiment& e) {
     purposes.bind(1, e.id);
     while (purposes.executeStep()) e.purposes.push_back(parse_purpose(purposes.getColumn(0).getString()));
 
-    SQLite::Statement arms(db,
-                           "SELECT id, name, role, description FROM arms WHERE experiment_id = ? ORDER BY position");
+    // Every column, and the planned share only where the file has it: migration 4 reads the
+    // experiments of a file from before migration 8, which adds it.
+    SQLite::Statement arms(db, "SELECT * FROM arms WHERE experiment_id = ? ORDER BY position");
+    int share_column = -1;
+    for (int i = 0; i < arms.getColumnCount(); ++i)
+        if (std::string_view(arms.getColumnName(i)) == "share") share_column = i;
     arms.bind(1, e.id);
     while (arms.executeStep()) {
         Arm arm;
-        arm.id = arms.getColumn(0).getInt64();
-        arm.name = arms.getColumn(1).getString();
-        arm.role = parse_arm_role(arms.getColumn(2).getString());
-        arm.description = arms.getColumn(3).getString();
+        arm.id = arms.getColumn("id").getInt64();
+        arm.name = arms.getColumn("name").getString();
+        arm.role = parse_arm_role(arms.getColumn("role").getString());
+        arm.description = arms.getColumn("description").getString();
+        if (share_column >= 0) arm.share = optional_real(arms.getColumn(share_column));
         e.arms.push_back(std::move(arm));
     }
 

@@ -181,6 +181,7 @@ def test_new_asks_for_the_valid_range_of_a_mean_metric(db: Path) -> None:
         t.answer("Has any of the data been seen already?", "")
         t.answer("Design", "")
         t.answer("Arms, separated by commas", "")
+        t.answer("Planned shares of the arms", "")  # equal shares by default
         t.answer("Planned start", "2025-01-13")
         t.answer("Planned end", "")
         t.answer("Save the experiment? [Y/n]", "y")

@@ -446,12 +446,17 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
 
     // Warnings.
     if (experiment.design == DesignKind::concurrent && experiment.arms.size() >= 2) {
+        // Against the planned shares as locked (validation has them on every arm or on none;
+        // none is equal shares).
         std::vector<std::int64_t> units;
+        std::vector<double> planned;
         for (const Arm& a : experiment.arms) {
             units.push_back(summary_of(summaries, primary.name, a.name).n());
+            if (a.share) planned.push_back(*a.share);
         }
+        if (planned.size() != units.size()) planned.clear();
         try {
-            result.sample_ratio = sample_ratio_mismatch(units, {}, options.srm_threshold);
+            result.sample_ratio = sample_ratio_mismatch(units, planned, options.srm_threshold);
             if (result.sample_ratio->mismatch) {
                 warn(result, Message{"stats.warning.sample_ratio", {{"p", shown(result.sample_ratio->p_value)}}});
             }

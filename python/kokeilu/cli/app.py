@@ -40,6 +40,7 @@ from .values import (
     parse_non_negative,
     parse_number,
     parse_positive,
+    parse_shares,
     parse_time,
     resolve_time,
 )
@@ -376,6 +377,7 @@ def build_cli(msgs: Messages) -> click.Group:
     amount_type = Parsed("NUMBER", lambda text: parse_non_negative(text, msgs))
     assignment_type = Parsed("NAME=VALUE", lambda text: parse_assignment(text, msgs))
     arm_type = Parsed("NAME[:ROLE]", lambda text: parse_arm_spec(text, msgs))
+    shares_type = Parsed("SHARE:SHARE[:...]", lambda text: parse_shares(text, msgs))
     metric_spec_type = Parsed("name=NAME,FIELD=VALUE,...", lambda text: parse_metric_spec(text, msgs))
 
     def enum_type(enum_name: str) -> Parsed[str]:
@@ -451,6 +453,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--add-metric", "added_metrics", multiple=True, type=metric_spec_type, help=msgs("help.add_metric"))
     @click.option("--design", type=enum_type("DesignKind"), help=msgs("help.field", label=msgs.field("design")))
     @click.option("--arm", multiple=True, type=arm_type, help=msgs("help.arm_spec"))
+    @click.option("--shares", type=shares_type, help=msgs("help.shares"))
     @click.option("--planned-start", type=date_type, help=msgs("help.field", label=msgs.field("planned_start")))
     @click.option("--planned-end", type=date_type, help=msgs("help.field", label=msgs.field("planned_end")))
     @click.option("--planned-cost", type=amount_type, help=msgs("help.field", label=msgs.field("planned_cost_eur")))

@@ -22,6 +22,7 @@ from .values import (
     parse_list,
     parse_number,
     parse_positive,
+    parse_shares,
 )
 
 def default_arm_names(msgs: Messages, design: str) -> list[str]:
@@ -64,6 +65,40 @@ def check_arm_names(msgs: Messages, design: str, names: Sequence[str]) -> None:
 def arms_of(msgs: Messages, design: str, specs: Sequence[tuple[str, str | None]]) -> list[tuple[str, str]]:
     check_arm_names(msgs, design, [name for name, _ in specs])
     return [(name, role or role_by_position(design, i)) for i, (name, role) in enumerate(specs)]
+
+
+def arm_shares(
+    msgs: Messages,
+    p: Prompter,
+    design: str,
+    arms: Sequence[tuple[str, str]],
+    given: Sequence[float] | None,
+    interactive: bool,
+) -> list[float] | None:
+    """The planned shares of the arms from --shares, else asked for the arms of a concurrent
+    design on a terminal (equal by default). None stands for equal shares: nothing is recorded.
+    Whether shares fit the design is the core's rule; here only one share per arm is checked."""
+
+    def counted(shares: Sequence[float]) -> list[float]:
+        if len(shares) != len(arms):
+            raise ValueError(msgs("prompt.shares_count", arms=len(arms), shares=len(shares)))
+        return list(shares)
+
+    if given:
+        try:
+            shares = counted(given)
+        except ValueError as error:
+            raise UserError(f"--shares: {error}") from None
+    elif interactive and design == "concurrent":
+        names = " : ".join(name for name, _ in arms)
+        shares = p.ask(
+            msgs("prompt.shares", arms=names),
+            lambda text: counted(parse_shares(text, msgs)),
+            default=":".join("1" for _ in arms),
+        )
+    else:
+        return None
+    return None if len(set(shares)) == 1 and design == "concurrent" else shares
 
 
 def effect_phrase(
@@ -261,6 +296,8 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
     else:
         arms = arms_of(msgs, design, [(name, None) for name in default_arm_names(msgs, design)])
 
+    planned_shares = arm_shares(msgs, p, design, arms, given["shares"], interactive)
+
     if design == "one_sample" and baseline is None:
         if not interactive:
             raise UserError(msgs("new.one_sample_baseline"))
@@ -321,7 +358,10 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
         "right_if": right_if,
         "data_seen": data_seen,
         "design": design,
-        "arms": arms,
+        "arms": [
+            {"name": name, "role": role, **({} if planned_shares is None else {"share": planned_shares[i]})}
+            for i, (name, role) in enumerate(arms)
+        ],
         "metrics": [metric_fields, *given["added_metrics"]],
     }
     for name in ("summary", "risk", "key"):

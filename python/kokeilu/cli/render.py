@@ -15,6 +15,7 @@ import click
 import kokeilu
 
 from .. import units
+from .._shown import has_planned_shares, planned_share
 from .i18n import Messages
 
 # rich and numpy are imported by the functions that use them: every command imports this module,
@@ -62,7 +63,7 @@ def _test_card_dict(card: kokeilu.TestCard) -> dict[str, str]:
 
 
 def _arm_dicts(arms: Sequence[kokeilu.Arm]) -> list[dict[str, Any]]:
-    return [{"name": a.name, "role": a.role.name, "description": a.description} for a in arms]
+    return [{"name": a.name, "role": a.role.name, "description": a.description, "share": a.share} for a in arms]
 
 
 def locked_dict(locked: kokeilu.LockedCriterion | None) -> dict[str, Any] | None:
@@ -329,12 +330,17 @@ def render_show(
     out.print(metrics)
 
     arms = _table(msgs("show.arms"))
-    for key in ("col.arm", "col.role", "col.metric", "col.rows", "col.units"):
+    # The planned shares only where the plan has them (else the arms share equally).
+    with_shares = has_planned_shares(e.arms)
+    columns = ("col.arm", "col.role", *(("col.planned_share",) if with_shares else ()), "col.metric", "col.rows")
+    for key in (*columns, "col.units"):
         arms.add_column(msgs(key), overflow="fold")
     roles = {a.name: msgs.label(a.role) for a in e.arms}
+    shares = {a.name: planned_share(msgs, e.arms, a) for a in e.arms}
     for count in counts:
+        share = (shares.get(count["arm"], ""),) if with_shares else ()
         arms.add_row(
-            count["arm"], roles.get(count["arm"], ""), count["metric"], str(count["rows"]), str(count["units"])
+            count["arm"], roles.get(count["arm"], ""), *share, count["metric"], str(count["rows"]), str(count["units"])
         )
     out.print(arms)
 
