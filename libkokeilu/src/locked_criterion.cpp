@@ -92,6 +92,9 @@ Experiment as_locked(const Experiment& experiment) {
     view.design = locked.design;
     view.arms = renamed_as_current(locked.arms, experiment.arms);
     view.metrics = renamed_as_current(locked.metrics, experiment.metrics);
+    // A label is only what people read: the current one, as the current name.
+    for (Metric& metric : view.metrics)
+        if (const Metric* now = with_id(experiment.metrics, metric.id)) metric.label = now->label;
     for (const Metric& added : experiment.metrics) {
         if (with_id(locked.metrics, added.id) != nullptr) continue;
         Metric reported = added;

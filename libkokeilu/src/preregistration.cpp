@@ -39,11 +39,16 @@ FieldList fields_of(const Metric& m) {
             {"effect_scale", std::string(to_string(m.effect_scale))},
             {"confidence", format_number(m.confidence)},
             {"valid_min", optional(m.valid_min)},
-            {"valid_max", optional(m.valid_max)}};
+            {"valid_max", optional(m.valid_max)},
+            {"label", m.label}};
+}
+
+bool recorded_only_when_set(std::string_view name, std::string_view value) {
+    return (name == "share" && value == absent_text) || (name == "label" && value.empty());
 }
 
 bool left_out_when_absent(std::string_view name, std::string_view value) {
-    return value == absent_text && (name == "valid_min" || name == "valid_max" || name == "share");
+    return (value == absent_text && (name == "valid_min" || name == "valid_max")) || recorded_only_when_set(name, value);
 }
 
 FieldList fields_of(const Arm& a) {
@@ -104,6 +109,7 @@ void set_field(Metric& m, std::string_view name, std::string_view text, const st
     else if (name == "confidence") m.confidence = number_of(text, label);
     else if (name == "valid_min") m.valid_min = optional_number_of(text, label);
     else if (name == "valid_max") m.valid_max = optional_number_of(text, label);
+    else if (name == "label") m.label = value;
     else unknown_field(name, label);
 }
 

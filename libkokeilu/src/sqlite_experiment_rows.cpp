@@ -197,6 +197,7 @@ void bind_metric(SQLite::Statement& s, const Metric& m, std::size_t position) {
     s.bind(":confidence", m.confidence);
     bind_optional(s, ":valid_min", m.valid_min);
     bind_optional(s, ":valid_max", m.valid_max);
+    s.bind(":label", m.label);
 }
 
 const char* const insert_arm_sql =
@@ -207,14 +208,14 @@ const char* const update_arm_sql =
     "share = :share WHERE id = :id";
 const char* const insert_metric_sql =
     "INSERT INTO metrics (experiment_id, position, name, unit, description, kind, role, direction, impact, "
-    "baseline, baseline_sd, minimum_effect, effect_scale, confidence, valid_min, valid_max) "
+    "baseline, baseline_sd, minimum_effect, effect_scale, confidence, valid_min, valid_max, label) "
     "VALUES (:experiment_id, :position, :name, :unit, :description, :kind, :role, :direction, :impact, "
-    ":baseline, :baseline_sd, :minimum_effect, :effect_scale, :confidence, :valid_min, :valid_max)";
+    ":baseline, :baseline_sd, :minimum_effect, :effect_scale, :confidence, :valid_min, :valid_max, :label)";
 const char* const update_metric_sql =
     "UPDATE metrics SET position = :position, name = :name, unit = :unit, description = :description, "
     "kind = :kind, role = :role, direction = :direction, impact = :impact, baseline = :baseline, "
     "baseline_sd = :baseline_sd, minimum_effect = :minimum_effect, effect_scale = :effect_scale, "
-    "confidence = :confidence, valid_min = :valid_min, valid_max = :valid_max WHERE id = :id";
+    "confidence = :confidence, valid_min = :valid_min, valid_max = :valid_max, label = :label WHERE id = :id";
 
 // Inserts one journal note inside the caller's transaction; returns its id.
 std::int64_t insert_journal_entry(SQLite::Database& db, std::int64_t experiment_id, const JournalEntry& entry) {
@@ -337,6 +338,13 @@ Experiment read_experiment_row(const SQLite::Statement& q) {
     return e;
 }
 
+// The index of a statement's column by name, or -1 when the table has no such column.
+int column_index(const SQLite::Statement& statement, std::string_view name) {
+    for (int i = 0; i < statement.getColumnCount(); ++i)
+        if (std::string_view(statement.getColumnName(i)) == name) return i;
+    return -1;
+}
+
 void load_children(SQLite::Database& db, Experiment& e) {
     SQLite::Statement tags(db, "SELECT tag FROM experiment_tags WHERE experiment_id = ? ORDER BY position");
     tags.bind(1, e.id);
@@ -347,12 +355,10 @@ void load_children(SQLite::Database& db, Experiment& e) {
     purposes.bind(1, e.id);
     while (purposes.executeStep()) e.purposes.push_back(parse_purpose(purposes.getColumn(0).getString()));
 
-    // Every column, and the planned share only where the file has it: migration 4 reads the
-    // experiments of a file from before migration 8, which adds it.
+    // Every column, and the planned share and the label only where the file has them: migration 4
+    // reads the experiments of a file from before migration 8, which adds them.
     SQLite::Statement arms(db, "SELECT * FROM arms WHERE experiment_id = ? ORDER BY position");
-    int share_column = -1;
-    for (int i = 0; i < arms.getColumnCount(); ++i)
-        if (std::string_view(arms.getColumnName(i)) == "share") share_column = i;
+    const int share_column = column_index(arms, "share");
     arms.bind(1, e.id);
     while (arms.executeStep()) {
         Arm arm;
@@ -365,6 +371,7 @@ void load_children(SQLite::Database& db, Experiment& e) {
     }
 
     SQLite::Statement metrics(db, "SELECT * FROM metrics WHERE experiment_id = ? ORDER BY position");
+    const int label_column = column_index(metrics, "label");
     metrics.bind(1, e.id);
     while (metrics.executeStep()) {
         Metric m;
@@ -383,6 +390,7 @@ void load_children(SQLite::Database& db, Experiment& e) {
         m.confidence = metrics.getColumn("confidence").getDouble();
         m.valid_min = optional_real(metrics.getColumn("valid_min"));
         m.valid_max = optional_real(metrics.getColumn("valid_max"));
+        if (label_column >= 0) m.label = metrics.getColumn(label_column).getString();
         e.metrics.push_back(std::move(m));
     }
 }

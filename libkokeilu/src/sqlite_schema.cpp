@@ -352,12 +352,15 @@ bool has_mean_low(SQLite::Database& db) {
                .getInt() > 0;
 }
 
-// Migration 9: an arm's planned share of the units (see kokeilu::Arm::share), part of its
-// pre-registered definition. NULL is "equal shares", which every arm written before has.
+// Migration 9: an arm's planned share of the units (see kokeilu::Arm::share) and a metric's label
+// (what people read, see kokeilu::Metric::label), both part of the pre-registered definition. NULL
+// is "equal shares" and '' "no label", which every arm and metric written before has.
 constexpr const char* schema_v9 = R"sql(
 ALTER TABLE arms ADD COLUMN share REAL;
+ALTER TABLE metrics ADD COLUMN label TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Both columns come in one migration, so the share tells for both.
 bool has_planned_shares(SQLite::Database& db) {
     return db.execAndGet("SELECT count(*) FROM pragma_table_info('arms') WHERE name = 'share'").getInt() > 0;
 }

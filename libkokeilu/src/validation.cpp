@@ -162,6 +162,7 @@ void check_metric(const Experiment& e, const Metric& m, std::size_t i) {
             throw InvalidArgumentError(index_field + ".name", Message{"input.name_taken", {{"name", m.name},
                                                                                   {"other", "metrics[" + std::to_string(j) + "]"}}});
     const std::string f = metric_field(m, i);
+    check_name(m.label, f + ".label");
     check_name(m.unit, f + ".unit");
     check_long_text(m.description, f + ".description");
     check_enum(m.kind, f + ".kind");
@@ -352,6 +353,7 @@ void normalize_experiment(Experiment& e) {
     for (auto& arm : e.arms) arm.name = normalize_name(arm.name);
     for (auto& metric : e.metrics) {
         metric.name = normalize_name(metric.name);
+        metric.label = normalize_name(metric.label);
         metric.unit = normalize_name(metric.unit);
     }
     for (auto& tag : e.tags) tag = normalize_name(tag);

@@ -201,6 +201,7 @@ class Metric:
     @property
     def id(self) -> int: ...
     name: str
+    label: str
     unit: str
     description: str
     baseline: float | None
@@ -246,6 +247,7 @@ class Metric:
         confidence: float = 0.95,
         valid_min: float | None = None,
         valid_max: float | None = None,
+        label: str = "",
     ) -> None: ...
     def __copy__(self) -> Metric: ...
     def __deepcopy__(self, memo: dict[Any, Any]) -> Metric: ...

@@ -7,8 +7,24 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._core import Arm
+    from ._core import Arm, Experiment, Metric
     from .cli.i18n import Messages
+
+
+def shown_name(metric: Metric) -> str:
+    """The name a person reads of a metric: its label ("valmis ensimmäisellä kerralla") when it
+    has one, else its identifier. Sentences, tables and plots use it; observations name the
+    metric by its identifier."""
+    return metric.label or metric.name
+
+
+def shown_metric_name(experiment: Experiment, name: str) -> str:
+    """The name a person reads of the metric the identifier ``name`` names in ``experiment`` (as
+    it is now, else as locked); ``name`` itself when no metric has it (one removed since)."""
+    for metric in (*experiment.metrics, *experiment.as_locked().metrics):
+        if metric.name == name:
+            return shown_name(metric)
+    return name
 
 
 def planned_share(msgs: Messages, arms: Sequence[Arm], arm: Arm) -> str:

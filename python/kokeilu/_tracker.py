@@ -73,6 +73,7 @@ _PLAIN_FIELDS = (
 )
 _METRIC_FIELDS = (
     "name",
+    "label",
     "unit",
     "description",
     "kind",

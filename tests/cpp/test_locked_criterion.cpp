@@ -43,6 +43,7 @@ LockedCriterion unusual_criterion() {
     Metric m;
     m.id = 11;
     m.name = "odotus päivinä";
+    m.label = "odotus päivinä (arkipäivät)";
     m.unit = "days";
     m.description = "kind=mean; role=primary";  // looks like a description of fields, must stay text
     m.kind = MetricKind::count;

@@ -93,9 +93,11 @@ TEST_CASE("a share absent leaves the lock hash, the locked criterion and the his
     const Experiment plain = home_care_draft();
     // The hash this draft had before shares existed (as in test_locked_criterion.cpp).
     CHECK(preregistration_hash(plain) == "985c4a9b4fd55259a4ddc1221c82dd04");
-    CHECK(detail::preregistration_text(plain).find("share") == std::string::npos);
-    CHECK(detail::experiment_record(plain).find("share") == std::string::npos);
-    CHECK(detail::locked_criterion_text(lock_of(plain)).find("share") == std::string::npos);
+    // (The field itself: a metric's unit is "share".)
+    CHECK(detail::preregistration_text(plain).find("\nshare ") == std::string::npos);
+    CHECK(detail::experiment_record(plain).find("].share\t") == std::string::npos);
+    CHECK(detail::locked_criterion_text(lock_of(plain)).find("\nshare ") == std::string::npos);
+    CHECK(detail::preregistration_text(one_to_two()).find("\nshare 1:2\n") != std::string::npos);
 
     const Experiment planned = one_to_two();
     CHECK(preregistration_hash(planned) != preregistration_hash(plain));
@@ -155,7 +157,8 @@ TEST_CASE("the sample-ratio check tests the units against the planned shares", "
     CHECK(without.sample_ratio->statistic == Approx(2.0 * 520.0 * 520.0 / 1500.0).epsilon(1e-12));
 }
 
-TEST_CASE("a file of schema 8 gets the share column; its experiments open, verify and analyse as before", "[shares][schema]") {
+TEST_CASE("a file of schema 8 gets the share and label columns; its experiments open, verify and analyse as before",
+          "[shares][labels][schema]") {
     TempDir dir;
     const std::string path = dir.file("v8.db");
     std::string key;
@@ -171,6 +174,7 @@ TEST_CASE("a file of schema 8 gets the share column; its experiments open, verif
     {
         SQLite::Database db(path, SQLite::OPEN_READWRITE);
         db.exec("ALTER TABLE arms DROP COLUMN share");
+        db.exec("ALTER TABLE metrics DROP COLUMN label");
         db.exec("PRAGMA user_version = 8");
     }
     Tracker t = Tracker::open(path);
@@ -178,9 +182,11 @@ TEST_CASE("a file of schema 8 gets the share column; its experiments open, verif
     CHECK(e.lock_hash == lock);
     CHECK(preregistration_hash(e) == lock);
     CHECK_FALSE(e.arms[0].share.has_value());
+    CHECK(e.metrics[0].label.empty());
     CHECK(t.verify().ok());
     CHECK(stats::analyze(t, key).sample_ratio->p_value == p_before);
     SQLite::Database db(path, SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("PRAGMA user_version").getInt() == sqlite_schema_version);
     CHECK(db.execAndGet("SELECT count(*) FROM pragma_table_info('arms') WHERE name = 'share'").getInt() == 1);
+    CHECK(db.execAndGet("SELECT count(*) FROM pragma_table_info('metrics') WHERE name = 'label'").getInt() == 1);
 }

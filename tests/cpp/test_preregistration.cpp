@@ -58,6 +58,7 @@ TEST_CASE("preregistration_hash changes with every pre-registered field", "[prer
         {"arm share", [](Experiment& e) { e.arms[1].share = 2.0; }},
         {"arm added", [](Experiment& e) { e.arms.push_back(Arm{0, "phone", ArmRole::treatment, "", {}}); }},
         {"metric name", [](Experiment& e) { e.metrics[0].name = "security"; }},
+        {"metric label", [](Experiment& e) { e.metrics[0].label = "sense of security"; }},
         {"metric unit", [](Experiment& e) { e.metrics[0].unit = "points"; }},
         {"metric description", [](Experiment& e) { e.metrics[0].description = "survey"; }},
         {"metric kind", [](Experiment& e) { e.metrics[0].kind = MetricKind::count; }},

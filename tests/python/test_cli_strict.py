@@ -172,6 +172,7 @@ def test_new_asks_for_the_valid_range_of_a_mean_metric(db: Path) -> None:
     flags += ["--effect-scale", "absolute", "--minimum-effect", "0.3", "--baseline", "3.5"]
     t = Terminal(["new", *flags], db=db, env={"LANG": "en_GB.UTF-8"})
     try:
+        t.answer("The metric's name as people read it", "")
         t.answer("Smallest valid value", "1")
         t.answer("Largest valid value", "0.5")  # below the smallest: asked again
         t.expect("the largest valid value must be above the smallest (1)")

@@ -476,7 +476,7 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
     }
     if (smallest_n >= 0 && smallest_n < options.small_sample) {
         warn(result, Message{"stats.warning.few_observations",
-                             {{"metric", primary.name}, {"n", smallest_n}, {"minimum", options.small_sample}}});
+                             {{"metric", shown_name(primary)}, {"n", smallest_n}, {"minimum", options.small_sample}}});
     }
     result.planned_per_group = plan_metric(primary, experiment.design, options.power);
     if (result.planned_per_group && smallest_n >= 0 && smallest_n < result.planned_per_group->per_group) {
@@ -504,7 +504,7 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
         const double worst = m.direction == Direction::higher_is_better ? c.effect->ci_low : -c.effect->ci_high;
         if (worst < -m.minimum_effect) {
             warn(result, Message{"stats.warning.guardrail",
-                                 {{"metric", m.name}, {"arm", c.arm}, {"minimum", m.minimum_effect}}});
+                                 {{"metric", shown_name(m)}, {"arm", c.arm}, {"minimum", m.minimum_effect}}});
         }
     }
     return result;

@@ -27,6 +27,7 @@ DATE_FIELDS = ("planned_start", "planned_end")
 AMOUNT_FIELDS = ("planned_cost_eur", "actual_cost_eur", "planned_effort_hours", "actual_effort_hours")
 SETTABLE = (*TEXT_FIELDS, *DATE_FIELDS, *AMOUNT_FIELDS, "design", "tags", "purposes")
 METRIC_SETTABLE = (
+    "label",
     "unit",
     "description",
     "kind",

@@ -19,6 +19,7 @@ import click
 import kokeilu
 from kokeilu import demo, report, units
 
+from .._shown import shown_name
 from . import render
 from .amend_fields import (
     LEARNING_CARD,
@@ -439,6 +440,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--right-if", help=msgs("help.field", label=msgs("tc.right_if")))
     @click.option("--data-seen", help=msgs("help.data_seen"))
     @click.option("--metric", help=msgs("help.primary_metric"))
+    @click.option("--metric-label", help=msgs("help.metric_label"))
     @click.option("--metric-unit", help=msgs("help.metric_unit", codes=", ".join(units.CODES)))
     @click.option("--kind", type=enum_type("MetricKind"), help=msgs("help.field", label=msgs("col.kind")))
     @click.option("--direction", type=enum_type("Direction"), help=msgs("help.field", label=msgs("col.direction")))
@@ -688,7 +690,7 @@ def build_cli(msgs: Messages) -> click.Group:
                 allow_future=allow_future,
             )
         # Accepted, so the names resolve: the look-ups only find how the experiment spells them.
-        metric_name = e.metric(metric).name if metric else e.primary_metric.name
+        metric_name = shown_name(e.metric(metric) if metric else e.primary_metric)
         arm_name = e.arm(arm).name if arm else e.arms[0].name
         click.echo(msgs("logged", value=msgs.number(value), key=e.key, metric=metric_name, arm=arm_name, at=msgs.time(when)))
 

@@ -198,6 +198,7 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
     section(
         "prompt.section_metric",
         "metric",
+        "metric_label",
         "metric_unit",
         "kind",
         "direction",
@@ -210,6 +211,13 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
     )
     while True:
         metric = value("metric", lambda: p.ask(msgs("prompt.metric")))
+        # What people read: an identifier's underscores offered as spaces ("valmis ensimmäisellä
+        # kerralla"); the same as the name is no label.
+        label_default = metric.replace("_", " ").strip() if "_" in metric else ""
+        label = value(
+            "metric_label", lambda: p.ask(msgs("prompt.metric_label"), default=label_default, required=False)
+        )
+        label = "" if not label or label.strip() == metric.strip() else label
         question = msgs("prompt.metric_unit", codes=units.describe_codes(msgs.lang))
         metric_unit = units.recognise(msgs.lang, value("metric_unit", lambda: p.ask(question, required=False)) or "")
         kind = ask_choice("kind", "MetricKind", "mean")
@@ -222,7 +230,7 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
         if not interactive or not asked_something or p.confirm(msgs("prompt.keep_activity"), default=False):
             break
         # Start the metric again: the user chose to measure something else.
-        given["metric"] = given["impact"] = None
+        given["metric"] = given["impact"] = given["metric_label"] = None
     effect_scale = ask_choice("effect_scale", "EffectScale", "absolute")
     minimum_effect = value(
         "minimum_effect",
@@ -254,11 +262,12 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
         valid_range["valid_max"] = value("valid_max", lambda: p.ask(msgs("prompt.valid_max"), read_max, required=False))
 
     section("prompt.section_criterion", "and_measure", "right_if", "data_seen")
-    measure_default = f"{metric} ({units.unit_name(msgs.lang, metric_unit)})" if metric_unit else metric
+    shown = label or metric  # the name a person reads, as in every sentence
+    measure_default = f"{shown} ({units.unit_name(msgs.lang, metric_unit)})" if metric_unit else shown
     and_measure = value("and_measure", lambda: p.ask(msgs("prompt.and_measure"), default=measure_default))
     phrase = effect_phrase(msgs, minimum_effect, effect_scale, metric_unit, **valid_range)
     right_default = msgs(
-        "right_if.higher" if direction == "higher_is_better" else "right_if.lower", metric=metric, effect=phrase
+        "right_if.higher" if direction == "higher_is_better" else "right_if.lower", metric=shown, effect=phrase
     )
     right_if = value("right_if", lambda: p.ask(msgs("prompt.right_if"), default=right_default))
     data_seen = value("data_seen", lambda: p.ask(msgs("prompt.data_seen"), required=False)) or ""
@@ -328,6 +337,7 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
 
     metric_fields: dict[str, Any] = {
         "name": metric,
+        "label": label,
         "unit": metric_unit,
         "kind": kind,
         "role": "primary",
