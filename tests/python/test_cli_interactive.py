@@ -133,7 +133,7 @@ def test_new_in_english_can_be_declined(db: Path, terminals: list[Terminal]) -> 
     t.expect("must be a number above 0, got 0")
     t.answer("Planned shares of the arms queue : callback", "1:2:3")
     t.expect("give one share for each arm (arms: 2, shares: 3)")
-    t.answer("Planned shares of the arms queue : callback [1:1]", "")
+    t.answer("twice the units of the first) [1:1]", "")
     t.answer("Planned start", "")
     t.answer("Planned end", "")
     t.answer("Save the experiment? [Y/n]", "n")

@@ -190,3 +190,20 @@ def test_the_notebook_display_shows_the_plan(t: kokeilu.Tracker) -> None:
     page = display.experiment_html(e, lang="en")
     assert "planned share" in page and "3 (75%)" in page
     assert "planned share" not in display.experiment_html(create(t, {"control": "control", "chat": "treatment"}), lang="en")
+
+
+def test_amend_sets_an_arms_share_naming_what_is_wrong(tmp_path: Path) -> None:
+    db = tmp_path / "kokeilut.db"
+    assert call(["init"], db=db).code == 0
+    key = json.loads(call(["new", *OPTIONS, "--json"], db=db).out)["key"]
+    assert call(["start", key, "--on", START], db=db).code == 0
+    partial = call(["amend", key, "--reason", "1:2", "--set", "video.share=2"], db=db)
+    assert partial.code == 1 and "arms[kontrolli].share" in partial.err, partial  # every arm or none
+    done = call(["amend", key, "--reason", "1:2", "--set", "video.share=2", "--set", "kontrolli.share=1"], db=db)
+    assert done.code == 0, done
+    with kokeilu.open(db, read_only=True) as tracker:
+        assert [a.share for a in tracker.get(key).arms] == [1.0, 2.0]
+    assert "arms[video].share" in call(["amend", key, "--reason", "x", "--set", "video.share=0"], db=db).err
+    assert "unknown arm 'puhelin'" in call(["amend", key, "--reason", "x", "--set", "puhelin.share=1"], db=db).err
+    cleared = call(["amend", key, "--reason", "equal after all", "--set", "video.share=", "--set", "kontrolli.share="], db=db)
+    assert cleared.code == 0, cleared

@@ -438,7 +438,7 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
     // and as a warning whatever the data.
     if (experiment.design == DesignKind::before_after) {
         if (first != nullptr && first->effect) {
-            result.verdict.notes.push_back(Message{"stats.verdict.before_after_note", {{"metric", primary.name}}});
+            result.verdict.notes.push_back(Message{"stats.verdict.before_after_note", {{"metric", shown_name(primary)}}});
             result.verdict.sentence_en = verdict_sentence_en(result.verdict);
         }
         warn(result, Message{"stats.warning.before_after", {}});

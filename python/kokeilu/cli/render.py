@@ -319,10 +319,13 @@ def render_show(
         if m.impact.name == "activity_output":
             impact = f"{impact} ({msgs('show.activity_note')})"
         metrics.add_row(
-            # The label people read, and the identifier observations name the metric by.
-            shown_name(m)
-            + (f" [{m.name}]" if m.label else "")
-            + (f" ({units.unit_name(msgs.lang, m.unit)})" if m.unit else ""),
+            # The label people read, and the identifier observations name the metric by (as Text:
+            # a name's brackets are not markup).
+            Text(
+                shown_name(m)
+                + (f" [{m.name}]" if m.label else "")
+                + (f" ({units.unit_name(msgs.lang, m.unit)})" if m.unit else "")
+            ),
             msgs.label(m.role),
             msgs.label(m.kind),
             msgs.label(m.direction),
