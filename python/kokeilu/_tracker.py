@@ -167,7 +167,7 @@ def _arm(item: Any, index: int, existing: list[Arm]) -> Arm:
         for field, value in item.items():
             if field not in _ARM_FIELDS:
                 raise TypeError(f"arms[{index}]: unknown field {field!r}; known: {', '.join(_ARM_FIELDS)}")
-            _set(given, f"arms[{index}].{field}", field, value)
+            _set(given, f"arms[{name or index}].{field}", field, value)
     else:
         raise TypeError(f"arms[{index}]: expected an Arm, a name, a (name, role) tuple or a dict")
     base = next((a for a in existing if given.name and _same_name(a.name, given.name)), None)

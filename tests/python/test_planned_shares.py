@@ -77,7 +77,7 @@ def test_a_share_that_is_no_weight_above_0_is_refused_naming_the_field(t: kokeil
 
 
 def test_a_share_as_text_is_refused_naming_the_field(t: kokeilu.Tracker) -> None:
-    with pytest.raises(TypeError, match=r"arms\[1\]\.share"):
+    with pytest.raises(TypeError, match=r"arms\[chat\]\.share"):
         create(t, [{"name": "control", "role": "control"}, {"name": "chat", "role": "treatment", "share": "2"}])
 
 
