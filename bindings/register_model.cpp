@@ -115,21 +115,27 @@ void register_outcome(py::module_& m) {
 
 void register_arm(py::module_& m) {
     py::class_<Arm> cls(m, "Arm", "A named group or period that observations refer to, e.g. 'control' or 'before'.");
-    cls.def(py::init([](std::string name, Named<ArmRole> role, std::string description) {
+    cls.def(py::init([](std::string name, Named<ArmRole> role, std::string description, std::optional<double> share) {
                 Arm arm;
                 arm.name = std::move(name);
                 arm.role = role;
                 arm.description = std::move(description);
+                arm.share = share;
                 return arm;
             }),
-            py::arg("name") = "", py::arg("role") = ArmRole::control, py::arg("description") = "")
+            py::arg("name") = "", py::arg("role") = ArmRole::control, py::arg("description") = "",
+            py::arg("share") = py::none())
         .def_readonly("id", &Arm::id, "The store's id (0 until stored).")
         .def_readwrite("name", &Arm::name, "Unique within the experiment.")
         .def_readwrite("description", &Arm::description, "What this group gets, in words.")
+        .def_readwrite("share", &Arm::share,
+                       "The planned share of the units in a concurrent design, as a weight (1 and 2: a third and "
+                       "two thirds); None for equal shares. The sample-ratio check tests against it.")
         .def("__eq__", [](const Arm& a, const Arm& b) { return a == b; }, py::is_operator())
         .def("__repr__", [](const Arm& a) {
             return "Arm(name=" + repr_of(a.name) + ", role='" + enum_name(to_string(a.role)) + "'" +
-                   (a.description.empty() ? std::string() : ", description=" + repr_of(a.description)) + ")";
+                   (a.description.empty() ? std::string() : ", description=" + repr_of(a.description)) +
+                   (a.share ? ", share=" + repr_of(*a.share) : std::string()) + ")";
         });
     def_enum_property(cls, "role", &Arm::role, "Control, treatment, before, after or group.");
     def_value_copy(cls);
@@ -143,9 +149,10 @@ void register_metric(py::module_& m) {
                         Named<MetricRole> role, Named<Direction> direction, Named<ImpactClass> impact,
                         std::optional<double> baseline, std::optional<double> baseline_sd, double minimum_effect,
                         Named<EffectScale> effect_scale, double confidence, std::optional<double> valid_min,
-                        std::optional<double> valid_max) {
+                        std::optional<double> valid_max, std::string label) {
                 Metric metric;
                 metric.name = std::move(name);
+                metric.label = std::move(label);
                 metric.unit = std::move(unit);
                 metric.description = std::move(description);
                 metric.kind = kind;
@@ -166,9 +173,11 @@ void register_metric(py::module_& m) {
             py::arg("direction") = Direction::higher_is_better, py::arg("impact") = ImpactClass::customer_outcome,
             py::arg("baseline") = py::none(), py::arg("baseline_sd") = py::none(), py::arg("minimum_effect") = 0.0,
             py::arg("effect_scale") = EffectScale::absolute, py::arg("confidence") = 0.95,
-            py::arg("valid_min") = py::none(), py::arg("valid_max") = py::none())
+            py::arg("valid_min") = py::none(), py::arg("valid_max") = py::none(), py::arg("label") = "")
         .def_readonly("id", &Metric::id, "The store's id (0 until stored).")
         .def_readwrite("name", &Metric::name, "Unique within the experiment, e.g. 'sense_of_security'.")
+        .def_readwrite("label", &Metric::label,
+                       "What people read in sentences, tables and plots, e.g. 'sense of security'; '' shows the name.")
         .def_readwrite("unit", &Metric::unit, "E.g. 'points (1-5)', 'days', 'share'.")
         .def_readwrite("description", &Metric::description, "What is measured, and how.")
         .def_readwrite("baseline", &Metric::baseline, "Known level before the experiment (the target of a one-sample design).")
@@ -180,7 +189,8 @@ void register_metric(py::module_& m) {
         .def_readwrite("valid_max", &Metric::valid_max, "The largest valid value (None: no upper bound), e.g. 5 on a 1-5 survey.")
         .def("__eq__", [](const Metric& a, const Metric& b) { return a == b; }, py::is_operator())
         .def("__repr__", [](const Metric& x) {
-            std::string text = "Metric(name=" + repr_of(x.name) + ", kind='" + enum_name(to_string(x.kind)) +
+            std::string text = "Metric(name=" + repr_of(x.name) +
+                               (x.label.empty() ? std::string() : ", label=" + repr_of(x.label)) + ", kind='" + enum_name(to_string(x.kind)) +
                                "', role='" + enum_name(to_string(x.role)) + "', direction='" +
                                enum_name(to_string(x.direction)) + "', minimum_effect=" + repr_of(x.minimum_effect);
             if (x.effect_scale != EffectScale::absolute) text += ", effect_scale='relative'";

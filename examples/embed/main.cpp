@@ -34,8 +34,8 @@ kokeilu::Experiment video_visits() {
                    "the client-reported sense of security on a 1-5 survey",
                    "the sense of security is not lower by 0.3 points or more"};
     e.design = kokeilu::DesignKind::concurrent;
-    e.arms = {{0, "control", kokeilu::ArmRole::control, "visits at home"},
-              {0, "video", kokeilu::ArmRole::treatment, "video visits"}};
+    e.arms = {{0, "control", kokeilu::ArmRole::control, "visits at home", {}},
+              {0, "video", kokeilu::ArmRole::treatment, "video visits", {}}};
     kokeilu::Metric security;
     security.name = "sense_of_security";
     security.unit = "points (1-5)";

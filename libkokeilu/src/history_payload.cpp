@@ -70,8 +70,14 @@ std::string experiment_record(const Experiment& e) {
     r.fields("test_card.", fields_of(e.test_card));
     r.field("design", to_string(e.design));
     // Arms and metrics in their stored order, named as amendments name them.
-    for (const Arm& arm : e.arms) r.fields("arms[" + arm.name + "].", fields_of(arm));
-    for (const Metric& metric : e.metrics) r.fields("metrics[" + metric.name + "].", fields_of(metric));
+    // A planned share and a label only when set: the records of every experiment made before them
+    // stay as they were.
+    const auto recorded = [](FieldList fields) {
+        std::erase_if(fields, [](const auto& field) { return recorded_only_when_set(field.first, field.second); });
+        return fields;
+    };
+    for (const Arm& arm : e.arms) r.fields("arms[" + arm.name + "].", recorded(fields_of(arm)));
+    for (const Metric& metric : e.metrics) r.fields("metrics[" + metric.name + "].", recorded(fields_of(metric)));
     r.field("status", to_string(e.status));
     r.field("stop_reason", e.stop_reason);
     if (e.outcome) {

@@ -47,6 +47,10 @@ std::string arms_text(const std::vector<Arm>& arms) {
     for (const Arm& arm : arms) {
         if (!out.empty()) out += ", ";
         out += arm.name + ":" + std::string(to_string(arm.role));
+        if (arm.share) {
+            out += ":";
+            out += detail::format_number(*arm.share);
+        }
     }
     return out;
 }
@@ -55,7 +59,7 @@ bool same_arms(const std::vector<Arm>& locked, const std::vector<Arm>& current) 
     if (locked.size() != current.size()) return false;
     return std::all_of(locked.begin(), locked.end(), [&](const Arm& arm) {
         const Arm* now = with_id(current, arm.id);
-        return now != nullptr && now->role == arm.role;
+        return now != nullptr && now->role == arm.role && now->share == arm.share;
     });
 }
 
@@ -88,6 +92,9 @@ Experiment as_locked(const Experiment& experiment) {
     view.design = locked.design;
     view.arms = renamed_as_current(locked.arms, experiment.arms);
     view.metrics = renamed_as_current(locked.metrics, experiment.metrics);
+    // A label is only what people read: the current one, as the current name.
+    for (Metric& metric : view.metrics)
+        if (const Metric* now = with_id(experiment.metrics, metric.id)) metric.label = now->label;
     for (const Metric& added : experiment.metrics) {
         if (with_id(locked.metrics, added.id) != nullptr) continue;
         Metric reported = added;

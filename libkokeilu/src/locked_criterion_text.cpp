@@ -188,12 +188,14 @@ std::string locked_criterion_text(const LockedCriterion& locked) {
     for (const Arm& arm : locked.arms) {
         out += "arm\n";
         append_field(out, "id", std::to_string(arm.id));
-        for (const auto& [name, value] : fields_of(arm)) append_field(out, name, value);
+        for (const auto& [name, value] : fields_of(arm))
+            if (!recorded_only_when_set(name, value)) append_field(out, name, value);
     }
     for (const Metric& metric : locked.metrics) {
         out += "metric\n";
         append_field(out, "id", std::to_string(metric.id));
-        for (const auto& [name, value] : fields_of(metric)) append_field(out, name, value);
+        for (const auto& [name, value] : fields_of(metric))
+            if (!recorded_only_when_set(name, value)) append_field(out, name, value);
     }
     return out;
 }

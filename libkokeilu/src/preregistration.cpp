@@ -39,17 +39,23 @@ FieldList fields_of(const Metric& m) {
             {"effect_scale", std::string(to_string(m.effect_scale))},
             {"confidence", format_number(m.confidence)},
             {"valid_min", optional(m.valid_min)},
-            {"valid_max", optional(m.valid_max)}};
+            {"valid_max", optional(m.valid_max)},
+            {"label", m.label}};
 }
 
-// Fields added after the first version of the lock (the valid range) are hashed and described only
-// when set, so that every experiment locked before them hashes exactly as it did.
+bool recorded_only_when_set(std::string_view name, std::string_view value) {
+    return (name == "share" && value == absent_text) || (name == "label" && value.empty());
+}
+
 bool left_out_when_absent(std::string_view name, std::string_view value) {
-    return value == absent_text && (name == "valid_min" || name == "valid_max");
+    return (value == absent_text && (name == "valid_min" || name == "valid_max")) || recorded_only_when_set(name, value);
 }
 
 FieldList fields_of(const Arm& a) {
-    return {{"name", a.name}, {"role", std::string(to_string(a.role))}, {"description", a.description}};
+    return {{"name", a.name},
+            {"role", std::string(to_string(a.role))},
+            {"description", a.description},
+            {"share", a.share ? format_number(*a.share) : std::string(absent_text)}};
 }
 
 FieldList fields_of(const TestCard& c) {
@@ -103,6 +109,7 @@ void set_field(Metric& m, std::string_view name, std::string_view text, const st
     else if (name == "confidence") m.confidence = number_of(text, label);
     else if (name == "valid_min") m.valid_min = optional_number_of(text, label);
     else if (name == "valid_max") m.valid_max = optional_number_of(text, label);
+    else if (name == "label") m.label = value;
     else unknown_field(name, label);
 }
 
@@ -110,6 +117,7 @@ void set_field(Arm& a, std::string_view name, std::string_view text, const std::
     if (name == "name") a.name = std::string(text);
     else if (name == "role") a.role = parse_arm_role(text);
     else if (name == "description") a.description = std::string(text);
+    else if (name == "share") a.share = optional_number_of(text, label);
     else unknown_field(name, label);
 }
 
@@ -241,7 +249,8 @@ std::string preregistration_text(const Experiment& e) {
     append_field(out, "design", to_string(e.design));
     for (const Arm* arm : in_name_order(e.arms)) {
         out += "arm\n";
-        for (const auto& [name, value] : arm_fields(*arm)) append_field(out, name, value);
+        for (const auto& [name, value] : arm_fields(*arm))
+            if (!left_out_when_absent(name, value)) append_field(out, name, value);
     }
     for (const Metric* metric : in_name_order(e.metrics)) {
         out += "metric\n";

@@ -21,6 +21,14 @@ using FieldList = std::vector<std::pair<const char*, std::string>>;
 [[nodiscard]] FieldList fields_of(const Arm& arm);
 [[nodiscard]] FieldList fields_of(const Metric& metric);
 
+// Fields added after the first version of the lock (a metric's valid range and label, an arm's
+// planned share) are hashed and described only when set, so that every experiment made before them
+// hashes exactly as it did. The label and the share, added after the history and the locked
+// criterion's text, are also recorded and kept there only when set (recorded_only_when_set), so
+// that the records of every experiment made before them stay as they were and still verify.
+[[nodiscard]] bool left_out_when_absent(std::string_view name, std::string_view value);
+[[nodiscard]] bool recorded_only_when_set(std::string_view name, std::string_view value);
+
 // The inverse of fields_of for one field: sets it from its text. Throws InvalidArgumentError (label,
 // or the enumeration's field) for a name that is not a field or a text that is not a value of it.
 void set_field(TestCard& card, std::string_view name, std::string_view text, const std::string& label);

@@ -178,6 +178,7 @@ void bind_arm(SQLite::Statement& s, const Arm& arm, std::size_t position) {
     s.bind(":name", arm.name);
     bind_text(s, ":role", to_string(arm.role));
     s.bind(":description", arm.description);
+    bind_optional(s, ":share", arm.share);
 }
 
 void bind_metric(SQLite::Statement& s, const Metric& m, std::size_t position) {
@@ -196,24 +197,25 @@ void bind_metric(SQLite::Statement& s, const Metric& m, std::size_t position) {
     s.bind(":confidence", m.confidence);
     bind_optional(s, ":valid_min", m.valid_min);
     bind_optional(s, ":valid_max", m.valid_max);
+    s.bind(":label", m.label);
 }
 
 const char* const insert_arm_sql =
-    "INSERT INTO arms (experiment_id, position, name, role, description) "
-    "VALUES (:experiment_id, :position, :name, :role, :description)";
+    "INSERT INTO arms (experiment_id, position, name, role, description, share) "
+    "VALUES (:experiment_id, :position, :name, :role, :description, :share)";
 const char* const update_arm_sql =
-    "UPDATE arms SET position = :position, name = :name, role = :role, description = :description "
-    "WHERE id = :id";
+    "UPDATE arms SET position = :position, name = :name, role = :role, description = :description, "
+    "share = :share WHERE id = :id";
 const char* const insert_metric_sql =
     "INSERT INTO metrics (experiment_id, position, name, unit, description, kind, role, direction, impact, "
-    "baseline, baseline_sd, minimum_effect, effect_scale, confidence, valid_min, valid_max) "
+    "baseline, baseline_sd, minimum_effect, effect_scale, confidence, valid_min, valid_max, label) "
     "VALUES (:experiment_id, :position, :name, :unit, :description, :kind, :role, :direction, :impact, "
-    ":baseline, :baseline_sd, :minimum_effect, :effect_scale, :confidence, :valid_min, :valid_max)";
+    ":baseline, :baseline_sd, :minimum_effect, :effect_scale, :confidence, :valid_min, :valid_max, :label)";
 const char* const update_metric_sql =
     "UPDATE metrics SET position = :position, name = :name, unit = :unit, description = :description, "
     "kind = :kind, role = :role, direction = :direction, impact = :impact, baseline = :baseline, "
     "baseline_sd = :baseline_sd, minimum_effect = :minimum_effect, effect_scale = :effect_scale, "
-    "confidence = :confidence, valid_min = :valid_min, valid_max = :valid_max WHERE id = :id";
+    "confidence = :confidence, valid_min = :valid_min, valid_max = :valid_max, label = :label WHERE id = :id";
 
 // Inserts one journal note inside the caller's transaction; returns its id.
 std::int64_t insert_journal_entry(SQLite::Database& db, std::int64_t experiment_id, const JournalEntry& entry) {
@@ -336,6 +338,13 @@ Experiment read_experiment_row(const SQLite::Statement& q) {
     return e;
 }
 
+// The index of a statement's column by name, or -1 when the table has no such column.
+int column_index(const SQLite::Statement& statement, std::string_view name) {
+    for (int i = 0; i < statement.getColumnCount(); ++i)
+        if (std::string_view(statement.getColumnName(i)) == name) return i;
+    return -1;
+}
+
 void load_children(SQLite::Database& db, Experiment& e) {
     SQLite::Statement tags(db, "SELECT tag FROM experiment_tags WHERE experiment_id = ? ORDER BY position");
     tags.bind(1, e.id);
@@ -346,19 +355,23 @@ void load_children(SQLite::Database& db, Experiment& e) {
     purposes.bind(1, e.id);
     while (purposes.executeStep()) e.purposes.push_back(parse_purpose(purposes.getColumn(0).getString()));
 
-    SQLite::Statement arms(db,
-                           "SELECT id, name, role, description FROM arms WHERE experiment_id = ? ORDER BY position");
+    // Every column, and the planned share and the label only where the file has them: migration 4
+    // reads the experiments of a file from before migration 8, which adds them.
+    SQLite::Statement arms(db, "SELECT * FROM arms WHERE experiment_id = ? ORDER BY position");
+    const int share_column = column_index(arms, "share");
     arms.bind(1, e.id);
     while (arms.executeStep()) {
         Arm arm;
-        arm.id = arms.getColumn(0).getInt64();
-        arm.name = arms.getColumn(1).getString();
-        arm.role = parse_arm_role(arms.getColumn(2).getString());
-        arm.description = arms.getColumn(3).getString();
+        arm.id = arms.getColumn("id").getInt64();
+        arm.name = arms.getColumn("name").getString();
+        arm.role = parse_arm_role(arms.getColumn("role").getString());
+        arm.description = arms.getColumn("description").getString();
+        if (share_column >= 0) arm.share = optional_real(arms.getColumn(share_column));
         e.arms.push_back(std::move(arm));
     }
 
     SQLite::Statement metrics(db, "SELECT * FROM metrics WHERE experiment_id = ? ORDER BY position");
+    const int label_column = column_index(metrics, "label");
     metrics.bind(1, e.id);
     while (metrics.executeStep()) {
         Metric m;
@@ -377,6 +390,7 @@ void load_children(SQLite::Database& db, Experiment& e) {
         m.confidence = metrics.getColumn("confidence").getDouble();
         m.valid_min = optional_real(metrics.getColumn("valid_min"));
         m.valid_max = optional_real(metrics.getColumn("valid_max"));
+        if (label_column >= 0) m.label = metrics.getColumn(label_column).getString();
         e.metrics.push_back(std::move(m));
     }
 }

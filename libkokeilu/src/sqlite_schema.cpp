@@ -352,10 +352,23 @@ bool has_mean_low(SQLite::Database& db) {
                .getInt() > 0;
 }
 
+// Migration 9: an arm's planned share of the units (see kokeilu::Arm::share) and a metric's label
+// (what people read, see kokeilu::Metric::label), both part of the pre-registered definition. NULL
+// is "equal shares" and '' "no label", which every arm and metric written before has.
+constexpr const char* schema_v9 = R"sql(
+ALTER TABLE arms ADD COLUMN share REAL;
+ALTER TABLE metrics ADD COLUMN label TEXT NOT NULL DEFAULT '';
+)sql";
+
+// Both columns come in one migration, so the share tells for both.
+bool has_planned_shares(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM pragma_table_info('arms') WHERE name = 'share'").getInt() > 0;
+}
+
 // The versions of one release are numbered ahead by the part of it that adds them, and the parts
 // may land in another order: a migration below the file's version whose change the file lacks
 // (made by a build that had the later migrations but not this one) is applied too, see applied.
-constexpr std::array<SqliteMigration, 8> migrations{{
+constexpr std::array<SqliteMigration, 9> migrations{{
     {1, schema_v1},
     // The summaries are made at 8, with the columns of today's summaries.
     {2, schema_v2},
@@ -367,6 +380,7 @@ constexpr std::array<SqliteMigration, 8> migrations{{
     {6, schema_v6, make_file_identity},
     {7, schema_v7, nullptr, has_tracker_settings},
     {8, schema_v8, rebuild_arm_summaries, has_mean_low},
+    {9, schema_v9, nullptr, has_planned_shares},
 }};
 
 static_assert(migrations.back().version == sqlite_schema_version,

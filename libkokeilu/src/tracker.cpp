@@ -390,10 +390,10 @@ Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
     const Metric& locked_primary = as_started.primary_metric();
     if (outcome.verdict == Verdict::supported && locked_primary.impact == ImpactClass::activity_output)
         throw InvalidArgumentError("outcome.verdict",
-                                   Message{"lifecycle.activity_not_supported", {{"metric", locked_primary.name}}});
+                                   Message{"lifecycle.activity_not_supported", {{"metric", shown_name(locked_primary)}}});
     if (outcome.amended_verdict == Verdict::supported && e.primary_metric().impact == ImpactClass::activity_output)
         throw InvalidArgumentError("outcome.amended_verdict", Message{"lifecycle.amended_activity_not_supported",
-                                                                      {{"metric", e.primary_metric().name}}});
+                                                                      {{"metric", shown_name(e.primary_metric())}}});
     Outcome decided = outcome;
     if (decided.decided_on.is_not_a_date()) decided.decided_on = zone_.today();
     if (e.actual_start && decided.decided_on < *e.actual_start)

@@ -53,6 +53,28 @@ void check_test_card_texts(const TestCard& card) {
     check_long_text(card.data_seen, "test_card.data_seen");
 }
 
+// The planned shares of the arms: weights above 0, for the arms of a concurrent design only (the
+// periods of a before/after design and a one-sample group have no allocation), and given for every
+// arm or for none, since an absent share means equal shares and a mix of the two has no meaning.
+void check_planned_shares(const Experiment& e) {
+    const Arm* with_share = nullptr;
+    for (std::size_t i = 0; i < e.arms.size(); ++i) {
+        const Arm& arm = e.arms[i];
+        if (!arm.share) continue;
+        with_share = &arm;
+        if (!std::isfinite(*arm.share) || *arm.share <= 0.0)
+            throw InvalidArgumentError(arm_field(arm, i) + ".share", Message{"input.not_positive", {{"value", *arm.share}}});
+        if (e.design != DesignKind::concurrent)
+            throw InvalidArgumentError(arm_field(arm, i) + ".share", Message{"input.planned_share_design",
+                                                                           {{"design", std::string(to_string(e.design))}}});
+    }
+    if (with_share == nullptr) return;
+    for (std::size_t i = 0; i < e.arms.size(); ++i)
+        if (!e.arms[i].share)
+            throw InvalidArgumentError(arm_field(e.arms[i], i) + ".share",
+                                       Message{"input.planned_share_partial", {{"arm", e.arms[i].name}}});
+}
+
 void check_arms(const Experiment& e) {
     for (std::size_t i = 0; i < e.arms.size(); ++i) {
         const Arm& arm = e.arms[i];
@@ -112,6 +134,7 @@ void check_arms(const Experiment& e) {
                                  {"found", static_cast<std::int64_t>(found)}}});
         }
     }
+    check_planned_shares(e);
 }
 
 void check_valid_range(const Metric& m, const std::string& f) {
@@ -139,6 +162,7 @@ void check_metric(const Experiment& e, const Metric& m, std::size_t i) {
             throw InvalidArgumentError(index_field + ".name", Message{"input.name_taken", {{"name", m.name},
                                                                                   {"other", "metrics[" + std::to_string(j) + "]"}}});
     const std::string f = metric_field(m, i);
+    check_name(m.label, f + ".label");
     check_name(m.unit, f + ".unit");
     check_long_text(m.description, f + ".description");
     check_enum(m.kind, f + ".kind");
@@ -329,6 +353,7 @@ void normalize_experiment(Experiment& e) {
     for (auto& arm : e.arms) arm.name = normalize_name(arm.name);
     for (auto& metric : e.metrics) {
         metric.name = normalize_name(metric.name);
+        metric.label = normalize_name(metric.label);
         metric.unit = normalize_name(metric.unit);
     }
     for (auto& tag : e.tags) tag = normalize_name(tag);

@@ -73,6 +73,7 @@ _PLAIN_FIELDS = (
 )
 _METRIC_FIELDS = (
     "name",
+    "label",
     "unit",
     "description",
     "kind",
@@ -87,7 +88,7 @@ _METRIC_FIELDS = (
     "valid_min",
     "valid_max",
 )
-_ARM_FIELDS = ("name", "role", "description")
+_ARM_FIELDS = ("name", "role", "description", "share")
 #: Every keyword that Tracker.create and Tracker.amend accept.
 EXPERIMENT_FIELDS = (*_PLAIN_FIELDS, *_TEST_CARD_PARTS, "test_card", "metrics", "arms", "purposes", "tags")
 
@@ -159,11 +160,14 @@ def _arm(item: Any, index: int, existing: list[Arm]) -> Arm:
         except _core.InvalidArgumentError as error:
             invalid_as(f"arms[{index}].{error.field}", error)
     elif isinstance(item, Mapping):
-        given = Arm()
+        # Fields left out keep their values when the dict names an existing arm, as for metrics.
+        name = str(item.get("name", ""))
+        base = next((a for a in existing if name and _same_name(a.name, name)), None)
+        given = Arm() if base is None else base.__copy__()
         for field, value in item.items():
             if field not in _ARM_FIELDS:
                 raise TypeError(f"arms[{index}]: unknown field {field!r}; known: {', '.join(_ARM_FIELDS)}")
-            _set(given, f"arms[{index}].{field}", field, value)
+            _set(given, f"arms[{name or index}].{field}", field, value)
     else:
         raise TypeError(f"arms[{index}]: expected an Arm, a name, a (name, role) tuple or a dict")
     base = next((a for a in existing if given.name and _same_name(a.name, given.name)), None)
@@ -176,8 +180,11 @@ def _arm(item: Any, index: int, existing: list[Arm]) -> Arm:
 
 def _arms(value: Any, existing: list[Arm]) -> list[Arm]:
     if isinstance(value, Mapping):
-        # {"control": "control", "video visits": "treatment"}
-        items: list[Any] = list(value.items())
+        # {"control": "control", "video visits": "treatment"}, or with more than the role:
+        # {"control": "control", "video visits": {"role": "treatment", "share": 2}}
+        items: list[Any] = [
+            {"name": name, **fields} if isinstance(fields, Mapping) else (name, fields) for name, fields in value.items()
+        ]
     elif isinstance(value, (Arm, str)):
         items = [value]
     else:
@@ -399,7 +406,9 @@ class Tracker:
         the Test Card as ``we_believe``, ``to_verify``, ``and_measure``, ``right_if`` and the
         optional ``data_seen`` (the answer to "has any of the data been seen already?"), or whole
         as ``test_card``; ``metrics`` (Metric objects or dicts of their fields), ``arms`` (Arm
-        objects, ``(name, role)`` tuples, dicts, or a dict ``{name: role}``), ``design``,
+        objects, ``(name, role)`` tuples, dicts of their fields, or a dict ``{name: role}`` or
+        ``{name: {"role": role, "share": 2}}``; an arm's ``share`` is its planned share of the
+        units in a concurrent design, a weight, equal for all when left out), ``design``,
         ``purposes``, ``tags``, ``planned_start``, ``planned_end``, ``planned_cost_eur``,
         ``planned_effort_hours``, ``key`` and ``uuid`` (generated when not given). Enumerations
         may be given by name (``design="before_after"``).

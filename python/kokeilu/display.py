@@ -22,6 +22,7 @@ import pandas as pd
 from . import portfolio, units
 from ._core import Experiment, Metric
 from ._language import messages
+from ._shown import has_planned_shares, planned_share, shown_name
 from ._tracker import Tracker
 from .cli.i18n import Messages, english_texts
 from .portfolio import INSIGHT_COLUMNS, Source
@@ -144,7 +145,9 @@ def _metric_rows(msgs: Messages, experiment: Experiment) -> list[list[str]]:
             baseline = msgs("html.baseline_sd", baseline=baseline, sd=_number(msgs, m.baseline_sd))
         rows.append(
             [
-                f"<strong>{_e(m.name)}</strong>"
+                # The label people read, and the identifier observations name the metric by.
+                f"<strong>{_e(shown_name(m))}</strong>"
+                + (f" <code>{_e(m.name)}</code>" if m.label else "")
                 + (f"<br><span {_MUTED}>{_e(m.description)}</span>" if m.description else ""),
                 _e(msgs.label(m.role)),
                 _e(msgs.label(m.kind)),
@@ -279,9 +282,16 @@ def experiment_html(
         for name in _FACTS
         if facts[name]
     )
-    arms = _table(
-        _columns(msgs, "arm", "role", "description"), [[a.name, msgs.label(a.role), a.description] for a in e.arms]
-    )
+    # The planned shares only where the plan has them (else the arms share equally).
+    if has_planned_shares(e.arms):
+        arms = _table(
+            _columns(msgs, "arm", "role", "planned_share", "description"),
+            [[a.name, msgs.label(a.role), planned_share(msgs, e.arms, a), a.description] for a in e.arms],
+        )
+    else:
+        arms = _table(
+            _columns(msgs, "arm", "role", "description"), [[a.name, msgs.label(a.role), a.description] for a in e.arms]
+        )
     parts = [
         '<div class="kokeilu-experiment" style="font-family:sans-serif;max-width:72em">',
         f'<h3 style="margin:0.2em 0">{_e(e.key)} · {_e(e.title)} '

@@ -43,6 +43,7 @@ from . import portfolio, units
 from ._periods import period_alias, period_kind, period_starts
 from ._core import Experiment, Metric
 from ._language import messages
+from ._shown import shown_metric_name, shown_name
 from ._tracker import ExperimentRef, Tracker
 from .cli.i18n import Messages
 from .portfolio import Source
@@ -239,10 +240,10 @@ def metric_over_time(
             ax.axhline(edge, color="#c99a1a", linestyle=":", linewidth=1.0)
     per = period_kind(period_alias(freq))
     if per is None:
-        ax.set_title(msgs("plot.per_period", key=e.key, metric=m.name, period=freq))
+        ax.set_title(msgs("plot.per_period", key=e.key, metric=shown_name(m), period=freq))
     else:
-        ax.set_title(msgs(f"plot.per_{per}", key=e.key, metric=m.name))
-    ax.set_ylabel(m.unit or m.name)
+        ax.set_title(msgs(f"plot.per_{per}", key=e.key, metric=shown_name(m)))
+    ax.set_ylabel(m.unit or shown_name(m))
     ax.set_xlabel("")
     ax.legend(**_OUTSIDE)
     ax.tick_params(axis="x", labelrotation=30)
@@ -368,7 +369,7 @@ def effects(
     for r in rows.itertuples(index=False):
         vs = msgs("plot.vs", arm=r.arm, reference=r.reference)
         role = msgs.text(f"label:MetricRole:{r.role}")
-        labels.append(f"{r.metric} ({role})\n{vs}" if len(names) > 1 else vs)
+        labels.append(f"{shown_metric_name(e, r.metric)} ({role})\n{vs}" if len(names) > 1 else vs)
     positions = _draw_intervals(msgs, ax, rows, labels, colours)
     if scaled:
         ax.axvline(1.0, color=_MWE_COLOUR, linestyle=":", linewidth=1.5, label=msgs.text("plot.minimum_effect"))
@@ -386,7 +387,7 @@ def effects(
         if formatter is not None:
             ax.xaxis.set_major_formatter(formatter)
     left_out = len(table) - len(shown)
-    subject = names[0] if len(names) == 1 else msgs.text("plot.effects")
+    subject = shown_metric_name(e, names[0]) if len(names) == 1 else msgs.text("plot.effects")
     levels: list[float] = list(rows["confidence"].dropna().unique()) if "confidence" in rows else []
     if len(levels) == 1:
         title = msgs("plot.effects_title", key=e.key, subject=subject, confidence=msgs.percent(float(levels[0])))
@@ -457,7 +458,7 @@ def effects_side_by_side(
         low, high = sorted((float(row["ci_low"]) * factor, float(row["ci_high"]) * factor))
         records.append(
             {
-                "label": f"{a.key}: {primary.name}",
+                "label": f"{a.key}: {shown_name(primary)}",
                 "estimate": float(row["estimate"]) * factor,
                 "ci_low": low,
                 "ci_high": high,
@@ -538,7 +539,7 @@ def cumulative_effect(
     if formatter is not None:
         ax.yaxis.set_major_formatter(formatter)
     _settled_limits(ax, frame, _threshold(m))
-    ax.set_title(msgs("plot.cumulative_title", key=e.key, metric=m.name))
+    ax.set_title(msgs("plot.cumulative_title", key=e.key, metric=shown_name(m)))
     ax.legend(**_OUTSIDE)
     ax.tick_params(axis="x", labelrotation=30)
     return ax

@@ -57,6 +57,7 @@ from ._core import (
 )
 from ._checks import count, invalid
 from ._language import messages
+from ._shown import shown_metric_name
 from ._stats_designs import (
     covariate_adjusted_difference,
     difference_in_differences,
@@ -747,7 +748,7 @@ class Analysis:
             lines.append(f"  {self.amended_verdict.sentence(msgs.lang)}")
         for row, status in zip(self._rows(), self._status_texts(msgs)):
             vs = msgs("html.vs", arm=row["arm"], reference=row["reference"])
-            head = f"  {row['metric']} [{_role_label(msgs, row['role'])}] {vs}: "
+            head = f"  {shown_metric_name(self.experiment, row['metric'])} [{_role_label(msgs, row['role'])}] {vs}: "
             if row["status"] == "ok":
                 lines.append(
                     f"{head}{_estimate(msgs, self.experiment, row)} ({_interval(msgs, row, self.experiment)}), "
@@ -813,7 +814,12 @@ class Analysis:
             + "</tr></thead><tbody>"
         )
         for row, status in zip(self._rows(), self._status_texts(msgs)):
-            names = [str(row["metric"]), _role_label(msgs, row["role"]), str(row["arm"]), str(row["reference"])]
+            names = [
+                shown_metric_name(self.experiment, str(row["metric"])),
+                _role_label(msgs, row["role"]),
+                str(row["arm"]),
+                str(row["reference"]),
+            ]
             if row["status"] == "ok":
                 chance = float(row["chance_to_beat"])
                 cells = [

@@ -3,8 +3,8 @@ parameters (VerdictResult.message and .notes) through the catalogues, with the n
 the language writes them.
 
 The core gives the judgement's code ("stats.verdict.too_small") with its numbers (estimate, low,
-high, confidence, minimum_effect, additional observations), the metric's name, unit, scale and
-direction; the phrases its template names (change, interval, minimum) are composed here from their
+high, confidence, minimum_effect, additional observations), the name a person reads of the metric
+(its label, else its identifier), its unit, scale and direction; the phrases its template names (change, interval, minimum) are composed here from their
 own codes, so each language words them itself.
 """
 

@@ -39,10 +39,11 @@ LockedCriterion unusual_criterion() {
     LockedCriterion c;
     c.test_card = {"we believe\nwith a line break", "to verify: 5:x\n", "and measure", "right if", "yes: January"};
     c.design = DesignKind::before_after;
-    c.arms = {Arm{7, "ennen", ArmRole::before, "syksy 2025"}, Arm{8, "jälkeen", ArmRole::after, ""}};
+    c.arms = {Arm{7, "ennen", ArmRole::before, "syksy 2025", 0.30000000000000004}, Arm{8, "jälkeen", ArmRole::after, "", {}}};
     Metric m;
     m.id = 11;
     m.name = "odotus päivinä";
+    m.label = "odotus päivinä (arkipäivät)";
     m.unit = "days";
     m.description = "kind=mean; role=primary";  // looks like a description of fields, must stay text
     m.kind = MetricKind::count;
@@ -161,7 +162,7 @@ TEST_CASE("criterion_changes names each part of the criterion that differs, and 
     renamed.arms[1].name = "video_call";
     CHECK(criterion_changes(t.update(renamed, "typo", "anna")).size() == 5);
     Experiment with_arm = t.get(e.key);
-    with_arm.arms.push_back(Arm{0, "phone", ArmRole::treatment, ""});
+    with_arm.arms.push_back(Arm{0, "phone", ArmRole::treatment, "", {}});
     const auto arm_changes = criterion_changes(t.update(with_arm, "a third arm", "anna"));
     CHECK(std::any_of(arm_changes.begin(), arm_changes.end(), [](const CriterionChange& c) {
         return c.field == "arms" && c.locked_value == "control:control, video_call:treatment" &&
@@ -180,6 +181,12 @@ TEST_CASE("the snapshot's text reads back exactly, every field included", "[lock
         Metric m;
         detail::set_field(m, name, value, "test");
         CHECK(detail::fields_of(m) != detail::fields_of(Metric{}));
+    }
+    for (const auto& [name, value] : detail::fields_of(c.arms[0])) {
+        INFO(name);
+        Arm a;
+        detail::set_field(a, name, value, "test");
+        CHECK(detail::fields_of(a) != detail::fields_of(Arm{}));
     }
     CHECK(detail::parse_locked_criterion(detail::locked_criterion_text(LockedCriterion{})) == LockedCriterion{});
 }
@@ -226,7 +233,7 @@ TEST_CASE("the criterion of an experiment locked before the snapshot is rebuilt 
     r.metrics.push_back(added);
     r.test_card.data_seen = "no";
     r = t.update(r, "second", "anna");
-    r.arms.push_back(Arm{0, "phone", ArmRole::treatment, "calls"});
+    r.arms.push_back(Arm{0, "phone", ArmRole::treatment, "calls", {}});
     r.arms[1].name = "video";  // and back
     r = t.update(r, "third", "anna");
     REQUIRE(r.amendments.size() > 8);

@@ -45,7 +45,7 @@ Experiment small_experiment(const std::string& title) {
     e.unit = "nuorisopalvelut";
     e.purposes = {Purpose::vitality};
     e.design = DesignKind::one_sample;
-    e.arms = {{0, "all", ArmRole::group, ""}};
+    e.arms = {{0, "all", ArmRole::group, "", {}}};
     Metric m;
     m.name = "employed";
     m.kind = MetricKind::proportion;

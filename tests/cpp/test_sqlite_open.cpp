@@ -36,7 +36,7 @@ Experiment small_experiment(const std::string& title) {
     e.unit = "kirjasto";
     e.purposes = {Purpose::vitality};
     e.design = DesignKind::one_sample;
-    e.arms = {{0, "all", ArmRole::group, ""}};
+    e.arms = {{0, "all", ArmRole::group, "", {}}};
     Metric m;
     m.name = "visits";
     m.kind = MetricKind::count;

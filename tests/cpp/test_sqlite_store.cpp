@@ -45,8 +45,8 @@ Experiment full_experiment() {
     e.test_card = {"video visits keep the sense of security", "replace every other evening visit",
                    "the sense of security (1-5)", "it does not fall by more than 0.3"};
     e.design = DesignKind::concurrent;
-    e.arms = {{0, "control", ArmRole::control, "usual visits"},
-              {0, "video", ArmRole::treatment, "every other visit by video"}};
+    e.arms = {{0, "control", ArmRole::control, "usual visits", {}},
+              {0, "video", ArmRole::treatment, "every other visit by video", {}}};
     Metric primary;
     primary.name = "sense_of_security";
     primary.unit = "points (1-5)";
@@ -94,7 +94,7 @@ Experiment minimal_experiment(std::string title = "Itsepalvelukirjasto") {
     e.owner = "Juha";
     e.purposes = {Purpose::vitality};
     e.design = DesignKind::one_sample;
-    e.arms = {{0, "all", ArmRole::group, ""}};
+    e.arms = {{0, "all", ArmRole::group, "", {}}};
     Metric m;
     m.name = "visits";
     m.kind = MetricKind::count;
@@ -336,7 +336,7 @@ TEST_CASE("sqlite store: save writes every field, matches arms and metrics by id
     // Swap the two arm names: must not trip the unique name constraint halfway.
     std::swap(edited.arms[0].name, edited.arms[1].name);
     edited.arms[1].description = "changed";
-    edited.arms.push_back({0, "phone", ArmRole::treatment, "by phone"});
+    edited.arms.push_back({0, "phone", ArmRole::treatment, "by phone", {}});
     edited.metrics.erase(edited.metrics.begin() + 1);  // drop the guardrail (no observations)
     edited.metrics[0].minimum_effect = 0.25;
     edited.metrics.push_back([] {

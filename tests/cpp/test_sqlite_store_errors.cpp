@@ -33,7 +33,7 @@ Experiment library_experiment(const std::string& title = "Omatoimikirjasto") {
     e.unit = "kirjasto";
     e.purposes = {Purpose::vitality};
     e.design = DesignKind::concurrent;
-    e.arms = {{0, "closed", ArmRole::control, ""}, {0, "open", ArmRole::treatment, ""}};
+    e.arms = {{0, "closed", ArmRole::control, "", {}}, {0, "open", ArmRole::treatment, "", {}}};
     Metric visits;
     visits.name = "visits";
     visits.kind = MetricKind::count;
@@ -180,7 +180,7 @@ TEST_CASE("sqlite store errors: two arms or metrics of one name are refused even
     // still say which list is wrong.
     auto store = open_sqlite_store(":memory:");
     Experiment arms = library_experiment();
-    arms.arms.push_back({0, "open", ArmRole::treatment, "again"});
+    arms.arms.push_back({0, "open", ArmRole::treatment, "again", {}});
     CHECK(field_of_error([&] { store->insert_experiment(arms, "KAJAANI-2026-"); }) == "arms");
     Experiment metrics = library_experiment();
     metrics.metrics.push_back(metrics.metrics[0]);

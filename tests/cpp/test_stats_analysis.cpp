@@ -147,7 +147,7 @@ TEST_CASE("Analysing a one-sample design compares with the baseline", "[stats][a
     Experiment e = kokeilu::testing::home_care_draft();
     e.key = "II-2026-001";
     e.design = DesignKind::one_sample;
-    e.arms = {Arm{1, "coached", ArmRole::group, ""}};
+    e.arms = {Arm{1, "coached", ArmRole::group, "", {}}};
     Metric employed;
     employed.name = "employed";
     employed.kind = MetricKind::proportion;
@@ -191,10 +191,10 @@ Experiment concurrent(std::vector<Metric> metrics, std::initializer_list<const c
     Experiment e;
     e.key = "OULU-2026-001";
     e.design = DesignKind::concurrent;
-    e.arms = {Arm{1, "control", ArmRole::control, ""}};
+    e.arms = {Arm{1, "control", ArmRole::control, "", {}}};
     std::int64_t id = 2;
     for (const char* name : treatments) {
-        e.arms.push_back(Arm{id++, name, ArmRole::treatment, ""});
+        e.arms.push_back(Arm{id++, name, ArmRole::treatment, "", {}});
     }
     e.metrics = std::move(metrics);
     return e;
@@ -376,7 +376,7 @@ TEST_CASE("Before and after periods compare like control and treatment", "[stats
     Experiment e;
     e.key = "KAJAANI-2026-001";
     e.design = DesignKind::before_after;
-    e.arms = {Arm{1, "autumn", ArmRole::before, ""}, Arm{2, "spring", ArmRole::after, ""}};
+    e.arms = {Arm{1, "autumn", ArmRole::before, "", {}}, Arm{2, "spring", ArmRole::after, "", {}}};
     e.metrics = {metric_of("score", MetricKind::mean)};
     ExperimentSummaries s;
     s["score"]["autumn"] = control_scores;
@@ -402,7 +402,7 @@ TEST_CASE("A one-sample comparison on the relative scale is a change from the ba
     Experiment e;
     e.key = "II-2026-001";
     e.design = DesignKind::one_sample;
-    e.arms = {Arm{1, "coached", ArmRole::group, ""}};
+    e.arms = {Arm{1, "coached", ArmRole::group, "", {}}};
     Metric wait = metric_of("wait_days", MetricKind::mean);
     wait.effect_scale = EffectScale::relative;
     wait.baseline = 4.0;
@@ -443,7 +443,7 @@ TEST_CASE("A one-sample comparison on the relative scale is a change from the ba
 TEST_CASE("An arm the design cannot compare is a status, a design with none an error", "[stats][analysis]") {
     // A group arm in a concurrent design has no control to be compared with.
     Experiment e = concurrent({metric_of("score", MetricKind::mean)}, {});
-    e.arms.push_back(Arm{5, "pilot", ArmRole::group, ""});
+    e.arms.push_back(Arm{5, "pilot", ArmRole::group, "", {}});
     e.arms.erase(e.arms.begin());  // no control either
     ExperimentSummaries s;
     s["score"]["pilot"] = treated_scores;

@@ -261,7 +261,7 @@ TEST_CASE("a relative effect from a negative reference keeps the sign of the cha
     Experiment e;
     e.key = "OULU-2026-001";
     e.design = DesignKind::concurrent;
-    e.arms = {Arm{1, "control", ArmRole::control, ""}, Arm{2, "video", ArmRole::treatment, ""}};
+    e.arms = {Arm{1, "control", ArmRole::control, "", {}}, Arm{2, "video", ArmRole::treatment, "", {}}};
     Metric balance;
     balance.id = 1;
     balance.name = "balance";

@@ -43,7 +43,7 @@ Experiment running_experiment(const std::string& key) {
     e.test_card = {"video visits keep the sense of security", "every other evening visit by video",
                    "the sense of security (1-5)", "it does not fall by more than 0.3"};
     e.design = DesignKind::concurrent;
-    e.arms = {{0, "control", ArmRole::control, "usual visits"}, {0, "video", ArmRole::treatment, "by video"}};
+    e.arms = {{0, "control", ArmRole::control, "usual visits", {}}, {0, "video", ArmRole::treatment, "by video", {}}};
     Metric security;
     security.name = "sense_of_security";
     security.kind = MetricKind::mean;
@@ -327,8 +327,8 @@ TEST_CASE("atomic writes: a save that changes several fields and fails half-way 
         }
         SECTION("two new arms have the same name") {
             Experiment more = changed;
-            more.arms.push_back({0, "phone", ArmRole::treatment, "by phone"});
-            more.arms.push_back({0, "phone", ArmRole::treatment, "by phone again"});
+            more.arms.push_back({0, "phone", ArmRole::treatment, "by phone", {}});
+            more.arms.push_back({0, "phone", ArmRole::treatment, "by phone again", {}});
             fails_leaving_nothing(f, [&] { f.store().save_experiment(more, amendments, std::nullopt, HistoryKind::amend); });
         }
         SECTION("the storage refuses a metric after the arms were saved") {
@@ -346,8 +346,8 @@ TEST_CASE("atomic writes: a save that changes several fields and fails half-way 
         }
         SECTION("a new arm is refused by the storage after the first new one went in") {
             Experiment more = changed;
-            more.arms.push_back({0, "phone", ArmRole::treatment, "by phone"});
-            more.arms.push_back({0, "chat", ArmRole::treatment, "by chat"});
+            more.arms.push_back({0, "phone", ArmRole::treatment, "by phone", {}});
+            more.arms.push_back({0, "chat", ArmRole::treatment, "by chat", {}});
             f.under_test->refuse({Refusal::Kind::arm_name, 0.0, "chat"});
             fails_leaving_nothing(f, [&] { f.store().save_experiment(more, amendments, std::nullopt, HistoryKind::amend); });
             f.under_test->stop_refusing();

@@ -245,7 +245,7 @@ TEST_CASE("unknown or missing arms and metrics are named", "[tracker][observatio
     Tracker single = memory_tracker();
     Experiment one = home_care_draft("Ii");
     one.design = DesignKind::one_sample;
-    one.arms = {Arm{0, "group", ArmRole::group, ""}};
+    one.arms = {Arm{0, "group", ArmRole::group, "", {}}};
     const std::string key = single.create(one).key;
     single.start(key, Date(2025, 3, 3));
     single.log(key, unit(at(2025, 3, 4), "", 4.0));

@@ -196,7 +196,7 @@ TEST_CASE("removing an arm or a metric with observations names its rows", "[trac
     t.log(key, value_of(4.0, "video"));
     Experiment e = t.get(key);
     e.arms.pop_back();
-    e.arms.push_back(Arm{0, "phone", ArmRole::treatment, ""});
+    e.arms.push_back(Arm{0, "phone", ArmRole::treatment, "", {}});
     CHECK(field_of_error([&] { t.update(e, "phone instead"); }) == "arms[video]");
     CHECK(contains(message_of([&] { t.update(e, "phone instead"); }), "cannot be removed: it has 2 observations (ids 1, 2)"));
     CHECK(t.get(key).arms.size() == 2);
@@ -206,7 +206,7 @@ TEST_CASE("a before/after design keeps each value in its own period, at every do
     Tracker t = memory_tracker();
     Experiment draft = home_care_draft();
     draft.design = DesignKind::before_after;
-    draft.arms = {Arm{0, "before", ArmRole::before, ""}, Arm{0, "after", ArmRole::after, ""}};
+    draft.arms = {Arm{0, "before", ArmRole::before, "", {}}, Arm{0, "after", ArmRole::after, "", {}}};
     const std::string key = t.create(draft).key;
     t.start(key, Date(2025, 3, 2));  // a Helsinki day: from 2025-03-01T22:00:00Z
     const LogOptions backfill{true};

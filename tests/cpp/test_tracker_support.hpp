@@ -31,8 +31,8 @@ inline Experiment home_care_draft(const std::string& organisation = "Oulu") {
                    "the clients' sense of security on a 1-5 survey, and missed medication",
                    "the sense of security does not fall by more than 0.3 points"};
     e.design = DesignKind::concurrent;
-    e.arms = {Arm{0, "control", ArmRole::control, "home visits as before"},
-              Arm{0, "video", ArmRole::treatment, "video visits for part of the evenings"}};
+    e.arms = {Arm{0, "control", ArmRole::control, "home visits as before", {}},
+              Arm{0, "video", ArmRole::treatment, "video visits for part of the evenings", {}}};
     Metric security;
     security.name = "sense_of_security";
     security.unit = "points (1-5)";

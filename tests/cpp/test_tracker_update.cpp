@@ -31,7 +31,7 @@ TEST_CASE("a draft changes freely, without amendments", "[tracker][update]") {
     e.test_card.right_if = "security rises by 0.3";
     metric_named(e, "wait_days").minimum_effect = 1.5;
     e.metrics.pop_back();
-    e.arms.push_back(Arm{0, "phone", ArmRole::treatment, "phone calls"});
+    e.arms.push_back(Arm{0, "phone", ArmRole::treatment, "phone calls", {}});
     const Experiment updated = t.update(e);
     CHECK(updated.revision == e.revision + 1);
     CHECK(updated.title == "Video visits");

@@ -29,7 +29,7 @@ Metric& metric_named(Experiment& e, const std::string& name) {
 Experiment one_sample_draft() {
     Experiment e = home_care_draft("Ii");
     e.design = DesignKind::one_sample;
-    e.arms = {Arm{0, "group", ArmRole::group, "every client"}};
+    e.arms = {Arm{0, "group", ArmRole::group, "every client", {}}};
     return e;
 }
 
@@ -59,7 +59,7 @@ const std::vector<std::pair<std::string, Change>>& bad_inputs() {
         {"test_card.right_if", [](Experiment& e) { e.test_card.right_if = "\xFF"; }},
         // Design and arms.
         {"arms", [](Experiment& e) { e.arms.pop_back(); }},  // no treatment
-        {"arms", [](Experiment& e) { e.arms.push_back(Arm{0, "control2", ArmRole::control, ""}); }},
+        {"arms", [](Experiment& e) { e.arms.push_back(Arm{0, "control2", ArmRole::control, "", {}}); }},
         {"arms[video].role", [](Experiment& e) { e.arms[1].role = ArmRole::after; }},
         {"arms[1].name", [](Experiment& e) { e.arms[1].name = " "; }},
         {"arms[1].name", [](Experiment& e) { e.arms[1].name = "Control"; }},
@@ -69,7 +69,7 @@ const std::vector<std::pair<std::string, Change>>& bad_inputs() {
         {"arms[video].description", [](Experiment& e) { e.arms[1].description = "\xC3"; }},
         {"arms", [](Experiment& e) {
              e.design = DesignKind::before_after;
-             e.arms = {Arm{0, "before", ArmRole::before, ""}};
+             e.arms = {Arm{0, "before", ArmRole::before, "", {}}};
          }},
         {"arms[control].role", [](Experiment& e) { e.design = DesignKind::before_after; }},
         {"arms[control].role", [](Experiment& e) { e.design = DesignKind::one_sample; }},
@@ -135,7 +135,7 @@ TEST_CASE("one-sample designs need a group and a baseline", "[tracker][validatio
     CHECK(field_of_error([&] { t.create(no_baseline); }) == "metrics[sense_of_security].baseline");
 
     Experiment two_groups = one_sample_draft();
-    two_groups.arms.push_back(Arm{0, "other", ArmRole::group, ""});
+    two_groups.arms.push_back(Arm{0, "other", ArmRole::group, "", {}});
     CHECK(field_of_error([&] { t.create(two_groups); }) == "arms");
 
     Experiment relative_without_baseline = one_sample_draft();
@@ -148,9 +148,9 @@ TEST_CASE("before/after designs need exactly one period of each", "[tracker][val
     Tracker t = memory_tracker();
     Experiment e = home_care_draft("Kuusamo");
     e.design = DesignKind::before_after;
-    e.arms = {Arm{0, "before", ArmRole::before, ""}, Arm{0, "after", ArmRole::after, ""}};
+    e.arms = {Arm{0, "before", ArmRole::before, "", {}}, Arm{0, "after", ArmRole::after, "", {}}};
     CHECK(t.create(e).key == "KUUSAMO-2026-001");
-    e.arms.push_back(Arm{0, "after2", ArmRole::after, ""});
+    e.arms.push_back(Arm{0, "after2", ArmRole::after, "", {}});
     CHECK(field_of_error([&] { t.create(e); }) == "arms");
     CHECK(t.experiments().size() == 1);
 }

@@ -285,7 +285,7 @@ def test_one_group_design_needs_a_baseline(db: Path) -> None:
     user_error(call(["--lang", "fi", "new", *one_group], db=db), "--baseline on pakollinen")
     made = call(["new", *one_group, "--baseline", "3.9", "--json"], db=db)
     assert made.code == 0, made
-    assert json.loads(made.out)["arms"] == [{"name": "asiakkaat", "role": "group", "description": ""}]
+    assert json.loads(made.out)["arms"] == [{"name": "asiakkaat", "role": "group", "description": "", "share": None}]
     # A role that does not fit the design is named in the user's language.
     wrong = [*HOME_CARE[:arms_at], "--arm", "a:before", "--arm", "b:treatment", *HOME_CARE[arms_at + 4 :]]
     user_error(call(["--lang", "fi", "new", *wrong], db=db), "ei ole roolia 'before'")

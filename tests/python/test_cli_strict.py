@@ -172,6 +172,7 @@ def test_new_asks_for_the_valid_range_of_a_mean_metric(db: Path) -> None:
     flags += ["--effect-scale", "absolute", "--minimum-effect", "0.3", "--baseline", "3.5"]
     t = Terminal(["new", *flags], db=db, env={"LANG": "en_GB.UTF-8"})
     try:
+        t.answer("The metric's name as people read it", "")
         t.answer("Smallest valid value", "1")
         t.answer("Largest valid value", "0.5")  # below the smallest: asked again
         t.expect("the largest valid value must be above the smallest (1)")
@@ -181,6 +182,7 @@ def test_new_asks_for_the_valid_range_of_a_mean_metric(db: Path) -> None:
         t.answer("Has any of the data been seen already?", "")
         t.answer("Design", "")
         t.answer("Arms, separated by commas", "")
+        t.answer("Planned shares of the arms", "")  # equal shares by default
         t.answer("Planned start", "2025-01-13")
         t.answer("Planned end", "")
         t.answer("Save the experiment? [Y/n]", "y")

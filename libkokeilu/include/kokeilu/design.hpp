@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,11 @@ struct Arm {
     std::string name;     // unique within the experiment, e.g. "control", "video-visits", "before"
     ArmRole role = ArmRole::control;
     std::string description;
+    // The arm's planned share of the units in a concurrent design, as a weight (2 for a treatment
+    // arm meant to get twice the units of a control with 1): finite and above 0. Absent means equal
+    // shares, so every arm has one or none does. The sample-ratio check tests the units against it.
+    // Before/after and one-sample designs have no allocation, and refuse one.
+    std::optional<double> share;
 
     bool operator==(const Arm&) const = default;
 };

@@ -52,8 +52,8 @@ struct CriterionChange {
 // What a verdict depends on that differs between the locked and the current experiment: which
 // metric is primary; its kind, direction, impact class (an activity count can never support),
 // minimum worthwhile effect, effect scale and confidence
-// (and its baseline, the target of a one-sample design); the design; the arms and their roles
-// (by id). Empty when the experiment is not locked or its criterion is as locked; then there is
+// (and its baseline, the target of a one-sample design); the design; the arms, their roles and
+// planned shares (by id; the sample-ratio check tests against the shares). Empty when the experiment is not locked or its criterion is as locked; then there is
 // one judgement only.
 [[nodiscard]] std::vector<CriterionChange> criterion_changes(const Experiment& experiment);
 

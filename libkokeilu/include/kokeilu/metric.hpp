@@ -41,6 +41,10 @@ enum class EffectScale {
 struct Metric {
     std::int64_t id = 0;  // assigned by the store; 0 until stored
     std::string name;     // unique within the experiment, e.g. "sense_of_security"
+    // What people read in sentences, tables and plots ("valmis ensimmäisellä kerralla"), when it
+    // differs from the identifier; empty: the name is shown. Kept in NFC, without characters that
+    // show nothing, as names are. Observations still name the metric by its name.
+    std::string label;
     std::string unit;     // e.g. "points (1-5)", "days", "share"
     std::string description;
     MetricKind kind = MetricKind::mean;
@@ -62,6 +66,11 @@ struct Metric {
 
     bool operator==(const Metric&) const = default;
 };
+
+// The name a person reads: the label, or the name when there is none.
+[[nodiscard]] inline const std::string& shown_name(const Metric& metric) noexcept {
+    return metric.label.empty() ? metric.name : metric.label;
+}
 
 [[nodiscard]] std::string_view to_string(MetricKind v);
 [[nodiscard]] std::string_view to_string(MetricRole v);

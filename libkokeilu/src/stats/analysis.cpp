@@ -438,7 +438,7 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
     // and as a warning whatever the data.
     if (experiment.design == DesignKind::before_after) {
         if (first != nullptr && first->effect) {
-            result.verdict.notes.push_back(Message{"stats.verdict.before_after_note", {{"metric", primary.name}}});
+            result.verdict.notes.push_back(Message{"stats.verdict.before_after_note", {{"metric", shown_name(primary)}}});
             result.verdict.sentence_en = verdict_sentence_en(result.verdict);
         }
         warn(result, Message{"stats.warning.before_after", {}});
@@ -446,12 +446,17 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
 
     // Warnings.
     if (experiment.design == DesignKind::concurrent && experiment.arms.size() >= 2) {
+        // Against the planned shares as locked (validation has them on every arm or on none;
+        // none is equal shares).
         std::vector<std::int64_t> units;
+        std::vector<double> planned;
         for (const Arm& a : experiment.arms) {
             units.push_back(summary_of(summaries, primary.name, a.name).n());
+            if (a.share) planned.push_back(*a.share);
         }
+        if (planned.size() != units.size()) planned.clear();
         try {
-            result.sample_ratio = sample_ratio_mismatch(units, {}, options.srm_threshold);
+            result.sample_ratio = sample_ratio_mismatch(units, planned, options.srm_threshold);
             if (result.sample_ratio->mismatch) {
                 warn(result, Message{"stats.warning.sample_ratio", {{"p", shown(result.sample_ratio->p_value)}}});
             }
@@ -471,7 +476,7 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
     }
     if (smallest_n >= 0 && smallest_n < options.small_sample) {
         warn(result, Message{"stats.warning.few_observations",
-                             {{"metric", primary.name}, {"n", smallest_n}, {"minimum", options.small_sample}}});
+                             {{"metric", shown_name(primary)}, {"n", smallest_n}, {"minimum", options.small_sample}}});
     }
     result.planned_per_group = plan_metric(primary, experiment.design, options.power);
     if (result.planned_per_group && smallest_n >= 0 && smallest_n < result.planned_per_group->per_group) {
@@ -499,7 +504,7 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
         const double worst = m.direction == Direction::higher_is_better ? c.effect->ci_low : -c.effect->ci_high;
         if (worst < -m.minimum_effect) {
             warn(result, Message{"stats.warning.guardrail",
-                                 {{"metric", m.name}, {"arm", c.arm}, {"minimum", m.minimum_effect}}});
+                                 {{"metric", shown_name(m)}, {"arm", c.arm}, {"minimum", m.minimum_effect}}});
         }
     }
     return result;

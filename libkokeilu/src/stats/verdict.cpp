@@ -61,7 +61,7 @@ Message judgement(const char* code, const Metric& metric, const Estimate& effect
                             {"low", number(scale * effect.ci_low) + suffix},
                             {"high", number(scale * effect.ci_high) + suffix}}};
     return Message{code,
-                   {{"metric", metric.name},
+                   {{"metric", shown_name(metric)},
                     {"direction", std::string(higher ? "higher_is_better" : "lower_is_better")},
                     {"scale", std::string(relative ? "relative" : "absolute")},
                     {"unit", metric.unit},
@@ -263,7 +263,7 @@ VerdictResult without_estimate(const Metric& metric, const char* code, const std
     r.metric = metric.name;
     r.verdict = Verdict::inconclusive;
     r.customer_impact_measured = metric.impact == ImpactClass::customer_outcome;
-    r.message = Message{code, {{"metric", metric.name}, {"why", why_en}}};
+    r.message = Message{code, {{"metric", shown_name(metric)}, {"why", why_en}}};
     if (why != nullptr) {
         r.message.params.push_back({"why_code", why->code});
         for (const MessageParam& p : why->params) {

@@ -27,6 +27,7 @@ DATE_FIELDS = ("planned_start", "planned_end")
 AMOUNT_FIELDS = ("planned_cost_eur", "actual_cost_eur", "planned_effort_hours", "actual_effort_hours")
 SETTABLE = (*TEXT_FIELDS, *DATE_FIELDS, *AMOUNT_FIELDS, "design", "tags", "purposes")
 METRIC_SETTABLE = (
+    "label",
     "unit",
     "description",
     "kind",
@@ -111,6 +112,8 @@ def amend_changes(
     touched: list[str] = []
     metrics = [m.__copy__() for m in e.metrics]
     metrics_changed = False
+    arms = [a.__copy__() for a in e.arms]
+    arms_changed = False
     for raw_field, text in assignments:
         field = raw_field.strip().replace("-", "_")
         lowered = field.casefold()
@@ -134,6 +137,16 @@ def amend_changes(
                 setattr(target, metric_field, _convert_metric_field(msgs, metric_field, text))
                 metrics_changed = True
                 touched.append(f"{target.name}.{metric_field}")
+            elif dot and metric_field == "share":
+                # ARM.share: the arm's planned share (a number; empty for equal shares). Whether it
+                # fits the design and the other arms is the core's rule.
+                arm = next((a for a in arms if kokeilu.same_name(a.name, metric_name)), None)
+                if arm is None:
+                    known = ", ".join(a.name for a in e.arms)
+                    raise UserError(msgs.core("input.unknown_arm", {"name": metric_name, "known": known}) or metric_name)
+                arm.share = None if not text else parse_number(text, msgs)
+                arms_changed = True
+                touched.append(f"{arm.name}.share")
             else:
                 raise UserError(
                     msgs(
@@ -149,4 +162,6 @@ def amend_changes(
             raise UserError(f"{raw_field}: {error}") from None
     if metrics_changed:
         changes["metrics"] = metrics
+    if arms_changed:
+        changes["arms"] = arms
     return changes, touched

@@ -19,6 +19,7 @@ import click
 import kokeilu
 from kokeilu import demo, report, units
 
+from .._shown import shown_name
 from . import render
 from .amend_fields import (
     LEARNING_CARD,
@@ -40,6 +41,7 @@ from .values import (
     parse_non_negative,
     parse_number,
     parse_positive,
+    parse_shares,
     parse_time,
     resolve_time,
 )
@@ -376,6 +378,7 @@ def build_cli(msgs: Messages) -> click.Group:
     amount_type = Parsed("NUMBER", lambda text: parse_non_negative(text, msgs))
     assignment_type = Parsed("NAME=VALUE", lambda text: parse_assignment(text, msgs))
     arm_type = Parsed("NAME[:ROLE]", lambda text: parse_arm_spec(text, msgs))
+    shares_type = Parsed("SHARE:SHARE[:...]", lambda text: parse_shares(text, msgs))
     metric_spec_type = Parsed("name=NAME,FIELD=VALUE,...", lambda text: parse_metric_spec(text, msgs))
 
     def enum_type(enum_name: str) -> Parsed[str]:
@@ -437,6 +440,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--right-if", help=msgs("help.field", label=msgs("tc.right_if")))
     @click.option("--data-seen", help=msgs("help.data_seen"))
     @click.option("--metric", help=msgs("help.primary_metric"))
+    @click.option("--metric-label", help=msgs("help.metric_label"))
     @click.option("--metric-unit", help=msgs("help.metric_unit", codes=", ".join(units.CODES)))
     @click.option("--kind", type=enum_type("MetricKind"), help=msgs("help.field", label=msgs("col.kind")))
     @click.option("--direction", type=enum_type("Direction"), help=msgs("help.field", label=msgs("col.direction")))
@@ -451,6 +455,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--add-metric", "added_metrics", multiple=True, type=metric_spec_type, help=msgs("help.add_metric"))
     @click.option("--design", type=enum_type("DesignKind"), help=msgs("help.field", label=msgs.field("design")))
     @click.option("--arm", multiple=True, type=arm_type, help=msgs("help.arm_spec"))
+    @click.option("--shares", type=shares_type, help=msgs("help.shares"))
     @click.option("--planned-start", type=date_type, help=msgs("help.field", label=msgs.field("planned_start")))
     @click.option("--planned-end", type=date_type, help=msgs("help.field", label=msgs.field("planned_end")))
     @click.option("--planned-cost", type=amount_type, help=msgs("help.field", label=msgs.field("planned_cost_eur")))
@@ -685,7 +690,7 @@ def build_cli(msgs: Messages) -> click.Group:
                 allow_future=allow_future,
             )
         # Accepted, so the names resolve: the look-ups only find how the experiment spells them.
-        metric_name = e.metric(metric).name if metric else e.primary_metric.name
+        metric_name = shown_name(e.metric(metric) if metric else e.primary_metric)
         arm_name = e.arm(arm).name if arm else e.arms[0].name
         click.echo(msgs("logged", value=msgs.number(value), key=e.key, metric=metric_name, arm=arm_name, at=msgs.time(when)))
 

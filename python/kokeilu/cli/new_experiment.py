@@ -22,6 +22,7 @@ from .values import (
     parse_list,
     parse_number,
     parse_positive,
+    parse_shares,
 )
 
 def default_arm_names(msgs: Messages, design: str) -> list[str]:
@@ -64,6 +65,40 @@ def check_arm_names(msgs: Messages, design: str, names: Sequence[str]) -> None:
 def arms_of(msgs: Messages, design: str, specs: Sequence[tuple[str, str | None]]) -> list[tuple[str, str]]:
     check_arm_names(msgs, design, [name for name, _ in specs])
     return [(name, role or role_by_position(design, i)) for i, (name, role) in enumerate(specs)]
+
+
+def arm_shares(
+    msgs: Messages,
+    p: Prompter,
+    design: str,
+    arms: Sequence[tuple[str, str]],
+    given: Sequence[float] | None,
+    interactive: bool,
+) -> list[float] | None:
+    """The planned shares of the arms from --shares, else asked for the arms of a concurrent
+    design on a terminal (equal by default). None stands for equal shares: nothing is recorded.
+    Whether shares fit the design is the core's rule; here only one share per arm is checked."""
+
+    def counted(shares: Sequence[float]) -> list[float]:
+        if len(shares) != len(arms):
+            raise ValueError(msgs("prompt.shares_count", arms=len(arms), shares=len(shares)))
+        return list(shares)
+
+    if given:
+        try:
+            shares = counted(given)
+        except ValueError as error:
+            raise UserError(f"--shares: {error}") from None
+    elif interactive and design == "concurrent":
+        names = " : ".join(name for name, _ in arms)
+        shares = p.ask(
+            msgs("prompt.shares", arms=names),
+            lambda text: counted(parse_shares(text, msgs)),
+            default=":".join("1" for _ in arms),
+        )
+    else:
+        return None
+    return None if len(set(shares)) == 1 and design == "concurrent" else shares
 
 
 def effect_phrase(
@@ -163,6 +198,7 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
     section(
         "prompt.section_metric",
         "metric",
+        "metric_label",
         "metric_unit",
         "kind",
         "direction",
@@ -175,6 +211,13 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
     )
     while True:
         metric = value("metric", lambda: p.ask(msgs("prompt.metric")))
+        # What people read: an identifier's underscores offered as spaces ("valmis ensimmäisellä
+        # kerralla"); the same as the name is no label.
+        label_default = metric.replace("_", " ").strip() if "_" in metric else ""
+        label = value(
+            "metric_label", lambda: p.ask(msgs("prompt.metric_label"), default=label_default, required=False)
+        )
+        label = "" if not label or label.strip() == metric.strip() else label
         question = msgs("prompt.metric_unit", codes=units.describe_codes(msgs.lang))
         metric_unit = units.recognise(msgs.lang, value("metric_unit", lambda: p.ask(question, required=False)) or "")
         kind = ask_choice("kind", "MetricKind", "mean")
@@ -187,7 +230,7 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
         if not interactive or not asked_something or p.confirm(msgs("prompt.keep_activity"), default=False):
             break
         # Start the metric again: the user chose to measure something else.
-        given["metric"] = given["impact"] = None
+        given["metric"] = given["impact"] = given["metric_label"] = None
     effect_scale = ask_choice("effect_scale", "EffectScale", "absolute")
     minimum_effect = value(
         "minimum_effect",
@@ -219,11 +262,12 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
         valid_range["valid_max"] = value("valid_max", lambda: p.ask(msgs("prompt.valid_max"), read_max, required=False))
 
     section("prompt.section_criterion", "and_measure", "right_if", "data_seen")
-    measure_default = f"{metric} ({units.unit_name(msgs.lang, metric_unit)})" if metric_unit else metric
+    shown = label or metric  # the name a person reads, as in every sentence
+    measure_default = f"{shown} ({units.unit_name(msgs.lang, metric_unit)})" if metric_unit else shown
     and_measure = value("and_measure", lambda: p.ask(msgs("prompt.and_measure"), default=measure_default))
     phrase = effect_phrase(msgs, minimum_effect, effect_scale, metric_unit, **valid_range)
     right_default = msgs(
-        "right_if.higher" if direction == "higher_is_better" else "right_if.lower", metric=metric, effect=phrase
+        "right_if.higher" if direction == "higher_is_better" else "right_if.lower", metric=shown, effect=phrase
     )
     right_if = value("right_if", lambda: p.ask(msgs("prompt.right_if"), default=right_default))
     data_seen = value("data_seen", lambda: p.ask(msgs("prompt.data_seen"), required=False)) or ""
@@ -261,6 +305,8 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
     else:
         arms = arms_of(msgs, design, [(name, None) for name in default_arm_names(msgs, design)])
 
+    planned_shares = arm_shares(msgs, p, design, arms, given["shares"], interactive)
+
     if design == "one_sample" and baseline is None:
         if not interactive:
             raise UserError(msgs("new.one_sample_baseline"))
@@ -291,6 +337,7 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
 
     metric_fields: dict[str, Any] = {
         "name": metric,
+        "label": label,
         "unit": metric_unit,
         "kind": kind,
         "role": "primary",
@@ -321,7 +368,10 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
         "right_if": right_if,
         "data_seen": data_seen,
         "design": design,
-        "arms": arms,
+        "arms": [
+            {"name": name, "role": role, **({} if planned_shares is None else {"share": planned_shares[i]})}
+            for i, (name, role) in enumerate(arms)
+        ],
         "metrics": [metric_fields, *given["added_metrics"]],
     }
     for name in ("summary", "risk", "key"):

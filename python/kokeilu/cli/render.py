@@ -15,6 +15,7 @@ import click
 import kokeilu
 
 from .. import units
+from .._shown import has_planned_shares, planned_share, shown_metric_name, shown_name
 from .i18n import Messages
 
 # rich and numpy are imported by the functions that use them: every command imports this module,
@@ -35,6 +36,7 @@ def _number(value: float | None) -> float | None:
 def metric_dict(m: kokeilu.Metric) -> dict[str, Any]:
     return {
         "name": m.name,
+        "label": m.label,
         "unit": m.unit,
         "description": m.description,
         "kind": m.kind.name,
@@ -62,7 +64,7 @@ def _test_card_dict(card: kokeilu.TestCard) -> dict[str, str]:
 
 
 def _arm_dicts(arms: Sequence[kokeilu.Arm]) -> list[dict[str, Any]]:
-    return [{"name": a.name, "role": a.role.name, "description": a.description} for a in arms]
+    return [{"name": a.name, "role": a.role.name, "description": a.description, "share": a.share} for a in arms]
 
 
 def locked_dict(locked: kokeilu.LockedCriterion | None) -> dict[str, Any] | None:
@@ -317,7 +319,13 @@ def render_show(
         if m.impact.name == "activity_output":
             impact = f"{impact} ({msgs('show.activity_note')})"
         metrics.add_row(
-            m.name + (f" ({units.unit_name(msgs.lang, m.unit)})" if m.unit else ""),
+            # The label people read, and the identifier observations name the metric by (as Text:
+            # a name's brackets are not markup).
+            Text(
+                shown_name(m)
+                + (f" [{m.name}]" if m.label else "")
+                + (f" ({units.unit_name(msgs.lang, m.unit)})" if m.unit else "")
+            ),
             msgs.label(m.role),
             msgs.label(m.kind),
             msgs.label(m.direction),
@@ -329,12 +337,22 @@ def render_show(
     out.print(metrics)
 
     arms = _table(msgs("show.arms"))
-    for key in ("col.arm", "col.role", "col.metric", "col.rows", "col.units"):
+    # The planned shares only where the plan has them (else the arms share equally).
+    with_shares = has_planned_shares(e.arms)
+    columns = ("col.arm", "col.role", *(("col.planned_share",) if with_shares else ()), "col.metric", "col.rows")
+    for key in (*columns, "col.units"):
         arms.add_column(msgs(key), overflow="fold")
     roles = {a.name: msgs.label(a.role) for a in e.arms}
+    shares = {a.name: planned_share(msgs, e.arms, a) for a in e.arms}
     for count in counts:
+        share = (shares.get(count["arm"], ""),) if with_shares else ()
         arms.add_row(
-            count["arm"], roles.get(count["arm"], ""), count["metric"], str(count["rows"]), str(count["units"])
+            count["arm"],
+            roles.get(count["arm"], ""),
+            *share,
+            shown_metric_name(e, count["metric"]),
+            str(count["rows"]),
+            str(count["units"]),
         )
     out.print(arms)
 
@@ -580,7 +598,7 @@ def _summary_table(msgs: Messages, analysis: kokeilu.Analysis, metrics: Sequence
                 if m.kind.name == "proportion"
                 else msgs.quantity(level, None, m, number=msgs.figure)
             )
-            table.add_row(m.name, row["arm"], str(row["n"]), text)
+            table.add_row(shown_name(m), row["arm"], str(row["n"]), text)
     return table
 
 
@@ -590,7 +608,7 @@ def render_latest(msgs: Messages, analysis: kokeilu.Analysis) -> None:
 
     out = console()
     primary = _judged_metric(analysis)
-    out.print(_summary_table(msgs, analysis, [primary], msgs("show.latest", metric=primary.name)))
+    out.print(_summary_table(msgs, analysis, [primary], msgs("show.latest", metric=shown_name(primary))))
     out.print(Text(analysis.verdict.sentence(msgs.lang)))
     if analysis.amended_verdict is not None:
         out.print(Text(analysis.amended_verdict.sentence(msgs.lang), style="italic"))
@@ -618,7 +636,7 @@ def render_analysis(msgs: Messages, analysis: kokeilu.Analysis) -> None:
     for row, core in zip(analysis.comparisons.to_dict("records"), analysis.result.comparisons):
         m = by_name[str(row["metric"])]
         compared = msgs("analyze.vs", arm=row["arm"], reference=_reference(msgs, str(row["reference"])))
-        name = msgs("analyze.metric_role", metric=m.name, role=msgs.label(m.role))
+        name = msgs("analyze.metric_role", metric=shown_name(m), role=msgs.label(m.role))
         if row["status"] != "ok":
             status = _status(msgs, str(row["status"]), core.status_message)
             table.add_row(name, compared, status, *[""] * (len(headings) - 3))

@@ -99,6 +99,12 @@ def parse_positive(text: str, msgs: Messages) -> float:
     return value
 
 
+def parse_shares(text: str, msgs: Messages) -> list[float]:
+    """Planned shares of the arms as weights in the arms' order, separated by colons: 1:2 is a
+    third and two thirds (a decimal comma is accepted, as in every number)."""
+    return [parse_positive(part, msgs) for part in text.split(":")]
+
+
 def parse_non_negative(text: str, msgs: Messages) -> float:
     value = parse_number(text, msgs)
     if value < 0:
