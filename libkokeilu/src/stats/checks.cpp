@@ -48,6 +48,15 @@ double two_sided_z(double confidence) {
     return boost::math::quantile(boost::math::complement(standard, (1.0 - confidence) / 2.0));
 }
 
+void complete_wald(Estimate& e) {
+    const double z = two_sided_z(e.confidence);
+    e.ci_low = e.estimate - z * e.std_error;
+    e.ci_high = e.estimate + z * e.std_error;
+    const double statistic = e.estimate / e.std_error;
+    e.statistic = statistic;
+    e.p_value = 2.0 * boost::math::cdf(boost::math::complement(boost::math::normal(), std::abs(statistic)));
+}
+
 std::string num(double x) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.6g", x);

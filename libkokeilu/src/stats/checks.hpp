@@ -26,6 +26,10 @@ void check_rows(std::size_t rows, std::size_t expected, const std::string& field
 // The standard normal quantile z with P(Z > z) = (1 - confidence) / 2.
 [[nodiscard]] double two_sided_z(double confidence);
 
+// Completes a Wald estimate from its estimate, std_error and confidence: the statistic
+// estimate / std_error, its two-sided normal p-value and the normal interval.
+void complete_wald(Estimate& e);
+
 // Formats a number for messages.
 [[nodiscard]] std::string num(double x);
 

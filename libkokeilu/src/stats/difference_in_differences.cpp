@@ -3,8 +3,6 @@
 #include "stats/checks.hpp"
 #include "stats/least_squares.hpp"
 
-#include <boost/math/distributions/normal.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -63,12 +61,7 @@ Estimate difference_in_differences(const DidCells& cells, double confidence) {
     e.estimate = (cells.changed_after.mean() - cells.changed_before.mean()) -
                  (cells.comparison_after.mean() - cells.comparison_before.mean());
     e.std_error = std::sqrt(variance);
-    const double z = detail::two_sided_z(confidence);
-    e.ci_low = e.estimate - z * e.std_error;
-    e.ci_high = e.estimate + z * e.std_error;
-    const double statistic = e.estimate / e.std_error;
-    e.statistic = statistic;
-    e.p_value = 2.0 * boost::math::cdf(boost::math::complement(boost::math::normal(), std::abs(statistic)));
+    detail::complete_wald(e);
     e.notes = "assumes both units would have moved alike without the change (parallel trends)";
     return e;
 }

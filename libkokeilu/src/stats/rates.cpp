@@ -3,7 +3,6 @@
 #include "stats/checks.hpp"
 
 #include <boost/math/distributions/binomial.hpp>
-#include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/beta.hpp>
 
 #include <algorithm>
@@ -84,12 +83,7 @@ Estimate rate_difference(EventCount treatment, EventCount control, double confid
     e.estimate = rate_t - rate_c;
     // The variance of a Poisson rate x / E is its expectation over E, estimated by x / E^2.
     e.std_error = std::sqrt(rate_t / treatment.exposure + rate_c / control.exposure);
-    const double z = detail::two_sided_z(confidence);
-    e.ci_low = e.estimate - z * e.std_error;
-    e.ci_high = e.estimate + z * e.std_error;
-    const double statistic = e.estimate / e.std_error;
-    e.statistic = statistic;
-    e.p_value = 2.0 * boost::math::cdf(boost::math::complement(boost::math::normal(), std::abs(statistic)));
+    detail::complete_wald(e);
     return e;
 }
 
