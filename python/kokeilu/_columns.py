@@ -108,6 +108,8 @@ def int_column(data: Any, field: str, rows: int) -> npt.NDArray[np.int64]:
         return array
     if isinstance(dtype, np.dtype) and dtype.kind == "u":
         unsigned = np.asarray(data)
+        if unsigned.ndim != 1 or len(unsigned) != rows:
+            invalid(field, "input.not_one_dimensional_rows", rows=rows)
         large = unsigned > np.iinfo(np.int64).max
         if large.any():
             row = _first_true(large)
