@@ -361,3 +361,115 @@ TEST_CASE("file checks: a tracker at schema 2 opens, migrates to 6 and gets an i
     // The first write of a connection writes the identity page into the log again.
     CHECK(db.execAndGet("SELECT marks FROM file_identity").getInt() >= 1);
 }
+
+namespace {
+
+std::uint32_t get_be32(const std::string& s, std::size_t at) {
+    const auto b = [&](std::size_t i) { return std::uint32_t{static_cast<unsigned char>(s[at + i])}; };
+    return (b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3);
+}
+
+void put_be32(std::string& s, std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) s[at + static_cast<std::size_t>(i)] = static_cast<char>(v >> (24 - 8 * i));
+}
+
+// The log rewritten as a big-endian machine writes it (magic 0x377f0683: checksums over big-endian
+// words), each checksum of the chain computed again: https://www.sqlite.org/fileformat2.html#walformat
+std::string as_big_endian_log(std::string log) {
+    REQUIRE(get_be32(log, 0) == 0x377f0682);  // as this little-endian machine wrote it
+    put_be32(log, 0, 0x377f0683);
+    std::uint32_t s0 = 0;
+    std::uint32_t s1 = 0;
+    const auto add = [&](std::size_t from, std::size_t size) {
+        for (std::size_t i = from; i < from + size; i += 8) {
+            s0 += get_be32(log, i) + s1;
+            s1 += get_be32(log, i + 4) + s0;
+        }
+    };
+    add(0, 24);
+    put_be32(log, 24, s0);
+    put_be32(log, 28, s1);
+    const std::size_t frame = 24 + get_be32(log, 8);
+    for (std::size_t at = 32; at + frame <= log.size(); at += frame) {
+        add(at, 8);
+        add(at + 24, frame - 24);
+        put_be32(log, at + 16, s0);
+        put_be32(log, at + 20, s1);
+    }
+    return log;
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+}  // namespace
+
+TEST_CASE("file checks: a log that SQLite would not replay is not judged either, and the file opens as its own",
+          "[sqlite][open][file][wal]") {
+    // The log is read exactly as far as SQLite's recovery would replay it. Another tracker's log,
+    // broken where SQLite stops, shows none of its rows: refusing it would refuse a file that is fine.
+    TempDir dir;
+    const std::string other = dir.file("toinen.db");
+    make_tracker(other, 0, "OTHER-001");
+    const std::string log_path = dir.file("log");
+    copy_log(other, [](Tracker& t) { t.log("OTHER-001", one_value(1.0, 0)); }, log_path);
+    const std::string log = read_bytes(log_path);
+    const std::size_t frame = 24 + get_be32(log, 8);
+    REQUIRE(log.size() >= 32 + frame);
+
+    const std::vector<std::pair<std::string, std::function<void(std::string&)>>> breaks{
+        {"magic", [](std::string& l) { put_be32(l, 0, 0x377f0680); }},
+        {"format version", [](std::string& l) { put_be32(l, 4, 3007001); }},
+        {"page size not a power of two", [](std::string& l) { put_be32(l, 8, 4000); }},
+        {"page size too small", [](std::string& l) { put_be32(l, 8, 256); }},
+        {"page size too large", [](std::string& l) { put_be32(l, 8, 131072); }},
+        {"header checksum", [](std::string& l) { l[24] = static_cast<char>(l[24] ^ 1); }},
+        {"first frame's salt", [](std::string& l) { l[32 + 8] = static_cast<char>(l[32 + 8] ^ 1); }},
+        {"first frame's page number 0", [](std::string& l) { put_be32(l, 32, 0); }},
+        {"first frame's checksum", [](std::string& l) { l[32 + 20] = static_cast<char>(l[32 + 20] ^ 1); }},
+        {"first frame's page", [frame](std::string& l) { l[32 + frame - 1] = static_cast<char>(l[32 + frame - 1] ^ 1); }},
+        {"cut inside the first frame", [frame](std::string& l) { l.resize(32 + frame / 2); }},
+        {"cut inside the header", [](std::string& l) { l.resize(20); }},
+    };
+    int n = 0;
+    for (const auto& [name, make_break] : breaks) {
+        INFO(name);
+        const std::string own = dir.file("oma" + std::to_string(n++) + ".db");
+        make_tracker(own, 3, "OWN-001");
+        std::string broken = log;
+        make_break(broken);
+        write_bytes(own + "-wal", broken);
+        auto store = open_sqlite_store(own, {.read_only = true});
+        CHECK(store->count_observations(store->find_experiment("OWN-001")->id) == 3);
+    }
+
+    // Unbroken, the same log is refused.
+    write_bytes(dir.file("ehja.db-wal"), log);
+    make_tracker(dir.file("ehja-main.db"), 3, "OWN-001");
+    fs::rename(dir.file("ehja-main.db"), dir.file("ehja.db"));
+    CHECK(contains(refusal(dir.file("ehja.db")), "belongs to another tracker file"));
+}
+
+TEST_CASE("file checks: a log written with big-endian checksums is read as well", "[sqlite][open][file][wal]") {
+    // SQLite writes the checksums in the byte order of the machine that writes the log, and any
+    // machine replays either; a file moved from a big-endian server is judged the same.
+    TempDir dir;
+    const std::string other = dir.file("toinen.db");
+    make_tracker(other, 0, "OTHER-001");
+    const std::string log_path = dir.file("log");
+    const std::string copy = dir.file("kopio.db");
+    copy_log(other, [](Tracker& t) { t.log("OTHER-001", one_value(1.0, 0)); }, log_path, copy);
+    const std::string big_endian = as_big_endian_log(read_bytes(log_path));
+
+    // SQLite itself replays the rewritten log beside its own file: the rewriting is right.
+    write_bytes(copy + "-wal", big_endian);
+    {
+        auto store = open_sqlite_store(copy, {.read_only = true});
+        CHECK(store->count_observations(store->find_experiment("OTHER-001")->id) == 1);
+    }
+    const std::string own = dir.file("oma.db");
+    make_tracker(own, 3, "OWN-001");
+    write_bytes(own + "-wal", big_endian);
+    CHECK(contains(refusal(own), "belongs to another tracker file"));
+}
