@@ -257,3 +257,36 @@ TEST_CASE("sqlite store errors: kokeilu_fold folds like the Tracker and keeps NU
     CHECK(db.execAndGet("SELECT kokeilu_fold(NULL) IS NULL").getInt() == 1);
     CHECK(db.execAndGet("SELECT kokeilu_fold(42)").getString() == "42");
 }
+
+TEST_CASE("sqlite store errors: an arm or metric whose only rows were voided is kept for them", "[sqlite]") {
+    // A voided row stays in the file with its arm and metric: removing them would leave it
+    // pointing at nothing. The counted rows' check passes (there are none); the foreign key refuses.
+    auto store = open_sqlite_store(":memory:");
+    Experiment e = library_experiment();
+    store->insert_experiment(e, "KAJAANI-2026-");
+    store->insert_observations({e.id, running_only}, std::vector<ObservationRecord>{row(e, 3.0)});
+    const VoidRequest typo{{1}, 0, "typo", ""};
+    store->void_observations(e.id, typo, e.created_at);
+    REQUIRE(store->count_observations(e.id) == 0);
+
+    const auto refusal_of = [&](auto change) {
+        Experiment changed = *store->find_experiment(e.key);
+        change(changed);
+        try {
+            store->save_experiment(changed, {}, std::nullopt, HistoryKind::update);
+        } catch (const InvalidStateError& error) {
+            return error.code() + " " + error.what();
+        }
+        return std::string("(saved)");
+    };
+    CHECK(refusal_of([](Experiment& x) { x.arms.pop_back(); }) ==
+          "store.arm_has_observations arm 'open' has observations and cannot be removed");
+    CHECK(refusal_of([](Experiment& x) {
+              x.metrics[0].id = 0;
+              x.metrics[0].name = "visitors";
+          }).starts_with("store.metric_has_observations"));
+    const Experiment stored = *store->find_experiment(e.key);
+    CHECK(stored.arms.size() == 2);
+    CHECK(stored.metrics[0].name == "visits");
+    CHECK(stored.revision == e.revision);
+}
