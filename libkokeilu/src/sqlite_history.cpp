@@ -50,7 +50,9 @@ HistoryEntry read_entry(SQLite::Statement& q) {
     e.index = q.getColumn(0).getInt64();
     e.at = from_unix_micros(q.getColumn(1).getInt64());
     e.kind = parse_history_kind(q.getColumn(2).getString());
-    e.experiment_id = q.getColumn(3).isNull() ? 0 : q.getColumn(3).getInt64();
+    // A NULL integer column reads as 0 (sqlite3_column_int64), which is what an entry without an
+    // experiment or a batch without rows means.
+    e.experiment_id = q.getColumn(3).getInt64();
     e.experiment_uuid = q.getColumn(4).getString();
     if (!q.getColumn(5).isNull()) e.payload = q.getColumn(5).getString();
     e.salt = blob(q.getColumn(6));
@@ -61,9 +63,9 @@ HistoryEntry read_entry(SQLite::Statement& q) {
         b.id = e.index;
         b.experiment_id = e.experiment_id;
         b.at = e.at;
-        b.first_observation_id = q.getColumn(9).isNull() ? 0 : q.getColumn(9).getInt64();
-        b.last_observation_id = q.getColumn(10).isNull() ? 0 : q.getColumn(10).getInt64();
-        b.rows = q.getColumn(11).isNull() ? 0 : q.getColumn(11).getInt64();
+        b.first_observation_id = q.getColumn(9).getInt64();
+        b.last_observation_id = q.getColumn(10).getInt64();
+        b.rows = q.getColumn(11).getInt64();
         b.content_sha256 = blob(q.getColumn(12));
         b.idempotency_key = q.getColumn(13).isNull() ? std::string() : q.getColumn(13).getString();
         if (e.payload)

@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kokeilu::detail {
@@ -78,12 +79,11 @@ void refuse_removal_with_data(SQLite::Database& db, const std::vector<StoredItem
         const bool kept = std::any_of(revised.begin(), revised.end(), [&](const Item& r) { return r.id == item.id; });
         if (kept) continue;
         const Offenders rows = rows_of(db, column, item.id);
-        if (rows.count > 0)
-            throw InvalidArgumentError(std::string(list) + "[" + item.name + "]",
-                                       rows.count == 1
-                                           ? Message{"store.removal_has_observation", {{"ids", rows.ids_text()}}}
-                                           : Message{"store.removal_has_observations",
-                                                     {{"count", rows.count}, {"ids", rows.ids_text()}}});
+        if (rows.count == 0) continue;
+        Message problem{rows.count == 1 ? "store.removal_has_observation" : "store.removal_has_observations",
+                        {{"ids", rows.ids_text()}}};
+        if (rows.count > 1) problem.params.push_back({"count", rows.count});
+        throw InvalidArgumentError(std::string(list) + "[" + item.name + "]", std::move(problem));
     }
 }
 
