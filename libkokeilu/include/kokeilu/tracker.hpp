@@ -7,6 +7,7 @@
 // processes and other Trackers may share its file.
 #pragma once
 
+#include "kokeilu/chrono.hpp"
 #include "kokeilu/experiment.hpp"
 #include "kokeilu/experiment_filter.hpp"
 #include "kokeilu/history.hpp"
@@ -92,6 +93,13 @@ public:
     // draft or running -> stopped; the reason is required and also goes to the journal.
     Experiment stop(std::string_view key, std::string_view reason, std::optional<Date> on = {},
                     std::string_view author = {});
+    // start and stop with a std::chrono day (kokeilu/chrono.hpp); a day not on the calendar is an
+    // InvalidArgumentError naming "on".
+    Experiment start(std::string_view key, std::chrono::year_month_day on) { return start(key, to_date(on, "on")); }
+    Experiment stop(std::string_view key, std::string_view reason, std::chrono::year_month_day on,
+                    std::string_view author = {}) {
+        return stop(key, reason, to_date(on, "on"), author);
+    }
     // running -> concluded with the verdict, Learning Card and decision.
     Experiment conclude(std::string_view key, const Outcome& outcome);
 
@@ -102,6 +110,10 @@ public:
     JournalEntry add_note(std::string_view key, std::string_view text, std::string_view author = {},
                           std::optional<Time> at = {}) {
         return note(key, text, author, at);
+    }
+    // note() at a std::chrono time (kokeilu/chrono.hpp).
+    JournalEntry note(std::string_view key, std::string_view text, std::string_view author, SysMicroseconds at) {
+        return note(key, text, author, to_time(at, "at"));
     }
     [[nodiscard]] std::vector<JournalEntry> journal(std::string_view key) const;
 
