@@ -6,11 +6,12 @@
 # Not part of `make test`: an instrumented -O0 build of everything costs several minutes of CI.
 COVERAGE_BUILD ?= build/coverage
 COVERAGE_MIN_BRANCHES ?= 90
-# Branch coverage on; the branches gcc adds to every call that may throw (to its unwinding path)
-# are left out, the usual lcov setting, so that a branch counted is a decision in kokeilu's code.
-# gcov runs through gcov_without_throw.py, which makes that setting work on Debian 12's lcov 1.16.
+# Branch coverage on, counting only decisions written in kokeilu's code: gcov runs through
+# gcov_branch_filter.py, which removes the branches gcc adds by itself (to every call's unwinding
+# path, and in lines without a conditional, such as the destruction of a coded error's parameters),
+# as lcov's exception setting and lcov 2's `--filter branch` do; Debian 12's lcov 1.16 can do neither.
 COVERAGE_LCOV_RC := --rc lcov_branch_coverage=1 --rc geninfo_no_exception_branch=1 \
-                    --rc geninfo_gcov_tool=$(CURDIR)/tests/coverage/gcov_without_throw.py
+                    --rc geninfo_gcov_tool=$(CURDIR)/tests/coverage/gcov_branch_filter.py
 
 .PHONY: coverage coverage-deps
 

@@ -137,12 +137,15 @@ def main() -> int:
     out.append(f"- Compiler: {tool_version(['g++', '--version'])}; {tool_version(['lcov', '--version'])}")
     out.append(f"- lcov settings: `{args.flags}`")
     out.append(
-        "- Exception branches are excluded (`geninfo_no_exception_branch=1`): gcc adds a branch from "
-        "every call that may throw to its unwinding path, which would double the count with edges no "
-        "ordinary test can choose. Debian 12's lcov 1.16 ignores this setting when it reads gcov's "
-        "JSON, so gcov runs through `tests/coverage/gcov_without_throw.py`, which removes exactly the "
-        "branches gcov marks as exception edges (`\"throw\": true`). Every other branch counts, "
-        "including the ones gcc adds for conditionally destroyed temporaries and defaulted `==`.\n"
+        "- Only branches that are decisions in the source count. gcov runs through "
+        "`tests/coverage/gcov_branch_filter.py`, which removes two kinds of branch gcc adds by itself: "
+        "the edge from every call that may throw to its unwinding path (gcov marks it `\"throw\": true`; "
+        "`geninfo_no_exception_branch=1` should drop it, but Debian 12's lcov 1.16 ignores that setting "
+        "when it reads gcov's JSON), and every branch of a statement with no conditional in it, such as "
+        "the loops that destroy a coded error's parameters (`Message{\"code\", {{\"field\", name}}}`), "
+        "half of them reachable only while an exception unwinds. The second is lcov 2's `--filter "
+        "branch` (`containsConditional`), ported because lcov 1.16 has no filters, and extended to judge "
+        "a statement's last line together with the lines it continues.\n"
     )
     out.append(f"`make coverage` fails when the store or the statistics are under {args.min_branches:g} % "
                "of their branches.\n")
