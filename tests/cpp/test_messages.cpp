@@ -2,6 +2,7 @@
 // every code, and errors carrying their code and parameters.
 #include "kokeilu/error.hpp"
 #include "kokeilu/message.hpp"
+#include "kokeilu/observation.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -69,4 +70,18 @@ TEST_CASE("an error without a code of its own has its kind as code and its text 
     CHECK(e.code() == "storage");
     REQUIRE(e.params().size() == 1);
     CHECK(std::get<std::string>(e.params().front().value) == "disk I/O error");
+}
+
+TEST_CASE("messages and the input problems holding them compare by code and parameters", "[messages]") {
+    const Message a{"value.not_finite", {{"value", std::string("nan")}}};
+    CHECK(a == Message{"value.not_finite", {{"value", std::string("nan")}}});
+    CHECK_FALSE(a == Message{"value.not_finite", {{"value", std::string("inf")}}});
+    CHECK_FALSE(a == Message{"value.not_finite"});
+    CHECK_FALSE(a == Message{"value.other", {{"value", std::string("nan")}}});
+    // A count and a number of the same size are different values.
+    CHECK_FALSE(Message{"c", {{"n", std::int64_t{1}}}} == Message{"c", {{"n", 1.0}}});
+    const InputProblem problem{"value", 3, a};
+    CHECK(problem == InputProblem{"value", 3, a});
+    CHECK_FALSE(problem == InputProblem{"value", 4, a});
+    CHECK_FALSE(problem == InputProblem{"value", 3, Message{"value.not_finite"}});
 }

@@ -27,6 +27,8 @@ using MessageValue = std::variant<std::int64_t, double, std::string>;
 struct MessageParam {
     std::string name;
     MessageValue value;
+
+    bool operator==(const MessageParam&) const = default;
 };
 
 struct Message {
@@ -45,6 +47,9 @@ struct Message {
     // the shortest form that reads back exactly: "0.1", "1e+300"). A code without a template gives
     // the code followed by its parameters, so nothing is ever lost.
     [[nodiscard]] std::string english() const;
+
+    // The same code with the same parameters, in the same order (so InputProblem compares too).
+    bool operator==(const Message&) const = default;
 };
 
 struct MessageTemplate {
