@@ -17,14 +17,14 @@ namespace kokeilu::detail {
 
 namespace {
 
-// What a file system entry is, in words for an error message.
+// What a file system entry is, in words for an error message (never a link: links are followed
+// first, and said as "a symbolic link to ...").
 std::string kind_of(mode_t mode) {
     if (S_ISDIR(mode)) return "a folder";
     if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
     if (S_ISCHR(mode)) return "a character device";
     if (S_ISBLK(mode)) return "a block device";
     if (S_ISSOCK(mode)) return "a socket";
-    if (S_ISLNK(mode)) return "a symbolic link";
     return "not a regular file";
 }
 

@@ -38,14 +38,10 @@ bool has_wal_content(const std::string& path) {
 std::string cannot_open_reason(const std::string& path, bool read_only) {
     std::error_code error;
     const std::filesystem::file_status status = std::filesystem::status(path, error);
-    if (error) return error.message();  // e.g. a symlink loop: "Too many levels of symbolic links"
+    // A missing file or folder is an error here too (ENOENT: "No such file or directory"), as is a
+    // symlink loop ("Too many levels of symbolic links"): the system's words say it.
+    if (error) return error.message();
     if (std::filesystem::is_directory(status)) return "it is a folder";
-    if (!std::filesystem::exists(status)) {
-        const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-        if (!folder.empty() && !std::filesystem::is_directory(folder, error))
-            return "the folder '" + folder.string() + "' does not exist";
-        return "the file cannot be created in its folder";
-    }
     return read_only ? "the file cannot be read"
                      : "the file or its folder cannot be written; open it read-only to read it";
 }
