@@ -290,3 +290,18 @@ TEST_CASE("sqlite store errors: an arm or metric whose only rows were voided is 
     CHECK(stored.metrics[0].name == "visits");
     CHECK(stored.revision == e.revision);
 }
+
+TEST_CASE("sqlite store errors: only a draft is deleted, checked inside the transaction", "[sqlite]") {
+    auto store = open_sqlite_store(":memory:");
+    // A file without a row has no ids yet, stored or recorded.
+    CHECK(store->observation_id_bounds().stored == 0);
+    CHECK(store->observation_id_bounds().recorded == 0);
+    Experiment e = library_experiment();  // running
+    store->insert_experiment(e, "KAJAANI-2026-");
+    CHECK(message_of<InvalidStateError>([&] { store->delete_draft(e.id); }) ==
+          "cannot delete KAJAANI-2026-001: its status is running; only a draft can be deleted (nothing is deleted from a "
+          "started experiment: void wrong observations instead)");
+    CHECK(contains(message_of<NotFoundError>([&] { store->delete_draft(e.id + 1); }),
+                   "id " + std::to_string(e.id + 1)));
+    CHECK(store->find_experiment(e.key).has_value());
+}
