@@ -136,3 +136,39 @@ TEST_CASE("a void whose record was deleted behind kokeilu's back is still refuse
           "state store.observation_voided_on");
     CHECK(!t.verify().ok());  // the deletion shows
 }
+
+TEST_CASE("columns written again under the same idempotency key are a repeat, not a second batch",
+          "[voiding][tracker]") {
+    Tracker t = memory_tracker();
+    const Experiment e = started(t, "OULU-2025-001");
+    static const std::vector<std::int64_t> times{to_unix_micros(at(2025, 3, 4)), to_unix_micros(at(2025, 3, 5))};
+    static const std::vector<double> values{4.0, 5.0};
+    static const std::vector<std::int32_t> codes{0, 1};
+    ObservationColumns c;
+    c.at_us = times;
+    c.values = values;
+    c.arm_codes = codes;
+    c.arm_names = {"control", "video"};
+    LogOptions keyed;
+    keyed.idempotency_key = "week-1";
+    const WriteResult first = t.log_columns(e.key, "", c, keyed);
+    const WriteResult again = t.log_columns(e.key, "", c, keyed);
+    CHECK(first.rows == 2);
+    CHECK(again.repeated);
+    CHECK(again.rows == 0);
+    CHECK(again.batch == first.batch);
+    CHECK(t.count_observations(e.key) == 2);
+}
+
+TEST_CASE("the time zone is refused once experiments have started, naming them", "[tracker][sqlite]") {
+    Tracker t = memory_tracker();
+    started(t, "OULU-2025-001");
+    started(t, "OULU-2025-002");
+    CHECK(refusal_of([&] { t.set_time_zone("Europe/Stockholm"); }) == "state store.time_zone_after_start");
+    try {
+        t.set_time_zone("Europe/Stockholm");
+    } catch (const InvalidStateError& error) {
+        CHECK(std::string(error.what()).find("OULU-2025-001, OULU-2025-002") != std::string::npos);
+    }
+    CHECK(t.time_zone().name() == "Europe/Helsinki");
+}
