@@ -295,3 +295,43 @@ def test_the_designs_are_enumerations_with_labels() -> None:
     assert kokeilu.ArmRole.comparison_after.name == "comparison_after"
     msgs = Messages("fi")
     assert msgs.labels("DesignKind")["interrupted_time_series"] == "katkaistu aikasarja"
+
+
+def test_a_count_is_a_series_of_period_rates_and_a_proportion_of_period_shares(tmp_path: Path) -> None:
+    rng = np.random.default_rng(77)
+    with new_tracker(tmp_path / "k.db") as tracker:
+        counts = create(tracker, "interrupted_time_series", ITS_ARMS, kind="count")
+        shares = create(tracker, "interrupted_time_series", ITS_ARMS, kind="proportion")
+        tracker.start(counts, on=CHANGE)
+        tracker.start(shares, on=CHANGE)
+        logged: dict[str, list[Any]] = {"at": [], "events": [], "exposure": [], "success": []}
+        for arm, first, days in (("ennen", CHANGE - dt.timedelta(days=35), 35), ("jälkeen", CHANGE, 14)):
+            at = times(rng, first, days, 5 * days)
+            exposure = rng.uniform(0.5, 3.0, size=len(at))
+            rate = 2.0 + 0.8 * (day_numbers(at) >= 0)
+            events = rng.poisson(rate * exposure).astype(float)
+            success = (rng.random(len(at)) < 0.4 + 0.2 * (day_numbers(at) >= 0)).astype(float)
+            tracker.log_many(counts, events, arm=arm, at=at, exposure=exposure, backfill=True)
+            tracker.log_many(shares, success, arm=arm, at=at, backfill=True)
+            for name, column in (("at", at), ("events", events), ("exposure", exposure), ("success", success)):
+                logged[name].append(column)
+        by_rate = tracker.analyze(counts)
+        by_share = tracker.analyze(shares)
+    at = np.concatenate(logged["at"])
+    days = day_numbers(at)
+    frame = pd.DataFrame({"t": days, "events": np.concatenate(logged["events"]),
+                          "exposure": np.concatenate(logged["exposure"]), "success": np.concatenate(logged["success"])})
+    grouped = frame.groupby("t")
+    for analysis, y in ((by_rate, grouped["events"].sum() / grouped["exposure"].sum()),
+                        (by_share, grouped["success"].mean())):
+        t = np.asarray(y.index, dtype=float)
+        post = (t >= 0).astype(float)
+        weekday = ((t % 7) + 7) % 7
+        dummies = [(weekday == d).astype(float) for d in sorted(set(weekday))[1:]]
+        lags = int(np.floor(4 * (len(t) / 100) ** (2 / 9)))
+        fit = sm.OLS(y.to_numpy(), np.column_stack([np.ones_like(t), t, post, t * post, *dummies])).fit(
+            cov_type="HAC", cov_kwds={"maxlags": lags}
+        )
+        assert analysis.time_series is not None
+        agrees(analysis.time_series.level_change, fit, 2)
+        agrees(analysis.time_series.slope_change, fit, 3)
