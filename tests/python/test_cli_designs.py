@@ -72,9 +72,11 @@ def test_difference_in_differences_from_the_command(tmp_path: Path) -> None:
     as_json = json.loads(call(["analyze", key, "--json"], db=db).out)
     with kokeilu.open(db, read_only=True) as tracker:
         ours = tracker.analyze(key)
-    [row] = ours.comparisons.to_dict("records")
-    assert json.dumps(as_json).count("difference_in_differences_hc2") >= 1
-    assert row["method"] == "difference_in_differences_hc2"
+    assert [row["method"] for row in as_json["comparisons"]] == ["difference_in_differences_hc2"]
+    assert ours.pre_trend is not None
+    assert as_json["pre_trend"]["p_value"] == ours.pre_trend.p_value
+    assert as_json["pre_trend"]["method"] == "pre_trend_slope_difference"
+    assert (as_json["period"], as_json["time_series"]) == ("day", None)
 
 
 def test_interrupted_time_series_by_week_and_a_wrong_period(tmp_path: Path) -> None:
@@ -94,6 +96,11 @@ def test_interrupted_time_series_by_week_and_a_wrong_period(tmp_path: Path) -> N
     assert by_week.code == 0, by_week
     assert "Säsongsvariation" not in by_week.out
     assert "sju dagar räknat från förändringens dag" in words(by_week.out)
+    fit = json.loads(call(["analyze", key, "--period", "week", "--json"], db=db).out)
+    assert fit["period"] == "week" and fit["pre_trend"] is None
+    assert (fit["time_series"]["before"], fit["time_series"]["after"]) == (10, 4)
+    assert not fit["time_series"]["weekday_seasonality"]
+    assert fit["time_series"]["level_change"]["method"] == fit["comparisons"][0]["method"]
     wrong = call(["--lang", "fi", "analyze", key, "--period", "month"], db=db)
     assert wrong.code == 1, wrong
     assert "period" in wrong.err and "month" in wrong.err and "Traceback" not in wrong.err
