@@ -518,8 +518,8 @@ void register_tracker(py::module_& m) {
                 return self.with([&](Tracker& t) { return stats::design_series(t, t.get(key), by, until); });
             },
             py::arg("key"), py::arg("until") = py::none(), py::arg("period") = "day",
-            "The series by period ('day' or 'week', in the tracker's zone) of every metric and arm of a design "
-            "split at its start (empty for other designs and before the start).");
+            "The series by period ('day' or 'week', in the tracker's zone) of every metric and arm of a difference "
+            "in differences or an interrupted time series (empty for other designs and before the start).");
 }
 
 }  // namespace kokeilu::python

@@ -220,6 +220,14 @@ TEST_CASE("Periods are local days of the tracker's zone, counted from the change
     CHECK(weekly.period == std::vector<double>{-2.0});  // days -14..-8
     CHECK(weekly.value == std::vector<double>{3.5});
     CHECK(weekly.weekday.empty());
+
+    // A plain before/after compares no periods: its analysis reads no series.
+    Experiment plain = its_draft();
+    plain.design = DesignKind::before_after;
+    Started before_after(plain);
+    before_after.tracker.log(before_after.key, unit(at(2025, 2, 20), "before", 3.0), backfill);
+    CHECK(design_series(before_after.tracker, before_after.tracker.get(before_after.key)).metrics.empty());
+    CHECK_FALSE(design_series(s.tracker, e).metrics.empty());
 }
 
 TEST_CASE("An interrupted time series fits the before and after arms as one daily series", "[design][its][tracker]") {

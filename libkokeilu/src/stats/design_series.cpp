@@ -55,7 +55,10 @@ DesignSeries design_series(const Tracker& tracker, const Experiment& experiment,
                            std::optional<Time> until) {
     DesignSeries out;
     out.period = period;
-    if (!splits_at_start(experiment.design) || !experiment.actual_start) {
+    // A plain before/after comparison needs no periods: its analysis is not charged a scan.
+    const bool by_period = experiment.design == DesignKind::difference_in_differences ||
+                           experiment.design == DesignKind::interrupted_time_series;
+    if (!by_period || !experiment.actual_start) {
         return out;
     }
     std::map<std::int64_t, std::string> arm_names;

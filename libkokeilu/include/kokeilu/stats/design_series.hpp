@@ -66,8 +66,9 @@ private:
     std::map<std::int64_t, Sums> periods_;
 };
 
-// The series of every metric and arm of an experiment of a design split at its start, read in one
-// scan per metric (rows before `until` only, when given). Empty for other designs and before the
+// The series of every metric and arm of a difference in differences or an interrupted time
+// series, read in one scan per metric (rows before `until` only, when given). Empty for other
+// designs (a plain before/after is split at its start too, but compares no periods) and before the
 // experiment has started.
 [[nodiscard]] DesignSeries design_series(const Tracker& tracker, const Experiment& experiment,
                                          SeriesPeriod period = SeriesPeriod::day,
