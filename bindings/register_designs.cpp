@@ -5,6 +5,7 @@
 #include "pybind11.hpp"
 
 #include "kokeilu/stats/covariate_adjustment.hpp"
+#include "kokeilu/stats/design_series.hpp"
 #include "kokeilu/stats/difference_in_differences.hpp"
 #include "kokeilu/stats/interrupted_time_series.hpp"
 
@@ -56,6 +57,23 @@ void register_designs(py::module_& m) {
                    ", before=" + std::to_string(r.before) + ", after=" + std::to_string(r.after) + ")";
         });
     def_value_copy(its);
+
+    py::class_<PeriodSeries> periods(m, "PeriodSeries", "One arm's values by period, periods numbered from the change's (0).");
+    periods.def_readonly("period", &PeriodSeries::period, "The period numbers, ascending; 0 is the change's.")
+        .def_readonly("value", &PeriodSeries::value, "Each period's mean, share, or events per exposure.")
+        .def_readonly("weekday", &PeriodSeries::weekday, "Day periods: 0 = Monday .. 6 = Sunday; empty for weeks.")
+        .def_readonly("n", &PeriodSeries::n, "Observations in each period.")
+        .def("__repr__", [](const PeriodSeries& s) { return "PeriodSeries(periods=" + std::to_string(s.period.size()) + ")"; });
+    py::class_<DesignSeries> series(m, "DesignSeries",
+                                    "The series by period of every metric and arm of a design split at its start.");
+    series.def(py::init<>())
+        .def_property_readonly(
+            "period", [](const DesignSeries& s) { return std::string(to_string(s.period)); }, "'day' or 'week'.")
+        .def_readonly("metrics", &DesignSeries::metrics, "{metric: {arm: PeriodSeries}}.")
+        .def("__repr__", [](const DesignSeries& s) {
+            return "DesignSeries(period='" + std::string(to_string(s.period)) + "', metrics=" +
+                   std::to_string(s.metrics.size()) + ")";
+        });
 
     py::class_<CovariateAdjustment> adjustment(m, "CovariateAdjustment",
                                                "A difference adjusted for a pre-period covariate (ANCOVA, HC2), "

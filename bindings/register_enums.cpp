@@ -37,6 +37,10 @@ void register_enums(py::module_& m) {
         .value("concurrent", DesignKind::concurrent, "Control and treatment arms at the same time.")
         .value("before_after", DesignKind::before_after, "The same service before and after the change.")
         .value("one_sample", DesignKind::one_sample, "One group against the metric's baseline or target.")
+        .value("difference_in_differences", DesignKind::difference_in_differences,
+               "The changed unit and an unchanged comparison unit, each before and after the change.")
+        .value("interrupted_time_series", DesignKind::interrupted_time_series,
+               "One service's periods before and after the change, as a time series.")
         .finalize();
 
     py::native_enum<ArmRole>(m, "ArmRole", "enum.Enum", "The role of an arm or period in the design.")
@@ -45,6 +49,11 @@ void register_enums(py::module_& m) {
         .value("before", ArmRole::before, "Before/after design: the period before the change.")
         .value("after", ArmRole::after, "Before/after design: the period after the change.")
         .value("group", ArmRole::group, "One-sample design: the only group.")
+        .value("changed_before", ArmRole::changed_before, "Difference in differences: the changed unit before.")
+        .value("changed_after", ArmRole::changed_after, "Difference in differences: the changed unit after.")
+        .value("comparison_before", ArmRole::comparison_before,
+               "Difference in differences: the comparison unit before.")
+        .value("comparison_after", ArmRole::comparison_after, "Difference in differences: the comparison unit after.")
         .finalize();
 
     py::native_enum<MetricKind>(m, "MetricKind", "enum.Enum", "What kind of value a metric records.")

@@ -371,6 +371,14 @@ void register_results(py::module_& m) {
                       "Days the start lies before the lock of the Test Card (None unless at least one).")
         .def_readonly("early_rows", &Analysis::early_rows,
                       "Rows logged for times between the start and the lock, by arm.")
+        .def_readonly("pre_trend", &Analysis::pre_trend,
+                      "Difference in differences: the before period's slope difference (changed - comparison) per "
+                      "period of the primary metric, when each unit has at least three periods before the change.")
+        .def_readonly("time_series", &Analysis::time_series,
+                      "Interrupted time series: the primary metric's segmented regression, when periods allowed.")
+        .def_property_readonly(
+            "period", [](const Analysis& a) { return std::string(to_string(a.period)); },
+            "The period of the series of a difference in differences or an interrupted time series: 'day' or 'week'.")
         .def("__repr__", [](const Analysis& a) {
             return "AnalysisResult(experiment=" + repr_of(a.experiment) + ", verdict='" +
                    std::string(to_string(a.verdict.verdict)) + "')";
@@ -590,18 +598,21 @@ void register_experiment_analysis(py::module_& m) {
     m.def(
         "analyse",
         [](const Experiment& experiment, const ExperimentSummaries& summaries, double srm_threshold,
-           std::int64_t small_sample, double power, const EarlyRows& early_rows) {
+           std::int64_t small_sample, double power, const EarlyRows& early_rows,
+           const std::optional<DesignSeries>& series) {
             AnalysisOptions options;
             options.srm_threshold = srm_threshold;
             options.small_sample = small_sample;
             options.power = power;
             py::gil_scoped_release release;
-            return analyze(experiment, summaries, options, early_rows);
+            return analyze(experiment, summaries, options, early_rows, series.value_or(DesignSeries{}));
         },
         py::arg("experiment"), py::arg("summaries"), py::kw_only(), py::arg("srm_threshold") = 0.001,
         py::arg("small_sample") = 30, py::arg("power") = 0.8, py::arg("early_rows") = EarlyRows{},
+        py::arg("series") = py::none(),
         "Analyses an experiment from its summaries (metric -> arm -> Summary) and the rows logged between its "
-        "start and its lock (arm -> rows), against its locked criterion and, when amended, the amended one.");
+        "start and its lock (arm -> rows) and, for a difference in differences or an interrupted time series, its "
+        "series by period (Tracker.design_series), against its locked criterion and, when amended, the amended one.");
     m.def(
         "cumulative_effect",
         [](const InArray<std::int64_t>& period, const InArray<std::int32_t>& arm_codes, const InArray<double>& value,

@@ -510,7 +510,16 @@ void register_tracker(py::module_& m) {
             },
             py::arg("key"), py::arg("until") = py::none(),
             "Rows logged for times between the start and the lock of an experiment started before its Test Card "
-            "was locked ({arm: rows}); empty otherwise.");
+            "was locked ({arm: rows}); empty otherwise.")
+        .def(
+            "design_series",
+            [](PyTracker& self, const std::string& key, std::optional<Time> until, const std::string& period) {
+                const stats::SeriesPeriod by = stats::parse_series_period(period, "period");
+                return self.with([&](Tracker& t) { return stats::design_series(t, t.get(key), by, until); });
+            },
+            py::arg("key"), py::arg("until") = py::none(), py::arg("period") = "day",
+            "The series by period ('day' or 'week', in the tracker's zone) of every metric and arm of a difference "
+            "in differences or an interrupted time series (empty for other designs and before the start).");
 }
 
 }  // namespace kokeilu::python

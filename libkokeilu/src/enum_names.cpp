@@ -53,14 +53,20 @@ constexpr NameTable<ImpactClass, 2> impact_names{
     {{ImpactClass::customer_outcome, "customer_outcome"}, {ImpactClass::activity_output, "activity_output"}}};
 constexpr NameTable<EffectScale, 2> effect_scale_names{
     {{EffectScale::absolute, "absolute"}, {EffectScale::relative, "relative"}}};
-constexpr NameTable<DesignKind, 3> design_names{{{DesignKind::concurrent, "concurrent"},
+constexpr NameTable<DesignKind, 5> design_names{{{DesignKind::concurrent, "concurrent"},
                                                  {DesignKind::before_after, "before_after"},
-                                                 {DesignKind::one_sample, "one_sample"}}};
-constexpr NameTable<ArmRole, 5> arm_role_names{{{ArmRole::control, "control"},
+                                                 {DesignKind::one_sample, "one_sample"},
+                                                 {DesignKind::difference_in_differences, "difference_in_differences"},
+                                                 {DesignKind::interrupted_time_series, "interrupted_time_series"}}};
+constexpr NameTable<ArmRole, 9> arm_role_names{{{ArmRole::control, "control"},
                                                 {ArmRole::treatment, "treatment"},
                                                 {ArmRole::before, "before"},
                                                 {ArmRole::after, "after"},
-                                                {ArmRole::group, "group"}}};
+                                                {ArmRole::group, "group"},
+                                                {ArmRole::changed_before, "changed_before"},
+                                                {ArmRole::changed_after, "changed_after"},
+                                                {ArmRole::comparison_before, "comparison_before"},
+                                                {ArmRole::comparison_after, "comparison_after"}}};
 constexpr NameTable<Verdict, 3> verdict_names{
     {{Verdict::supported, "supported"}, {Verdict::refuted, "refuted"}, {Verdict::inconclusive, "inconclusive"}}};
 constexpr NameTable<Decision, 3> decision_names{

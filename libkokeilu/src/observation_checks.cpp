@@ -135,13 +135,13 @@ TimeWindow time_window(const Experiment& e, const LogOptions& options, const Tim
         window.latest = std::min(window.latest, now_us + future_tolerance_micros);
         window.now_us = now_us;
     }
-    if (e.design == DesignKind::before_after && e.actual_start)
+    if (splits_at_start(e.design) && e.actual_start)
         window.period_split_us = std::max(earliest_unix_micros, zone.start_of_day(*e.actual_start));
     return window;
 }
 
 Message period_problem(const Experiment& e, const Arm& arm, std::int64_t at_us) {
-    return Message{arm.role == ArmRole::before ? "input.period.before_arm_after_start" : "input.period.after_arm_before_start",
+    return Message{is_before_change(arm.role).value_or(false) ? "input.period.before_arm_after_start" : "input.period.after_arm_before_start",
                    {{"at", format_time(from_unix_micros(at_us))},
                     {"key", e.key},
                     {"start", format_date(*e.actual_start)},

@@ -64,15 +64,15 @@ struct TimeWindow {
     std::int64_t latest = latest_unix_micros;
     std::optional<Date> start;           // set when earliest is the actual start (no backfill)
     std::optional<std::int64_t> now_us;  // set when latest is a day after now (no allow_future)
-    std::optional<std::int64_t> period_split_us;  // before/after design: the actual start
+    std::optional<std::int64_t> period_split_us;  // designs split at the start: the actual start
 
     [[nodiscard]] bool contains(std::int64_t at_us) const noexcept { return at_us >= earliest && at_us <= latest; }
     // Whether a value of an arm with this role is timed in the other period.
     [[nodiscard]] bool wrong_period(ArmRole role, std::int64_t at_us) const noexcept {
         if (!period_split_us) return false;
-        if (role == ArmRole::before) return at_us >= *period_split_us;
-        if (role == ArmRole::after) return at_us < *period_split_us;
-        return false;
+        const std::optional<bool> before = is_before_change(role);
+        if (!before) return false;
+        return *before ? at_us >= *period_split_us : at_us < *period_split_us;
     }
 };
 // The window opens at the start of the actual start's day in the tracker's zone: a 01:00 Helsinki

@@ -105,6 +105,15 @@ void check_arms(const Experiment& e) {
         case DesignKind::one_sample:
             needs = {{ArmRole::group, 1, 1}};
             break;
+        case DesignKind::difference_in_differences:
+            needs = {{ArmRole::changed_before, 1, 1},
+                     {ArmRole::changed_after, 1, 1},
+                     {ArmRole::comparison_before, 1, 1},
+                     {ArmRole::comparison_after, 1, 1}};
+            break;
+        case DesignKind::interrupted_time_series:
+            needs = {{ArmRole::before, 1, 1}, {ArmRole::after, 1, 1}};
+            break;
         default:
             throw InvalidArgumentError("design", Message{"input.unknown_enum_value",
                                                          {{"value", std::int64_t{static_cast<int>(e.design)}}}});
@@ -154,6 +163,22 @@ void check_valid_range(const Metric& m, const std::string& f) {
                                                                      {{"value", *m.baseline}}));
 }
 
+// What the designs without a concurrent control can estimate: the difference in differences of
+// means (a share is the mean of 0/1 values), and the level change of a series of period means,
+// shares or rates; both on the absolute scale only.
+void check_design_metric(const Experiment& e, const Metric& m, const std::string& f) {
+    const bool did = e.design == DesignKind::difference_in_differences;
+    if (!did && e.design != DesignKind::interrupted_time_series) return;
+    const std::string design_name(to_string(e.design));
+    if (did && m.kind == MetricKind::count)
+        throw InvalidArgumentError(f + ".kind", Message{"input.design_metric_kind",
+                                                        {{"design", design_name},
+                                                         {"kind", std::string(to_string(m.kind))},
+                                                         {"kinds", std::string("mean, proportion")}}});
+    if (m.effect_scale != EffectScale::absolute)
+        throw InvalidArgumentError(f + ".effect_scale", Message{"input.design_effect_scale", {{"design", design_name}}});
+}
+
 void check_metric(const Experiment& e, const Metric& m, std::size_t i) {
     const std::string index_field = "metrics[" + std::to_string(i) + "]";
     check_required_name(m.name, index_field + ".name");
@@ -190,6 +215,7 @@ void check_metric(const Experiment& e, const Metric& m, std::size_t i) {
     if (m.baseline_sd && (!std::isfinite(*m.baseline_sd) || *m.baseline_sd <= 0.0))
         throw InvalidArgumentError(f + ".baseline_sd", Message{"input.not_positive", {{"value", *m.baseline_sd}}});
 
+    check_design_metric(e, m, f);
     // A one-sample design compares against the baseline, so a relative effect is a share of it.
     if (e.design == DesignKind::one_sample && m.effect_scale == EffectScale::relative &&
         (!m.baseline || *m.baseline == 0.0))

@@ -60,6 +60,8 @@ class DesignKind(enum.Enum):
     concurrent = 0
     before_after = 1
     one_sample = 2
+    difference_in_differences = 3
+    interrupted_time_series = 4
 
 class ArmRole(enum.Enum):
     control = 0
@@ -67,6 +69,10 @@ class ArmRole(enum.Enum):
     before = 2
     after = 3
     group = 4
+    changed_before = 5
+    changed_after = 6
+    comparison_before = 7
+    comparison_after = 8
 
 class MetricKind(enum.Enum):
     mean = 0
@@ -681,6 +687,7 @@ class Tracker:
     def verify(self, since: str | None = None) -> VerificationReport: ...
     def quick_check(self, key: str) -> builtins.list[VerificationProblem]: ...
     def early_rows(self, key: str, until: _TimeLike | None = None) -> dict[str, int]: ...
+    def design_series(self, key: str, until: _TimeLike | None = None, period: str = "day") -> DesignSeries: ...
 __version__: str
 
 # -- statistics (bindings/register_stats.cpp) ------------------------------------------------
@@ -951,6 +958,12 @@ class AnalysisResult:
     def days_started_before_lock(self) -> int | None: ...
     @property
     def early_rows(self) -> dict[str, int]: ...
+    @property
+    def pre_trend(self) -> Estimate | None: ...
+    @property
+    def time_series(self) -> InterruptedTimeSeries | None: ...
+    @property
+    def period(self) -> str: ...
 
 def welch_difference(treatment: Summary, control: Summary, confidence: float = 0.95) -> Estimate: ...
 def relative_lift(treatment: Summary, control: Summary, confidence: float = 0.95) -> Estimate: ...
@@ -1069,6 +1082,7 @@ def analyse(
     small_sample: int = 30,
     power: float = 0.8,
     early_rows: dict[str, int] = ...,
+    series: DesignSeries | None = None,
 ) -> AnalysisResult: ...
 def cumulative_effect(
     period: npt.ArrayLike,
@@ -1088,6 +1102,24 @@ def cumulative_effect(
 ) -> dict[str, npt.NDArray[Any]]: ...
 
 # -- designs without a concurrent control (register_designs.cpp) --
+
+@final
+class PeriodSeries:
+    @property
+    def period(self) -> builtins.list[float]: ...
+    @property
+    def value(self) -> builtins.list[float]: ...
+    @property
+    def weekday(self) -> builtins.list[int]: ...
+    @property
+    def n(self) -> builtins.list[int]: ...
+
+class DesignSeries:
+    def __init__(self) -> None: ...
+    @property
+    def period(self) -> str: ...
+    @property
+    def metrics(self) -> dict[str, dict[str, PeriodSeries]]: ...
 
 @final
 class InterruptedTimeSeries:

@@ -979,6 +979,7 @@ class Tracker:
         small_sample: int = 30,
         power: float = 0.8,
         check: bool = True,
+        period: str = "day",
     ) -> _stats.Analysis:
         """Analyses the whole experiment: every metric, the verdict and the warnings.
 
@@ -991,19 +992,18 @@ class Tracker:
         which a sample-ratio mismatch is reported; below ``small_sample`` observations per arm a
         warning suggests the resampling methods; ``power`` is used for the planned sample size.
         With ``check`` (the default) an :class:`kokeilu.IntegrityWarning` says when the experiment
-        differs from its history (see :meth:`check`).
+        differs from its history (see :meth:`check`). ``period`` ("day" or "week": seven days from
+        the change's day) groups the series of a difference in differences or a time series.
         """
         from . import stats as _stats
+        from ._design_analysis import analyse
 
         e = self.get(experiment)
         if check:
             warn_if_differs(e.key, self._core.quick_check(e.key))
         summaries = self.summaries(e, until=until)
-        early = self._core.early_rows(e.key, until)
-        result = _core.analyse(
-            e, summaries, srm_threshold=srm_threshold, small_sample=small_sample, power=power, early_rows=early
-        )
-        return _stats.Analysis(e, result, summaries)
+        options = {"srm_threshold": srm_threshold, "small_sample": small_sample, "power": power}
+        return _stats.Analysis(e, analyse(self._core, e, summaries, until, period, options), summaries)
 
     def cumulative_effect(
         self,

@@ -33,7 +33,13 @@ _STATUS_COLOURS = {"draft": "#6b7280", "running": "#1d6fb8", "stopped": "#b7791f
 _VERDICT_COLOURS = {"supported": "#2e7d32", "refuted": "#c62828", "inconclusive": "#6b7280"}
 _TEST_CARD = ("we_believe", "to_verify", "and_measure", "right_if", "data_seen")
 _LEARNING_CARD = ("we_believed", "we_observed", "we_learned", "therefore")
-_ARMS_HEADING = {"concurrent": "html.arms", "before_after": "html.periods", "one_sample": "html.group"}
+_ARMS_HEADING = {
+    "concurrent": "html.arms",
+    "before_after": "html.periods",
+    "one_sample": "html.group",
+    "difference_in_differences": "html.arms",
+    "interrupted_time_series": "html.periods",
+}
 _FACTS = ("organisation", "owner", "purposes", "tags", "design", "planned", "actual", "cost", "effort", "risk")
 _METRIC_COLUMNS = (
     "metric", "role", "kind", "unit", "direction", "impact", "baseline", "minimum_effect", "confidence", "valid_range"

@@ -70,7 +70,7 @@ __all__ = [
 #: One colour per status and per verdict, the same in every plot.
 STATUS_COLOURS = {"draft": "#b0b7c3", "running": "#3b82c4", "stopped": "#e0a030", "concluded": "#4a4a4a"}
 VERDICT_COLOURS = {"supported": "#2e8b57", "refuted": "#c0392b", "inconclusive": "#9aa0a6"}
-_REFERENCE_ROLES = ("control", "before", "group")
+_REFERENCE_ROLES = ("control", "before", "changed_before", "group")
 # Legends go to the right of the axes, where they never hide a bar, a point or a line.
 _OUTSIDE: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "fontsize": "small"}
 

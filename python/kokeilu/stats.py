@@ -683,6 +683,11 @@ class Analysis:
     ``days_started_before_lock``: for an experiment started at least a day before its Test Card
     was locked, by how many days (else None); ``early_rows`` the rows logged for times between
     the start and the lock, by arm (they may have been seen before the criterion was fixed).
+    ``pre_trend``: for a difference in differences, the primary metric's check of parallel trends
+    before the change (an Estimate of the changed unit's slope minus the comparison's, per period;
+    None below three periods a unit). ``time_series``: for an interrupted time series, the primary
+    metric's segmented regression (its ``level_change`` is the compared effect, ``slope_change``
+    the change of the trend per period; None without periods enough). ``period``: "day" or "week".
     """
 
     def __init__(
@@ -708,6 +713,9 @@ class Analysis:
         ]
         self.sample_ratio: SrmResult | None = result.sample_ratio
         self.planned_per_group: SampleSize | None = result.planned_per_group
+        self.pre_trend: Estimate | None = result.pre_trend
+        self.time_series: _core.InterruptedTimeSeries | None = result.time_series
+        self.period: str = result.period
 
     @property
     def key(self) -> str:

@@ -13,6 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from cli_support import call  # noqa: E402
 
+from kokeilu import DesignKind  # noqa: E402
 from kokeilu.cli import i18n  # noqa: E402
 
 CLI_SOURCES = sorted((Path(i18n.__file__).parent).glob("*.py"))
@@ -57,7 +58,7 @@ def test_every_message_the_code_uses_is_in_the_catalogue() -> None:
     used |= {f"tc.{part}" for part in ("we_believe", "to_verify", "and_measure", "right_if")}
     used |= {f"lc.{part}" for part in ("we_believed", "we_observed", "we_learned", "therefore")}
     used |= {f"export.{what}" for what in ("experiments", "observations")}
-    used |= {f"prompt.arms_count_{design}" for design in ("concurrent", "before_after", "one_sample")}
+    used |= {f"prompt.arms_count_{design}" for design in DesignKind.__members__}
     assert sorted(used - set(KEYS)) == []
 
 

@@ -36,6 +36,9 @@ constexpr std::array templates = {
                     "has {n} rows at or after the change; a segmented regression needs at least {needed}"},
     MessageTemplate{"stats.its.few_before",
                     "has {n} rows before the change; a segmented regression needs at least {needed}"},
+    MessageTemplate{"stats.its.few_periods",
+                    "an interrupted time series needs at least {minimum_before} periods before the change and "
+                    "{minimum_after} from it on, has {before} and {after} (period: {period_code})"},
     MessageTemplate{"stats.its.lags", "must be between 0 and {max} (one less than the rows), got {value}"},
     MessageTemplate{"stats.its.time_order",
                     "must increase from row to row (one row per period, in time order): {value} follows {previous}"},
@@ -61,6 +64,8 @@ constexpr std::array templates = {
     MessageTemplate{"stats.observations.period_decreasing", "must not decrease (rows in time order)"},
     MessageTemplate{"stats.observations.rows", "has {rows} rows, expected {expected}"},
     MessageTemplate{"stats.p_value.range", "must be between 0 and 1, got {value}"},
+    MessageTemplate{"stats.period.day", "day"},
+    MessageTemplate{"stats.period.week", "seven days from the day of the change"},
     MessageTemplate{"stats.power.effect_zero", "must be a finite number other than 0, got {value}"},
     MessageTemplate{"stats.power.no_pace", "must be > 0 while observations are still needed, got {value}"},
     MessageTemplate{"stats.power.target_share",
@@ -130,6 +135,10 @@ constexpr std::array templates = {
     MessageTemplate{"stats.verdict.customer_impact_unmeasured",
                     "Customer impact was not measured: {metric} is an activity or output measure, so "
                     "its change (it {change}, {interval}) cannot support the hypothesis by itself."},
+    MessageTemplate{"stats.verdict.did_note",
+                    "This compares the change in {metric} after the change with the change in the comparison unit "
+                    "over the same time: it is the effect of the change only if both units would have moved alike "
+                    "without it."},
     MessageTemplate{"stats.verdict.exploratory",
                     "Exploratory, against the amended criterion (the criterion was changed after data "
                     "had been seen): {sentence}"},
@@ -142,6 +151,12 @@ constexpr std::array templates = {
                     "minimum worthwhile effect of {minimum}."},
     MessageTemplate{"stats.verdict.interval.higher", "higher is better; {level}% interval {low} to {high}"},
     MessageTemplate{"stats.verdict.interval.lower", "lower is better; {level}% interval {low} to {high}"},
+    MessageTemplate{"stats.verdict.its_no_additional",
+                    "How many more periods would decide it is not computed for an interrupted time series."},
+    MessageTemplate{"stats.verdict.its_note",
+                    "This compares {metric} after the change with where its trend before the change would have taken "
+                    "it, without a comparison group: it is the effect of the change only if that trend would have "
+                    "gone on and nothing else changed at the same time."},
     MessageTemplate{"stats.verdict.minimum_effect",
                     "must be a number > 0 (the smallest improvement worth having), got {value}"},
     MessageTemplate{"stats.verdict.not_enough_data", "There is not enough data to judge {metric} yet ({why})."},
@@ -173,6 +188,19 @@ constexpr std::array templates = {
                     "The success criterion was amended after the start ({changes}): the verdict is "
                     "judged against it as locked; the judgement against the amended criterion is "
                     "exploratory."},
+    MessageTemplate{"stats.warning.did_parallel_trends",
+                    "Difference in differences: the comparison unit's change stands in for what the changed unit "
+                    "would have done without the change, which holds only if their trends would have been parallel."},
+    MessageTemplate{"stats.warning.did_pre_trend",
+                    "Trends before the change: the changed unit's trend minus the comparison unit's is {difference} "
+                    "per period (p = {p}; period: {period_code})."},
+    MessageTemplate{"stats.warning.did_pre_trend_failed", "The trends before the change could not be compared: {why}."},
+    MessageTemplate{"stats.warning.did_pre_trend_unchecked",
+                    "The trends before the change were not compared: a unit's before arm has data for {periods} "
+                    "periods, fewer than {minimum} (period: {period_code})."},
+    MessageTemplate{"stats.warning.did_pre_trends_differ",
+                    "The trends of the changed and the comparison unit differed before the change (p = {p}): the "
+                    "difference in differences is not to be trusted."},
     MessageTemplate{"stats.warning.early_rows",
                     "Rows logged for times between the start and the lock, which may have been seen "
                     "before the criterion was fixed: {counts}."},
@@ -182,6 +210,17 @@ constexpr std::array templates = {
     MessageTemplate{"stats.warning.guardrail",
                     "Guardrail {metric} ({arm}): it may have worsened by more than the acceptable "
                     "{minimum}."},
+    MessageTemplate{"stats.warning.its_no_plan",
+                    "No sample size is planned for an interrupted time series: it needs periods before and after the "
+                    "change rather than observations."},
+    MessageTemplate{"stats.warning.its_slope_change",
+                    "Interrupted time series: the trend changed by {slope} per period ({low} \u2026 {high}, p = {p}; "
+                    "period: {period_code}); the verdict judges the change of level at the change."},
+    MessageTemplate{"stats.warning.its_trend_assumed",
+                    "Interrupted time series: the trend before the change is assumed to have gone on without it; "
+                    "anything else that changed at the same time is not controlled."},
+    MessageTemplate{"stats.warning.its_weekday_seasonality",
+                    "Seasonality is modelled by weekday only: seasons longer than a week are not controlled."},
     MessageTemplate{"stats.warning.sample_ratio",
                     "Sample-ratio mismatch: the arms received other shares of units than planned "
                     "(chi-square p = {p}); check how units were assigned before trusting the "

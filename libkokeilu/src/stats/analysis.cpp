@@ -6,6 +6,7 @@
 #include "kokeilu/stats/proportions.hpp"
 #include "kokeilu/stats/rates.hpp"
 #include "stats/checks.hpp"
+#include "stats/design_analysis.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -40,12 +41,12 @@ std::vector<Pair> pairs_of(const Experiment& experiment) {
     std::vector<Pair> pairs;
     const Arm* reference = nullptr;
     for (const Arm& a : experiment.arms) {
-        if (a.role == ArmRole::control || a.role == ArmRole::before) {
+        if (a.role == ArmRole::control || a.role == ArmRole::before || a.role == ArmRole::changed_before) {
             reference = &a;
         }
     }
     for (const Arm& a : experiment.arms) {
-        if (a.role == ArmRole::treatment || a.role == ArmRole::after) {
+        if (a.role == ArmRole::treatment || a.role == ArmRole::after || a.role == ArmRole::changed_after) {
             pairs.push_back({&a, reference});
         } else if (a.role == ArmRole::group) {
             pairs.push_back({&a, nullptr});
@@ -332,10 +333,60 @@ ExperimentSummaries summarise_experiment(const Tracker& tracker, const Experimen
 
 namespace {
 
+// The notes and warnings of the designs without a concurrent control that compare a unit with
+// another (difference in differences) or with its own past (interrupted time series).
+void add_design_notes(Analysis& result, const Experiment& experiment, const Metric& primary, const Comparison* first,
+                      const DesignSeries& series) {
+    const bool estimated = first != nullptr && first->effect.has_value();
+    if (experiment.design == DesignKind::difference_in_differences) {
+        if (estimated) {
+            result.verdict.notes.push_back(Message{"stats.verdict.did_note", {{"metric", shown_name(primary)}}});
+            result.verdict.sentence_en = verdict_sentence_en(result.verdict);
+        }
+        warn(result, Message{"stats.warning.did_parallel_trends", {}});
+        const detail::PreTrend pre = detail::did_pre_trend(experiment, primary.name, series, primary.confidence);
+        if (pre.unchecked) {
+            warn(result, *pre.unchecked);
+        }
+        if (pre.estimate) {
+            result.pre_trend = pre.estimate;
+            warn(result, Message{"stats.warning.did_pre_trend",
+                                 {{"difference", shown(pre.estimate->estimate)},
+                                  {"p", shown(pre.estimate->p_value)},
+                                  {"period_code", period_code(series.period)}}});
+            if (pre.estimate->p_value < 1.0 - primary.confidence) {
+                warn(result, Message{"stats.warning.did_pre_trends_differ", {{"p", shown(pre.estimate->p_value)}}});
+            }
+        }
+    } else if (experiment.design == DesignKind::interrupted_time_series) {
+        if (estimated) {
+            result.verdict.notes.push_back(Message{"stats.verdict.its_note", {{"metric", shown_name(primary)}}});
+            if (result.verdict.verdict == Verdict::inconclusive) {
+                result.verdict.notes.push_back(Message{"stats.verdict.its_no_additional", {}});
+            }
+            result.verdict.sentence_en = verdict_sentence_en(result.verdict);
+        }
+        warn(result, Message{"stats.warning.its_trend_assumed", {}});
+        if (series.period == SeriesPeriod::day) {
+            warn(result, Message{"stats.warning.its_weekday_seasonality", {}});
+        }
+        if (result.time_series) {
+            const Estimate& slope = result.time_series->slope_change;
+            warn(result, Message{"stats.warning.its_slope_change",
+                                 {{"slope", shown(slope.estimate)},
+                                  {"low", shown(slope.ci_low)},
+                                  {"high", shown(slope.ci_high)},
+                                  {"p", shown(slope.p_value)},
+                                  {"period_code", period_code(series.period)}}});
+        }
+        warn(result, Message{"stats.warning.its_no_plan", {}});
+    }
+}
+
 // The analysis of the experiment as given: `experiment` is the locked view (as_locked) or the
 // amended experiment itself, and `criterion` says which, for the verdict's sentences.
 Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& summaries, const AnalysisOptions& options,
-                    Criterion criterion) {
+                    Criterion criterion, const DesignSeries& series) {
     Analysis result;
     result.experiment = experiment.key;
     const Metric& primary = experiment.primary_metric();
@@ -360,7 +411,14 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
             const Summary& arm = summary_of(summaries, m.name, p.arm->name);
             const Summary* reference_summary =
                 p.reference ? &summary_of(summaries, m.name, p.reference->name) : nullptr;
-            if (Message problem = problem_of(arm, reference_summary, p.arm->name, c.reference); !problem.code.empty()) {
+            Message problem = problem_of(arm, reference_summary, p.arm->name, c.reference);
+            // A difference in differences also takes the comparison unit's two arms.
+            for (const Arm& other : experiment.arms) {
+                if (problem.code.empty() && experiment.design == DesignKind::difference_in_differences) {
+                    problem = problem_of(summary_of(summaries, m.name, other.name), nullptr, other.name, other.name);
+                }
+            }
+            if (!problem.code.empty()) {
                 c.status = problem.english();
                 c.status_message = std::move(problem);
                 result.comparisons.push_back(std::move(c));
@@ -372,6 +430,16 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
                         throw NotEnoughDataError("arms", Message{"stats.arms.no_reference", {}});
                     }
                     c.effect = one_sample_effect(m, arm, confidence);
+                } else if (experiment.design == DesignKind::difference_in_differences) {
+                    static const ArmSummaries none;
+                    const auto found = summaries.find(m.name);
+                    c.effect = detail::did_effect(experiment, found == summaries.end() ? none : found->second, confidence);
+                } else if (experiment.design == DesignKind::interrupted_time_series) {
+                    InterruptedTimeSeries fit = detail::its_fit(experiment, m.name, series, confidence);
+                    c.effect = fit.level_change;
+                    if (m.name == primary.name) {
+                        result.time_series = std::move(fit);
+                    }
                 } else {
                     const Summary& reference = summary_of(summaries, m.name, p.reference->name);
                     c.effect = two_group_effect(m, arm, reference, confidence);
@@ -424,7 +492,11 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
                                        summary_of(summaries, primary.name, first->reference), primary_n,
                                        first->effect->confidence);
         }
-        result.verdict = judge(judged, *first->effect, primary_n, experiment.amendments, criterion, reestimate);
+        // An interrupted time series is decided by periods, not observations: judged without a
+        // count, so that no number of observations still needed is given (a note says so).
+        const bool by_periods = experiment.design == DesignKind::interrupted_time_series;
+        result.verdict =
+            judge(judged, *first->effect, by_periods ? 0 : primary_n, experiment.amendments, criterion, reestimate);
     } else if (first != nullptr && first->status != "ok" && !first->status.starts_with("not enough data")) {
         result.verdict = judge_values_unusable(primary, first->status, experiment.amendments, criterion);
     } else if (first != nullptr) {
@@ -443,6 +515,8 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
         }
         warn(result, Message{"stats.warning.before_after", {}});
     }
+
+    add_design_notes(result, experiment, primary, first, series);
 
     // Warnings.
     if (experiment.design == DesignKind::concurrent && experiment.arms.size() >= 2) {
@@ -552,11 +626,12 @@ EarlyRows early_rows(const Tracker& tracker, const Experiment& experiment, std::
 }
 
 Analysis analyze(const Experiment& experiment, const ExperimentSummaries& summaries, const AnalysisOptions& options,
-                 const EarlyRows& early) {
-    Analysis result = analyse_as(as_locked(experiment), summaries, options, Criterion::locked);
+                 const EarlyRows& early, const DesignSeries& series) {
+    Analysis result = analyse_as(as_locked(experiment), summaries, options, Criterion::locked, series);
+    result.period = series.period;
     result.criterion_changes = criterion_changes(experiment);
     if (!result.criterion_changes.empty()) {
-        Analysis amended = analyse_as(experiment, summaries, options, Criterion::amended);
+        Analysis amended = analyse_as(experiment, summaries, options, Criterion::amended, series);
         result.amended_verdict = std::move(amended.verdict);
         result.amended_comparisons = std::move(amended.comparisons);
         warn(result, Message{"stats.warning.criterion_amended", {{"changes", changes_text(result.criterion_changes)}}});
@@ -587,7 +662,8 @@ Analysis analyze(const Experiment& experiment, const ExperimentSummaries& summar
 
 Analysis analyze(const Tracker& tracker, std::string_view key, const AnalysisOptions& options) {
     const Experiment experiment = tracker.get(key);
-    return analyze(experiment, summarise_experiment(tracker, experiment), options, early_rows(tracker, experiment));
+    return analyze(experiment, summarise_experiment(tracker, experiment), options, early_rows(tracker, experiment),
+                   design_series(tracker, experiment, options.period));
 }
 
 }  // namespace kokeilu::stats

@@ -6,7 +6,9 @@
 
 namespace kokeilu::stats {
 
-std::optional<SampleSize> plan_metric(const Metric& metric, DesignKind design, double power) {
+namespace {
+
+std::optional<SampleSize> plan_two_groups_or_one(const Metric& metric, DesignKind design, double power) {
     const PlanDesign plan_design = design == DesignKind::one_sample ? PlanDesign::one_sample : PlanDesign::two_groups;
     const double alpha = 1.0 - metric.confidence;
     try {
@@ -30,12 +32,31 @@ std::optional<SampleSize> plan_metric(const Metric& metric, DesignKind design, d
     return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<SampleSize> plan_metric(const Metric& metric, DesignKind design, double power) {
+    // An interrupted time series needs periods, not observations: no count of them is planned.
+    if (design == DesignKind::interrupted_time_series) {
+        return std::nullopt;
+    }
+    std::optional<SampleSize> size = plan_two_groups_or_one(metric, design, power);
+    // A difference in differences adds the variances of four cells where two groups add two: with
+    // equal spreads each cell needs twice the observations of a group for the same interval.
+    if (size && design == DesignKind::difference_in_differences) {
+        size->exact *= 2.0;
+        size->per_group *= 2;
+    }
+    return size;
+}
+
 std::optional<double> planned_total(const Metric& metric, DesignKind design, double power) {
     const std::optional<SampleSize> size = plan_metric(metric, design, power);
     if (!size) {
         return std::nullopt;
     }
-    const double groups = design == DesignKind::one_sample ? 1.0 : 2.0;
+    const double groups = design == DesignKind::one_sample                  ? 1.0
+                          : design == DesignKind::difference_in_differences ? 4.0
+                                                                            : 2.0;
     return static_cast<double>(size->per_group) * groups;
 }
 

@@ -539,15 +539,17 @@ def build_cli(msgs: Messages) -> click.Group:
     @common
     @click.argument("key")
     @click.option("--until", type=time_type, help=msgs("help.until"))
+    @click.option("--period", default="day", show_default=True, help=msgs("help.series_period"))
     @json_option
     @click.pass_obj
-    def analyze(state: State, key: str, until: str | None, as_json: bool) -> None:
+    def analyze(state: State, key: str, until: str | None, period: str, as_json: bool) -> None:
         with state.open(read_only=True) as tracker:
             e = load(state, tracker, key)
             if e.status.name == "draft":
                 raise UserError(msgs("analyze.draft", key=e.key))
             history.warn_if_differs(msgs, tracker, e)
-            analysis = tracker.analyze(e, until=resolve_time(tracker, until, "until"), check=False)
+            # The core checks the period ("day" or "week") and names the option in its error.
+            analysis = tracker.analyze(e, until=resolve_time(tracker, until, "until"), check=False, period=period)
         if as_json:
             render.print_json(render.analysis_dict(analysis))
         else:

@@ -25,17 +25,27 @@ from .values import (
     parse_shares,
 )
 
+# The roles of a difference in differences, in the order its arms are asked and named.
+DID_ROLES = ("changed_before", "changed_after", "comparison_before", "comparison_after")
+# The designs whose two arms are the periods before and after the change.
+PERIOD_DESIGNS = ("before_after", "interrupted_time_series")
+
+
 def default_arm_names(msgs: Messages, design: str) -> list[str]:
-    if design == "before_after":
+    if design in PERIOD_DESIGNS:
         return [msgs("arm.before"), msgs("arm.after")]
+    if design == "difference_in_differences":
+        return [msgs(f"arm.{role}") for role in DID_ROLES]
     if design == "one_sample":
         return [msgs("arm.group")]
     return [msgs("arm.control"), msgs("arm.treatment")]
 
 
 def role_by_position(design: str, index: int) -> str:
-    if design == "before_after":
+    if design in PERIOD_DESIGNS:
         return ("before", "after")[min(index, 1)]
+    if design == "difference_in_differences":
+        return DID_ROLES[min(index, 3)]
     if design == "one_sample":
         return "group"
     return "control" if index == 0 else "treatment"
@@ -49,7 +59,8 @@ def check_arm_names(msgs: Messages, design: str, names: Sequence[str]) -> None:
         seen.add(name.casefold())
     wrong = (
         (design == "concurrent" and len(names) < 2)
-        or (design == "before_after" and len(names) != 2)
+        or (design in PERIOD_DESIGNS and len(names) != 2)
+        or (design == "difference_in_differences" and len(names) != 4)
         or (design == "one_sample" and len(names) != 1)
     )
     if wrong:
@@ -296,6 +307,8 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
     elif interactive:
         question = {
             "before_after": msgs("prompt.arms_before_after"),
+            "interrupted_time_series": msgs("prompt.arms_before_after"),
+            "difference_in_differences": msgs("prompt.arms_difference_in_differences"),
             "one_sample": msgs("prompt.arms_one"),
         }.get(
             design,

@@ -554,6 +554,35 @@ def analysis_dict(analysis: kokeilu.Analysis) -> dict[str, Any]:
         if srm is None
         else {"statistic": json_number(srm.statistic), "p_value": json_number(srm.p_value), "mismatch": srm.mismatch},
         "planned_per_group": None if planned is None else planned.per_group,
+        **_design_dicts(analysis),
+    }
+
+
+def _estimate_dict(e: Any) -> dict[str, Any]:
+    fields = ("estimate", "std_error", "ci_low", "ci_high", "p_value", "confidence")
+    return {"method": e.method, **{name: json_number(getattr(e, name)) for name in fields}}
+
+
+def _design_dicts(analysis: kokeilu.Analysis) -> dict[str, Any]:
+    """A difference in differences' pre-period trend check and an interrupted time series' fit (each
+    None for other designs or without periods enough), and the period of their series."""
+    fit = analysis.time_series
+    pre = analysis.pre_trend
+    return {
+        "period": analysis.period,
+        "pre_trend": None if pre is None else _estimate_dict(pre),
+        "time_series": None
+        if fit is None
+        else {
+            "level_change": _estimate_dict(fit.level_change),
+            "slope_change": _estimate_dict(fit.slope_change),
+            "level_before": json_number(fit.level_before),
+            "slope_before": json_number(fit.slope_before),
+            "lags": fit.lags,
+            "before": fit.before,
+            "after": fit.after,
+            "weekday_seasonality": fit.weekday_seasonality,
+        },
     }
 
 

@@ -9,6 +9,8 @@
 #include "kokeilu/locked_criterion.hpp"
 #include "kokeilu/message.hpp"
 #include "kokeilu/stats/bayes.hpp"
+#include "kokeilu/stats/design_series.hpp"
+#include "kokeilu/stats/interrupted_time_series.hpp"
 #include "kokeilu/stats/estimate.hpp"
 #include "kokeilu/stats/power.hpp"
 #include "kokeilu/stats/srm.hpp"
@@ -76,6 +78,16 @@ struct Analysis {
     // from the start to the lock (or to the time analysed, when earlier).
     std::optional<int> days_started_before_lock;
     EarlyRows early_rows;
+
+    // Difference in differences: the pre-period trend check of the primary metric (the changed
+    // unit's slope minus the comparison's, per period), when each unit's before arm has at least
+    // three periods.
+    std::optional<Estimate> pre_trend;
+    // Interrupted time series: the segmented regression of the primary metric (its level change
+    // is the comparison's effect), when there were periods enough.
+    std::optional<InterruptedTimeSeries> time_series;
+    // The period of the series of those designs (a day, or seven days counted from the change's).
+    SeriesPeriod period = SeriesPeriod::day;
 };
 
 struct AnalysisOptions {
@@ -84,6 +96,9 @@ struct AnalysisOptions {
     // suggests the permutation test or the bootstrap.
     std::int64_t small_sample = 30;
     double power = 0.8;
+    // The period of the series read for a difference in differences' pre-trend check and an
+    // interrupted time series (analyze from a tracker only; the pure analyze takes the series).
+    SeriesPeriod period = SeriesPeriod::day;
 };
 
 // Streams every observation of the experiment once (Tracker::for_each_observation) into summaries;
@@ -101,10 +116,13 @@ struct AnalysisOptions {
 [[nodiscard]] EarlyRows early_rows(const Tracker& tracker, const Experiment& experiment,
                                    std::optional<Time> until = std::nullopt);
 
-// Analyses given summaries (e.g. from summarise_experiment) and early rows (from early_rows). Pure:
-// reads no store.
+// Analyses given summaries (e.g. from summarise_experiment), early rows (from early_rows) and, for
+// a difference in differences or an interrupted time series, the series by period (from
+// design_series; without it the pre-trend is not checked and the time series has too few periods).
+// Pure: reads no store.
 [[nodiscard]] Analysis analyze(const Experiment& experiment, const ExperimentSummaries& summaries,
-                               const AnalysisOptions& options = {}, const EarlyRows& early = {});
+                               const AnalysisOptions& options = {}, const EarlyRows& early = {},
+                               const DesignSeries& series = {});
 
 // Reads the experiment and its observations from the tracker and analyses them.
 [[nodiscard]] Analysis analyze(const Tracker& tracker, std::string_view key, const AnalysisOptions& options = {});
