@@ -335,7 +335,7 @@ namespace {
 // The analysis of the experiment as given: `experiment` is the locked view (as_locked) or the
 // amended experiment itself, and `criterion` says which, for the verdict's sentences.
 Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& summaries, const AnalysisOptions& options,
-                    Criterion criterion) {
+                    Criterion criterion, const CovariateRows& covariates) {
     Analysis result;
     result.experiment = experiment.key;
     const Metric& primary = experiment.primary_metric();
@@ -372,6 +372,11 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
                         throw NotEnoughDataError("arms", Message{"stats.arms.no_reference", {}});
                     }
                     c.effect = one_sample_effect(m, arm, confidence);
+                } else if (!m.covariate.empty()) {
+                    // Adjusted for the pre-period value: fitted on the rows (covariate_rows.hpp).
+                    c.adjusted_for = m.covariate;
+                    c.adjustment = adjusted_comparison(m, covariates, p.arm->name, p.reference->name, confidence);
+                    c.effect = c.adjustment->effect;
                 } else {
                     const Summary& reference = summary_of(summaries, m.name, p.reference->name);
                     c.effect = two_group_effect(m, arm, reference, confidence);
@@ -419,12 +424,20 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
         Metric judged = primary;
         judged.confidence = first->effect->confidence;
         Reestimate reestimate;
-        if (first->reference != "baseline") {
+        if (first->reference != "baseline" && !first->adjustment) {
             reestimate = reestimate_of(primary, summary_of(summaries, primary.name, first->arm),
                                        summary_of(summaries, primary.name, first->reference), primary_n,
                                        first->effect->confidence);
         }
         result.verdict = judge(judged, *first->effect, primary_n, experiment.amendments, criterion, reestimate);
+        if (first->adjustment) {
+            // What the adjustment bought, in whole percents of the unadjusted estimate's variance.
+            const double reduction = first->adjustment->variance_reduction;
+            result.verdict.notes.push_back(
+                Message{reduction >= 0.0 ? "stats.verdict.covariate_note" : "stats.verdict.covariate_note_increased",
+                        {{"covariate", first->adjusted_for}, {"percent", static_cast<std::int64_t>(std::llround(100.0 * std::abs(reduction)))}}});
+            result.verdict.sentence_en = verdict_sentence_en(result.verdict);
+        }
     } else if (first != nullptr && first->status != "ok" && !first->status.starts_with("not enough data")) {
         result.verdict = judge_values_unusable(primary, first->status, experiment.amendments, criterion);
     } else if (first != nullptr) {
@@ -552,11 +565,11 @@ EarlyRows early_rows(const Tracker& tracker, const Experiment& experiment, std::
 }
 
 Analysis analyze(const Experiment& experiment, const ExperimentSummaries& summaries, const AnalysisOptions& options,
-                 const EarlyRows& early) {
-    Analysis result = analyse_as(as_locked(experiment), summaries, options, Criterion::locked);
+                 const EarlyRows& early, const CovariateRows& covariates) {
+    Analysis result = analyse_as(as_locked(experiment), summaries, options, Criterion::locked, covariates);
     result.criterion_changes = criterion_changes(experiment);
     if (!result.criterion_changes.empty()) {
-        Analysis amended = analyse_as(experiment, summaries, options, Criterion::amended);
+        Analysis amended = analyse_as(experiment, summaries, options, Criterion::amended, covariates);
         result.amended_verdict = std::move(amended.verdict);
         result.amended_comparisons = std::move(amended.comparisons);
         warn(result, Message{"stats.warning.criterion_amended", {{"changes", changes_text(result.criterion_changes)}}});
@@ -587,7 +600,8 @@ Analysis analyze(const Experiment& experiment, const ExperimentSummaries& summar
 
 Analysis analyze(const Tracker& tracker, std::string_view key, const AnalysisOptions& options) {
     const Experiment experiment = tracker.get(key);
-    return analyze(experiment, summarise_experiment(tracker, experiment), options, early_rows(tracker, experiment));
+    return analyze(experiment, summarise_experiment(tracker, experiment), options, early_rows(tracker, experiment),
+                   covariate_rows(tracker, experiment));
 }
 
 }  // namespace kokeilu::stats

@@ -9,6 +9,7 @@
 #include "kokeilu/locked_criterion.hpp"
 #include "kokeilu/message.hpp"
 #include "kokeilu/stats/bayes.hpp"
+#include "kokeilu/stats/covariate_rows.hpp"
 #include "kokeilu/stats/estimate.hpp"
 #include "kokeilu/stats/power.hpp"
 #include "kokeilu/stats/srm.hpp"
@@ -37,7 +38,12 @@ struct Comparison {
     // Present when the data allowed the comparison; on the metric's effect scale (difference or
     // relative change).
     std::optional<Estimate> effect;
-    std::optional<BayesResult> bayes;        // two-group designs, where the data allow it
+    std::optional<BayesResult> bayes;        // two-group designs, where the data allow it (not when adjusted)
+    // A metric that names a pre-period value (Metric::covariate): its name, and, when the data
+    // allowed it, the adjustment, whose adjusted difference is `effect` (the verdict is judged on
+    // it) beside the unadjusted one and the variance reduction achieved.
+    std::string adjusted_for;
+    std::optional<CovariateAdjustment> adjustment;
     std::optional<double> adjusted_p_value;  // secondary metrics: Holm across them
     // "ok"; "not enough data: <why>"; "values too large to summarise exactly: <where>" when the
     // sums of a metric's values overflow a double; or why its stored values cannot be summarised.
@@ -101,10 +107,11 @@ struct AnalysisOptions {
 [[nodiscard]] EarlyRows early_rows(const Tracker& tracker, const Experiment& experiment,
                                    std::optional<Time> until = std::nullopt);
 
-// Analyses given summaries (e.g. from summarise_experiment) and early rows (from early_rows). Pure:
-// reads no store.
+// Analyses given summaries (e.g. from summarise_experiment), early rows (from early_rows) and the
+// rows of the metrics that name a pre-period value (from covariate_rows). Pure: reads no store.
 [[nodiscard]] Analysis analyze(const Experiment& experiment, const ExperimentSummaries& summaries,
-                               const AnalysisOptions& options = {}, const EarlyRows& early = {});
+                               const AnalysisOptions& options = {}, const EarlyRows& early = {},
+                               const CovariateRows& covariates = {});
 
 // Reads the experiment and its observations from the tracker and analyses them.
 [[nodiscard]] Analysis analyze(const Tracker& tracker, std::string_view key, const AnalysisOptions& options = {});
