@@ -149,7 +149,7 @@ void register_metric(py::module_& m) {
                         Named<MetricRole> role, Named<Direction> direction, Named<ImpactClass> impact,
                         std::optional<double> baseline, std::optional<double> baseline_sd, double minimum_effect,
                         Named<EffectScale> effect_scale, double confidence, std::optional<double> valid_min,
-                        std::optional<double> valid_max, std::string label) {
+                        std::optional<double> valid_max, std::string label, std::string covariate) {
                 Metric metric;
                 metric.name = std::move(name);
                 metric.label = std::move(label);
@@ -166,6 +166,7 @@ void register_metric(py::module_& m) {
                 metric.confidence = confidence;
                 metric.valid_min = valid_min;
                 metric.valid_max = valid_max;
+                metric.covariate = std::move(covariate);
                 return metric;
             }),
             py::arg("name") = "", py::kw_only(), py::arg("unit") = "", py::arg("description") = "",
@@ -173,7 +174,8 @@ void register_metric(py::module_& m) {
             py::arg("direction") = Direction::higher_is_better, py::arg("impact") = ImpactClass::customer_outcome,
             py::arg("baseline") = py::none(), py::arg("baseline_sd") = py::none(), py::arg("minimum_effect") = 0.0,
             py::arg("effect_scale") = EffectScale::absolute, py::arg("confidence") = 0.95,
-            py::arg("valid_min") = py::none(), py::arg("valid_max") = py::none(), py::arg("label") = "")
+            py::arg("valid_min") = py::none(), py::arg("valid_max") = py::none(), py::arg("label") = "",
+            py::arg("covariate") = "")
         .def_readonly("id", &Metric::id, "The store's id (0 until stored).")
         .def_readwrite("name", &Metric::name, "Unique within the experiment, e.g. 'sense_of_security'.")
         .def_readwrite("label", &Metric::label,
@@ -187,6 +189,9 @@ void register_metric(py::module_& m) {
         .def_readwrite("confidence", &Metric::confidence, "Confidence level of the verdict's intervals, in (0.5, 1).")
         .def_readwrite("valid_min", &Metric::valid_min, "The smallest valid value (None: no lower bound), e.g. 1 on a 1-5 survey.")
         .def_readwrite("valid_max", &Metric::valid_max, "The largest valid value (None: no upper bound), e.g. 5 on a 1-5 survey.")
+        .def_readwrite("covariate", &Metric::covariate,
+                       "The name of each subject's pre-period value the comparison is adjusted for, e.g. "
+                       "'visits_2025'; '' for none. Every row then carries it (log(..., covariate=)).")
         .def("__eq__", [](const Metric& a, const Metric& b) { return a == b; }, py::is_operator())
         .def("__repr__", [](const Metric& x) {
             std::string text = "Metric(name=" + repr_of(x.name) +
@@ -199,6 +204,7 @@ void register_metric(py::module_& m) {
             if (x.baseline) text += ", baseline=" + repr_of(*x.baseline);
             if (x.valid_min) text += ", valid_min=" + repr_of(*x.valid_min);
             if (x.valid_max) text += ", valid_max=" + repr_of(*x.valid_max);
+            if (!x.covariate.empty()) text += ", covariate=" + repr_of(x.covariate);
             return text + ")";
         });
     def_enum_property(cls, "kind", &Metric::kind, "Mean, proportion or count.");

@@ -41,7 +41,7 @@ void register_observations(py::module_& m) {
     observation
         .def(py::init([](double value, std::string arm, std::string metric, const py::object& at,
                          std::optional<Aggregate> aggregate_value, std::optional<double> exposure,
-                         std::string subject, std::string note) {
+                         std::string subject, std::string note, std::optional<double> covariate) {
                  Observation o;
                  o.value = value;
                  o.arm = std::move(arm);
@@ -51,11 +51,12 @@ void register_observations(py::module_& m) {
                  o.exposure = exposure;
                  o.subject = std::move(subject);
                  o.note = std::move(note);
+                 o.covariate = covariate;
                  return o;
              }),
              py::arg("value") = 0.0, py::kw_only(), py::arg("arm") = "", py::arg("metric") = "",
              py::arg("at") = py::none(), py::arg("aggregate") = py::none(), py::arg("exposure") = py::none(),
-             py::arg("subject") = "", py::arg("note") = "")
+             py::arg("subject") = "", py::arg("note") = "", py::arg("covariate") = py::none())
         .def_readwrite("at", &Observation::at, "When (UTC); None means now when logged.")
         .def_readwrite("metric", &Observation::metric, "Metric name; empty means the primary metric.")
         .def_readwrite("arm", &Observation::arm, "Arm name; may be empty when the experiment has one arm.")
@@ -64,6 +65,8 @@ void register_observations(py::module_& m) {
         .def_readwrite("exposure", &Observation::exposure, "Count metrics: time or population at risk (default 1).")
         .def_readwrite("subject", &Observation::subject, "Optional pseudonymous subject key.")
         .def_readwrite("note", &Observation::note, "Optional note.")
+        .def_readwrite("covariate", &Observation::covariate,
+                       "The subject's pre-period value, for a metric that names one (Metric.covariate).")
         .def("__eq__", [](const Observation& a, const Observation& b) { return a == b; }, py::is_operator())
         .def("__repr__", [](const Observation& o) {
             std::string text = "Observation(";
@@ -73,6 +76,7 @@ void register_observations(py::module_& m) {
             if (o.exposure) text += ", exposure=" + repr_of(*o.exposure);
             if (!o.subject.empty()) text += ", subject=" + repr_of(o.subject);
             if (!o.note.empty()) text += ", note=" + repr_of(o.note);
+            if (o.covariate) text += ", covariate=" + repr_of(*o.covariate);
             return text + ")";
         });
     def_value_copy(observation);

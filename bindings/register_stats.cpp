@@ -341,7 +341,12 @@ void register_results(py::module_& m) {
         .def_readonly("arm", &Comparison::arm, "The treatment arm, after period or only group.")
         .def_readonly("reference", &Comparison::reference, "The control, before period, or 'baseline'.")
         .def_readonly("effect", &Comparison::effect, "The effect, when the data allowed it.")
-        .def_readonly("bayes", &Comparison::bayes, "The Bayesian view (two-group designs).")
+        .def_readonly("bayes", &Comparison::bayes, "The Bayesian view (two-group designs, unless adjusted).")
+        .def_readonly("adjusted_for", &Comparison::adjusted_for,
+                      "The pre-period value the comparison is adjusted for (the metric's covariate); '' for none.")
+        .def_readonly("adjustment", &Comparison::adjustment,
+                      "The adjustment for the pre-period value, when the data allowed it: its effect is `effect`, "
+                      "beside the unadjusted difference and the variance reduction achieved.")
         .def_readonly("adjusted_p_value", &Comparison::adjusted_p_value, "Holm-adjusted p (secondary metrics).")
         .def_readonly("status", &Comparison::status, "'ok', or 'not enough data: <why>'.")
         .def_readonly("status_message", &Comparison::status_message,
@@ -351,6 +356,12 @@ void register_results(py::module_& m) {
             return "Comparison(metric=" + repr_of(c.metric) + ", arm=" + repr_of(c.arm) + ", reference=" +
                    repr_of(c.reference) + ", status=" + repr_of(c.status) + ")";
         });
+
+    py::class_<CovariateRows>(m, "CovariateRows",
+                              "The rows of the metrics adjusted for a pre-period value, read for an analysis "
+                              "(Tracker.covariate_rows); passed on to analyse as they are.")
+        .def(py::init<>())
+        .def("__len__", [](const CovariateRows& r) { return r.metrics.size(); });
 
     py::class_<Analysis> analysis(m, "AnalysisResult", "The core's analysis of a whole experiment.");
     analysis.def_readonly("experiment", &Analysis::experiment, "The experiment's key.")
@@ -598,18 +609,18 @@ void register_experiment_analysis(py::module_& m) {
     m.def(
         "analyse",
         [](const Experiment& experiment, const ExperimentSummaries& summaries, double srm_threshold,
-           std::int64_t small_sample, double power, const EarlyRows& early_rows,
-           const std::optional<DesignSeries>& series) {
+            std::int64_t small_sample, double power, const EarlyRows& early_rows,
+            const std::optional<DesignSeries>& series, const CovariateRows& covariate_rows) {
             AnalysisOptions options;
             options.srm_threshold = srm_threshold;
             options.small_sample = small_sample;
             options.power = power;
             py::gil_scoped_release release;
-            return analyze(experiment, summaries, options, early_rows, series.value_or(DesignSeries{}));
+            return analyze(experiment, summaries, options, early_rows, series.value_or(DesignSeries{}), covariate_rows);
         },
         py::arg("experiment"), py::arg("summaries"), py::kw_only(), py::arg("srm_threshold") = 0.001,
         py::arg("small_sample") = 30, py::arg("power") = 0.8, py::arg("early_rows") = EarlyRows{},
-        py::arg("series") = py::none(),
+        py::arg("series") = py::none(), py::arg("covariate_rows") = CovariateRows{},
         "Analyses an experiment from its summaries (metric -> arm -> Summary) and the rows logged between its "
         "start and its lock (arm -> rows) and, for a difference in differences or an interrupted time series, its "
         "series by period (Tracker.design_series), against its locked criterion and, when amended, the amended one.");

@@ -71,7 +71,8 @@ ColumnNames column_names(const py::dict& given) {
     ColumnNames names;
     const std::pair<const char*, std::string*> fields[] = {
         {"at", &names.at},   {"value", &names.value}, {"arm", &names.arm},       {"exposure", &names.exposure},
-        {"n", &names.n},     {"sum", &names.sum},     {"sum_sq", &names.sum_sq},  {"note", &names.note}};
+        {"n", &names.n},     {"sum", &names.sum},     {"sum_sq", &names.sum_sq},  {"note", &names.note},
+        {"covariate", &names.covariate}};
     for (const auto& [key, value] : given) {
         const std::string name = key.cast<std::string>();
         if (name == "at_given_once") {
@@ -159,6 +160,8 @@ py::dict to_python(ObservationTable&& table) {
     out["sum"] = to_numpy(std::move(table.sum));
     out["sum_sq"] = to_numpy(std::move(table.sum_sq));
     out["exposure"] = to_numpy(std::move(table.exposure));
+    // Only for a metric with pre-period values (see Tracker::observations).
+    if (!table.covariate.empty()) out["covariate"] = to_numpy(std::move(table.covariate));
     if (!table.voided.empty() || table.id.empty()) out["voided"] = to_numpy(std::move(table.voided));
     return out;
 }
@@ -335,7 +338,7 @@ void register_tracker(py::module_& m) {
             [](PyTracker& self, const std::string& key, double value, std::string arm, std::string metric,
                const py::object& at, const std::optional<std::string>& at_unit, std::optional<double> exposure,
                std::string subject, std::string note, bool backfill, bool allow_future,
-               std::string idempotency_key) {
+               std::string idempotency_key, std::optional<double> covariate) {
                 Observation observation;
                 observation.value = value;
                 observation.arm = std::move(arm);
@@ -346,12 +349,13 @@ void register_tracker(py::module_& m) {
                 observation.exposure = exposure;
                 observation.subject = std::move(subject);
                 observation.note = std::move(note);
+                observation.covariate = covariate;
                 return self.with(
                     [&](Tracker& t) { return t.log(key, observation, log_options(backfill, allow_future, std::move(idempotency_key))); });
             },
             py::arg("key"), py::arg("value"), py::arg("arm"), py::arg("metric"), py::arg("at").none(true),
             py::arg("at_unit").none(true), py::arg("exposure").none(true), py::arg("subject"), py::arg("note"),
-            py::arg("backfill"), py::arg("allow_future"), py::arg("idempotency_key"),
+            py::arg("backfill"), py::arg("allow_future"), py::arg("idempotency_key"), py::arg("covariate") = py::none(),
             "Records one unit's value (at None means now); every argument is required.")
         .def(
             "log_many",
@@ -370,7 +374,8 @@ void register_tracker(py::module_& m) {
             [](PyTracker& self, const std::string& key, const std::string& metric, const InArray<std::int64_t>& at_us,
                const InArray<double>& values, const std::optional<InArray<std::int32_t>>& arm_codes,
                std::vector<std::string> arm_names, const std::optional<InArray<double>>& exposure, bool backfill,
-               bool allow_future, std::string idempotency_key, const py::dict& names, bool check_only, std::size_t limit) -> py::object {
+               bool allow_future, std::string idempotency_key, const py::dict& names, bool check_only, std::size_t limit,
+               const std::optional<InArray<double>>& covariate) -> py::object {
                 ObservationColumns columns;
                 columns.names = column_names(names);
                 columns.at_us = whole_span(at_us, columns.names.at);
@@ -378,6 +383,7 @@ void register_tracker(py::module_& m) {
                 columns.arm_codes = optional_codes(arm_codes).value_or(std::span<const std::int32_t>{});
                 columns.arm_names = std::move(arm_names);
                 columns.exposure = optional_span(exposure);
+                columns.covariate = optional_span(covariate);
                 const LogOptions options = log_options(backfill, allow_future, std::move(idempotency_key));
                 // The core checks every row (codes and lengths included) before it writes anything.
                 if (check_only) {
@@ -390,7 +396,7 @@ void register_tracker(py::module_& m) {
             py::arg("key"), py::arg("metric"), py::arg("at_us"), py::arg("values"), py::arg("arm_codes").none(true),
             py::arg("arm_names"), py::kw_only(), py::arg("exposure") = py::none(), py::arg("backfill") = false,
             py::arg("allow_future") = false, py::arg("idempotency_key") = "", py::arg("names") = py::dict(), py::arg("check_only") = false,
-            py::arg("limit") = 10,
+            py::arg("limit") = 10, py::arg("covariate") = py::none(),
             "Records unit-level observations of one metric from columns, in one transaction. arm_codes None: "
             "the one arm name for every row. names: the caller's names of the columns, used in errors. With "
             "check_only, writes nothing and returns ([(column, row, problem), ...] of the first `limit`, total).")
@@ -519,7 +525,14 @@ void register_tracker(py::module_& m) {
             },
             py::arg("key"), py::arg("until") = py::none(), py::arg("period") = "day",
             "The series by period ('day' or 'week', in the tracker's zone) of every metric and arm of a difference "
-            "in differences or an interrupted time series (empty for other designs and before the start).");
+            "in differences or an interrupted time series (empty for other designs and before the start).")
+        .def(
+            "covariate_rows",
+            [](PyTracker& self, const std::string& key, std::optional<Time> until) {
+                return self.with([&](Tracker& t) { return stats::covariate_rows(t, t.get(key), until); });
+            },
+            py::arg("key"), py::arg("until") = py::none(),
+            "The rows of the metrics adjusted for a pre-period value, for analyse (empty when none is).");
 }
 
 }  // namespace kokeilu::python

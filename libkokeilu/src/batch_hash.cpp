@@ -51,6 +51,11 @@ void BatchHasher::add(const ObservationRecord& row) {
     if (row.exposure) put_double(*row.exposure);
     put_text(row.subject);
     put_text(row.note);
+    // Only when given, so that every batch written before rows had one hashes as it did.
+    if (row.covariate) {
+        buffer_ += 'c';
+        put_double(*row.covariate);
+    }
     flush_if_full();
 }
 

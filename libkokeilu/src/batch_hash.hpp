@@ -10,6 +10,7 @@
 //     0x01, n (int64), sum (double), 0x00 | 0x01 sum_sq   for a pre-aggregated row
 //     0x00 | 0x01 exposure (double)                       (0x00: no exposure given)
 //     subject and note: each a uint32 byte length and its UTF-8 bytes
+//     and, only for a row that has one, 'c' and the pre-period value (double)
 // Ids are the file's own (metric and arm ids never change, also when they are renamed).
 #pragma once
 

@@ -131,6 +131,8 @@ std::vector<CriterionChange> criterion_changes(const Experiment& experiment) {
     compare("minimum_effect", detail::format_number(was->minimum_effect), detail::format_number(now->minimum_effect));
     compare("effect_scale", std::string(to_string(was->effect_scale)), std::string(to_string(now->effect_scale)));
     compare("confidence", detail::format_number(was->confidence), detail::format_number(now->confidence));
+    // The pre-period value the comparison is adjusted for changes the estimate the verdict is judged on.
+    compare("covariate", was->covariate, now->covariate);
     // The baseline is what a one-sample design compares with (elsewhere it only plans the sample).
     if (locked.design == DesignKind::one_sample || experiment.design == DesignKind::one_sample)
         compare("baseline", optional_text(was->baseline), optional_text(now->baseline));

@@ -117,6 +117,28 @@ void report_shared(const Experiment& e, std::span<const std::int64_t> at_us, con
 
 Message exposure_text(double exposure) { return Message{exposure_problem(exposure), {{"value", exposure}}}; }
 
+// The metric and the pre-period value it names, for the messages of the covariate rule.
+Message covariate_message(const char* code, const Metric& metric) {
+    return Message{code, {{"metric", metric.name}, {"covariate", metric.covariate}}};
+}
+
+// A column of pre-period values is given exactly when the metric names one (checked before the rows).
+void check_covariate_column(const Metric& metric, std::span<const double> covariate, std::size_t rows,
+                            const ColumnNames& names) {
+    if (metric.covariate.empty()) {
+        if (!covariate.empty()) throw InvalidArgumentError(names.covariate, covariate_message("input.covariate_unexpected", metric));
+    } else if (covariate.empty() && rows > 0) {
+        throw InvalidArgumentError(names.covariate, covariate_message("input.covariate_missing", metric));
+    }
+}
+
+// A row's pre-period value in a column: NaN is a missing value (as pandas marks one), the
+// infinities are not numbers.
+Message covariate_value_problem(const Metric& metric, double x) {
+    if (std::isnan(x)) return covariate_message("input.covariate_missing", metric);
+    return Message{"input.value_not_finite", {{"value", x}}};
+}
+
 }  // namespace
 
 void ProblemSink::add(const std::string& column, std::optional<std::size_t> row, Message problem) {
@@ -241,6 +263,18 @@ ObservationRecord check_observation(const Experiment& e, const Observation& o, c
         if (exposure_problem(*o.exposure)) throw InvalidArgumentError(row_field(index, "exposure"), exposure_text(*o.exposure));
         record.exposure = o.exposure;
     }
+    // The pre-period value: on every unit-level row of a metric that names one, on no other row.
+    if (o.aggregate && !metric.covariate.empty())
+        throw InvalidArgumentError(row_field(index, "aggregate"), covariate_message("input.covariate_aggregate", metric));
+    if (metric.covariate.empty() || o.aggregate) {
+        if (o.covariate)
+            throw InvalidArgumentError(row_field(index, "covariate"), covariate_message("input.covariate_unexpected", metric));
+    } else if (!o.covariate) {
+        throw InvalidArgumentError(row_field(index, "covariate"), covariate_message("input.covariate_missing", metric));
+    } else if (!std::isfinite(*o.covariate)) {
+        throw InvalidArgumentError(row_field(index, "covariate"), Message{"input.value_not_finite", {{"value", *o.covariate}}});
+    }
+    record.covariate = o.covariate;
     check_short_text(o.subject, row_field(index, "subject"));
     check_long_text(o.note, row_field(index, "note"));
     record.subject = o.subject;
@@ -258,6 +292,8 @@ std::vector<std::int64_t> check_unit_columns(const Experiment& e, const Metric& 
     check_length(c.exposure.size(), rows, names.exposure, names.value, true);
     if (!c.exposure.empty() && metric.kind != MetricKind::count)
         throw InvalidArgumentError(names.exposure, Message{"input.exposure_only_counts"});
+    check_length(c.covariate.size(), rows, names.covariate, names.value, true);
+    check_covariate_column(metric, c.covariate, rows, names);
     const ResolvedArms resolved = resolve_arms(e, c.arm_names);
 
     report_shared(e, c.at_us, names, arms, resolved, window, sink);
@@ -277,6 +313,8 @@ std::vector<std::int64_t> check_unit_columns(const Experiment& e, const Metric& 
         if (!rule.accepts(v)) sink.report(names.value, i, [&] { return value_problem(metric, v); });
         if (!c.exposure.empty() && exposure_problem(c.exposure[i]))
             sink.report(names.exposure, i, [&] { return exposure_text(c.exposure[i]); });
+        if (!c.covariate.empty() && !std::isfinite(c.covariate[i]))
+            sink.report(names.covariate, i, [&] { return covariate_value_problem(metric, c.covariate[i]); });
     };
 
     // The common case, every row fine, runs over blocks without a branch per row; a block with a
@@ -300,6 +338,11 @@ std::vector<std::int64_t> check_unit_columns(const Experiment& e, const Metric& 
             for (std::size_t i = begin; i < end; ++i) {
                 const double x = c.exposure[i];
                 bad |= static_cast<unsigned>(!(x > 0.0 && x <= DBL_MAX));
+            }
+        if (!c.covariate.empty())
+            for (std::size_t i = begin; i < end; ++i) {
+                const double x = c.covariate[i];
+                bad |= static_cast<unsigned>(!(x >= -DBL_MAX && x <= DBL_MAX));
             }
         if (window.period_split_us && !bad)
             for (std::size_t i = begin; i < end; ++i)
@@ -325,6 +368,9 @@ std::vector<ObservationRecord> check_aggregate_columns(const Experiment& e, cons
     check_length(c.notes.size(), rows, names.note, names.n, true);
     const ResolvedArms resolved = resolve_arms(e, c.arm_names);
     const std::string* part_names[] = {&names.n, &names.sum, &names.sum_sq};
+    // An aggregate holds no subject, so it cannot carry a subject's pre-period value.
+    if (!metric.covariate.empty() && rows > 0)
+        throw InvalidArgumentError(names.n, covariate_message("input.covariate_aggregate", metric));
     report_shared(e, c.at_us, names, arms, resolved, window, sink);
 
     std::vector<ObservationRecord> records;

@@ -11,6 +11,8 @@
 //   row     an aggregated row's n, sum and sum_sq as its kind and range allow; counts that add up
 //           past the largest 64-bit integer are refused before they are added
 //   exposure  count metrics only, finite and above 0
+//   covariate the subject's pre-period value: finite, on every unit-level row of a metric that
+//           names one (Metric::covariate) and on no other row; such a metric takes no aggregates
 //
 // A problem names the field as the caller wrote it: "at", "observations[3].value", "score[3]".
 // The checks of a million rows allocate nothing and build a message only for a row at fault.

@@ -40,11 +40,12 @@ FieldList fields_of(const Metric& m) {
             {"confidence", format_number(m.confidence)},
             {"valid_min", optional(m.valid_min)},
             {"valid_max", optional(m.valid_max)},
-            {"label", m.label}};
+            {"label", m.label},
+            {"covariate", m.covariate}};
 }
 
 bool recorded_only_when_set(std::string_view name, std::string_view value) {
-    return (name == "share" && value == absent_text) || (name == "label" && value.empty());
+    return (name == "share" && value == absent_text) || ((name == "label" || name == "covariate") && value.empty());
 }
 
 bool left_out_when_absent(std::string_view name, std::string_view value) {
@@ -110,6 +111,7 @@ void set_field(Metric& m, std::string_view name, std::string_view text, const st
     else if (name == "valid_min") m.valid_min = optional_number_of(text, label);
     else if (name == "valid_max") m.valid_max = optional_number_of(text, label);
     else if (name == "label") m.label = value;
+    else if (name == "covariate") m.covariate = value;
     else unknown_field(name, label);
 }
 

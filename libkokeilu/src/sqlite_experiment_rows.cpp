@@ -198,6 +198,7 @@ void bind_metric(SQLite::Statement& s, const Metric& m, std::size_t position) {
     bind_optional(s, ":valid_min", m.valid_min);
     bind_optional(s, ":valid_max", m.valid_max);
     s.bind(":label", m.label);
+    s.bind(":covariate", m.covariate);
 }
 
 const char* const insert_arm_sql =
@@ -208,14 +209,15 @@ const char* const update_arm_sql =
     "share = :share WHERE id = :id";
 const char* const insert_metric_sql =
     "INSERT INTO metrics (experiment_id, position, name, unit, description, kind, role, direction, impact, "
-    "baseline, baseline_sd, minimum_effect, effect_scale, confidence, valid_min, valid_max, label) "
+    "baseline, baseline_sd, minimum_effect, effect_scale, confidence, valid_min, valid_max, label, covariate) "
     "VALUES (:experiment_id, :position, :name, :unit, :description, :kind, :role, :direction, :impact, "
-    ":baseline, :baseline_sd, :minimum_effect, :effect_scale, :confidence, :valid_min, :valid_max, :label)";
+    ":baseline, :baseline_sd, :minimum_effect, :effect_scale, :confidence, :valid_min, :valid_max, :label, :covariate)";
 const char* const update_metric_sql =
     "UPDATE metrics SET position = :position, name = :name, unit = :unit, description = :description, "
     "kind = :kind, role = :role, direction = :direction, impact = :impact, baseline = :baseline, "
     "baseline_sd = :baseline_sd, minimum_effect = :minimum_effect, effect_scale = :effect_scale, "
-    "confidence = :confidence, valid_min = :valid_min, valid_max = :valid_max, label = :label WHERE id = :id";
+    "confidence = :confidence, valid_min = :valid_min, valid_max = :valid_max, label = :label, "
+    "covariate = :covariate WHERE id = :id";
 
 // Inserts one journal note inside the caller's transaction; returns its id.
 std::int64_t insert_journal_entry(SQLite::Database& db, std::int64_t experiment_id, const JournalEntry& entry) {
@@ -355,7 +357,7 @@ void load_children(SQLite::Database& db, Experiment& e) {
     purposes.bind(1, e.id);
     while (purposes.executeStep()) e.purposes.push_back(parse_purpose(purposes.getColumn(0).getString()));
 
-    // Every column, and the planned share and the label only where the file has them: migration 4
+    // Every column, and the planned share, the label and the covariate only where the file has them: migration 4
     // reads the experiments of a file from before migration 8, which adds them.
     SQLite::Statement arms(db, "SELECT * FROM arms WHERE experiment_id = ? ORDER BY position");
     const int share_column = column_index(arms, "share");
@@ -372,6 +374,7 @@ void load_children(SQLite::Database& db, Experiment& e) {
 
     SQLite::Statement metrics(db, "SELECT * FROM metrics WHERE experiment_id = ? ORDER BY position");
     const int label_column = column_index(metrics, "label");
+    const int covariate_column = column_index(metrics, "covariate");
     metrics.bind(1, e.id);
     while (metrics.executeStep()) {
         Metric m;
@@ -391,6 +394,7 @@ void load_children(SQLite::Database& db, Experiment& e) {
         m.valid_min = optional_real(metrics.getColumn("valid_min"));
         m.valid_max = optional_real(metrics.getColumn("valid_max"));
         if (label_column >= 0) m.label = metrics.getColumn(label_column).getString();
+        if (covariate_column >= 0) m.covariate = metrics.getColumn(covariate_column).getString();
         e.metrics.push_back(std::move(m));
     }
 }

@@ -36,20 +36,23 @@ void read_unit_value(sqlite3_stmt* stmt, int column, ObservationRow& row) {
     row.sum_sq = row.value * row.value;
 }
 
-// Id, time, subject and note, in that order from `first` on: what a full read adds to a summary's.
+// Id, time, subject, note and pre-period value, in that order from `first` on: what a full read
+// adds to a summary's.
 void read_identity(sqlite3_stmt* stmt, int first, ObservationRow& row) {
     row.id = sqlite3_column_int64(stmt, first);
     row.at_us = sqlite3_column_int64(stmt, first + 1);
     row.subject = column_text(stmt, first + 2);
     row.note = column_text(stmt, first + 3);
+    row.covariate = sqlite3_column_type(stmt, first + 4) == SQLITE_NULL ? not_a_number
+                                                                         : sqlite3_column_double(stmt, first + 4);
 }
 
 // The rows of a scan that includes the voided ones: both tables as one, with a column that says
 // which (a path of its own: the scans of the rows that count are left as they are).
 constexpr const char* with_voided_rows =
-    " FROM (SELECT id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note, 0 AS voided "
-    "FROM observations UNION ALL SELECT id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, "
-    "note, 1 FROM voided_observations)";
+    " FROM (SELECT id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note, covariate, "
+    "0 AS voided FROM observations UNION ALL SELECT id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, "
+    "subject, note, covariate, 1 FROM voided_observations)";
 
 // The WHERE and ORDER BY of a scan, after the selected columns: ?1 is the metric id, then the
 // arm ids and the time bounds, bound by bind_scan. `also` is one more condition.
@@ -91,7 +94,7 @@ bool scan_unit_values(SQLite::Database& db, const ObservationScan& scan, const V
         " AND NOT (SELECT kind = 'count' OR EXISTS (SELECT 1 FROM arm_summaries WHERE metric_id = ?1 AND "
         "aggregate_rows > 0) FROM metrics WHERE id = ?1)";
     const std::string sql = std::string(scan.summary_only ? "SELECT arm_id, value"
-                                                          : "SELECT arm_id, value, id, at_us, subject, note") +
+                                                          : "SELECT arm_id, value, id, at_us, subject, note, covariate") +
                             scan_conditions(scan, unit_values_only);
     RawStatement q(db, sql);
     bind_scan(q, scan);
@@ -115,8 +118,9 @@ void scan_rows(SQLite::Database& db, const ObservationScan& scan, const Visit& v
     // The numeric columns come first, in the same places for both kinds of scan.
     const std::string sql =
         std::string(scan.summary_only ? "SELECT arm_id, value, n, sum, sum_sq, exposure"
-                    : scan.include_voided ? "SELECT arm_id, value, n, sum, sum_sq, exposure, id, at_us, subject, note, voided"
-                                          : "SELECT arm_id, value, n, sum, sum_sq, exposure, id, at_us, subject, note") +
+                    : scan.include_voided
+                        ? "SELECT arm_id, value, n, sum, sum_sq, exposure, id, at_us, subject, note, covariate, voided"
+                        : "SELECT arm_id, value, n, sum, sum_sq, exposure, id, at_us, subject, note, covariate") +
         scan_conditions(scan);
 
     // Millions of rows pass here, so the statement is driven through the C API: with SQLiteCpp
@@ -143,12 +147,13 @@ void scan_rows(SQLite::Database& db, const ObservationScan& scan, const Visit& v
         row.exposure = sqlite3_column_double(stmt, 5);
         if (row.exposure == 0.0 && is_null(5)) row.exposure = 1.0;
         if (!scan.summary_only) read_identity(stmt, 6, row);
-        if (scan.include_voided) row.voided = sqlite3_column_int(stmt, 10) != 0;
+        if (scan.include_voided) row.voided = sqlite3_column_int(stmt, 11) != 0;
         visit(row);
     }
 }
 
-constexpr const char* stored_columns = "SELECT id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note";
+constexpr const char* stored_columns =
+    "SELECT id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note, covariate";
 
 // One row of stored_columns.
 void read_stored(sqlite3_stmt* stmt, StoredObservation& out) {
@@ -172,6 +177,7 @@ void read_stored(sqlite3_stmt* stmt, StoredObservation& out) {
     r.exposure = is_null(8) ? std::nullopt : std::optional<double>(sqlite3_column_double(stmt, 8));
     r.subject = std::string(column_text(stmt, 9));
     r.note = std::string(column_text(stmt, 10));
+    r.covariate = is_null(11) ? std::nullopt : std::optional<double>(sqlite3_column_double(stmt, 11));
 }
 
 }  // namespace
@@ -199,7 +205,7 @@ void scan_stored_observations(SQLite::Database& db, std::optional<std::int64_t> 
             more_counted && (!more_voided || sqlite3_column_int64(counted.get(), 0) < sqlite3_column_int64(voided.get(), 0));
         RawStatement& from = take_counted ? counted : voided;
         read_stored(from.get(), row);
-        row.void_id = sqlite3_column_int64(from.get(), 11);
+        row.void_id = sqlite3_column_int64(from.get(), 12);
         visit(row);
         if (take_counted) {
             more_counted = counted.step();

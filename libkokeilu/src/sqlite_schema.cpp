@@ -365,10 +365,24 @@ bool has_planned_shares(SQLite::Database& db) {
     return db.execAndGet("SELECT count(*) FROM pragma_table_info('arms') WHERE name = 'share'").getInt() > 0;
 }
 
+// Migration 10: a metric's pre-period covariate (kokeilu::Metric::covariate, part of its
+// pre-registered definition; '' is none, as every metric written before has) and each row's
+// pre-period value (kokeilu::Observation::covariate; NULL: none), kept when a row is voided.
+constexpr const char* schema_v10 = R"sql(
+ALTER TABLE metrics ADD COLUMN covariate TEXT NOT NULL DEFAULT '';
+ALTER TABLE observations ADD COLUMN covariate REAL;
+ALTER TABLE voided_observations ADD COLUMN covariate REAL;
+)sql";
+
+// The three columns come in one migration, so the metrics' tells for all.
+bool has_covariates(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM pragma_table_info('metrics') WHERE name = 'covariate'").getInt() > 0;
+}
+
 // The versions of one release are numbered ahead by the part of it that adds them, and the parts
 // may land in another order: a migration below the file's version whose change the file lacks
 // (made by a build that had the later migrations but not this one) is applied too, see applied.
-constexpr std::array<SqliteMigration, 9> migrations{{
+constexpr std::array<SqliteMigration, 10> migrations{{
     {1, schema_v1},
     // The summaries are made at 8, with the columns of today's summaries.
     {2, schema_v2},
@@ -381,6 +395,7 @@ constexpr std::array<SqliteMigration, 9> migrations{{
     {7, schema_v7, nullptr, has_tracker_settings},
     {8, schema_v8, rebuild_arm_summaries, has_mean_low},
     {9, schema_v9, nullptr, has_planned_shares},
+    {10, schema_v10, nullptr, has_covariates},
 }};
 
 static_assert(migrations.back().version == sqlite_schema_version,

@@ -132,8 +132,8 @@ MessageParam at_row(std::size_t i) { return {"row", static_cast<std::int64_t>(i)
 // Rows one at a time get their ids from the write (see next_observation_id); a column write gives
 // its first row its id, and SQLite numbers the rest on from there.
 constexpr const char* insert_observation_sql =
-    "INSERT INTO observations (metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note, id) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO observations (metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note, id, covariate) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* insert_observation_columns_sql =
     "INSERT INTO observations (metric_id, arm_id, at_us, value, exposure) VALUES (?1, ?, ?, ?, ?)";
 constexpr const char* insert_first_observation_sql =
@@ -481,6 +481,11 @@ public:
                     insert->bind(10);
                 } else {
                     insert->bindNoCopy(10, row.note);
+                }
+                if (row.covariate) {
+                    insert->bind(12, *row.covariate);
+                } else {
+                    insert->bind(12);
                 }
                 insert->exec();
                 insert->reset();

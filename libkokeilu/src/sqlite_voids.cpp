@@ -16,7 +16,8 @@ namespace {
 
 constexpr const char* of_experiment = "metric_id IN (SELECT id FROM metrics WHERE experiment_id = :experiment)";
 
-constexpr const char* moved_columns = "id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note";
+constexpr const char* moved_columns =
+    "id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note, covariate";
 
 // The refusal of a second void, with the earlier void's day, id and reason (code `base` + "_on":
 // "... already on 2026-03-02 (void 3: typo)"), or with its id alone (`base` + "_by") when that void

@@ -530,6 +530,23 @@ WriteResult Tracker::log_columns_to(const Experiment& e, std::string_view metric
     const std::vector<std::int64_t> arm_ids =
         detail::check_unit_columns(e, metric, columns, detail::time_window(e, options, zone_, now), first_problem);
     if (columns.values.empty()) return {};
+    // Rows with pre-period values go as records: the column write's fast statement has no place
+    // for them, and such metrics are adjusted by subject, where the row counts are modest.
+    if (!columns.covariate.empty()) {
+        detail::BatchHasher hasher;
+        std::vector<ObservationRecord> records(columns.values.size());
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            ObservationRecord& r = records[i];
+            r.metric_id = metric.id;
+            r.arm_id = columns.arm_codes.empty() ? arm_ids.front() : arm_ids[static_cast<std::size_t>(columns.arm_codes[i])];
+            r.at_us = columns.at_us[i];
+            r.value = columns.values[i];
+            if (!columns.exposure.empty()) r.exposure = columns.exposure[i];
+            r.covariate = columns.covariate[i];
+            hasher.add(r);
+        }
+        return store_->insert_observations(target_of(e, options, kept, hasher.finish()), records);
+    }
     // The batch's hash, after the checks: only rows that will be written are hashed.
     detail::BatchHasher hasher;
     const bool has_exposure = !columns.exposure.empty();
@@ -624,8 +641,15 @@ ObservationTable Tracker::observations(std::string_view key, const ObservationQu
         table.exposure.push_back(row.exposure);
         table.subject.add(index, row.subject);
         table.note.add(index, row.note);
+        table.covariate.push_back(row.covariate);
         if (query.include_voided) table.voided.push_back(row.voided ? 1 : 0);
     });
+    // The pre-period values are a column of the metrics that name one (or of rows that have one,
+    // logged before the metric's was amended away); other tables keep their columns as they were.
+    const Metric& metric = query.metric.empty() ? e.primary_metric() : e.metric(query.metric);
+    if (metric.covariate.empty() &&
+        std::none_of(table.covariate.begin(), table.covariate.end(), [](double x) { return !std::isnan(x); }))
+        table.covariate.clear();
     return table;
 }
 

@@ -179,6 +179,18 @@ void check_design_metric(const Experiment& e, const Metric& m, const std::string
         throw InvalidArgumentError(f + ".effect_scale", Message{"input.design_effect_scale", {{"design", design_name}}});
 }
 
+// A pre-period value adjusts the difference of two concurrent arms (covariate_adjusted_difference):
+// of means or shares, on the absolute scale.
+void check_covariate(const Experiment& e, const Metric& m, const std::string& f) {
+    if (m.covariate.empty()) return;
+    const std::string field = f + ".covariate";
+    check_name(m.covariate, field);
+    if (e.design != DesignKind::concurrent)
+        throw InvalidArgumentError(field, Message{"input.covariate_design", {{"design", std::string(to_string(e.design))}}});
+    if (m.kind == MetricKind::count) throw InvalidArgumentError(field, Message{"input.covariate_kind"});
+    if (m.effect_scale == EffectScale::relative) throw InvalidArgumentError(field, Message{"input.covariate_relative"});
+}
+
 void check_metric(const Experiment& e, const Metric& m, std::size_t i) {
     const std::string index_field = "metrics[" + std::to_string(i) + "]";
     check_required_name(m.name, index_field + ".name");
@@ -221,6 +233,7 @@ void check_metric(const Experiment& e, const Metric& m, std::size_t i) {
         (!m.baseline || *m.baseline == 0.0))
         throw InvalidArgumentError(f + ".baseline", Message{"input.relative_one_sample_baseline"});
     check_valid_range(m, f);
+    check_covariate(e, m, f);
 }
 
 void check_metrics(const Experiment& e) {
@@ -380,6 +393,7 @@ void normalize_experiment(Experiment& e) {
     for (auto& metric : e.metrics) {
         metric.name = normalize_name(metric.name);
         metric.label = normalize_name(metric.label);
+        metric.covariate = normalize_name(metric.covariate);
         metric.unit = normalize_name(metric.unit);
     }
     for (auto& tag : e.tags) tag = normalize_name(tag);

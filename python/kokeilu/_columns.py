@@ -297,8 +297,9 @@ def _text_series(length: int, rows: npt.NDArray[np.int64], texts: list[str]) -> 
     return series
 
 
-def _frame(columns: dict[str, Any], subject: Any, note: Any, *, copy: bool) -> pd.DataFrame:
-    """The observations' DataFrame from numpy columns named as in ObservationArrays."""
+def _frame(columns: dict[str, Any], subject: Any, note: Any, *, copy: bool, covariate: Any = None) -> pd.DataFrame:
+    """The observations' DataFrame from numpy columns named as in ObservationArrays; a column
+    ``covariate`` (each subject's pre-period value) only for a metric that has one."""
     frame: pd.DataFrame = pd.DataFrame(
         {
             "id": columns["id"],
@@ -316,6 +317,8 @@ def _frame(columns: dict[str, Any], subject: Any, note: Any, *, copy: bool) -> p
         },
         copy=copy,
     )
+    if covariate is not None:
+        frame["covariate"] = np.array(covariate, dtype=np.float64) if copy else np.asarray(covariate, dtype=np.float64)
     return frame
 
 
@@ -348,7 +351,7 @@ def observations_frame(columns: dict[str, Any]) -> pd.DataFrame:
     length = len(numeric["id"])
     subject = _text_series(length, columns["subject_rows"], columns["subject_texts"])
     note = _text_series(length, columns["note_rows"], columns["note_texts"])
-    return _frame(numeric, subject, note, copy=False)
+    return _frame(numeric, subject, note, copy=False, covariate=columns.get("covariate"))
 
 
 @dataclass(frozen=True, repr=False)
@@ -358,7 +361,8 @@ class ObservationArrays:
     Unit-level rows have ``value`` set, ``n`` 0 and NaN in ``sum`` and ``sum_sq``; pre-aggregated
     rows have ``value`` NaN and ``n``, ``sum``, ``sum_sq`` set (``sum_sq`` NaN when unknown).
     ``at`` is numpy ``datetime64[us]`` in UTC (numpy has no time zones); ``arm_codes`` index
-    ``arm_names``.
+    ``arm_names``. ``covariate`` is each row's pre-period value (NaN where a row has none) for a
+    metric that names one (``Metric.covariate``), else None.
     """
 
     id: npt.NDArray[np.int64]
@@ -372,6 +376,7 @@ class ObservationArrays:
     exposure: npt.NDArray[np.float64]
     subject: npt.NDArray[np.object_]
     note: npt.NDArray[np.object_]
+    covariate: npt.NDArray[np.float64] | None = None
 
     @classmethod
     def from_core(cls, columns: dict[str, Any]) -> ObservationArrays:
@@ -382,6 +387,7 @@ class ObservationArrays:
             **numeric,
             subject=_text_array(length, columns["subject_rows"], columns["subject_texts"]),
             note=_text_array(length, columns["note_rows"], columns["note_texts"]),
+            covariate=columns.get("covariate"),
         )
 
     def __len__(self) -> int:
@@ -397,7 +403,7 @@ class ObservationArrays:
         columns = {name: getattr(self, name) for name in _NUMERIC}
         subject = pd.Series(self.subject, dtype="str")
         note = pd.Series(self.note, dtype="str")
-        return _frame(columns, subject, note, copy=True)
+        return _frame(columns, subject, note, copy=True, covariate=self.covariate)
 
     def __repr__(self) -> str:
         return f"<ObservationArrays {len(self)} rows, arms {self.arm_names!r}>"

@@ -216,6 +216,7 @@ class Metric:
     confidence: float
     valid_min: float | None
     valid_max: float | None
+    covariate: str
     @property
     def kind(self) -> MetricKind: ...
     @kind.setter
@@ -254,6 +255,7 @@ class Metric:
         valid_min: float | None = None,
         valid_max: float | None = None,
         label: str = "",
+        covariate: str = "",
     ) -> None: ...
     def __copy__(self) -> Metric: ...
     def __deepcopy__(self, memo: dict[Any, Any]) -> Metric: ...
@@ -410,6 +412,7 @@ class Observation:
     exposure: float | None
     subject: str
     note: str
+    covariate: float | None
     def __init__(
         self,
         value: float = 0.0,
@@ -421,6 +424,7 @@ class Observation:
         exposure: float | None = None,
         subject: str = "",
         note: str = "",
+        covariate: float | None = None,
     ) -> None: ...
     def __copy__(self) -> Observation: ...
     def __deepcopy__(self, memo: dict[Any, Any]) -> Observation: ...
@@ -617,6 +621,7 @@ class Tracker:
         backfill: bool,
         allow_future: bool,
         idempotency_key: str,
+        covariate: float | None = None,
     ) -> WriteResult: ...
     def log_many(
         self,
@@ -643,6 +648,7 @@ class Tracker:
         names: Mapping[str, str | bool] = ...,
         check_only: bool = False,
         limit: int = 10,
+        covariate: npt.ArrayLike | None = None,
     ) -> Any: ...
     def log_aggregates(
         self,
@@ -688,6 +694,7 @@ class Tracker:
     def quick_check(self, key: str) -> builtins.list[VerificationProblem]: ...
     def early_rows(self, key: str, until: _TimeLike | None = None) -> dict[str, int]: ...
     def design_series(self, key: str, until: _TimeLike | None = None, period: str = "day") -> DesignSeries: ...
+    def covariate_rows(self, key: str, until: _TimeLike | None = None) -> CovariateRows: ...
 __version__: str
 
 # -- statistics (bindings/register_stats.cpp) ------------------------------------------------
@@ -928,9 +935,18 @@ class Comparison:
     @property
     def adjusted_p_value(self) -> float | None: ...
     @property
+    def adjusted_for(self) -> str: ...
+    @property
+    def adjustment(self) -> CovariateAdjustment | None: ...
+    @property
     def status(self) -> str: ...
     @property
     def status_message(self) -> Message: ...
+
+@final
+class CovariateRows:
+    def __init__(self) -> None: ...
+    def __len__(self) -> int: ...
 
 @final
 class AnalysisResult:
@@ -1083,6 +1099,7 @@ def analyse(
     power: float = 0.8,
     early_rows: dict[str, int] = ...,
     series: DesignSeries | None = None,
+    covariate_rows: CovariateRows = ...,
 ) -> AnalysisResult: ...
 def cumulative_effect(
     period: npt.ArrayLike,

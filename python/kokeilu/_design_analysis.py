@@ -22,4 +22,5 @@ def analyse(
     whatever the design, so a wrong one is refused the same way for every experiment."""
     early = core.early_rows(experiment.key, until)
     series = core.design_series(experiment.key, until, period)
-    return _core.analyse(experiment, summaries, early_rows=early, series=series, **options)
+    covariates = core.covariate_rows(experiment.key, until)  # the metrics adjusted for a pre-period value
+    return _core.analyse(experiment, summaries, early_rows=early, series=series, covariate_rows=covariates, **options)

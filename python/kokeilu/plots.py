@@ -44,7 +44,8 @@ from ._periods import period_alias, period_kind, period_starts
 from ._core import Experiment, Metric
 from ._language import messages
 from ._shown import shown_metric_name, shown_name
-from ._tracker import ExperimentRef, Tracker
+from ._tracker import Tracker
+from ._tracker_logging import ExperimentRef
 from .cli.i18n import Messages
 from .portfolio import Source
 from .stats import Analysis

@@ -525,6 +525,9 @@ _COMPARISON_COLUMNS = (
     "risk_control",
     "status",
     "notes",
+    "adjusted",
+    "unadjusted_estimate",
+    "variance_reduction",
 )
 _SUMMARY_COLUMNS = (
     "metric",
@@ -551,6 +554,7 @@ def _comparisons_frame(result: AnalysisResult, *, amended: bool = False) -> pd.D
     for c in result.amended_comparisons if amended else result.comparisons:
         e = c.effect
         b = c.bayes
+        adjusted = c.adjustment
         rows.append(
             {
                 "metric": c.metric,
@@ -573,12 +577,15 @@ def _comparisons_frame(result: AnalysisResult, *, amended: bool = False) -> pd.D
                 "risk_control": _opt(None if b is None else b.risk_control),
                 "status": c.status,
                 "notes": "" if e is None else e.notes,
+                "adjusted": c.adjusted_for,
+                "unadjusted_estimate": _opt(None if adjusted is None else adjusted.unadjusted.estimate),
+                "variance_reduction": _opt(None if adjusted is None else adjusted.variance_reduction),
             }
         )
     frame: pd.DataFrame = pd.DataFrame(rows, columns=list(_COMPARISON_COLUMNS))
-    for column in ("metric", "role", "arm", "reference", "method", "status", "notes"):
+    for column in ("metric", "role", "arm", "reference", "method", "status", "notes", "adjusted"):
         frame[column] = frame[column].astype("str")
-    for column in _COMPARISON_COLUMNS[5:18]:
+    for column in (*_COMPARISON_COLUMNS[5:18], "unadjusted_estimate", "variance_reduction"):
         frame[column] = frame[column].astype("float64")
     return frame
 
@@ -666,7 +673,11 @@ class Analysis:
     ``estimate``, ``ci_low``, ``ci_high``, ``confidence``, ``p_value``, ``adjusted_p_value``
     (Holm, secondary metrics), ``std_error``, ``statistic``, ``df``, ``posterior_mean``,
     ``chance_to_beat``, ``risk`` (expected loss of choosing the treatment), ``risk_control``,
-    ``status`` ("ok" or "not enough data: ...") and ``notes``.
+    ``status`` ("ok" or "not enough data: ...") and ``notes``; for a metric adjusted for a
+    pre-period value (``Metric.covariate``), ``adjusted`` names it ("" otherwise), the
+    estimate and its interval are the adjusted ones (ANCOVA, HC2), ``unadjusted_estimate`` is the
+    plain difference and ``variance_reduction`` 1 − Var(adjusted) / Var(unadjusted) (NaN when not
+    adjusted); an adjusted comparison has no Bayesian view.
     ``summaries``: a DataFrame per metric and arm: ``n``, ``mean``, ``sd``, ``se``, ``min``,
     ``max``, ``successes``, ``trials``, ``events``, ``exposure``.
     ``verdict``: an :class:`AnalysisVerdict`, against the criterion locked at the start; the
@@ -760,7 +771,7 @@ class Analysis:
             if row["status"] == "ok":
                 lines.append(
                     f"{head}{_estimate(msgs, self.experiment, row)} ({_interval(msgs, row, self.experiment)}), "
-                    f"p = {msgs.figure(row['p_value'], 3)}, {row['method']}"
+                    f"p = {msgs.figure(row['p_value'], 3)}, {row['method']}{_adjusted_text(msgs, row)}"
                 )
             else:
                 lines.append(head + status)
@@ -815,7 +826,13 @@ class Analysis:
             )
         if self.warnings:
             parts.append("<ul>" + "".join(f"<li>{esc(w)}</li>" for w in self._warning_texts(msgs)) + "</ul>")
-        header = ("metric", "role", "arm", "reference", "estimate", "interval", "p", "chance_to_beat", "method")
+        header: tuple[str, ...] = (
+            "metric", "role", "arm", "reference", "estimate", "interval", "p", "chance_to_beat", "method"
+        )
+        # Two more columns when a comparison is adjusted for a pre-period value.
+        adjusted = bool((self.comparisons["adjusted"] != "").any())
+        if adjusted:
+            header = (*header, "adjusted", "variance_reduction")
         parts.append(
             "<table><thead><tr>"
             + "".join(f"<th>{esc(msgs.text('html.column.' + h))}</th>" for h in header)
@@ -840,9 +857,20 @@ class Analysis:
                 ]
             else:
                 cells = [*names, status, "", "", "", ""]
+            if adjusted:
+                reduction = float(row["variance_reduction"])
+                cells += [str(row["adjusted"]), "" if np.isnan(reduction) else msgs.percent(reduction)]
             parts.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
         parts.append("</tbody></table></div>")
         return "".join(parts)
+
+
+def _adjusted_text(msgs: Messages, row: dict[str, Any]) -> str:
+    """", adjusted for X, variance reduction 38 %" after an adjusted comparison, else nothing."""
+    if not row["adjusted"]:
+        return ""
+    percent = msgs.percent(float(row["variance_reduction"]))
+    return ", " + msgs("analysis.adjusted", covariate=str(row["adjusted"]), percent=percent)
 
 
 def _verdict_label(msgs: Messages, verdict: str) -> str:

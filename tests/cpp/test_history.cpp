@@ -109,8 +109,8 @@ TEST_CASE("every change appends one entry, and the chain verifies", "[history][t
 TEST_CASE("a repeated idempotency key writes nothing, other content with it is refused", "[history][tracker]") {
     Tracker t = memory_tracker();
     const Experiment e = started(t);
-    const std::vector<Observation> rows{{at(2025, 3, 4), "", "control", 4.0, {}, {}, "", ""},
-                                        {at(2025, 3, 4), "", "video", 3.0, {}, {}, "", ""}};
+    const std::vector<Observation> rows{{at(2025, 3, 4), "", "control", 4.0, {}, {}, "", "", {}},
+                                        {at(2025, 3, 4), "", "video", 3.0, {}, {}, "", "", {}}};
     LogOptions keyed;
     keyed.idempotency_key = "survey-week-1";
     const WriteResult first = t.log_many(e.key, rows, keyed);

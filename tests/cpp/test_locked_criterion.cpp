@@ -44,6 +44,7 @@ LockedCriterion unusual_criterion() {
     m.id = 11;
     m.name = "odotus päivinä";
     m.label = "odotus päivinä (arkipäivät)";
+    m.covariate = "odotus_2024";
     m.unit = "days";
     m.description = "kind=mean; role=primary";  // looks like a description of fields, must stay text
     m.kind = MetricKind::count;

@@ -104,7 +104,7 @@ TEST_CASE("running summaries equal a scan of every row after mixed writes", "[st
         values.push_back(points(random) + (i % 2 ? 0.2 : 0.0));
         codes.push_back(i % 2);
     }
-    ObservationColumns columns{times, values, codes, {"control", "video"}, {}, {}};
+    ObservationColumns columns{times, values, codes, {"control", "video"}, {}, {}, {}};
     REQUIRE(t.log_columns(key, "sense_of_security", columns).rows == times.size());
 
     require_running_equals_scan(t, key);
@@ -248,7 +248,7 @@ TEST_CASE("totals that overflow a double are not kept, and the rows are summaris
     const std::vector<std::int64_t> times{start, start + 1, start + 2};
     const std::vector<double> values{-1.7e308, 1.7e308, 1.7e308};  // each finite, their spread is not
     const std::vector<std::int32_t> codes{0, 0, 0};
-    ObservationColumns columns{times, values, codes, {"control"}, {}, {}};
+    ObservationColumns columns{times, values, codes, {"control"}, {}, {}, {}};
     REQUIRE(t.log_columns(key, "wait_days", columns).rows == 3);
     t.log(key, unit(at(2025, 3, 5), "control", 2.0, "wait_days"));  // stays not kept
 

@@ -380,7 +380,7 @@ TEST_CASE("sqlite store: save writes every field, matches arms and metrics by id
 TEST_CASE("sqlite store: an arm or metric with observations cannot be deleted", "[sqlite]") {
     auto store = open_sqlite_store(":memory:");
     Experiment e = stored_running(*store);
-    const std::vector<ObservationRecord> rows{{e.metrics[0].id, e.arms[1].id, 1000, 4.0, {}, {}, "", ""}};
+    const std::vector<ObservationRecord> rows{{e.metrics[0].id, e.arms[1].id, 1000, 4.0, {}, {}, "", "", {}}};
     REQUIRE(store->insert_observations({e.id, running_only}, rows).rows == 1);
 
     Experiment without_video = *store->find_experiment(e.key);
@@ -491,9 +491,9 @@ TEST_CASE("sqlite store: a batch of observations is written whole or not at all"
     CHECK(store->count_observations(other.id) == 0);
 
     // Row by row: a bad last row spoils the whole batch.
-    std::vector<ObservationRecord> rows{{metric, e.arms[0].id, 10, 1.0, {}, {}, "", ""},
-                                        {metric, e.arms[1].id, 11, 2.0, {}, {}, "", ""},
-                                        {other.metrics[0].id, e.arms[1].id, 12, 3.0, {}, {}, "", ""}};
+    std::vector<ObservationRecord> rows{{metric, e.arms[0].id, 10, 1.0, {}, {}, "", "", {}},
+                                        {metric, e.arms[1].id, 11, 2.0, {}, {}, "", "", {}},
+                                        {other.metrics[0].id, e.arms[1].id, 12, 3.0, {}, {}, "", "", {}}};
     try {
         (void)store->insert_observations({e.id, running_only}, rows);
         FAIL("a metric of another experiment was accepted");
@@ -518,7 +518,7 @@ TEST_CASE("sqlite store: observations are refused outside the accepted statuses"
     draft.status = Status::draft;
     draft.outcome.reset();
     store->insert_experiment(draft, "OULU-2026-");
-    const std::vector<ObservationRecord> rows{{draft.metrics[0].id, draft.arms[0].id, 1, 1.0, {}, {}, "", ""}};
+    const std::vector<ObservationRecord> rows{{draft.metrics[0].id, draft.arms[0].id, 1, 1.0, {}, {}, "", "", {}}};
     try {
         (void)store->insert_observations({draft.id, running_only}, rows);
         FAIL("an observation of a draft was accepted");
@@ -554,12 +554,12 @@ TEST_CASE("sqlite store: observations stream in time order with arm and time fil
 
     // Out of time order, with a tie at t=200 that must keep insertion order.
     const std::vector<ObservationRecord> rows{
-        {metric, video, 300, 3.0, {}, 2.5, "s-3", "third"},
-        {metric, control, 200, 2.0, {}, {}, "", ""},
-        {metric, video, 100, 0.0, Aggregate::mean(10, 40.0, 170.0), {}, "", "survey"},
-        {metric, video, 200, 2.5, {}, {}, "", ""},
-        {metric, control, 400, 0.0, Aggregate::proportion(3, 8), {}, "", ""},
-        {e.metrics[1].id, control, 50, 1.0, {}, {}, "", ""},
+        {metric, video, 300, 3.0, {}, 2.5, "s-3", "third", {}},
+        {metric, control, 200, 2.0, {}, {}, "", "", {}},
+        {metric, video, 100, 0.0, Aggregate::mean(10, 40.0, 170.0), {}, "", "survey", {}},
+        {metric, video, 200, 2.5, {}, {}, "", "", {}},
+        {metric, control, 400, 0.0, Aggregate::proportion(3, 8), {}, "", "", {}},
+        {e.metrics[1].id, control, 50, 1.0, {}, {}, "", "", {}},
     };
     REQUIRE(store->insert_observations({e.id, running_only}, rows).rows == rows.size());
 

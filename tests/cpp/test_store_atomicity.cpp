@@ -150,7 +150,7 @@ void for_each_store(Body body) {
         f.store().insert_experiment(other, "");
         std::vector<ObservationRecord> earlier;
         for (int i = 0; i < 6; ++i)
-            earlier.push_back({f.metric(i % 2), f.arm(i % 2), at_us(i), i % 2 == 0 ? 3.0 + i : 1.0, {}, {}, "", ""});
+            earlier.push_back({f.metric(i % 2), f.arm(i % 2), at_us(i), i % 2 == 0 ? 3.0 + i : 1.0, {}, {}, "", "", {}});
         f.store().insert_observations(f.target(false), earlier);
         f.e = *f.store().find_experiment("ATOM-001");
         body(f, other);
@@ -169,7 +169,7 @@ std::vector<ObservationRecord> unit_rows(const Fixture& f, std::size_t count, do
     std::vector<ObservationRecord> rows;
     for (std::size_t i = 0; i < count; ++i)
         rows.push_back({f.metric(0), f.arm(static_cast<int>(i % 2)), at_us(100 + static_cast<int>(i)), value, {}, {},
-                        "asiakas " + std::to_string(i), ""});
+                        "asiakas " + std::to_string(i), "", {}});
     return rows;
 }
 
@@ -177,7 +177,7 @@ std::vector<ObservationRecord> aggregate_rows(const Fixture& f, std::size_t coun
     std::vector<ObservationRecord> rows;
     for (std::size_t i = 0; i < count; ++i)
         rows.push_back({f.metric(1), f.arm(static_cast<int>(i % 2)), at_us(200 + static_cast<int>(i)), 0.0,
-                        Aggregate::proportion(3, 40), {}, "", "viikko " + std::to_string(i)});
+                        Aggregate::proportion(3, 40), {}, "", "viikko " + std::to_string(i), {}});
     return rows;
 }
 

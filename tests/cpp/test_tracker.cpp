@@ -119,8 +119,8 @@ TEST_CASE("full lifecycle: draft, running, concluded", "[tracker][lifecycle]") {
     CHECK(running.lock_hash == preregistration_hash(running));
     CHECK(running.revision == created.revision + 1);
 
-    t.log(running.key, Observation{at(2025, 3, 4), "", "control", 3.0, {}, {}, "", ""});
-    t.log(running.key, Observation{at(2025, 3, 5), "", "video", 4.0, {}, {}, "", ""});
+    t.log(running.key, Observation{at(2025, 3, 4), "", "control", 3.0, {}, {}, "", "", {}});
+    t.log(running.key, Observation{at(2025, 3, 5), "", "video", 4.0, {}, {}, "", "", {}});
     CHECK(t.count_observations(running.key) == 2);
 
     Outcome outcome;

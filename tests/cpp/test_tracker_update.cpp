@@ -148,7 +148,7 @@ TEST_CASE("each changed locked field is recorded with old and new text", "[track
 TEST_CASE("a metric given again by name keeps its id and observations", "[tracker][update][lock]") {
     Tracker t = memory_tracker();
     const Experiment running = running_experiment(t);
-    t.log(running.key, Observation{at(2025, 3, 4), "wait_days", "control", 4.0, {}, {}, "", ""});
+    t.log(running.key, Observation{at(2025, 3, 4), "wait_days", "control", 4.0, {}, {}, "", "", {}});
     Experiment e = running;
     for (auto& m : e.metrics) m.id = 0;  // e.g. rebuilt from a form
     metric_named(e, "wait_days").unit = "calendar days";

@@ -51,7 +51,7 @@ struct CriterionChange {
 
 // What a verdict depends on that differs between the locked and the current experiment: which
 // metric is primary; its kind, direction, impact class (an activity count can never support),
-// minimum worthwhile effect, effect scale and confidence
+// minimum worthwhile effect, effect scale, confidence and pre-period covariate
 // (and its baseline, the target of a one-sample design); the design; the arms, their roles and
 // planned shares (by id; the sample-ratio check tests against the shares). Empty when the experiment is not locked or its criterion is as locked; then there is
 // one judgement only.

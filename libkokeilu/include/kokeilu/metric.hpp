@@ -63,6 +63,12 @@ struct Metric {
     // (and a spread) that values in the range can give. Part of the pre-registered definition.
     std::optional<double> valid_min;
     std::optional<double> valid_max;
+    // The name of each subject's value of this metric before the experiment ("käynnit_2025"), when
+    // the analysis is to be adjusted for it (regression adjustment, stats/covariate_adjustment.hpp);
+    // empty: no adjustment. Then every unit-level row carries that value (Observation::covariate)
+    // and no row may be an aggregate. Mean and proportion metrics of a concurrent design, on the
+    // absolute scale, only. Kept in NFC, without characters that show nothing, as names are.
+    std::string covariate;
 
     bool operator==(const Metric&) const = default;
 };

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,6 +45,9 @@ struct Observation {
     std::optional<double> exposure;  // count metrics: time or population at risk (default 1)
     std::string subject;             // optional pseudonymous subject key
     std::string note;
+    // The subject's value before the experiment, for a metric that names one (Metric::covariate):
+    // required there, refused elsewhere and on an aggregated row.
+    std::optional<double> covariate;
 
     bool operator==(const Observation&) const = default;
 };
@@ -60,6 +64,7 @@ struct ColumnNames {
     std::string sum = "sum";
     std::string sum_sq = "sum_sq";
     std::string note = "note";
+    std::string covariate = "covariate";
     // The caller gave one time for every row: a problem with it names the column without a row.
     // (One arm for every row is said by leaving arm_codes empty.)
     bool at_given_once = false;
@@ -76,6 +81,8 @@ struct ObservationColumns {
     std::span<const std::int32_t> arm_codes;
     std::vector<std::string> arm_names;
     std::span<const double> exposure;
+    // Each row's pre-period value: given (one per row) exactly when the metric names one.
+    std::span<const double> covariate;
     ColumnNames names;
 };
 
@@ -142,6 +149,8 @@ struct ObservationRow {
     std::string_view subject;
     std::string_view note;
     bool voided = false;  // set only by a scan that includes the voided rows
+    // The subject's pre-period value (NaN when the row has none); read only by a full scan.
+    double covariate = std::numeric_limits<double>::quiet_NaN();
 };
 
 // A text column that most rows leave empty (subject, note): only the rows that have a text are
@@ -182,6 +191,7 @@ struct ObservationTable {
     std::vector<double> exposure;
     SparseTexts subject;
     SparseTexts note;
+    std::vector<double> covariate;     // NaN where a row has no pre-period value
     std::vector<std::uint8_t> voided;  // 1 for a voided row; filled only when the query included them
 
     [[nodiscard]] std::size_t size() const noexcept { return at_us.size(); }

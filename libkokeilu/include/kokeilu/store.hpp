@@ -39,6 +39,7 @@ struct ObservationRecord {
     std::optional<double> exposure;
     std::string subject;
     std::string note;
+    std::optional<double> covariate;  // the subject's pre-period value (Observation::covariate)
 };
 
 // Unit-level observations of one metric as columns, resolved to store ids.

@@ -24,6 +24,8 @@ constexpr std::array templates = {
                     "adding {added} units to the {count} already summarised would pass "
                     "9223372036854775807, the largest count kokeilu can hold"},
     MessageTemplate{"stats.counts.no_trials", "has no trials"},
+    MessageTemplate{"stats.covariate.missing_rows",
+                    "{rows} of its rows have no pre-period value ({covariate}) to adjust for"},
     MessageTemplate{"stats.did.few_pre_periods",
                     "has {count} distinct times before the change; checking the trends needs at least {needed}"},
     MessageTemplate{"stats.did.zero_variance", "every cell has zero variance, so no interval can be computed"},
@@ -131,6 +133,12 @@ constexpr std::array templates = {
     MessageTemplate{"stats.verdict.change.fell", "fell by {amount}"},
     MessageTemplate{"stats.verdict.change.none", "did not change"},
     MessageTemplate{"stats.verdict.change.rose", "rose by {amount}"},
+    MessageTemplate{"stats.verdict.covariate_note",
+                    "The comparison is adjusted for the pre-period value {covariate}, which reduced the "
+                    "variance of the estimate by {percent} %."},
+    MessageTemplate{"stats.verdict.covariate_note_increased",
+                    "The comparison is adjusted for the pre-period value {covariate}, which increased the "
+                    "variance of the estimate by {percent} %."},
     MessageTemplate{"stats.verdict.customer_impact_note", "Customer impact was not measured."},
     MessageTemplate{"stats.verdict.customer_impact_unmeasured",
                     "Customer impact was not measured: {metric} is an activity or output measure, so "

@@ -386,7 +386,7 @@ void add_design_notes(Analysis& result, const Experiment& experiment, const Metr
 // The analysis of the experiment as given: `experiment` is the locked view (as_locked) or the
 // amended experiment itself, and `criterion` says which, for the verdict's sentences.
 Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& summaries, const AnalysisOptions& options,
-                    Criterion criterion, const DesignSeries& series) {
+                    Criterion criterion, const DesignSeries& series, const CovariateRows& covariates) {
     Analysis result;
     result.experiment = experiment.key;
     const Metric& primary = experiment.primary_metric();
@@ -440,6 +440,11 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
                     if (m.name == primary.name) {
                         result.time_series = std::move(fit);
                     }
+                } else if (!m.covariate.empty()) {
+                    // Adjusted for the pre-period value: fitted on the rows (covariate_rows.hpp).
+                    c.adjusted_for = m.covariate;
+                    c.adjustment = adjusted_comparison(m, covariates, p.arm->name, p.reference->name, confidence);
+                    c.effect = c.adjustment->effect;
                 } else {
                     const Summary& reference = summary_of(summaries, m.name, p.reference->name);
                     c.effect = two_group_effect(m, arm, reference, confidence);
@@ -487,7 +492,7 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
         Metric judged = primary;
         judged.confidence = first->effect->confidence;
         Reestimate reestimate;
-        if (first->reference != "baseline") {
+        if (first->reference != "baseline" && !first->adjustment) {
             reestimate = reestimate_of(primary, summary_of(summaries, primary.name, first->arm),
                                        summary_of(summaries, primary.name, first->reference), primary_n,
                                        first->effect->confidence);
@@ -497,6 +502,14 @@ Analysis analyse_as(const Experiment& experiment, const ExperimentSummaries& sum
         const bool by_periods = experiment.design == DesignKind::interrupted_time_series;
         result.verdict =
             judge(judged, *first->effect, by_periods ? 0 : primary_n, experiment.amendments, criterion, reestimate);
+        if (first->adjustment) {
+            // What the adjustment bought, in whole percents of the unadjusted estimate's variance.
+            const double reduction = first->adjustment->variance_reduction;
+            result.verdict.notes.push_back(
+                Message{reduction >= 0.0 ? "stats.verdict.covariate_note" : "stats.verdict.covariate_note_increased",
+                        {{"covariate", first->adjusted_for}, {"percent", static_cast<std::int64_t>(std::llround(100.0 * std::abs(reduction)))}}});
+            result.verdict.sentence_en = verdict_sentence_en(result.verdict);
+        }
     } else if (first != nullptr && first->status != "ok" && !first->status.starts_with("not enough data")) {
         result.verdict = judge_values_unusable(primary, first->status, experiment.amendments, criterion);
     } else if (first != nullptr) {
@@ -626,12 +639,12 @@ EarlyRows early_rows(const Tracker& tracker, const Experiment& experiment, std::
 }
 
 Analysis analyze(const Experiment& experiment, const ExperimentSummaries& summaries, const AnalysisOptions& options,
-                 const EarlyRows& early, const DesignSeries& series) {
-    Analysis result = analyse_as(as_locked(experiment), summaries, options, Criterion::locked, series);
+                 const EarlyRows& early, const DesignSeries& series, const CovariateRows& covariates) {
+    Analysis result = analyse_as(as_locked(experiment), summaries, options, Criterion::locked, series, covariates);
     result.period = series.period;
     result.criterion_changes = criterion_changes(experiment);
     if (!result.criterion_changes.empty()) {
-        Analysis amended = analyse_as(experiment, summaries, options, Criterion::amended, series);
+        Analysis amended = analyse_as(experiment, summaries, options, Criterion::amended, series, covariates);
         result.amended_verdict = std::move(amended.verdict);
         result.amended_comparisons = std::move(amended.comparisons);
         warn(result, Message{"stats.warning.criterion_amended", {{"changes", changes_text(result.criterion_changes)}}});
@@ -663,7 +676,7 @@ Analysis analyze(const Experiment& experiment, const ExperimentSummaries& summar
 Analysis analyze(const Tracker& tracker, std::string_view key, const AnalysisOptions& options) {
     const Experiment experiment = tracker.get(key);
     return analyze(experiment, summarise_experiment(tracker, experiment), options, early_rows(tracker, experiment),
-                   design_series(tracker, experiment, options.period));
+                   design_series(tracker, experiment, options.period), covariate_rows(tracker, experiment));
 }
 
 }  // namespace kokeilu::stats

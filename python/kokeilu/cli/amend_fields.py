@@ -41,6 +41,7 @@ METRIC_SETTABLE = (
     "confidence",
     "valid_min",
     "valid_max",
+    "covariate",
 )
 METRIC_ENUMS = {
     "kind": "MetricKind",

@@ -313,6 +313,7 @@ _OBSERVATION_COLUMNS = (
     "exposure",
     "subject",
     "note",
+    "covariate",
 )
 
 
@@ -342,6 +343,8 @@ def _observation_frame(tracker: kokeilu.Tracker, experiments: Sequence[kokeilu.E
                         "exposure": frame["exposure"],
                         "subject": frame["subject"],
                         "note": frame["note"],
+                        # Each subject's pre-period value, for a metric adjusted for one (else empty).
+                        "covariate": frame["covariate"] if "covariate" in frame.columns else float("nan"),
                     }
                 )
             )
@@ -441,6 +444,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--data-seen", help=msgs("help.data_seen"))
     @click.option("--metric", help=msgs("help.primary_metric"))
     @click.option("--metric-label", help=msgs("help.metric_label"))
+    @click.option("--metric-covariate", help=msgs("help.metric_covariate"))
     @click.option("--metric-unit", help=msgs("help.metric_unit", codes=", ".join(units.CODES)))
     @click.option("--kind", type=enum_type("MetricKind"), help=msgs("help.field", label=msgs("col.kind")))
     @click.option("--direction", type=enum_type("Direction"), help=msgs("help.field", label=msgs("col.direction")))
@@ -660,6 +664,7 @@ def build_cli(msgs: Messages) -> click.Group:
     @click.option("--exposure", type=positive_type, help=msgs("help.exposure"))
     @click.option("--subject", default="", help=msgs("help.subject"))
     @click.option("--note", default="", help=msgs("help.note_text"))
+    @click.option("--covariate", type=number_type, help=msgs("help.covariate"))
     @click.pass_obj
     def log(
         state: State,
@@ -673,6 +678,7 @@ def build_cli(msgs: Messages) -> click.Group:
         exposure: float | None,
         subject: str,
         note: str,
+        covariate: float | None,
     ) -> None:
         with state.open() as tracker:
             e = load(state, tracker, key)
@@ -690,6 +696,7 @@ def build_cli(msgs: Messages) -> click.Group:
                 note=note,
                 backfill=backfill,
                 allow_future=allow_future,
+                covariate=covariate,
             )
         # Accepted, so the names resolve: the look-ups only find how the experiment spells them.
         metric_name = shown_name(e.metric(metric) if metric else e.primary_metric)

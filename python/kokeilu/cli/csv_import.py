@@ -11,7 +11,9 @@ checked by the core, by the same rules as every other door, which reports every 
 its row. Those checks are whole-column operations, so a file of a million rows is checked in
 about the time it takes to read it.
 
-A file may use commas or, as Finnish spreadsheets write it, semicolons with decimal commas.
+A file may use commas or, as Finnish spreadsheets write it, semicolons with decimal commas. The
+column ``covariate`` holds each subject's pre-period value, for a metric that names one
+(``Metric.covariate``); the core requires it there and refuses it elsewhere.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from kokeilu._history import written
 from .i18n import Messages
 from .values import UserError
 
-KNOWN_COLUMNS = ("value", "n", "sum", "sum_sq", "arm", "at", "metric", "exposure")
-NUMERIC_COLUMNS = ("value", "n", "sum", "sum_sq", "exposure")
+KNOWN_COLUMNS = ("value", "n", "sum", "sum_sq", "arm", "at", "metric", "exposure", "covariate")
+NUMERIC_COLUMNS = ("value", "n", "sum", "sum_sq", "exposure", "covariate")
 #: How many problems the report shows.
 SHOWN_PROBLEMS = 10
 
@@ -135,6 +137,9 @@ class Importer:
         aggregated = "n" in seen or "sum" in seen
         if "value" in seen and aggregated:
             self.problems.append(Problem(1, "value", msgs("import.value_and_aggregate")))
+        elif aggregated and "covariate" in seen:
+            # Aggregated rows go in without it: the column would be dropped unread.
+            self.problems.append(Problem(1, "covariate", msgs("import.covariate_aggregate")))
         elif aggregated:
             for column in ("n", "sum"):
                 if column not in seen:
@@ -312,7 +317,8 @@ def _log(
         at_unit=None,
         metric=checked.metric.name,
         exposure=frame["exposure"] if "exposure" in frame.columns else None,
-        names={"value": "value", "at": "at", "arm": "arm", "exposure": "exposure"},
+        covariate=frame["covariate"] if "covariate" in frame.columns else None,
+        names={"value": "value", "at": "at", "arm": "arm", "exposure": "exposure", "covariate": "covariate"},
         backfill=backfill,
         allow_future=allow_future,
         idempotency_key=idempotency_key,

@@ -319,6 +319,13 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
         arms = arms_of(msgs, design, [(name, None) for name in default_arm_names(msgs, design)])
 
     planned_shares = arm_shares(msgs, p, design, arms, given["shares"], interactive)
+    # Each subject's value before the experiment, to adjust the comparison for: asked only where the
+    # core takes one (concurrent arms, a mean or a share on the absolute scale); the core refuses
+    # --metric-covariate elsewhere, naming it.
+    adjustable = design == "concurrent" and kind != "count" and effect_scale == "absolute"
+    covariate = given["metric_covariate"] or (
+        value("metric_covariate", lambda: p.ask(msgs("prompt.metric_covariate"), required=False)) if adjustable else ""
+    )
 
     if design == "one_sample" and baseline is None:
         if not interactive:
@@ -368,6 +375,8 @@ def collect_new(msgs: Messages, given: dict[str, Any]) -> dict[str, Any] | None:
     for name in ("valid_min", "valid_max"):
         if valid_range[name] is not None:
             metric_fields[name] = valid_range[name]
+    if covariate:
+        metric_fields["covariate"] = covariate
     fields: dict[str, Any] = {
         "title": title,
         "organisation": organisation,

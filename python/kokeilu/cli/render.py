@@ -50,6 +50,7 @@ def metric_dict(m: kokeilu.Metric) -> dict[str, Any]:
         "confidence": m.confidence,
         "valid_min": m.valid_min,
         "valid_max": m.valid_max,
+        "covariate": m.covariate,
     }
 
 

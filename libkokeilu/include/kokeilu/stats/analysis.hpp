@@ -11,6 +11,7 @@
 #include "kokeilu/stats/bayes.hpp"
 #include "kokeilu/stats/design_series.hpp"
 #include "kokeilu/stats/interrupted_time_series.hpp"
+#include "kokeilu/stats/covariate_rows.hpp"
 #include "kokeilu/stats/estimate.hpp"
 #include "kokeilu/stats/power.hpp"
 #include "kokeilu/stats/srm.hpp"
@@ -39,7 +40,12 @@ struct Comparison {
     // Present when the data allowed the comparison; on the metric's effect scale (difference or
     // relative change).
     std::optional<Estimate> effect;
-    std::optional<BayesResult> bayes;        // two-group designs, where the data allow it
+    std::optional<BayesResult> bayes;        // two-group designs, where the data allow it (not when adjusted)
+    // A metric that names a pre-period value (Metric::covariate): its name, and, when the data
+    // allowed it, the adjustment, whose adjusted difference is `effect` (the verdict is judged on
+    // it) beside the unadjusted one and the variance reduction achieved.
+    std::string adjusted_for;
+    std::optional<CovariateAdjustment> adjustment;
     std::optional<double> adjusted_p_value;  // secondary metrics: Holm across them
     // "ok"; "not enough data: <why>"; "values too large to summarise exactly: <where>" when the
     // sums of a metric's values overflow a double; or why its stored values cannot be summarised.
@@ -116,13 +122,14 @@ struct AnalysisOptions {
 [[nodiscard]] EarlyRows early_rows(const Tracker& tracker, const Experiment& experiment,
                                    std::optional<Time> until = std::nullopt);
 
-// Analyses given summaries (e.g. from summarise_experiment), early rows (from early_rows) and, for
-// a difference in differences or an interrupted time series, the series by period (from
-// design_series; without it the pre-trend is not checked and the time series has too few periods).
-// Pure: reads no store.
+// Analyses given summaries (e.g. from summarise_experiment), early rows (from early_rows), for
+// a difference in differences or an interrupted time series the series by period (from
+// design_series; without it the pre-trend is not checked and the time series has too few periods),
+// and the rows of the metrics that name a pre-period value (from covariate_rows). Pure: reads no
+// store.
 [[nodiscard]] Analysis analyze(const Experiment& experiment, const ExperimentSummaries& summaries,
                                const AnalysisOptions& options = {}, const EarlyRows& early = {},
-                               const DesignSeries& series = {});
+                               const DesignSeries& series = {}, const CovariateRows& covariates = {});
 
 // Reads the experiment and its observations from the tracker and analyses them.
 [[nodiscard]] Analysis analyze(const Tracker& tracker, std::string_view key, const AnalysisOptions& options = {});
