@@ -8,12 +8,12 @@
 namespace kokeilu {
 
 struct Amendment {
-    Time at;                // when the change was saved (UTC)
-    std::string field;      // e.g. "test_card.right_if", "metric[wait_days].minimum_effect", "arms"
-    std::string old_value;  // the value as text, as it was locked
-    std::string new_value;
-    std::string reason;     // required, never empty
-    std::string author;
+    Time at{};                // when the change was saved (UTC)
+    std::string field{};      // e.g. "test_card.right_if", "metric[wait_days].minimum_effect", "arms"
+    std::string old_value{};  // the value as text, as it was locked
+    std::string new_value{};
+    std::string reason{};   // required, never empty
+    std::string author{};
 
     bool operator==(const Amendment&) const = default;
 };

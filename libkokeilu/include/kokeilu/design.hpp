@@ -60,14 +60,14 @@ enum class ArmRole {
 // A named arm or period. Observations refer to arms by name.
 struct Arm {
     std::int64_t id = 0;  // assigned by the store; 0 until stored
-    std::string name;     // unique within the experiment, e.g. "control", "video-visits", "before"
+    std::string name{};   // unique within the experiment, e.g. "control", "video-visits", "before"
     ArmRole role = ArmRole::control;
-    std::string description;
+    std::string description{};
     // The arm's planned share of the units in a concurrent design, as a weight (2 for a treatment
     // arm meant to get twice the units of a control with 1): finite and above 0. Absent means equal
     // shares, so every arm has one or none does. The sample-ratio check tests the units against it.
     // Before/after and one-sample designs have no allocation, and refuse one.
-    std::optional<double> share;
+    std::optional<double> share{};
 
     bool operator==(const Arm&) const = default;
 };

@@ -28,47 +28,47 @@ struct Experiment {
     // Identity. The store assigns id; uuid (stable across databases) and key are generated on
     // create when left empty.
     std::int64_t id = 0;
-    std::string uuid;  // lower-case canonical form, e.g. "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
-    std::string key;   // short human key, e.g. "OULU-2026-003"
+    std::string uuid{};  // lower-case canonical form, e.g. "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+    std::string key{};   // short human key, e.g. "OULU-2026-003"
 
-    std::string title;
-    std::string summary;
-    std::string organisation;  // the municipality or body, e.g. "Oulu"
-    std::string unit;          // the team or service, e.g. "home care"
-    std::string owner;
-    std::vector<std::string> tags;   // kept sorted and unique
-    std::vector<Purpose> purposes;   // at least one; kept sorted and unique
+    std::string title{};
+    std::string summary{};
+    std::string organisation{};  // the municipality or body, e.g. "Oulu"
+    std::string unit{};          // the team or service, e.g. "home care"
+    std::string owner{};
+    std::vector<std::string> tags{};  // kept sorted and unique
+    std::vector<Purpose> purposes{};  // at least one; kept sorted and unique
 
-    std::optional<Date> planned_start;
-    std::optional<Date> planned_end;
-    std::optional<Date> actual_start;  // set by start
-    std::optional<Date> actual_end;    // set by stop or conclude
+    std::optional<Date> planned_start{};
+    std::optional<Date> planned_end{};
+    std::optional<Date> actual_start{};  // set by start
+    std::optional<Date> actual_end{};    // set by stop or conclude
 
-    std::optional<double> planned_cost_eur;
-    std::optional<double> actual_cost_eur;
-    std::optional<double> planned_effort_hours;
-    std::optional<double> actual_effort_hours;
-    std::string risk;  // what could go wrong, and for whom
+    std::optional<double> planned_cost_eur{};
+    std::optional<double> actual_cost_eur{};
+    std::optional<double> planned_effort_hours{};
+    std::optional<double> actual_effort_hours{};
+    std::string risk{};  // what could go wrong, and for whom
 
-    TestCard test_card;
+    TestCard test_card{};
     DesignKind design = DesignKind::concurrent;
-    std::vector<Arm> arms;        // in the order given; see ArmRole for what each design needs
-    std::vector<Metric> metrics;  // exactly one primary
+    std::vector<Arm> arms{};        // in the order given; see ArmRole for what each design needs
+    std::vector<Metric> metrics{};  // exactly one primary
 
     Status status = Status::draft;
-    std::string stop_reason;        // set by stop
-    std::optional<Outcome> outcome;  // set by conclude
+    std::string stop_reason{};         // set by stop
+    std::optional<Outcome> outcome{};  // set by conclude
 
     // The pre-registration lock: a content hash of the Test Card, design, arms and metrics, taken
     // when the experiment starts (and taken again with every amendment). Changes after that are
     // amendments, listed here oldest first; `locked` keeps the parts as they were at the start.
-    std::string lock_hash;
-    std::optional<Time> locked_at;
-    std::vector<Amendment> amendments;
-    std::optional<LockedCriterion> locked;  // set by start; never changes after
+    std::string lock_hash{};
+    std::optional<Time> locked_at{};
+    std::vector<Amendment> amendments{};
+    std::optional<LockedCriterion> locked{};  // set by start; never changes after
 
-    Time created_at;
-    Time updated_at;
+    Time created_at{};
+    Time updated_at{};
     std::int64_t revision = 0;  // increases with every save; detects concurrent changes
 
     [[nodiscard]] bool is_locked() const noexcept { return locked_at.has_value(); }

@@ -9,16 +9,16 @@
 namespace kokeilu {
 
 struct ExperimentFilter {
-    std::optional<Status> status;
-    std::string organisation;  // exact, case-insensitive
-    std::string unit;          // exact, case-insensitive
-    std::string tag;           // has this tag
-    std::optional<Purpose> purpose;
+    std::optional<Status> status{};
+    std::string organisation{};  // exact, case-insensitive
+    std::string unit{};          // exact, case-insensitive
+    std::string tag{};           // has this tag
+    std::optional<Purpose> purpose{};
     // Experiments whose period (actual dates where known, else planned) overlaps [from, to].
-    std::optional<Date> from;
-    std::optional<Date> to;
+    std::optional<Date> from{};
+    std::optional<Date> to{};
     // Substring, case-insensitive, of the title, summary or any part of the Test Card.
-    std::string text;
+    std::string text{};
 };
 
 }  // namespace kokeilu

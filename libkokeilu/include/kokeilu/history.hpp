@@ -43,34 +43,34 @@ enum class HistoryKind {
 struct Batch {
     std::int64_t id = 0;
     std::int64_t experiment_id = 0;
-    Time at;
+    Time at{};
     std::int64_t first_observation_id = 0;
     std::int64_t last_observation_id = 0;
     std::int64_t rows = 0;
-    std::string content_sha256;   // 32 bytes: SHA-256 of the rows' canonical encoding (batch_hash.hpp)
-    std::string idempotency_key;  // empty: none given
-    bool migrated = false;        // made by the migration that started the history
+    std::string content_sha256{};   // 32 bytes: SHA-256 of the rows' canonical encoding (batch_hash.hpp)
+    std::string idempotency_key{};  // empty: none given
+    bool migrated = false;          // made by the migration that started the history
 
     bool operator==(const Batch&) const = default;
 };
 
 struct HistoryEntry {
     std::int64_t index = 0;  // position in the log, from 1 (the Merkle leaf index + 1)
-    Time at;
+    Time at{};
     HistoryKind kind = HistoryKind::begin;
-    std::int64_t experiment_id = 0;  // 0 for the entries of the file itself
-    std::string experiment_uuid;     // empty for the entries of the file itself
-    std::optional<std::string> payload;  // empty once erased
-    std::string salt;                    // 16 random bytes; empty once erased
-    std::string payload_hash;            // 32 bytes: SHA-256(salt || payload)
-    std::string leaf_hash;               // 32 bytes: the RFC 9162 leaf hash of this entry
-    std::optional<Batch> batch;          // for observations
+    std::int64_t experiment_id = 0;        // 0 for the entries of the file itself
+    std::string experiment_uuid{};         // empty for the entries of the file itself
+    std::optional<std::string> payload{};  // empty once erased
+    std::string salt{};                    // 16 random bytes; empty once erased
+    std::string payload_hash{};            // 32 bytes: SHA-256(salt || payload)
+    std::string leaf_hash{};               // 32 bytes: the RFC 9162 leaf hash of this entry
+    std::optional<Batch> batch{};          // for observations
 };
 
 // The log's name and how it began.
 struct HistoryLog {
-    std::string log_id;    // 32 hexadecimal digits, random: names the log in its checkpoints
-    Time started_at;
+    std::string log_id{};  // 32 hexadecimal digits, random: names the log in its checkpoints
+    Time started_at{};
     int from_schema = 0;   // 0: the log began with the file; n: at the migration from schema n
 };
 
@@ -78,9 +78,9 @@ struct HistoryLog {
 //   kokeilu-checkpoint/1 <log id> <size> <root as 64 hexadecimal digits>
 // which can be written down or mailed, and later given to verify(since) to prove the log grew only.
 struct Checkpoint {
-    std::string log_id;
+    std::string log_id{};
     std::int64_t size = 0;
-    std::string root;  // 32 bytes
+    std::string root{};  // 32 bytes
 
     [[nodiscard]] std::string to_text() const;
     // Throws InvalidArgumentError("checkpoint", ...) for anything but the line above.

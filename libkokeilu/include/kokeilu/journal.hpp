@@ -10,9 +10,9 @@ namespace kokeilu {
 
 struct JournalEntry {
     std::int64_t id = 0;  // assigned by the store
-    Time at;              // UTC
-    std::string author;
-    std::string text;
+    Time at{};            // UTC
+    std::string author{};
+    std::string text{};
 
     bool operator==(const JournalEntry&) const = default;
 };

@@ -17,10 +17,10 @@ namespace kokeilu {
 struct Experiment;
 
 struct LockedCriterion {
-    TestCard test_card;
+    TestCard test_card{};
     DesignKind design = DesignKind::concurrent;
-    std::vector<Arm> arms;        // as locked, with their ids
-    std::vector<Metric> metrics;  // as locked, with their ids
+    std::vector<Arm> arms{};        // as locked, with their ids
+    std::vector<Metric> metrics{};  // as locked, with their ids
 
     // The primary metric as locked; throws InvalidArgumentError when there is none.
     [[nodiscard]] const Metric& primary_metric() const;
@@ -31,9 +31,9 @@ struct LockedCriterion {
 // One part of the success criterion that differs between the locked and the amended experiment,
 // e.g. {"metrics[wait_days].direction", "higher_is_better", "lower_is_better"}.
 struct CriterionChange {
-    std::string field;
-    std::string locked_value;
-    std::string amended_value;
+    std::string field{};
+    std::string locked_value{};
+    std::string amended_value{};
 
     bool operator==(const CriterionChange&) const = default;
 };

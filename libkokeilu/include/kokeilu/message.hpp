@@ -25,8 +25,8 @@ namespace kokeilu {
 using MessageValue = std::variant<std::int64_t, double, std::string>;
 
 struct MessageParam {
-    std::string name;
-    MessageValue value;
+    std::string name{};
+    MessageValue value{};
 
     bool operator==(const MessageParam&) const = default;
 };
@@ -37,8 +37,8 @@ struct Message {
     Message(std::string message_code, std::vector<MessageParam> message_params = {})  // NOLINT(google-explicit-constructor)
         : code(std::move(message_code)), params(std::move(message_params)) {}
 
-    std::string code;
-    std::vector<MessageParam> params;  // in the order the template names them
+    std::string code{};
+    std::vector<MessageParam> params{};  // in the order the template names them
 
     // The value of a parameter, or nullptr when the message has none of that name.
     [[nodiscard]] const MessageValue* param(std::string_view name) const noexcept;
@@ -53,8 +53,8 @@ struct Message {
 };
 
 struct MessageTemplate {
-    std::string_view code;
-    std::string_view english;
+    std::string_view code{};
+    std::string_view english{};
 };
 
 // Every code the library can produce with its English template, sorted by code.

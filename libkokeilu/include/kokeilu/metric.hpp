@@ -40,19 +40,19 @@ enum class EffectScale {
 
 struct Metric {
     std::int64_t id = 0;  // assigned by the store; 0 until stored
-    std::string name;     // unique within the experiment, e.g. "sense_of_security"
+    std::string name{};   // unique within the experiment, e.g. "sense_of_security"
     // What people read in sentences, tables and plots ("valmis ensimmäisellä kerralla"), when it
     // differs from the identifier; empty: the name is shown. Kept in NFC, without characters that
     // show nothing, as names are. Observations still name the metric by its name.
-    std::string label;
-    std::string unit;     // e.g. "points (1-5)", "days", "share"
-    std::string description;
+    std::string label{};
+    std::string unit{};   // e.g. "points (1-5)", "days", "share"
+    std::string description{};
     MetricKind kind = MetricKind::mean;
     MetricRole role = MetricRole::primary;
     Direction direction = Direction::higher_is_better;
     ImpactClass impact = ImpactClass::customer_outcome;
-    std::optional<double> baseline;     // known level before the experiment; the target of a one-sample design
-    std::optional<double> baseline_sd;  // known spread, for planning the sample size of a mean metric
+    std::optional<double> baseline{};     // known level before the experiment; the target of a one-sample design
+    std::optional<double> baseline_sd{};  // known spread, for planning the sample size of a mean metric
     // The smallest improvement (in the better direction, always > 0) that would make the change
     // worth scaling. For a guardrail: the largest worsening that is still acceptable.
     double minimum_effect = 0.0;
@@ -61,14 +61,14 @@ struct Metric {
     // The range every valid value lies in, when the metric has one (a 1-5 survey: 1 and 5), either
     // end optional. Values outside are refused at every door; an aggregated row must have a mean
     // (and a spread) that values in the range can give. Part of the pre-registered definition.
-    std::optional<double> valid_min;
-    std::optional<double> valid_max;
+    std::optional<double> valid_min{};
+    std::optional<double> valid_max{};
     // The name of each subject's value of this metric before the experiment ("käynnit_2025"), when
     // the analysis is to be adjusted for it (regression adjustment, stats/covariate_adjustment.hpp);
     // empty: no adjustment. Then every unit-level row carries that value (Observation::covariate)
     // and no row may be an aggregate. Mean and proportion metrics of a concurrent design, on the
     // absolute scale, only. Kept in NFC, without characters that show nothing, as names are.
-    std::string covariate;
+    std::string covariate{};
 
     bool operator==(const Metric&) const = default;
 };

@@ -18,19 +18,19 @@ enum class Criterion { locked, amended };
 
 // The record after the experiment, in four parts.
 struct LearningCard {
-    std::string we_believed;   // "We believed that ..."
-    std::string we_observed;   // "We observed ..."
-    std::string we_learned;    // "From that we learned ..."
-    std::string therefore;     // "Therefore, we will ..."
+    std::string we_believed{};  // "We believed that ..."
+    std::string we_observed{};  // "We observed ..."
+    std::string we_learned{};   // "From that we learned ..."
+    std::string therefore{};    // "Therefore, we will ..."
 
     bool operator==(const LearningCard&) const = default;
 };
 
 struct Outcome {
     Verdict verdict = Verdict::inconclusive;  // against the criterion locked at start
-    LearningCard learning;
+    LearningCard learning{};
     Decision decision = Decision::adapt;
-    Date decided_on;  // not-a-date means "today" when concluding
+    Date decided_on{};  // not-a-date means "today" when concluding
     // Against the criterion as amended after the start: only for an experiment whose success
     // criterion was amended (see criterion_changes), and then the second, exploratory judgement.
     std::optional<Verdict> amended_verdict{};

@@ -35,30 +35,30 @@ struct ObservationRecord {
     std::int64_t arm_id = 0;
     std::int64_t at_us = 0;
     double value = 0.0;
-    std::optional<Aggregate> aggregate;
-    std::optional<double> exposure;
-    std::string subject;
-    std::string note;
-    std::optional<double> covariate;  // the subject's pre-period value (Observation::covariate)
+    std::optional<Aggregate> aggregate{};
+    std::optional<double> exposure{};
+    std::string subject{};
+    std::string note{};
+    std::optional<double> covariate{};  // the subject's pre-period value (Observation::covariate)
 };
 
 // Unit-level observations of one metric as columns, resolved to store ids.
 // arm_ids[arm_codes[i]] is the arm of row i.
 struct ObservationColumnsRecord {
     std::int64_t metric_id = 0;
-    std::span<const std::int64_t> at_us;
-    std::span<const double> values;
-    std::span<const std::int32_t> arm_codes;
-    std::span<const std::int64_t> arm_ids;
-    std::span<const double> exposure;  // empty, or one per row
+    std::span<const std::int64_t> at_us{};
+    std::span<const double> values{};
+    std::span<const std::int32_t> arm_codes{};
+    std::span<const std::int64_t> arm_ids{};
+    std::span<const double> exposure{};  // empty, or one per row
 };
 
 // Which stored observations to stream, in time order (ties in insertion order).
 struct ObservationScan {
     std::int64_t metric_id = 0;
-    std::vector<std::int64_t> arm_ids;  // empty: every arm
-    std::optional<std::int64_t> from_us;  // inclusive
-    std::optional<std::int64_t> to_us;    // exclusive
+    std::vector<std::int64_t> arm_ids{};    // empty: every arm
+    std::optional<std::int64_t> from_us{};  // inclusive
+    std::optional<std::int64_t> to_us{};    // exclusive
     // Stream only what a summary needs: the arm, the value or aggregate and the exposure. The row's
     // id and time are 0 and its subject and note empty; reading fewer columns makes a scan of
     // millions of rows markedly faster. The rows still come in time order.
@@ -71,14 +71,14 @@ struct ObservationScan {
 struct StoredObservation {
     std::int64_t id = 0;
     std::int64_t void_id = 0;  // 0 while it counts
-    ObservationRecord record;
+    ObservationRecord record{};
 };
 
 // The experiment a write of observations goes to, and what is checked about it inside the write's
 // transaction before anything is written.
 struct ObservationTarget {
     std::int64_t experiment_id = 0;
-    std::span<const Status> accepted;  // the statuses in which it takes observations
+    std::span<const Status> accepted{};  // the statuses in which it takes observations
     // When not 0: the revision the caller validated the rows against. If the stored revision differs,
     // the write fails with StaleRevisionError and nothing is written; when it matches, the arms and
     // metrics are known to be those the caller checked, and the store does not look them up again.
@@ -113,7 +113,7 @@ struct ArmSummaryRecord {
     std::int64_t arm_id = 0;
     // Empty when the totals left the range of a double (values near 1e308): the summary must then
     // be computed from the rows.
-    std::optional<stats::Summary> summary;
+    std::optional<stats::Summary> summary{};
 };
 
 class Store {

@@ -15,18 +15,18 @@ namespace kokeilu {
 
 // One difference between the file and its history.
 struct VerificationProblem {
-    std::string experiment;  // its key (its UUID once it is gone); empty for the log itself
-    std::string field;       // what differs, e.g. "test_card.right_if", "batch 12", "history[7]"
-    std::optional<std::int64_t> row;  // the observation, journal note or history entry concerned
-    std::string problem;     // in English, e.g. "stored 'x', recorded 'y'"
+    std::string experiment{};           // its key (its UUID once it is gone); empty for the log itself
+    std::string field{};                // what differs, e.g. "test_card.right_if", "batch 12", "history[7]"
+    std::optional<std::int64_t> row{};  // the observation, journal note or history entry concerned
+    std::string problem{};              // in English, e.g. "stored 'x', recorded 'y'"
 
     bool operator==(const VerificationProblem&) const = default;
 };
 
 struct VerificationReport {
-    std::vector<VerificationProblem> problems;
-    Checkpoint checkpoint;          // of the log as verified
-    HistoryLog log;                 // how it began (from_schema > 0: at a migration)
+    std::vector<VerificationProblem> problems{};
+    Checkpoint checkpoint{};        // of the log as verified
+    HistoryLog log{};               // how it began (from_schema > 0: at a migration)
     std::int64_t experiments = 0;   // experiments checked
     std::int64_t batches = 0;       // batches checked
     std::int64_t observations = 0;  // rows checked (counted and voided)
@@ -37,7 +37,7 @@ struct VerificationReport {
 struct VerifyOptions {
     // A checkpoint taken earlier: the first `size` entries must still hash to its root (the log only
     // grew since). A checkpoint of another file is refused.
-    std::optional<Checkpoint> since;
+    std::optional<Checkpoint> since{};
 };
 
 }  // namespace kokeilu

@@ -33,20 +33,20 @@ using ExperimentSummaries = std::map<std::string, ArmSummaries>;
 
 // One comparison of one metric: an arm (or the only group) against its reference.
 struct Comparison {
-    std::string metric;
+    std::string metric{};
     MetricRole role = MetricRole::primary;
-    std::string arm;        // the treatment arm, "after" period or the only group
-    std::string reference;  // the control arm, "before" period, or "baseline"
+    std::string arm{};        // the treatment arm, "after" period or the only group
+    std::string reference{};  // the control arm, "before" period, or "baseline"
     // Present when the data allowed the comparison; on the metric's effect scale (difference or
     // relative change).
-    std::optional<Estimate> effect;
-    std::optional<BayesResult> bayes;        // two-group designs, where the data allow it (not when adjusted)
+    std::optional<Estimate> effect{};
+    std::optional<BayesResult> bayes{};      // two-group designs, where the data allow it (not when adjusted)
     // A metric that names a pre-period value (Metric::covariate): its name, and, when the data
     // allowed it, the adjustment, whose adjusted difference is `effect` (the verdict is judged on
     // it) beside the unadjusted one and the variance reduction achieved.
-    std::string adjusted_for;
-    std::optional<CovariateAdjustment> adjustment;
-    std::optional<double> adjusted_p_value;  // secondary metrics: Holm across them
+    std::string adjusted_for{};
+    std::optional<CovariateAdjustment> adjustment{};
+    std::optional<double> adjusted_p_value{};  // secondary metrics: Holm across them
     // "ok"; "not enough data: <why>"; "values too large to summarise exactly: <where>" when the
     // sums of a metric's values overflow a double; or why its stored values cannot be summarised.
     std::string status = "ok";
@@ -65,33 +65,33 @@ using EarlyRows = std::map<std::string, std::int64_t>;
 // the start (criterion_changes), a second judgement against the amended criterion is added,
 // exploratory: the criterion was changed after data had been seen.
 struct Analysis {
-    std::string experiment;  // key
-    std::vector<Comparison> comparisons;  // as locked (metrics added since are kept as secondary)
-    VerdictResult verdict;  // on the locked primary metric (the first treatment arm or period)
-    std::optional<SrmResult> sample_ratio;  // concurrent designs
-    std::optional<SampleSize> planned_per_group;  // for the primary metric, where a baseline allows
-    std::vector<std::string> warnings;  // plain-language, one per issue
-    std::vector<Message> warning_messages;  // the same warnings as codes and parameters, in order
+    std::string experiment{};                       // key
+    std::vector<Comparison> comparisons{};          // as locked (metrics added since are kept as secondary)
+    VerdictResult verdict{};                        // on the locked primary metric (the first treatment arm or period)
+    std::optional<SrmResult> sample_ratio{};        // concurrent designs
+    std::optional<SampleSize> planned_per_group{};  // for the primary metric, where a baseline allows
+    std::vector<std::string> warnings{};            // plain-language, one per issue
+    std::vector<Message> warning_messages{};        // the same warnings as codes and parameters, in order
 
     // What of the success criterion was amended after the start; empty when it is as locked.
-    std::vector<CriterionChange> criterion_changes;
+    std::vector<CriterionChange> criterion_changes{};
     // The exploratory judgement against the amended criterion, and its comparisons (every metric
     // as amended); only when criterion_changes is not empty.
-    std::optional<VerdictResult> amended_verdict;
-    std::vector<Comparison> amended_comparisons;
+    std::optional<VerdictResult> amended_verdict{};
+    std::vector<Comparison> amended_comparisons{};
 
     // Started before its Test Card was locked: by how many days, and the rows logged for the window
     // from the start to the lock (or to the time analysed, when earlier).
-    std::optional<int> days_started_before_lock;
-    EarlyRows early_rows;
+    std::optional<int> days_started_before_lock{};
+    EarlyRows early_rows{};
 
     // Difference in differences: the pre-period trend check of the primary metric (the changed
     // unit's slope minus the comparison's, per period), when each unit's before arm has at least
     // three periods.
-    std::optional<Estimate> pre_trend;
+    std::optional<Estimate> pre_trend{};
     // Interrupted time series: the segmented regression of the primary metric (its level change
     // is the comparison's effect), when there were periods enough.
-    std::optional<InterruptedTimeSeries> time_series;
+    std::optional<InterruptedTimeSeries> time_series{};
     // The period of the series of those designs (a day, or seven days counted from the change's).
     SeriesPeriod period = SeriesPeriod::day;
 };

@@ -36,7 +36,7 @@ struct BayesResult {
     // choosing the treatment when the control is in fact better, and the other way round.
     double risk_treatment = 0.0;
     double risk_control = 0.0;
-    std::string method;
+    std::string method{};
 };
 
 // Normal model (gbstats' Gaussian test): the effect's likelihood is N(estimate, se^2), with the

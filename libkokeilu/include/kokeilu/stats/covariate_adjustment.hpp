@@ -11,9 +11,9 @@
 namespace kokeilu::stats {
 
 struct CovariateAdjustment {
-    Estimate effect;      // the adjusted difference (treatment - control)
-    Estimate unadjusted;  // the plain difference of means, by the same covariance
-    double slope = 0.0;   // the outcome's change per unit of the covariate, within the arms
+    Estimate effect{};      // the adjusted difference (treatment - control)
+    Estimate unadjusted{};  // the plain difference of means, by the same covariance
+    double slope = 0.0;     // the outcome's change per unit of the covariate, within the arms
     // 1 - Var(adjusted) / Var(unadjusted) of the effect's estimate: the share of the plain
     // difference's variance that the covariate removed (negative when it added variance).
     double variance_reduction = 0.0;

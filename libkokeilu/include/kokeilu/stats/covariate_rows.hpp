@@ -19,14 +19,14 @@ namespace kokeilu::stats {
 // One arm's subjects: outcomes and pre-period values in the same order, and the rows that could not
 // be used (aggregated, or without a pre-period value: logged before the metric named one).
 struct CovariateArmRows {
-    std::vector<double> outcome;
-    std::vector<double> pre;
+    std::vector<double> outcome{};
+    std::vector<double> pre{};
     std::int64_t without = 0;
 };
 
 // By metric name, then arm name; only the metrics that name a covariate, as locked or as amended.
 struct CovariateRows {
-    std::map<std::string, std::map<std::string, CovariateArmRows>> metrics;
+    std::map<std::string, std::map<std::string, CovariateArmRows>> metrics{};
 };
 
 // Reads the rows of every metric of `experiment` that names a covariate (in the Test Card as locked

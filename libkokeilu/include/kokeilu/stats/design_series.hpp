@@ -31,16 +31,16 @@ enum class SeriesPeriod { day, week };
 // One arm's periods in order, each with its value: the mean of its values (a share for a
 // proportion), or its events per unit of exposure for a count.
 struct PeriodSeries {
-    std::vector<double> period;         // ascending; 0 is the period of the change
-    std::vector<double> value;
-    std::vector<std::int64_t> weekday;  // day periods: the day's weekday, 0 = Monday .. 6 = Sunday
-    std::vector<std::int64_t> n;        // observations in the period (an aggregated row counts its n)
+    std::vector<double> period{};       // ascending; 0 is the period of the change
+    std::vector<double> value{};
+    std::vector<std::int64_t> weekday{};  // day periods: the day's weekday, 0 = Monday .. 6 = Sunday
+    std::vector<std::int64_t> n{};        // observations in the period (an aggregated row counts its n)
 };
 
 // By metric name, then arm name; an arm without rows has an empty series.
 struct DesignSeries {
     SeriesPeriod period = SeriesPeriod::day;
-    std::map<std::string, std::map<std::string, PeriodSeries>> metrics;
+    std::map<std::string, std::map<std::string, PeriodSeries>> metrics{};
 };
 
 // Adds rows to per-period sums and gives the series: the one rule of periods, for the tracker's

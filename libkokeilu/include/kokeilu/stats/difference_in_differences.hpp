@@ -13,10 +13,10 @@ namespace kokeilu::stats {
 
 // The four cells of a difference in differences, each a Summary of its unit-level values.
 struct DidCells {
-    Summary changed_before;
-    Summary changed_after;
-    Summary comparison_before;
-    Summary comparison_after;
+    Summary changed_before{};
+    Summary changed_after{};
+    Summary comparison_before{};
+    Summary comparison_after{};
 };
 
 // (changed_after - changed_before) - (comparison_after - comparison_before) of the cells' means,

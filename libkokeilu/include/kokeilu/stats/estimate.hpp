@@ -17,10 +17,10 @@ struct Estimate {
     double p_value = 1.0;  // two-sided, against "no effect" (or against the target)
     double confidence = 0.95;
     double std_error = 0.0;             // of the estimate, where the method has one (else 0)
-    std::optional<double> statistic;    // t, z, chi-square ... where the method has one
-    std::optional<double> df;           // degrees of freedom of a t statistic
-    std::string method;                 // e.g. "welch_t", "newcombe_wilson"
-    std::string notes;                  // caveats in plain words; empty when there are none
+    std::optional<double> statistic{};  // t, z, chi-square ... where the method has one
+    std::optional<double> df{};         // degrees of freedom of a t statistic
+    std::string method{};               // e.g. "welch_t", "newcombe_wilson"
+    std::string notes{};                // caveats in plain words; empty when there are none
 };
 
 // Raised when the data cannot support the method at all: an empty arm, one observation where a

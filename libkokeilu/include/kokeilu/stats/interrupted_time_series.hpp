@@ -12,8 +12,8 @@
 namespace kokeilu::stats {
 
 struct InterruptedTimeSeries {
-    Estimate level_change;  // b2: the jump at the change time
-    Estimate slope_change;  // b3: the change of the trend per unit of time
+    Estimate level_change{};    // b2: the jump at the change time
+    Estimate slope_change{};    // b3: the change of the trend per unit of time
     double level_before = 0.0;  // the before period's trend line at the change time, b0 + b1 t0
     double slope_before = 0.0;  // b1: its trend per unit of time
     std::int64_t lags = 0;      // of the Newey-West covariance, in rows

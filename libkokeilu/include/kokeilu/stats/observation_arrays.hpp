@@ -15,12 +15,12 @@
 namespace kokeilu::stats {
 
 struct ObservationArrays {
-    std::span<const std::int32_t> arm_codes;  // index into the caller's list of arms
-    std::span<const double> value;            // unit-level rows; ignored where n > 0
-    std::span<const std::int64_t> n;          // 0 for a unit-level row
-    std::span<const double> sum;
-    std::span<const double> sum_sq;  // NaN: not given
-    std::span<const double> exposure;
+    std::span<const std::int32_t> arm_codes{};  // index into the caller's list of arms
+    std::span<const double> value{};            // unit-level rows; ignored where n > 0
+    std::span<const std::int64_t> n{};          // 0 for a unit-level row
+    std::span<const double> sum{};
+    std::span<const double> sum_sq{};  // NaN: not given
+    std::span<const double> exposure{};
 
     // Throws InvalidArgumentError naming the first column whose length is not arm_codes' length.
     void check_lengths() const;
@@ -37,12 +37,12 @@ struct ObservationArrays {
 // data up to it: one entry per distinct period (rows must come in time order, so periods never
 // decrease). estimate, ci_low and ci_high are NaN while an arm has too little data.
 struct CumulativeEffect {
-    std::vector<std::int64_t> period;
-    std::vector<double> estimate;
-    std::vector<double> ci_low;
-    std::vector<double> ci_high;
-    std::vector<std::int64_t> n_treatment;
-    std::vector<std::int64_t> n_control;
+    std::vector<std::int64_t> period{};
+    std::vector<double> estimate{};
+    std::vector<double> ci_low{};
+    std::vector<double> ci_high{};
+    std::vector<std::int64_t> n_treatment{};
+    std::vector<std::int64_t> n_control{};
 };
 // Throws InvalidArgumentError("period", ...) for a length that differs from the columns' or a period
 // that decreases.

@@ -38,7 +38,7 @@ struct SampleSize {
 struct Schedule {
     std::int64_t remaining_per_group = 0;  // observations still needed in the smallest group
     double days_needed = 0.0;              // at the current pace; 0 when enough data is in
-    std::optional<double> days_left;       // until the planned end, when known
+    std::optional<double> days_left{};     // until the planned end, when known
     // False when the experiment cannot reach its sample size before the planned end at this pace.
     bool reachable = true;
 };

@@ -48,7 +48,7 @@ struct FisherResult {
     double p_value = 1.0;  // two-sided
     // The sample odds ratio (a d) / (b c), as scipy reports it; +infinity when b c == 0 < a d, and
     // empty when it is 0 / 0.
-    std::optional<double> odds_ratio;
+    std::optional<double> odds_ratio{};
 };
 
 // Fisher's exact test of the 2x2 table [[treatment successes, treatment failures], [control

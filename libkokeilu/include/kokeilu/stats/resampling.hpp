@@ -58,13 +58,13 @@ struct BootstrapResult {
     double estimate = 0.0;  // observed mean(treatment) - mean(control)
     double confidence = 0.95;
     double std_error = 0.0;  // sd of the bootstrap distribution
-    Interval percentile;     // empirical quantiles (linear interpolation, as numpy.percentile)
+    Interval percentile{};   // empirical quantiles (linear interpolation, as numpy.percentile)
     // Bias-corrected and accelerated (Efron 1987), with the jackknife acceleration of each sample
     // as scipy.stats.bootstrap computes it. Empty when the bootstrap distribution lies wholly on one
     // side of the estimate (the bias correction is infinite); notes then says so.
-    std::optional<Interval> bca;
+    std::optional<Interval> bca{};
     std::int64_t resamples = 0;
-    std::string notes;
+    std::string notes{};
 };
 
 // Bootstrap of the difference in means, each arm resampled with replacement within itself.

@@ -42,7 +42,7 @@ enum class VerdictReason {
 struct VerdictResult {
     // The criterion judged against: as locked at start, or as amended after it (exploratory).
     Criterion criterion = Criterion::locked;
-    std::string metric;  // the primary metric judged
+    std::string metric{};  // the primary metric judged
     Verdict verdict = Verdict::inconclusive;
     VerdictReason reason = VerdictReason::not_enough_data;
     // The effect and its interval turned so that positive means better.
@@ -53,7 +53,7 @@ struct VerdictResult {
     // assuming the estimate stays where it is: counted by the comparison's own method where judge()
     // is given a Reestimate, else with the interval narrowing as 1 / sqrt(n). Empty when
     // more data cannot decide it (an activity metric that already improved) or there is no estimate.
-    std::optional<std::int64_t> additional_observations;
+    std::optional<std::int64_t> additional_observations{};
     bool customer_impact_measured = true;
     // The sentence as codes and parameters, for a front end to say in its own language: `message`
     // is the judgement ("stats.verdict.<reason>", with a variant per case); `notes` the sentences
@@ -65,9 +65,9 @@ struct VerdictResult {
     // the case has them additional (observations) or why (the reason there is no estimate, in
     // English; why_code and its parameters prefixed "why." when the reason has a code); and the
     // English phrases change, interval and minimum that the template names.
-    Message message;
-    std::vector<Message> notes;
-    std::string sentence_en;  // verdict_sentence_en() of the above
+    Message message{};
+    std::vector<Message> notes{};
+    std::string sentence_en{};  // verdict_sentence_en() of the above
 };
 
 // Judges `effect`, an estimate on the scale of metric.minimum_effect: a difference in the metric's
