@@ -183,6 +183,7 @@ def test_new_asks_for_the_valid_range_of_a_mean_metric(db: Path) -> None:
         t.answer("Design", "")
         t.answer("Arms, separated by commas", "")
         t.answer("Planned shares of the arms", "")  # equal shares by default
+        t.answer("Each subject's value before the experiment", "")  # no covariate
         t.answer("Planned start", "2025-01-13")
         t.answer("Planned end", "")
         t.answer("Save the experiment? [Y/n]", "y")
@@ -193,3 +194,4 @@ def test_new_asks_for_the_valid_range_of_a_mean_metric(db: Path) -> None:
     with kokeilu.open(db, read_only=True) as tracker:
         [e] = tracker.experiments()
     assert (e.metrics[0].valid_min, e.metrics[0].valid_max) == (1.0, 5.0)
+    assert e.metrics[0].covariate == ""
