@@ -17,7 +17,8 @@ APT_PACKAGES := g++ cmake make libsqlite3-dev libsqlitecpp-dev libboost-date-tim
                 chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps cpp python test test-cpp test-embed test-python test-python-clock-ahead test-python-clock-back demo sanitize clean
+.PHONY: help deps cpp python test test-cpp test-embed test-python test-python-clock-ahead test-python-clock-back \
+        test-python-now-and-back run-python-unit run-python-clock-back demo sanitize clean
 
 help:
 	@echo "make demo   create the demo tracker kokeilut.db and its portfolio report"
@@ -80,6 +81,8 @@ python: deps $(VENV_PY)
 NO_SKIPS := KOKEILU_FORBID_SKIPS=1
 
 test-python: python
+	@$(MAKE) --no-print-directory run-python-unit
+run-python-unit:
 	$(NO_SKIPS) $(VENV_PY) -m pytest -q
 
 # The Python suites again under other clocks, through libfaketime, which shifts every clock of the
@@ -98,12 +101,27 @@ test-python-clock-ahead: python
 	$(NO_SKIPS) $(CLOCK_AHEAD) $(VENV_PY) -m pytest -q -p no:cacheprovider tests/python tests/reliability
 
 test-python-clock-back: python
+	@$(MAKE) --no-print-directory run-python-clock-back
+run-python-clock-back:
 	@back=$$(date -u -d "330 days ago" +%F); real=$$(date +%s); \
 	clock=(FAKETIME="@$$back 23:59:59" TZ=America/Anchorage LD_PRELOAD=$(FAKETIME_LIB)); \
 	env "$${clock[@]}" $(VENV_PY) -c "import sys, time; sys.exit(0 if $$real - time.time() > 300 * 86400 else 'the clock was not shifted: is libfaketime installed?')" && \
 	env "$${clock[@]}" $(NO_SKIPS) $(VENV_PY) -m pytest -q -p no:cacheprovider tests/python
 
-test: test-cpp sanitize test-embed test-python test-python-clock-ahead test-python-clock-back test-reliability test-fuzz
+# `make test` runs the unit suite under the real clock and 330 days back at the same time: each is one
+# single-threaded process, and two cores run both in about the time of one. Each writes its own log,
+# shown when both are done. The second keeps its own mypy cache (for test_api.py) and its own pytest
+# temporary folders, so the two never write one file.
+test-python-now-and-back: python
+	@mkdir -p build/logs build/pytest-clock-back
+	@$(MAKE) --no-print-directory run-python-unit >build/logs/python-now.txt 2>&1 & now=$$!; \
+	MYPY_CACHE_DIR=$(CURDIR)/build/mypy-cache-clock-back PYTEST_DEBUG_TEMPROOT=$(CURDIR)/build/pytest-clock-back \
+	  $(MAKE) --no-print-directory run-python-clock-back \
+	  >build/logs/python-clock-back.txt 2>&1 & back=$$!; \
+	status=0; wait $$now || status=1; wait $$back || status=1; \
+	cat build/logs/python-now.txt build/logs/python-clock-back.txt; exit $$status
+
+test: test-cpp sanitize test-embed test-python-now-and-back test-python-clock-ahead test-reliability test-fuzz
 
 DEMO_DB ?= kokeilut.db
 
