@@ -755,7 +755,7 @@ for name, text in (("leading-space", " =1+1"), ("no-break-space", "\u00a0=1+1"),
 case("csv-export-excel", "CSV export", "a note `=1+1`, then `kokeilu export observations --excel`",
      lambda env: _export_note(env, "=1+1", "--excel"),
      Kept(lambda env: _assert_equal(env.last is not None and env.last.out.startswith("\ufeff")
-                                    and ";'=1+1\r\n" in env.last.out, True),
+                                    and ";'=1+1;\r\n" in env.last.out, True),  # the note, then covariate
           "semicolons, decimal commas, a byte order mark; the formula starts with an apostrophe"))
 case("csv-export-into-xlsx", "CSV export", "`kokeilu export --format csv --output k.xlsx` (CSV text into a file "
      "named .xlsx)",

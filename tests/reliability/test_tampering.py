@@ -89,7 +89,8 @@ TAMPERING: dict[str, Callable[[sqlite3.Connection, Path], None]] = {
         "INSERT INTO observations (metric_id, arm_id, at_us, value) VALUES (1, 1, 1741078800000000, 5)"),
     "row deleted": lambda con, _: con.execute("DELETE FROM observations WHERE id = 50"),
     "voided row restored": lambda con, _: con.executescript(
-        "INSERT INTO observations SELECT id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note "
+        "INSERT INTO observations (id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note, "
+        "covariate) SELECT id, metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note, covariate "
         "FROM voided_observations; DELETE FROM voided_observations;"),
     "right_if edited": lambda con, _: con.execute("UPDATE experiments SET right_if = 'anything goes'"),
     "right_if edited, lock hash recomputed": lambda con, path: (
