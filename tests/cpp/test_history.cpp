@@ -29,16 +29,6 @@ Experiment started(Tracker& t, const std::string& key = "OULU-2025-001") {
     return t.start(t.create(draft).key, Date(2025, 3, 3));
 }
 
-ObservationColumns three_rows(const std::vector<std::int64_t>& at, const std::vector<double>& values,
-                              const std::vector<std::int32_t>& codes) {
-    ObservationColumns c;
-    c.at_us = at;
-    c.values = values;
-    c.arm_codes = codes;
-    c.arm_names = {"control", "video"};
-    return c;
-}
-
 bool has_problem(const VerificationReport& report, const std::string& field) {
     return std::any_of(report.problems.begin(), report.problems.end(),
                        [&](const VerificationProblem& p) { return p.field == field; });
@@ -87,7 +77,7 @@ TEST_CASE("every change appends one entry, and the chain verifies", "[history][t
                                           to_unix_micros(at(2025, 3, 6))};
     const std::vector<double> values{4.0, 3.0, 5.0};
     const std::vector<std::int32_t> codes{0, 1, 1};
-    const WriteResult first = t.log_columns(e.key, "", three_rows(times, values, codes));
+    const WriteResult first = t.log_columns(e.key, "", control_video_columns(times, values, codes));
     CHECK(first.rows == 3);
     CHECK_FALSE(first.repeated);
     std::vector<HistoryKind> kinds;
@@ -133,7 +123,7 @@ TEST_CASE("a void takes rows out of the running summaries as if they had never b
                                           to_unix_micros(at(2025, 3, 6))};
     const std::vector<double> values{4.0, 1e300, 5.0};
     const std::vector<std::int32_t> codes{1, 1, 1};
-    const WriteResult written = t.log_columns(e.key, "", three_rows(times, values, codes));
+    const WriteResult written = t.log_columns(e.key, "", control_video_columns(times, values, codes));
     REQUIRE(written.rows == 3);  // ids 1 to 3: the second is the typo
     const VoidRecord v = t.void_observations(e.key, {{2}, 0, "typo", "Aino"});
     CHECK(v.observation_ids == std::vector<std::int64_t>{2});
@@ -166,7 +156,7 @@ TEST_CASE("verify finds rows and the locked criterion edited behind kokeilu's ba
                                               to_unix_micros(at(2025, 3, 6))};
         const std::vector<double> values{4.0, 3.0, 5.0};
         const std::vector<std::int32_t> codes{0, 1, 1};
-        (void)t.log_columns(key, "", three_rows(times, values, codes));
+        (void)t.log_columns(key, "", control_video_columns(times, values, codes));
         REQUIRE(t.verify().ok());
     }
     {

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace kokeilu::testing {
 
@@ -103,6 +104,18 @@ inline bool same_experiment(const Experiment& a, const Experiment& b) {
 
 inline Time at(unsigned short year, unsigned short month, unsigned short day, int hour = 12) {
     return Time(Date(year, month, day), boost::posix_time::hours(hour));
+}
+
+// Columns of the arms "control" (code 0) and "video" (code 1). They are views: the vectors must
+// outlive the write.
+inline ObservationColumns control_video_columns(const std::vector<std::int64_t>& at, const std::vector<double>& values,
+                                                const std::vector<std::int32_t>& codes) {
+    ObservationColumns c;
+    c.at_us = at;
+    c.values = values;
+    c.arm_codes = codes;
+    c.arm_names = {"control", "video"};
+    return c;
 }
 
 }  // namespace kokeilu::testing

@@ -33,12 +33,7 @@ WriteResult three_rows(Tracker& t, const Experiment& e) {
                                                  to_unix_micros(at(2025, 3, 6))};
     static const std::vector<double> values{4.0, 5.0, 6.0};
     static const std::vector<std::int32_t> codes{1, 1, 1};
-    ObservationColumns c;
-    c.at_us = times;
-    c.values = values;
-    c.arm_codes = codes;
-    c.arm_names = {"control", "video"};
-    return t.log_columns(e.key, "", c);
+    return t.log_columns(e.key, "", control_video_columns(times, values, codes));
 }
 
 // The code and field of the error that f throws, as "kind code field"; the kind tells an argument's
@@ -144,11 +139,7 @@ TEST_CASE("columns written again under the same idempotency key are a repeat, no
     static const std::vector<std::int64_t> times{to_unix_micros(at(2025, 3, 4)), to_unix_micros(at(2025, 3, 5))};
     static const std::vector<double> values{4.0, 5.0};
     static const std::vector<std::int32_t> codes{0, 1};
-    ObservationColumns c;
-    c.at_us = times;
-    c.values = values;
-    c.arm_codes = codes;
-    c.arm_names = {"control", "video"};
+    const ObservationColumns c = control_video_columns(times, values, codes);
     LogOptions keyed;
     keyed.idempotency_key = "week-1";
     const WriteResult first = t.log_columns(e.key, "", c, keyed);
