@@ -110,8 +110,7 @@ run-python-clock-back:
 
 # `make test` runs the unit suite under the real clock and 330 days back at the same time: each is one
 # single-threaded process, so two cores run them at once (187 s each, side by side, measured on
-# 2026-12-07). Each writes its own log,
-# shown when both are done. The second keeps its own mypy cache (for test_api.py) and its own pytest
+# 2026-12-07). Each writes its own log, shown when both are done. The second keeps its own mypy cache (for test_api.py) and its own pytest
 # temporary folders, so the two never write one file.
 test-python-now-and-back: python
 	@mkdir -p build/logs build/pytest-clock-back
