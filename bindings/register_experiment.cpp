@@ -58,6 +58,8 @@ void register_experiment(py::module_& m) {
         .def_readonly("created_at", &Experiment::created_at, "When it was created (UTC).")
         .def_readonly("updated_at", &Experiment::updated_at, "When it was last saved (UTC).")
         .def_readonly("revision", &Experiment::revision, "Increases with every save.")
+        .def_readonly("origin", &Experiment::origin,
+                      "Where an imported experiment came from (None for the tracker's own); imported ones are read-only.")
         .def_property_readonly("is_locked", &Experiment::is_locked, "True once started: the Test Card is locked.")
         .def_property_readonly("amended_after_start", &Experiment::amended_after_start,
                                "True when a locked part was changed after the start.")

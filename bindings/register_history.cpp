@@ -2,6 +2,8 @@
 // checkpoints and the report of a verification. Hashes cross as lower-case hexadecimal text.
 #include "pybind11.hpp"
 
+#include "kokeilu/exchange.hpp"
+#include "kokeilu/experiment_record.hpp"
 #include "kokeilu/history.hpp"
 #include "kokeilu/verification.hpp"
 #include "kokeilu/voiding.hpp"
@@ -27,6 +29,66 @@ std::string hex(std::string_view bytes) {
 }  // namespace
 
 void register_history(py::module_& m) {
+    m.def("experiment_from_record", &experiment_from_record, py::arg("record"),
+          "The experiment a record describes (the inverse of experiment_record).");
+    py::class_<ExperimentOrigin>(m, "ExperimentOrigin", "Where an imported experiment came from.")
+        .def_readonly("organisation", &ExperimentOrigin::organisation, "The organisation that exported it.")
+        .def_readonly("exporter", &ExperimentOrigin::exporter, "Who exported it.")
+        .def_readonly("log_id", &ExperimentOrigin::log_id, "The exporter's history log.")
+        .def_readonly("content_sha256", &ExperimentOrigin::content_sha256,
+                      "SHA-256 of the record, journal and rows imported (hexadecimal).")
+        .def_readonly("imported_at", &ExperimentOrigin::imported_at, "When it was imported (UTC).")
+        .def("__repr__", [](const ExperimentOrigin& o) {
+            return "ExperimentOrigin(organisation=" + py::repr(py::str(o.organisation)).cast<std::string>() + ")";
+        });
+    py::class_<IncomingExperiment>(m, "IncomingExperiment", "One experiment as another tracker exported it.")
+        .def(py::init([](std::string record, std::vector<Observation> observations, const py::iterable& journal,
+                         std::string organisation, std::string exporter, std::string log_id) {
+                 IncomingExperiment in;
+                 in.record = std::move(record);
+                 in.observations = std::move(observations);
+                 std::size_t i = 0;
+                 for (const py::handle item : journal) {
+                     const auto note = item.cast<py::tuple>();
+                     if (note.size() != 3)
+                         throw InvalidArgumentError("journal[" + std::to_string(i) + "]",
+                                                    Message{"bundle.record_form", {}});
+                     JournalEntry entry;
+                     entry.at = time_argument(note[0], "journal[" + std::to_string(i) + "].at", std::nullopt);
+                     entry.author = note[1].cast<std::string>();
+                     entry.text = note[2].cast<std::string>();
+                     in.journal.push_back(std::move(entry));
+                     ++i;
+                 }
+                 in.origin.organisation = std::move(organisation);
+                 in.origin.exporter = std::move(exporter);
+                 in.origin.log_id = std::move(log_id);
+                 return in;
+             }),
+             py::arg("record"), py::kw_only(), py::arg("observations") = std::vector<Observation>{},
+             py::arg("journal") = py::list(), py::arg("organisation") = "", py::arg("exporter") = "",
+             py::arg("log_id") = "")
+        .def_readonly("record", &IncomingExperiment::record)
+        .def_property_readonly("rows", [](const IncomingExperiment& in) { return in.observations.size(); });
+    py::enum_<ImportAction>(m, "ImportAction", "What an import did with one experiment.")
+        .value("added", ImportAction::added)
+        .value("updated", ImportAction::updated)
+        .value("unchanged", ImportAction::unchanged)
+        .value("conflict", ImportAction::conflict);
+    py::class_<ImportedExperiment>(m, "ImportedExperiment", "What an import did with one experiment, and why.")
+        .def_readonly("uuid", &ImportedExperiment::uuid)
+        .def_readonly("key", &ImportedExperiment::key)
+        .def_readonly("action", &ImportedExperiment::action)
+        .def_readonly("reason", &ImportedExperiment::reason, "Why a conflict (or an older state) was not written.")
+        .def_readonly("rows", &ImportedExperiment::rows, "Observations written.")
+        .def("__repr__", [](const ImportedExperiment& r) {
+            return "ImportedExperiment(key=" + py::repr(py::str(r.key)).cast<std::string>() + ", action=" +
+                   std::string(to_string(r.action)) + ")";
+        });
+
+    m.def("experiment_record", &experiment_record, py::arg("experiment"),
+          "The record of the experiment's state as its history keeps it (the text a bundle carries).");
+
     py::enum_<HistoryKind>(m, "HistoryKind", "What a history entry records.")
         .value("begin", HistoryKind::begin)
         .value("create", HistoryKind::create)
@@ -39,7 +101,8 @@ void register_history(py::module_& m) {
         .value("observations", HistoryKind::observations)
         .value("void", HistoryKind::void_observations)
         .value("delete", HistoryKind::delete_draft)
-        .value("migrated", HistoryKind::migrated);
+        .value("migrated", HistoryKind::migrated)
+        .value("imported", HistoryKind::imported);
 
     py::class_<WriteResult>(m, "WriteResult", "What a write of observations did.")
         .def_readonly("rows", &WriteResult::rows, "Rows written (0 when the write repeated an earlier one).")

@@ -464,6 +464,13 @@ void register_tracker(py::module_& m) {
             py::arg("key"), py::arg("until") = py::none(),
             "Summaries of every metric in every arm ({metric: {arm: Summary}}), streamed from the store.")
         .def(
+            "import_experiments",
+            [](PyTracker& self, const std::vector<IncomingExperiment>& incoming) {
+                return self.with([&](Tracker& t) { return t.import_experiments(incoming); });
+            },
+            py::arg("incoming"),
+            "Merges experiments another tracker exported, each by its UUID, in one transaction.")
+        .def(
             "void_observations",
             [](PyTracker& self, const std::string& key, std::vector<std::int64_t> ids, std::int64_t batch,
                std::string reason, std::string author) {

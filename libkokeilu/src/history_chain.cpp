@@ -9,9 +9,9 @@ namespace kokeilu {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> kind_names{
+constexpr std::array<std::string_view, 13> kind_names{
     "begin", "create", "update", "amend", "start", "stop", "conclude", "note", "observations", "void", "delete",
-    "migrated"};
+    "migrated", "imported"};
 
 constexpr std::string_view checkpoint_prefix = "kokeilu-checkpoint/1";
 

@@ -185,3 +185,9 @@ std::optional<ParsedRecord> parse_record(std::string_view payload) {
 }
 
 }  // namespace kokeilu::detail
+
+namespace kokeilu {
+
+std::string experiment_record(const Experiment& experiment) { return detail::experiment_record(experiment); }
+
+}  // namespace kokeilu

@@ -132,11 +132,49 @@ void bind_experiment(SQLite::Statement& s, const Experiment& e, const std::strin
 }  // namespace
 
 std::int64_t insert_experiment_row(SQLite::Database& db, const Experiment& experiment, const std::string& uuid,
-                                   const std::string& key) {
+                                   const std::string& key, std::int64_t revision) {
     SQLite::Statement insert(db, insert_experiment_sql);
-    bind_experiment(insert, experiment, uuid, key, 1);
+    bind_experiment(insert, experiment, uuid, key, revision);
     insert.exec();
     return db.getLastInsertRowid();
+}
+
+std::optional<ExperimentOrigin> load_origin(SQLite::Database& db, std::int64_t experiment_id) {
+    // Migration 4 reads every experiment with this code, before migration 11 made the table.
+    if (!db.tableExists("experiment_origins")) return std::nullopt;
+    SQLite::Statement q(db, "SELECT organisation, exporter, log_id, content_sha256, imported_at_us "
+                            "FROM experiment_origins WHERE experiment_id = ?");
+    q.bind(1, experiment_id);
+    if (!q.executeStep()) return std::nullopt;
+    return ExperimentOrigin{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                            q.getColumn(3).getString(), from_unix_micros(q.getColumn(4).getInt64())};
+}
+
+void write_origin(SQLite::Database& db, std::int64_t experiment_id, const ExperimentOrigin& origin) {
+    SQLite::Statement q(db, "INSERT OR REPLACE INTO experiment_origins (experiment_id, organisation, exporter, log_id, "
+                            "content_sha256, imported_at_us) VALUES (?, ?, ?, ?, ?, ?)");
+    q.bind(1, experiment_id);
+    q.bind(2, origin.organisation);
+    q.bind(3, origin.exporter);
+    q.bind(4, origin.log_id);
+    q.bind(5, origin.content_sha256);
+    q.bind(6, to_unix_micros(origin.imported_at));
+    q.exec();
+}
+
+std::vector<JournalEntry> load_journal(SQLite::Database& db, std::int64_t experiment_id) {
+    SQLite::Statement q(db, "SELECT id, at_us, author, text FROM journal WHERE experiment_id = ? ORDER BY at_us, id");
+    q.bind(1, experiment_id);
+    std::vector<JournalEntry> out;
+    while (q.executeStep()) {
+        JournalEntry entry;
+        entry.id = q.getColumn(0).getInt64();
+        entry.at = time_or_not_a_date(q.getColumn(1));
+        entry.author = q.getColumn(2).getString();
+        entry.text = q.getColumn(3).getString();
+        out.push_back(std::move(entry));
+    }
+    return out;
 }
 
 void update_experiment_row(SQLite::Database& db, const Experiment& experiment, std::int64_t revision) {
@@ -427,6 +465,7 @@ Experiment read_full_experiment(SQLite::Database& db, const SQLite::Statement& r
     // Locked before the snapshot was kept (or the column was emptied behind kokeilu's back): the
     // locked criterion is the current one with every amendment undone.
     if (e.is_locked() && !e.locked) e.locked = locked_from_amendments(e);
+    e.origin = load_origin(db, e.id);
     return e;
 }
 

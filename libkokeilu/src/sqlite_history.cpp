@@ -234,7 +234,7 @@ std::optional<HistoryEntry> latest_record(SQLite::Database& db, std::int64_t exp
     // The condition of the partial index history_records, word for word, so that SQLite uses it.
     SQLite::Statement q(db, std::string(entry_columns) +
                                 "WHERE experiment_id = ? AND kind IN ('create', 'update', 'amend', 'start', 'stop', "
-                                "'conclude', 'migrated', 'delete') ORDER BY id DESC LIMIT 1");
+                                "'conclude', 'migrated', 'delete', 'imported') ORDER BY id DESC LIMIT 1");
     q.bind(1, experiment_id);
     if (!q.executeStep()) return std::nullopt;
     return read_entry(q);

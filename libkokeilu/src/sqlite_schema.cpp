@@ -379,10 +379,31 @@ bool has_covariates(SQLite::Database& db) {
     return db.execAndGet("SELECT count(*) FROM pragma_table_info('metrics') WHERE name = 'covariate'").getInt() > 0;
 }
 
+// Migration 11: experiments imported from other trackers (kokeilu/exchange.hpp). An imported
+// experiment keeps its exporter's record field for field; where it came from is kept beside it.
+// The history's index of the entries that record an experiment takes the new kind "imported".
+constexpr const char* schema_v11 = R"sql(
+CREATE TABLE IF NOT EXISTS experiment_origins (
+    experiment_id  INTEGER PRIMARY KEY REFERENCES experiments(id) ON DELETE RESTRICT,
+    organisation   TEXT NOT NULL,
+    exporter       TEXT NOT NULL,
+    log_id         TEXT NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    imported_at_us INTEGER NOT NULL
+);
+DROP INDEX IF EXISTS history_records;
+CREATE INDEX history_records ON history (experiment_id, id)
+    WHERE kind IN ('create', 'update', 'amend', 'start', 'stop', 'conclude', 'migrated', 'delete', 'imported');
+)sql";
+
+bool has_experiment_origins(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'experiment_origins'").getInt() > 0;
+}
+
 // The versions of one release are numbered ahead by the part of it that adds them, and the parts
 // may land in another order: a migration below the file's version whose change the file lacks
 // (made by a build that had the later migrations but not this one) is applied too, see applied.
-constexpr std::array<SqliteMigration, 10> migrations{{
+constexpr std::array<SqliteMigration, 11> migrations{{
     {1, schema_v1},
     // The summaries are made at 8, with the columns of today's summaries.
     {2, schema_v2},
@@ -396,6 +417,7 @@ constexpr std::array<SqliteMigration, 10> migrations{{
     {8, schema_v8, rebuild_arm_summaries, has_mean_low},
     {9, schema_v9, nullptr, has_planned_shares},
     {10, schema_v10, nullptr, has_covariates},
+    {11, schema_v11, nullptr, has_experiment_origins},
 }};
 
 static_assert(migrations.back().version == sqlite_schema_version,

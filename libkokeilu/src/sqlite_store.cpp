@@ -6,6 +6,7 @@
 #include "kokeilu/time_zone.hpp"
 
 #include "kokeilu/error.hpp"
+#include "batch_hash.hpp"
 #include "key_generation.hpp"
 #include "sqlite_arm_summaries.hpp"
 #include "sqlite_checkpointer.hpp"
@@ -336,9 +337,9 @@ public:
 
             detail::update_experiment_row(db_, experiment, experiment.revision + 1);
             write_tags_and_purposes(db_, experiment.id, experiment);
-            const auto arm_ids = save_items(experiment.id, "arms", experiment.arms, insert_arm_sql,
+            const auto arm_ids = detail::save_items(db_, experiment.id, "arms", experiment.arms, insert_arm_sql,
                                             update_arm_sql, bind_arm);
-            const auto metric_ids = save_items(experiment.id, "metrics", experiment.metrics,
+            const auto metric_ids = detail::save_items(db_, experiment.id, "metrics", experiment.metrics,
                                                insert_metric_sql, update_metric_sql, bind_metric);
             for (const std::int64_t metric_id : rebuild) detail::rebuild_arm_summaries_of_metric(db_, metric_id);
             insert_amendments(db_, experiment.id, new_amendments);
@@ -398,19 +399,7 @@ public:
 
     std::vector<JournalEntry> journal(std::int64_t experiment_id) override {
         return guard_read("reading the journal", [&] {
-            SQLite::Statement q(db_, "SELECT id, at_us, author, text FROM journal WHERE experiment_id = ? "
-                                     "ORDER BY at_us, id");
-            q.bind(1, experiment_id);
-            std::vector<JournalEntry> out;
-            while (q.executeStep()) {
-                JournalEntry entry;
-                entry.id = q.getColumn(0).getInt64();
-                entry.at = detail::time_or_not_a_date(q.getColumn(1));
-                entry.author = q.getColumn(2).getString();
-                entry.text = q.getColumn(3).getString();
-                out.push_back(std::move(entry));
-            }
-            return out;
+            return detail::load_journal(db_, experiment_id);
         });
     }
 
@@ -431,69 +420,8 @@ public:
             }
             const std::span<const std::int64_t> proportion_metric_ids =
                 parts ? std::span<const std::int64_t>(parts->proportion_metric_ids) : target.proportion_metric_ids;
-            detail::ArmSummaryDeltas deltas;
-            ObservationRow streamed;
             const std::int64_t first_id = next_id();
-            std::int64_t id = first_id;
-            auto insert = statements_.get(insert_observation_sql);
-            for (const ObservationRecord& row : rows) {
-                insert->bind(11, id++);
-                insert->bind(1, row.metric_id);
-                insert->bind(2, row.arm_id);
-                insert->bind(3, row.at_us);
-                streamed.is_aggregate = row.aggregate.has_value();
-                if (row.aggregate) {
-                    insert->bind(4);
-                    insert->bind(5, row.aggregate->n);
-                    insert->bind(6, row.aggregate->sum);
-                    if (row.aggregate->sum_sq) {
-                        insert->bind(7, *row.aggregate->sum_sq);
-                    } else {
-                        insert->bind(7);
-                    }
-                    streamed.value = not_a_number;
-                    streamed.n = row.aggregate->n;
-                    streamed.sum = row.aggregate->sum;
-                    streamed.sum_sq = row.aggregate->sum_sq.value_or(not_a_number);
-                } else {
-                    insert->bind(4, row.value);
-                    insert->bind(5);
-                    insert->bind(6);
-                    insert->bind(7);
-                    streamed.value = row.value;
-                    streamed.n = 1;
-                    streamed.sum = row.value;
-                    streamed.sum_sq = row.value * row.value;
-                }
-                if (row.exposure) {
-                    insert->bind(8, *row.exposure);
-                } else {
-                    insert->bind(8);
-                }
-                streamed.exposure = row.exposure.value_or(1.0);
-                // Empty texts are stored as NULL: most rows have none, and NULL costs one byte.
-                if (row.subject.empty()) {
-                    insert->bind(9);
-                } else {
-                    insert->bindNoCopy(9, row.subject);
-                }
-                if (row.note.empty()) {
-                    insert->bind(10);
-                } else {
-                    insert->bindNoCopy(10, row.note);
-                }
-                if (row.covariate) {
-                    insert->bind(12, *row.covariate);
-                } else {
-                    insert->bind(12);
-                }
-                insert->exec();
-                insert->reset();
-                const bool proportion = std::find(proportion_metric_ids.begin(), proportion_metric_ids.end(),
-                                                  row.metric_id) != proportion_metric_ids.end();
-                deltas.add(row.metric_id, row.arm_id, streamed, proportion);
-            }
-            detail::merge_arm_summaries(statements_, write_cache_, deltas);
+            write_records(rows, proportion_metric_ids, first_id);
             return record_batch(transaction, marked, target, uuid, first_id, rows.size());
         });
     }
@@ -608,6 +536,23 @@ public:
             // The summaries were made again from the rows: what the write cache knows is stale, and
             // it learns so from the file's data version, which this commit moved.
             return record;
+        });
+    }
+
+    std::vector<ImportedExperiment> import_experiments(std::span<const ImportItem> items) override {
+        require_writable();
+        return guard_sqlite("importing experiments", [&] {
+            detail::ImmediateTransaction transaction(statements_);
+            const bool marked = mark_identity();
+            // Never marked committed: an import writes in many places, so the next write reads the
+            // running summaries, the history's end and the next id afresh.
+            write_cache_.begin_write(db_.getHandle());
+            std::vector<ImportedExperiment> out;
+            out.reserve(items.size());
+            for (const ImportItem& item : items) out.push_back(import_one(item));
+            transaction.commit();
+            identity_committed(marked);
+            return out;
         });
     }
 
@@ -777,6 +722,74 @@ private:
         return WriteResult{0, earlier->id, true};
     }
 
+    // Inserts the rows with ids from first_id on, inside the caller's transaction, and merges them
+    // into the running summaries (a proportion's aggregated rows count as 0/1 outcomes).
+    void write_records(std::span<const ObservationRecord> rows, std::span<const std::int64_t> proportion_metric_ids,
+                       std::int64_t first_id) {
+        detail::ArmSummaryDeltas deltas;
+        ObservationRow streamed;
+        std::int64_t id = first_id;
+        auto insert = statements_.get(insert_observation_sql);
+        for (const ObservationRecord& row : rows) {
+            insert->bind(11, id++);
+            insert->bind(1, row.metric_id);
+            insert->bind(2, row.arm_id);
+            insert->bind(3, row.at_us);
+            streamed.is_aggregate = row.aggregate.has_value();
+            if (row.aggregate) {
+                insert->bind(4);
+                insert->bind(5, row.aggregate->n);
+                insert->bind(6, row.aggregate->sum);
+                if (row.aggregate->sum_sq) {
+                    insert->bind(7, *row.aggregate->sum_sq);
+                } else {
+                    insert->bind(7);
+                }
+                streamed.value = not_a_number;
+                streamed.n = row.aggregate->n;
+                streamed.sum = row.aggregate->sum;
+                streamed.sum_sq = row.aggregate->sum_sq.value_or(not_a_number);
+            } else {
+                insert->bind(4, row.value);
+                insert->bind(5);
+                insert->bind(6);
+                insert->bind(7);
+                streamed.value = row.value;
+                streamed.n = 1;
+                streamed.sum = row.value;
+                streamed.sum_sq = row.value * row.value;
+            }
+            if (row.exposure) {
+                insert->bind(8, *row.exposure);
+            } else {
+                insert->bind(8);
+            }
+            streamed.exposure = row.exposure.value_or(1.0);
+            // Empty texts are stored as NULL: most rows have none, and NULL costs one byte.
+            if (row.subject.empty()) {
+                insert->bind(9);
+            } else {
+                insert->bindNoCopy(9, row.subject);
+            }
+            if (row.note.empty()) {
+                insert->bind(10);
+            } else {
+                insert->bindNoCopy(10, row.note);
+            }
+            if (row.covariate) {
+                insert->bind(12, *row.covariate);
+            } else {
+                insert->bind(12);
+            }
+            insert->exec();
+            insert->reset();
+            const bool proportion = std::find(proportion_metric_ids.begin(), proportion_metric_ids.end(),
+                                              row.metric_id) != proportion_metric_ids.end();
+            deltas.add(row.metric_id, row.arm_id, streamed, proportion);
+        }
+        detail::merge_arm_summaries(statements_, write_cache_, deltas);
+    }
+
     // The id the write's first row takes: known from this connection's last write while nothing
     // else changed the file, else read.
     std::int64_t next_id() {
@@ -833,71 +846,165 @@ private:
         if (read_only_) throw StorageError(Message{"store.read_only", {}}, SQLITE_READONLY);
     }
 
-    // Brings the stored arms (or metrics) of an experiment in line with `items`, matched by id:
-    // missing ones are deleted (refused while they have observations), kept ones updated, id-0 ones
-    // inserted. Returns the id of every item, in order.
-    template <class Item, class Bind>
-    std::vector<std::int64_t> save_items(std::int64_t experiment_id, const std::string& table,
-                                         const std::vector<Item>& items,
-                                         const char* insert_sql, const char* update_sql, Bind bind) {
-        std::unordered_map<std::int64_t, std::string> stored;  // id -> name
+    // ------------------------------------------------------------------------------------------
+    // Imports (inside import_experiments' transaction)
+
+    ImportedExperiment import_one(const ImportItem& item) {
+        const Experiment& incoming = item.experiment;
+        ImportedExperiment result{incoming.uuid, incoming.key, ImportAction::unchanged, std::nullopt, 0};
+        const auto conflict = [&](Message why) {
+            result.action = ImportAction::conflict;
+            result.reason = std::move(why);
+            return result;
+        };
+        std::optional<std::int64_t> stored_id;
         {
-            SQLite::Statement q(db_, "SELECT id, name FROM " + table + " WHERE experiment_id = ?");
-            q.bind(1, experiment_id);
-            while (q.executeStep()) stored.emplace(q.getColumn(0).getInt64(), q.getColumn(1).getString());
+            SQLite::Statement q(db_, "SELECT id FROM experiments WHERE uuid = ?");
+            q.bind(1, incoming.uuid);
+            if (q.executeStep()) stored_id = q.getColumn(0).getInt64();
         }
-        for (const Item& item : items) {
-            if (item.id != 0 && !stored.contains(item.id))
-                throw InvalidArgumentError(
-                    table, Message{table == "arms" ? "store.arm_id_not_own" : "store.metric_id_not_own",
-                                   {{"name", item.name}, {"id", item.id}}});
+        if (!stored_id) {
+            SQLite::Statement taken(db_, "SELECT key FROM experiments WHERE key = ?");
+            taken.bind(1, incoming.key);
+            if (taken.executeStep())
+                return conflict(Message{"bundle.key_in_use", {{"key", taken.getColumn(0).getString()}}});
+            add_copy(item, result);
+            result.action = ImportAction::added;
+            return result;
         }
-
-        SQLite::Statement remove(db_, "DELETE FROM " + table + " WHERE id = ?");
-        for (const auto& [id, name] : stored) {
-            const bool kept = std::any_of(items.begin(), items.end(), [id = id](const Item& i) { return i.id == id; });
-            if (kept) continue;
-            remove.bind(1, id);
-            try {
-                remove.exec();
-            } catch (const SQLite::Exception& error) {
-                // ON DELETE RESTRICT: the observations would lose their arm or metric. SQLite
-                // reports a RESTRICT action as SQLITE_CONSTRAINT_TRIGGER, a deferred foreign key
-                // as SQLITE_CONSTRAINT_FOREIGNKEY; the message is the same.
-                if (error.getErrorCode() == SQLITE_CONSTRAINT &&
-                    std::string_view(error.what()).find("FOREIGN KEY") != std::string_view::npos)
-                    throw InvalidStateError(Message{table == "arms" ? "store.arm_has_observations"
-                                                                    : "store.metric_has_observations",
-                                                    {{"name", name}}});
-                throw;
+        const Experiment stored = read_experiment(*stored_id);
+        result.key = stored.key;
+        if (!stored.origin) {
+            // This file's own experiment, come back in another's bundle: it is changed here only.
+            if (detail::experiment_record(stored) == item.record) {
+                result.reason = Message{"bundle.own_experiment", {{"key", stored.key}}};
+                return result;
             }
-            remove.reset();
+            return conflict(Message{"bundle.own_experiment_changed", {{"key", stored.key}}});
         }
+        if (stored.origin->content_sha256 == item.origin.content_sha256) return result;
+        if (stored.origin->log_id != item.origin.log_id)
+            return conflict(Message{"bundle.other_source", {{"key", stored.key},
+                                                            {"organisation", stored.origin->organisation},
+                                                            {"other", item.origin.organisation}}});
+        if (incoming.revision < stored.revision) {
+            result.reason = Message{"bundle.older_revision", {{"key", stored.key},
+                                                             {"revision", incoming.revision},
+                                                             {"stored_revision", stored.revision}}};
+            return result;
+        }
+        // What the copy has must be where the exporter's record continues from: amendments and
+        // notes are only ever added.
+        const bool amendments_continue =
+            incoming.amendments.size() >= stored.amendments.size() &&
+            std::equal(stored.amendments.begin(), stored.amendments.end(), incoming.amendments.begin());
+        const std::vector<JournalEntry> notes = detail::load_journal(db_, stored.id);
+        const bool journal_continues =
+            item.journal.empty() ||
+            (item.journal.size() >= notes.size() &&
+             std::equal(notes.begin(), notes.end(), item.journal.begin(), [](const JournalEntry& a, const JournalEntry& b) {
+                 return a.at == b.at && a.author == b.author && a.text == b.text;
+             }));
+        if (!amendments_continue || !journal_continues)
+            return conflict(Message{"bundle.history_rewritten", {{"key", stored.key}}});
+        replace_copy(stored, notes.size(), item, result);
+        result.action = ImportAction::updated;
+        return result;
+    }
 
-        // Renames go through a temporary name first, so that swapping two names does not trip the
-        // UNIQUE(experiment_id, name) constraint halfway. Names never hold control characters, so
-        // the temporary ones cannot clash with a real one.
-        SQLite::Statement rename(db_, "UPDATE " + table + " SET name = ? WHERE id = ?");
-        for (const Item& item : items) {
-            if (item.id == 0 || stored.at(item.id) == item.name) continue;
-            // Appended rather than "\x1f" + to_string(...): g++ 12 at -O3 warns falsely (-Wrestrict)
-            // about the inserting operator+.
-            std::string temporary(1, '\x1f');
-            temporary += std::to_string(item.id);
-            rename.bind(1, temporary);
-            rename.bind(2, item.id);
-            rename.exec();
-            rename.reset();
+    void add_copy(const ImportItem& item, ImportedExperiment& result) {
+        const Experiment& e = item.experiment;
+        const std::int64_t id = insert_experiment_row(db_, e, e.uuid, e.key, e.revision);
+        write_tags_and_purposes(db_, id, e);
+        const auto arm_ids = insert_new_items(db_, insert_arm_sql, id, e.arms, bind_arm, true);
+        const auto metric_ids = insert_new_items(db_, insert_metric_sql, id, e.metrics, bind_metric, true);
+        insert_amendments(db_, id, e.amendments);
+        write_origin(db_, id, item.origin);
+        record_copy(id, item.record);
+        for (const JournalEntry& note : item.journal) add_copied_note(id, e.uuid, note);
+        result.rows = write_copied_rows(id, e, item.rows, arm_ids, metric_ids);
+    }
+
+    void replace_copy(const Experiment& stored, std::size_t stored_notes, const ImportItem& item,
+                      ImportedExperiment& result) {
+        Experiment e = item.experiment;
+        e.id = stored.id;
+        // The rows imported before leave every summary and scan (they stay in the file, voided
+        // under the new content's hash); the bundle's rows are the experiment's rows now.
+        std::vector<std::int64_t> counted;
+        {
+            SQLite::Statement q(db_, "SELECT o.id FROM observations o JOIN metrics m ON o.metric_id = m.id "
+                                     "WHERE m.experiment_id = ? ORDER BY o.id");
+            q.bind(1, stored.id);
+            while (q.executeStep()) counted.push_back(q.getColumn(0).getInt64());
         }
-        SQLite::Statement update(db_, update_sql);
-        for (std::size_t i = 0; i < items.size(); ++i) {
-            if (items[i].id == 0) continue;
-            bind(update, items[i], i);
-            update.bind(":id", items[i].id);
-            update.exec();
-            update.reset();
+        if (!counted.empty()) {
+            VoidRequest request;
+            request.observation_ids = std::move(counted);
+            request.reason = "bundle " + item.origin.content_sha256;
+            request.author = item.origin.exporter;
+            ChainHead head = read_chain_head(statements_);
+            (void)detail::void_rows(db_, statements_, {stored.id, stored.uuid, stored.key}, request, now_utc(), head);
         }
-        return insert_new_items(db_, insert_sql, experiment_id, items, bind, false);
+        // Arms and metrics are the same ones where their names are.
+        for (Arm& arm : e.arms) {
+            const auto same = std::ranges::find(stored.arms, arm.name, &Arm::name);
+            arm.id = same == stored.arms.end() ? 0 : same->id;
+        }
+        for (Metric& metric : e.metrics) {
+            const auto same = std::ranges::find(stored.metrics, metric.name, &Metric::name);
+            metric.id = same == stored.metrics.end() ? 0 : same->id;
+        }
+        update_experiment_row(db_, e, e.revision);
+        write_tags_and_purposes(db_, e.id, e);
+        const auto arm_ids = detail::save_items(db_, e.id, "arms", e.arms, insert_arm_sql, update_arm_sql, bind_arm);
+        const auto metric_ids =
+            detail::save_items(db_, e.id, "metrics", e.metrics, insert_metric_sql, update_metric_sql, bind_metric);
+        insert_amendments(db_, e.id, std::span(e.amendments).subspan(stored.amendments.size()));
+        write_origin(db_, e.id, item.origin);
+        record_copy(e.id, item.record);
+        if (!item.journal.empty())
+            for (std::size_t i = stored_notes; i < item.journal.size(); ++i) add_copied_note(e.id, e.uuid, item.journal[i]);
+        result.rows = write_copied_rows(e.id, e, item.rows, arm_ids, metric_ids);
+    }
+
+    // The history's imported entry, and the check that the copy reads back as the exporter's record.
+    void record_copy(std::int64_t experiment_id, const std::string& record) {
+        const Experiment stored = record_experiment(HistoryKind::imported, experiment_id);
+        if (detail::experiment_record(stored) != record)
+            throw InvalidArgumentError("record", Message{"bundle.record_not_kept", {{"key", stored.key}}});
+    }
+
+    void add_copied_note(std::int64_t experiment_id, const std::string& uuid, const JournalEntry& note) {
+        JournalEntry written = note;
+        written.id = insert_journal_entry(db_, experiment_id, note);
+        record_note(experiment_id, uuid, written);
+    }
+
+    // The copy's rows as one batch; their arm and metric ids are positions in the experiment's.
+    std::int64_t write_copied_rows(std::int64_t experiment_id, const Experiment& e, std::span<const ObservationRecord> rows,
+                                   const std::vector<std::int64_t>& arm_ids, const std::vector<std::int64_t>& metric_ids) {
+        if (rows.empty()) return 0;
+        std::vector<ObservationRecord> resolved(rows.begin(), rows.end());
+        detail::BatchHasher hasher;
+        for (ObservationRecord& row : resolved) {
+            row.metric_id = metric_ids.at(static_cast<std::size_t>(row.metric_id - 1));
+            row.arm_id = arm_ids.at(static_cast<std::size_t>(row.arm_id - 1));
+            hasher.add(row);
+        }
+        std::vector<std::int64_t> proportions;
+        for (std::size_t i = 0; i < e.metrics.size(); ++i)
+            if (e.metrics[i].kind == MetricKind::proportion) proportions.push_back(metric_ids[i]);
+        const std::int64_t first_id = next_observation_id(statements_);
+        write_records(resolved, proportions, first_id);
+        ObservationTarget target;
+        target.experiment_id = experiment_id;
+        target.content_sha256 = hasher.finish();
+        const Batch batch = new_batch(target, first_id, resolved.size());
+        ChainHead head = read_chain_head(statements_);
+        (void)append_history(statements_, {HistoryKind::observations, experiment_id, e.uuid, batch_record(batch)},
+                             now_utc(), head, &batch);
+        return static_cast<std::int64_t>(resolved.size());
     }
 
     // Identity marks (see sqlite_wal_identity.hpp): call mark_identity() right after the BEGIN of

@@ -245,6 +245,7 @@ Experiment Tracker::create(Experiment draft) {
 
 void Tracker::delete_draft(std::string_view key) {
     const Experiment e = load(*store_, key);
+    detail::require_own(e);
     if (e.status != Status::draft)
         throw InvalidStateError(
             Message{"lifecycle.delete_not_draft", {{"key", e.key}, {"status", std::string(to_string(e.status))}}});
@@ -260,6 +261,7 @@ Experiment Tracker::update(const Experiment& revised, std::string_view reason, s
     const std::string wanted = trim(!revised.uuid.empty() ? revised.uuid : revised.key);
     if (wanted.empty()) throw InvalidArgumentError("uuid", Message{"lifecycle.update_needs_uuid", {}});
     const Experiment stored = load(*store_, wanted);
+    detail::require_own(stored);
 
     // A stale copy first: its lifecycle fields may differ only because someone else moved on.
     if (revised.revision != stored.revision)
@@ -333,6 +335,7 @@ Experiment Tracker::update(const Experiment& revised, std::string_view reason, s
 
 Experiment Tracker::start(std::string_view key, std::optional<Date> on) {
     Experiment e = load(*store_, key);
+    detail::require_own(e);
     require_step(e, LifecycleStep::start);
     if (on && on->is_special()) throw InvalidArgumentError("on", Message{"lifecycle.not_a_date", {}});
     detail::require_complete_test_card(e.test_card);
@@ -349,6 +352,7 @@ Experiment Tracker::start(std::string_view key, std::optional<Date> on) {
 
 Experiment Tracker::stop(std::string_view key, std::string_view reason, std::optional<Date> on, std::string_view author) {
     Experiment e = load(*store_, key);
+    detail::require_own(e);
     require_step(e, LifecycleStep::stop);
     const std::string why = trim(reason);
     detail::check_reason(why, "reason", detail::ReasonFor::stop);
@@ -372,6 +376,7 @@ Experiment Tracker::stop(std::string_view key, std::string_view reason, std::opt
 
 Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
     Experiment e = load(*store_, key);
+    detail::require_own(e);
     require_step(e, LifecycleStep::conclude);
     detail::validate_outcome(outcome);
     // A second verdict needs a second criterion: one amended after the start.
@@ -409,6 +414,7 @@ Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
 
 JournalEntry Tracker::note(std::string_view key, std::string_view text, std::string_view author, std::optional<Time> at) {
     const Experiment e = load(*store_, key);
+    detail::require_own(e);
     const std::string note = trim(text);
     detail::check_reason(note, "text", detail::ReasonFor::note);
     check_short_text(author, "author");
@@ -468,8 +474,10 @@ std::pair<const Experiment*, bool> Tracker::for_logging(std::string_view key_or_
     }
     // A few experiments are logged to at a time; the least recently used one makes room.
     constexpr std::size_t kept = 8;
+    Experiment e = load(*store_, key_or_uuid);
+    detail::require_own(e);
     if (logging_.size() == kept) logging_.erase(logging_.begin());
-    logging_.emplace_back(std::string(key_or_uuid), load(*store_, key_or_uuid));
+    logging_.emplace_back(std::string(key_or_uuid), std::move(e));
     return {&logging_.back().second, false};
 }
 

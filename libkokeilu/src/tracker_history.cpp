@@ -21,6 +21,7 @@ Experiment load_experiment(Store& store, std::string_view key_or_uuid) {
 
 VoidRecord Tracker::void_observations(std::string_view key, const VoidRequest& request) {
     const Experiment e = load_experiment(*store_, key);
+    detail::require_own(e);
     VoidRequest checked = request;
     checked.reason = detail::trim(request.reason);
     if (checked.reason.empty()) throw InvalidArgumentError("reason", Message{"lifecycle.void_reason_required", {}});

@@ -586,6 +586,12 @@ std::optional<StoredRowProblem> stored_row_problem(MetricKind kind, double value
     return std::nullopt;
 }
 
+void require_own(const Experiment& experiment) {
+    if (experiment.origin)
+        throw InvalidStateError(Message{"bundle.imported_read_only",
+                                        {{"key", experiment.key}, {"organisation", experiment.origin->organisation}}});
+}
+
 }  // namespace kokeilu::detail
 
 namespace kokeilu {

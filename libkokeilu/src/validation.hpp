@@ -78,6 +78,10 @@ void require_complete_test_card(const TestCard& card);
 // The texts of the Learning Card and a valid decision date (not-a-date is allowed: it means today).
 void validate_outcome(const Outcome& outcome);
 
+// Throws InvalidStateError for an experiment imported from another tracker: a read-only copy,
+// changed only where it came from (kokeilu/origin.hpp).
+void require_own(const Experiment& experiment);
+
 // "metrics[wait_days]" for a named metric, "metrics[2]" when the name is still empty.
 [[nodiscard]] std::string metric_field(const Metric& metric, std::size_t index);
 [[nodiscard]] std::string arm_field(const Arm& arm, std::size_t index);

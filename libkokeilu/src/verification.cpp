@@ -74,6 +74,7 @@ bool is_record(HistoryKind kind) {
         case HistoryKind::stop:
         case HistoryKind::conclude:
         case HistoryKind::migrated:
+        case HistoryKind::imported:
         case HistoryKind::delete_draft:
             return true;
         default:

@@ -3,7 +3,7 @@
 import builtins
 import datetime
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, final
 
 import numpy as np
@@ -20,6 +20,57 @@ class KokeiluError(Exception):
     params: dict[str, int | float | str] | None
 
 def message_templates() -> dict[str, str]: ...
+def experiment_record(experiment: Experiment) -> str: ...
+def experiment_from_record(record: str) -> Experiment: ...
+
+@final
+class ExperimentOrigin:
+    @property
+    def organisation(self) -> str: ...
+    @property
+    def exporter(self) -> str: ...
+    @property
+    def log_id(self) -> str: ...
+    @property
+    def content_sha256(self) -> str: ...
+    @property
+    def imported_at(self) -> datetime.datetime: ...
+
+@final
+class IncomingExperiment:
+    def __init__(
+        self,
+        record: str,
+        *,
+        observations: builtins.list[Observation] = ...,
+        journal: Iterable[tuple[Any, str, str]] = ...,
+        organisation: str = "",
+        exporter: str = "",
+        log_id: str = "",
+    ) -> None: ...
+    @property
+    def record(self) -> str: ...
+    @property
+    def rows(self) -> int: ...
+
+class ImportAction(enum.Enum):
+    added = 0
+    updated = 1
+    unchanged = 2
+    conflict = 3
+
+@final
+class ImportedExperiment:
+    @property
+    def uuid(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def action(self) -> ImportAction: ...
+    @property
+    def reason(self) -> Message | None: ...
+    @property
+    def rows(self) -> int: ...
 @final
 class Message:
     @property
@@ -373,6 +424,8 @@ class Experiment:
     @property
     def revision(self) -> int: ...
     @property
+    def origin(self) -> ExperimentOrigin | None: ...
+    @property
     def is_locked(self) -> bool: ...
     @property
     def amended_after_start(self) -> bool: ...
@@ -444,6 +497,7 @@ class HistoryKind(enum.Enum):
     void = 9
     delete = 10
     migrated = 11
+    imported = 12
 
 @final
 class WriteResult:
@@ -686,6 +740,7 @@ class Tracker:
         self, key: str, *, ids: builtins.list[int] = ..., batch: int = 0, reason: str = "", author: str = ""
     ) -> VoidRecord: ...
     def voids(self, key: str) -> builtins.list[VoidRecord]: ...
+    def import_experiments(self, incoming: builtins.list[IncomingExperiment]) -> builtins.list[ImportedExperiment]: ...
     def delete_draft(self, key: str) -> None: ...
     def history(self, key: str | None = None) -> builtins.list[HistoryEntry]: ...
     def history_log(self) -> HistoryLog: ...

@@ -173,8 +173,13 @@ TEST_CASE("a file of schema 8 gets the share and label columns; its experiments 
     }
     {
         SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        // A file as schema 8 left it: without the columns of 9 and 10 and the table of 11.
         db.exec("ALTER TABLE arms DROP COLUMN share");
         db.exec("ALTER TABLE metrics DROP COLUMN label");
+        db.exec("ALTER TABLE metrics DROP COLUMN covariate");
+        db.exec("ALTER TABLE observations DROP COLUMN covariate");
+        db.exec("ALTER TABLE voided_observations DROP COLUMN covariate");
+        db.exec("DROP TABLE experiment_origins");
         db.exec("PRAGMA user_version = 8");
     }
     Tracker t = Tracker::open(path);

@@ -6,6 +6,7 @@
 #include "kokeilu/design.hpp"
 #include "kokeilu/locked_criterion.hpp"
 #include "kokeilu/metric.hpp"
+#include "kokeilu/origin.hpp"
 #include "kokeilu/outcome.hpp"
 #include "kokeilu/test_card.hpp"
 #include "kokeilu/time.hpp"
@@ -70,6 +71,10 @@ struct Experiment {
     Time created_at{};
     Time updated_at{};
     std::int64_t revision = 0;  // increases with every save; detects concurrent changes
+
+    // Set when the experiment was imported from another tracker: a read-only copy (origin.hpp).
+    // Not part of its record: the copy's record is the exporter's, field for field.
+    std::optional<ExperimentOrigin> origin{};
 
     [[nodiscard]] bool is_locked() const noexcept { return locked_at.has_value(); }
     [[nodiscard]] bool amended_after_start() const noexcept { return !amendments.empty(); }

@@ -31,6 +31,7 @@ enum class HistoryKind {
     void_observations, // observations voided, with a reason
     delete_draft,      // a draft deleted
     migrated,          // an experiment as it stood when the history began at a migration
+    imported,          // an experiment imported from another tracker (exchange.hpp), as it came
 };
 
 [[nodiscard]] std::string_view to_string(HistoryKind kind);

@@ -11,6 +11,7 @@
 // one, and gives them back as they were sealed.
 #pragma once
 
+#include "kokeilu/exchange.hpp"
 #include "kokeilu/experiment.hpp"
 #include "kokeilu/experiment_filter.hpp"
 #include "kokeilu/history.hpp"
@@ -116,6 +117,17 @@ struct ArmSummaryRecord {
     std::optional<stats::Summary> summary{};
 };
 
+// One experiment to import, as Tracker::import_experiments checked it: the experiment as exported
+// (its arm and metric ids are their positions, from 1), its journal, its rows resolved to those
+// positions, and where it came from (content_sha256 and imported_at set).
+struct ImportItem {
+    Experiment experiment{};
+    std::string record{};  // the exporter's record: what the stored copy must read back as
+    std::vector<JournalEntry> journal{};
+    std::vector<ObservationRecord> rows{};
+    ExperimentOrigin origin{};
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -214,6 +226,16 @@ public:
     // The latest entry that recorded the experiment's state (create, update, amend, start, stop,
     // conclude, migrated), found without reading the rest of the log.
     [[nodiscard]] virtual std::optional<HistoryEntry> latest_record(std::int64_t experiment_id) = 0;
+
+    // Merges experiments another tracker exported, all in one transaction, each by its UUID (see
+    // ImportAction): a new one is added as a read-only copy with its journal and rows; a copy whose
+    // content is the same as imported before is left alone; a copy from the same exporter's log
+    // with other content is replaced (its rows voided, the new ones written, the new journal notes
+    // and amendments added); a copy from another log, this file's own experiment with other
+    // content, or a key in use by another experiment is a conflict and is not written. A stored
+    // copy must read back as the exporter's record, field for field, else nothing is written
+    // (InvalidArgumentError). History: imported, with the record, then its notes and its batch.
+    virtual std::vector<ImportedExperiment> import_experiments(std::span<const ImportItem> items) = 0;
 
     // The IANA name of the tracker's time zone (see kokeilu/time_zone.hpp).
     [[nodiscard]] virtual std::string time_zone() = 0;

@@ -140,6 +140,15 @@ public:
                                                         const AggregateColumns& columns,
                                                         const LogOptions& options = {}, std::size_t limit = 10);
 
+    // Merges experiments another tracker exported (a bundle; kokeilu/exchange.hpp), each by its
+    // UUID, all in one transaction (Store::import_experiments says what happens to each). Every
+    // experiment is checked whole before anything is written: its record must read back exactly,
+    // its fields pass the rules of create, a started one be locked under the hash of what it
+    // pre-registered, and its rows pass the rules of log; else InvalidArgumentError naming
+    // "experiments[i]." and the field, and nothing is written. Imported experiments are read-only
+    // copies: start, stop, conclude, update, note, log, void and delete_draft refuse them.
+    std::vector<ImportedExperiment> import_experiments(std::span<const IncomingExperiment> incoming);
+
     // Voids observations (by id, or every row of one batch) with a reason and an author: they stay
     // in the file and in the history, and leave every summary, scan and analysis.
     VoidRecord void_observations(std::string_view key, const VoidRequest& request);

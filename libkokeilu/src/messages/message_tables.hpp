@@ -16,5 +16,7 @@ namespace kokeilu::detail {
 [[nodiscard]] std::span<const MessageTemplate> store_message_templates();
 // The statistics: their argument checks, the analysis' warnings and statuses, the verdict.
 [[nodiscard]] std::span<const MessageTemplate> stats_message_templates();
+// Sharing: bundles of experiments between trackers.
+[[nodiscard]] std::span<const MessageTemplate> sharing_message_templates();
 
 }  // namespace kokeilu::detail

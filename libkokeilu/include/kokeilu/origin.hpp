@@ -1,0 +1,23 @@
+// Where an experiment came from when another tracker exported it and this one imported it (a
+// bundle, docs/sharing.md). An imported experiment is a read-only copy: it is changed in the file
+// it came from, and a later bundle from there brings the change.
+#pragma once
+
+#include "kokeilu/time.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace kokeilu {
+
+struct ExperimentOrigin {
+    std::string organisation{};    // the organisation that exported it (the bundle's manifest)
+    std::string exporter{};        // who exported it, as the bundle says
+    std::string log_id{};          // the exporter's history log (32 hexadecimal digits)
+    std::string content_sha256{};  // 64 hexadecimal digits: the record, journal and rows imported
+    Time imported_at{};
+
+    bool operator==(const ExperimentOrigin&) const = default;
+};
+
+}  // namespace kokeilu

@@ -1,0 +1,260 @@
+// Experiments exchanged between trackers: the record read back (experiment_from_record), and
+// Tracker::import_experiments — added, repeated, replaced, refused, and read-only once imported.
+#include "kokeilu/exchange.hpp"
+#include "kokeilu/experiment_record.hpp"
+#include "kokeilu/tracker.hpp"
+
+#include "test_tracker_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+using namespace kokeilu;
+using namespace kokeilu::testing;
+
+namespace {
+
+constexpr const char* exporter_log = "0123456789abcdef0123456789abcdef";
+
+// Oulu's experiment, started, with rows in two metrics and an amendment.
+Experiment oulu_experiment(Tracker& t) {
+    Experiment draft = home_care_draft();
+    draft.arms[0].share = 1.0;
+    draft.arms[1].share = 2.0;
+    draft.metrics[0].label = "Sense of security";
+    const Experiment created = t.create(draft);
+    const Experiment running = t.start(created.key, Date(2025, 3, 3));
+    for (int day = 4; day < 12; ++day) {
+        t.log(running.key, Observation{at(2025, 3, static_cast<unsigned short>(day)), "", "control", 3.0 + day % 3, {}, {}, "s" + std::to_string(day), "", {}});
+        t.log(running.key, Observation{at(2025, 3, static_cast<unsigned short>(day)), "", "video", 3.5 + day % 2, {}, {}, "", "", {}});
+    }
+    t.log(running.key, Observation{at(2025, 3, 5), "calls", "video", 0.0, Aggregate{4, 9.0, {}}, 3.5, "", "", {}});
+    t.log(running.key, Observation{at(2025, 3, 6), "missed_medication", "control", 1.0, {}, {}, "", "", {}});
+    Experiment amended = t.get(running.key);
+    amended.metrics[2].minimum_effect = 1.5;
+    t.update(amended, "a smaller wait matters to the clients", "Aino");
+    t.note(running.key, "the first week went as planned", "Aino", at(2025, 3, 10));
+    return t.get(running.key);
+}
+
+// The experiment as a bundle carries it, read from its tracker.
+IncomingExperiment exported(Tracker& t, const std::string& key, std::string log_id = exporter_log) {
+    const Experiment e = t.get(key);
+    IncomingExperiment in;
+    in.record = experiment_record(e);
+    in.journal = t.journal(key);
+    for (const Metric& metric : e.metrics) {
+        t.for_each_observation(key, ObservationQuery{metric.name, {}, {}, {}, false}, [&](const ObservationRow& row) {
+            Observation o;
+            o.at = from_unix_micros(row.at_us);
+            o.metric = metric.name;
+            for (const Arm& arm : e.arms)
+                if (arm.id == row.arm_id) o.arm = arm.name;
+            if (row.is_aggregate) {
+                o.aggregate = Aggregate{row.n, row.sum, std::isnan(row.sum_sq) ? std::optional<double>() : row.sum_sq};
+            } else {
+                o.value = row.value;
+            }
+            if (metric.kind == MetricKind::count) o.exposure = row.exposure;
+            o.subject = std::string(row.subject);
+            in.observations.push_back(std::move(o));
+        });
+    }
+    in.origin.organisation = e.organisation;
+    in.origin.exporter = "Aino";
+    in.origin.log_id = std::move(log_id);
+    return in;
+}
+
+std::int64_t history_size(const Tracker& t) { return t.checkpoint().size; }
+
+}  // namespace
+
+TEST_CASE("a record reads back as the experiment it records", "[exchange][record]") {
+    Tracker t = memory_tracker();
+    const Experiment draft = t.create(home_care_draft());
+    const Experiment running = oulu_experiment(t);
+    Outcome outcome;
+    outcome.verdict = Verdict::supported;
+    outcome.decision = Decision::scale_up;
+    outcome.learning = {"a", "b", "c", "d"};
+    outcome.decided_on = Date(2025, 4, 1);
+    const Experiment concluded = t.conclude(running.key, outcome);
+    for (const Experiment& e : {draft, running, concluded}) {
+        const std::string record = experiment_record(e);
+        const Experiment back = experiment_from_record(record);
+        CHECK(experiment_record(back) == record);
+        CHECK(back.uuid == e.uuid);
+        CHECK(back.arms.size() == e.arms.size());
+        CHECK(back.amendments == e.amendments);
+    }
+    CHECK(experiment_from_record(experiment_record(concluded)).locked == concluded.locked);
+}
+
+TEST_CASE("a record that is not one kokeilu wrote is refused, naming its field", "[exchange][record]") {
+    Tracker t = memory_tracker();
+    const std::string record = experiment_record(t.create(home_care_draft()));
+    CHECK(field_of_error([&] { (void)experiment_from_record("kokeilu note 1\n"); }) == "record");
+    CHECK(field_of_error([&] { (void)experiment_from_record(record + "colour\t3:red\n"); }) == "record.colour");
+    std::string bad_cost = record;
+    const auto cost = bad_cost.find("planned_cost_eur\t5:12000");
+    REQUIRE(cost != std::string::npos);
+    bad_cost.replace(cost, 24, "planned_cost_eur\t5:1200x");
+    CHECK(field_of_error([&] { (void)experiment_from_record(bad_cost); }) == "record.planned_cost_eur");
+    std::string bad_kind = record;
+    const auto kind = bad_kind.find("metrics[calls].kind\t5:count");
+    REQUIRE(kind != std::string::npos);
+    bad_kind.replace(kind, 27, "metrics[calls].kind\t5:cound");
+    CHECK(field_of_error([&] { (void)experiment_from_record(bad_kind); }) == "record.metrics[calls].kind");
+}
+
+TEST_CASE("an imported experiment is a verified, read-only copy of the exporter's", "[exchange][import]") {
+    Tracker oulu = memory_tracker();
+    const Experiment original = oulu_experiment(oulu);
+    Tracker kajaani = memory_tracker();
+    const std::vector<IncomingExperiment> bundle{exported(oulu, original.key)};
+
+    const auto result = kajaani.import_experiments(bundle);
+    REQUIRE(result.size() == 1);
+    CHECK(result[0].action == ImportAction::added);
+    CHECK(result[0].rows == oulu.count_observations(original.key));
+    const Experiment copy = kajaani.get(original.uuid);
+    CHECK(experiment_record(copy) == experiment_record(original));
+    REQUIRE(copy.origin);
+    CHECK(copy.origin->organisation == "Oulu");
+    CHECK(copy.origin->log_id == exporter_log);
+    CHECK(copy.origin->content_sha256.size() == 64);
+    CHECK(kajaani.journal(copy.key).size() == 1);
+    CHECK(kajaani.verify().ok());
+    CHECK(kajaani.quick_check(copy.key).empty());
+    // The running summaries are those of the exporter, row for row.
+    const auto ours = kajaani.arm_summaries(copy);
+    const auto theirs = oulu.arm_summaries(original);
+    REQUIRE(ours.size() == theirs.size());
+    for (std::size_t i = 0; i < ours.size(); ++i) {
+        REQUIRE(ours[i].summary);
+        CHECK(ours[i].summary->n() == theirs[i].summary->n());
+        CHECK(ours[i].summary->mean() == theirs[i].summary->mean());
+    }
+    CHECK(kajaani.history(copy.key).front().kind == HistoryKind::imported);
+
+    // Read-only here: every change is made where it came from.
+    const auto refused = [&](auto f) {
+        try {
+            f();
+        } catch (const InvalidStateError& error) {
+            return error.message().code == "bundle.imported_read_only";
+        }
+        return false;
+    };
+    CHECK(refused([&] { kajaani.log(copy.key, Observation{at(2025, 3, 20), "", "video", 4.0, {}, {}, "", "", {}}); }));
+    CHECK(refused([&] { kajaani.note(copy.key, "a note"); }));
+    CHECK(refused([&] { kajaani.stop(copy.key, "no reason"); }));
+    CHECK(refused([&] { kajaani.update(copy, "why"); }));
+    CHECK(refused([&] { kajaani.void_observations(copy.key, VoidRequest{{1}, 0, "wrong", ""}); }));
+    CHECK(refused([&] { kajaani.conclude(copy.key, Outcome{}); }));
+}
+
+TEST_CASE("importing the same bundle again changes nothing and says so", "[exchange][import]") {
+    Tracker oulu = memory_tracker();
+    const Experiment original = oulu_experiment(oulu);
+    Tracker kajaani = memory_tracker();
+    const std::vector<IncomingExperiment> bundle{exported(oulu, original.key)};
+    (void)kajaani.import_experiments(bundle);
+    const std::int64_t entries = history_size(kajaani);
+    const auto again = kajaani.import_experiments(bundle);
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].action == ImportAction::unchanged);
+    CHECK(history_size(kajaani) == entries);
+    CHECK(kajaani.count_observations(original.key) == oulu.count_observations(original.key));
+
+    // Its own experiment, come back, is left as it is.
+    const auto home = oulu.import_experiments(bundle);
+    CHECK(home[0].action == ImportAction::unchanged);
+    REQUIRE(home[0].reason);
+    CHECK(home[0].reason->code == "bundle.own_experiment");
+}
+
+TEST_CASE("a newer state from the same tracker replaces the copy; another source is a conflict",
+          "[exchange][import]") {
+    Tracker oulu = memory_tracker();
+    const Experiment original = oulu_experiment(oulu);
+    Tracker kajaani = memory_tracker();
+    (void)kajaani.import_experiments(std::vector{exported(oulu, original.key)});
+
+    oulu.log(original.key, Observation{at(2025, 3, 20), "", "video", 5.0, {}, {}, "", "", {}});
+    oulu.note(original.key, "more data", "Aino", at(2025, 3, 21));
+    Outcome outcome;
+    outcome.verdict = Verdict::inconclusive;
+    outcome.decision = Decision::adapt;
+    outcome.learning = {"a", "b", "c", "d"};
+    outcome.decided_on = Date(2025, 4, 1);
+    (void)oulu.conclude(original.key, outcome);
+    const auto updated = kajaani.import_experiments(std::vector{exported(oulu, original.key)});
+    REQUIRE(updated.size() == 1);
+    CHECK(updated[0].action == ImportAction::updated);
+    const Experiment copy = kajaani.get(original.uuid);
+    CHECK(copy.status == Status::concluded);
+    CHECK(experiment_record(copy) == experiment_record(oulu.get(original.key)));
+    CHECK(kajaani.count_observations(copy.key) == oulu.count_observations(original.key));
+    CHECK(kajaani.journal(copy.key).size() == 2);
+    CHECK(kajaani.verify().ok());
+
+    // The same experiment from another tracker's log (a re-export elsewhere) is not taken over it.
+    const std::int64_t entries = history_size(kajaani);
+    const auto other = kajaani.import_experiments(std::vector{exported(oulu, original.key, std::string(32, 'e'))});
+    CHECK(other[0].action == ImportAction::unchanged);  // the same content, whoever brings it
+    IncomingExperiment changed = exported(oulu, original.key, std::string(32, 'e'));
+    changed.observations.pop_back();
+    const auto conflict = kajaani.import_experiments(std::vector{changed});
+    CHECK(conflict[0].action == ImportAction::conflict);
+    REQUIRE(conflict[0].reason);
+    CHECK(conflict[0].reason->code == "bundle.other_source");
+    CHECK(history_size(kajaani) == entries);
+}
+
+TEST_CASE("a bundle with one bad part writes nothing, and names the part", "[exchange][import]") {
+    Tracker oulu = memory_tracker();
+    const Experiment original = oulu_experiment(oulu);
+    Experiment second_draft = home_care_draft("Ii");
+    second_draft.title = "Evening calls";
+    const Experiment second = oulu.create(second_draft);
+    Tracker kajaani = memory_tracker();
+    const std::int64_t entries = history_size(kajaani);
+
+    std::vector<IncomingExperiment> bundle{exported(oulu, second.key), exported(oulu, original.key)};
+    bundle[1].observations[3].value = std::nan("");
+    CHECK(field_of_error([&] { (void)kajaani.import_experiments(bundle); }) == "experiments[1].observations[3].value");
+
+    bundle = {exported(oulu, second.key), exported(oulu, original.key)};
+    const auto lock = bundle[1].record.find(':', bundle[1].record.find("\nlock_hash\t"));
+    REQUIRE(lock != std::string::npos);
+    bundle[1].record[lock + 1] = bundle[1].record[lock + 1] == 'a' ? 'b' : 'a';
+    CHECK(field_of_error([&] { (void)kajaani.import_experiments(bundle); }) == "experiments[1].record.lock_hash");
+
+    bundle = {exported(oulu, second.key), exported(oulu, original.key)};
+    bundle[1].origin.log_id = "../../etc";
+    CHECK(field_of_error([&] { (void)kajaani.import_experiments(bundle); }) == "experiments[1].origin.log_id");
+
+    bundle = {exported(oulu, second.key), exported(oulu, original.key)};
+    bundle[0].observations = bundle[1].observations;  // rows for a draft
+    CHECK(field_of_error([&] { (void)kajaani.import_experiments(bundle); }) == "experiments[0].observations");
+
+    bundle = {exported(oulu, original.key), exported(oulu, original.key)};
+    CHECK(field_of_error([&] { (void)kajaani.import_experiments(bundle); }) == "experiments[1].record.uuid");
+
+    CHECK(history_size(kajaani) == entries);
+    CHECK(kajaani.experiments().empty());
+
+    // A key this file already uses for another experiment: that one is not imported, the rest are.
+    Experiment taken = home_care_draft();
+    taken.key = original.key;
+    (void)kajaani.create(taken);
+    const auto result = kajaani.import_experiments(std::vector{exported(oulu, second.key), exported(oulu, original.key)});
+    CHECK(result[0].action == ImportAction::added);
+    CHECK(result[1].action == ImportAction::conflict);
+    CHECK(result[1].reason->code == "bundle.key_in_use");
+}
