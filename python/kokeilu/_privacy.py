@@ -37,7 +37,8 @@ organisation and kept outside the tracker file, so that a tracker file or bundle
 not leak the key to its pseudonyms; it is never exported. The folder is the one given, else
 ``$KOKEILU_SECRETS_DIR``, else ``$XDG_CONFIG_HOME/kokeilu/secrets`` (``~/.config/kokeilu/secrets``).
 There is one file per organisation, named by :func:`secret_file_name`: a readable slug of the
-organisation's name (NFC, case folded, ASCII letters and digits only, at most 32 characters) and 32
+organisation's name (NFC, case folded, spaces around it removed; ASCII letters and digits only, at
+most 32 characters) and 32
 hexadecimal digits of the SHA-256 of the folded name, so no name ("../x", "a/b", one of 10,000
 characters) can reach outside the folder, and names that differ only by case or Unicode form
 share one secret. The file is one line, ``kokeilu-secret/1 <64 hexadecimal digits>``.

@@ -6,9 +6,10 @@ squares, exposure; opaque numbers here, published or blanked together with n). A
 also reveals, per metric, every arm's total over the periods (the verdict is made of them), every
 period's total over the arms, and the metric's grand total. In the terms of statistical disclosure
 control each metric is a two-way frequency table, periods by arms, with both margins published.
-The rules below are those of Hundepool et al., *Statistical Disclosure Control* (Wiley, 2012),
-chapter 4 (frequency tables, threshold rule and secondary suppression), with the hypercube method
-of Repsilber (as in τ-ARGUS, section 4.4.5 there) for complementary suppression in two dimensions.
+The rules below follow the practice described by Hundepool et al., *Statistical Disclosure Control*
+(Wiley, 2012), in its chapters on tabular data: a threshold rule for primary suppression, then
+secondary (complementary) suppression by the hypercube method of Repsilber, which τ-ARGUS offers as
+"GH": in a two-way table each hypercube is a rectangle of four cells.
 k is ``min_cell_size``, a whole number of at least 2, 5 by default.
 
 The rules of one export (:func:`suppress`)
@@ -21,7 +22,7 @@ The rules of one export (:func:`suppress`)
    at the ``cards`` level only.
 2. **Primary suppression.** A cell with 0 < n < k is suppressed (``primary``). A cell with n = 0 is
    published: it says that nobody fell in it, which is about the design, not about a person
-   (Hundepool et al. 2012, 4.2: zeros are not sensitive in themselves); it is never primary, and
+   (in a frequency table a zero identifies nobody by itself); it is never primary, and
    it may be suppressed only as the fourth corner of a rectangle (rule 3), where a published zero
    would pin the others.
 3. **Complementary suppression by rectangles.** A suppressed cell a = (arm, period) is protected
@@ -30,10 +31,10 @@ The rules of one export (:func:`suppress`)
    threshold (k for a primary cell). Moving t units round the rectangle (a and d up, b and c down)
    keeps every published total, so an attacker who knows all totals and all published cells
    cannot tell n_a from n_a + min(n_b, n_c): no suppressed cell is determined, and none can be shown
-   to hold fewer than k units. Each unprotected cell, in order of (metric, arm, period) as first
-   given, takes the rectangle that suppresses the fewest additional units (then the fewest new
-   cells, then the first in order); its new cells are ``complementary``. Every row and column with a
-   suppressed cell then has at least two.
+   to hold fewer than k units. Each unprotected cell, in the order the cells were given, takes the
+   rectangle that suppresses the fewest additional units (then the fewest new cells, then the first
+   in order); its new cells are ``complementary``. Every row and column with a suppressed cell then
+   has at least two.
 4. **The hidden group of a line is at least k.** In every row and column, the suppressed cells
    together hold 0 or at least k units (the published total less the published cells gives their
    sum); otherwise the line's published cell with the fewest (but some) units is suppressed too

@@ -164,6 +164,14 @@ def test_no_organisation_name_leaves_the_folder(tmp_path: Path, organisation: st
     assert privacy.organisation_secret(organisation, folder) == secret
 
 
+def test_names_alike_for_people_keep_their_own_secrets(tmp_path: Path) -> None:
+    names = ["a/b", "a-b", "a b", "a.b", "A/B "]
+    files = {privacy.secret_file_name(n) for n in names}
+    assert len(files) == 4  # "A/B " is "a/b" folded and stripped
+    assert all(f.startswith("a-b-") for f in files)
+    assert len({privacy.organisation_secret(n, tmp_path / "s") for n in names}) == 4
+
+
 def test_names_that_hold_nothing_or_a_nul_are_refused(tmp_path: Path) -> None:
     for bad, code in (("", "input.required"), ("   ", "input.required"), ("a\x00b", "input.text_nul")):
         with pytest.raises(kokeilu.InvalidArgumentError) as raised:
@@ -625,6 +633,39 @@ def test_a_cell_once_suppressed_stays_suppressed_for_that_recipient() -> None:
     before = {(e.arm, e.period): e.n for e in first_entries if e.arm and e.period and e.n is not None}
     ranges = lp_ranges(second, "visits", at_least=before)
     assert all(high > low for low, high in ranges.values())
+
+
+@pytest.mark.parametrize("k", [3, 5])
+def test_no_follow_up_of_a_random_table_gives_a_small_group_away(k: int) -> None:
+    rng = random.Random(7 * k)
+    followed = 0
+    for _ in range(25):
+        arms = [f"arm{i}" for i in range(rng.randint(2, 3))]
+        periods = [f"p{i}" for i in range(rng.randint(2, 3))]
+        first = {(a, p): rng.choice([0, rng.randint(1, k - 1), rng.randint(k, 5 * k)]) for p in periods for a in arms}
+        # Late rows in the old periods (some fewer than k), and a new period.
+        later = {cell: n + rng.choice([0, 0, rng.randint(1, k - 1), rng.randint(k, 3 * k)]) for cell, n in first.items()}
+        later.update({(a, "new"): rng.randint(0, 5 * k) for a in arms})
+        ledger: list[LedgerCell] = []
+        export([Cell("m", a, p, n) for (a, p), n in first.items()], ledger, k)
+        sent_first = {(e.arm, e.period): e.n for e in ledger if e.arm and e.period and e.n is not None}
+        hidden_first = {(e.arm, e.period) for e in ledger if e.arm and e.period and e.n is None}
+        second = export([Cell("m", a, p, n) for (a, p), n in later.items()], ledger, k)
+        assert_no_small_difference(ledger, k)
+        if second.withheld_metrics:
+            continue
+        followed += 1
+        shown, _ = view(second, "m")
+        assert all(shown[cell] is None for cell in hidden_first)  # rule 8
+        # The recipient knows that every cell holds at least what it was sent before.
+        for cell, (low, high) in lp_ranges(second, "m", at_least=sent_first).items():
+            assert low <= later[cell] <= high and high > low, cell
+            if 0 < later[cell] < k:
+                assert high >= k, cell
+            grown = [v for v in [sent_first.get(cell)] if v is not None and 0 < later[cell] - v < k]
+            if grown:
+                assert high - grown[0] >= k, cell  # cannot exclude that it grew by k or more
+    assert followed >= 5
 
 
 def test_only_the_experiments_own_ledger_counts() -> None:
