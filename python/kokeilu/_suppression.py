@@ -39,9 +39,10 @@ The rules of one export (:func:`suppress`)
    together hold 0 or at least k units (the published total less the published cells gives their
    sum); otherwise the line's published cell with the fewest (but some) units is suppressed too
    (``complementary``) and protected by rule 3 in its turn (threshold n + 1: not determined).
-   Rules 3 and 4 are repeated until nothing changes. In a first export rule 3 already gives this
-   (every cell of fewer than k units has its own rectangle, whose two cells in each of its lines
-   hold at least k); rule 4 matters across exports, where rule 9 counts less than n.
+   Rules 3 and 4 are repeated until nothing changes. Rule 3 with the thresholds of rules 2, 7
+   and 8 already gives this (a cell of fewer than k units, or of fewer than k new ones, has its own
+   rectangle, whose two cells in each of its lines hold k or more); rule 4 stays as a guard, so
+   that a change to rule 3 cannot lose it unnoticed.
 5. **When no rectangle will do**, every cell of the metric is suppressed (``complementary``) and
    only the totals are published: with both margins at least k, any cell may then hold anything
    from max(0, R + C - N) to min(R, C) >= k. (When the recipient received cells of the metric
