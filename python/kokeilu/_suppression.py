@@ -41,8 +41,8 @@ The rules of one export (:func:`suppress`)
    (``complementary``) and protected by rule 3 in its turn (threshold n + 1: not determined).
    Rules 3 and 4 are repeated until nothing changes. Rule 3 with the thresholds of rules 2, 7
    and 8 already gives this (a cell of fewer than k units, or of fewer than k new ones, has its own
-   rectangle, whose two cells in each of its lines hold k or more); rule 4 stays as a guard, so
-   that a change to rule 3 cannot lose it unnoticed.
+   rectangle, whose two cells in each of its lines hold k or more); rule 4 adds cells only where a
+   cell shrank since it was sent (rows voided), and guards against a change to rule 3.
 5. **When no rectangle will do**, every cell of the metric is suppressed (``complementary``) and
    only the totals are published: with both margins at least k, any cell may then hold anything
    from max(0, R + C - N) to min(R, C) >= k. (When the recipient received cells of the metric
