@@ -15,7 +15,7 @@ std::vector<MessageTemplate> all_templates() {
     std::vector<MessageTemplate> all;
     for (const auto area : {detail::input_message_templates(), detail::lifecycle_message_templates(),
                             detail::store_message_templates(), detail::stats_message_templates(),
-                            detail::sharing_message_templates()}) {
+                            detail::sharing_message_templates(), detail::privacy_message_templates()}) {
         all.insert(all.end(), area.begin(), area.end());
     }
     std::ranges::sort(all, {}, &MessageTemplate::code);

@@ -14,6 +14,8 @@ namespace kokeilu::detail {
 [[nodiscard]] std::span<const MessageTemplate> lifecycle_message_templates();
 // The tracker file and the store: opening, locking, schema, history and verification.
 [[nodiscard]] std::span<const MessageTemplate> store_message_templates();
+// Sharing: privacy levels, the smallest published cell, the organisation's secret, the ledger.
+[[nodiscard]] std::span<const MessageTemplate> privacy_message_templates();
 // The statistics: their argument checks, the analysis' warnings and statuses, the verdict.
 [[nodiscard]] std::span<const MessageTemplate> stats_message_templates();
 // Sharing: bundles of experiments between trackers.
