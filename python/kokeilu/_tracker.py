@@ -32,6 +32,7 @@ from ._core import (
 # numpy, pandas, the column conversions and the statistics are imported by the methods that use
 # them: opening a tracker and writing one value (the ``kokeilu log`` of scripts) never need them.
 if TYPE_CHECKING:
+    from . import bundle as _bundle
     import numpy as np
     import pandas as pd
 
@@ -651,6 +652,46 @@ class Tracker(ObservationLogging):
         entries = self._core.history(None if experiment is None else _key(experiment))
         keys = {e.uuid: e.key for e in self._core.list()}
         return history_frame(entries, keys)
+
+    # -- sharing ----------------------------------------------------------------------------
+
+    def export_bundle(
+        self,
+        experiments: ExperimentRef | Iterable[ExperimentRef],
+        path: str | os.PathLike[str],
+        *,
+        level: str = "aggregate",
+        min_cell_size: int = 5,
+        journal: bool = False,
+        notes: bool = False,
+        exporter: str = "",
+        recipient: str = "",
+        secrets_dir: str | os.PathLike[str] | None = None,
+    ) -> _bundle.ExportSummary:
+        """Writes experiments to a bundle file another municipality can import (docs/sharing.md).
+
+        ``level``: ``cards`` (the Test and Learning Cards and verdicts, no data), ``aggregate``
+        (per arm and week, the number of units and their sums; cells of fewer than
+        ``min_cell_size`` units suppressed) or ``units`` (rows, subjects pseudonymised under the
+        organisation's secret kept in ``secrets_dir``). ``journal`` adds the journal, ``notes``
+        the rows' free-text notes. The ledger beside the secret records what ``recipient`` has
+        received, so that a later export to them cannot be differenced against this one.
+        """
+        from . import bundle
+
+        chosen = [experiments] if isinstance(experiments, (str, Experiment)) else list(experiments)
+        return bundle.export_bundle(
+            self, chosen, path, level=level, min_cell_size=min_cell_size, journal=journal, notes=notes,
+            exporter=exporter, recipient=recipient, secrets_dir=secrets_dir,
+        )
+
+    def import_bundle(self, path: str | os.PathLike[str]) -> _bundle.ImportSummary:
+        """Reads a bundle, checks all of it, and merges its experiments by UUID in one transaction:
+        new ones become read-only copies, the same bundle again changes nothing, a newer state from
+        the same tracker replaces the copy, and a conflict is reported, never written over."""
+        from . import bundle
+
+        return bundle.import_bundle(self, path)
 
     def checkpoint(self) -> str:
         """The log's current checkpoint, one line to write down or send: give it to

@@ -67,8 +67,6 @@ constexpr std::array templates{
                     "{path} holds {name}, which a kokeilu bundle does not"},
     MessageTemplate{"bundle.unknown_experiment",
                     "{part} row {row}: names the experiment {uuid}, which the bundle does not hold"},
-    MessageTemplate{"bundle.unknown_level",
-                    "unknown privacy level {level}; known: {known}"},
 };
 
 }  // namespace

@@ -1,0 +1,743 @@
+"""Bundles: experiments exported from one tracker to be read in another municipality.
+
+A bundle is one SQLite file that any SQLite reader opens (docs/sharing.md gives its schema field by
+field). It holds the experiments' records exactly as their history keeps them, their observations
+at the chosen privacy level, where they came from (organisation, exporter, time, version) and the
+exporter's history checkpoint, and the SHA-256 of every part, so that a reader finds any change
+made after it was written.
+
+Privacy levels: ``cards`` (the Test and Learning Cards and verdicts, no data), ``aggregate`` (the
+default: per arm and ISO week, the number of rows and their sums) and ``units`` (the unit rows,
+subjects replaced by pseudonyms). :func:`read_bundle` checks everything before it returns
+anything, and refuses a damaged, truncated or edited bundle with an error naming what is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import hmac
+import json
+import math
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import _core
+from ._checks import invalid
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._tracker import Tracker
+
+FORMAT = "kokeilu-bundle"
+FORMAT_VERSION = 1
+LEVELS = ("cards", "aggregate", "units")
+DEFAULT_MIN_CELL_SIZE = 5
+# The longest text a bundle's field may hold: a record of an experiment with many amendments stays
+# far below it, and a hostile bundle cannot make the reader hold gigabytes in one value.
+MAX_FIELD_BYTES = 1 << 20
+
+# The parts of a bundle: table, columns (in order), and the column(s) its rows are ordered by.
+PARTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "experiments": (
+        ("uuid", "key", "title", "organisation", "status", "verdict", "decision", "record", "record_sha256"),
+        "uuid",
+    ),
+    "journal": (("uuid", "position", "at", "author", "text"), "uuid, position"),
+    "observations": (
+        ("uuid", "position", "metric", "arm", "at", "value", "n", "sum", "sum_sq", "exposure", "subject", "note",
+         "covariate"),
+        "uuid, position",
+    ),
+    "cells": (
+        ("uuid", "metric", "arm", "period_start", "period_end", "first_at", "n", "sum", "sum_sq", "exposure",
+         "suppressed"),
+        "uuid, metric, arm, period_start",
+    ),
+}
+_SCHEMA = {
+    "manifest": "CREATE TABLE manifest (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "parts": "CREATE TABLE parts (name TEXT PRIMARY KEY, rows INTEGER NOT NULL, sha256 TEXT NOT NULL)",
+    "experiments": "CREATE TABLE experiments (uuid TEXT PRIMARY KEY, key TEXT NOT NULL, title TEXT NOT NULL, "
+    "organisation TEXT NOT NULL, status TEXT NOT NULL, verdict TEXT, decision TEXT, record TEXT NOT NULL, "
+    "record_sha256 TEXT NOT NULL)",
+    "journal": "CREATE TABLE journal (uuid TEXT NOT NULL, position INTEGER NOT NULL, at TEXT NOT NULL, "
+    "author TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (uuid, position))",
+    "observations": "CREATE TABLE observations (uuid TEXT NOT NULL, position INTEGER NOT NULL, metric TEXT NOT NULL, "
+    "arm TEXT NOT NULL, at TEXT NOT NULL, value REAL, n INTEGER NOT NULL, sum REAL NOT NULL, sum_sq REAL, "
+    "exposure REAL, subject TEXT, note TEXT, covariate REAL, PRIMARY KEY (uuid, position))",
+    "cells": "CREATE TABLE cells (uuid TEXT NOT NULL, metric TEXT NOT NULL, arm TEXT NOT NULL, "
+    "period_start TEXT NOT NULL, period_end TEXT NOT NULL, first_at TEXT NOT NULL, n INTEGER, sum REAL, sum_sq REAL, exposure REAL, "
+    "suppressed INTEGER NOT NULL, PRIMARY KEY (uuid, metric, arm, period_start))",
+}
+_REQUIRED_MANIFEST = ("format", "format_version", "privacy", "organisation", "exporter", "exported_at",
+                      "tool_version", "checkpoint", "history_log_id", "parts_sha256")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_CHECKPOINT = re.compile(r"^kokeilu-checkpoint/1 [0-9a-f]{32} [0-9]{1,18} [0-9a-f]{64}$")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+# -- the canonical encoding the part hashes cover ----------------------------------------------
+
+
+def _canonical(row: Sequence[Any]) -> bytes:
+    """One row as the hash sees it: a JSON array (numbers in their shortest exact form, NULL as
+    null), one line of UTF-8."""
+    return (json.dumps(list(row), ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode()
+
+
+def _part_digest(rows: Iterable[Sequence[Any]]) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    count = 0
+    for row in rows:
+        digest.update(_canonical(row))
+        count += 1
+    return count, digest.hexdigest()
+
+
+def _parts_digest(parts: Iterable[tuple[str, int, str]]) -> str:
+    """The manifest's hash of the parts table."""
+    return _part_digest(sorted(parts))[1]
+
+
+def bundle_id(manifest: dict[str, str]) -> str:
+    """The bundle's name: the SHA-256 of its manifest (which holds the hash of every part), so one
+    line names all of it. An exporter announces it; a receiver compares it with what it read."""
+    return _part_digest(sorted(manifest.items()))[1]
+
+
+# -- the record of an experiment ----------------------------------------------------------------
+
+
+def parse_record(text: str) -> dict[str, str]:
+    """The fields of an experiment's record (kokeilu/experiment_record.hpp): a title line, then
+    ``name TAB length:value`` with the value's length in UTF-8 bytes. Raises ValueError for
+    anything else."""
+    data = text.encode()
+    end = data.find(b"\n")
+    if end < 0 or data[:end] != b"kokeilu experiment 1":
+        raise ValueError("title")
+    fields: dict[str, str] = {}
+    at = end + 1
+    while at < len(data):
+        tab = data.find(b"\t", at)
+        colon = data.find(b":", tab + 1)
+        if tab < 0 or colon < 0 or not data[tab + 1 : colon].isdigit() or colon - tab > 12:
+            raise ValueError("field")
+        name = data[at:tab].decode()
+        length = int(data[tab + 1 : colon])
+        value_end = colon + 1 + length
+        if value_end >= len(data) + 1 or data[value_end : value_end + 1] != b"\n":
+            raise ValueError(name)
+        fields[name] = data[colon + 1 : value_end].decode()
+        at = value_end + 1
+    return fields
+
+
+# -- export -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What :func:`export_bundle` wrote."""
+
+    path: Path
+    privacy: str
+    experiments: tuple[str, ...]
+    rows: int
+    bundle_id: str
+    checkpoint: str
+    suppressed_cells: int = 0
+
+
+def _level(level: str, field: str = "level") -> str:
+    from ._privacy import parse_privacy_level
+
+    return parse_privacy_level(level, field).value
+
+
+def _iso(value: Any) -> str:
+    """A UTC time as ISO 8601 with microseconds and Z."""
+    return _core.from_unix_micros(_core.unix_micros(value, "at")).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _pseudonymiser(organisation: str, secrets_dir: str | os.PathLike[str] | None) -> tuple[Any, str]:
+    from . import _privacy
+
+    secret = _privacy.organisation_secret(organisation, None if secrets_dir is None else Path(secrets_dir))
+    return (lambda subject: _privacy.pseudonym(secret, subject)), _privacy.secret_id(secret)
+
+
+def _experiment_row(e: _core.Experiment) -> tuple[Any, ...]:
+    record = _core.experiment_record(e)
+    outcome = e.outcome
+    return (
+        e.uuid,
+        e.key,
+        e.title,
+        e.organisation,
+        e.status.name,
+        None if outcome is None else outcome.verdict.name,
+        None if outcome is None else outcome.decision.name,
+        record,
+        hashlib.sha256(record.encode()).hexdigest(),
+    )
+
+
+def _unit_rows(tracker: Tracker, e: _core.Experiment, pseudonym: Any, notes: bool) -> Iterator[tuple[Any, ...]]:
+    position = 0
+    for metric in e.metrics:
+        frame = tracker.observations(e, metric=metric.name)
+        if frame.empty:
+            continue
+        counts = metric.kind.name == "count"
+        values = frame["value"].to_numpy(dtype=float)
+        n = frame["n"].to_numpy()
+        sums = frame["sum"].to_numpy(dtype=float)
+        sum_sq = frame["sum_sq"].to_numpy(dtype=float)
+        exposure = frame["exposure"].to_numpy(dtype=float)
+        covariate = frame["covariate"].to_numpy(dtype=float) if "covariate" in frame else None
+        arms = frame["arm"].astype(str).tolist()
+        subjects = frame["subject"].tolist()
+        texts = frame["note"].tolist()
+        for i, at in enumerate(frame["at"]):
+            aggregate = math.isnan(values[i])
+            value = float(values[i])
+            subject = str(subjects[i] or "")
+            yield (
+                e.uuid,
+                position,
+                metric.name,
+                arms[i],
+                _iso(at),
+                None if aggregate else value,
+                int(n[i]) if aggregate else 1,
+                float(sums[i]) if aggregate else value,
+                _number(sum_sq[i]) if aggregate else value * value,
+                _number(exposure[i]) if counts else None,
+                pseudonym(subject) if subject else None,
+                (str(texts[i] or "") or None) if notes else None,
+                None if covariate is None else _number(covariate[i]),
+            )
+            position += 1
+
+
+def _cells(tracker: Tracker, e: _core.Experiment) -> list[dict[str, Any]]:
+    """Per metric, arm and ISO week (Monday to Monday in the tracker's zone): the number of units
+    and their sums, as the running summaries would merge them."""
+    import zoneinfo
+
+    import numpy as np
+
+    zone = zoneinfo.ZoneInfo(tracker.time_zone)
+    cells: list[dict[str, Any]] = []
+    for metric in e.metrics:
+        frame = tracker.observations(e, metric=metric.name)
+        if frame.empty:
+            continue
+        unit = frame["value"].notna().to_numpy()
+        values = frame["value"].to_numpy(dtype=float)
+        n = np.where(unit, 1, frame["n"].to_numpy(dtype=np.int64))
+        sums = np.where(unit, values, frame["sum"].to_numpy(dtype=float))
+        sum_sq = np.where(unit, values * values, frame["sum_sq"].to_numpy(dtype=float))
+        exposure = frame["exposure"].to_numpy(dtype=float)
+        counts = metric.kind.name == "count"
+        means = metric.kind.name == "mean"
+        times = [_iso(at) for at in frame["at"]]
+        local = frame["at"].dt.tz_convert(zone)
+        days = local.dt.date
+        weeks = [day - _dt.timedelta(days=day.weekday()) for day in days]
+        grouped: dict[tuple[str, _dt.date], dict[str, Any]] = {}
+        for i, arm in enumerate(frame["arm"].astype(str)):
+            cell = grouped.setdefault(
+                (arm, weeks[i]),
+                {"n": 0, "sum": 0.0, "sum_sq": 0.0, "exposure": 0.0, "has_exposure": False, "first_at": times[i]},
+            )
+            cell["n"] += int(n[i])
+            cell["sum"] += float(sums[i])
+            cell["sum_sq"] += float(sum_sq[i])
+            if counts and not math.isnan(exposure[i]):
+                cell["exposure"] += float(exposure[i])
+                cell["has_exposure"] = True
+        for (arm, week), cell in sorted(grouped.items()):
+            cells.append(
+                {
+                    "uuid": e.uuid,
+                    "metric": metric.name,
+                    "arm": arm,
+                    "period_start": week.isoformat(),
+                    "period_end": (week + _dt.timedelta(days=7)).isoformat(),
+                    "first_at": cell["first_at"],
+                    "n": cell["n"],
+                    "sum": cell["sum"],
+                    # Only a mean's aggregate takes the sum of squares (a share's and a count's
+                    # spread follow from their sums).
+                    "sum_sq": None if not means or math.isnan(cell["sum_sq"]) else cell["sum_sq"],
+                    "exposure": cell["exposure"] if cell["has_exposure"] else None,
+                    "suppressed": 0,
+                }
+            )
+    return cells
+
+
+_STATISTICS = ("n", "sum", "sum_sq", "exposure")
+
+
+def _suppress(
+    cells: list[dict[str, Any]], min_cell_size: int, earlier: list[Any], recipient: str, uuid: str
+) -> tuple[int, list[Any]]:
+    """Blanks every cell the privacy rules suppress (kokeilu._suppression: small cells, their
+    complements, and what the recipient could difference against earlier exports); returns how
+    many were blanked and the ledger entries of what is sent."""
+    from . import _privacy
+
+    given = [
+        _privacy.Cell(c["metric"], c["arm"], c["period_start"], c["n"], {"sum": c["sum"]}) for c in cells
+    ]
+    result = _privacy.protect_against_differencing(given, earlier, min_cell_size, experiment=uuid)
+    blanked = 0
+    for cell, sent in zip(cells, result.cells):
+        if sent.suppressed:
+            for name in _STATISTICS:
+                cell[name] = None
+            cell["suppressed"] = 1
+            blanked += 1
+    return blanked, _privacy.ledger_entries(result, recipient=recipient, experiment=uuid)
+
+
+def _ledger_path(organisation: str, secrets_dir: str | os.PathLike[str] | None) -> Path:
+    """The organisation's ledger of what each recipient received: beside its secret, outside any
+    tracker file, one JSON object a line."""
+    from . import _privacy
+
+    folder = _privacy.secrets_directory(None if secrets_dir is None else Path(secrets_dir))
+    return folder / (_privacy.secret_file_name(organisation) + ".ledger")
+
+
+def _read_ledger(path: Path, recipient: str) -> list[Any]:
+    from . import _privacy
+
+    if not path.exists():
+        return []
+    entries = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            if line.strip():
+                entry = _privacy.ledger_from_dict(json.loads(line), f"ledger[{number}]")
+                if entry.recipient == recipient:
+                    entries.append(entry)
+    return entries
+
+
+def _append_ledger(path: Path, entries: list[Any]) -> None:
+    from . import _privacy
+
+    if not entries:
+        return
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    text = "".join(json.dumps(_privacy.ledger_to_dict(e), ensure_ascii=False) + "\n" for e in entries)
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(descriptor, text.encode())
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def export_bundle(
+    tracker: Tracker,
+    experiments: Iterable[Any],
+    path: str | os.PathLike[str],
+    *,
+    level: str = "aggregate",
+    min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
+    journal: bool = False,
+    notes: bool = False,
+    exporter: str = "",
+    recipient: str = "",
+    organisation: str | None = None,
+    secrets_dir: str | os.PathLike[str] | None = None,
+) -> ExportSummary:
+    """Writes the experiments to a bundle file at ``path`` (replaced whole, never half written).
+
+    ``level`` is the privacy level (``cards``, ``aggregate``, ``units``); ``min_cell_size`` the
+    smallest group an aggregate cell may show; ``journal`` adds the journal notes, ``notes`` the
+    observations' free-text notes (units level). ``organisation`` (default: that of the first
+    experiment) names the exporter's organisation, whose secret pseudonymises subjects and whose
+    ledger (beside the secret, in ``secrets_dir``) records what ``recipient`` has received, so
+    that a later export to them cannot be differenced against this one.
+    An experiment whose record differs from its history is refused (``Tracker.check``).
+    """
+    level = _level(level)
+    from ._privacy import validate_min_cell_size
+
+    min_cell_size = validate_min_cell_size(min_cell_size)
+    chosen = [tracker.get(e) for e in experiments]
+    if not chosen:
+        invalid("experiments", "bundle.no_experiments")
+    seen: set[str] = set()
+    for e in chosen:
+        if e.uuid in seen:
+            invalid("experiments", "bundle.duplicate_experiment", uuid=e.uuid)
+        seen.add(e.uuid)
+        problems = tracker.check(e)
+        if problems:
+            invalid("experiments", "bundle.not_verified", key=e.key, field=problems[0].field,
+                    problem=problems[0].problem)
+    organisation = chosen[0].organisation if organisation is None else organisation
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in PARTS}
+    rows["experiments"] = sorted(_experiment_row(e) for e in chosen)
+    manifest: dict[str, str] = {}
+    suppressed = 0
+    pseudonym: Any = None
+    ledger = _ledger_path(organisation, secrets_dir) if level == "aggregate" else None
+    earlier = _read_ledger(ledger, recipient) if ledger is not None else []
+    sent: list[Any] = []
+    for e in sorted(chosen, key=lambda e: e.uuid):
+        if journal:
+            for position, entry in enumerate(tracker.journal(e)):
+                rows["journal"].append((e.uuid, position, _iso(entry.at), entry.author, entry.text))
+        if level == "units":
+            if pseudonym is None:
+                pseudonym, key_id = _pseudonymiser(organisation, secrets_dir)
+                manifest["pseudonym_key_id"] = key_id
+            rows["observations"].extend(_unit_rows(tracker, e, pseudonym, notes))
+        elif level == "aggregate":
+            cells = _cells(tracker, e)
+            blanked, entries = _suppress(cells, min_cell_size, earlier, recipient, e.uuid)
+            suppressed += blanked
+            sent.extend(entries)
+            columns = PARTS["cells"][0]
+            rows["cells"].extend(tuple(cell[c] for c in columns) for cell in cells)
+    if level == "aggregate":
+        manifest["min_cell_size"] = str(min_cell_size)
+        manifest["suppressed_cells"] = str(suppressed)
+        manifest["recipient"] = recipient
+    checkpoint = tracker.checkpoint()
+    for name, (columns, order) in PARTS.items():
+        # The order a reader's ORDER BY gives (UTF-8 sorts as code points do).
+        keys = [columns.index(column.strip()) for column in order.split(",")]
+        rows[name].sort(key=lambda row: tuple(row[i] for i in keys))
+    parts = [(name, *_part_digest(rows[name])) for name in PARTS]
+    manifest.update(
+        format=FORMAT,
+        format_version=str(FORMAT_VERSION),
+        privacy=level,
+        organisation=organisation,
+        exporter=exporter,
+        exported_at=_iso(_core.now()),
+        tool_version=_core.__version__,
+        checkpoint=checkpoint,
+        history_log_id=checkpoint.split()[1],
+        journal="yes" if journal else "no",
+        notes="yes" if notes and level == "units" else "no",
+        parts_sha256=_parts_digest(parts),
+    )
+    target = Path(path)
+    _write(target, manifest, parts, rows)
+    if ledger is not None:
+        # After the bundle is in place: what was written is what the recipient may have.
+        _append_ledger(ledger, sent)
+    return ExportSummary(
+        path=target,
+        privacy=level,
+        experiments=tuple(e.key for e in sorted(chosen, key=lambda e: e.key)),
+        rows=len(rows["observations"]) + len(rows["cells"]),
+        bundle_id=bundle_id(manifest),
+        checkpoint=checkpoint,
+        suppressed_cells=suppressed,
+    )
+
+
+def _write(
+    target: Path, manifest: dict[str, str], parts: list[tuple[str, int, str]], rows: dict[str, list[tuple[Any, ...]]]
+) -> None:
+    """Writes the whole file beside the target and renames it into place: a reader never sees a
+    half-written bundle, and a failed export leaves what was there."""
+    handle, temporary = tempfile.mkstemp(prefix=".kokeilu-bundle-", dir=target.parent if str(target.parent) else ".")
+    os.close(handle)
+    try:
+        connection = sqlite3.connect(temporary)
+        try:
+            with connection:
+                connection.execute("PRAGMA application_id = 1263226188")  # "KBUN"
+                connection.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+                for sql in _SCHEMA.values():
+                    connection.execute(sql)
+                connection.executemany("INSERT INTO manifest VALUES (?, ?)", sorted(manifest.items()))
+                connection.executemany("INSERT INTO parts VALUES (?, ?, ?)", parts)
+                for name, (columns, _) in PARTS.items():
+                    marks = ", ".join("?" * len(columns))
+                    connection.executemany(f"INSERT INTO {name} VALUES ({marks})", rows[name])
+        finally:
+            connection.close()
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# -- importing --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What :func:`import_bundle` did: one entry per experiment (``key``, ``action`` — added,
+    updated, unchanged or conflict — ``reason`` as the core's coded message, and ``rows``)."""
+
+    path: Path
+    organisation: str
+    experiments: tuple[_core.ImportedExperiment, ...]
+    suppressed_cells: int = 0
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was written."""
+        return any(e.action.name in ("added", "updated") for e in self.experiments)
+
+
+def _incoming(read: Bundle) -> list[_core.IncomingExperiment]:
+    manifest = read.manifest
+    journals: dict[str, list[tuple[Any, str, str]]] = {}
+    for note in read.journal:
+        journals.setdefault(note["uuid"], []).append((_core.parse_time(note["at"], "journal.at"), note["author"], note["text"]))
+    rows: dict[str, list[_core.Observation]] = {}
+    for row in read.observations:
+        aggregate = row["value"] is None
+        rows.setdefault(row["uuid"], []).append(
+            _core.Observation(
+                0.0 if aggregate else row["value"],
+                arm=row["arm"],
+                metric=row["metric"],
+                at=_core.parse_time(row["at"], "observations.at"),
+                aggregate=_core.Aggregate(row["n"], row["sum"], row["sum_sq"]) if aggregate else None,
+                exposure=row["exposure"],
+                subject=row["subject"] or "",
+                note=row["note"] or "",
+                covariate=row["covariate"],
+            )
+        )
+    for cell in read.cells:
+        if cell["suppressed"]:
+            continue
+        rows.setdefault(cell["uuid"], []).append(
+            _core.Observation(
+                0.0,
+                arm=cell["arm"],
+                metric=cell["metric"],
+                at=_core.parse_time(cell["first_at"], "cells.first_at"),
+                aggregate=_core.Aggregate(cell["n"], cell["sum"], cell["sum_sq"]),
+                exposure=cell["exposure"],
+            )
+        )
+    return [
+        _core.IncomingExperiment(
+            e["record"],
+            observations=rows.get(e["uuid"], []),
+            journal=journals.get(e["uuid"], []),
+            organisation=manifest["organisation"],
+            exporter=manifest["exporter"],
+            log_id=manifest["history_log_id"],
+        )
+        for e in read.experiments
+    ]
+
+
+def import_bundle(tracker: Tracker, path: str | os.PathLike[str]) -> ImportSummary:
+    """Reads the bundle at ``path``, checks all of it, and merges its experiments into the
+    tracker by their UUIDs in one transaction: new ones are added as read-only copies, the same
+    content again changes nothing, a newer state from the same tracker replaces the copy, and an
+    experiment changed on both sides (or this file's own, or one from another source) is a
+    conflict, reported and never overwritten. A hostile or damaged bundle changes nothing."""
+    read = read_bundle(path)
+    result = tracker._core.import_experiments(_incoming(read))
+    return ImportSummary(
+        path=read.path,
+        organisation=read.manifest["organisation"],
+        experiments=tuple(result),
+        suppressed_cells=int(read.manifest.get("suppressed_cells", "0")),
+    )
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A bundle read and checked whole: its manifest, and every part as rows of dicts."""
+
+    path: Path
+    manifest: dict[str, str]
+    experiments: tuple[dict[str, Any], ...]
+    journal: tuple[dict[str, Any], ...] = field(default=())
+    observations: tuple[dict[str, Any], ...] = field(default=())
+    cells: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def privacy(self) -> str:
+        return self.manifest["privacy"]
+
+    @property
+    def checkpoint(self) -> str:
+        """The exporter's history checkpoint when the bundle was written."""
+        return self.manifest["checkpoint"]
+
+    @property
+    def bundle_id(self) -> str:
+        """The SHA-256 of the manifest: compare it with the one the exporter announced."""
+        return bundle_id(self.manifest)
+
+    def record(self, uuid_or_key: str) -> dict[str, str]:
+        """The fields of an experiment's record, by its UUID or key."""
+        for e in self.experiments:
+            if uuid_or_key in (e["uuid"], e["key"]):
+                return parse_record(e["record"])
+        raise KeyError(uuid_or_key)
+
+    def frame(self, part: str) -> pd.DataFrame:
+        """A part as a DataFrame (``experiments``, ``journal``, ``observations`` or ``cells``)."""
+        import pandas as pd
+
+        columns = [c for c in PARTS[part][0] if part != "experiments" or c != "record"]
+        rows: tuple[dict[str, Any], ...] = getattr(self, part)
+        frame: pd.DataFrame = pd.DataFrame([{c: row[c] for c in columns} for row in rows], columns=columns)
+        return frame
+
+
+def _damaged(path: Path, reason: str) -> Any:
+    invalid("bundle", "bundle.damaged", path=str(path), reason=reason)
+
+
+def read_bundle(path: str | os.PathLike[str]) -> Bundle:
+    """Reads a bundle and checks all of it — its tables, manifest, every part's row count and
+    SHA-256, and each experiment's record against its columns — before returning anything.
+    A damaged, truncated, edited or foreign file raises InvalidArgumentError naming what is wrong.
+    """
+    source = Path(path)
+    try:
+        with source.open("rb") as handle:
+            magic = handle.read(len(_SQLITE_MAGIC))
+    except OSError as error:
+        raise FileNotFoundError(error.errno, error.strerror, str(source)) from error
+    if magic != _SQLITE_MAGIC:
+        invalid("bundle", "bundle.not_a_bundle", path=str(source))
+    uri = source.resolve().as_uri() + "?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as error:
+        return _damaged(source, str(error))  # type: ignore[no-any-return]
+    try:
+        connection.execute("PRAGMA trusted_schema = OFF")
+        connection.execute("PRAGMA cell_size_check = ON")
+        connection.execute("PRAGMA query_only = ON")
+        return _read(connection, source)
+    except sqlite3.Error as error:
+        return _damaged(source, str(error))  # type: ignore[no-any-return]
+    finally:
+        connection.close()
+
+
+def _read(connection: sqlite3.Connection, source: Path) -> Bundle:
+    check = connection.execute("PRAGMA quick_check").fetchone()
+    if not check or check[0] != "ok":
+        _damaged(source, str(check[0] if check else "quick_check"))
+    objects = connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    tables = {name: sql for kind, name, sql in objects if kind == "table"}
+    for kind, name, _ in objects:
+        if kind == "table" and name not in _SCHEMA or kind in ("view", "trigger"):
+            invalid("bundle", "bundle.unexpected_table", path=str(source), name=f"{kind} {name}")
+    if "manifest" not in tables:
+        invalid("bundle", "bundle.not_a_bundle", path=str(source))
+    manifest = dict(connection.execute("SELECT name, value FROM manifest").fetchall())
+    if manifest.get("format") != FORMAT:
+        invalid("bundle", "bundle.not_a_bundle", path=str(source))
+    version = manifest.get("format_version", "")
+    if not version.isdigit() or int(version) > FORMAT_VERSION:
+        invalid("bundle", "bundle.newer_format", path=str(source), version=version, supported=FORMAT_VERSION)
+    for name, sql in _SCHEMA.items():
+        if tables.get(name) != sql:
+            invalid("bundle", "bundle.unexpected_table", path=str(source), name=f"table {name}")
+    for name in _REQUIRED_MANIFEST:
+        if name not in manifest:
+            invalid("bundle", "bundle.missing_value", name=name)
+    _level(manifest["privacy"], "privacy")
+    if not _CHECKPOINT.match(manifest["checkpoint"]) or manifest["checkpoint"].split()[1] != manifest["history_log_id"]:
+        invalid("checkpoint", "bundle.checkpoint")
+    listed = {row[0]: (row[1], row[2]) for row in connection.execute("SELECT name, rows, sha256 FROM parts")}
+    parts_now: list[tuple[str, int, str]] = []
+    read: dict[str, list[dict[str, Any]]] = {}
+    for name, (columns, order) in PARTS.items():
+        if name not in listed:
+            invalid("bundle", "bundle.missing_value", name=f"parts.{name}")
+        expected_rows, expected_sha = listed[name]
+        cursor = connection.execute(f"SELECT {', '.join(columns)} FROM {name} ORDER BY {order}")
+        digest = hashlib.sha256()
+        rows: list[dict[str, Any]] = []
+        for row in cursor:
+            for column, value in zip(columns, row):
+                if isinstance(value, (str, bytes)) and len(value) > MAX_FIELD_BYTES:
+                    invalid("bundle", "bundle.field_too_long", part=name, row=len(rows), column=column,
+                            limit=MAX_FIELD_BYTES)
+                if isinstance(value, bytes) or isinstance(value, float) and not math.isfinite(value):
+                    invalid("bundle", "bundle.bad_value", part=name, row=len(rows), column=column,
+                            value=repr(value)[:40])
+            digest.update(_canonical(row))
+            rows.append(dict(zip(columns, row)))
+        if len(rows) != expected_rows:
+            invalid("bundle", "bundle.part_rows", part=name, found=len(rows), expected=expected_rows)
+        if not hmac.compare_digest(digest.hexdigest(), str(expected_sha)):
+            invalid("bundle", "bundle.part_hash", part=name)
+        parts_now.append((name, len(rows), digest.hexdigest()))
+        read[name] = rows
+    if len(listed) != len(PARTS):
+        invalid("bundle", "bundle.unexpected_table", path=str(source), name="parts")
+    if not hmac.compare_digest(_parts_digest(parts_now), manifest["parts_sha256"]):
+        invalid("bundle", "bundle.part_hash", part="parts")
+    _check_experiments(read)
+    return Bundle(
+        path=source,
+        manifest=manifest,
+        experiments=tuple(read["experiments"]),
+        journal=tuple(read["journal"]),
+        observations=tuple(read["observations"]),
+        cells=tuple(read["cells"]),
+    )
+
+
+def _check_experiments(read: dict[str, list[dict[str, Any]]]) -> None:
+    """Each experiment's columns are those its record gives, and every row names one of them."""
+    uuids = set()
+    for i, e in enumerate(read["experiments"]):
+        if not isinstance(e["uuid"], str) or not _UUID.match(e["uuid"]):
+            invalid("bundle", "bundle.bad_value", part="experiments", row=i, column="uuid", value=str(e["uuid"])[:40])
+        if hashlib.sha256(str(e["record"]).encode()).hexdigest() != e["record_sha256"]:
+            invalid("bundle", "bundle.record_mismatch", part="experiments", row=i, column="record_sha256")
+        try:
+            fields = parse_record(str(e["record"]))
+        except (ValueError, UnicodeDecodeError):
+            invalid("bundle", "bundle.record_mismatch", part="experiments", row=i, column="record")
+        for column in ("uuid", "key", "title", "organisation", "status"):
+            if fields.get(column) != e[column]:
+                invalid("bundle", "bundle.record_mismatch", part="experiments", row=i, column=column)
+        for column, name in (("verdict", "outcome.verdict"), ("decision", "outcome.decision")):
+            if fields.get(name) != e[column]:
+                invalid("bundle", "bundle.record_mismatch", part="experiments", row=i, column=column)
+        uuids.add(e["uuid"])
+    for part in ("journal", "observations", "cells"):
+        for i, row in enumerate(read[part]):
+            if row["uuid"] not in uuids:
+                invalid("bundle", "bundle.unknown_experiment", part=part, row=i, uuid=str(row["uuid"])[:40])

@@ -1,0 +1,306 @@
+"""Bundles between municipalities: export at each privacy level, import once, twice, newer,
+conflicting, and hostile files that must change nothing."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import kokeilu
+from kokeilu import _core, bundle
+
+sys.path.insert(0, str(Path(__file__).parent))
+from cli_support import call  # noqa: E402
+
+START = datetime.date(2025, 3, 3)
+
+
+def fields(organisation: str = "Oulu", key: str = "OULU-2025-001") -> dict[str, Any]:
+    return {
+        "key": key,
+        "title": "Remote video visits in the evening",
+        "organisation": organisation,
+        "unit": "home care",
+        "we_believe": "that part of the evening visits can be made by video",
+        "to_verify": "we will replace one evening visit in three by a video visit",
+        "and_measure": "the clients' sense of security on a 1-5 survey",
+        "right_if": "the sense of security does not fall by more than 0.3 points",
+        "purposes": ["wellbeing"],
+        "arms": {"control": "control", "video": "treatment"},
+        "metrics": [
+            kokeilu.Metric("sense_of_security", kind="mean", minimum_effect=0.3),
+            {"name": "missed", "kind": "proportion", "role": "guardrail", "minimum_effect": 0.02},
+        ],
+    }
+
+
+def running(tracker: kokeilu.Tracker, *, weeks: int = 3, per_day: int = 2, seed: int = 7, **overrides: Any) -> Any:
+    """A started experiment with unit rows every day for some weeks: at least 5 units per arm and week."""
+    e = tracker.create(**{**fields(), **overrides})
+    tracker.start(e, on=START)
+    rng = np.random.default_rng(seed)
+    days = weeks * 7
+    at = np.datetime64("2025-03-03T09:00", "us") + np.repeat(np.arange(days), 2 * per_day) * np.timedelta64(1, "D")
+    arms = np.tile(np.array(["control", "video"] * per_day), days)
+    values = np.round(rng.normal(3.6, 0.8, size=at.size), 2) + (arms == "video") * 0.3
+    tracker.log_many(e, values, arm=arms, at=at, backfill=True)
+    tracker.log_many(e, (rng.random(at.size) < 0.1).astype(float), arm=arms, at=at, metric="missed", backfill=True)
+    for i in range(6):
+        tracker.log(e, float(i % 2), arm=("control", "video")[i % 2], metric="missed",
+                    at=datetime.datetime(2025, 3, 4, 10 + i, tzinfo=datetime.timezone.utc),
+                    subject=f"client-{i}", note="called twice" if i == 0 else "", backfill=True)
+    return tracker.get(e)
+
+
+@pytest.fixture
+def oulu(tmp_path: Path) -> kokeilu.Tracker:
+    return kokeilu.open(str(tmp_path / "oulu.db"))
+
+
+@pytest.fixture
+def kajaani(tmp_path: Path) -> kokeilu.Tracker:
+    return kokeilu.open(str(tmp_path / "kajaani.db"))
+
+
+@pytest.fixture
+def secrets(tmp_path: Path) -> Path:
+    return tmp_path / "secrets"
+
+
+def test_an_aggregate_bundle_gives_the_receiver_the_same_verdict_and_effect(
+    oulu: kokeilu.Tracker, kajaani: kokeilu.Tracker, tmp_path: Path, secrets: Path
+) -> None:
+    e = running(oulu)
+    path = tmp_path / "oulu.kokeilu"
+    summary = oulu.export_bundle(e, path, secrets_dir=secrets)
+    assert summary.privacy == "aggregate" and summary.suppressed_cells == 0
+    read = bundle.read_bundle(path)
+    assert read.bundle_id == summary.bundle_id
+    assert read.manifest["organisation"] == "Oulu" and read.checkpoint == oulu.checkpoint()
+    assert not read.observations and read.cells
+
+    result = kajaani.import_bundle(path)
+    assert [x.action.name for x in result.experiments] == ["added"]
+    copy = kajaani.get(e.uuid)
+    assert copy.origin is not None and copy.origin.organisation == "Oulu"
+    assert _core.experiment_record(copy) == _core.experiment_record(oulu.get(e))
+    home, away = oulu.analyze(e), kajaani.analyze(copy)
+    assert len(home.comparisons) == 2
+    for column in ("estimate", "ci_low", "ci_high", "p_value"):
+        np.testing.assert_allclose(away.comparisons[column], home.comparisons[column], rtol=1e-12, atol=1e-12)
+    assert away.verdict.verdict == home.verdict.verdict
+    assert kajaani.verify().ok
+
+
+def test_a_units_bundle_pseudonymises_subjects_and_leaves_notes_out_unless_asked(
+    oulu: kokeilu.Tracker, kajaani: kokeilu.Tracker, tmp_path: Path, secrets: Path
+) -> None:
+    e = running(oulu, weeks=1)
+    path = tmp_path / "units.kokeilu"
+    oulu.export_bundle(e, path, level="units", secrets_dir=secrets)
+    read = bundle.read_bundle(path)
+    subjects = [row["subject"] for row in read.observations if row["subject"]]
+    assert subjects and all(len(s) == 64 and not s.startswith("client") for s in subjects)
+    assert not any(row["note"] for row in read.observations)
+    assert read.manifest["pseudonym_key_id"]
+
+    kajaani.import_bundle(path)
+    assert kajaani.count_observations(e.uuid) == oulu.count_observations(e)
+    mine = oulu.observations(e, metric="missed")
+    theirs = kajaani.observations(e.uuid, metric="missed")
+    assert list(theirs["value"]) == list(mine["value"])
+    assert set(theirs["subject"]) - {""} == set(subjects)
+
+    with_notes = tmp_path / "notes.kokeilu"
+    oulu.export_bundle(e, with_notes, level="units", notes=True, secrets_dir=secrets)
+    assert [row["note"] for row in bundle.read_bundle(with_notes).observations if row["note"]] == ["called twice"]
+
+
+def test_pseudonyms_are_stable_within_an_organisation_and_differ_across_organisations(
+    tmp_path: Path, secrets: Path
+) -> None:
+    def pseudonyms(organisation: str, name: str) -> list[str]:
+        with kokeilu.open(str(tmp_path / f"{name}.db")) as t:
+            e = running(t, weeks=1, organisation=organisation, key=f"{name.upper()}-2025-001")
+            path = tmp_path / f"{name}.kokeilu"
+            t.export_bundle(e, path, level="units", secrets_dir=secrets)
+            rows = bundle.read_bundle(path).observations
+            return [row["subject"] for row in rows if row["subject"]]
+
+    first, again, other = pseudonyms("Oulu", "a"), pseudonyms("Oulu", "b"), pseudonyms("Kajaani", "c")
+    assert first == again
+    assert not set(first) & set(other)
+
+
+def test_a_cards_bundle_carries_no_data(oulu: kokeilu.Tracker, kajaani: kokeilu.Tracker, tmp_path: Path) -> None:
+    e = running(oulu, weeks=1)
+    oulu.conclude(e, "supported", decision="scale_up", we_believed="a", we_observed="b", we_learned="c",
+                  therefore="d")
+    path = tmp_path / "cards.kokeilu"
+    oulu.export_bundle(e, path, level="cards", journal=True)
+    read = bundle.read_bundle(path)
+    assert not read.observations and not read.cells
+    assert read.experiments[0]["verdict"] == "supported"
+    kajaani.import_bundle(path)
+    assert kajaani.get(e.uuid).outcome.verdict.name == "supported"
+    assert kajaani.count_observations(e.uuid) == 0
+
+
+def test_importing_twice_changes_nothing_and_a_newer_state_replaces_the_copy(
+    oulu: kokeilu.Tracker, kajaani: kokeilu.Tracker, tmp_path: Path, secrets: Path
+) -> None:
+    e = running(oulu, weeks=1)
+    oulu.note(e, "first week done", author="Aino")
+    path = tmp_path / "b.kokeilu"
+    oulu.export_bundle(e, path, level="units", journal=True, secrets_dir=secrets)
+    first = kajaani.import_bundle(path)
+    assert first.changed
+    size = len(kajaani.history())
+    again = kajaani.import_bundle(path)
+    assert not again.changed and [x.action.name for x in again.experiments] == ["unchanged"]
+    assert len(kajaani.history()) == size
+
+    oulu.log(e, 4.5, arm="video", at=datetime.datetime(2025, 3, 12, 9, tzinfo=datetime.timezone.utc))
+    oulu.export_bundle(e, path, level="units", journal=True, secrets_dir=secrets)
+    newer = kajaani.import_bundle(path)
+    assert [x.action.name for x in newer.experiments] == ["updated"]
+    assert kajaani.count_observations(e.uuid) == oulu.count_observations(e)
+    assert len(kajaani.journal(e.uuid)) == 1
+    assert kajaani.verify().ok
+
+    # The copy is read-only here.
+    with pytest.raises(kokeilu.InvalidStateError):
+        kajaani.log(e.uuid, 3.0, arm="video", at=datetime.datetime(2025, 3, 12, 9, tzinfo=datetime.timezone.utc))
+    # Its own experiment, come back, is left as it is.
+    home = oulu.import_bundle(path)
+    assert [x.action.name for x in home.experiments] == ["unchanged"]
+    assert home.experiments[0].reason.code == "bundle.own_experiment"
+
+
+def _rewrite(path: Path, sql: str, *params: Any, rehash: bool = False) -> None:
+    """Edits a bundle behind kokeilu's back; with rehash, also makes every hash match again."""
+    with sqlite3.connect(path) as connection:
+        connection.execute(sql, params)
+        if rehash:
+            parts = []
+            for name, (columns, order) in bundle.PARTS.items():
+                rows = connection.execute(f"SELECT {', '.join(columns)} FROM {name} ORDER BY {order}").fetchall()
+                count, digest = bundle._part_digest(rows)
+                connection.execute("UPDATE parts SET rows = ?, sha256 = ? WHERE name = ?", (count, digest, name))
+                parts.append((name, count, digest))
+            connection.execute("UPDATE manifest SET value = ? WHERE name = 'parts_sha256'", (bundle._parts_digest(parts),))
+    connection.close()
+
+
+@pytest.fixture
+def exported(oulu: kokeilu.Tracker, tmp_path: Path, secrets: Path) -> Path:
+    e = running(oulu, weeks=1)
+    path = tmp_path / "exported.kokeilu"
+    oulu.export_bundle(e, path, level="units", secrets_dir=secrets)
+    return path
+
+
+def _refused(kajaani: kokeilu.Tracker, path: Path) -> kokeilu.InvalidArgumentError:
+    before = len(kajaani.history())
+    with pytest.raises(kokeilu.InvalidArgumentError) as caught:
+        kajaani.import_bundle(path)
+    assert len(kajaani.history()) == before and kajaani.experiments() == []
+    return caught.value
+
+
+def test_a_truncated_bundle_is_refused(kajaani: kokeilu.Tracker, exported: Path) -> None:
+    data = exported.read_bytes()
+    exported.write_bytes(data[: len(data) // 2])
+    assert _refused(kajaani, exported).code in ("bundle.damaged", "bundle.not_a_bundle")
+
+
+def test_a_changed_value_breaks_its_part_hash(kajaani: kokeilu.Tracker, exported: Path) -> None:
+    _rewrite(exported, "UPDATE observations SET value = value + 1 WHERE position = 3")
+    error = _refused(kajaani, exported)
+    assert error.code == "bundle.part_hash" and error.params["part"] == "observations"
+
+
+def test_a_rehashed_change_to_the_locked_criterion_is_refused_by_the_lock(kajaani: kokeilu.Tracker, exported: Path) -> None:
+    with sqlite3.connect(exported) as connection:
+        record = connection.execute("SELECT record FROM experiments").fetchone()[0]
+    connection.close()
+    changed = record.replace("does not fall by more than 0.3", "does not fall by more than 0.9")
+    assert changed != record
+    _rewrite(exported, "UPDATE experiments SET record = ?, record_sha256 = ?", changed,
+             hashlib.sha256(changed.encode()).hexdigest(), rehash=True)
+    error = _refused(kajaani, exported)
+    assert error.field == "experiments[0].record.lock_hash"
+
+
+def test_a_row_naming_an_unknown_arm_is_refused_with_its_field(kajaani: kokeilu.Tracker, exported: Path) -> None:
+    _rewrite(exported, "UPDATE observations SET arm = '../../etc/passwd' WHERE position = 2", rehash=True)
+    error = _refused(kajaani, exported)
+    assert error.field == "experiments[0].observations[2].arm"
+
+
+def test_an_oversized_field_is_refused_before_it_is_held(kajaani: kokeilu.Tracker, exported: Path) -> None:
+    _rewrite(exported, "UPDATE observations SET note = ? WHERE position = 1", "x" * (bundle.MAX_FIELD_BYTES + 1),
+             rehash=True)
+    assert _refused(kajaani, exported).code == "bundle.field_too_long"
+
+
+def test_foreign_and_doctored_files_are_not_bundles(kajaani: kokeilu.Tracker, oulu: kokeilu.Tracker, exported: Path,
+                                                    tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    assert _refused(kajaani, text).code == "bundle.not_a_bundle"
+    assert _refused(kajaani, Path(oulu.path)).code in ("bundle.not_a_bundle", "bundle.unexpected_table")
+    trigger = tmp_path / "trigger.kokeilu"
+    shutil.copy(exported, trigger)
+    with sqlite3.connect(trigger) as connection:
+        connection.execute("CREATE TRIGGER t AFTER INSERT ON manifest BEGIN SELECT 1; END")
+    connection.close()
+    assert _refused(kajaani, trigger).code == "bundle.unexpected_table"
+    newer = tmp_path / "newer.kokeilu"
+    shutil.copy(exported, newer)
+    _rewrite(newer, "UPDATE manifest SET value = '2' WHERE name = 'format_version'")
+    assert _refused(kajaani, newer).code == "bundle.newer_format"
+
+
+def test_small_cells_are_suppressed_and_the_bundle_says_so(oulu: kokeilu.Tracker, tmp_path: Path, secrets: Path) -> None:
+    e = running(oulu, weeks=2)
+    # A lone row in a third week: a cell of one unit.
+    oulu.log(e, 5.0, arm="video", at=datetime.datetime(2025, 3, 18, 9, tzinfo=datetime.timezone.utc))
+    path = tmp_path / "small.kokeilu"
+    summary = oulu.export_bundle(e, path, secrets_dir=secrets, recipient="Kajaani")
+    assert summary.suppressed_cells >= 1
+    read = bundle.read_bundle(path)
+    assert read.manifest["suppressed_cells"] == str(summary.suppressed_cells)
+    blank = [c for c in read.cells if c["suppressed"]]
+    assert blank and all(c["n"] is None and c["sum"] is None for c in blank)
+    ledger = list(secrets.glob("*.ledger"))
+    assert len(ledger) == 1 and all(json.loads(line)["recipient"] == "Kajaani" for line in ledger[0].read_text().splitlines())
+
+
+def test_the_command_exports_imports_and_shows(oulu: kokeilu.Tracker, tmp_path: Path, secrets: Path) -> None:
+    e = running(oulu, weeks=1)
+    oulu.close()
+    out = tmp_path / "cmd.kokeilu"
+    env = {"KOKEILU_SECRETS_DIR": str(secrets)}
+    exported = call(["share", "export", e.key, "-o", str(out), "--level", "units"], db=tmp_path / "oulu.db", env=env)
+    assert exported.code == 0, exported
+    shown = call(["share", "show", str(out), "--json"])
+    assert shown.code == 0 and json.loads(shown.out)["experiments"][0]["key"] == e.key
+    assert call(["init"], db=tmp_path / "other.db").code == 0
+    first = call(["share", "import", str(out)], db=tmp_path / "other.db")
+    assert first.code == 0 and e.key in first.out
+    again = call(["share", "import", str(out), "--json"], db=tmp_path / "other.db")
+    assert json.loads(again.out)["changed"] is False
+    broken = tmp_path / "broken.kokeilu"
+    broken.write_bytes(out.read_bytes()[:4096])
+    failed = call(["share", "import", str(broken)], db=tmp_path / "other.db")
+    assert failed.code != 0 and "Traceback" not in failed.err
