@@ -15,6 +15,7 @@
 #include "sqlite_voids.hpp"
 #include "history_payload.hpp"
 #include "sqlite_observation_scan.hpp"
+#include "sqlite_observation_target.hpp"
 #include "sqlite_schema.hpp"
 #include "sqlite_stored_data_checks.hpp"
 #include "sqlite_support.hpp"
@@ -57,72 +58,6 @@ constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 // ----------------------------------------------------------------------------------------------
 // Observations
 
-struct ExperimentParts {
-    std::string uuid;
-    std::string key;
-    Status status = Status::draft;
-    std::vector<std::int64_t> metric_ids;
-    std::vector<std::int64_t> proportion_metric_ids;
-    std::vector<std::int64_t> arm_ids;
-};
-
-NotFoundError experiment_id_not_found(std::int64_t id) {
-    return NotFoundError(Message{"store.experiment_id_not_found", {{"id", id}}});
-}
-
-ExperimentParts load_parts(SQLite::Database& db, std::int64_t experiment_id) {
-    ExperimentParts parts;
-    SQLite::Statement experiment(db, "SELECT key, status, uuid FROM experiments WHERE id = ?");
-    experiment.bind(1, experiment_id);
-    if (!experiment.executeStep()) throw experiment_id_not_found(experiment_id);
-    parts.key = experiment.getColumn(0).getString();
-    parts.status = parse_status(experiment.getColumn(1).getString());
-    parts.uuid = experiment.getColumn(2).getString();
-    SQLite::Statement metrics(db, "SELECT id, kind = 'proportion' FROM metrics WHERE experiment_id = ?");
-    metrics.bind(1, experiment_id);
-    while (metrics.executeStep()) {
-        parts.metric_ids.push_back(metrics.getColumn(0).getInt64());
-        if (metrics.getColumn(1).getInt() != 0) parts.proportion_metric_ids.push_back(parts.metric_ids.back());
-    }
-    SQLite::Statement arms(db, "SELECT id FROM arms WHERE experiment_id = ?");
-    arms.bind(1, experiment_id);
-    while (arms.executeStep()) parts.arm_ids.push_back(arms.getColumn(0).getInt64());
-    return parts;
-}
-
-bool contains(const std::vector<std::int64_t>& ids, std::int64_t id) {
-    return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
-void check_status(const ExperimentParts& parts, std::span<const Status> accepted) {
-    if (std::find(accepted.begin(), accepted.end(), parts.status) != accepted.end()) return;
-    std::string allowed;
-    for (std::size_t i = 0; i < accepted.size(); ++i) {
-        if (i > 0) allowed += i + 1 == accepted.size() ? " or " : ", ";
-        allowed += to_string(accepted[i]);
-    }
-    const std::string status(to_string(parts.status));
-    if (allowed.empty())
-        throw InvalidStateError(Message{"store.no_observations_in_status", {{"key", parts.key}, {"status", status}}});
-    throw InvalidStateError(Message{"store.observations_only_in_status",
-                                    {{"key", parts.key}, {"status", status}, {"allowed", allowed}}});
-}
-
-// `where`: the row (a parameter "row") or arm code ("arm_code") the id came from, named by `code`.
-void check_metric(const ExperimentParts& parts, std::int64_t metric_id, const char* code,
-                  std::optional<MessageParam> where = std::nullopt) {
-    if (contains(parts.metric_ids, metric_id)) return;
-    std::vector<MessageParam> params{{"id", metric_id}};
-    if (where) params.push_back(*where);
-    params.push_back({"key", parts.key});
-    throw InvalidArgumentError("metric", Message{code, std::move(params)});
-}
-
-void check_arm(const ExperimentParts& parts, std::int64_t arm_id, const char* code, MessageParam where) {
-    if (contains(parts.arm_ids, arm_id)) return;
-    throw InvalidArgumentError("arm", Message{code, {{"id", arm_id}, std::move(where), {"key", parts.key}}});
-}
-
 std::string checked_date(const Date& date, const char* field) {
     if (date.is_special()) throw InvalidArgumentError(field, Message{"store.not_a_calendar_date", {}});
     return format_date(date);
@@ -139,25 +74,6 @@ constexpr const char* insert_observation_columns_sql =
     "INSERT INTO observations (metric_id, arm_id, at_us, value, exposure) VALUES (?1, ?, ?, ?, ?)";
 constexpr const char* insert_first_observation_sql =
     "INSERT INTO observations (metric_id, arm_id, at_us, value, exposure, id) VALUES (?1, ?, ?, ?, ?, ?)";
-
-// What checked_parts found: the experiment's UUID (for its history entry), and its arms and metrics
-// when the rows must still be checked against them.
-struct CheckedTarget {
-    std::string uuid;
-    std::optional<ExperimentParts> parts;
-};
-
-// The batch a write records, and the result of a write that repeats an earlier one.
-Batch new_batch(const ObservationTarget& target, std::int64_t first_id, std::size_t rows) {
-    Batch batch;
-    batch.experiment_id = target.experiment_id;
-    batch.first_observation_id = first_id;
-    batch.last_observation_id = first_id + static_cast<std::int64_t>(rows) - 1;
-    batch.rows = static_cast<std::int64_t>(rows);
-    batch.content_sha256 = target.content_sha256;
-    batch.idempotency_key = target.idempotency_key;
-    return batch;
-}
 
 // The same insert for rows_per_insert rows at once: ?1 is the metric id, then arm, time, value and
 // exposure of each row in turn (parameters 2 + 4k to 5 + 4k for row k).
