@@ -485,6 +485,10 @@ def _write(
                     connection.executemany(f"INSERT INTO {name} VALUES ({marks})", rows[name])
         finally:
             connection.close()
+        # mkstemp made it private; a bundle is for sharing, so it gets the mode any new file gets.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -647,6 +651,9 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
         return _read(connection, source)
     except sqlite3.Error as error:
         return _damaged(source, str(error))  # type: ignore[no-any-return]
+    except UnicodeDecodeError:
+        # Text SQLite holds as UTF-8 that is not: bytes changed inside the file.
+        return _damaged(source, "text that is not UTF-8")  # type: ignore[no-any-return]
     finally:
         connection.close()
 

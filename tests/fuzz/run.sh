@@ -18,7 +18,7 @@ seconds=${KOKEILU_FUZZ_SECONDS:-30}
 jobs=${KOKEILU_FUZZ_JOBS:-1}
 cxx=${KOKEILU_FUZZ_CXX:-clang++}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_time fuzz_tracker_file fuzz_csv_import fuzz_json)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_time fuzz_tracker_file fuzz_csv_import fuzz_json fuzz_bundle)
 python=${PYTHON:-python3}
 
 # Line tables are all a symbolized stack trace needs, and compile faster than full debug info.

@@ -1,16 +1,17 @@
 # Reliability and security tests, for `include tests/reliability/reliability.mk` in the Makefile
 # (which defines VENV_PY, SUDO and the python target).
 #   make test-reliability  kills, concurrent writers, read-only and full disk, hostile input (~2 min)
-#   make test-fuzz         libFuzzer and atheris targets, FUZZ_SECONDS each (default 30; 60 when
+#   make test-fuzz         libFuzzer and atheris targets, FUZZ_SECONDS each (default 30; 45 when
 #                          `make test` runs it), FUZZ_JOBS targets at a time (default 2)
 #   make stress            2,000 kills, 60 s of concurrency and 300 s per fuzz target
 # The C++ fault-injection test (tests/cpp/test_fault_injection.cpp) runs with test-cpp.
 FUZZ_SECONDS ?=
 FUZZ_JOBS ?= 2
 # A target-specific value reaches the prerequisites of its target, so `make test` fuzzes each
-# target for 60 s and `make test-fuzz` alone for 30 s; FUZZ_SECONDS=N on the command line wins.
+# target for 45 s and `make test-fuzz` alone for 30 s; FUZZ_SECONDS=N on the command line wins.
+# (Five targets two at a time: three rounds of 45 s in `make test`.)
 FUZZ_DEFAULT_SECONDS := 30
-test: FUZZ_DEFAULT_SECONDS := 60
+test: FUZZ_DEFAULT_SECONDS := 45
 
 .PHONY: test-reliability fuzz-deps test-fuzz stress
 
