@@ -474,7 +474,7 @@ def _write(
         connection = sqlite3.connect(temporary)
         try:
             with connection:
-                connection.execute("PRAGMA application_id = 1263226188")  # "KBUN"
+                connection.execute("PRAGMA application_id = 1262638414")  # 0x4B42554E, "KBUN"
                 connection.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
                 for sql in _SCHEMA.values():
                     connection.execute(sql)

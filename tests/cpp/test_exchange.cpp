@@ -4,8 +4,10 @@
 #include "kokeilu/experiment_record.hpp"
 #include "kokeilu/tracker.hpp"
 
+#include "temp_dir.hpp"
 #include "test_tracker_support.hpp"
 
+#include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -257,4 +259,34 @@ TEST_CASE("a bundle with one bad part writes nothing, and names the part", "[exc
     CHECK(result[0].action == ImportAction::added);
     CHECK(result[1].action == ImportAction::conflict);
     CHECK(result[1].reason->code == "bundle.key_in_use");
+}
+
+TEST_CASE("a file of schema 10 gets the table of origins and its history index; it opens, verifies and imports",
+          "[exchange][schema]") {
+    TempDir dir;
+    const std::string path = dir.file("v10.db");
+    std::string key;
+    {
+        Tracker t = Tracker::open(path);
+        key = oulu_experiment(t).key;
+    }
+    {
+        // The file as schema 10 left it: no table of origins, the index without "imported".
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("DROP TABLE experiment_origins");
+        db.exec("DROP INDEX history_records");
+        db.exec("CREATE INDEX history_records ON history (experiment_id, id) WHERE kind IN ('create', 'update', "
+                "'amend', 'start', 'stop', 'conclude', 'migrated', 'delete')");
+        db.exec("PRAGMA user_version = 10");
+    }
+    Tracker t = Tracker::open(path);
+    CHECK(t.verify().ok());
+    CHECK_FALSE(t.get(key).origin);
+    Tracker oulu = memory_tracker();
+    const Experiment other = oulu_experiment(oulu);
+    const auto result = t.import_experiments(std::vector{exported(oulu, other.key)});
+    CHECK(result[0].action == ImportAction::conflict);  // the same key, another experiment
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == sqlite_schema_version);
+    CHECK(db.execAndGet("SELECT sql LIKE '%imported%' FROM sqlite_schema WHERE name = 'history_records'").getInt() == 1);
 }
