@@ -37,13 +37,16 @@ void register_history(py::module_& m) {
         .def_readonly("log_id", &ExperimentOrigin::log_id, "The exporter's history log.")
         .def_readonly("content_sha256", &ExperimentOrigin::content_sha256,
                       "SHA-256 of the record, journal and rows imported (hexadecimal).")
+        .def_readonly("checkpoint", &ExperimentOrigin::checkpoint,
+                      "The exporter's checkpoint when it exported: a later bundle from there must extend it.")
         .def_readonly("imported_at", &ExperimentOrigin::imported_at, "When it was imported (UTC).")
         .def("__repr__", [](const ExperimentOrigin& o) {
             return "ExperimentOrigin(organisation=" + py::repr(py::str(o.organisation)).cast<std::string>() + ")";
         });
     py::class_<IncomingExperiment>(m, "IncomingExperiment", "One experiment as another tracker exported it.")
         .def(py::init([](std::string record, std::vector<Observation> observations, const py::iterable& journal,
-                         std::string organisation, std::string exporter, std::string log_id) {
+                         std::string organisation, std::string exporter, std::string log_id,
+                         std::string checkpoint) {
                  IncomingExperiment in;
                  in.record = std::move(record);
                  in.observations = std::move(observations);
@@ -63,11 +66,12 @@ void register_history(py::module_& m) {
                  in.origin.organisation = std::move(organisation);
                  in.origin.exporter = std::move(exporter);
                  in.origin.log_id = std::move(log_id);
+                 in.origin.checkpoint = std::move(checkpoint);
                  return in;
              }),
              py::arg("record"), py::kw_only(), py::arg("observations") = std::vector<Observation>{},
              py::arg("journal") = py::list(), py::arg("organisation") = "", py::arg("exporter") = "",
-             py::arg("log_id") = "")
+             py::arg("log_id") = "", py::arg("checkpoint") = "")
         .def_readonly("record", &IncomingExperiment::record)
         .def_property_readonly("rows", [](const IncomingExperiment& in) { return in.observations.size(); });
     py::enum_<ImportAction>(m, "ImportAction", "What an import did with one experiment.")

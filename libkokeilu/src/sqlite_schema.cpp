@@ -389,6 +389,7 @@ CREATE TABLE IF NOT EXISTS experiment_origins (
     exporter       TEXT NOT NULL,
     log_id         TEXT NOT NULL,
     content_sha256 TEXT NOT NULL,
+    checkpoint     TEXT NOT NULL,
     imported_at_us INTEGER NOT NULL
 );
 DROP INDEX IF EXISTS history_records;

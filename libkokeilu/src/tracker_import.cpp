@@ -115,6 +115,11 @@ ImportItem checked_item(const IncomingExperiment& in, const TimeZone& zone, std:
     detail::check_short_text(in.origin.exporter, "origin.exporter");
     if (!is_log_id(in.origin.log_id))
         throw InvalidArgumentError("origin.log_id", Message{"bundle.record_field", {{"value", in.origin.log_id.substr(0, 64)}}});
+    if (!in.origin.checkpoint.empty()) {
+        const Checkpoint checkpoint = inside("origin", [&] { return Checkpoint::parse(in.origin.checkpoint); });
+        if (checkpoint.log_id != in.origin.log_id)
+            throw InvalidArgumentError("origin.checkpoint", Message{"bundle.checkpoint", {}});
+    }
     item.origin = in.origin;
     item.origin.content_sha256 = content_hash(in.record, in.journal, detail::to_hex(hasher.finish()));
     item.origin.imported_at = from_unix_micros(now_us);

@@ -34,6 +34,8 @@ class ExperimentOrigin:
     @property
     def content_sha256(self) -> str: ...
     @property
+    def checkpoint(self) -> str: ...
+    @property
     def imported_at(self) -> datetime.datetime: ...
 
 @final
@@ -47,6 +49,7 @@ class IncomingExperiment:
         organisation: str = "",
         exporter: str = "",
         log_id: str = "",
+        checkpoint: str = "",
     ) -> None: ...
     @property
     def record(self) -> str: ...

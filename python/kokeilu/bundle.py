@@ -47,9 +47,11 @@ MAX_FIELD_BYTES = 1 << 20
 # The parts of a bundle: table, columns (in order), and the column(s) its rows are ordered by.
 PARTS: dict[str, tuple[tuple[str, ...], str]] = {
     "experiments": (
-        ("uuid", "key", "title", "organisation", "status", "verdict", "decision", "record", "record_sha256"),
+        ("uuid", "key", "title", "organisation", "status", "verdict", "decision", "record", "record_sha256",
+         "entry", "entry_at", "entry_kind", "entry_salt"),
         "uuid",
     ),
+    "leaves": (("position", "leaf_hash"), "position"),
     "journal": (("uuid", "position", "at", "author", "text"), "uuid, position"),
     "observations": (
         ("uuid", "position", "metric", "arm", "at", "value", "n", "sum", "sum_sq", "exposure", "subject", "note",
@@ -67,7 +69,9 @@ _SCHEMA = {
     "parts": "CREATE TABLE parts (name TEXT PRIMARY KEY, rows INTEGER NOT NULL, sha256 TEXT NOT NULL)",
     "experiments": "CREATE TABLE experiments (uuid TEXT PRIMARY KEY, key TEXT NOT NULL, title TEXT NOT NULL, "
     "organisation TEXT NOT NULL, status TEXT NOT NULL, verdict TEXT, decision TEXT, record TEXT NOT NULL, "
-    "record_sha256 TEXT NOT NULL)",
+    "record_sha256 TEXT NOT NULL, entry INTEGER NOT NULL, entry_at INTEGER NOT NULL, entry_kind TEXT NOT NULL, "
+    "entry_salt TEXT NOT NULL)",
+    "leaves": "CREATE TABLE leaves (position INTEGER PRIMARY KEY, leaf_hash TEXT NOT NULL)",
     "journal": "CREATE TABLE journal (uuid TEXT NOT NULL, position INTEGER NOT NULL, at TEXT NOT NULL, "
     "author TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (uuid, position))",
     "observations": "CREATE TABLE observations (uuid TEXT NOT NULL, position INTEGER NOT NULL, metric TEXT NOT NULL, "
@@ -105,6 +109,42 @@ def _part_digest(rows: Iterable[Sequence[Any]]) -> tuple[int, str]:
 def _parts_digest(parts: Iterable[tuple[str, int, str]]) -> str:
     """The manifest's hash of the parts table."""
     return _part_digest(sorted(parts))[1]
+
+
+# -- the exporter's history (kokeilu/history.hpp, src/history_chain.hpp) --------------------------
+
+_RECORD_KINDS = frozenset({"create", "update", "amend", "start", "stop", "conclude", "migrated", "imported"})
+
+
+def merkle_root(leaves: Sequence[bytes]) -> bytes:
+    """The RFC 9162 Merkle tree hash of the leaf hashes: what a checkpoint's root is."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    level = list(leaves)
+    # Split at the largest power of two below n, as RFC 9162 section 2.1.1 defines it.
+    def tree(items: Sequence[bytes]) -> bytes:
+        if len(items) == 1:
+            return items[0]
+        split = 1 << ((len(items) - 1).bit_length() - 1)
+        return hashlib.sha256(b"\x01" + tree(items[:split]) + tree(items[split:])).digest()
+
+    return tree(level)
+
+
+def entry_leaf(index: int, previous: bytes, at_us: int, kind: str, uuid: str, salt: bytes, payload: str) -> bytes:
+    """The leaf hash of a history entry, recomputed from its parts: how a receiver proves that a
+    record is the one the exporter's log holds at that place."""
+    payload_hash = hashlib.sha256(salt + payload.encode()).digest()
+    data = (
+        b"kokeilu-history-1\n"
+        + (index - 1).to_bytes(8, "big")
+        + previous
+        + at_us.to_bytes(8, "big", signed=True)
+        + len(kind).to_bytes(4, "big") + kind.encode()
+        + len(uuid).to_bytes(4, "big") + uuid.encode()
+        + payload_hash
+    )
+    return hashlib.sha256(b"\x00" + data).digest()
 
 
 def bundle_id(manifest: dict[str, str]) -> str:
@@ -182,8 +222,15 @@ def _pseudonymiser(organisation: str, secrets_dir: str | os.PathLike[str] | None
     return (lambda subject: _privacy.pseudonym(secret, subject)), _privacy.secret_id(secret)
 
 
-def _experiment_row(e: _core.Experiment) -> tuple[Any, ...]:
+def _experiment_row(tracker: Tracker, e: _core.Experiment) -> tuple[Any, ...]:
     record = _core.experiment_record(e)
+    # The history entry that holds this record: the receiver recomputes its leaf from it.
+    entry = next(
+        (x for x in reversed(tracker._core.history(e.key)) if x.kind.name in _RECORD_KINDS and x.payload == record),
+        None,
+    )
+    if entry is None or not entry.salt:
+        invalid("experiments", "bundle.record_not_in_history", key=e.key)
     outcome = e.outcome
     return (
         e.uuid,
@@ -195,6 +242,10 @@ def _experiment_row(e: _core.Experiment) -> tuple[Any, ...]:
         None if outcome is None else outcome.decision.name,
         record,
         hashlib.sha256(record.encode()).hexdigest(),
+        entry.index,
+        _core.unix_micros(entry.at, "at"),
+        entry.kind.name,
+        entry.salt,
     )
 
 
@@ -400,7 +451,11 @@ def export_bundle(
                     problem=problems[0].problem)
     organisation = chosen[0].organisation if organisation is None else organisation
     rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in PARTS}
-    rows["experiments"] = sorted(_experiment_row(e) for e in chosen)
+    # The checkpoint first: entries written after it are not part of the leaves it covers.
+    checkpoint = tracker.checkpoint()
+    size = int(checkpoint.split()[2])
+    rows["experiments"] = sorted(_experiment_row(tracker, e) for e in chosen)
+    rows["leaves"] = [(i + 1, entry.leaf_hash) for i, entry in enumerate(tracker._core.history(None)[:size])]
     manifest: dict[str, str] = {}
     suppressed = 0
     pseudonym: Any = None
@@ -427,7 +482,6 @@ def export_bundle(
         manifest["min_cell_size"] = str(min_cell_size)
         manifest["suppressed_cells"] = str(suppressed)
         manifest["recipient"] = recipient
-    checkpoint = tracker.checkpoint()
     for name, (columns, order) in PARTS.items():
         # The order a reader's ORDER BY gives (UTF-8 sorts as code points do).
         keys = [columns.index(column.strip()) for column in order.split(",")]
@@ -556,9 +610,29 @@ def _incoming(read: Bundle) -> list[_core.IncomingExperiment]:
             organisation=manifest["organisation"],
             exporter=manifest["exporter"],
             log_id=manifest["history_log_id"],
+            checkpoint=manifest["checkpoint"],
         )
         for e in read.experiments
     ]
+
+
+def _check_extends(tracker: Tracker, read: Bundle) -> None:
+    """Municipalities witness each other's logs: a copy imported before keeps the exporter's
+    checkpoint of then, and this bundle's leaves from the same log must begin with that tree."""
+    log_id = read.manifest["history_log_id"]
+    leaves = [bytes.fromhex(text) for text in read.leaves]
+    for e in read.experiments:
+        try:
+            copy = tracker.get(e["uuid"])
+        except _core.NotFoundError:
+            continue
+        origin = copy.origin
+        if origin is None or origin.log_id != log_id or not origin.checkpoint:
+            continue
+        _, _, size_text, root = origin.checkpoint.split()
+        size = int(size_text)
+        if size > len(leaves) or merkle_root(leaves[:size]).hex() != root:
+            invalid("checkpoint", "bundle.history_not_extended", organisation=origin.organisation, size=size)
 
 
 def import_bundle(tracker: Tracker, path: str | os.PathLike[str]) -> ImportSummary:
@@ -568,6 +642,7 @@ def import_bundle(tracker: Tracker, path: str | os.PathLike[str]) -> ImportSumma
     experiment changed on both sides (or this file's own, or one from another source) is a
     conflict, reported and never overwritten. A hostile or damaged bundle changes nothing."""
     read = read_bundle(path)
+    _check_extends(tracker, read)
     result = tracker._core.import_experiments(_incoming(read))
     return ImportSummary(
         path=read.path,
@@ -590,6 +665,7 @@ class Bundle:
     journal: tuple[dict[str, Any], ...] = field(default=())
     observations: tuple[dict[str, Any], ...] = field(default=())
     cells: tuple[dict[str, Any], ...] = field(default=())
+    leaves: tuple[str, ...] = field(default=())  # the exporter's Merkle leaves, hexadecimal
 
     @property
     def privacy(self) -> str:
@@ -715,6 +791,7 @@ def _read(connection: sqlite3.Connection, source: Path) -> Bundle:
     if not hmac.compare_digest(_parts_digest(parts_now), manifest["parts_sha256"]):
         invalid("bundle", "bundle.part_hash", part="parts")
     _check_experiments(read)
+    _check_history(manifest["checkpoint"], read)
     return Bundle(
         path=source,
         manifest=manifest,
@@ -722,7 +799,34 @@ def _read(connection: sqlite3.Connection, source: Path) -> Bundle:
         journal=tuple(read["journal"]),
         observations=tuple(read["observations"]),
         cells=tuple(read["cells"]),
+        leaves=tuple(row["leaf_hash"] for row in read["leaves"]),
     )
+
+
+def _check_history(checkpoint: str, read: dict[str, list[dict[str, Any]]]) -> None:
+    """The leaves give the exporter's checkpoint, and each experiment's record is the payload of
+    the entry at its place in that log: a record changed in the bundle, even with every hash made
+    again, no longer hashes to the exporter's leaf."""
+    _, _, size, root = checkpoint.split()
+    leaves: list[bytes] = []
+    for i, row in enumerate(read["leaves"]):
+        text = row["leaf_hash"]
+        if row["position"] != i + 1 or not isinstance(text, str) or not re.fullmatch(r"[0-9a-f]{64}", text):
+            invalid("bundle", "bundle.bad_value", part="leaves", row=i, column="leaf_hash", value=str(text)[:40])
+        leaves.append(bytes.fromhex(text))
+    if len(leaves) != int(size) or merkle_root(leaves).hex() != root:
+        invalid("checkpoint", "bundle.checkpoint_mismatch")
+    for i, e in enumerate(read["experiments"]):
+        entry, salt = e["entry"], e["entry_salt"]
+        if (
+            not isinstance(entry, int) or not 1 <= entry <= len(leaves) or not isinstance(e["entry_at"], int)
+            or e["entry_kind"] not in _RECORD_KINDS or not isinstance(salt, str) or not re.fullmatch(r"[0-9a-f]{32}", salt)
+        ):
+            invalid("bundle", "bundle.bad_value", part="experiments", row=i, column="entry", value=str(entry)[:40])
+        previous = leaves[entry - 2] if entry > 1 else bytes(32)
+        leaf = entry_leaf(entry, previous, e["entry_at"], e["entry_kind"], e["uuid"], bytes.fromhex(salt), e["record"])
+        if leaf != leaves[entry - 1]:
+            invalid("bundle", "bundle.record_not_in_log", key=str(e["key"])[:64], entry=entry)
 
 
 def _check_experiments(read: dict[str, list[dict[str, Any]]]) -> None:

@@ -237,8 +237,14 @@ def test_a_rehashed_change_to_the_locked_criterion_is_refused_by_the_lock(kajaan
     assert changed != record
     _rewrite(exported, "UPDATE experiments SET record = ?, record_sha256 = ?", changed,
              hashlib.sha256(changed.encode()).hexdigest(), rehash=True)
-    error = _refused(kajaani, exported)
-    assert error.field == "experiments[0].record.lock_hash"
+    assert _refused(kajaani, exported).code == "bundle.record_not_in_log"
+    # The core refuses it too, by the lock, whatever door brings it.
+    with pytest.raises(kokeilu.InvalidArgumentError) as caught:
+        kajaani._core.import_experiments(
+            [_core.IncomingExperiment(changed, organisation="Oulu", log_id="0" * 32)]
+        )
+    assert caught.value.field == "experiments[0].record.lock_hash"
+    assert kajaani.experiments() == []
 
 
 def test_a_row_naming_an_unknown_arm_is_refused_with_its_field(kajaani: kokeilu.Tracker, exported: Path) -> None:
@@ -304,3 +310,54 @@ def test_the_command_exports_imports_and_shows(oulu: kokeilu.Tracker, tmp_path: 
     broken.write_bytes(out.read_bytes()[:4096])
     failed = call(["share", "import", str(broken)], db=tmp_path / "other.db")
     assert failed.code != 0 and "Traceback" not in failed.err
+
+
+def test_a_rehashed_change_to_any_field_is_caught_by_the_exporters_leaf(kajaani: kokeilu.Tracker, exported: Path) -> None:
+    with sqlite3.connect(exported) as connection:
+        record, title = connection.execute("SELECT record, title FROM experiments").fetchone()
+    connection.close()
+    forged = title.replace("evening", "morning")
+    changed = record.replace(f"title\t{len(title.encode())}:{title}", f"title\t{len(forged.encode())}:{forged}")
+    assert changed != record
+    _rewrite(exported, "UPDATE experiments SET record = ?, record_sha256 = ?, title = ?", changed,
+             hashlib.sha256(changed.encode()).hexdigest(), forged, rehash=True)
+    assert _refused(kajaani, exported).code == "bundle.record_not_in_log"
+
+
+def _forge_history(path: Path) -> None:
+    """Replaces the exporter's first leaf and makes the checkpoint, and every hash, fit again: a
+    history rewritten at its start, as a forger who controls the file would present it."""
+    with sqlite3.connect(path) as connection:
+        leaves = [bytes.fromhex(h) for (h,) in connection.execute("SELECT leaf_hash FROM leaves ORDER BY position")]
+        leaves[0] = hashlib.sha256(b"another beginning").digest()
+        connection.execute("UPDATE leaves SET leaf_hash = ? WHERE position = 1", (leaves[0].hex(),))
+        (checkpoint,) = connection.execute("SELECT value FROM manifest WHERE name = 'checkpoint'").fetchone()
+        words = checkpoint.split()
+        words[3] = bundle.merkle_root(leaves).hex()
+        connection.execute("UPDATE manifest SET value = ? WHERE name = 'checkpoint'", (" ".join(words),))
+    connection.close()
+    _rewrite(path, "SELECT 1", rehash=True)
+
+
+def test_a_later_bundle_must_extend_the_history_seen_before(
+    oulu: kokeilu.Tracker, kajaani: kokeilu.Tracker, tmp_path: Path, secrets: Path
+) -> None:
+    e = running(oulu, weeks=1)
+    first = tmp_path / "first.kokeilu"
+    oulu.export_bundle(e, first, level="units", secrets_dir=secrets)
+    kajaani.import_bundle(first)
+    assert kajaani.get(e.uuid).origin.checkpoint == bundle.read_bundle(first).checkpoint
+
+    oulu.log(e, 4.5, arm="video", at=datetime.datetime(2025, 3, 12, 9, tzinfo=datetime.timezone.utc))
+    later = tmp_path / "later.kokeilu"
+    oulu.export_bundle(e, later, level="units", secrets_dir=secrets)
+    forged = tmp_path / "forged.kokeilu"
+    shutil.copy(later, forged)
+    _forge_history(forged)
+    before = len(kajaani.history())
+    with pytest.raises(kokeilu.InvalidArgumentError) as caught:
+        kajaani.import_bundle(forged)
+    assert caught.value.code == "bundle.history_not_extended"
+    assert len(kajaani.history()) == before
+    # The honest later bundle extends it.
+    assert [x.action.name for x in kajaani.import_bundle(later).experiments] == ["updated"]

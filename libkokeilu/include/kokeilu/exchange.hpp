@@ -21,7 +21,8 @@ struct IncomingExperiment {
     std::string record{};                     // its record as the exporter's history keeps it
     std::vector<JournalEntry> journal{};      // oldest first (empty when the bundle has none)
     std::vector<Observation> observations{};  // by metric and arm name: unit rows or aggregates
-    // organisation, exporter and log_id; content_sha256 and imported_at are set by the import.
+    // organisation, exporter, log_id and checkpoint; content_sha256 and imported_at are set by the
+    // import.
     ExperimentOrigin origin{};
 };
 

@@ -15,6 +15,9 @@ struct ExperimentOrigin {
     std::string exporter{};        // who exported it, as the bundle says
     std::string log_id{};          // the exporter's history log (32 hexadecimal digits)
     std::string content_sha256{};  // 64 hexadecimal digits: the record, journal and rows imported
+    // The exporter's checkpoint when it exported (a kokeilu-checkpoint/1 line): a later bundle from
+    // the same log must extend it (kokeilu.bundle checks its leaves against it before importing).
+    std::string checkpoint{};
     Time imported_at{};
 
     bool operator==(const ExperimentOrigin&) const = default;
