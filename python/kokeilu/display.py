@@ -40,7 +40,7 @@ _ARMS_HEADING = {
     "difference_in_differences": "html.arms",
     "interrupted_time_series": "html.periods",
 }
-_FACTS = ("organisation", "owner", "purposes", "tags", "design", "planned", "actual", "cost", "effort", "risk")
+_FACTS = ("organisation", "origin", "owner", "purposes", "tags", "design", "planned", "actual", "cost", "effort", "risk")
 _METRIC_COLUMNS = (
     "metric", "role", "kind", "unit", "direction", "impact", "baseline", "minimum_effect", "confidence", "valid_range"
 )
@@ -261,6 +261,10 @@ def _facts(msgs: Messages, e: Experiment) -> dict[str, str]:
             _amount(msgs, e.planned_effort_hours, "h"), _amount(msgs, e.actual_effort_hours, "h")
         ),
         "risk": _e(e.risk),
+        "origin": ""
+        if e.origin is None
+        else _e(msgs("show.imported_from", organisation=e.origin.organisation, exporter=e.origin.exporter or "–",
+                     date=msgs.date(e.origin.imported_at.date()))),
     }
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import kokeilu
-from kokeilu import _core, bundle
+from kokeilu import _core, bundle, display
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cli_support import call  # noqa: E402
@@ -361,3 +361,18 @@ def test_a_later_bundle_must_extend_the_history_seen_before(
     assert len(kajaani.history()) == before
     # The honest later bundle extends it.
     assert [x.action.name for x in kajaani.import_bundle(later).experiments] == ["updated"]
+
+
+def test_a_copy_shows_where_it_came_from(oulu: kokeilu.Tracker, tmp_path: Path, secrets: Path) -> None:
+    e = running(oulu, weeks=1)
+    path = tmp_path / "show.kokeilu"
+    oulu.export_bundle(e, path, level="cards", exporter="Aino")
+    oulu.close()
+    db = tmp_path / "kuusamo.db"
+    assert call(["init"], db=db).code == 0
+    assert call(["share", "import", str(path)], db=db).code == 0
+    shown = call(["show", e.key, "--lang", "fi"], db=db)
+    assert shown.code == 0 and "Tuotu" in shown.out and "organisaatiolta Oulu (Aino)" in shown.out
+    with kokeilu.open(str(db)) as kuusamo:
+        html = display.experiment_html(kuusamo.get(e.key), lang="en")
+    assert "Imported" in html and "from Oulu (Aino)" in html

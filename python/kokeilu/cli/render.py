@@ -268,6 +268,9 @@ def render_show(
 
     fact("show.status", msgs.label(e.status))
     fact("show.organisation", " / ".join(part for part in (e.organisation, e.unit) if part))
+    if e.origin is not None:
+        fact("show.imported", msgs("show.imported_from", organisation=e.origin.organisation,
+                                   exporter=e.origin.exporter or "–", date=msgs.date(e.origin.imported_at.date())))
     fact("show.owner", e.owner)
     fact("show.purposes", ", ".join(msgs.label(p) for p in e.purposes))
     fact("show.tags", ", ".join(e.tags))
