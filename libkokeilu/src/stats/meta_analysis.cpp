@@ -3,7 +3,6 @@
 #include "stats/checks.hpp"
 
 #include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <boost/math/tools/roots.hpp>
 
@@ -134,10 +133,6 @@ RemlFit reml(std::span<const double> y, std::span<const double> v) {
         fit.tau2 = 0.0;
     }
     return fit;
-}
-
-double normal_p(double statistic) {
-    return 2.0 * boost::math::cdf(boost::math::complement(boost::math::normal(), std::abs(statistic)));
 }
 
 Estimate wald(double mu, double se, double alpha, const char* method) {
