@@ -13,6 +13,7 @@
 #include "kokeilu/stats/bayes.hpp"
 #include "kokeilu/stats/estimate.hpp"
 #include "kokeilu/stats/means.hpp"
+#include "kokeilu/stats/meta_analysis.hpp"
 #include "kokeilu/stats/metric_plan.hpp"
 #include "kokeilu/stats/multiplicity.hpp"
 #include "kokeilu/stats/observation_arrays.hpp"
@@ -663,6 +664,61 @@ void register_experiment_analysis(py::module_& m) {
           "(None when it cannot be planned).");
 }
 
+void register_meta_analysis(py::module_& m) {
+    py::native_enum<TauMethod>(m, "TauMethod", "enum.Enum", "The estimator of the between-municipality variance.")
+        .value("reml", TauMethod::reml, "Restricted maximum likelihood (Fisher scoring).")
+        .value("dersimonian_laird", TauMethod::dersimonian_laird, "DerSimonian-Laird, the moments of Cochran's Q.")
+        .value("paule_mandel", TauMethod::paule_mandel, "Paule-Mandel: the generalised Q equals k - 1.")
+        .finalize();
+
+    py::class_<RandomEffects> random_effects(m, "RandomEffects",
+                                     "The random-effects part of a meta-analysis (three replications or more).");
+    random_effects.def_readonly("tau_squared", &RandomEffects::tau_squared, "The between-municipality variance.")
+        .def_readonly("tau_squared_se", &RandomEffects::tau_squared_se, "Its standard error (REML only).")
+        .def_readonly("iterations", &RandomEffects::iterations, "Fisher scoring steps of REML (else 0).")
+        .def_readonly("weights", &RandomEffects::weights, "Each replication's share of the weight.")
+        .def_readonly("normal", &RandomEffects::normal, "The pooled effect with the usual normal interval.")
+        .def_readonly("hartung_knapp", &RandomEffects::hartung_knapp,
+                      "The Hartung-Knapp-Sidik-Jonkman interval, t(k - 1); may be narrower than the usual one.")
+        .def_readonly("hartung_knapp_adhoc", &RandomEffects::hartung_knapp_adhoc,
+                      "The HKSJ interval with its factor at least 1: never narrower than the usual one.")
+        .def_readonly("hartung_knapp_factor", &RandomEffects::hartung_knapp_factor,
+                      "q, the weighted residual variance that scales the HKSJ variance.")
+        .def_readonly("prediction", &RandomEffects::prediction,
+                      "Where a new municipality's effect is expected: t(k - 2) over sqrt(tau^2 + SE^2).")
+        .def("__repr__", [](const RandomEffects& r) {
+            return "RandomEffects(tau_squared=" + fmt(r.tau_squared) + ", estimate=" + fmt(r.normal.estimate) + ")";
+        });
+
+    py::class_<MetaAnalysis> meta(m, "MetaAnalysisResult", "The core's meta-analysis of replications.");
+    meta.def_readonly("k", &MetaAnalysis::k, "The number of replications.")
+        .def_readonly("alpha", &MetaAnalysis::alpha, "Every interval is at 1 - alpha.")
+        .def_readonly("method", &MetaAnalysis::method, "The estimator of tau^2.")
+        .def_readonly("fixed", &MetaAnalysis::fixed, "The inverse-variance (fixed-effect) pooled estimate.")
+        .def_readonly("fixed_weights", &MetaAnalysis::fixed_weights, "Each replication's share of 1 / v.")
+        .def_readonly("q", &MetaAnalysis::q, "Cochran's Q.")
+        .def_readonly("q_df", &MetaAnalysis::q_df, "Its degrees of freedom, k - 1.")
+        .def_readonly("q_p_value", &MetaAnalysis::q_p_value, "Its chi-square p-value.")
+        .def_readonly("i_squared", &MetaAnalysis::i_squared, "I^2 = max(0, (Q - df) / Q), a share.")
+        .def_readonly("h_squared", &MetaAnalysis::h_squared, "H^2 = max(1, Q / df).")
+        .def_readonly("random", &MetaAnalysis::random, "The random-effects part (None with two replications).")
+        .def_readonly("cautions", &MetaAnalysis::cautions, "Cautions as Messages (few replications, fixed only).")
+        .def("__repr__", [](const MetaAnalysis& r) {
+            return "MetaAnalysisResult(k=" + std::to_string(r.k) + ", fixed=" + fmt(r.fixed.estimate) +
+                   ", q=" + fmt(r.q) + ")";
+        });
+
+    m.def(
+        "meta_analysis",
+        [](const InArray<double>& estimates, const InArray<double>& standard_errors, double alpha, TauMethod method) {
+            return meta_analysis(span_of(estimates, "estimates"), span_of(standard_errors, "standard_errors"),
+                                 MetaOptions{alpha, method});
+        },
+        py::arg("estimates"), py::arg("standard_errors"), py::arg("alpha") = 0.05,
+        py::arg("method") = TauMethod::reml,
+        "Random-effects meta-analysis of replications (estimates with their standard errors).");
+}
+
 }  // namespace
 
 void register_stats(py::module_& m) {
@@ -671,6 +727,7 @@ void register_stats(py::module_& m) {
     register_results(m);
     register_methods(m);
     register_experiment_analysis(m);
+    register_meta_analysis(m);
 }
 
 }  // namespace kokeilu::python
