@@ -65,6 +65,7 @@ from ._stats_designs import (
     pre_trend_difference,
 )
 from ._stats_input import ONE_SHARE, core_fields, count_array, counts, events, pair_fields
+from ._stats_meta import MetaAnalysis, meta_analysis
 
 if TYPE_CHECKING:
     from .cli.i18n import Messages
@@ -79,6 +80,7 @@ __all__ = [
     "FisherResult",
     "InterruptedTimeSeries",
     "Interval",
+    "MetaAnalysis",
     "NotEnoughDataError",
     "PermutationResult",
     "SampleSize",
@@ -96,6 +98,7 @@ __all__ = [
     "fisher_exact",
     "holm",
     "interrupted_time_series",
+    "meta_analysis",
     "one_sample_proportion",
     "one_sample_t",
     "permutation_test",
