@@ -1,5 +1,6 @@
 """Plots with matplotlib: a metric over time, effects with their intervals, the cumulative effect
-with its always-valid interval, and the portfolio.
+with its always-valid interval, the forest plot of a meta-analysis of replications, and the
+portfolio.
 
 Every function draws on the ``ax`` it is given (or on a new figure) and returns the Axes, so
 that plots combine into one figure and can be adjusted afterwards::
@@ -37,6 +38,7 @@ except ModuleNotFoundError as missing:  # only matplotlib's own absence: a broke
     raise ModuleNotFoundError(messages()("plot.needs_matplotlib"), name="matplotlib") from None
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import portfolio, units
@@ -48,7 +50,7 @@ from ._tracker import Tracker
 from ._tracker_logging import ExperimentRef
 from .cli.i18n import Messages
 from .portfolio import Source
-from .stats import Analysis
+from .stats import Analysis, MetaAnalysis
 
 __all__ = [
     "STATUS_COLOURS",
@@ -60,6 +62,7 @@ __all__ = [
     "effects",
     "effects_side_by_side",
     "experiments_by_status",
+    "forest",
     "metric_over_time",
     "portfolio_figure",
     "time_to_decision",
@@ -732,3 +735,64 @@ def portfolio_figure(
     cost_per_experiment(table, ax=grid[2, 0], lang=lang)
     cost_per_supported(table, ax=grid[2, 1], lang=lang)
     return fig
+
+
+# -- a meta-analysis of replications ----------------------------------------------------------
+
+_FIXED_COLOUR = "#7f8c8d"
+_PREDICTION_COLOUR = "#9ecae1"
+
+
+def _diamond(ax: Axes, low: float, estimate: float, high: float, y: float, colour: str, label: str) -> None:
+    half = 0.3
+    ax.add_patch(Polygon([(low, y), (estimate, y - half), (high, y), (estimate, y + half)], closed=True,
+                         facecolor=colour, edgecolor=colour, label=label))
+
+
+def forest(meta: MetaAnalysis, *, ax: Axes | None = None, lang: str | None = None) -> Axes:
+    """The forest plot of a meta-analysis (:func:`kokeilu.stats.meta_analysis`): each
+    municipality's estimate as a square whose area is its share of the weight (the random-effects
+    weights, or the fixed ones with two municipalities) with its interval at 1 − alpha, then the
+    fixed-effect and random-effects (HKSJ, never narrower than the usual interval) results as
+    diamonds spanning their intervals, and the prediction interval for a new municipality as a
+    band under them, when there is one."""
+    msgs = messages(lang)
+    frame = meta.frame()
+    studies = frame[frame["row"] == "study"].reset_index(drop=True)
+    pooled = [row for row in ("fixed", "random") if (frame["row"] == row).any()]
+    has_prediction = bool((frame["row"] == "prediction").any())
+    rows = len(studies) + 1 + len(pooled) + int(has_prediction)
+    ax = _axes(ax, (8.0, max(3.0, 0.42 * rows + 1.6)))
+    positions = np.arange(len(studies), dtype=float)
+    weights = (studies["weight_random"] if meta.random_weights is not None else studies["weight_fixed"]).to_numpy()
+    ax.hlines(positions, studies["ci_low"], studies["ci_high"], colors=_POINT_COLOUR, linewidth=1.4,
+              label=msgs.text("plot.interval"))
+    ax.scatter(studies["estimate"], positions, marker="s", s=np.maximum(300.0 * weights / weights.max(), 8.0),
+               color=_POINT_COLOUR, zorder=3, label=msgs.text("plot.meta.study"))
+    ticks = list(positions)
+    labels = [str(label) for label in studies["label"]]
+    y = float(len(studies))  # one empty row between the municipalities and the pooled results
+    for row, colour in (("fixed", _FIXED_COLOUR), ("random", _MWE_COLOUR)):
+        if row not in pooled:
+            continue
+        y += 1.0
+        r = frame[frame["row"] == row].iloc[0]
+        _diamond(ax, float(r["ci_low"]), float(r["estimate"]), float(r["ci_high"]), y, colour,
+                 msgs.text(f"plot.meta.{row}"))
+        ticks.append(y)
+        labels.append(msgs.text(f"plot.meta.{row}"))
+    if has_prediction:
+        y += 1.0
+        r = frame[frame["row"] == "prediction"].iloc[0]
+        ax.hlines([y], [float(r["ci_low"])], [float(r["ci_high"])], colors=_PREDICTION_COLOUR, linewidth=6.0,
+                  label=msgs.text("plot.meta.prediction"))
+        ticks.append(y)
+        labels.append(msgs.text("plot.meta.prediction"))
+    ax.axvline(0.0, color="black", linewidth=1.0, label=msgs.text("plot.no_effect"))
+    ax.set_yticks(ticks, labels)
+    ax.set_ylim(y + 0.7, -0.7)
+    ax.set_xlabel(msgs.text("plot.meta.axis"))
+    ax.set_title(msgs("plot.meta.title", count=msgs.number(meta.k), confidence=msgs.percent(1.0 - meta.alpha)))
+    ax.autoscale_view(scalex=True, scaley=False)
+    ax.legend(**_OUTSIDE)
+    return ax
