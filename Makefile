@@ -14,7 +14,7 @@ WERROR ?= OFF
 
 APT_PACKAGES := g++ cmake make libsqlite3-dev libsqlitecpp-dev libboost-date-time-dev libboost-math-dev \
                 libeigen3-dev libutf8proc-dev libssl-dev catch2 python3-venv faketime libfaketime tzdata gettext \
-                chromium chromium-driver
+                chromium chromium-driver r-cran-metafor
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help deps cpp python test test-cpp test-embed test-python test-python-clock-ahead test-python-clock-back \
