@@ -43,7 +43,9 @@ def _floats(values: Any, field: str) -> npt.NDArray[np.float64]:
     array = np.asarray(values)
     if array.dtype.kind not in "biuf":
         # Name the first element that is no number (text, a date, None), as log_many does.
-        for i, item in enumerate(array.reshape(-1).tolist()):
+        # A list keeps each item's own type (numpy would turn 0.1 beside "x" into text too).
+        items = list(values) if isinstance(values, (list, tuple)) else array.reshape(-1).tolist()
+        for i, item in enumerate(items):
             number(item, f"{field}[{i}]")
     if array.ndim != 1:
         invalid(field, "input.not_one_dimensional", dimensions=array.ndim)
@@ -52,10 +54,9 @@ def _floats(values: Any, field: str) -> npt.NDArray[np.float64]:
 
 def _labels(labels: Any, estimates: Any, k: int) -> tuple[str, ...]:
     if labels is None:
-        index = getattr(estimates, "index", None)
         # A Series indexed by municipality names labels its rows; a plain 0..k-1 index does not.
-        if index is not None and not isinstance(index, pd.RangeIndex):
-            return tuple(str(name) for name in index)
+        if isinstance(estimates, pd.Series) and not isinstance(estimates.index, pd.RangeIndex):
+            return tuple(str(name) for name in estimates.index)
         return tuple(str(i + 1) for i in range(k))
     shown = tuple(str(name) for name in labels)
     if len(shown) != k:
