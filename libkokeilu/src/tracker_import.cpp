@@ -40,7 +40,9 @@ bool is_log_id(std::string_view text) {
 }
 
 void check_lifecycle(const Experiment& e) {
-    const bool started = e.status != Status::draft;
+    // A draft may be stopped before it starts: only what started was locked.
+    const bool started = e.status == Status::running || e.status == Status::concluded ||
+                         (e.status == Status::stopped && e.actual_start);
     if (started && (!e.actual_start || !e.is_locked() || !e.locked))
         throw InvalidArgumentError("record.locked_at", Message{"bundle.not_locked", {{"status", std::string(to_string(e.status))}}});
     if (e.is_locked() && e.lock_hash != preregistration_hash(e))

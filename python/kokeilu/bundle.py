@@ -289,7 +289,9 @@ def _unit_rows(tracker: Tracker, e: _core.Experiment, pseudonym: Any, notes: boo
 
 def _cells(tracker: Tracker, e: _core.Experiment) -> list[dict[str, Any]]:
     """Per metric, arm and ISO week (Monday to Monday in the tracker's zone): the number of units
-    and their sums, as the running summaries would merge them."""
+    and their sums, as the running summaries would merge them. A metric adjusted for each
+    subject's pre-period value has no cells: its analysis needs the units, and an aggregated row
+    cannot carry them (observation_checks.hpp)."""
     import zoneinfo
 
     import numpy as np
@@ -297,6 +299,8 @@ def _cells(tracker: Tracker, e: _core.Experiment) -> list[dict[str, Any]]:
     zone = zoneinfo.ZoneInfo(tracker.time_zone)
     cells: list[dict[str, Any]] = []
     for metric in e.metrics:
+        if metric.covariate:
+            continue
         frame = tracker.observations(e, metric=metric.name)
         if frame.empty:
             continue

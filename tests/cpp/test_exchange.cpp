@@ -96,6 +96,18 @@ TEST_CASE("a record reads back as the experiment it records", "[exchange][record
     CHECK(experiment_from_record(experiment_record(concluded)).locked == concluded.locked);
 }
 
+TEST_CASE("a draft stopped before it started is imported as it is, unlocked", "[exchange][import]") {
+    Tracker oulu = memory_tracker();
+    const Experiment stopped = oulu.stop(oulu.create(home_care_draft()).key, "the unit was reorganised");
+    REQUIRE_FALSE(stopped.is_locked());
+    Tracker kajaani = memory_tracker();
+    const auto result = kajaani.import_experiments(std::vector{exported(oulu, stopped.key)});
+    CHECK(result[0].action == ImportAction::added);
+    CHECK(kajaani.get(stopped.uuid).status == Status::stopped);
+    CHECK(kajaani.journal(stopped.key).size() == 1);  // the stop's reason, as a note
+    CHECK(kajaani.verify().ok());
+}
+
 TEST_CASE("a record that is not one kokeilu wrote is refused, naming its field", "[exchange][record]") {
     Tracker t = memory_tracker();
     const std::string record = experiment_record(t.create(home_care_draft()));

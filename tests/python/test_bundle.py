@@ -376,3 +376,20 @@ def test_a_copy_shows_where_it_came_from(oulu: kokeilu.Tracker, tmp_path: Path, 
     with kokeilu.open(str(db)) as kuusamo:
         html = display.experiment_html(kuusamo.get(e.key), lang="en")
     assert "Imported" in html and "from Oulu (Aino)" in html
+
+
+def test_a_metric_adjusted_for_a_covariate_has_no_cells_at_the_aggregate_level(
+    oulu: kokeilu.Tracker, kajaani: kokeilu.Tracker, tmp_path: Path, secrets: Path
+) -> None:
+    metrics = [kokeilu.Metric("sense_of_security", kind="mean", minimum_effect=0.3, covariate="security_2024"),
+               {"name": "missed", "kind": "proportion", "role": "guardrail", "minimum_effect": 0.02}]
+    e = oulu.create(**{**fields(), "metrics": metrics})
+    oulu.start(e, on=START)
+    at = np.datetime64("2025-03-04T09:00", "us") + np.arange(20) * np.timedelta64(6, "h")
+    arms = np.array(["control", "video"] * 10)
+    oulu.log_many(e, np.linspace(3, 4, 20), arm=arms, at=at, covariate=np.linspace(2.5, 3.5, 20), backfill=True)
+    oulu.log_many(e, np.zeros(20), arm=arms, at=at, metric="missed", backfill=True)
+    path = tmp_path / "covariate.kokeilu"
+    oulu.export_bundle(e, path, secrets_dir=secrets, min_cell_size=2)
+    assert {c["metric"] for c in bundle.read_bundle(path).cells} == {"missed"}
+    assert [x.action.name for x in kajaani.import_bundle(path).experiments] == ["added"]
