@@ -237,11 +237,17 @@ def _ensure_folder(folder: Path) -> None:
     info = os.stat(folder)
     if not stat.S_ISDIR(info.st_mode):
         _checks.invalid(str(folder), "privacy.secret_not_file")
-    if _POSIX:
-        if info.st_uid != os.getuid():
-            _checks.invalid(str(folder), "privacy.secret_owner")
-        if info.st_mode & 0o022:
-            _checks.invalid(str(folder), "privacy.secret_unsafe", mode=_mode(info.st_mode), wanted="700")
+    _check_owner(folder, info, 0o022, "700")
+
+
+def _check_owner(path: Path, info: os.stat_result, forbidden: int, wanted: str) -> None:
+    """The secret's file or folder belongs to this user and grants none of the `forbidden` bits."""
+    if not _POSIX:
+        return
+    if info.st_uid != os.getuid():
+        _checks.invalid(str(path), "privacy.secret_owner")
+    if info.st_mode & forbidden:
+        _checks.invalid(str(path), "privacy.secret_unsafe", mode=_mode(info.st_mode), wanted=wanted)
 
 
 def _mode(st_mode: int) -> str:
@@ -263,11 +269,7 @@ def _read_secret(path: Path) -> bytes:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             _checks.invalid(str(path), "privacy.secret_not_file")
-        if _POSIX:
-            if info.st_uid != os.getuid():
-                _checks.invalid(str(path), "privacy.secret_owner")
-            if info.st_mode & 0o077:
-                _checks.invalid(str(path), "privacy.secret_unsafe", mode=_mode(info.st_mode), wanted="600")
+        _check_owner(path, info, 0o077, "600")
         # One byte more than a well-formed file holds, so that anything after its line shows.
         content = os.read(descriptor, len(_FILE_HEADER) + 1 + 2 * SECRET_BYTES + 2)
     finally:

@@ -208,6 +208,14 @@ def _iso(value: Any) -> str:
     return _core.from_unix_micros(_core.unix_micros(value, "at")).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _iso_times(times: pd.Series) -> list[str]:
+    """A frame's tz-aware times as _iso writes each, in one pass."""
+    import numpy as np
+
+    naive = times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
+    return [text + "Z" for text in np.datetime_as_string(naive, unit="us")]
+
+
 def _number(value: Any) -> float | None:
     if value is None:
         return None
@@ -222,11 +230,15 @@ def _pseudonymiser(organisation: str, secrets_dir: str | os.PathLike[str] | None
     return (lambda subject: _privacy.pseudonym(secret, subject)), _privacy.secret_id(secret)
 
 
-def _experiment_row(tracker: Tracker, e: _core.Experiment) -> tuple[Any, ...]:
+def _experiment_row(e: _core.Experiment, history: Sequence[_core.HistoryEntry]) -> tuple[Any, ...]:
     record = _core.experiment_record(e)
-    # The history entry that holds this record: the receiver recomputes its leaf from it.
+    # The entry of the exported log that holds this record: the receiver recomputes its leaf.
     entry = next(
-        (x for x in reversed(tracker._core.history(e.key)) if x.kind.name in _RECORD_KINDS and x.payload == record),
+        (
+            x
+            for x in reversed(history)
+            if x.experiment_uuid == e.uuid and x.kind.name in _RECORD_KINDS and x.payload == record
+        ),
         None,
     )
     if entry is None or not entry.salt:
@@ -265,7 +277,7 @@ def _unit_rows(tracker: Tracker, e: _core.Experiment, pseudonym: Any, notes: boo
         arms = frame["arm"].astype(str).tolist()
         subjects = frame["subject"].tolist()
         texts = frame["note"].tolist()
-        for i, at in enumerate(frame["at"]):
+        for i, at in enumerate(_iso_times(frame["at"])):
             aggregate = math.isnan(values[i])
             value = float(values[i])
             subject = str(subjects[i] or "")
@@ -274,7 +286,7 @@ def _unit_rows(tracker: Tracker, e: _core.Experiment, pseudonym: Any, notes: boo
                 position,
                 metric.name,
                 arms[i],
-                _iso(at),
+                at,
                 None if aggregate else value,
                 int(n[i]) if aggregate else 1,
                 float(sums[i]) if aggregate else value,
@@ -312,7 +324,7 @@ def _cells(tracker: Tracker, e: _core.Experiment) -> list[dict[str, Any]]:
         exposure = frame["exposure"].to_numpy(dtype=float)
         counts = metric.kind.name == "count"
         means = metric.kind.name == "mean"
-        times = [_iso(at) for at in frame["at"]]
+        times = _iso_times(frame["at"])
         local = frame["at"].dt.tz_convert(zone)
         days = local.dt.date
         weeks = [day - _dt.timedelta(days=day.weekday()) for day in days]
@@ -458,8 +470,10 @@ def export_bundle(
     # The checkpoint first: entries written after it are not part of the leaves it covers.
     checkpoint = tracker.checkpoint()
     size = int(checkpoint.split()[2])
-    rows["experiments"] = sorted(_experiment_row(tracker, e) for e in chosen)
-    rows["leaves"] = [(i + 1, entry.leaf_hash) for i, entry in enumerate(tracker._core.history(None)[:size])]
+    # One read of the log: its leaves, and the entries that hold the records.
+    history = tracker._core.history(None)[:size]
+    rows["experiments"] = [_experiment_row(e, history) for e in chosen]
+    rows["leaves"] = [(i + 1, entry.leaf_hash) for i, entry in enumerate(history)]
     manifest: dict[str, str] = {}
     suppressed = 0
     pseudonym: Any = None
