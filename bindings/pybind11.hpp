@@ -288,6 +288,7 @@ template <> inline ArmRole parse_name<ArmRole>(std::string_view text) { return p
 template <> inline Verdict parse_name<Verdict>(std::string_view text) { return parse_verdict(text); }
 template <> inline Decision parse_name<Decision>(std::string_view text) { return parse_decision(text); }
 template <> inline Criterion parse_name<Criterion>(std::string_view text) { return parse_criterion(text); }
+template <> inline LinkKind parse_name<LinkKind>(std::string_view text) { return parse_link_kind(text); }
 
 // Python's repr of a C++ value, through its caster: quotes strings the Python way.
 template <class T>

@@ -97,6 +97,12 @@ void register_enums(py::module_& m) {
                "As amended after the start: exploratory, the criterion changed after data had been seen.")
         .finalize();
 
+    py::native_enum<LinkKind>(m, "LinkKind", "enum.Enum", "How an experiment builds on another.")
+        .value("replication", LinkKind::replication, "The same change tried again, measured on the same metric.")
+        .value("adaptation", LinkKind::adaptation, "A changed version of it: not pooled with it as a replication.")
+        .value("follow_up", LinkKind::follow_up, "The same metric measured again after the change was scaled up.")
+        .finalize();
+
     py::native_enum<Decision>(m, "Decision", "enum.Enum", "What is done after the experiment.")
         .value("scale_up", Decision::scale_up, "Make the change the normal way of working.")
         .value("adapt", Decision::adapt, "Adapt the change and run again.")

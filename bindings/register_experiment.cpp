@@ -2,7 +2,7 @@
 // metrics, ...) are read-write; identity given by the store and the lifecycle (status, lock,
 // outcome, amendments, revision) are read-only, because only the Tracker changes them.
 //
-// List fields (tags, purposes, arms, metrics, amendments) are copied when read: assign a new list
+// List fields (tags, purposes, arms, metrics, links, amendments) are copied when read: assign a new list
 // to change one (`e.tags = [*e.tags, "new"]`), appending to the copy changes nothing.
 #include "pybind11.hpp"
 
@@ -47,6 +47,8 @@ void register_experiment(py::module_& m) {
         .def_readwrite("test_card", &Experiment::test_card, "The hypothesis (locked at start).")
         .def_readwrite("arms", &Experiment::arms, "The arms or periods, in the order given.")
         .def_readwrite("metrics", &Experiment::metrics, "The metrics; exactly one is primary.")
+        .def_readwrite("links", &Experiment::links,
+                       "The experiments this one replicates, adapts or follows up (ExperimentLink list).")
         .def_readonly("status", &Experiment::status, "draft, running, stopped or concluded.")
         .def_readonly("stop_reason", &Experiment::stop_reason, "Why it was stopped (set by Tracker.stop).")
         .def_readonly("outcome", &Experiment::outcome, "Verdict, Learning Card and decision (set by Tracker.conclude).")

@@ -141,6 +141,20 @@ void register_arm(py::module_& m) {
     def_value_copy(cls);
 }
 
+void register_link(py::module_& m) {
+    py::class_<ExperimentLink> cls(m, "ExperimentLink",
+                                   "A link to the experiment this one replicates, adapts or follows up, by its UUID.");
+    cls.def(py::init([](Named<LinkKind> kind, std::string of) { return ExperimentLink{kind, std::move(of)}; }),
+            py::arg("kind"), py::arg("of"))
+        .def_readwrite("of", &ExperimentLink::of, "The UUID of the experiment this one builds on.")
+        .def("__eq__", [](const ExperimentLink& a, const ExperimentLink& b) { return a == b; }, py::is_operator())
+        .def("__repr__", [](const ExperimentLink& l) {
+            return "ExperimentLink(kind='" + enum_name(to_string(l.kind)) + "', of=" + repr_of(l.of) + ")";
+        });
+    def_enum_property(cls, "kind", &ExperimentLink::kind, "replication, adaptation or follow_up.");
+    def_value_copy(cls);
+}
+
 void register_metric(py::module_& m) {
     py::class_<Metric> cls(m, "Metric",
                            "What an experiment measures, and the smallest effect on it that would be worth "
@@ -285,6 +299,7 @@ void register_model(py::module_& m) {
     register_test_card(m);
     register_outcome(m);
     register_arm(m);
+    register_link(m);
     register_metric(m);
     register_locked_criterion(m);
     register_records(m);

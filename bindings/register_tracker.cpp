@@ -288,6 +288,19 @@ void register_tracker(py::module_& m) {
             py::arg("revised"), py::arg("reason") = "", py::arg("author") = "",
             "Saves a revised experiment; after the start, changes to locked parts need a reason.")
         .def(
+            "link",
+            [](PyTracker& self, const std::string& key, Named<LinkKind> kind, const std::string& of) {
+                return self.with([&](Tracker& t) { return t.link(key, kind, of); });
+            },
+            py::arg("key"), py::arg("kind"), py::arg("of"),
+            "Links the experiment to another (key or UUID) as a replication, adaptation or follow-up of it.")
+        .def(
+            "unlink",
+            [](PyTracker& self, const std::string& key, const std::string& of) {
+                return self.with([&](Tracker& t) { return t.unlink(key, of); });
+            },
+            py::arg("key"), py::arg("of"), "Removes the link to another experiment (key or UUID).")
+        .def(
             "start",
             [](PyTracker& self, const std::string& key, std::optional<Date> on) {
                 return self.with([&](Tracker& t) { return t.start(key, on); });

@@ -3,6 +3,7 @@
 #include "kokeilu/design.hpp"
 #include "kokeilu/error.hpp"
 #include "kokeilu/experiment.hpp"
+#include "kokeilu/link.hpp"
 #include "kokeilu/metric.hpp"
 #include "kokeilu/outcome.hpp"
 
@@ -71,6 +72,8 @@ constexpr NameTable<Verdict, 3> verdict_names{
     {{Verdict::supported, "supported"}, {Verdict::refuted, "refuted"}, {Verdict::inconclusive, "inconclusive"}}};
 constexpr NameTable<Decision, 3> decision_names{
     {{Decision::scale_up, "scale_up"}, {Decision::adapt, "adapt"}, {Decision::stop, "stop"}}};
+constexpr NameTable<LinkKind, 3> link_kind_names{
+    {{LinkKind::replication, "replication"}, {LinkKind::adaptation, "adaptation"}, {LinkKind::follow_up, "follow_up"}}};
 constexpr NameTable<Criterion, 2> criterion_names{{{Criterion::locked, "locked"}, {Criterion::amended, "amended"}}};
 
 }  // namespace
@@ -87,6 +90,7 @@ std::string_view to_string(ArmRole v) { return name_of(arm_role_names, v); }
 std::string_view to_string(Verdict v) { return name_of(verdict_names, v); }
 std::string_view to_string(Decision v) { return name_of(decision_names, v); }
 std::string_view to_string(Criterion v) { return name_of(criterion_names, v); }
+std::string_view to_string(LinkKind v) { return name_of(link_kind_names, v); }
 
 Status parse_status(std::string_view text) { return parse_name(status_names, text, "status"); }
 Purpose parse_purpose(std::string_view text) { return parse_name(purpose_names, text, "purposes"); }
@@ -100,5 +104,6 @@ ArmRole parse_arm_role(std::string_view text) { return parse_name(arm_role_names
 Verdict parse_verdict(std::string_view text) { return parse_name(verdict_names, text, "verdict"); }
 Decision parse_decision(std::string_view text) { return parse_name(decision_names, text, "decision"); }
 Criterion parse_criterion(std::string_view text) { return parse_name(criterion_names, text, "judged_against"); }
+LinkKind parse_link_kind(std::string_view text) { return parse_name(link_kind_names, text, "kind"); }
 
 }  // namespace kokeilu

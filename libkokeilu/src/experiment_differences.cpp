@@ -20,6 +20,17 @@ std::string joined(const std::vector<std::string>& items) {
     return out;
 }
 
+std::string link_names(const std::vector<ExperimentLink>& links) {
+    std::string out;
+    for (const ExperimentLink& link : links) {
+        if (!out.empty()) out += ", ";
+        out += to_string(link.kind);
+        out += ' ';
+        out += link.of;
+    }
+    return out;
+}
+
 std::vector<std::string> purpose_names(const std::vector<Purpose>& purposes) {
     std::vector<std::string> out;
     for (const Purpose p : purposes) out.emplace_back(to_string(p));
@@ -52,6 +63,7 @@ Experiment repeated_create(Experiment stored, const Experiment& given) {
     compare("planned_effort_hours", text_of(stored.planned_effort_hours), text_of(given.planned_effort_hours));
     compare("actual_effort_hours", text_of(stored.actual_effort_hours), text_of(given.actual_effort_hours));
     compare("risk", stored.risk, given.risk);
+    compare("links", link_names(stored.links), link_names(given.links));
     // The Test Card, design, arms and metrics: the fields an amendment names.
     for (auto& change : preregistered_changes(stored, given)) changes.push_back(std::move(change));
     if (changes.empty()) return stored;

@@ -102,6 +102,20 @@ void set_outcome_field(Experiment& e, std::string_view name, std::string_view fi
     else bad_field(name, value);
 }
 
+ExperimentLink& link_at(Experiment& e, std::string_view name, std::string_view index_text) {
+    const std::int64_t index = integer_of(name, index_text);
+    // Like amendments: each link's fields before the next one's.
+    if (index < 0 || static_cast<std::size_t>(index) > e.links.size()) bad_field(name, index_text);
+    if (static_cast<std::size_t>(index) == e.links.size()) e.links.emplace_back();
+    return e.links[static_cast<std::size_t>(index)];
+}
+
+void set_link_field(ExperimentLink& link, std::string_view name, std::string_view field, const std::string& value) {
+    if (field == "kind") link.kind = parse_link_kind(value);
+    else if (field == "of") link.of = value;
+    else bad_field(name, value);
+}
+
 void set_amendment_field(Amendment& a, std::string_view name, std::string_view field, const std::string& value) {
     if (field == "at") a.at = time_of(name, value).value_or(Time{});
     else if (field == "field") a.field = value;
@@ -158,6 +172,11 @@ void set_field(Experiment& e, const std::string& name, const std::string& value)
         detail::set_field(item_named(e.metrics, metric->first), metric->second, value, label_of(name));
     } else if (name.starts_with("outcome.")) {
         set_outcome_field(e, name, std::string_view(name).substr(8), value);
+    } else if (name.starts_with("links[")) {
+        const auto close = name.find("].");
+        if (close == std::string::npos) bad_field(name, value);
+        ExperimentLink& link = link_at(e, name, std::string_view(name).substr(6, close - 6));
+        set_link_field(link, name, std::string_view(name).substr(close + 2), value);
     } else if (name.starts_with("amendments[")) {
         const auto close = name.find("].");
         if (close == std::string::npos) bad_field(name, value);

@@ -78,6 +78,12 @@ std::string experiment_record(const Experiment& e) {
     };
     for (const Arm& arm : e.arms) r.fields("arms[" + arm.name + "].", recorded(fields_of(arm)));
     for (const Metric& metric : e.metrics) r.fields("metrics[" + metric.name + "].", recorded(fields_of(metric)));
+    // Links only when there are some, so the records of experiments without them stay as they were.
+    for (std::size_t i = 0; i < e.links.size(); ++i) {
+        const std::string prefix = "links[" + std::to_string(i) + "].";
+        r.field(prefix + "kind", to_string(e.links[i].kind));
+        r.field(prefix + "of", e.links[i].of);
+    }
     r.field("status", to_string(e.status));
     r.field("stop_reason", e.stop_reason);
     if (e.outcome) {

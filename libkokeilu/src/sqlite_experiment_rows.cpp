@@ -186,7 +186,7 @@ void update_experiment_row(SQLite::Database& db, const Experiment& experiment, s
     update.exec();
 }
 
-void write_tags_and_purposes(SQLite::Database& db, std::int64_t experiment_id, const Experiment& e) {
+void write_lists(SQLite::Database& db, std::int64_t experiment_id, const Experiment& e) {
     SQLite::Statement clear_tags(db, "DELETE FROM experiment_tags WHERE experiment_id = ?");
     clear_tags.bind(1, experiment_id);
     clear_tags.exec();
@@ -210,6 +210,19 @@ void write_tags_and_purposes(SQLite::Database& db, std::int64_t experiment_id, c
         purpose.bind(3, std::string(to_string(e.purposes[i])));
         purpose.exec();
         purpose.reset();
+    }
+
+    SQLite::Statement clear_links(db, "DELETE FROM experiment_links WHERE experiment_id = ?");
+    clear_links.bind(1, experiment_id);
+    clear_links.exec();
+    SQLite::Statement link(db, "INSERT INTO experiment_links (experiment_id, position, kind, of_uuid) VALUES (?, ?, ?, ?)");
+    link.bind(1, experiment_id);
+    for (std::size_t i = 0; i < e.links.size(); ++i) {
+        link.bind(2, static_cast<std::int64_t>(i));
+        link.bind(3, std::string(to_string(e.links[i].kind)));
+        link.bind(4, e.links[i].of);
+        link.exec();
+        link.reset();
     }
 }
 
@@ -396,6 +409,15 @@ void load_children(SQLite::Database& db, Experiment& e) {
                                "SELECT purpose FROM experiment_purposes WHERE experiment_id = ? ORDER BY position");
     purposes.bind(1, e.id);
     while (purposes.executeStep()) e.purposes.push_back(parse_purpose(purposes.getColumn(0).getString()));
+
+    // Migration 4 reads experiments of files from before the links' table (migration 13).
+    if (db.tableExists("experiment_links")) {
+        SQLite::Statement links(db,
+                                "SELECT kind, of_uuid FROM experiment_links WHERE experiment_id = ? ORDER BY position");
+        links.bind(1, e.id);
+        while (links.executeStep())
+            e.links.push_back({parse_link_kind(links.getColumn(0).getString()), links.getColumn(1).getString()});
+    }
 
     // Every column, and the planned share, the label and the covariate only where the file has them: migration 4
     // reads the experiments of a file from before migration 8, which adds them.

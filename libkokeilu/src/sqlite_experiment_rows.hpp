@@ -32,8 +32,8 @@ void update_experiment_row(SQLite::Database& db, const Experiment& experiment, s
 [[nodiscard]] std::optional<ExperimentOrigin> load_origin(SQLite::Database& db, std::int64_t experiment_id);
 void write_origin(SQLite::Database& db, std::int64_t experiment_id, const ExperimentOrigin& origin);
 
-// Replaces the experiment's tags and purposes with those of `experiment`, in its order.
-void write_tags_and_purposes(SQLite::Database& db, std::int64_t experiment_id, const Experiment& experiment);
+// Replaces the experiment's tags, purposes and links with those of `experiment`, in its order.
+void write_lists(SQLite::Database& db, std::int64_t experiment_id, const Experiment& experiment);
 
 // Arms and metrics: the statements (with :experiment_id or :id, and the fields bound by the binders).
 extern const char* const insert_arm_sql;

@@ -401,10 +401,27 @@ bool has_experiment_origins(SQLite::Database& db) {
     return db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'experiment_origins'").getInt() > 0;
 }
 
+// Migration 13: links between experiments (kokeilu/link.hpp): a replication, an adaptation or a
+// follow-up of another experiment, named by its UUID, which need not be in this file.
+constexpr const char* schema_v13 = R"sql(
+CREATE TABLE IF NOT EXISTS experiment_links (
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('replication', 'adaptation', 'follow_up')),
+    of_uuid       TEXT NOT NULL,
+    PRIMARY KEY (experiment_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS experiment_links_of ON experiment_links (of_uuid);
+)sql";
+
+bool has_experiment_links(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'experiment_links'").getInt() > 0;
+}
+
 // The versions of one release are numbered ahead by the part of it that adds them, and the parts
 // may land in another order: a migration below the file's version whose change the file lacks
 // (made by a build that had the later migrations but not this one) is applied too, see applied.
-constexpr std::array<SqliteMigration, 11> migrations{{
+constexpr std::array<SqliteMigration, 12> migrations{{
     {1, schema_v1},
     // The summaries are made at 8, with the columns of today's summaries.
     {2, schema_v2},
@@ -419,6 +436,7 @@ constexpr std::array<SqliteMigration, 11> migrations{{
     {9, schema_v9, nullptr, has_planned_shares},
     {10, schema_v10, nullptr, has_covariates},
     {11, schema_v11, nullptr, has_experiment_origins},
+    {13, schema_v13, nullptr, has_experiment_links},
 }};
 
 static_assert(migrations.back().version == sqlite_schema_version,

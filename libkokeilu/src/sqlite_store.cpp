@@ -141,7 +141,7 @@ public:
             check_identity_free(db_, key, uuid, 0);
 
             const std::int64_t id = detail::insert_experiment_row(db_, experiment, uuid, key);
-            write_tags_and_purposes(db_, id, experiment);
+            write_lists(db_, id, experiment);
             const auto arm_ids = insert_new_items(db_, insert_arm_sql, id, experiment.arms, bind_arm, true);
             const auto metric_ids =
                 insert_new_items(db_, insert_metric_sql, id, experiment.metrics, bind_metric, true);
@@ -252,7 +252,7 @@ public:
             const std::vector<std::int64_t> rebuild = detail::check_stored_data_fits(db_, experiment);
 
             detail::update_experiment_row(db_, experiment, experiment.revision + 1);
-            write_tags_and_purposes(db_, experiment.id, experiment);
+            write_lists(db_, experiment.id, experiment);
             const auto arm_ids = detail::save_items(db_, experiment.id, "arms", experiment.arms, insert_arm_sql,
                                             update_arm_sql, bind_arm);
             const auto metric_ids = detail::save_items(db_, experiment.id, "metrics", experiment.metrics,
@@ -831,7 +831,7 @@ private:
     void add_copy(const ImportItem& item, ImportedExperiment& result) {
         const Experiment& e = item.experiment;
         const std::int64_t id = insert_experiment_row(db_, e, e.uuid, e.key, e.revision);
-        write_tags_and_purposes(db_, id, e);
+        write_lists(db_, id, e);
         const auto arm_ids = insert_new_items(db_, insert_arm_sql, id, e.arms, bind_arm, true);
         const auto metric_ids = insert_new_items(db_, insert_metric_sql, id, e.metrics, bind_metric, true);
         insert_amendments(db_, id, e.amendments);
@@ -872,7 +872,7 @@ private:
             metric.id = same == stored.metrics.end() ? 0 : same->id;
         }
         update_experiment_row(db_, e, e.revision);
-        write_tags_and_purposes(db_, e.id, e);
+        write_lists(db_, e.id, e);
         const auto arm_ids = detail::save_items(db_, e.id, "arms", e.arms, insert_arm_sql, update_arm_sql, bind_arm);
         const auto metric_ids =
             detail::save_items(db_, e.id, "metrics", e.metrics, insert_metric_sql, update_metric_sql, bind_metric);

@@ -154,7 +154,8 @@ bool same_editable_fields(const Experiment& a, const Experiment& b) {
            a.planned_end == b.planned_end && a.planned_cost_eur == b.planned_cost_eur &&
            a.actual_cost_eur == b.actual_cost_eur && a.planned_effort_hours == b.planned_effort_hours &&
            a.actual_effort_hours == b.actual_effort_hours && a.risk == b.risk && a.test_card == b.test_card &&
-           a.design == b.design && a.arms == b.arms && a.metrics == b.metrics;
+           a.design == b.design && a.arms == b.arms && a.metrics == b.metrics &&
+           a.links == b.links;
 }
 
 }  // namespace
@@ -256,6 +257,37 @@ void Tracker::delete_draft(std::string_view key) {
 Experiment Tracker::get(std::string_view key_or_uuid) const { return load(*store_, key_or_uuid); }
 
 std::vector<Experiment> Tracker::experiments(const ExperimentFilter& filter) const { return store_->list_experiments(filter); }
+
+namespace {
+
+// The UUID a link names: a UUID as given (the experiment may live elsewhere), or the UUID of this
+// tracker's experiment of that key.
+std::string linked_uuid(Store& store, std::string_view of) {
+    const std::string wanted = trim(of);
+    if (detail::is_canonical_uuid_form(wanted)) return detail::canonical_uuid(wanted);
+    return load(store, wanted).uuid;
+}
+
+}  // namespace
+
+Experiment Tracker::link(std::string_view key, LinkKind kind, std::string_view of) {
+    Experiment next = load(*store_, key);
+    const std::string uuid = linked_uuid(*store_, of);
+    const auto found = std::find_if(next.links.begin(), next.links.end(),
+                                    [&](const ExperimentLink& l) { return l.of == uuid; });
+    if (found == next.links.end()) next.links.push_back({kind, uuid});
+    else found->kind = kind;
+    return update(next);
+}
+
+Experiment Tracker::unlink(std::string_view key, std::string_view of) {
+    Experiment next = load(*store_, key);
+    const std::string uuid = linked_uuid(*store_, of);
+    const auto gone = std::erase_if(next.links, [&](const ExperimentLink& l) { return l.of == uuid; });
+    if (gone == 0)
+        throw NotFoundError(Message{"lifecycle.link_not_found", {{"key", next.key}, {"of", std::string(trim(of))}}});
+    return update(next);
+}
 
 Experiment Tracker::update(const Experiment& revised, std::string_view reason, std::string_view author) {
     const std::string wanted = trim(!revised.uuid.empty() ? revised.uuid : revised.key);

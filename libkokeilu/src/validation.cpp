@@ -2,6 +2,7 @@
 
 #include "kokeilu/error.hpp"
 #include "kokeilu/time.hpp"
+#include "key_generation.hpp"
 #include "unicode_text.hpp"
 
 #include <algorithm>
@@ -381,6 +382,23 @@ void check_reason(std::string_view text, const std::string& field, ReasonFor pur
     throw InvalidArgumentError(field, Message{"input.required"});
 }
 
+// A link names another experiment by its UUID, once. The other experiment need not be in this
+// tracker: it may be another municipality's, not (yet) imported.
+static void check_links(const Experiment& e) {
+    for (std::size_t i = 0; i < e.links.size(); ++i) {
+        const ExperimentLink& link = e.links[i];
+        const std::string field = "links[" + std::to_string(i) + "]";
+        check_enum(link.kind, field + ".kind");
+        if (!is_canonical_uuid_form(link.of))
+            throw InvalidArgumentError(field + ".of", Message{"lifecycle.not_a_uuid", {{"value", link.of.substr(0, 64)}}});
+        if (!e.uuid.empty() && same_name(link.of, e.uuid))
+            throw InvalidArgumentError(field + ".of", Message{"input.link_to_itself"});
+        for (std::size_t j = 0; j < i; ++j)
+            if (e.links[j].of == link.of)
+                throw InvalidArgumentError(field + ".of", Message{"input.link_repeated", {{"of", link.of}}});
+    }
+}
+
 void normalize_experiment(Experiment& e) {
     e.key = trim(e.key);
     e.uuid = trim(e.uuid);
@@ -395,6 +413,11 @@ void normalize_experiment(Experiment& e) {
         metric.label = normalize_name(metric.label);
         metric.covariate = normalize_name(metric.covariate);
         metric.unit = normalize_name(metric.unit);
+    }
+    for (auto& link : e.links) {
+        link.of = trim(link.of);
+        for (auto& c : link.of)
+            if (c >= 'A' && c <= 'F') c = static_cast<char>(c + ('a' - 'A'));
     }
     for (auto& tag : e.tags) tag = normalize_name(tag);
     std::erase_if(e.tags, [](const std::string& t) { return t.empty(); });
@@ -438,6 +461,7 @@ void validate_experiment(const Experiment& e) {
     check_test_card_texts(e.test_card);
     check_arms(e);
     check_metrics(e);
+    check_links(e);
 }
 
 void require_complete_test_card(const TestCard& card) {

@@ -19,8 +19,10 @@ from ._core import (
     ArmRole,
     DesignKind,
     Experiment,
+    ExperimentLink,
     JournalEntry,
     LearningCard,
+    LinkKind,
     Metric,
     Observation,
     Outcome,
@@ -82,7 +84,7 @@ _METRIC_FIELDS = (
 )
 _ARM_FIELDS = ("name", "role", "description", "share")
 #: Every keyword that Tracker.create and Tracker.amend accept.
-EXPERIMENT_FIELDS = (*_PLAIN_FIELDS, *_TEST_CARD_PARTS, "test_card", "metrics", "arms", "purposes", "tags")
+EXPERIMENT_FIELDS = (*_PLAIN_FIELDS, *_TEST_CARD_PARTS, "test_card", "metrics", "arms", "purposes", "tags", "links")
 
 
 def _set(target: object, field: str, name: str, value: Any) -> None:
@@ -181,6 +183,26 @@ def _metrics(value: Any, existing: list[Metric]) -> list[Metric]:
     return [_metric(item, i, existing) for i, item in enumerate(items)]
 
 
+def _other(experiment: ExperimentRef) -> str:
+    """The experiment a link names: an Experiment by its UUID, which holds in every tracker."""
+    return experiment.uuid if isinstance(experiment, Experiment) else _key(experiment)
+
+
+def _links(value: Any) -> list[ExperimentLink]:
+    """Links as ExperimentLink, (kind, uuid) pairs or {"kind": ..., "of": ...} mappings."""
+    links = []
+    for index, item in enumerate(value):
+        if isinstance(item, ExperimentLink):
+            links.append(item)
+            continue
+        kind, of = (item.get("kind"), item.get("of")) if isinstance(item, Mapping) else tuple(item)
+        link = ExperimentLink(LinkKind.replication, "")
+        _set(link, f"links[{index}].kind", "kind", kind)
+        _set(link, f"links[{index}].of", "of", of)
+        links.append(link)
+    return links
+
+
 def _test_card(value: Any) -> TestCard:
     if isinstance(value, TestCard):
         return value
@@ -212,6 +234,8 @@ def apply_changes(experiment: Experiment, changes: Mapping[str, Any]) -> None:
             _set(experiment, "purposes", "purposes", purposes)
         elif name == "tags":
             _set(experiment, "tags", "tags", [value] if isinstance(value, str) else list(value))
+        elif name == "links":
+            experiment.links = _links(value)
         elif name in _PLAIN_FIELDS:
             _set(experiment, name, name, value)
         else:
@@ -539,6 +563,20 @@ class Tracker(ObservationLogging):
             judged_against=judged_against,
         )
         return self._core.conclude(_key(experiment), outcome)
+
+    def link(self, experiment: ExperimentRef, kind: LinkKind | str, of: ExperimentRef) -> Experiment:
+        """Links the experiment to another as a ``replication``, ``adaptation`` or ``follow_up`` of it.
+
+        ``of`` is an experiment of this tracker (object, key or UUID) or the UUID of one elsewhere,
+        for example another municipality's, not imported. The link is an update, kept in the
+        history; it is not part of the pre-registration, so a running or concluded experiment can
+        be linked too. Linking again as the same kind changes nothing.
+        """
+        return self._core.link(_key(experiment), kind, _other(of))
+
+    def unlink(self, experiment: ExperimentRef, of: ExperimentRef) -> Experiment:
+        """Removes the experiment's link to another (object, key or UUID)."""
+        return self._core.unlink(_key(experiment), _other(of))
 
     def note(
         self, experiment: ExperimentRef, text: str, *, author: str = "", at: TimeLike | None = None

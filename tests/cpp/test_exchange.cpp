@@ -286,6 +286,7 @@ TEST_CASE("a file of schema 10 gets the table of origins and its history index; 
         // The file as schema 10 left it: no table of origins, the index without "imported".
         SQLite::Database db(path, SQLite::OPEN_READWRITE);
         db.exec("DROP TABLE experiment_origins");
+        db.exec("DROP TABLE experiment_links");
         db.exec("DROP INDEX history_records");
         db.exec("CREATE INDEX history_records ON history (experiment_id, id) WHERE kind IN ('create', 'update', "
                 "'amend', 'start', 'stop', 'conclude', 'migrated', 'delete')");

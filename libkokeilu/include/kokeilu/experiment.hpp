@@ -4,6 +4,7 @@
 
 #include "kokeilu/amendment.hpp"
 #include "kokeilu/design.hpp"
+#include "kokeilu/link.hpp"
 #include "kokeilu/locked_criterion.hpp"
 #include "kokeilu/metric.hpp"
 #include "kokeilu/origin.hpp"
@@ -55,6 +56,9 @@ struct Experiment {
     DesignKind design = DesignKind::concurrent;
     std::vector<Arm> arms{};        // in the order given; see ArmRole for what each design needs
     std::vector<Metric> metrics{};  // exactly one primary
+    // The experiments this one replicates, adapts or follows up, in the order linked; no two the
+    // same. Not part of the pre-registration: a replication may be recognised after the start.
+    std::vector<ExperimentLink> links{};
 
     Status status = Status::draft;
     std::string stop_reason{};         // set by stop

@@ -79,6 +79,13 @@ public:
     // metrics is an amendment: it needs a non-empty reason and is recorded field by field.
     Experiment update(const Experiment& revised, std::string_view reason = {}, std::string_view author = {});
 
+    // Links the experiment to `of` (the key or UUID of an experiment in this tracker, or the UUID of
+    // one elsewhere) as a replication, adaptation or follow-up of it: an update, kept in the
+    // history. Linking again as the same kind changes nothing; as another kind, the kind changes.
+    Experiment link(std::string_view key, LinkKind kind, std::string_view of);
+    // Removes the link to `of` (key or UUID); NotFoundError when there is none.
+    Experiment unlink(std::string_view key, std::string_view of);
+
     // The tracker's time zone, read from its file when it opens (see kokeilu/time_zone.hpp): the
     // days of start, stop and conclude (today by default) are its days, and an experiment's
     // window opens at the start of its first day there.

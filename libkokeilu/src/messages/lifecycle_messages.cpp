@@ -64,6 +64,8 @@ constexpr std::array templates = {
     MessageTemplate{"lifecycle.key_other_content",
                     "'{key}' is already used by an experiment with other content: {differences}; give another key, "
                     "or change the stored one with update"},
+    MessageTemplate{"lifecycle.link_not_found",
+                    "{key} has no link to {of}"},
     MessageTemplate{"lifecycle.locked_no_primary_metric",
                     "the locked criterion has no primary metric"},
     MessageTemplate{"lifecycle.locked_text_bad_id",
