@@ -101,26 +101,42 @@ def create_demo(
     seed: int = DEFAULT_SEED,
     event_rows: int = DEFAULT_EVENT_ROWS,
     overwrite: bool = False,
+    municipalities: bool = False,
 ) -> list[str]:
-    """Creates the demo tracker file at ``path`` and returns the keys of its experiments.
+    """Creates the demo tracker file at ``path`` and returns the keys of its own experiments.
 
     Fourteen experiments in Oulu, Kajaani, Ii and Kuusamo, from drafts to concluded ones; one of
     them (``OULU-2026-003``, the mobile ticket purchase flow) is an event stream of ``event_rows``
     sessions. The same ``seed`` gives the same experiments and observations every time.
 
-    An existing non-empty file is refused unless ``overwrite`` is true, which replaces it.
+    With ``municipalities`` the file is Oulu's, and beside it Kajaani, Ii and Kuusamo get files of
+    their own (``kokeilut.kajaani.db``, ``kokeilut.ii.db``, ``kokeilut.kuusamo.db`` beside
+    ``kokeilut.db``) and bundles travel between them, kept in ``kokeilut.bundles/``: a dental
+    appointment reminder run in Oulu (``OULU-2026-005``) and replicated in Kajaani and Kuusamo,
+    whose copies Oulu imports at the ``aggregate`` and ``units`` levels (docs/sharing.md, "In the
+    demo"). The earlier fourteen experiments stay as they are.
+
+    An existing non-empty file is refused unless ``overwrite`` is true, which replaces it (and,
+    with ``municipalities``, the other files and the bundles folder too).
     """
     target = Path(os.fspath(path))
     if str(target) == ":memory:":
         raise ValueError("path: the demo is written to a file; use fill_demo() with an open tracker for ':memory:'")
-    if target.exists() and target.stat().st_size > 0:
-        if not overwrite:
-            raise FileExistsError(f"path: {str(target)!r} exists and is not empty; pass overwrite=True to replace it")
+    from . import _demo_municipalities as story
+
+    if target.exists() and target.stat().st_size > 0 and not overwrite:
+        raise FileExistsError(f"path: {str(target)!r} exists and is not empty; pass overwrite=True to replace it")
+    if municipalities and not overwrite:
+        story.refuse_existing(target)
+    if target.exists():
         _remove(target)
-    elif target.exists():
-        _remove(target)
+    if municipalities:
+        story.remove_story(target)
     with open(target) as tracker:
-        return fill_demo(tracker, seed=seed, event_rows=event_rows)
+        keys = fill_demo(tracker, seed=seed, event_rows=event_rows)
+    if municipalities:
+        keys += story.tell_story(target, seed).home_keys
+    return keys
 
 
 def _main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - a convenience for `python -m`

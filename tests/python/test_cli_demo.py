@@ -19,15 +19,39 @@ def test_demo_creates_the_tracker_in_a_child_process(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     made = run(["demo", "--db", str(db), *SMALL])
     assert made.code == 0, made
-    assert f"Created the demo tracker {db}: 14 experiments in Oulu, Kajaani, Ii and Kuusamo." in made.out
+    assert f"Created the demo tracker {db}: 15 experiments in Oulu, Kajaani, Ii and Kuusamo." in made.out
+    files = ", ".join(str(tmp_path / f"demo.{m}.db") for m in ("kajaani", "ii", "kuusamo"))
+    assert (f"Beside it, the trackers of Kajaani, Ii and Kuusamo: {files}; the bundles they exchanged are in "
+            f"{tmp_path / 'demo.bundles'}.") in made.out
     assert "(200 rows in the event stream)" in made.err
     with kokeilu.open(db, read_only=True) as tracker:
         experiments = tracker.experiments()
         assert {e.organisation for e in experiments} == {"Oulu", "Kajaani", "Ii", "Kuusamo"}
         assert tracker.count_observations("OULU-2026-003") == 200
+        # Its own fifteen and the replications imported from Kajaani and Kuusamo.
+        assert sum(e.origin is not None for e in experiments) == 2
     listed = run(["list", "--json"], db=db)
     assert listed.code == 0, listed
-    assert len(json.loads(listed.out)) == 14
+    assert len(json.loads(listed.out)) == 17
+    shown = run(["share", "show", str(tmp_path / "demo.bundles" / "kajaani-2026-005.aggregate.kokeilu")])
+    assert shown.code == 0 and "KAJAANI-2026-005" in shown.out, shown
+
+
+def test_one_file_makes_the_tracker_alone_and_json_names_the_others(tmp_path: Path) -> None:
+    alone = call(["demo", "--db", str(tmp_path / "alone.db"), *SMALL, "--one-file", "--json"])
+    assert alone.code == 0, alone
+    assert len(json.loads(alone.out)["experiments"]) == 14 and "files" not in json.loads(alone.out)
+    assert [p.name for p in tmp_path.iterdir()] == ["alone.db"]
+    shared = call(["demo", "--db", str(tmp_path / "k.db"), *SMALL, "--json"])
+    assert shared.code == 0, shared
+    made = json.loads(shared.out)
+    assert made["files"] == {m: str(tmp_path / f"k.{m}.db") for m in ("kajaani", "ii", "kuusamo")}
+    assert made["bundles"] == str(tmp_path / "k.bundles")
+    assert all(Path(p).stat().st_size > 0 for p in made["files"].values())
+    # Another municipality's file from an earlier run is not replaced unasked.
+    (tmp_path / "k.db").unlink()
+    refused = call(["demo", "--db", str(tmp_path / "k.db"), *SMALL])
+    assert refused.code == 1 and str(tmp_path / "k.kajaani.db") in refused.err, refused
 
 
 def test_the_same_seed_gives_the_same_tracker_and_another_seed_another(tmp_path: Path) -> None:
@@ -50,7 +74,7 @@ def test_uses_kokeilu_db_and_fills_an_empty_tracker(tmp_path: Path) -> None:
     assert result.code == 0, result
     keys = json.loads(result.out)["experiments"]
     with kokeilu.open(":memory:") as expected:
-        assert keys == fill_demo(expected, event_rows=200)
+        assert keys == [*fill_demo(expected, event_rows=200), "OULU-2026-005"]
 
 
 def test_refuses_a_tracker_with_experiments_unless_overwrite(tmp_path: Path) -> None:
@@ -73,7 +97,7 @@ def test_refuses_a_tracker_with_experiments_unless_overwrite(tmp_path: Path) -> 
 
     replaced = call(["--lang", "fi", "demo", "--db", str(db), *SMALL, "--overwrite"])
     assert replaced.code == 0, replaced
-    assert f"Esimerkkiseuranta luotiin tiedostoon {db}: 14 kokeilua" in replaced.out
+    assert f"Esimerkkiseuranta luotiin tiedostoon {db}: 15 kokeilua" in replaced.out
     with kokeilu.open(db, read_only=True) as tracker:
         assert note not in [j.text for j in tracker.journal("OULU-2025-001")]
 

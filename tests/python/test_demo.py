@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 
 import kokeilu
+import kokeilu.sharing
 from kokeilu.demo import create_demo, fill_demo
 
 SMALL = 3000
@@ -205,3 +207,115 @@ def test_default_size_is_about_a_million_rows_and_fast(tmp_path: Path) -> None:
     with kokeilu.open(tmp_path / "full.db", read_only=True) as t:
         assert t.count_observations(EVENT_KEY) == 1_000_000
     assert elapsed < 20, f"the demo took {elapsed:.1f} s"
+
+
+# -- the four municipalities' files and the bundles between them ---------------------------------
+
+REPLICATED = "OULU-2026-005"
+
+
+@pytest.fixture(scope="module")
+def shared_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("shared") / "kokeilut.db"
+    create_demo(home, event_rows=200, municipalities=True)
+    return home
+
+
+def test_the_other_municipalities_files_and_bundles_are_beside_the_home_file(shared_home: Path) -> None:
+    folder = shared_home.parent
+    assert {p.name for p in folder.glob("*.db")} == {
+        "kokeilut.db", "kokeilut.kajaani.db", "kokeilut.ii.db", "kokeilut.kuusamo.db"
+    }
+    assert sorted(p.name for p in (folder / "kokeilut.bundles").glob("*.kokeilu")) == [
+        "kajaani-2026-005.aggregate.kokeilu", "kuusamo-2026-004.units.kokeilu",
+        "oulu-2026-005.aggregate.kokeilu", "oulu-2026-005.cards.kokeilu",
+    ]
+    for name, organisation, own in (
+        ("kokeilut.kajaani.db", "Kajaani", "KAJAANI-2026-005"),
+        ("kokeilut.ii.db", "Ii", "II-2027-004"),
+        ("kokeilut.kuusamo.db", "Kuusamo", "KUUSAMO-2026-004"),
+    ):
+        with kokeilu.open(folder / name, read_only=True) as t:
+            mine = [e for e in t.experiments() if e.origin is None]
+            assert [e.key for e in mine] == [own] and mine[0].organisation == organisation
+            copy = t.get(REPLICATED)
+            assert copy.origin is not None and copy.origin.organisation == "Oulu"
+            # Kajaani and Kuusamo got the cards only; Ii the weekly sums.
+            assert (t.count_observations(copy) > 0) == (organisation == "Ii")
+
+
+def test_the_home_file_keeps_the_earlier_demo_and_imports_the_replications(shared_home: Path, tmp_path: Path) -> None:
+    alone = tmp_path / "alone.db"
+    assert create_demo(alone, event_rows=200) + [REPLICATED] == create_demo(
+        tmp_path / "again.db", event_rows=200, municipalities=True
+    )
+    assert _snapshot(alone)[0] == [row for row in _snapshot(shared_home)[0] if row[0] not in (
+        REPLICATED, "KAJAANI-2026-005", "KUUSAMO-2026-004")]
+    with kokeilu.open(shared_home, read_only=True) as t:
+        original = t.get(REPLICATED)
+        assert original.origin is None and original.outcome is not None
+        assert original.outcome.decision.name == "scale_up"
+        # About four months before the demo's last data (20 November 2026): a follow-up falls due.
+        assert original.outcome.decided_on == datetime.date(2026, 7, 20)
+        imported = kokeilu.sharing.imports_frame(t)
+        assert list(imported["key"]) == ["KAJAANI-2026-005", "KUUSAMO-2026-004"]
+        assert list(imported["organisation"]) == ["Kajaani", "Kuusamo"]
+        assert list(imported["level"]) == ["aggregate", "units"]
+        # The three runs of the reminder, linked as replications of Oulu's by its UUID.
+        found = kokeilu.sharing.replications(t, REPLICATED)
+        assert [e.key for e in found] == [REPLICATED, "KAJAANI-2026-005", "KUUSAMO-2026-004"]
+        for e in found[1:]:
+            assert [(link.kind.name, link.of) for link in e.links] == [("replication", original.uuid)]
+            assert e.primary_metric.name == original.primary_metric.name == "appointment_kept"
+        effects = kokeilu.sharing.replication_effects(t, REPLICATED)
+    # Each effect at home is the one its municipality computed from its own rows.
+    for key, name in (("KAJAANI-2026-005", "kajaani"), ("KUUSAMO-2026-004", "kuusamo")):
+        with kokeilu.open(shared_home.with_name(f"kokeilut.{name}.db"), read_only=True) as own:
+            row = own.analyze(key).comparisons.iloc[0]
+        at_home = effects.set_index("key").loc[key]
+        assert at_home["estimate"] == pytest.approx(row["estimate"], rel=1e-12, abs=1e-15)
+        assert at_home["std_error"] == pytest.approx(row["std_error"], rel=1e-12)
+    assert list(effects["label"]) == ["Oulu", "Kajaani", "Kuusamo"]
+    # The estimates differ by municipality: distinct seeds and effects.
+    assert effects["estimate"].nunique() == 3
+
+
+def test_the_meta_analysis_pools_the_three_effects(shared_home: Path) -> None:
+    with kokeilu.open(shared_home, read_only=True) as t:
+        effects = kokeilu.sharing.replication_effects(t, "KAJAANI-2026-005")  # found from a replication too
+        meta = kokeilu.sharing.replication_meta_analysis(t, REPLICATED)
+    y, se = effects["estimate"].to_numpy(), effects["std_error"].to_numpy()
+    w = 1 / se**2
+    assert meta.k == 3 and meta.labels == ("Oulu", "Kajaani", "Kuusamo")
+    assert meta.fixed.estimate == pytest.approx(float((w * y).sum() / w.sum()), rel=1e-12)
+    assert meta.random is not None and meta.prediction is not None
+
+
+def test_a_bundle_imported_again_changes_nothing(shared_home: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "home.db"
+    shutil.copyfile(shared_home, copy)  # closed, so the whole file: its write-ahead log is checkpointed
+    with kokeilu.open(copy) as t:
+        result = t.import_bundle(shared_home.with_name("kokeilut.bundles") / "kajaani-2026-005.aggregate.kokeilu")
+    assert [(e.key, e.action.name) for e in result.experiments] == [("KAJAANI-2026-005", "unchanged")]
+    assert not result.changed
+
+
+def test_the_story_is_the_same_every_time_and_refuses_to_overwrite(shared_home: Path, tmp_path: Path) -> None:
+    again = tmp_path / "kokeilut.db"
+    create_demo(again, event_rows=200, municipalities=True)
+    for name in ("kokeilut.kajaani.db", "kokeilut.ii.db", "kokeilut.kuusamo.db"):
+        first, second = _snapshot(shared_home.with_name(name)), _snapshot(again.with_name(name))
+        assert first[0] == second[0], name
+        for key in first[1]:
+            pd.testing.assert_frame_equal(first[1][key], second[1][key], obj=key)
+    # Another municipality's file is never replaced unasked, even when the home file is gone.
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{again}{suffix}").unlink(missing_ok=True)
+    with pytest.raises(FileExistsError, match="kajaani"):
+        create_demo(again, event_rows=200, municipalities=True)
+    create_demo(again, event_rows=200, municipalities=True, overwrite=True)
+    # Without municipalities the demo writes the one file, as before.
+    single = tmp_path / "single" / "kokeilut.db"
+    single.parent.mkdir()
+    create_demo(single, event_rows=200)
+    assert [p.name for p in single.parent.iterdir()] == ["kokeilut.db"]

@@ -884,15 +884,27 @@ def build_cli(msgs: Messages) -> click.Group:
         help=msgs("help.event_rows", rows=demo.DEFAULT_EVENT_ROWS),
     )
     @click.option("--overwrite", is_flag=True, help=msgs("help.overwrite"))
+    @click.option("--one-file", is_flag=True, help=msgs("help.one_file"))
     @json_option
     @click.pass_obj
-    def demo_(state: State, seed: int, event_rows: int, overwrite: bool, as_json: bool) -> None:
+    def demo_(state: State, seed: int, event_rows: int, overwrite: bool, one_file: bool, as_json: bool) -> None:
+        from pathlib import Path
+
+        from kokeilu import _demo_municipalities as story
+
         path = state.path
         if path == ":memory:":
             raise UserError(msgs("demo.memory"))
         directory = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(directory):
             raise UserError(msgs("db.no_directory", path=path, directory=directory))
+        municipalities = not one_file
+
+        def refuse_others() -> None:
+            # Another municipality's file or the bundles of an earlier run are never replaced unasked.
+            for other in story.demo_paths(Path(path)) if municipalities and not overwrite else []:
+                if other.exists() and (other.is_dir() or other.stat().st_size > 0):
+                    raise UserError(msgs("demo.exists", path=str(other)))
 
         def announce() -> None:
             if not as_json:
@@ -903,15 +915,26 @@ def build_cli(msgs: Messages) -> click.Group:
             with state.open_path(path) as tracker:
                 if tracker.experiments():
                     raise UserError(msgs("demo.exists", path=path))
+                refuse_others()
                 announce()
                 keys = demo.fill_demo(tracker, seed=seed, event_rows=event_rows)
+            if municipalities:
+                keys += story.tell_story(Path(path), seed).home_keys
         else:
+            refuse_others()
             announce()
-            keys = demo.create_demo(path, seed=seed, event_rows=event_rows, overwrite=overwrite)
+            keys = demo.create_demo(
+                path, seed=seed, event_rows=event_rows, overwrite=overwrite, municipalities=municipalities
+            )
+        files = {m: str(story.municipality_path(Path(path), m)) for m in story.OTHER_MUNICIPALITIES}
+        bundles = str(story.bundles_path(Path(path)))
         if as_json:
-            render.print_json({"path": path, "experiments": keys})
+            shared = {"files": files, "bundles": bundles} if municipalities else {}
+            render.print_json({"path": path, "experiments": keys, **shared})
             return
         click.echo(msgs("demo.created", path=path, count=len(keys)))
+        if municipalities:
+            click.echo(msgs("demo.municipalities", files=", ".join(files.values()), bundles=bundles))
         click.echo(msgs("demo.next", path=path))
 
     @cli.command("report", help=msgs("report.help"))
