@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from ._core import Experiment
+    from ._stats_meta import MetaAnalysis
     from ._tracker import Tracker
     from .cli.i18n import Messages
 
@@ -285,6 +286,57 @@ def _plots(msgs: Messages, tracker: Tracker, table: pd.DataFrame) -> str:
     return "".join(figures)
 
 
+def _replicated(tracker: Tracker) -> list[Experiment]:
+    """The experiments of the tracker that others replicated, with at least one replication here."""
+    experiments = tracker.experiments()
+    replicated = {link.of for e in experiments for link in e.links if link.kind.name == "replication"}
+    return [e for e in experiments if e.uuid in replicated]
+
+
+def _sharing(msgs: Messages, tracker: Tracker) -> str:
+    """What was imported from whom (organisation, level, when), then the meta-analysis of each
+    replicated experiment with its forest plot."""
+    from . import plots, sharing
+
+    parts = [f'<p class="muted">{_e(msgs.text("report.sharing_intro"))}</p>']
+    imported = sharing.imports_frame(tracker)
+    if len(imported):
+        names = [msgs.text(f"report.sharing.column.{c}") for c in ("key", "title", "organisation", "exporter",
+                                                                   "level", "imported_at", "rows")]
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{_e(v)}</td>" for v in (
+                row.key, row.title, row.organisation, row.exporter, msgs.text(f"report.sharing.level.{row.level}"),
+                msgs.date(row.imported_at.date()), msgs.number(int(row.rows)),
+            )) + "</tr>"
+            for row in imported.itertuples()
+        )
+        header = "".join(f"<th>{_e(n)}</th>" for n in names)
+        parts.append(f'<div class="table"><table id="imports"><thead><tr>{header}</tr></thead>'
+                     f"<tbody>{rows}</tbody></table></div>")
+    else:
+        parts.append(f'<p>{_e(msgs.text("report.sharing.none"))}</p>')
+    for original in _replicated(tracker):
+        effects = sharing.replication_effects(tracker, original)
+        if len(effects) < 2:
+            continue  # nothing to pool yet (the replications' copies came without data)
+        meta = sharing.replication_meta_analysis(tracker, original)
+        alt = msgs("report.alt.forest", key=original.key, metric=original.primary_metric.name)
+        size = (8.0, max(3.0, 0.42 * (meta.k + 4) + 1.6))
+
+        def draw(ax: Axes, meta: MetaAnalysis = meta) -> object:
+            return plots.forest(meta, ax=ax, lang=msgs.lang)
+
+        image = _png(draw, size)
+        parts.append(
+            f'<article class="card" id="meta-{_e(original.key)}">'
+            f"<h3>{_e(msgs('report.sharing.meta', key=original.key, title=original.title))}</h3>"
+            + meta.html(lang=msgs.lang)
+            + f'<figure id="plot-forest-{_e(original.key)}"><img src="{image}" alt="{_e(alt)}">'
+            f"<figcaption>{_e(alt)}</figcaption></figure></article>"
+        )
+    return "".join(parts)
+
+
 def report_html(
     tracker: Tracker, lang: str | None = None, *, today: datetime.date | None = None, name: str | None = None
 ) -> str:
@@ -315,6 +367,9 @@ def report_html(
         # An empty tracker has no figures, table or plots: the report says so rather than failing.
         ("summary", msgs.text("report.summary"), f'<p>{_e(msgs.text("report.empty"))}</p>'),
     ]
+    # The sharing section only where something was shared: a file of one's own has none.
+    if any(e.origin is not None for e in experiments) or _replicated(tracker):
+        sections.insert(3, ("sharing", msgs.text("report.sharing"), _sharing(msgs, tracker)))
     contents = "".join(f'<li><a href="#{anchor}">{_e(heading)}</a></li>' for anchor, heading, _ in sections)
     return (
         f'<!DOCTYPE html>\n<html lang="{msgs.lang}"><head><meta charset="utf-8">'

@@ -65,7 +65,8 @@ def _parse(source: str) -> _Page:
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("report") / "demo.db"
-    create_demo(path, event_rows=3000)
+    # Oulu's file, with the other municipalities' replications imported: the report's sharing section.
+    create_demo(path, event_rows=3000, municipalities=True)
     return path
 
 
@@ -87,7 +88,7 @@ def test_the_report_is_one_self_contained_file(pages: dict[str, str], lang: str)
         if tag == "img":
             assert str(attrs.get("src")).startswith("data:image/png;base64,")
             assert (attrs.get("alt") or "").strip()
-    assert sum(1 for tag, _ in page.tags if tag == "img") == 7
+    assert sum(1 for tag, _ in page.tags if tag == "img") == 8  # the forest plot of the replications too
     assert "http://" not in pages[lang] and "https://" not in pages[lang]
 
 
@@ -108,6 +109,33 @@ def test_the_report_has_its_sections_in_the_language(pages: dict[str, str], demo
             assert msgs.date(e.outcome.decided_on) in text
     assert pages[lang].count(f"<h4>{html.escape(msgs.text('html.test_card'))}</h4>") == len(experiments)
     assert "KAJAANI-2025-001" in text and "Kuusamo" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_sharing_section_says_what_came_from_whom_and_pools_the_replications(
+    pages: dict[str, str], lang: str
+) -> None:
+    msgs = Messages(lang)
+    page = _parse(pages[lang])
+    assert msgs.text("report.sharing") in page.headings
+    text = " ".join(page.text)
+    # The imported copies: from whom, at which level.
+    for key, level in (("KAJAANI-2026-005", "aggregate"), ("KUUSAMO-2026-004", "units")):
+        assert key in text and msgs.text(f"report.sharing.level.{level}") in text
+    assert msgs.text("report.sharing.column.organisation") in text
+    # The meta-analysis of the reminder in three municipalities, and its forest plot.
+    title = "Tekstiviestimuistutus hammashoitolan vastaanottoajasta"
+    assert msgs("report.sharing.meta", key="OULU-2026-005", title=title) in page.headings
+    assert msgs("html.meta.title", count=msgs.number(3)) in text
+    alt = msgs("report.alt.forest", key="OULU-2026-005", metric="appointment_kept")
+    assert any(tag == "img" and attrs.get("alt") == alt for tag, attrs in page.tags)
+
+
+def test_a_file_that_shared_nothing_has_no_sharing_section(tmp_path: Path) -> None:
+    path = tmp_path / "alone.db"
+    create_demo(path, event_rows=200)
+    page = report.build_report(path, tmp_path / "alone.html", "en", today=DAY).read_text(encoding="utf-8")
+    assert 'id="sharing"' not in page and Messages("en").text("report.sharing") not in page
 
 
 @pytest.mark.parametrize("lang", LANGS)
