@@ -18,7 +18,7 @@ PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 def test_the_notebooks_are_there() -> None:
     names = [p.name for p in PATHS]
-    assert {"01_quick_start.ipynb", "02_one_experiment.ipynb", "03_portfolio.ipynb"} <= set(names)
+    assert {"01_quick_start.ipynb", "02_one_experiment.ipynb", "03_portfolio.ipynb", "04_sharing.ipynb"} <= set(names)
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
