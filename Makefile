@@ -22,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
         run-python-clock-ahead run-reliability-clock-ahead demo sanitize clean
 
 help:
-	@echo "make demo   create the demo tracker kokeilut.db and its portfolio report"
+	@echo "make demo   create the demo trackers (kokeilut.db, and Kajaani's, Ii's and Kuusamo's beside it) and the report"
 	@echo "make test   build everything and run every test"
 	@echo "make deps   install the Debian packages kokeilu needs (when missing)"
 	@echo "make test-python-clock-ahead  the Python suites with the clock two years ahead (UTC+14)"

@@ -27,7 +27,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -303,12 +303,15 @@ def _sharing(msgs: Messages, tracker: Tracker) -> str:
     if len(imported):
         names = [msgs.text(f"report.sharing.column.{c}") for c in ("key", "title", "organisation", "exporter",
                                                                    "level", "imported_at", "rows")]
+        records: list[dict[Any, Any]] = imported.to_dict("records")
         rows = "".join(
             "<tr>" + "".join(f"<td>{_e(v)}</td>" for v in (
-                row.key, row.title, row.organisation, row.exporter, msgs.text(f"report.sharing.level.{row.level}"),
-                msgs.date(row.imported_at.date()), msgs.number(int(row.rows)),
+                row["key"], row["title"], row["organisation"], row["exporter"],
+                msgs.text(f"report.sharing.level.{row['level']}"),
+                # The day of the import in the tracker's own zone, as every other day of the report.
+                msgs.date(row["imported_at"].tz_convert(tracker.time_zone).date()), msgs.number(int(row["rows"])),
             )) + "</tr>"
-            for row in imported.itertuples()
+            for row in records
         )
         header = "".join(f"<th>{_e(n)}</th>" for n in names)
         parts.append(f'<div class="table"><table id="imports"><thead><tr>{header}</tr></thead>'

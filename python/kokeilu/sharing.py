@@ -56,7 +56,8 @@ def imports_frame(tracker: Tracker) -> pd.DataFrame:
             "rows": tracker.count_observations(e),
         })
     frame = pd.DataFrame(rows, columns=list(IMPORT_COLUMNS))
-    return frame.sort_values(["imported_at", "key"], kind="stable").reset_index(drop=True)
+    ordered: pd.DataFrame = frame.sort_values(["imported_at", "key"], kind="stable").reset_index(drop=True)
+    return ordered
 
 
 def replications(tracker: Tracker, experiment: ExperimentRef) -> list[Experiment]:
@@ -121,7 +122,7 @@ def replication_effects(tracker: Tracker, experiment: ExperimentRef) -> pd.DataF
             effect = _effect_from_summaries(tracker, e)
         if effect is not None and math.isfinite(effect[0]) and math.isfinite(effect[1]) and effect[1] > 0:
             rows.append({"key": e.key, "label": e.organisation or e.key, "estimate": effect[0], "std_error": effect[1]})
-    frame = pd.DataFrame(rows, columns=["key", "label", "estimate", "std_error"])
+    frame: pd.DataFrame = pd.DataFrame(rows, columns=["key", "label", "estimate", "std_error"])
     if frame["label"].duplicated().any():
         frame["label"] = frame["label"] + " (" + frame["key"] + ")"
     return frame
