@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kokeilu {
 
@@ -87,6 +88,21 @@ Amendment& amendment_at(Experiment& e, std::string_view name, std::string_view i
     return e.amendments[static_cast<std::size_t>(index)];
 }
 
+// "3,6,12": written only when not empty; validate_outcome checks the order and range.
+std::vector<int> months_of(std::string_view name, std::string_view text) {
+    std::vector<int> months;
+    std::size_t begin = 0;
+    while (true) {
+        const std::size_t comma = text.find(',', begin);
+        const std::int64_t m = integer_of(name, text.substr(begin, comma == std::string_view::npos ? text.npos : comma - begin));
+        if (m < 0 || m > 1000) bad_field(name, text);
+        months.push_back(static_cast<int>(m));
+        if (comma == std::string_view::npos) break;
+        begin = comma + 1;
+    }
+    return months;
+}
+
 void set_outcome_field(Experiment& e, std::string_view name, std::string_view field, const std::string& value) {
     Outcome& o = outcome_of(e);
     if (field == "verdict") o.verdict = parse_verdict(value);
@@ -99,6 +115,7 @@ void set_outcome_field(Experiment& e, std::string_view name, std::string_view fi
     else if (field == "amended_verdict") {
         if (value != detail::absent_text) o.amended_verdict = parse_verdict(value);
     } else if (field == "judged_against") o.judged_against = parse_criterion(value);
+    else if (field == "follow_up_months") o.follow_up_months = months_of(name, value);
     else bad_field(name, value);
 }
 

@@ -97,6 +97,15 @@ std::string experiment_record(const Experiment& e) {
         r.field("outcome.therefore", o.learning.therefore);
         r.field("outcome.amended_verdict", o.amended_verdict ? std::string(to_string(*o.amended_verdict)) : std::string(absent_text));
         r.field("outcome.judged_against", to_string(o.judged_against));
+        // Only when some are scheduled, so the records of experiments concluded before stay as they were.
+        if (o.follow_up_months && !o.follow_up_months->empty()) {
+            std::string months;
+            for (const int m : *o.follow_up_months) {
+                if (!months.empty()) months += ',';
+                months += std::to_string(m);
+            }
+            r.field("outcome.follow_up_months", months);
+        }
     }
     r.field("lock_hash", e.lock_hash);
     r.time("locked_at", e.locked_at);

@@ -224,6 +224,19 @@ void write_lists(SQLite::Database& db, std::int64_t experiment_id, const Experim
         link.exec();
         link.reset();
     }
+
+    SQLite::Statement clear_follow_ups(db, "DELETE FROM follow_up_months WHERE experiment_id = ?");
+    clear_follow_ups.bind(1, experiment_id);
+    clear_follow_ups.exec();
+    if (e.outcome && e.outcome->follow_up_months) {
+        SQLite::Statement month(db, "INSERT INTO follow_up_months (experiment_id, months) VALUES (?, ?)");
+        month.bind(1, experiment_id);
+        for (const int m : *e.outcome->follow_up_months) {
+            month.bind(2, m);
+            month.exec();
+            month.reset();
+        }
+    }
 }
 
 void bind_arm(SQLite::Statement& s, const Arm& arm, std::size_t position) {
@@ -417,6 +430,15 @@ void load_children(SQLite::Database& db, Experiment& e) {
         links.bind(1, e.id);
         while (links.executeStep())
             e.links.push_back({parse_link_kind(links.getColumn(0).getString()), links.getColumn(1).getString()});
+    }
+
+    // Migration 4 reads experiments of files from before the follow-ups' table (migration 14) too.
+    if (e.outcome && db.tableExists("follow_up_months")) {
+        SQLite::Statement months(db, "SELECT months FROM follow_up_months WHERE experiment_id = ? ORDER BY months");
+        months.bind(1, e.id);
+        std::vector<int> scheduled;
+        while (months.executeStep()) scheduled.push_back(months.getColumn(0).getInt());
+        if (!scheduled.empty()) e.outcome->follow_up_months = std::move(scheduled);
     }
 
     // Every column, and the planned share, the label and the covariate only where the file has them: migration 4

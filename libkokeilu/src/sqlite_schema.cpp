@@ -418,10 +418,25 @@ bool has_experiment_links(SQLite::Database& db) {
     return db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'experiment_links'").getInt() > 0;
 }
 
+// Migration 14: the months after a concluded experiment's decision at which it is followed up
+// (Outcome::follow_up_months, kokeilu/follow_up.hpp), a row per month; none for every experiment
+// concluded before.
+constexpr const char* schema_v14 = R"sql(
+CREATE TABLE IF NOT EXISTS follow_up_months (
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    months        INTEGER NOT NULL CHECK (months BETWEEN 1 AND 120),
+    PRIMARY KEY (experiment_id, months)
+) WITHOUT ROWID;
+)sql";
+
+bool has_follow_up_months(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'follow_up_months'").getInt() > 0;
+}
+
 // The versions of one release are numbered ahead by the part of it that adds them, and the parts
 // may land in another order: a migration below the file's version whose change the file lacks
 // (made by a build that had the later migrations but not this one) is applied too, see applied.
-constexpr std::array<SqliteMigration, 12> migrations{{
+constexpr std::array<SqliteMigration, 13> migrations{{
     {1, schema_v1},
     // The summaries are made at 8, with the columns of today's summaries.
     {2, schema_v2},
@@ -437,6 +452,7 @@ constexpr std::array<SqliteMigration, 12> migrations{{
     {10, schema_v10, nullptr, has_covariates},
     {11, schema_v11, nullptr, has_experiment_origins},
     {13, schema_v13, nullptr, has_experiment_links},
+    {14, schema_v14, nullptr, has_follow_up_months},
 }};
 
 static_assert(migrations.back().version == sqlite_schema_version,

@@ -433,6 +433,10 @@ Experiment Tracker::conclude(std::string_view key, const Outcome& outcome) {
                                                                       {{"metric", shown_name(e.primary_metric())}}});
     Outcome decided = outcome;
     if (decided.decided_on.is_not_a_date()) decided.decided_on = zone_.today();
+    // A scaled-up change is followed up to see whether it lasts, unless the team says otherwise.
+    if (!decided.follow_up_months && decided.decision == Decision::scale_up)
+        decided.follow_up_months.emplace(default_follow_up_months.begin(), default_follow_up_months.end());
+    if (decided.follow_up_months && decided.follow_up_months->empty()) decided.follow_up_months.reset();
     if (e.actual_start && decided.decided_on < *e.actual_start)
         throw InvalidArgumentError("outcome.decided_on",
                                    Message{"lifecycle.before_actual_start", {{"start", format_date(*e.actual_start)}}});

@@ -486,6 +486,19 @@ void validate_outcome(const Outcome& outcome) {
     check_long_text(outcome.learning.therefore, "outcome.learning.therefore");
     if (outcome.decided_on.is_infinity() || outcome.decided_on.is_neg_infinity())
         throw InvalidArgumentError("outcome.decided_on", Message{"input.not_a_date"});
+    if (outcome.follow_up_months) {
+        const std::vector<int>& months = *outcome.follow_up_months;
+        for (std::size_t i = 0; i < months.size(); ++i) {
+            const std::string field = "outcome.follow_up_months[" + std::to_string(i) + "]";
+            if (months[i] < 1 || months[i] > 120)
+                throw InvalidArgumentError(field, Message{"input.follow_up_month_range",
+                                                          {{"value", static_cast<std::int64_t>(months[i])}}});
+            if (i > 0 && months[i] <= months[i - 1])
+                throw InvalidArgumentError(field, Message{"input.follow_up_months_order",
+                                                          {{"value", static_cast<std::int64_t>(months[i])},
+                                                           {"previous", static_cast<std::int64_t>(months[i - 1])}}});
+        }
+    }
 }
 
 std::string metric_field(const Metric& metric, std::size_t index) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kokeilu {
 
@@ -36,6 +37,11 @@ struct Outcome {
     std::optional<Verdict> amended_verdict{};
     // Which of the two judgements the team stands by; amended needs amended_verdict.
     Criterion judged_against = Criterion::locked;
+    // The months after decided_on at which to measure again whether the change lasted
+    // (kokeilu/follow_up.hpp): increasing, each 1 to 120. When concluding, nullopt is the default
+    // for the decision ({3, 6, 12} for scale_up, none for the others); a concluded experiment keeps
+    // nullopt for "none", so an empty list given to conclude is stored as nullopt.
+    std::optional<std::vector<int>> follow_up_months{};
 
     // The verdict of the judgement the team chose.
     [[nodiscard]] Verdict chosen_verdict() const noexcept {

@@ -15,6 +15,7 @@
 #include "kokeilu/observation.hpp"
 #include "kokeilu/sqlite_store.hpp"
 #include "kokeilu/store.hpp"
+#include "kokeilu/follow_up.hpp"
 #include "kokeilu/time_zone.hpp"
 #include "kokeilu/verification.hpp"
 #include "kokeilu/voiding.hpp"
@@ -109,6 +110,19 @@ public:
     }
     // running -> concluded with the verdict, Learning Card and decision.
     Experiment conclude(std::string_view key, const Outcome& outcome);
+
+    // Follow-ups (kokeilu/follow_up.hpp). The slots of one concluded experiment as of `on` (default
+    // today in the tracker's zone); none when it has no schedule.
+    [[nodiscard]] std::vector<FollowUpSlot> follow_up_slots(std::string_view original,
+                                                            std::optional<Date> on = {}) const;
+    // Every slot due on or before `on` + within_days (default today in the tracker's zone) that no
+    // concluded follow-up fills yet, by due date, then original key and months.
+    [[nodiscard]] std::vector<FollowUpSlot> due(std::optional<Date> on = {}, int within_days = 0) const;
+    // A draft (not stored) of the follow-up of `original` at `months`, one of its scheduled months:
+    // its organisation, unit, purposes, design and arms, its primary metric (name, kind, direction,
+    // minimum effect, ...), planned to start on the slot's due date, linked as a follow-up. The
+    // caller completes the Test Card and passes it to create.
+    [[nodiscard]] Experiment follow_up_draft(std::string_view original, int months) const;
 
     // A note in the experiment's journal (at: default now).
     JournalEntry note(std::string_view key, std::string_view text, std::string_view author = {},

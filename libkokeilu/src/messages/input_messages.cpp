@@ -97,6 +97,10 @@ constexpr std::array templates = {
                     "is used only for count metrics"},
     MessageTemplate{"input.float_too_large",
                     "{value} is too large for a float"},
+    MessageTemplate{"input.follow_up_month_range",
+                    "a follow-up comes 1 to 120 months after the decision, not {value}"},
+    MessageTemplate{"input.follow_up_months_order",
+                    "follow-up months go in increasing order, each once: {value} comes after {previous}"},
     MessageTemplate{"input.hidden_character",
                     "contains an invisible or direction-changing character ({character}); a name must show every character it holds"},
     MessageTemplate{"input.index_mismatch",
@@ -291,6 +295,8 @@ constexpr std::array templates = {
                     "is outside the valid range of {metric} ({min} to {max}), got {value}"},
     MessageTemplate{"input.values_not_times",
                     "expected times, got {dtype} values, not times"},
+    MessageTemplate{"input.within_days_range",
+                    "must be a whole number of days from 0 to 36600, not {value}"},
 };
 
 }  // namespace

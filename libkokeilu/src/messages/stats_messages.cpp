@@ -32,6 +32,8 @@ constexpr std::array templates = {
     MessageTemplate{"stats.effect.interval_misses_estimate",
                     "the interval {low} to {high} does not contain the estimate {estimate}"},
     MessageTemplate{"stats.effect.not_finite", "the estimate and its interval must be finite numbers"},
+    MessageTemplate{"stats.follow_up_no_spread",
+                    "the effect has no spread (its standard error is 0), so whether it lasted cannot be judged"},
     MessageTemplate{"stats.its.change_outside",
                     "must lie after the first time ({first}) and not after the last ({last}), got {value}"},
     MessageTemplate{"stats.its.few_after",
