@@ -8,6 +8,7 @@ void register_errors(py::module_& m);
 void register_enums(py::module_& m);
 void register_time(py::module_& m);
 void register_model(py::module_& m);
+void register_follow_ups(py::module_& m);
 void register_experiment(py::module_& m);
 void register_observations(py::module_& m);
 void register_history(py::module_& m);
@@ -25,6 +26,7 @@ PYBIND11_MODULE(_core, m) {
     register_enums(m);
     register_time(m);
     register_model(m);
+    register_follow_ups(m);
     register_experiment(m);
     register_observations(m);
     register_history(m);

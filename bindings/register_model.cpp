@@ -75,15 +75,20 @@ void register_outcome(py::module_& m) {
     outcome
         .def(py::init([](Named<Verdict> verdict, const LearningCard& learning, Named<Decision> decision,
                          const Date& decided_on, std::optional<Named<Verdict>> amended_verdict,
-                         Named<Criterion> judged_against) {
+                         Named<Criterion> judged_against, std::optional<std::vector<int>> follow_up_months) {
                  Outcome o{verdict, learning, decision, decided_on};
                  if (amended_verdict) o.amended_verdict = amended_verdict->value;
                  o.judged_against = judged_against;
+                 o.follow_up_months = std::move(follow_up_months);
                  return o;
              }),
              py::arg("verdict") = Verdict::inconclusive, py::arg("learning") = LearningCard{},
              py::arg("decision") = Decision::adapt, py::arg("decided_on") = py::none(),
-             py::arg("amended_verdict") = py::none(), py::arg("judged_against") = Criterion::locked)
+             py::arg("amended_verdict") = py::none(), py::arg("judged_against") = Criterion::locked,
+             py::arg("follow_up_months") = py::none())
+        .def_readwrite("follow_up_months", &Outcome::follow_up_months,
+                       "The months after the decision at which to follow up; None when concluding: 3, 6 and 12 "
+                       "for a scale-up, none otherwise. A concluded experiment without follow-ups has None.")
         .def_readwrite("learning", &Outcome::learning, "The Learning Card.")
         .def_readwrite("decided_on", &Outcome::decided_on, "The date of the decision; None means today when concluding.")
         .def_property(
@@ -100,6 +105,7 @@ void register_outcome(py::module_& m) {
         .def("__repr__", [](const Outcome& o) {
             std::string text = "Outcome(verdict='" + enum_name(to_string(o.verdict)) + "', decision='" +
                                enum_name(to_string(o.decision)) + "', decided_on=" + repr_of(o.decided_on);
+            if (o.follow_up_months) text += ", follow_up_months=" + repr_of(*o.follow_up_months);
             if (o.amended_verdict)
                 text += ", amended_verdict='" + enum_name(to_string(*o.amended_verdict)) + "', judged_against='" +
                         enum_name(to_string(o.judged_against)) + "'";

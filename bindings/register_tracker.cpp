@@ -295,6 +295,31 @@ void register_tracker(py::module_& m) {
             py::arg("key"), py::arg("kind"), py::arg("of"),
             "Links the experiment to another (key or UUID) as a replication, adaptation or follow-up of it.")
         .def(
+            "follow_up_slots",
+            [](PyTracker& self, const std::string& key, std::optional<Date> on) {
+                return self.with([&](Tracker& t) { return t.follow_up_slots(key, on); });
+            },
+            py::arg("key"), py::arg("on") = py::none(), "The follow-up slots of a concluded experiment as of `on`.")
+        .def(
+            "due",
+            [](PyTracker& self, std::optional<Date> on, int within_days) {
+                return self.with([&](Tracker& t) { return t.due(on, within_days); });
+            },
+            py::arg("on") = py::none(), py::arg("within_days") = 0,
+            "Follow-up slots due on or before `on` + within_days that no concluded follow-up fills.")
+        .def(
+            "follow_up_draft",
+            [](PyTracker& self, const std::string& key, int months) {
+                return self.with([&](Tracker& t) { return t.follow_up_draft(key, months); });
+            },
+            py::arg("key"), py::arg("months"), "A draft (not stored) of the follow-up at that many months.")
+        .def(
+            "local_date",
+            [](PyTracker& self, const Time& at) {
+                return self.with([&](Tracker& t) { return t.time_zone().date_of(to_unix_micros(at)); });
+            },
+            py::arg("at"), "The calendar day of the instant in the tracker's time zone.")
+        .def(
             "unlink",
             [](PyTracker& self, const std::string& key, const std::string& of) {
                 return self.with([&](Tracker& t) { return t.unlink(key, of); });
