@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Union
 from . import _core
 from ._checks import NOT_UTF8, invalid, invalid_as, is_utf8
 from ._history import Verification, history_frame, voids_frame, warn_if_differs
+from ._tracker_follow_ups import FollowUps
 from ._tracker_logging import ExperimentRef, ObservationLogging, TimeLike, _key
 
 from ._core import (
@@ -346,7 +347,7 @@ def experiments_to_frame(experiments: Iterable[Experiment]) -> pd.DataFrame:
     return frame
 
 
-class Tracker(ObservationLogging):
+class Tracker(ObservationLogging, FollowUps):
     """A kokeilu tracker over one SQLite file (or ``":memory:"``).
 
     Get one with :func:`kokeilu.open`; use it as a context manager to close the file at the end.
@@ -540,6 +541,7 @@ class Tracker(ObservationLogging):
         decided_on: DateLike | None = None,
         amended_verdict: _core.Verdict | str | None = None,
         judged_against: _core.Criterion | str = "locked",
+        follow_up_months: Iterable[int] | None = None,
     ) -> Experiment:
         """Concludes a running experiment with its verdict, Learning Card and decision.
 
@@ -548,6 +550,9 @@ class Tracker(ObservationLogging):
         the exploratory judgement against the amended one, and ``judged_against`` which of the two
         the team stands by ("locked", the default, or "amended"). The Learning Card is given by its
         four parts, or whole as ``learning``. ``decided_on`` defaults to today (UTC).
+        ``follow_up_months`` are the months after the decision at which to measure again whether
+        the change lasted (:meth:`due`, :meth:`follow_up`): by default 3, 6 and 12 for
+        ``decision="scale_up"`` and none otherwise; ``[]`` schedules none.
         """
         card = (
             LearningCard(we_believed, we_observed, we_learned, therefore)
@@ -561,6 +566,7 @@ class Tracker(ObservationLogging):
             decided_on=decided_on,
             amended_verdict=amended_verdict,
             judged_against=judged_against,
+            follow_up_months=None if follow_up_months is None else list(follow_up_months),
         )
         return self._core.conclude(_key(experiment), outcome)
 

@@ -242,6 +242,34 @@ def _tracker_part(msgs: Messages, experiment: Experiment, tracker: Tracker | Non
     return text
 
 
+def _follow_ups(msgs: Messages, experiment: Experiment, tracker: Tracker | None) -> str:
+    """The scheduled follow-ups and what became of the effect at each (kokeilu/follow_up.hpp)."""
+    from ._tracker_follow_ups import follow_up_rows
+
+    rows = [] if tracker is None else follow_up_rows(tracker, experiment)
+    if not rows:
+        return ""
+    body = []
+    for row in rows:
+        status = row["follow_up_status"]
+        difference = "–" if row["difference"] is None else (
+            f"{_number(msgs, row['difference'])} ({_number(msgs, row['difference_low'])} – "
+            f"{_number(msgs, row['difference_high'])})"
+        )
+        persistence = row["persistence"]
+        body.append([
+            msgs.number(row["months"]),
+            msgs.date(row["due"]),
+            row["follow_up"] or "–",
+            "–" if status is None else msgs.enum_label("Status", status),
+            difference,
+            "–" if persistence is None else msgs.text(f"follow_up.persistence.{persistence}"),
+        ])
+    header = [msgs.text(key) for key in ("follow_up.col_months", "follow_up.col_due", "follow_up.col_follow_up",
+                                         "col.status", "follow_up.col_difference", "follow_up.col_persistence")]
+    return f"<h4 {_H4}>{_h(msgs, 'follow_up.title')}</h4>" + _table(header, body)
+
+
 def _facts(msgs: Messages, e: Experiment) -> dict[str, str]:
     """The experiment's facts as HTML, by name; empty ones are left out when shown."""
 
@@ -316,6 +344,7 @@ def experiment_html(
         f"<h4 {_H4}>{_h(msgs, _ARMS_HEADING.get(e.design.name, 'html.arms'))}</h4>",
         arms,
         _outcome(msgs, e),
+        _follow_ups(msgs, e, tracker),
         _tracker_part(msgs, e, tracker, notes),
         "</div>",
     ]

@@ -26,7 +26,6 @@ from .amend_fields import (
     amend_changes,
     parse_metric_spec,
 )
-from .conclusion import collect_conclusion
 from .i18n import LANGUAGES, Messages
 from .new_experiment import collect_new, warn_activity
 from .prompts import default_author, is_interactive
@@ -390,7 +389,7 @@ def build_cli(msgs: Messages) -> click.Group:
     def json_option(function: F) -> F:
         return click.option("--json", "as_json", is_flag=True, help=msgs("help.json"))(function)
 
-    from . import history, share  # here: they take State and load from this module
+    from . import follow_ups, history, share  # here: they take State and load from this module
 
 
     @click.group(cls=Group, help=msgs("help.main"), context_settings={"help_option_names": ["-h", "--help"]})
@@ -530,14 +529,17 @@ def build_cli(msgs: Messages) -> click.Group:
             journal = tracker.journal(e)
             counts = render.observation_counts(tracker, e)
             analysis = _latest_analysis(tracker, e)
+            later = follow_ups.follow_up_rows(tracker, e)
         if as_json:
             record = render.experiment_dict(e)
             record["journal"] = render.journal_dicts(journal)
             record["observations"] = counts
             record["latest_summary"] = None if analysis is None else render.latest_summary_dict(analysis)
+            record["follow_ups"] = follow_ups.follow_up_dicts(later)
             render.print_json(record)
         else:
             render.render_show(msgs, e, journal, counts, analysis)
+            follow_ups.render_follow_ups(msgs, later, follow_ups.original_effect_text(msgs, e, analysis))
 
     @cli.command("analyze", help=msgs("help.analyze"))
     @common
@@ -740,57 +742,6 @@ def build_cli(msgs: Messages) -> click.Group:
             return
         click.echo(msgs("import.done", count=msgs.number(count), key=e.key))
 
-    @cli.command("conclude", help=msgs("help.conclude"))
-    @common
-    @click.argument("key")
-    @click.option("--verdict", type=enum_type("Verdict"), help=msgs("help.verdict"))
-    @click.option("--amended-verdict", type=enum_type("Verdict"), help=msgs("help.amended_verdict"))
-    @click.option("--judged-against", type=enum_type("Criterion"), help=msgs("help.judged_against"))
-    @click.option("--decision", type=enum_type("Decision"), help=msgs("help.decision"))
-    @click.option("--we-believed", help=msgs("help.field", label=msgs("lc.we_believed")))
-    @click.option("--we-observed", help=msgs("help.field", label=msgs("lc.we_observed")))
-    @click.option("--we-learned", help=msgs("help.field", label=msgs("lc.we_learned")))
-    @click.option("--therefore", help=msgs("help.field", label=msgs("lc.therefore")))
-    @click.option("--on", type=date_type, help=msgs("help.on"))
-    @click.pass_obj
-    def conclude(state: State, /, key: str, on: datetime.date | None, **given: str | None) -> None:
-        with state.open() as tracker:
-            e = load(state, tracker, key)
-            # The core's rule, asked before the questions so that no one answers them in vain; the
-            # answers themselves (an amended verdict, an activity metric 'supported') are judged by
-            # the core when the conclusion is written.
-            e.require_step(kokeilu.LifecycleStep.conclude)
-            answers = collect_conclusion(msgs, e, given, _latest_analysis(tracker, e) if is_interactive() else None)
-            e = tracker.conclude(
-                e,
-                answers["verdict"],
-                decision=answers["decision"],
-                we_believed=answers["we_believed"],
-                we_observed=answers["we_observed"],
-                we_learned=answers["we_learned"],
-                therefore=answers["therefore"],
-                decided_on=on,
-                amended_verdict=answers.get("amended_verdict"),
-                judged_against=answers.get("judged_against") or "locked",
-            )
-        outcome = e.outcome
-        assert outcome is not None
-        if outcome.amended_verdict is not None:
-            click.echo(
-                msgs(
-                    "concluded_both",
-                    key=e.key,
-                    verdict=msgs.label(outcome.verdict),
-                    amended=msgs.label(outcome.amended_verdict),
-                    chosen=msgs.label(outcome.judged_against),
-                    decision=msgs.label(outcome.decision),
-                )
-            )
-        else:
-            click.echo(
-                msgs("concluded", key=e.key, verdict=msgs.label(outcome.verdict), decision=msgs.label(outcome.decision))
-            )
-
     @cli.command("export", help=msgs("help.export"))
     @common
     @click.argument("what", type=click.Choice(["experiments", "observations"]), default="experiments")
@@ -965,6 +916,7 @@ def build_cli(msgs: Messages) -> click.Group:
 
     history.add_history_commands(cli, msgs, common, json_option)
     share.add_share_commands(cli, msgs, common, json_option)
+    follow_ups.add_follow_up_commands(cli, msgs, common, json_option, enum_type, date_type)
     return cli
 
 

@@ -131,6 +131,7 @@ def experiment_dict(e: kokeilu.Experiment) -> dict[str, Any]:
             "judged_against": outcome.judged_against.name,
             "decision": outcome.decision.name,
             "decided_on": _iso(outcome.decided_on),
+            "follow_up_months": outcome.follow_up_months,
             "learning_card": {
                 "we_believed": outcome.learning.we_believed,
                 "we_observed": outcome.learning.we_observed,
