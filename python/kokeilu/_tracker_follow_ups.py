@@ -11,7 +11,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from . import _core
-from ._core import Experiment
+from ._core import Experiment, FollowUpEffect, FollowUpSlot
 from ._tracker_logging import ExperimentRef, _key
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def primary_effect(analysis: Analysis) -> _core.Estimate | None:
     return None
 
 
-def _slots_frame(slots: list[_core.FollowUpSlot]) -> pd.DataFrame:
+def _slots_frame(slots: list[FollowUpSlot]) -> pd.DataFrame:
     import pandas as pd
 
     rows = [
@@ -59,12 +59,13 @@ def _slots_frame(slots: list[_core.FollowUpSlot]) -> pd.DataFrame:
     ]
     # Column by column, so that a missing follow-up stays None (not NaN) and dates stay dates.
     integers = ("months", "days_overdue")
-    return pd.DataFrame(
+    frame: pd.DataFrame = pd.DataFrame(
         {
             column: pd.Series([row[column] for row in rows], dtype="int64" if column in integers else "object")
             for column in SLOT_COLUMNS
         }
     )
+    return frame
 
 
 def follow_up_rows(tracker: Any, e: Experiment) -> list[dict[str, Any]]:
@@ -156,7 +157,7 @@ class FollowUps:
             raise TypeError(f"within_days: expected a whole number, got {type(within_days).__name__}")
         return _slots_frame(self._core.due(self._day(on), within_days))
 
-    def follow_up_effect(self, original: ExperimentRef, follow_up: ExperimentRef) -> _core.FollowUpEffect | None:
+    def follow_up_effect(self, original: ExperimentRef, follow_up: ExperimentRef) -> FollowUpEffect | None:
         """Whether the original's effect held, faded or grew at the follow-up, or None.
 
         Both are analysed; their primary effects (on the original's primary metric, oriented so

@@ -97,16 +97,18 @@ def _due_table(msgs: Messages, frame: pd.DataFrame) -> None:
     for key in ("follow_up.col_original", "col.organisation", "follow_up.col_decided", "follow_up.col_months",
                 "follow_up.col_due", "follow_up.col_overdue", "follow_up.col_follow_up", "col.status"):
         table.add_column(msgs(key), overflow="fold")
-    for row in frame.itertuples():
+    for record in frame.to_dict("records"):
+        row: dict[str, Any] = {str(k): v for k, v in record.items()}
+        status = row["follow_up_status"]
         table.add_row(
-            str(row.original),
-            str(row.organisation),
-            msgs.date(row.decided_on),
-            msgs.number(int(row.months)),
-            msgs.date(row.due),
-            msgs.number(int(row.days_overdue)),
-            row.follow_up or "–",
-            "–" if row.follow_up_status is None else msgs.enum_label("Status", str(row.follow_up_status)),
+            str(row["original"]),
+            str(row["organisation"]),
+            msgs.date(row["decided_on"]),
+            msgs.number(int(row["months"])),
+            msgs.date(row["due"]),
+            msgs.number(int(row["days_overdue"])),
+            row["follow_up"] or "–",
+            "–" if status is None else msgs.enum_label("Status", str(status)),
         )
     out.print(table)
 
