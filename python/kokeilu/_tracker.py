@@ -488,6 +488,46 @@ class Tracker(ObservationLogging):
             )
         )
 
+    def search(
+        self,
+        text: str = "",
+        *,
+        purpose: Purpose | str | None = None,
+        unit: str = "",
+        metric: str = "",
+        organisation: str = "",
+        verdict: _core.Verdict | str | None = None,
+        decision: _core.Decision | str | None = None,
+        status: Status | str | None = None,
+        imported: bool | None = None,
+    ) -> pd.DataFrame:
+        """The learning library: every experiment, own and imported, that meets every criterion given,
+        one row each (columns in ``kokeilu._library.LIBRARY_COLUMNS``; no rows when none matches).
+
+        ``text`` is words, each found as the beginning of a word anywhere in the experiment (its key,
+        title, summary, organisation, unit, owner, tags, purposes, Test Card, metric names and labels,
+        Learning Card, verdict and decision): "kirjasto" finds "kirjastossa"; ä, ö and å are letters
+        of their own. Quotes and operators in it are searched for like any text. With text the best
+        match comes first, else the order is by key. ``unit``, ``metric`` (a metric's name) and
+        ``organisation`` match exactly, ignoring case; ``verdict`` is the judgement the team chose;
+        ``imported`` True keeps only copies imported from other trackers, False only this tracker's own.
+        """
+        from ._library import library_frame
+
+        return library_frame(
+            self._core.search(
+                text,
+                purpose=purpose,
+                unit=unit,
+                metric=metric,
+                organisation=organisation,
+                verdict=verdict,
+                decision=decision,
+                status=status,
+                imported=imported,
+            )
+        )
+
     def update(self, experiment: ExperimentRef, **changes: Any) -> Experiment:
         """Changes fields of an experiment (the keywords of :meth:`create`) and saves it.
 
