@@ -390,7 +390,7 @@ def build_cli(msgs: Messages) -> click.Group:
     def json_option(function: F) -> F:
         return click.option("--json", "as_json", is_flag=True, help=msgs("help.json"))(function)
 
-    from . import history, share  # here: they take State and load from this module
+    from . import history, search, share  # here: they take State and load from this module
 
 
     @click.group(cls=Group, help=msgs("help.main"), context_settings={"help_option_names": ["-h", "--help"]})
@@ -965,6 +965,7 @@ def build_cli(msgs: Messages) -> click.Group:
 
     history.add_history_commands(cli, msgs, common, json_option)
     share.add_share_commands(cli, msgs, common, json_option)
+    search.add_search_command(cli, msgs, common, json_option)
     return cli
 
 
