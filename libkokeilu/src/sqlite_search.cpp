@@ -114,10 +114,11 @@ std::vector<Experiment> search_experiments(SQLite::Database& db, const Experimen
     const std::string query = search_query(search.text);
     // The clauses are fixed text; only the values are bound.
     std::string sql = query.empty() ? "SELECT e.* FROM experiments e WHERE 1"
-                                    : "SELECT e.* FROM experiment_search JOIN experiments e ON e.id = experiment_search.rowid "
-                                      "WHERE experiment_search MATCH :query";
+                                    : "SELECT e.* FROM experiment_search JOIN experiments e"
+                                      " ON e.id = experiment_search.rowid WHERE experiment_search MATCH :query";
     if (search.purpose)
-        sql += " AND EXISTS (SELECT 1 FROM experiment_purposes p WHERE p.experiment_id = e.id AND p.purpose = :purpose)";
+        sql += " AND EXISTS (SELECT 1 FROM experiment_purposes p WHERE p.experiment_id = e.id"
+               " AND p.purpose = :purpose)";
     if (!search.unit.empty()) sql += " AND kokeilu_fold(e.unit) = :unit";
     if (!search.metric.empty())
         sql += " AND EXISTS (SELECT 1 FROM metrics m WHERE m.experiment_id = e.id AND kokeilu_fold(m.name) = :metric)";

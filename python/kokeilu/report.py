@@ -232,7 +232,7 @@ def _library(msgs: Messages, tracker: Tracker) -> str:
         verdict = (
             _badge(msgs.enum_label("Verdict", row.verdict), _VERDICT_COLOURS.get(row.verdict, "#5b6472"))
             if isinstance(row.verdict, str)
-            else _e(msgs.enum_label("Status", row.status))
+            else _e(msgs.enum_label("Status", str(row.status)))
         )
         decision = msgs.enum_label("Decision", row.decision) if isinstance(row.decision, str) else ""
         cells = (

@@ -49,7 +49,8 @@ void check_in_step(const std::string& path) {
     std::map<std::int64_t, std::string> stored;
     std::map<std::int64_t, std::string> indexed;
     SQLite::Statement experiments(db, "SELECT id, key || '|' || title FROM experiments");
-    while (experiments.executeStep()) stored[experiments.getColumn(0).getInt64()] = experiments.getColumn(1).getString();
+    while (experiments.executeStep())
+        stored[experiments.getColumn(0).getInt64()] = experiments.getColumn(1).getString();
     SQLite::Statement entries(db, "SELECT rowid, key || '|' || title FROM experiment_search");
     while (entries.executeStep()) indexed[entries.getColumn(0).getInt64()] = entries.getColumn(1).getString();
     CHECK(indexed == stored);
@@ -75,7 +76,7 @@ Outcome library_outcome() {
     outcome.decision = Decision::scale_up;
     outcome.learning = {"asiakkaat kokivat olonsa turvalliseksi", "turvallisuus pysyi ennallaan",
                         "etäkäynnit sopivat iltaan", "laajennamme koko kaupunkiin"};
-    outcome.decided_on = Date(2026, 9, 15);
+    outcome.decided_on = Date(2025, 9, 15);
     return outcome;
 }
 
@@ -92,13 +93,13 @@ TEST_CASE("the search finds an experiment by every part the index covers", "[sea
     draft.metrics[0].label = "Turvallisuuden tunne";
     draft.test_card.we_believe = "uskomme että asukasraati lisää luottamusta";
     const std::string key = t.create(draft).key;
-    t.start(key, Date(2026, 3, 2));
+    t.start(key, Date(2025, 3, 3));
     t.conclude(key, library_outcome());
 
     CHECK_FALSE(finds(t, "kotihoito", key));
-    for (const char* text : {key.c_str(), "OULU", "etäkäynnit", "kirjastossa", "home care", "Virtanen", "digituki", "democracy", "asukasraati",
-                             "sense_of_security", "turvallisuuden tunne", "wait_days", "turvalliseksi", "laajennamme",
-                             "supported", "scale_up"}) {
+    for (const char* text : {key.c_str(), "OULU", "etäkäynnit", "kirjastossa", "home care", "Virtanen", "digituki",
+                             "democracy", "asukasraati", "sense_of_security", "turvallisuuden tunne", "wait_days",
+                             "turvalliseksi", "laajennamme", "supported", "scale_up"}) {
         INFO(text);
         CHECK(finds(t, text, key));
     }
@@ -127,7 +128,7 @@ TEST_CASE("the index follows every kind of write, in the same transaction", "[se
     CHECK(finds(t, "uimahallin liikunta", key));
 
     // start
-    t.start(key, Date(2026, 3, 2));
+    t.start(key, Date(2025, 3, 3));
     ExperimentSearch running;
     running.status = Status::running;
     CHECK(keys(t.search(running)) == std::vector<std::string>{key});
@@ -164,11 +165,27 @@ TEST_CASE("the index follows every kind of write, in the same transaction", "[se
     CHECK_FALSE(finds(t, "remote video", third));
     check_in_step(path);
 
-    // A write that fails leaves the index as it was: this one is refused by the revision check.
-    Experiment stale = t.get(second);
-    stale.revision -= 1;
-    CHECK_THROWS(t.update(stale));
+    // A write that fails after its entry was written leaves the index as it was: the history's
+    // entry, written after the index's, is refused here.
+    Experiment bag = home_care_draft();
+    bag.title = "Kirjastokassi";
+    const std::string fourth = t.create(bag).key;
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("CREATE TRIGGER refuse_history BEFORE INSERT ON history BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    }
+    Experiment renamed = t.get(fourth);
+    renamed.title = "Kirjastovene saaristoon";
+    CHECK_THROWS(t.update(renamed));
+    CHECK_THROWS(t.create(home_care_draft()));
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("DROP TRIGGER refuse_history");
+    }
     check_in_step(path);
+    CHECK(found_by(t, "kirjastokassi") == std::vector<std::string>{fourth});
+    CHECK(found_by(t, "kirjastovene").empty());
+    CHECK(found_by(t, "remote video").empty());
 }
 
 TEST_CASE("imported experiments are in the library, and a later bundle replaces their entry", "[search]") {
@@ -211,13 +228,13 @@ TEST_CASE("every facet narrows the library, and the verdict is the one the team 
     a.unit = "Kirjasto";
     a.purposes = {Purpose::vitality};
     const std::string a_key = t.create(a).key;
-    t.start(a_key, Date(2026, 3, 2));
+    t.start(a_key, Date(2025, 3, 3));
     t.conclude(a_key, library_outcome());
 
     Experiment b = home_care_draft("Kajaani");
     b.metrics[0].name = "kävijät";
     const std::string b_key = t.create(b).key;
-    t.start(b_key, Date(2026, 3, 2));
+    t.start(b_key, Date(2025, 3, 3));
     Outcome refuted = library_outcome();
     refuted.verdict = Verdict::refuted;
     refuted.decision = Decision::stop;
@@ -253,7 +270,7 @@ TEST_CASE("every facet narrows the library, and the verdict is the one the team 
     // and an amended one of supported, judged against the amended criterion, is supported.
     Experiment d = home_care_draft("Oulu");
     const std::string d_key = t.create(d).key;
-    t.start(d_key, Date(2026, 3, 2));
+    t.start(d_key, Date(2025, 3, 3));
     Experiment amended = t.get(d_key);
     amended.metrics[0].minimum_effect = 0.5;
     t.update(amended, "the board asked for a larger effect", "Aino");
@@ -301,7 +318,7 @@ TEST_CASE("a title match ranks above a match in the Learning Card", "[search]") 
     Experiment deep = home_care_draft();
     deep.title = "Iltakäynnit";
     const std::string deep_key = t.create(deep).key;  // first by key
-    t.start(deep_key, Date(2026, 3, 2));
+    t.start(deep_key, Date(2025, 3, 3));
     Outcome outcome = library_outcome();
     outcome.learning.we_learned = "saunavuorot eivät vaikuttaneet";
     t.conclude(deep_key, outcome);
@@ -323,7 +340,8 @@ TEST_CASE("text that looks like query syntax is searched for, never obeyed or re
         "a OR b", "title:kirjasto", "{title summary}: x", "kirjasto NOT", "NOT kirjasto", "+", ":", "'", "''", ";",
         "'); DROP TABLE experiments; --", "\\", "\\\"", "a\"b", "\"kirjasto", "kirjasto\"", "*kirjasto*", "kir*sto",
         "AND", "OR", "NOT", "NEAR", "near/3", "\t\n\r", std::string("a\0b", 3), std::string(1, '\0'), "\x7f",
-        "\xc2\xa0", "\xe2\x80\x8b", "🙂", "kirjasto\"*", "\"\"*\"", "col:", "{", "}", ",", ".", "<>", "%", "_", "$1", "?"};
+        "\xc2\xa0", "\xe2\x80\x8b", "🙂", "kirjasto\"*", "\"\"*\"", "col:", "{", "}", ",", ".", "<>", "%", "_",
+        "$1", "?"};
     for (const std::string& text : hostile) {
         INFO(text);
         CHECK_NOTHROW((void)found_by(t, text));
@@ -376,7 +394,7 @@ TEST_CASE("a file of schema 11 gets an index that finds its experiments", "[sear
         Experiment draft = home_care_draft();
         draft.title = "Kirjastojen yhteiskokoelma";
         key = t.create(draft).key;
-        t.start(key, Date(2026, 3, 2));
+        t.start(key, Date(2025, 3, 3));
         t.conclude(key, library_outcome());
     }
     {

@@ -21,13 +21,12 @@ from .values import Parsed, choice_names, parse_choice
 if TYPE_CHECKING:
     import pandas as pd
 
-# The table's columns: the library's (kokeilu._library.LIBRARY_COLUMNS) that fit a terminal, with
-# their headings' catalogue keys.
+# The table's columns: those of the library (kokeilu._library.LIBRARY_COLUMNS) that fit a terminal
+# of 120 characters, with their headings' catalogue keys; --json has them all.
 _TABLE = (
     ("key", "col.key"),
     ("title", "col.title"),
     ("organisation", "col.organisation"),
-    ("unit", "col.unit"),
     ("status", "col.status"),
     ("verdict", "col.verdict"),
     ("decision", "col.decision"),
@@ -50,8 +49,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _render(msgs: Messages, path: str, frame: pd.DataFrame) -> None:
     table = render._table(msgs("search.title", path=path))
-    for _, heading in _TABLE:
-        table.add_column(msgs(heading), overflow="fold")
+    for name, heading in _TABLE:
+        # A key is read whole (it is what show and analyze take); the texts wrap.
+        table.add_column(msgs(heading), overflow="fold", no_wrap=name == "key")
     for record in _records(frame):
         cells = []
         for name, _ in _TABLE:
