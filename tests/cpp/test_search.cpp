@@ -110,7 +110,7 @@ TEST_CASE("the search finds an experiment by every part the index covers", "[sea
 
 TEST_CASE("the index follows every kind of write, in the same transaction", "[search]") {
     TempDir dir;
-    const std::string path = (dir.path() / "library.db").string();
+    const std::string path = dir.file("library.db");
     Tracker t = Tracker::open(path);
     Experiment draft = home_care_draft();
     draft.title = "Kirjaston aukiolo";
@@ -195,7 +195,7 @@ TEST_CASE("imported experiments are in the library, and a later bundle replaces 
     const std::string key = oulu.create(draft).key;
 
     TempDir dir;
-    const std::string path = (dir.path() / "kajaani.db").string();
+    const std::string path = dir.file("kajaani.db");
     Tracker kajaani = Tracker::open(path);
     Experiment own = home_care_draft("Kajaani");
     own.title = "Lukupiiri kirjastossa";
@@ -248,7 +248,7 @@ TEST_CASE("every facet narrows the library, and the verdict is the one the team 
         return keys(t.search(s));
     };
     using Keys = std::vector<std::string>;
-    CHECK(search([](ExperimentSearch&) {}) == Keys{a_key, b_key, c_key});  // by key
+    CHECK(search([](ExperimentSearch&) {}) == Keys{b_key, a_key, c_key});  // by key: KAJAANI before OULU
     CHECK(search([](ExperimentSearch& s) { s.purpose = Purpose::vitality; }) == Keys{a_key});
     CHECK(search([](ExperimentSearch& s) { s.unit = " KIRJASTO "; }) == Keys{a_key});
     CHECK(search([](ExperimentSearch& s) { s.metric = "KÄVIJÄT"; }) == Keys{b_key});
@@ -258,9 +258,9 @@ TEST_CASE("every facet narrows the library, and the verdict is the one the team 
     CHECK(search([](ExperimentSearch& s) { s.verdict = Verdict::refuted; }) == Keys{b_key});
     CHECK(search([](ExperimentSearch& s) { s.decision = Decision::stop; }) == Keys{b_key});
     CHECK(search([](ExperimentSearch& s) { s.status = Status::draft; }) == Keys{c_key});
-    CHECK(search([](ExperimentSearch& s) { s.provenance = Provenance::own; }) == Keys{a_key, b_key, c_key});
+    CHECK(search([](ExperimentSearch& s) { s.provenance = Provenance::own; }) == Keys{b_key, a_key, c_key});
     CHECK(search([](ExperimentSearch& s) { s.provenance = Provenance::imported; }).empty());
-    CHECK(search([](ExperimentSearch& s) { s.unit = "   "; }) == Keys{a_key, b_key, c_key});  // spaces: no facet
+    CHECK(search([](ExperimentSearch& s) { s.unit = "   "; }) == Keys{b_key, a_key, c_key});  // spaces: no facet
     CHECK(search([](ExperimentSearch& s) {
               s.organisation = "Oulu";
               s.status = Status::concluded;
@@ -304,7 +304,7 @@ TEST_CASE("ä, ö and å are letters of their own, and a word is found by its be
     // Inflected forms by their stem, and the stem typed in NFD (a + combining diaeresis) as in NFC.
     CHECK(found_by(t, "kirjasto") == std::vector<std::string>{access_key});
     CHECK(found_by(t, "kirjastossa").empty());  // a longer form does not find a shorter one
-    CHECK(found_by(t, "pa\xcc\x88a\xcc\x88sy") == std::vector<std::string>{access_key});
+    CHECK(found_by(t, "pa\xcc\x88" "a\xcc\x88" "sy") == std::vector<std::string>{access_key});
 
     // Text stored in NFD is found by the word typed in NFC.
     Experiment decomposed = home_care_draft();
@@ -387,7 +387,7 @@ TEST_CASE("the query quotes every word", "[search]") {
 
 TEST_CASE("a file of schema 11 gets an index that finds its experiments", "[search][migration]") {
     TempDir dir;
-    const std::string path = (dir.path() / "old.db").string();
+    const std::string path = dir.file("old.db");
     std::string key;
     {
         Tracker t = Tracker::open(path);
@@ -415,7 +415,7 @@ TEST_CASE("a file of schema 11 gets an index that finds its experiments", "[sear
 
 TEST_CASE("a file of a later version that lacks the index gets it, its version kept", "[search][migration]") {
     TempDir dir;
-    const std::string path = (dir.path() / "later.db").string();
+    const std::string path = dir.file("later.db");
     std::string key;
     {
         Tracker t = Tracker::open(path);
