@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Union
 
 from . import _core
-from ._checks import NOT_UTF8, invalid, invalid_as, is_utf8
+from ._checks import NOT_UTF8, check_text, invalid, invalid_as, is_utf8
 from ._history import Verification, history_frame, voids_frame, warn_if_differs
 from ._tracker_logging import ExperimentRef, ObservationLogging, TimeLike, _key
 
@@ -514,8 +514,10 @@ class Tracker(ObservationLogging):
         """
         from ._library import library_frame
 
-        return library_frame(
-            self._core.search(
+        for value, field in ((text, "text"), (unit, "unit"), (metric, "metric"), (organisation, "organisation")):
+            check_text(value, field)
+        try:
+            found = self._core.search(
                 text,
                 purpose=purpose,
                 unit=unit,
@@ -526,7 +528,12 @@ class Tracker(ObservationLogging):
                 status=status,
                 imported=imported,
             )
-        )
+        except _core.InvalidArgumentError as error:
+            # The core's parser names an experiment's field ("purposes"); the argument is "purpose".
+            if error.field == "purposes":
+                invalid_as("purpose", error)
+            raise
+        return library_frame(found)
 
     def update(self, experiment: ExperimentRef, **changes: Any) -> Experiment:
         """Changes fields of an experiment (the keywords of :meth:`create`) and saves it.

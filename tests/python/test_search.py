@@ -99,9 +99,14 @@ def test_every_facet_narrows_the_library(tracker: kokeilu.Tracker) -> None:
     assert keys(tracker.search(imported=False)) == sorted([a.key, b.key, c.key])
     assert keys(tracker.search(imported=True)) == []
     assert keys(tracker.search("kirjasto", organisation="Oulu", status="concluded")) == [a.key]
-    with pytest.raises(kokeilu.InvalidArgumentError) as error:
-        tracker.search(verdict="maybe")
-    assert error.value.field == "verdict"
+    for name in ("purpose", "verdict", "decision", "status"):
+        with pytest.raises(kokeilu.InvalidArgumentError) as error:
+            tracker.search(**{name: "maybe"})
+        assert error.value.field == name
+    for name in ("text", "unit", "metric", "organisation"):
+        with pytest.raises(kokeilu.InvalidArgumentError) as error:
+            tracker.search(**{name: "kirjasto\udcff"})  # a lone surrogate is no text
+        assert error.value.field == name
 
 
 def test_the_index_follows_every_kind_of_write(tracker: kokeilu.Tracker, tmp_path: Path) -> None:
