@@ -102,7 +102,8 @@ padding-left:.6rem}
 .table td{font-variant-numeric:tabular-nums;white-space:nowrap}
 .table td:first-child{white-space:normal}
 .table td:not(:first-child),.table th:not(:first-child){text-align:right!important}
-.library td,.library th{white-space:normal!important;text-align:left!important;vertical-align:top}
+.table.library td,.table.library th,.table.library td:not(:first-child),.table.library th:not(:first-child){
+white-space:normal;text-align:left!important;vertical-align:top}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:.9rem}
 .card{background:#fff;border:1px solid #d0d4da;border-radius:.5rem;padding:.8rem 1rem;break-inside:avoid}
 .card dl{margin:.3rem 0}
