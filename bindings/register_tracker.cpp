@@ -281,6 +281,29 @@ void register_tracker(py::module_& m) {
             py::arg("until") = py::none(), py::arg("text") = "",
             "Experiments that pass every filter given, ordered by key.")
         .def(
+            "search",
+            [](PyTracker& self, std::string text, std::optional<Named<Purpose>> purpose, std::string unit,
+               std::string metric, std::string organisation, std::optional<Named<Verdict>> verdict,
+               std::optional<Named<Decision>> decision, std::optional<Named<Status>> status,
+               std::optional<bool> imported) {
+                ExperimentSearch search;
+                search.text = std::move(text);
+                if (purpose) search.purpose = purpose->value;
+                search.unit = std::move(unit);
+                search.metric = std::move(metric);
+                search.organisation = std::move(organisation);
+                if (verdict) search.verdict = verdict->value;
+                if (decision) search.decision = decision->value;
+                if (status) search.status = status->value;
+                if (imported) search.provenance = *imported ? Provenance::imported : Provenance::own;
+                return self.with([&](Tracker& t) { return t.search(search); });
+            },
+            py::arg("text") = "", py::kw_only(), py::arg("purpose") = py::none(), py::arg("unit") = "",
+            py::arg("metric") = "", py::arg("organisation") = "", py::arg("verdict") = py::none(),
+            py::arg("decision") = py::none(), py::arg("status") = py::none(), py::arg("imported") = py::none(),
+            "The learning library: experiments, own and imported (imported=True: only those; False: only the "
+            "tracker's own), that meet every criterion given; the best match first when there is text, else by key.")
+        .def(
             "update",
             [](PyTracker& self, const Experiment& revised, const std::string& reason, const std::string& author) {
                 return self.with([&](Tracker& t) { return t.update(revised, reason, author); });

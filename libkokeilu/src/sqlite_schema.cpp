@@ -6,6 +6,7 @@
 #include "sqlite_arm_summaries.hpp"
 #include "sqlite_history.hpp"
 #include "sqlite_experiment_rows.hpp"
+#include "sqlite_search.hpp"
 #include "sqlite_wal_identity.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -401,6 +402,32 @@ bool has_experiment_origins(SQLite::Database& db) {
     return db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'experiment_origins'").getInt() > 0;
 }
 
+// Migration 12: the learning library's full-text index of every experiment (sqlite_search.hpp),
+// filled here for the experiments the file already holds and kept from then on by every write that
+// changes one. IF NOT EXISTS: a file whose version was set back by hand may still have it.
+//
+// The tokenizer is unicode61 with remove_diacritics 0:
+// - unicode61 splits at everything that is not a letter or a digit in any script and folds case
+//   in the whole of Unicode (Ä to ä, Å to å), so Finnish and Swedish words are words, and a key
+//   such as OULU-2026-004 is three words that a phrase of them finds.
+// - remove_diacritics 0, because in Finnish and Swedish ä, ö and å are letters of their own, not
+//   a and o with marks: "pääsy" (access) and "paasy" are different words, and so are "tähti" and
+//   "tahti", "såg" and "sag". The default (1) would make each pair one word.
+// - No stemmer: SQLite has none for Finnish or Swedish (porter is English), and a Finnish word has
+//   dozens of inflected forms. Instead every word searched is a prefix (detail::search_query): the stem
+//   typed finds its inflections ("kirjasto" finds "kirjastossa", "kirjastoon") and compounds that
+//   begin with it ("kirjastopalvelu"); a form whose stem itself changes ("käsi", "käden") is not
+//   found by the other.
+// The table keeps its own copy of the text (not contentless): experiments are few, and an entry is
+// then deleted and rewritten by rowid with nothing else to keep in step. Its columns are the parts
+// of an experiment, so that bm25 can weigh a word in the title above one in the Learning Card.
+constexpr const char* schema_v12 = R"sql(
+CREATE VIRTUAL TABLE IF NOT EXISTS experiment_search USING fts5(
+    key, title, summary, people, tags, purposes, test_card, metrics, learning, outcome,
+    tokenize = "unicode61 remove_diacritics 0"
+);
+)sql";
+
 // Migration 13: links between experiments (kokeilu/link.hpp): a replication, an adaptation or a
 // follow-up of another experiment, named by its UUID, which need not be in this file.
 constexpr const char* schema_v13 = R"sql(
@@ -436,7 +463,7 @@ bool has_follow_up_months(SQLite::Database& db) {
 // The versions of one release are numbered ahead by the part of it that adds them, and the parts
 // may land in another order: a migration below the file's version whose change the file lacks
 // (made by a build that had the later migrations but not this one) is applied too, see applied.
-constexpr std::array<SqliteMigration, 13> migrations{{
+constexpr std::array<SqliteMigration, 14> migrations{{
     {1, schema_v1},
     // The summaries are made at 8, with the columns of today's summaries.
     {2, schema_v2},
@@ -451,6 +478,7 @@ constexpr std::array<SqliteMigration, 13> migrations{{
     {9, schema_v9, nullptr, has_planned_shares},
     {10, schema_v10, nullptr, has_covariates},
     {11, schema_v11, nullptr, has_experiment_origins},
+    {12, schema_v12, index_every_experiment, has_search_index},
     {13, schema_v13, nullptr, has_experiment_links},
     {14, schema_v14, nullptr, has_follow_up_months},
 }};

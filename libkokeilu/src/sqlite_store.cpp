@@ -17,6 +17,7 @@
 #include "sqlite_observation_scan.hpp"
 #include "sqlite_observation_target.hpp"
 #include "sqlite_schema.hpp"
+#include "sqlite_search.hpp"
 #include "sqlite_stored_data_checks.hpp"
 #include "sqlite_support.hpp"
 #include "sqlite_store_factory.hpp"
@@ -225,6 +226,15 @@ public:
         });
     }
 
+    std::vector<Experiment> search_experiments(const ExperimentSearch& search) override {
+        return guard_read("searching experiments", [&] {
+            SQLite::Transaction snapshot(db_, SQLite::TransactionBehavior::DEFERRED);
+            std::vector<Experiment> found = detail::search_experiments(db_, search);
+            snapshot.commit();
+            return found;
+        });
+    }
+
     void save_experiment(Experiment& experiment, std::span<const Amendment> new_amendments,
                          const std::optional<JournalEntry>& note, HistoryKind kind) override {
         require_writable();
@@ -288,6 +298,7 @@ public:
             ChainHead head = read_chain_head(statements_);
             (void)append_history(statements_, {HistoryKind::delete_draft, e.id, e.uuid, experiment_record(e)},
                                  now_utc(), head);
+            detail::unindex_experiment(db_, experiment_id);
             SQLite::Statement remove(db_, "DELETE FROM experiments WHERE id = ?");
             remove.bind(1, experiment_id);
             remove.exec();
@@ -745,8 +756,11 @@ private:
     }
 
     // Appends the experiment's record (read back as stored, exactly as a later read sees it) to the
-    // history, inside the caller's transaction; returns the experiment as read.
+    // history, inside the caller's transaction; returns the experiment as read. Every write that
+    // changes an experiment comes here last, so its entry in the search index is made here too,
+    // from the same stored rows.
     Experiment record_experiment(HistoryKind kind, std::int64_t experiment_id) {
+        detail::index_experiment(db_, experiment_id);
         Experiment stored = read_experiment(experiment_id);
         ChainHead head = read_chain_head(statements_);
         (void)append_history(statements_, {kind, stored.id, stored.uuid, experiment_record(stored)}, now_utc(), head);

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <string>
 #include <utility>
@@ -287,6 +288,24 @@ Experiment Tracker::unlink(std::string_view key, std::string_view of) {
     if (gone == 0)
         throw NotFoundError(Message{"lifecycle.link_not_found", {{"key", next.key}, {"of", std::string(trim(of))}}});
     return update(next);
+}
+
+std::vector<Experiment> Tracker::search(const ExperimentSearch& search) const {
+    // Quotes, operators, NULs and control characters are all words or spaces to the store; only
+    // bytes that are no text at all, and a text longer than any field it could match, are refused.
+    if (!detail::is_valid_utf8(search.text)) throw InvalidArgumentError("text", Message{"input.text_not_utf8"});
+    if (search.text.size() > detail::long_text_limit)
+        throw InvalidArgumentError("text", Message{"input.text_too_long",
+                                                   {{"bytes", static_cast<std::int64_t>(search.text.size())},
+                                                    {"limit", static_cast<std::int64_t>(detail::long_text_limit)}}});
+    ExperimentSearch normalized = search;
+    // Names as they are kept, so that one typed with spaces around it or in another Unicode form
+    // matches, and one of spaces alone is no criterion.
+    for (std::string* name : {&normalized.unit, &normalized.metric, &normalized.organisation}) {
+        if (!detail::is_valid_utf8(*name)) continue;  // compared as given: it matches nothing stored
+        *name = detail::normalize_name(*name);
+    }
+    return store_->search_experiments(normalized);
 }
 
 Experiment Tracker::update(const Experiment& revised, std::string_view reason, std::string_view author) {

@@ -667,6 +667,19 @@ class Tracker:
         until: _DateLike | None = None,
         text: str = "",
     ) -> builtins.list[Experiment]: ...
+    def search(
+        self,
+        text: str = "",
+        *,
+        purpose: Purpose | str | None = None,
+        unit: str = "",
+        metric: str = "",
+        organisation: str = "",
+        verdict: Verdict | str | None = None,
+        decision: Decision | str | None = None,
+        status: Status | str | None = None,
+        imported: bool | None = None,
+    ) -> builtins.list[Experiment]: ...
     def update(self, revised: Experiment, reason: str = "", author: str = "") -> Experiment: ...
     def link(self, key: str, kind: LinkKind | str, of: str) -> Experiment: ...
     def unlink(self, key: str, of: str) -> Experiment: ...

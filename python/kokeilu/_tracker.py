@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Union
 
 from . import _core
-from ._checks import NOT_UTF8, invalid, invalid_as, is_utf8
+from ._checks import NOT_UTF8, check_text, invalid, invalid_as, is_utf8
 from ._history import Verification, history_frame, voids_frame, warn_if_differs
 from ._tracker_follow_ups import FollowUps
 from ._tracker_logging import ExperimentRef, ObservationLogging, TimeLike, _key
@@ -488,6 +488,53 @@ class Tracker(ObservationLogging, FollowUps):
                 text=text,
             )
         )
+
+    def search(
+        self,
+        text: str = "",
+        *,
+        purpose: Purpose | str | None = None,
+        unit: str = "",
+        metric: str = "",
+        organisation: str = "",
+        verdict: _core.Verdict | str | None = None,
+        decision: _core.Decision | str | None = None,
+        status: Status | str | None = None,
+        imported: bool | None = None,
+    ) -> pd.DataFrame:
+        """The learning library: every experiment, own and imported, that meets every criterion given,
+        one row each (columns in ``kokeilu._library.LIBRARY_COLUMNS``; no rows when none matches).
+
+        ``text`` is words, each found as the beginning of a word anywhere in the experiment (its key,
+        title, summary, organisation, unit, owner, tags, purposes, Test Card, metric names and labels,
+        Learning Card, verdict and decision): "kirjasto" finds "kirjastossa"; ä, ö and å are letters
+        of their own. Quotes and operators in it are searched for like any text. With text the best
+        match comes first, else the order is by key. ``unit``, ``metric`` (a metric's name) and
+        ``organisation`` match exactly, ignoring case; ``verdict`` is the judgement the team chose;
+        ``imported`` True keeps only copies imported from other trackers, False only this tracker's own.
+        """
+        from ._library import library_frame
+
+        for value, field in ((text, "text"), (unit, "unit"), (metric, "metric"), (organisation, "organisation")):
+            check_text(value, field)
+        try:
+            found = self._core.search(
+                text,
+                purpose=purpose,
+                unit=unit,
+                metric=metric,
+                organisation=organisation,
+                verdict=verdict,
+                decision=decision,
+                status=status,
+                imported=imported,
+            )
+        except _core.InvalidArgumentError as error:
+            # The core's parser names an experiment's field ("purposes"); the argument is "purpose".
+            if error.field == "purposes":
+                invalid_as("purpose", error)
+            raise
+        return library_frame(found)
 
     def update(self, experiment: ExperimentRef, **changes: Any) -> Experiment:
         """Changes fields of an experiment (the keywords of :meth:`create`) and saves it.

@@ -3,7 +3,8 @@
 The report is what a development manager opens in a browser after the demo is made, or mails on:
 the title and date, the summary figures (experiments by status, verdicts, decisions, cost and
 pace), the portfolio table, one card per experiment (its Test Card, the verdict sentence and the
-decision) and the portfolio's plots. It is one file that works offline: the styles are inlined,
+decision), the learning library (every experiment, own and imported from other municipalities, with
+what was learned) and the portfolio's plots. It is one file that works offline: the styles are inlined,
 the plots are embedded as PNG images with alt text, and nothing is loaded from the network::
 
     kokeilu report --db kokeilut.db --output portfolio.html --lang fi
@@ -101,6 +102,8 @@ padding-left:.6rem}
 .table td{font-variant-numeric:tabular-nums;white-space:nowrap}
 .table td:first-child{white-space:normal}
 .table td:not(:first-child),.table th:not(:first-child){text-align:right!important}
+.table.library td,.table.library th,.table.library td:not(:first-child),.table.library th:not(:first-child){
+white-space:normal;text-align:left!important;vertical-align:top}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:.9rem}
 .card{background:#fff;border:1px solid #d0d4da;border-radius:.5rem;padding:.8rem 1rem;break-inside:avoid}
 .card dl{margin:.3rem 0}
@@ -215,6 +218,39 @@ def _verdict(msgs: Messages, e: Experiment) -> str:
     else:
         text = msgs.text("report.pending.draft")
     return f'<p class="verdict muted">{_e(text)}</p>'
+
+
+def _library(msgs: Messages, tracker: Tracker) -> str:
+    """The learning library: every experiment, own and imported, with whose it is, the verdict the
+    team chose, the decision and what was learned (the rows of ``Tracker.search``)."""
+    frame = tracker.search()
+    own = msgs.text("report.library_own")
+    headings = ("col.key", "col.title", "col.organisation", "col.imported_from", "col.verdict", "col.decision",
+                "col.we_learned", "col.therefore")
+    head = "".join(f"<th>{_e(msgs.text(h))}</th>" for h in headings)
+    rows = []
+    for row in frame.itertuples(index=False):
+        verdict = (
+            _badge(msgs.enum_label("Verdict", row.verdict), _VERDICT_COLOURS.get(row.verdict, "#5b6472"))
+            if isinstance(row.verdict, str)
+            else _e(msgs.enum_label("Status", str(row.status)))
+        )
+        decision = msgs.enum_label("Decision", row.decision) if isinstance(row.decision, str) else ""
+        cells = (
+            f'<td><a href="#{_e(row.key)}">{_e(row.key)}</a></td>',
+            f"<td>{_e(row.title)}</td>",
+            f"<td>{_e(row.organisation)}</td>",
+            f"<td>{_e(row.imported_from or own)}</td>",
+            f"<td>{verdict}</td>",
+            f"<td>{_e(decision)}</td>",
+            f"<td>{_e(row.we_learned)}</td>",
+            f"<td>{_e(row.therefore)}</td>",
+        )
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<p class="muted">{_e(msgs.text("report.library_intro"))}</p>'
+        f'<div class="table library"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    )
 
 
 def _card(msgs: Messages, e: Experiment) -> str:
@@ -365,6 +401,7 @@ def report_html(
             f'<p class="muted">{_e(msgs.text("report.experiments_intro"))}</p>'
             f'<div class="cards">{"".join(_card(msgs, e) for e in experiments)}</div>',
         ),
+        ("library", msgs.text("report.library"), _library(msgs, tracker)),
         ("plots", msgs.text("report.plots"), _plots(msgs, tracker, table)),
     ] if experiments else [
         # An empty tracker has no figures, table or plots: the report says so rather than failing.

@@ -33,7 +33,7 @@ inline void as_schema_2(const std::string& path) {
     for (const std::string& table : tables) {
         const auto kept = schema_2.find(table);
         if (kept == schema_2.end()) {
-            db.exec("DROP TABLE \"" + table + "\"");
+            db.exec("DROP TABLE IF EXISTS \"" + table + "\"");  // a virtual table takes its shadow tables along
             continue;
         }
         std::vector<std::string> later;

@@ -304,6 +304,7 @@ TEST_CASE("a file of schema 9 gets the covariate columns; its experiments open, 
         db.exec("ALTER TABLE voided_observations DROP COLUMN covariate");
         db.exec("DROP TABLE experiment_origins");
         db.exec("DROP TABLE experiment_links");
+        db.exec("DROP TABLE experiment_search");  // schema 12's
         db.exec("PRAGMA user_version = 9");
     }
     Tracker t = Tracker::open(path);

@@ -287,6 +287,7 @@ TEST_CASE("a file of schema 10 gets the table of origins and its history index; 
         SQLite::Database db(path, SQLite::OPEN_READWRITE);
         db.exec("DROP TABLE experiment_origins");
         db.exec("DROP TABLE experiment_links");
+        db.exec("DROP TABLE experiment_search");  // schema 12's
         db.exec("DROP INDEX history_records");
         db.exec("CREATE INDEX history_records ON history (experiment_id, id) WHERE kind IN ('create', 'update', "
                 "'amend', 'start', 'stop', 'conclude', 'migrated', 'delete')");

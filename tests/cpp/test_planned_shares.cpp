@@ -181,6 +181,7 @@ TEST_CASE("a file of schema 8 gets the share and label columns; its experiments 
         db.exec("ALTER TABLE voided_observations DROP COLUMN covariate");
         db.exec("DROP TABLE experiment_origins");
         db.exec("DROP TABLE experiment_links");
+        db.exec("DROP TABLE experiment_search");  // schema 12's
         db.exec("PRAGMA user_version = 8");
     }
     Tracker t = Tracker::open(path);

@@ -41,7 +41,8 @@ def as_schema_2(db: Path) -> None:
         if name.startswith("sqlite_"):
             continue
         if name not in SCHEMA_2_COLUMNS:
-            con.execute(f'DROP TABLE "{name}"')
+            # IF EXISTS: a virtual table (the search index) has taken its shadow tables along.
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')
             continue
         for (column,) in con.execute(f"SELECT name FROM pragma_table_info('{name}')").fetchall():
             if column not in SCHEMA_2_COLUMNS[name]:

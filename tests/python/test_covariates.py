@@ -344,6 +344,7 @@ def test_a_file_of_schema_9_migrates_and_analyses_as_before(tmp_path: Path) -> N
             db.execute(f"ALTER TABLE {table} DROP COLUMN covariate")
         db.execute("DROP TABLE experiment_origins")  # schema 11's, which a schema-9 file lacks
         db.execute("DROP TABLE experiment_links")  # schema 13's
+        db.execute("DROP TABLE experiment_search")  # schema 12's
         db.execute("PRAGMA user_version = 9")
     with kokeilu.open(path) as tracker:
         e = tracker.get(e.key)

@@ -293,6 +293,16 @@ for filter_name in ("organisation", "unit", "tag", "text"):
     case(f"sql-filter-{filter_name}", "SQL injection", f"a list filter `{filter_name}` = `' OR 1=1 --`",
          lambda env, f=filter_name: _assert_equal(env.t.experiments(**{f: "' OR 1=1 --"}), []),
          Kept(lambda env: _assert_equal(len(env.t.experiments()), 4), "matches nothing; no error"))
+case("sql-search-text", "SQL injection", "a search of the learning library for `' OR 1=1 --`",
+     lambda env: _assert_equal(len(env.t.search("' OR 1=1 --")), 0),
+     Kept(lambda env: _assert_equal(len(env.t.experiments()), 4), "matches nothing; no error"))
+# The learning library's text reaches SQLite's full-text search only as quoted words: its query
+# syntax, typed, is searched for.
+for name, text in (("quote", '"'), ("and", "AND ("), ("near", "NEAR(a b, 2)"), ("star", "*"), ("minus", "-video"),
+                   ("column", "title: x"), ("nul", "video\x00")):
+    case(f"search-syntax-{name}", "SQL injection", f"a search of the learning library for `{text!r}`",
+         lambda env, x=text: env.t.search(x),
+         Kept(lambda env: _assert_equal(len(env.t.experiments()), 4), "searched as words; no error"))
 case("sql-key", "SQL injection", f"a key `X'; DROP TABLE experiments;--`",
      lambda env: _new(env, key="X'; DROP TABLE experiments;--"), Refused(kokeilu.InvalidArgumentError, "is not a key", "key"))
 case("sql-get", "SQL injection", "looking up the key `' OR 1=1 --`",

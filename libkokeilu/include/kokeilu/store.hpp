@@ -14,6 +14,7 @@
 #include "kokeilu/exchange.hpp"
 #include "kokeilu/experiment.hpp"
 #include "kokeilu/experiment_filter.hpp"
+#include "kokeilu/experiment_search.hpp"
 #include "kokeilu/history.hpp"
 #include "kokeilu/journal.hpp"
 #include "kokeilu/observation.hpp"
@@ -146,6 +147,11 @@ public:
 
     // Every experiment that passes the filter, ordered by key.
     [[nodiscard]] virtual std::vector<Experiment> list_experiments(const ExperimentFilter& filter) = 0;
+
+    // Every experiment, own or imported, that meets every criterion of the search (see
+    // ExperimentSearch for what its text matches). With text, the best match first (ties by key);
+    // without, ordered by key. Whatever the text holds, it is searched, never an error.
+    [[nodiscard]] virtual std::vector<Experiment> search_experiments(const ExperimentSearch& search) = 0;
 
     // Writes every field of an already stored experiment and appends new_amendments and, when given,
     // a journal note (e.g. why it was stopped), all in one transaction. Arms and metrics are matched

@@ -10,6 +10,7 @@
 #include "kokeilu/chrono.hpp"
 #include "kokeilu/experiment.hpp"
 #include "kokeilu/experiment_filter.hpp"
+#include "kokeilu/experiment_search.hpp"
 #include "kokeilu/history.hpp"
 #include "kokeilu/journal.hpp"
 #include "kokeilu/observation.hpp"
@@ -72,6 +73,10 @@ public:
 
     [[nodiscard]] Experiment get(std::string_view key_or_uuid) const;  // throws NotFoundError
     [[nodiscard]] std::vector<Experiment> experiments(const ExperimentFilter& filter = {}) const;
+    // The learning library: every experiment, own and imported, that meets the search (see
+    // ExperimentSearch), the best match first when there is text, else by key. Any text searches;
+    // only text that is not UTF-8 is refused (InvalidArgumentError("text")).
+    [[nodiscard]] std::vector<Experiment> search(const ExperimentSearch& search) const;
     // The former name of experiments() (Python's Tracker.experiments), kept through version 0.2.
     [[nodiscard]] std::vector<Experiment> list(const ExperimentFilter& filter = {}) const { return experiments(filter); }
 

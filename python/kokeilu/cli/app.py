@@ -389,7 +389,7 @@ def build_cli(msgs: Messages) -> click.Group:
     def json_option(function: F) -> F:
         return click.option("--json", "as_json", is_flag=True, help=msgs("help.json"))(function)
 
-    from . import follow_ups, history, share  # here: they take State and load from this module
+    from . import follow_ups, history, search, share  # here: they take State and load from this module
 
 
     @click.group(cls=Group, help=msgs("help.main"), context_settings={"help_option_names": ["-h", "--help"]})
@@ -917,6 +917,7 @@ def build_cli(msgs: Messages) -> click.Group:
     history.add_history_commands(cli, msgs, common, json_option)
     share.add_share_commands(cli, msgs, common, json_option)
     follow_ups.add_follow_up_commands(cli, msgs, common, json_option, enum_type, date_type)
+    search.add_search_command(cli, msgs, common, json_option)
     return cli
 
 
