@@ -19,7 +19,7 @@ import click
 import kokeilu
 from kokeilu import demo, report, units
 
-from .._shown import shown_name
+from .._shown import finder, link_texts, shown_name
 from . import render
 from .amend_fields import (
     LEARNING_CARD,
@@ -390,7 +390,7 @@ def build_cli(msgs: Messages) -> click.Group:
     def json_option(function: F) -> F:
         return click.option("--json", "as_json", is_flag=True, help=msgs("help.json"))(function)
 
-    from . import history, share  # here: they take State and load from this module
+    from . import history, replications, share  # here: they take State and load from this module
 
 
     @click.group(cls=Group, help=msgs("help.main"), context_settings={"help_option_names": ["-h", "--help"]})
@@ -530,6 +530,7 @@ def build_cli(msgs: Messages) -> click.Group:
             journal = tracker.journal(e)
             counts = render.observation_counts(tracker, e)
             analysis = _latest_analysis(tracker, e)
+            links = link_texts(msgs, e, finder(tracker))
         if as_json:
             record = render.experiment_dict(e)
             record["journal"] = render.journal_dicts(journal)
@@ -537,7 +538,7 @@ def build_cli(msgs: Messages) -> click.Group:
             record["latest_summary"] = None if analysis is None else render.latest_summary_dict(analysis)
             render.print_json(record)
         else:
-            render.render_show(msgs, e, journal, counts, analysis)
+            render.render_show(msgs, e, journal, counts, analysis, links)
 
     @cli.command("analyze", help=msgs("help.analyze"))
     @common
@@ -965,6 +966,7 @@ def build_cli(msgs: Messages) -> click.Group:
 
     history.add_history_commands(cli, msgs, common, json_option)
     share.add_share_commands(cli, msgs, common, json_option)
+    replications.add_replication_commands(cli, msgs, common, json_option)
     return cli
 
 
