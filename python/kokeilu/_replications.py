@@ -22,9 +22,11 @@ from ._checks import invalid
 from ._core import Experiment, Metric, Status
 from ._language import messages
 from ._stats_meta import MetaAnalysis, meta_analysis
+from ._tracker_logging import _key
 
 if TYPE_CHECKING:
-    from ._tracker import ExperimentRef, Tracker
+    from ._tracker import Tracker
+    from ._tracker_logging import ExperimentRef
 
 #: The columns of :meth:`Tracker.replications`, in order.
 COLUMNS = (
@@ -123,8 +125,6 @@ def replications(tracker: Tracker, experiment: ExperimentRef, metric: str | None
                  *, lang: str | None = None) -> Replications:
     """The experiment's replication set on ``metric`` (its primary metric by default), each with
     its effect and whether it is pooled; see :meth:`kokeilu.Tracker.replications`."""
-    from ._tracker import _key
-
     found = tracker._core.replications(_key(experiment))
     first = found.replications[0]
     wanted = _chosen_metric(first, metric)

@@ -13,9 +13,10 @@ from typing import Any
 
 import click
 
-from .app import State, UserError, load
+from .app import State, load
 from .i18n import Messages
 from .render import print_json
+from .values import UserError
 
 
 def _figure(msgs: Messages, value: float) -> str:
@@ -93,7 +94,7 @@ def add_replication_commands(
         with state.open(read_only=True) as tracker:
             e = load(state, tracker, key)
             found = _replications.replications(tracker, e, metric, lang=msgs.lang)
-        rows = found.frame.to_dict("records")
+        rows = [{str(k): v for k, v in row.items()} for row in found.frame.to_dict("records")]
         meta = found.meta_analysis() if int(found.frame["pooled"].sum()) >= 2 else None
         if as_json:
             print_json({
