@@ -63,6 +63,15 @@ TEST_CASE("the replication set is found both ways and transitively, with adaptat
         CHECK(set.elsewhere[0] == ExperimentLink{LinkKind::replication, elsewhere});
     }
 
+    // The listing filter behind the backward step: every kind of link to the UUID.
+    ExperimentFilter linked;
+    linked.linked_to = a.uuid;
+    std::vector<std::string> to_a = keys(t.experiments(linked));
+    std::vector<std::string> expected_to_a{b.key, d.key};
+    std::sort(to_a.begin(), to_a.end());
+    std::sort(expected_to_a.begin(), expected_to_a.end());
+    CHECK(to_a == expected_to_a);
+
     // An adaptation's own set is itself, with what it adapts beside.
     const ReplicationSet of_d = t.replications(d.key);
     CHECK(keys(of_d.replications) == std::vector<std::string>{d.key});
