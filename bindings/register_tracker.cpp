@@ -204,8 +204,22 @@ std::function<void()> wait_notice(py::function callable) {
 
 }  // namespace
 
+void register_replication_set(py::module_& m) {
+    py::class_<RelatedExperiment>(m, "RelatedExperiment",
+                                  "An experiment linked to a replication set as an adaptation or a follow-up.")
+        .def_readonly("experiment", &RelatedExperiment::experiment)
+        .def_property_readonly("kind", [](const RelatedExperiment& r) { return r.kind; }, "adaptation or follow_up.");
+    py::class_<ReplicationSet>(m, "ReplicationSet",
+                               "An experiment and those linked to it as replications, both ways and transitively.")
+        .def_readonly("replications", &ReplicationSet::replications,
+                      "The experiment asked about first, then the others by key.")
+        .def_readonly("related", &ReplicationSet::related, "Adaptations and follow-ups of or by them, by key.")
+        .def_readonly("elsewhere", &ReplicationSet::elsewhere, "Links from the set to experiments not held here.");
+}
+
 void register_tracker(py::module_& m) {
     m.attr("default_tracker_path") = py::str(default_tracker_path);
+    register_replication_set(m);
 
     py::class_<PyTracker> cls(m, "Tracker", "The core tracker over one SQLite file or ':memory:'.");
     cls.def_static(
@@ -348,6 +362,12 @@ void register_tracker(py::module_& m) {
                 return self.with([&](Tracker& t) { return t.unlink(key, of); });
             },
             py::arg("key"), py::arg("of"), "Removes the link to another experiment (key or UUID).")
+        .def(
+            "replications",
+            [](PyTracker& self, const std::string& key) {
+                return self.with([&](Tracker& t) { return t.replications(key); });
+            },
+            py::arg("key"), "The experiment's replication set: itself and its replications, both ways and transitively.")
         .def(
             "start",
             [](PyTracker& self, const std::string& key, std::optional<Date> on) {

@@ -207,6 +207,9 @@ public:
                 sql += " AND (instr(kokeilu_fold(e.title), :text) OR instr(kokeilu_fold(e.summary), :text)"
                        " OR instr(kokeilu_fold(e.we_believe), :text) OR instr(kokeilu_fold(e.to_verify), :text)"
                        " OR instr(kokeilu_fold(e.and_measure), :text) OR instr(kokeilu_fold(e.right_if), :text))";
+            if (!filter.linked_to.empty())
+                sql += " AND EXISTS (SELECT 1 FROM experiment_links l WHERE l.experiment_id = e.id"
+                       " AND l.of_uuid = :linked_to)";
             sql += " ORDER BY e.key";
 
             SQLite::Transaction snapshot(db_, SQLite::TransactionBehavior::DEFERRED);
@@ -219,6 +222,7 @@ public:
             if (filter.from) q.bind(":from", from_text);
             if (filter.to) q.bind(":to", to_text);
             if (!filter.text.empty()) q.bind(":text", detail::fold_case(filter.text));
+            if (!filter.linked_to.empty()) q.bind(":linked_to", filter.linked_to);
             std::vector<Experiment> out;
             while (q.executeStep()) out.push_back(read_full_experiment(db_, q));
             snapshot.commit();

@@ -3,11 +3,12 @@ displays, the report and the plots."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ._core import Arm, Experiment, Metric
+    from ._tracker import Tracker
     from .cli.i18n import Messages
 
 
@@ -38,3 +39,31 @@ def planned_share(msgs: Messages, arms: Sequence[Arm], arm: Arm) -> str:
 
 def has_planned_shares(arms: Sequence[Arm]) -> bool:
     return any(a.share is not None for a in arms)
+
+
+def finder(tracker: Tracker) -> Callable[[str], Experiment | None]:
+    """Finds an experiment of ``tracker`` by UUID, None when the tracker does not hold it."""
+    from ._core import NotFoundError
+
+    def find(uuid: str) -> Experiment | None:
+        try:
+            return tracker.get(uuid)
+        except NotFoundError:
+            return None
+
+    return find
+
+
+def link_texts(msgs: Messages, experiment: Experiment, find: Callable[[str], Experiment | None] | None = None) -> list[str]:
+    """The experiment's links as a person reads them: "replicates OULU-2025-001 (Oulu)". With
+    ``find`` (see :func:`finder`) the other experiment is named by its key and organisation, or
+    said to be elsewhere; without it by its UUID."""
+    texts = []
+    for link in experiment.links:
+        other = None if find is None else find(link.of)
+        if other is not None:
+            named = msgs("links.known", key=other.key, organisation=other.organisation)
+        else:
+            named = link.of if find is None else msgs("links.unknown", uuid=link.of)
+        texts.append(msgs(f"links.{link.kind.name}", other=named))
+    return texts

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
     from . import stats as _stats
     from ._columns import ObservationArrays
+    from ._stats_meta import MetaAnalysis
 
 __all__ = ["Tracker", "open"]
 
@@ -630,6 +631,29 @@ class Tracker(ObservationLogging, FollowUps):
     def unlink(self, experiment: ExperimentRef, of: ExperimentRef) -> Experiment:
         """Removes the experiment's link to another (object, key or UUID)."""
         return self._core.unlink(_key(experiment), _other(of))
+
+    def replications(self, experiment: ExperimentRef, metric: str | None = None) -> pd.DataFrame:
+        """The experiment's replications: one row per experiment linked to it as a replication,
+        both ways and transitively (itself first), then the adaptations and follow-ups beside and
+        links to experiments not held here, with each one's effect on ``metric`` (by name; the
+        primary metric by default) as :meth:`analyze` gives it and whether it is pooled, with the
+        reason when not (docs/sharing.md). Columns: ``key``, ``uuid``, ``organisation``,
+        ``imported``, ``relation``, ``status``, ``metric``, ``arm``, ``reference``,
+        ``n_reference``, ``n_arm``, ``estimate``, ``std_error``, ``ci_low``, ``ci_high``,
+        ``verdict``, ``pooled``, ``reason_code``, ``reason``."""
+        from ._replications import replications
+
+        return replications(self, experiment, metric).frame
+
+    def meta_analysis(
+        self, experiment: ExperimentRef, metric: str | None = None, method: str = "reml", alpha: float = 0.05
+    ) -> MetaAnalysis:
+        """The random-effects meta-analysis (:func:`kokeilu.stats.meta_analysis`) of the pooled
+        rows of :meth:`replications`, labelled by organisation and key; InvalidArgumentError
+        ("experiment") with fewer than two to pool."""
+        from ._replications import replications
+
+        return replications(self, experiment, metric).meta_analysis(method=method, alpha=alpha)
 
     def note(
         self, experiment: ExperimentRef, text: str, *, author: str = "", at: TimeLike | None = None

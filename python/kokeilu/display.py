@@ -22,7 +22,7 @@ import pandas as pd
 from . import portfolio, units
 from ._core import Experiment, Metric
 from ._language import messages
-from ._shown import has_planned_shares, planned_share, shown_name
+from ._shown import finder, has_planned_shares, link_texts, planned_share, shown_name
 from ._tracker import Tracker
 from .cli.i18n import Messages, english_texts
 from .portfolio import INSIGHT_COLUMNS, Source
@@ -40,7 +40,7 @@ _ARMS_HEADING = {
     "difference_in_differences": "html.arms",
     "interrupted_time_series": "html.periods",
 }
-_FACTS = ("organisation", "origin", "owner", "purposes", "tags", "design", "planned", "actual", "cost", "effort", "risk")
+_FACTS = ("organisation", "origin", "links", "owner", "purposes", "tags", "design", "planned", "actual", "cost", "effort", "risk")
 _METRIC_COLUMNS = (
     "metric", "role", "kind", "unit", "direction", "impact", "baseline", "minimum_effect", "confidence", "valid_range"
 )
@@ -270,8 +270,9 @@ def _follow_ups(msgs: Messages, experiment: Experiment, tracker: Tracker | None)
     return f"<h4 {_H4}>{_h(msgs, 'follow_up.title')}</h4>" + _table(header, body)
 
 
-def _facts(msgs: Messages, e: Experiment) -> dict[str, str]:
-    """The experiment's facts as HTML, by name; empty ones are left out when shown."""
+def _facts(msgs: Messages, e: Experiment, tracker: Tracker | None = None) -> dict[str, str]:
+    """The experiment's facts as HTML, by name; empty ones are left out when shown. With
+    ``tracker`` the linked experiments are named by key and organisation, else by UUID."""
 
     def planned_actual(planned: str, actual: str) -> str:
         return _h(msgs, "html.planned_actual", planned=_e(planned), actual=_e(actual))
@@ -289,6 +290,7 @@ def _facts(msgs: Messages, e: Experiment) -> dict[str, str]:
             _amount(msgs, e.planned_effort_hours, "h"), _amount(msgs, e.actual_effort_hours, "h")
         ),
         "risk": _e(e.risk),
+        "links": "<br>".join(_e(t) for t in link_texts(msgs, e, None if tracker is None else finder(tracker))),
         "origin": ""
         if e.origin is None
         else _e(msgs("show.imported_from", organisation=e.origin.organisation, exporter=e.origin.exporter or "–",
@@ -314,7 +316,7 @@ def experiment_html(
     if not isinstance(experiment, Experiment):
         raise TypeError(f"experiment: expected an Experiment, got {type(experiment).__name__}")
     e = experiment
-    facts = _facts(msgs, e)
+    facts = _facts(msgs, e, tracker)
     fact_rows = "".join(
         f"<tr><th {_HEAD}>{_e(_fact_name(msgs, name))}</th><td {_CELL}>{facts[name]}</td></tr>"
         for name in _FACTS

@@ -19,6 +19,8 @@ struct ExperimentFilter {
     std::optional<Date> to{};
     // Substring, case-insensitive, of the title, summary or any part of the Test Card.
     std::string text{};
+    // Experiments with a link (of any kind) to this UUID, lower-case canonical form.
+    std::string linked_to{};
 };
 
 }  // namespace kokeilu

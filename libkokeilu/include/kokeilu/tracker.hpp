@@ -14,6 +14,7 @@
 #include "kokeilu/history.hpp"
 #include "kokeilu/journal.hpp"
 #include "kokeilu/observation.hpp"
+#include "kokeilu/replications.hpp"
 #include "kokeilu/sqlite_store.hpp"
 #include "kokeilu/store.hpp"
 #include "kokeilu/follow_up.hpp"
@@ -91,6 +92,10 @@ public:
     Experiment link(std::string_view key, LinkKind kind, std::string_view of);
     // Removes the link to `of` (key or UUID); NotFoundError when there is none.
     Experiment unlink(std::string_view key, std::string_view of);
+    // The experiment's replication set (kokeilu/replications.hpp): itself and every experiment of
+    // this tracker linked to it as a replication, in either direction and transitively, with the
+    // adaptations and follow-ups of them beside. NotFoundError when the experiment is not here.
+    [[nodiscard]] ReplicationSet replications(std::string_view key_or_uuid) const;
 
     // The tracker's time zone, read from its file when it opens (see kokeilu/time_zone.hpp): the
     // days of start, stop and conclude (today by default) are its days, and an experiment's

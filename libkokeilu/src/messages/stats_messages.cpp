@@ -65,6 +65,9 @@ constexpr std::array templates = {
     MessageTemplate{"stats.meta.not_converged",
                     "the estimate of the variance between municipalities did not settle in {iterations} steps"},
     MessageTemplate{"stats.meta.too_few", "a meta-analysis needs at least 2 replications, got {k}"},
+    MessageTemplate{"stats.meta.too_few_pooled",
+                    "{key} has {k} replications whose effects on {metric} can be pooled; a meta-analysis needs at "
+                    "least 2"},
     MessageTemplate{"stats.metric.unknown_kind", "unknown metric kind"},
     MessageTemplate{"stats.not_found.arm", "arm not found: {arm}"},
     MessageTemplate{"stats.not_found.summary", "arm or metric not found: {arm}/{metric} of {experiment}"},

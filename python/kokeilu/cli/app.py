@@ -19,7 +19,7 @@ import click
 import kokeilu
 from kokeilu import demo, report, units
 
-from .._shown import shown_name
+from .._shown import finder, link_texts, shown_name
 from . import render
 from .amend_fields import (
     LEARNING_CARD,
@@ -389,7 +389,7 @@ def build_cli(msgs: Messages) -> click.Group:
     def json_option(function: F) -> F:
         return click.option("--json", "as_json", is_flag=True, help=msgs("help.json"))(function)
 
-    from . import follow_ups, history, search, share  # here: they take State and load from this module
+    from . import follow_ups, history, replications, search, share  # here: they take State and load from this module
 
 
     @click.group(cls=Group, help=msgs("help.main"), context_settings={"help_option_names": ["-h", "--help"]})
@@ -530,6 +530,7 @@ def build_cli(msgs: Messages) -> click.Group:
             counts = render.observation_counts(tracker, e)
             analysis = _latest_analysis(tracker, e)
             later = follow_ups.follow_up_rows(tracker, e)
+            links = link_texts(msgs, e, finder(tracker))
         if as_json:
             record = render.experiment_dict(e)
             record["journal"] = render.journal_dicts(journal)
@@ -538,7 +539,7 @@ def build_cli(msgs: Messages) -> click.Group:
             record["follow_ups"] = follow_ups.follow_up_dicts(later)
             render.print_json(record)
         else:
-            render.render_show(msgs, e, journal, counts, analysis)
+            render.render_show(msgs, e, journal, counts, analysis, links)
             follow_ups.render_follow_ups(msgs, later, follow_ups.original_effect_text(msgs, e, analysis))
 
     @cli.command("analyze", help=msgs("help.analyze"))
@@ -918,6 +919,7 @@ def build_cli(msgs: Messages) -> click.Group:
     share.add_share_commands(cli, msgs, common, json_option)
     follow_ups.add_follow_up_commands(cli, msgs, common, json_option, enum_type, date_type)
     search.add_search_command(cli, msgs, common, json_option)
+    replications.add_replication_commands(cli, msgs, common, json_option)
     return cli
 
 

@@ -109,6 +109,7 @@ def experiment_dict(e: kokeilu.Experiment) -> dict[str, Any]:
         "status": e.status.name,
         "purposes": [p.name for p in e.purposes],
         "tags": list(e.tags),
+        "links": [{"kind": link.kind.name, "of": link.of} for link in e.links],
         "risk": e.risk,
         "planned_start": _iso(e.planned_start),
         "planned_end": _iso(e.planned_end),
@@ -253,6 +254,7 @@ def render_show(
     journal: Sequence[kokeilu.JournalEntry],
     counts: Sequence[dict[str, Any]],
     analysis: kokeilu.Analysis | None = None,
+    links: Sequence[str] = (),
 ) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -272,6 +274,7 @@ def render_show(
     if e.origin is not None:
         fact("show.imported", msgs("show.imported_from", organisation=e.origin.organisation,
                                    exporter=e.origin.exporter or "–", date=msgs.date(e.origin.imported_at.date())))
+    fact("show.links", "\n".join(links))
     fact("show.owner", e.owner)
     fact("show.purposes", ", ".join(msgs.label(p) for p in e.purposes))
     fact("show.tags", ", ".join(e.tags))
