@@ -182,8 +182,12 @@ def test_full_disk(tmpfs: Path) -> None:
             tracker.log_many(KEY, np.ones(5000), arm="video")
         assert tracker.count_observations(KEY) == acknowledged
 
-    # The command says so in one line.
-    result = _cli(path, "log", KEY, "4", "--arm", "video", "--note", "full " * 10_000)
+    # The command says so in one line. The write-ahead log keeps the room of the writes that failed
+    # (SQLite reuses it for the next one), so a small write may still fit: the command imports more
+    # rows than the whole disk holds.
+    rows = tmpfs.parent / "rows.csv"
+    rows.write_text("value,arm\n" + "4.5,video\n" * 60_000)
+    result = _cli(path, "import", KEY, str(rows))
     assert result.returncode != 0 and "full" in result.stderr and "Traceback" not in result.stderr
 
     with kokeilu.open(path, read_only=True) as reader:
