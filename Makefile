@@ -116,8 +116,9 @@ run-python-clock-back:
 
 # `make test` runs the unit suite under the real clock, 330 days back and two years ahead at the
 # same time: each is one single-threaded process, so two cores share three instead of running the
-# third after the first two (each took 180 s alone on 2026-12-07). Each writes its own log, shown
-# when all are done. The shifted runs keep their own mypy
+# third after the first two. On 2026-12-07 the three (2,363 tests each) took 334 s side by side; the
+# unit suite alone took 180 s the day before, with 2,193 tests. Each writes its own log, shown when
+# all are done. The shifted runs keep their own mypy
 # caches (for test_api.py) and their own pytest temporary folders, so no two write one file.
 test-python-clocks: python
 	@mkdir -p build/logs build/pytest-clock-back build/pytest-clock-ahead
