@@ -2,6 +2,7 @@
 
 #include "kokeilu/error.hpp"
 #include "kokeilu/experiment.hpp"
+#include "preregistration.hpp"
 #include "validation.hpp"
 
 #include <algorithm>
@@ -40,6 +41,30 @@ std::vector<Item> renamed_as_current(const std::vector<Item>& locked, const std:
         out.push_back(std::move(copy));
     }
     return out;
+}
+
+// Each locked item under the id its item has now in `undone` (the current items with every
+// amendment undone, so under their names as locked); 0 for one removed since.
+template <class Item>
+void take_ids_by_locked_name(std::vector<Item>& locked, const std::vector<Item>& undone) {
+    for (Item& item : locked) {
+        const auto same = std::find_if(undone.begin(), undone.end(), [&](const Item& u) { return u.name == item.name; });
+        item.id = same == undone.end() ? 0 : same->id;
+    }
+}
+
+// The locked criterion with the ids its arms and metrics have in this file. A copy imported from
+// another tracker keeps the snapshot as its exporter locked it, under the exporter's ids: its record,
+// which the exporter's history proves, holds them, so they are never rewritten. Here the copy's
+// arms and metrics have ids of this file; they are found by their names as locked, which the
+// amendments' renames lead back to.
+LockedCriterion locked_here(const Experiment& experiment) {
+    LockedCriterion locked = *experiment.locked;
+    if (!experiment.origin) return locked;
+    const LockedCriterion undone = detail::locked_from_amendments(experiment);
+    take_ids_by_locked_name(locked.arms, undone.arms);
+    take_ids_by_locked_name(locked.metrics, undone.metrics);
+    return locked;
 }
 
 std::string arms_text(const std::vector<Arm>& arms) {
@@ -86,7 +111,7 @@ LockedCriterion lock_of(const Experiment& experiment) {
 
 Experiment as_locked(const Experiment& experiment) {
     if (!experiment.locked) return experiment;
-    const LockedCriterion& locked = *experiment.locked;
+    const LockedCriterion locked = locked_here(experiment);
     Experiment view = experiment;
     view.test_card = locked.test_card;
     view.design = locked.design;
@@ -107,7 +132,7 @@ Experiment as_locked(const Experiment& experiment) {
 std::vector<CriterionChange> criterion_changes(const Experiment& experiment) {
     std::vector<CriterionChange> out;
     if (!experiment.locked) return out;
-    const LockedCriterion& locked = *experiment.locked;
+    const LockedCriterion locked = locked_here(experiment);
     if (locked.design != experiment.design)
         out.push_back({"design", std::string(to_string(locked.design)), std::string(to_string(experiment.design))});
     if (!same_arms(locked.arms, experiment.arms))

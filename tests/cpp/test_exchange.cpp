@@ -2,6 +2,8 @@
 // Tracker::import_experiments — added, repeated, replaced, refused, and read-only once imported.
 #include "kokeilu/exchange.hpp"
 #include "kokeilu/experiment_record.hpp"
+#include "kokeilu/locked_criterion.hpp"
+#include "kokeilu/stats/analysis.hpp"
 #include "kokeilu/tracker.hpp"
 
 #include "temp_dir.hpp"
@@ -170,6 +172,46 @@ TEST_CASE("an imported experiment is a verified, read-only copy of the exporter'
     CHECK(refused([&] { kajaani.update(copy, "why"); }));
     CHECK(refused([&] { kajaani.void_observations(copy.key, VoidRequest{{1}, 0, "wrong", ""}); }));
     CHECK(refused([&] { kajaani.conclude(copy.key, Outcome{}); }));
+}
+
+TEST_CASE("an imported copy is judged as its exporter judges it, whatever ids it gets here",
+          "[exchange][import][locked]") {
+    Tracker oulu = memory_tracker();
+    Experiment original = oulu_experiment(oulu);
+    // Renamed after the start: the locked criterion names them as they were.
+    original.arms[1].name = "video_call";
+    original.metrics[0].name = "security";
+    original = oulu.update(original, "shorter names", "Aino");
+    Tracker kajaani = memory_tracker();
+    // Kajaani's own experiment takes the first ids of arms and metrics here.
+    (void)kajaani.create(home_care_draft("Kajaani"));
+    const std::vector<IncomingExperiment> bundle{exported(oulu, original.key)};
+    REQUIRE(kajaani.import_experiments(bundle).at(0).action == ImportAction::added);
+
+    const Experiment copy = kajaani.get(original.uuid);
+    REQUIRE(copy.arms.at(0).id != original.arms.at(0).id);
+    REQUIRE(copy.metrics.at(0).id != original.metrics.at(0).id);
+    CHECK(experiment_record(copy) == experiment_record(original));  // the record keeps the exporter's ids
+    CHECK(criterion_changes(copy) == criterion_changes(original));
+    CHECK(as_locked(copy).metrics.at(0).name == "security");
+    CHECK(as_locked(copy).arms.at(1).name == "video_call");
+
+    const stats::Analysis ours = stats::analyze(kajaani, copy.key);
+    const stats::Analysis theirs = stats::analyze(oulu, original.key);
+    REQUIRE(ours.comparisons.size() == theirs.comparisons.size());
+    for (std::size_t i = 0; i < ours.comparisons.size(); ++i) {
+        INFO(theirs.comparisons[i].metric);
+        CHECK(ours.comparisons[i].metric == theirs.comparisons[i].metric);
+        CHECK(ours.comparisons[i].status == theirs.comparisons[i].status);
+        REQUIRE(ours.comparisons[i].effect.has_value() == theirs.comparisons[i].effect.has_value());
+        if (ours.comparisons[i].effect) {
+            CHECK(ours.comparisons[i].effect->estimate == theirs.comparisons[i].effect->estimate);
+            CHECK(ours.comparisons[i].effect->std_error == theirs.comparisons[i].effect->std_error);
+        }
+    }
+    REQUIRE(theirs.comparisons.at(0).effect.has_value());
+    CHECK(ours.verdict.verdict == theirs.verdict.verdict);
+    CHECK(ours.criterion_changes == theirs.criterion_changes);
 }
 
 TEST_CASE("importing the same bundle again changes nothing and says so", "[exchange][import]") {

@@ -216,8 +216,6 @@ def test_links_are_shown_by_key_and_organisation(three: dict[str, Any]) -> None:
     assert "replicates OULU-2025-001 (Oulu)" in html
 
 
-@pytest.mark.xfail(strict=True, reason="an imported copy's locked criterion keeps the exporter's arm and metric "
-                   "ids; where the receiver gives the copy other ids, its analysis sees the locked metrics as removed")
 def test_a_copy_whose_ids_differ_from_the_exporters_keeps_its_effect(tmp_path: Path) -> None:
     with kokeilu.open(str(tmp_path / "k.db")) as kajaani, kokeilu.open(str(tmp_path / "o.db")) as oulu:
         pad(oulu, "Oulu", 1)  # the copy gets ids 3-4 here, the exporter's are 1-2

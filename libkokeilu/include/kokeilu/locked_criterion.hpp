@@ -2,7 +2,9 @@
 // pre-registered parts (Test Card, design, arms, metrics), kept with the experiment, so that the
 // verdict is always judged against what was fixed before the data came in, whatever was amended
 // since. Arms and metrics keep their store ids, which never change: the snapshot is matched to
-// the current arms and metrics by id, never by name (names can be amended).
+// the current arms and metrics by id, never by name (names can be amended). An imported copy's
+// snapshot keeps its exporter's ids (its record is the exporter's); there the ids are found
+// through the names as locked, which the amendments' renames lead back to.
 #pragma once
 
 #include "kokeilu/design.hpp"
