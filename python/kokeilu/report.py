@@ -333,6 +333,7 @@ def _sharing(msgs: Messages, tracker: Tracker) -> str:
     """What was imported from whom (organisation, level, when), then the meta-analysis of each
     replicated experiment with its forest plot."""
     from . import plots, sharing
+    from ._replications import replications
 
     parts = [f'<p class="muted">{_e(msgs.text("report.sharing_intro"))}</p>']
     imported = sharing.imports_frame(tracker)
@@ -355,10 +356,10 @@ def _sharing(msgs: Messages, tracker: Tracker) -> str:
     else:
         parts.append(f'<p>{_e(msgs.text("report.sharing.none"))}</p>')
     for original in _replicated(tracker):
-        effects = sharing.replication_effects(tracker, original)
-        if len(effects) < 2:
-            continue  # nothing to pool yet (the replications' copies came without data)
-        meta = sharing.replication_meta_analysis(tracker, original)
+        found = replications(tracker, original, lang=msgs.lang)
+        if len(found.pooled()) < 2:
+            continue  # nothing to pool yet (running, or the replications' copies came without data)
+        meta = found.meta_analysis()
         alt = msgs("report.alt.forest", key=original.key, metric=original.primary_metric.name)
         size = (8.0, max(3.0, 0.42 * (meta.k + 4) + 1.6))
 

@@ -261,32 +261,38 @@ def test_the_home_file_keeps_the_earlier_demo_and_imports_the_replications(share
         assert list(imported["key"]) == ["KAJAANI-2026-005", "KUUSAMO-2026-004"]
         assert list(imported["organisation"]) == ["Kajaani", "Kuusamo"]
         assert list(imported["level"]) == ["aggregate", "units"]
-        # The three runs of the reminder, linked as replications of Oulu's by its UUID.
-        found = kokeilu.sharing.replications(t, REPLICATED)
-        assert [e.key for e in found] == [REPLICATED, "KAJAANI-2026-005", "KUUSAMO-2026-004"]
-        for e in found[1:]:
+        # The three runs of the reminder, linked as replications of Oulu's by its UUID, all pooled.
+        found = t.replications(REPLICATED)
+        assert list(found["key"]) == [REPLICATED, "KAJAANI-2026-005", "KUUSAMO-2026-004"]
+        assert list(found["relation"]) == ["replication"] * 3
+        assert found["pooled"].all(), found[["key", "reason"]]
+        for key in ("KAJAANI-2026-005", "KUUSAMO-2026-004"):
+            e = t.get(key)
             assert [(link.kind.name, link.of) for link in e.links] == [("replication", original.uuid)]
             assert e.primary_metric.name == original.primary_metric.name == "appointment_kept"
-        effects = kokeilu.sharing.replication_effects(t, REPLICATED)
-    # Each effect at home is the one its municipality computed from its own rows.
+    # Each effect at Oulu is the one its municipality computed from its own rows: the copy is judged
+    # as at home, though it has other ids of arms and metrics in Oulu's file.
     for key, name in (("KAJAANI-2026-005", "kajaani"), ("KUUSAMO-2026-004", "kuusamo")):
         with kokeilu.open(shared_home.with_name(f"kokeilut.{name}.db"), read_only=True) as own:
             row = own.analyze(key).comparisons.iloc[0]
-        at_home = effects.set_index("key").loc[key]
-        assert at_home["estimate"] == pytest.approx(row["estimate"], rel=1e-12, abs=1e-15)
-        assert at_home["std_error"] == pytest.approx(row["std_error"], rel=1e-12)
-    assert list(effects["label"]) == ["Oulu", "Kajaani", "Kuusamo"]
+        at_oulu = found.set_index("key").loc[key]
+        assert at_oulu["estimate"] == pytest.approx(row["estimate"], rel=1e-12, abs=1e-15)
+        assert at_oulu["std_error"] == pytest.approx(row["std_error"], rel=1e-12)
+    assert list(found["organisation"]) == ["Oulu", "Kajaani", "Kuusamo"]
     # The estimates differ by municipality: distinct seeds and effects.
-    assert effects["estimate"].nunique() == 3
+    assert found["estimate"].nunique() == 3
 
 
 def test_the_meta_analysis_pools_the_three_effects(shared_home: Path) -> None:
     with kokeilu.open(shared_home, read_only=True) as t:
-        effects = kokeilu.sharing.replication_effects(t, "KAJAANI-2026-005")  # found from a replication too
-        meta = kokeilu.sharing.replication_meta_analysis(t, REPLICATED)
-    y, se = effects["estimate"].to_numpy(), effects["std_error"].to_numpy()
+        found = t.replications("KAJAANI-2026-005")  # found from a replication too
+        meta = t.meta_analysis(REPLICATED)
+    pooled = found[found["pooled"]]
+    assert set(pooled["key"]) == {REPLICATED, "KAJAANI-2026-005", "KUUSAMO-2026-004"}
+    y, se = pooled["estimate"].to_numpy(), pooled["std_error"].to_numpy()
     w = 1 / se**2
-    assert meta.k == 3 and meta.labels == ("Oulu", "Kajaani", "Kuusamo")
+    assert meta.k == 3
+    assert set(meta.labels) == {"Oulu (OULU-2026-005)", "Kajaani (KAJAANI-2026-005)", "Kuusamo (KUUSAMO-2026-004)"}
     assert meta.fixed.estimate == pytest.approx(float((w * y).sum() / w.sum()), rel=1e-12)
     assert meta.random is not None and meta.prediction is not None
 
