@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace kokeilu::detail {
 
@@ -140,8 +141,6 @@ std::int64_t insert_experiment_row(SQLite::Database& db, const Experiment& exper
 }
 
 std::optional<ExperimentOrigin> load_origin(SQLite::Database& db, std::int64_t experiment_id) {
-    // Migration 4 reads every experiment with this code, before migration 11 made the table.
-    if (!db.tableExists("experiment_origins")) return std::nullopt;
     SQLite::Statement q(db, "SELECT organisation, exporter, log_id, content_sha256, checkpoint, imported_at_us "
                             "FROM experiment_origins WHERE experiment_id = ?");
     q.bind(1, experiment_id);
@@ -186,57 +185,55 @@ void update_experiment_row(SQLite::Database& db, const Experiment& experiment, s
     update.exec();
 }
 
+namespace {
+
+// Replaces the rows of one list table of the experiment: `insert` binds the experiment's id as 1
+// and `bind(statement, i)` the rest of the i-th row.
+template <class Bind>
+void replace_list(SQLite::Database& db, std::int64_t experiment_id, const char* table, const char* insert,
+                  std::size_t count, Bind bind) {
+    SQLite::Statement clear(db, std::string("DELETE FROM ") + table + " WHERE experiment_id = ?");
+    clear.bind(1, experiment_id);
+    clear.exec();
+    if (count == 0) return;
+    SQLite::Statement row(db, insert);
+    row.bind(1, experiment_id);
+    for (std::size_t i = 0; i < count; ++i) {
+        bind(row, i);
+        row.exec();
+        row.reset();
+    }
+}
+
+}  // namespace
+
 void write_lists(SQLite::Database& db, std::int64_t experiment_id, const Experiment& e) {
-    SQLite::Statement clear_tags(db, "DELETE FROM experiment_tags WHERE experiment_id = ?");
-    clear_tags.bind(1, experiment_id);
-    clear_tags.exec();
-    SQLite::Statement clear_purposes(db, "DELETE FROM experiment_purposes WHERE experiment_id = ?");
-    clear_purposes.bind(1, experiment_id);
-    clear_purposes.exec();
-
-    SQLite::Statement tag(db, "INSERT INTO experiment_tags (experiment_id, position, tag) VALUES (?, ?, ?)");
-    tag.bind(1, experiment_id);
-    for (std::size_t i = 0; i < e.tags.size(); ++i) {
-        tag.bind(2, static_cast<std::int64_t>(i));
-        tag.bind(3, e.tags[i]);
-        tag.exec();
-        tag.reset();
-    }
-    SQLite::Statement purpose(db,
-                              "INSERT INTO experiment_purposes (experiment_id, position, purpose) VALUES (?, ?, ?)");
-    purpose.bind(1, experiment_id);
-    for (std::size_t i = 0; i < e.purposes.size(); ++i) {
-        purpose.bind(2, static_cast<std::int64_t>(i));
-        purpose.bind(3, std::string(to_string(e.purposes[i])));
-        purpose.exec();
-        purpose.reset();
-    }
-
-    SQLite::Statement clear_links(db, "DELETE FROM experiment_links WHERE experiment_id = ?");
-    clear_links.bind(1, experiment_id);
-    clear_links.exec();
-    SQLite::Statement link(db, "INSERT INTO experiment_links (experiment_id, position, kind, of_uuid) VALUES (?, ?, ?, ?)");
-    link.bind(1, experiment_id);
-    for (std::size_t i = 0; i < e.links.size(); ++i) {
-        link.bind(2, static_cast<std::int64_t>(i));
-        link.bind(3, std::string(to_string(e.links[i].kind)));
-        link.bind(4, e.links[i].of);
-        link.exec();
-        link.reset();
-    }
-
-    SQLite::Statement clear_follow_ups(db, "DELETE FROM follow_up_months WHERE experiment_id = ?");
-    clear_follow_ups.bind(1, experiment_id);
-    clear_follow_ups.exec();
-    if (e.outcome && e.outcome->follow_up_months) {
-        SQLite::Statement month(db, "INSERT INTO follow_up_months (experiment_id, months) VALUES (?, ?)");
-        month.bind(1, experiment_id);
-        for (const int m : *e.outcome->follow_up_months) {
-            month.bind(2, m);
-            month.exec();
-            month.reset();
-        }
-    }
+    const auto position = [](std::size_t i) { return static_cast<std::int64_t>(i); };
+    replace_list(db, experiment_id, "experiment_tags",
+                 "INSERT INTO experiment_tags (experiment_id, position, tag) VALUES (?, ?, ?)", e.tags.size(),
+                 [&](SQLite::Statement& row, std::size_t i) {
+                     row.bind(2, position(i));
+                     row.bind(3, e.tags[i]);
+                 });
+    replace_list(db, experiment_id, "experiment_purposes",
+                 "INSERT INTO experiment_purposes (experiment_id, position, purpose) VALUES (?, ?, ?)",
+                 e.purposes.size(), [&](SQLite::Statement& row, std::size_t i) {
+                     row.bind(2, position(i));
+                     row.bind(3, std::string(to_string(e.purposes[i])));
+                 });
+    replace_list(db, experiment_id, "experiment_links",
+                 "INSERT INTO experiment_links (experiment_id, position, kind, of_uuid) VALUES (?, ?, ?, ?)",
+                 e.links.size(), [&](SQLite::Statement& row, std::size_t i) {
+                     row.bind(2, position(i));
+                     row.bind(3, std::string(to_string(e.links[i].kind)));
+                     row.bind(4, e.links[i].of);
+                 });
+    static const std::vector<int> no_months;
+    const std::vector<int>& months =
+        e.outcome && e.outcome->follow_up_months ? *e.outcome->follow_up_months : no_months;
+    replace_list(db, experiment_id, "follow_up_months",
+                 "INSERT INTO follow_up_months (experiment_id, months) VALUES (?, ?)", months.size(),
+                 [&](SQLite::Statement& row, std::size_t i) { row.bind(2, months[i]); });
 }
 
 void bind_arm(SQLite::Statement& s, const Arm& arm, std::size_t position) {
@@ -413,7 +410,7 @@ int column_index(const SQLite::Statement& statement, std::string_view name) {
     return -1;
 }
 
-void load_children(SQLite::Database& db, Experiment& e) {
+void load_children(SQLite::Database& db, Experiment& e, const LaterTables& tables) {
     SQLite::Statement tags(db, "SELECT tag FROM experiment_tags WHERE experiment_id = ? ORDER BY position");
     tags.bind(1, e.id);
     while (tags.executeStep()) e.tags.push_back(tags.getColumn(0).getString());
@@ -423,8 +420,7 @@ void load_children(SQLite::Database& db, Experiment& e) {
     purposes.bind(1, e.id);
     while (purposes.executeStep()) e.purposes.push_back(parse_purpose(purposes.getColumn(0).getString()));
 
-    // Migration 4 reads experiments of files from before the links' table (migration 13).
-    if (db.tableExists("experiment_links")) {
+    if (tables.links) {
         SQLite::Statement links(db,
                                 "SELECT kind, of_uuid FROM experiment_links WHERE experiment_id = ? ORDER BY position");
         links.bind(1, e.id);
@@ -432,8 +428,7 @@ void load_children(SQLite::Database& db, Experiment& e) {
             e.links.push_back({parse_link_kind(links.getColumn(0).getString()), links.getColumn(1).getString()});
     }
 
-    // Migration 4 reads experiments of files from before the follow-ups' table (migration 14) too.
-    if (e.outcome && db.tableExists("follow_up_months")) {
+    if (e.outcome && tables.follow_ups) {
         SQLite::Statement months(db, "SELECT months FROM follow_up_months WHERE experiment_id = ? ORDER BY months");
         months.bind(1, e.id);
         std::vector<int> scheduled;
@@ -504,14 +499,19 @@ std::vector<Amendment> load_amendments(SQLite::Database& db, std::int64_t experi
     return out;
 }
 
-Experiment read_full_experiment(SQLite::Database& db, const SQLite::Statement& row) {
+LaterTables LaterTables::of(SQLite::Database& db) {
+    return {db.tableExists("experiment_origins"), db.tableExists("experiment_links"),
+            db.tableExists("follow_up_months")};
+}
+
+Experiment read_full_experiment(SQLite::Database& db, const SQLite::Statement& row, const LaterTables& tables) {
     Experiment e = read_experiment_row(row);
-    load_children(db, e);
+    load_children(db, e, tables);
     e.amendments = load_amendments(db, e.id);
     // Locked before the snapshot was kept (or the column was emptied behind kokeilu's back): the
     // locked criterion is the current one with every amendment undone.
     if (e.is_locked() && !e.locked) e.locked = locked_from_amendments(e);
-    e.origin = load_origin(db, e.id);
+    if (tables.origins) e.origin = load_origin(db, e.id);
     return e;
 }
 

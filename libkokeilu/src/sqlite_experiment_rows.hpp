@@ -143,10 +143,22 @@ void insert_amendments(SQLite::Database& db, std::int64_t experiment_id, std::sp
 // Throws InvalidArgumentError("key" or "uuid") when another experiment than own_id has either.
 void check_identity_free(SQLite::Database& db, const std::string& key, const std::string& uuid, std::int64_t own_id);
 
-// The experiment of a row of "SELECT * FROM experiments", with its tags, purposes, arms, metrics
-// and amendments. A locked experiment of a file from before the locked criterion was kept gets it
-// rebuilt from its amendments.
-[[nodiscard]] Experiment read_full_experiment(SQLite::Database& db, const SQLite::Statement& row);
+// Which tables of later migrations a file has, looked up once (an open store, a migration) rather
+// than for every experiment read: migration 4 reads the experiments of files from before them,
+// and a file opened read-only is not migrated.
+struct LaterTables {
+    bool origins = true;     // experiment_origins (migration 11)
+    bool links = true;       // experiment_links (migration 13)
+    bool follow_ups = true;  // follow_up_months (migration 14)
+
+    [[nodiscard]] static LaterTables of(SQLite::Database& db);
+};
+
+// The experiment of a row of "SELECT * FROM experiments", with its tags, purposes, links, arms,
+// metrics, amendments and origin (those of `tables` only). A locked experiment of a file from
+// before the locked criterion was kept gets it rebuilt from its amendments.
+[[nodiscard]] Experiment read_full_experiment(SQLite::Database& db, const SQLite::Statement& row,
+                                              const LaterTables& tables);
 [[nodiscard]] std::vector<Amendment> load_amendments(SQLite::Database& db, std::int64_t experiment_id);
 
 }  // namespace kokeilu::detail

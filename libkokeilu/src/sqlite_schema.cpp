@@ -271,9 +271,10 @@ ALTER TABLE experiments ADD COLUMN judged_against TEXT;
 void keep_locked_criteria(SQLite::Database& db) {
     std::vector<std::pair<std::int64_t, std::string>> snapshots;
     {
+        const LaterTables tables = LaterTables::of(db);
         SQLite::Statement locked(db, "SELECT * FROM experiments WHERE locked_at_us IS NOT NULL ORDER BY id");
         while (locked.executeStep()) {
-            const Experiment e = read_full_experiment(db, locked);
+            const Experiment e = read_full_experiment(db, locked, tables);
             if (e.locked) snapshots.emplace_back(e.id, locked_criterion_text(*e.locked));
         }
     }
