@@ -253,6 +253,42 @@ def _library(msgs: Messages, tracker: Tracker) -> str:
     )
 
 
+#: The report lists the follow-ups due by its day plus this many days, so that one can be planned.
+FOLLOW_UP_HORIZON_DAYS = 60
+
+
+def _follow_ups(msgs: Messages, tracker: Tracker, day: datetime.date) -> str:
+    """The follow-ups due by ``day`` + :data:`FOLLOW_UP_HORIZON_DAYS` that no concluded follow-up
+    fills (the rows of ``Tracker.due``), overdue first."""
+    until = day + datetime.timedelta(days=FOLLOW_UP_HORIZON_DAYS)
+    frame = tracker.due(on=day, within_days=FOLLOW_UP_HORIZON_DAYS)
+    intro = f'<p class="muted">{_e(msgs("report.follow_ups_intro", date=msgs.date(until)))}</p>'
+    if frame.empty:
+        return intro + f'<p>{_e(msgs("report.follow_ups.none", date=msgs.date(until)))}</p>'
+    headings = ("follow_up.col_original", "col.organisation", "follow_up.col_decided", "follow_up.col_months",
+                "follow_up.col_due", "follow_up.col_overdue", "follow_up.col_follow_up", "col.status")
+    head = "".join(f"<th>{_e(msgs.text(h))}</th>" for h in headings)
+    rows = []
+    for record in frame.to_dict("records"):
+        row = {str(k): v for k, v in record.items()}
+        status = row["follow_up_status"]
+        overdue = int(row["days_overdue"])
+        cells = (
+            f'<a href="#{_e(row["original"])}">{_e(row["original"])}</a>',
+            _e(row["organisation"]),
+            _e(msgs.date(row["decided_on"])),
+            _e(msgs.number(int(row["months"]))),
+            _e(msgs.date(row["due"])),
+            # Not due yet: a dash rather than a negative count of days.
+            _e(msgs.number(overdue)) if overdue > 0 else "–",
+            _e(row["follow_up"] or "–"),
+            _e("–" if status is None else msgs.enum_label("Status", str(status))),
+        )
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    return intro + (f'<div class="table"><table id="follow-ups-due"><thead><tr>{head}</tr></thead>'
+                    f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
 def _card(msgs: Messages, e: Experiment) -> str:
     from .display import early_start_text
 
@@ -408,6 +444,9 @@ def report_html(
         # An empty tracker has no figures, table or plots: the report says so rather than failing.
         ("summary", msgs.text("report.summary"), f'<p>{_e(msgs.text("report.empty"))}</p>'),
     ]
+    # The follow-ups only where a decision scheduled some.
+    if any(e.outcome is not None and e.outcome.follow_up_months for e in experiments):
+        sections.insert(2, ("follow-ups", msgs.text("report.follow_ups"), _follow_ups(msgs, tracker, day)))
     # The sharing section only where something was shared: a file of one's own has none.
     if any(e.origin is not None for e in experiments) or _replicated(tracker):
         sections.insert(3, ("sharing", msgs.text("report.sharing"), _sharing(msgs, tracker)))

@@ -131,6 +131,45 @@ def test_the_sharing_section_says_what_came_from_whom_and_pools_the_replications
     assert any(tag == "img" and attrs.get("alt") == alt for tag, attrs in page.tags)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_follow_ups_due_by_the_reports_day_are_listed(demo_db: Path, tmp_path: Path, lang: str) -> None:
+    msgs = Messages(lang)
+    day = datetime.date(2027, 1, 10)
+    source = report.build_report(demo_db, tmp_path / "report.html", lang, today=day).read_text(encoding="utf-8")
+    page = _parse(source)
+    assert msgs.text("report.follow_ups") in page.headings
+    until = day + datetime.timedelta(days=report.FOLLOW_UP_HORIZON_DAYS)
+    text = " ".join(page.text)
+    assert msgs("report.follow_ups_intro", date=msgs.date(until)) in text
+    with kokeilu.open(demo_db, read_only=True) as tracker:
+        due = tracker.due(on=day, within_days=report.FOLLOW_UP_HORIZON_DAYS)
+    table = source[source.index('id="follow-ups-due"'):]
+    table = table[: table.index("</table>")]
+    assert table.count("<tr>") == len(due) + 1  # the heading's row, then one a slot
+    # Oulu's reminder was scaled up on 20 July 2026: three months on is 20 October, 82 days before
+    # the report's day; six months on, 20 January 2027, is due within the horizon.
+    cells = [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", table)]
+    rows = [cells[i:i + 8] for i in range(0, len(cells), 8)]
+    reminder = [r for r in rows if "OULU-2026-005" in r[0]]
+    assert [r[3:6] for r in reminder] == [
+        [msgs.number(3), msgs.date(datetime.date(2026, 10, 20)), msgs.number(82)],
+        [msgs.number(6), msgs.date(datetime.date(2027, 1, 20)), "–"],
+    ]
+    assert all(r[6] == "–" for r in reminder)  # no follow-up made yet
+
+
+def test_a_day_with_nothing_due_says_so(demo_db: Path, tmp_path: Path) -> None:
+    msgs = Messages("en")
+    with kokeilu.open(demo_db, read_only=True) as tracker:
+        # The day of the first decision that scheduled follow-ups: its first slot is three months off.
+        day = min(e.outcome.decided_on for e in tracker.experiments()
+                  if e.outcome is not None and e.outcome.follow_up_months)
+        assert tracker.due(on=day, within_days=report.FOLLOW_UP_HORIZON_DAYS).empty
+    page = _parse(report.build_report(demo_db, tmp_path / "report.html", "en", today=day).read_text(encoding="utf-8"))
+    until = day + datetime.timedelta(days=report.FOLLOW_UP_HORIZON_DAYS)
+    assert msgs("report.follow_ups.none", date=msgs.date(until)) in " ".join(page.text)
+
+
 def test_a_file_that_shared_nothing_has_no_sharing_section(tmp_path: Path) -> None:
     path = tmp_path / "alone.db"
     create_demo(path, event_rows=200)
