@@ -2,13 +2,16 @@
 // checkpoints and the report of a verification. Hashes cross as lower-case hexadecimal text.
 #include "pybind11.hpp"
 
+#include "kokeilu/bundle_rows.hpp"
 #include "kokeilu/exchange.hpp"
 #include "kokeilu/experiment_record.hpp"
 #include "kokeilu/history.hpp"
 #include "kokeilu/verification.hpp"
 #include "kokeilu/voiding.hpp"
 
+#include <iterator>
 #include <string>
+#include <vector>
 
 namespace kokeilu::python {
 
@@ -43,13 +46,39 @@ void register_history(py::module_& m) {
         .def("__repr__", [](const ExperimentOrigin& o) {
             return "ExperimentOrigin(organisation=" + py::repr(py::str(o.organisation)).cast<std::string>() + ")";
         });
+    py::class_<BundleRows>(m, "BundleRows",
+                           "The rows of a bundle's observations or cells part, read, hashed and checked in C++.")
+        .def_readonly("rows", &BundleRows::rows, "Rows of the part (suppressed cells included).")
+        .def_readonly("sha256", &BundleRows::sha256, "SHA-256 of the part as the format hashes it.")
+        .def_readonly("first_row", &BundleRows::first_row,
+                      "The experiments the rows name, each with the part's row where its rows begin.");
+    m.def(
+        "read_bundle_rows",
+        [](const std::string& path, const std::string& part, std::size_t max_field_bytes) {
+            py::gil_scoped_release release;
+            return read_bundle_rows(path, part, max_field_bytes);
+        },
+        py::arg("path"), py::arg("part"), py::arg("max_field_bytes") = std::size_t{1} << 20,
+        "Reads the observations or cells part of the bundle at path (kokeilu/bundle_rows.hpp).");
     py::class_<IncomingExperiment>(m, "IncomingExperiment", "One experiment as another tracker exported it.")
         .def(py::init([](std::string record, std::vector<Observation> observations, const py::iterable& journal,
                          std::string organisation, std::string exporter, std::string log_id,
-                         std::string checkpoint) {
+                         std::string checkpoint, const std::string& uuid, std::vector<BundleRows*> bundle_rows) {
                  IncomingExperiment in;
                  in.record = std::move(record);
                  in.observations = std::move(observations);
+                 // The experiment's rows move out of the parts read: they are not copied, nor held twice.
+                 for (BundleRows* part : bundle_rows) {
+                     const auto found = part->by_experiment.find(uuid);
+                     if (found == part->by_experiment.end()) continue;
+                     if (in.observations.empty()) {
+                         in.observations = std::move(found->second);
+                     } else {
+                         in.observations.insert(in.observations.end(), std::make_move_iterator(found->second.begin()),
+                                                std::make_move_iterator(found->second.end()));
+                     }
+                     part->by_experiment.erase(found);
+                 }
                  std::size_t i = 0;
                  for (const py::handle item : journal) {
                      const auto note = item.cast<py::tuple>();
@@ -71,7 +100,8 @@ void register_history(py::module_& m) {
              }),
              py::arg("record"), py::kw_only(), py::arg("observations") = std::vector<Observation>{},
              py::arg("journal") = py::list(), py::arg("organisation") = "", py::arg("exporter") = "",
-             py::arg("log_id") = "", py::arg("checkpoint") = "")
+             py::arg("log_id") = "", py::arg("checkpoint") = "", py::arg("uuid") = "",
+             py::arg("bundle_rows") = std::vector<BundleRows*>{})
         .def_readonly("record", &IncomingExperiment::record)
         .def_property_readonly("rows", [](const IncomingExperiment& in) { return in.observations.size(); });
     py::enum_<ImportAction>(m, "ImportAction", "What an import did with one experiment.")
