@@ -10,6 +10,8 @@
 // become numpy arrays that take over the core's vectors without copying them.
 #include "pybind11.hpp"
 
+#include "kokeilu/bundle_rows.hpp"
+
 #include "messages.hpp"
 
 #include "kokeilu/stats/analysis.hpp"
@@ -546,11 +548,30 @@ void register_tracker(py::module_& m) {
             "Summaries of every metric in every arm ({metric: {arm: Summary}}), streamed from the store.")
         .def(
             "import_experiments",
-            [](PyTracker& self, const std::vector<IncomingExperiment>& incoming) {
-                return self.with([&](Tracker& t) { return t.import_experiments(incoming); });
+            [](PyTracker& self, const std::vector<IncomingExperiment*>& incoming) {
+                // Moved, not copied: a bundle's rows are held once (the objects given are left empty).
+                std::vector<IncomingExperiment> taken;
+                taken.reserve(incoming.size());
+                for (IncomingExperiment* in : incoming) taken.push_back(std::move(*in));
+                return self.with([&](Tracker& t) { return t.import_experiments(taken); });
             },
             py::arg("incoming"),
-            "Merges experiments another tracker exported, each by its UUID, in one transaction.")
+            "Merges experiments another tracker exported, each by its UUID, in one transaction. The "
+            "objects given are moved into the import and left empty.")
+        .def(
+            "write_bundle_unit_rows",
+            [](PyTracker& self, const std::string& path, const std::vector<std::string>& keys, const py::bytes& secret,
+               const py::bytes& subject_prefix, bool notes) {
+                const std::string key_bytes = secret;
+                const std::string prefix = subject_prefix;
+                const BundlePartWritten written = self.with([&](Tracker& t) {
+                    return write_bundle_unit_rows(t, path, keys, key_bytes, prefix, notes);
+                });
+                return py::make_tuple(written.rows, written.sha256);
+            },
+            py::arg("path"), py::arg("keys"), py::arg("secret"), py::arg("subject_prefix"), py::arg("notes"),
+            "Writes the units-level observations part of the bundle at path (kokeilu/bundle_rows.hpp); "
+            "returns its rows and SHA-256.")
         .def(
             "void_observations",
             [](PyTracker& self, const std::string& key, std::vector<std::int64_t> ids, std::int64_t batch,

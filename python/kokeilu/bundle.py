@@ -23,7 +23,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -216,18 +216,12 @@ def _iso_times(times: pd.Series) -> list[str]:
     return [text + "Z" for text in np.datetime_as_string(naive, unit="us")]
 
 
-def _number(value: Any) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if math.isnan(number) else number
-
-
-def _pseudonymiser(organisation: str, secrets_dir: str | os.PathLike[str] | None) -> tuple[Any, str]:
+def _pseudonym_secret(organisation: str, secrets_dir: str | os.PathLike[str] | None) -> tuple[bytes, str]:
+    """The organisation's secret of pseudonyms and its public fingerprint (kokeilu._privacy)."""
     from . import _privacy
 
     secret = _privacy.organisation_secret(organisation, None if secrets_dir is None else Path(secrets_dir))
-    return (lambda subject: _privacy.pseudonym(secret, subject)), _privacy.secret_id(secret)
+    return secret, _privacy.secret_id(secret)
 
 
 def _experiment_row(e: _core.Experiment, history: Sequence[_core.HistoryEntry]) -> tuple[Any, ...]:
@@ -259,44 +253,6 @@ def _experiment_row(e: _core.Experiment, history: Sequence[_core.HistoryEntry]) 
         entry.kind.name,
         entry.salt,
     )
-
-
-def _unit_rows(tracker: Tracker, e: _core.Experiment, pseudonym: Any, notes: bool) -> Iterator[tuple[Any, ...]]:
-    position = 0
-    for metric in e.metrics:
-        frame = tracker.observations(e, metric=metric.name)
-        if frame.empty:
-            continue
-        counts = metric.kind.name == "count"
-        values = frame["value"].to_numpy(dtype=float)
-        n = frame["n"].to_numpy()
-        sums = frame["sum"].to_numpy(dtype=float)
-        sum_sq = frame["sum_sq"].to_numpy(dtype=float)
-        exposure = frame["exposure"].to_numpy(dtype=float)
-        covariate = frame["covariate"].to_numpy(dtype=float) if "covariate" in frame else None
-        arms = frame["arm"].astype(str).tolist()
-        subjects = frame["subject"].tolist()
-        texts = frame["note"].tolist()
-        for i, at in enumerate(_iso_times(frame["at"])):
-            aggregate = math.isnan(values[i])
-            value = float(values[i])
-            subject = str(subjects[i] or "")
-            yield (
-                e.uuid,
-                position,
-                metric.name,
-                arms[i],
-                at,
-                None if aggregate else value,
-                int(n[i]) if aggregate else 1,
-                float(sums[i]) if aggregate else value,
-                _number(sum_sq[i]) if aggregate else value * value,
-                _number(exposure[i]) if counts else None,
-                pseudonym(subject) if subject else None,
-                (str(texts[i] or "") or None) if notes else None,
-                None if covariate is None else _number(covariate[i]),
-            )
-            position += 1
 
 
 def _cells(tracker: Tracker, e: _core.Experiment) -> list[dict[str, Any]]:
@@ -476,7 +432,8 @@ def export_bundle(
     rows["leaves"] = [(i + 1, entry.leaf_hash) for i, entry in enumerate(history)]
     manifest: dict[str, str] = {}
     suppressed = 0
-    pseudonym: Any = None
+    unit_keys: list[str] = []
+    secret = b""
     ledger = _ledger_path(organisation, secrets_dir) if level == "aggregate" else None
     earlier = _read_ledger(ledger, recipient) if ledger is not None else []
     sent: list[Any] = []
@@ -485,10 +442,9 @@ def export_bundle(
             for position, entry in enumerate(tracker.journal(e)):
                 rows["journal"].append((e.uuid, position, _iso(entry.at), entry.author, entry.text))
         if level == "units":
-            if pseudonym is None:
-                pseudonym, key_id = _pseudonymiser(organisation, secrets_dir)
-                manifest["pseudonym_key_id"] = key_id
-            rows["observations"].extend(_unit_rows(tracker, e, pseudonym, notes))
+            if not unit_keys:
+                secret, manifest["pseudonym_key_id"] = _pseudonym_secret(organisation, secrets_dir)
+            unit_keys.append(e.key)
         elif level == "aggregate":
             cells = _cells(tracker, e)
             blanked, entries = _suppress(cells, min_cell_size, earlier, recipient, e.uuid)
@@ -504,7 +460,6 @@ def export_bundle(
         # The order a reader's ORDER BY gives (UTF-8 sorts as code points do).
         keys = [columns.index(column.strip()) for column in order.split(",")]
         rows[name].sort(key=lambda row: tuple(row[i] for i in keys))
-    parts = [(name, *_part_digest(rows[name])) for name in PARTS]
     manifest.update(
         format=FORMAT,
         format_version=str(FORMAT_VERSION),
@@ -517,10 +472,19 @@ def export_bundle(
         history_log_id=checkpoint.split()[1],
         journal="yes" if journal else "no",
         notes="yes" if notes and level == "units" else "no",
-        parts_sha256=_parts_digest(parts),
     )
     target = Path(path)
-    _write(target, manifest, parts, rows)
+
+    def unit_rows(temporary: str) -> tuple[int, str]:
+        # The units go from the tracker to the file in the core, hashed on the way.
+        from ._privacy import _SUBJECT_PREFIX
+
+        written: tuple[int, str] = tracker._core.write_bundle_unit_rows(temporary, unit_keys, secret, _SUBJECT_PREFIX,
+                                                                       notes)
+        return written
+
+    parts = _write(target, manifest, rows, unit_rows if unit_keys else None)
+    counts = {name: count for name, count, _ in parts}
     if ledger is not None:
         # After the bundle is in place: what was written is what the recipient may have.
         _append_ledger(ledger, sent)
@@ -528,7 +492,7 @@ def export_bundle(
         path=target,
         privacy=level,
         experiments=tuple(e.key for e in sorted(chosen, key=lambda e: e.key)),
-        rows=len(rows["observations"]) + len(rows["cells"]),
+        rows=counts["observations"] + counts["cells"],
         bundle_id=bundle_id(manifest),
         checkpoint=checkpoint,
         suppressed_cells=suppressed,
@@ -536,10 +500,15 @@ def export_bundle(
 
 
 def _write(
-    target: Path, manifest: dict[str, str], parts: list[tuple[str, int, str]], rows: dict[str, list[tuple[Any, ...]]]
-) -> None:
+    target: Path,
+    manifest: dict[str, str],
+    rows: dict[str, list[tuple[Any, ...]]],
+    unit_rows: Callable[[str], tuple[int, str]] | None = None,
+) -> list[tuple[str, int, str]]:
     """Writes the whole file beside the target and renames it into place: a reader never sees a
-    half-written bundle, and a failed export leaves what was there."""
+    half-written bundle, and a failed export leaves what was there. ``unit_rows`` (the units
+    level) writes the observations part into the file and returns its rows and hash; every other
+    part is ``rows``. Sets the manifest's ``parts_sha256``; returns the parts."""
     handle, temporary = tempfile.mkstemp(prefix=".kokeilu-bundle-", dir=target.parent if str(target.parent) else ".")
     os.close(handle)
     try:
@@ -550,9 +519,15 @@ def _write(
                 connection.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
                 for sql in _SCHEMA.values():
                     connection.execute(sql)
+            written = {"observations": unit_rows(temporary)} if unit_rows is not None else {}
+            parts = [(name, *(written[name] if name in written else _part_digest(rows[name]))) for name in PARTS]
+            manifest["parts_sha256"] = _parts_digest(parts)
+            with connection:
                 connection.executemany("INSERT INTO manifest VALUES (?, ?)", sorted(manifest.items()))
                 connection.executemany("INSERT INTO parts VALUES (?, ?, ?)", parts)
                 for name, (columns, _) in PARTS.items():
+                    if name in written:
+                        continue
                     marks = ", ".join("?" * len(columns))
                     connection.executemany(f"INSERT INTO {name} VALUES ({marks})", rows[name])
         finally:
@@ -565,6 +540,7 @@ def _write(
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return parts
 
 
 # -- importing --------------------------------------------------------------------------------------
@@ -587,48 +563,23 @@ class ImportSummary:
 
 
 def _incoming(read: Bundle) -> list[_core.IncomingExperiment]:
+    """The bundle's experiments as the core imports them; each takes its rows out of the parts
+    the core read (``read.core_rows``), so that no row is held twice."""
     manifest = read.manifest
     journals: dict[str, list[tuple[Any, str, str]]] = {}
     for note in read.journal:
         journals.setdefault(note["uuid"], []).append((_core.parse_time(note["at"], "journal.at"), note["author"], note["text"]))
-    rows: dict[str, list[_core.Observation]] = {}
-    for row in read.observations:
-        aggregate = row["value"] is None
-        rows.setdefault(row["uuid"], []).append(
-            _core.Observation(
-                0.0 if aggregate else row["value"],
-                arm=row["arm"],
-                metric=row["metric"],
-                at=_core.parse_time(row["at"], "observations.at"),
-                aggregate=_core.Aggregate(row["n"], row["sum"], row["sum_sq"]) if aggregate else None,
-                exposure=row["exposure"],
-                subject=row["subject"] or "",
-                note=row["note"] or "",
-                covariate=row["covariate"],
-            )
-        )
-    for cell in read.cells:
-        if cell["suppressed"]:
-            continue
-        rows.setdefault(cell["uuid"], []).append(
-            _core.Observation(
-                0.0,
-                arm=cell["arm"],
-                metric=cell["metric"],
-                at=_core.parse_time(cell["first_at"], "cells.first_at"),
-                aggregate=_core.Aggregate(cell["n"], cell["sum"], cell["sum_sq"]),
-                exposure=cell["exposure"],
-            )
-        )
+    parts = [read.core_rows[name] for name in _CORE_PARTS]
     return [
         _core.IncomingExperiment(
             e["record"],
-            observations=rows.get(e["uuid"], []),
             journal=journals.get(e["uuid"], []),
             organisation=manifest["organisation"],
             exporter=manifest["exporter"],
             log_id=manifest["history_log_id"],
             checkpoint=manifest["checkpoint"],
+            uuid=e["uuid"],
+            bundle_rows=parts,
         )
         for e in read.experiments
     ]
@@ -659,7 +610,7 @@ def import_bundle(tracker: Tracker, path: str | os.PathLike[str]) -> ImportSumma
     content again changes nothing, a newer state from the same tracker replaces the copy, and an
     experiment changed on both sides (or this file's own, or one from another source) is a
     conflict, reported and never overwritten. A hostile or damaged bundle changes nothing."""
-    read = read_bundle(path)
+    read = _read_bundle(path, core_rows=True)
     _check_extends(tracker, read)
     result = tracker._core.import_experiments(_incoming(read))
     return ImportSummary(
@@ -684,6 +635,9 @@ class Bundle:
     observations: tuple[dict[str, Any], ...] = field(default=())
     cells: tuple[dict[str, Any], ...] = field(default=())
     leaves: tuple[str, ...] = field(default=())  # the exporter's Merkle leaves, hexadecimal
+    # For an import: the observations and cells parts read, hashed and checked by the core
+    # (kokeilu/bundle_rows.hpp), never as Python rows; ``observations`` and ``cells`` are empty then.
+    core_rows: dict[str, _core.BundleRows] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def privacy(self) -> str:
@@ -725,6 +679,12 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
     SHA-256, and each experiment's record against its columns — before returning anything.
     A damaged, truncated, edited or foreign file raises InvalidArgumentError naming what is wrong.
     """
+    return _read_bundle(path, core_rows=False)
+
+
+def _read_bundle(path: str | os.PathLike[str], *, core_rows: bool) -> Bundle:
+    """read_bundle; with ``core_rows`` the observations and cells parts are read by the core
+    (``Bundle.core_rows``), as an import takes them, instead of as Python rows."""
     source = Path(path)
     try:
         with source.open("rb") as handle:
@@ -742,7 +702,7 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
         connection.execute("PRAGMA trusted_schema = OFF")
         connection.execute("PRAGMA cell_size_check = ON")
         connection.execute("PRAGMA query_only = ON")
-        return _read(connection, source)
+        return _read(connection, source, core_rows)
     except sqlite3.Error as error:
         return _damaged(source, str(error))  # type: ignore[no-any-return]
     except UnicodeDecodeError:
@@ -752,10 +712,17 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
         connection.close()
 
 
-def _read(connection: sqlite3.Connection, source: Path) -> Bundle:
-    check = connection.execute("PRAGMA quick_check").fetchone()
-    if not check or check[0] != "ok":
-        _damaged(source, str(check[0] if check else "quick_check"))
+# The parts an import has the core read (kokeilu/bundle_rows.hpp): those that grow with the data.
+_CORE_PARTS = ("observations", "cells")
+
+
+def _read(connection: sqlite3.Connection, source: Path, core_rows: bool = False) -> Bundle:
+    # An import hashes every row it reads, so a page changed or lost in the file fails a part's
+    # row count or hash, or SQLite's read (bundle.damaged), without reading the file twice.
+    if not core_rows:
+        check = connection.execute("PRAGMA quick_check").fetchone()
+        if not check or check[0] != "ok":
+            _damaged(source, str(check[0] if check else "quick_check"))
     objects = connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
     tables = {name: sql for kind, name, sql in objects if kind == "table"}
     for kind, name, _ in objects:
@@ -781,10 +748,21 @@ def _read(connection: sqlite3.Connection, source: Path) -> Bundle:
     listed = {row[0]: (row[1], row[2]) for row in connection.execute("SELECT name, rows, sha256 FROM parts")}
     parts_now: list[tuple[str, int, str]] = []
     read: dict[str, list[dict[str, Any]]] = {}
+    kept: dict[str, _core.BundleRows] = {}
     for name, (columns, order) in PARTS.items():
         if name not in listed:
             invalid("bundle", "bundle.missing_value", name=f"parts.{name}")
         expected_rows, expected_sha = listed[name]
+        if core_rows and name in _CORE_PARTS:
+            part = _core.read_bundle_rows(str(source), name, MAX_FIELD_BYTES)
+            if part.rows != expected_rows:
+                invalid("bundle", "bundle.part_rows", part=name, found=part.rows, expected=expected_rows)
+            if not hmac.compare_digest(part.sha256, str(expected_sha)):
+                invalid("bundle", "bundle.part_hash", part=name)
+            parts_now.append((name, part.rows, part.sha256))
+            read[name] = []
+            kept[name] = part
+            continue
         cursor = connection.execute(f"SELECT {', '.join(columns)} FROM {name} ORDER BY {order}")
         digest = hashlib.sha256()
         rows: list[dict[str, Any]] = []
@@ -808,7 +786,7 @@ def _read(connection: sqlite3.Connection, source: Path) -> Bundle:
         invalid("bundle", "bundle.unexpected_table", path=str(source), name="parts")
     if not hmac.compare_digest(_parts_digest(parts_now), manifest["parts_sha256"]):
         invalid("bundle", "bundle.part_hash", part="parts")
-    _check_experiments(read)
+    _check_experiments(read, kept)
     _check_history(manifest["checkpoint"], read)
     return Bundle(
         path=source,
@@ -818,6 +796,7 @@ def _read(connection: sqlite3.Connection, source: Path) -> Bundle:
         observations=tuple(read["observations"]),
         cells=tuple(read["cells"]),
         leaves=tuple(row["leaf_hash"] for row in read["leaves"]),
+        core_rows=kept,
     )
 
 
@@ -847,7 +826,7 @@ def _check_history(checkpoint: str, read: dict[str, list[dict[str, Any]]]) -> No
             invalid("bundle", "bundle.record_not_in_log", key=str(e["key"])[:64], entry=entry)
 
 
-def _check_experiments(read: dict[str, list[dict[str, Any]]]) -> None:
+def _check_experiments(read: dict[str, list[dict[str, Any]]], core_rows: dict[str, _core.BundleRows]) -> None:
     """Each experiment's columns are those its record gives, and every row names one of them."""
     uuids = set()
     for i, e in enumerate(read["experiments"]):
@@ -870,3 +849,7 @@ def _check_experiments(read: dict[str, list[dict[str, Any]]]) -> None:
         for i, row in enumerate(read[part]):
             if row["uuid"] not in uuids:
                 invalid("bundle", "bundle.unknown_experiment", part=part, row=i, uuid=str(row["uuid"])[:40])
+    for part, rows in core_rows.items():
+        for uuid, first in rows.first_row.items():
+            if uuid not in uuids:
+                invalid("bundle", "bundle.unknown_experiment", part=part, row=first, uuid=uuid[:40])
