@@ -63,6 +63,52 @@ def open_raw(path: str) -> sqlite3.Connection:
     return con
 
 
+# -- bundles ---------------------------------------------------------------------------------------
+
+
+@case
+def bundle_export(p: dict[str, Any]) -> dict[str, Any]:
+    """The filled tracker's experiment exported at the units level (the rows, pseudonymised)."""
+    import kokeilu
+
+    rss_start = peak_rss_kib()
+    seconds = []
+    with kokeilu.open(p["db"], read_only=True) as tracker:
+        for _ in range(p["reps"]):
+            Path(p["bundle"]).unlink(missing_ok=True)
+            began = time.perf_counter()
+            summary = tracker.export_bundle(p["key"], p["bundle"], level="units", secrets_dir=p["secrets"])
+            seconds.append(time.perf_counter() - began)
+            assert summary.rows == p["rows"], summary.rows
+    return {"seconds": seconds, "rows": p["rows"], "rss_start_kib": rss_start}
+
+
+@case
+def bundle_import(p: dict[str, Any]) -> dict[str, Any]:
+    """The bundle imported into an empty tracker; with ``again``, the time of importing it a
+    second time (nothing changes) instead."""
+    import kokeilu
+
+    rss_start = peak_rss_kib()
+    seconds = []
+    for _ in range(p["reps"]):
+        scratch = p["scratch"]
+        for suffix in ("", "-wal", "-shm"):
+            Path(scratch + suffix).unlink(missing_ok=True)
+        with kokeilu.open(scratch) as tracker:
+            began = time.perf_counter()
+            first = tracker.import_bundle(p["bundle"])
+            took = time.perf_counter() - began
+            assert [e.rows for e in first.experiments] == [p["rows"]]
+            if p.get("again"):
+                began = time.perf_counter()
+                second = tracker.import_bundle(p["bundle"])
+                took = time.perf_counter() - began
+                assert not second.changed
+            seconds.append(took)
+    return {"seconds": seconds, "rows": p["rows"], "rss_start_kib": rss_start}
+
+
 # -- bulk log ------------------------------------------------------------------------------------
 
 
