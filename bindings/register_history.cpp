@@ -42,6 +42,8 @@ void register_history(py::module_& m) {
                       "SHA-256 of the record, journal and rows imported (hexadecimal).")
         .def_readonly("checkpoint", &ExperimentOrigin::checkpoint,
                       "The exporter's checkpoint when it exported: a later bundle from there must extend it.")
+        .def_readonly("bundle_id", &ExperimentOrigin::bundle_id,
+                      "The id of the bundle it was imported from last ('' when not kept).")
         .def_readonly("imported_at", &ExperimentOrigin::imported_at, "When it was imported (UTC).")
         .def("__repr__", [](const ExperimentOrigin& o) {
             return "ExperimentOrigin(organisation=" + py::repr(py::str(o.organisation)).cast<std::string>() + ")";
@@ -63,7 +65,8 @@ void register_history(py::module_& m) {
     py::class_<IncomingExperiment>(m, "IncomingExperiment", "One experiment as another tracker exported it.")
         .def(py::init([](std::string record, std::vector<Observation> observations, const py::iterable& journal,
                          std::string organisation, std::string exporter, std::string log_id,
-                         std::string checkpoint, const std::string& uuid, std::vector<BundleRows*> bundle_rows) {
+                         std::string checkpoint, const std::string& uuid, std::vector<BundleRows*> bundle_rows,
+                         std::string bundle_id) {
                  IncomingExperiment in;
                  in.record = std::move(record);
                  in.observations = std::move(observations);
@@ -96,12 +99,13 @@ void register_history(py::module_& m) {
                  in.origin.exporter = std::move(exporter);
                  in.origin.log_id = std::move(log_id);
                  in.origin.checkpoint = std::move(checkpoint);
+                 in.origin.bundle_id = std::move(bundle_id);
                  return in;
              }),
              py::arg("record"), py::kw_only(), py::arg("observations") = std::vector<Observation>{},
              py::arg("journal") = py::list(), py::arg("organisation") = "", py::arg("exporter") = "",
              py::arg("log_id") = "", py::arg("checkpoint") = "", py::arg("uuid") = "",
-             py::arg("bundle_rows") = std::vector<BundleRows*>{})
+             py::arg("bundle_rows") = std::vector<BundleRows*>{}, py::arg("bundle_id") = "")
         .def_readonly("record", &IncomingExperiment::record)
         .def_property_readonly("rows", [](const IncomingExperiment& in) { return in.observations.size(); });
     py::enum_<ImportAction>(m, "ImportAction", "What an import did with one experiment.")

@@ -141,25 +141,26 @@ std::int64_t insert_experiment_row(SQLite::Database& db, const Experiment& exper
 }
 
 std::optional<ExperimentOrigin> load_origin(SQLite::Database& db, std::int64_t experiment_id) {
-    SQLite::Statement q(db, "SELECT organisation, exporter, log_id, content_sha256, checkpoint, imported_at_us "
-                            "FROM experiment_origins WHERE experiment_id = ?");
+    SQLite::Statement q(db, "SELECT organisation, exporter, log_id, content_sha256, checkpoint, bundle_id, "
+                            "imported_at_us FROM experiment_origins WHERE experiment_id = ?");
     q.bind(1, experiment_id);
     if (!q.executeStep()) return std::nullopt;
     return ExperimentOrigin{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                            q.getColumn(3).getString(), q.getColumn(4).getString(),
-                            from_unix_micros(q.getColumn(5).getInt64())};
+                            q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                            from_unix_micros(q.getColumn(6).getInt64())};
 }
 
 void write_origin(SQLite::Database& db, std::int64_t experiment_id, const ExperimentOrigin& origin) {
     SQLite::Statement q(db, "INSERT OR REPLACE INTO experiment_origins (experiment_id, organisation, exporter, log_id, "
-                            "content_sha256, checkpoint, imported_at_us) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                            "content_sha256, checkpoint, bundle_id, imported_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, experiment_id);
     q.bind(2, origin.organisation);
     q.bind(3, origin.exporter);
     q.bind(4, origin.log_id);
     q.bind(5, origin.content_sha256);
     q.bind(6, origin.checkpoint);
-    q.bind(7, to_unix_micros(origin.imported_at));
+    q.bind(7, origin.bundle_id);
+    q.bind(8, to_unix_micros(origin.imported_at));
     q.exec();
 }
 

@@ -461,10 +461,27 @@ bool has_follow_up_months(SQLite::Database& db) {
     return db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'follow_up_months'").getInt() > 0;
 }
 
+// Migration 15: the bundle each imported copy came from last (ExperimentOrigin::bundle_id), so that
+// the same bundle imported again is told from its manifest, without reading its rows; empty for
+// the copies imported before.
+// The column is added only where it is missing: a file whose version was set back to an earlier
+// one by hand (tests make old files so) may have the table of this version already.
+constexpr const char* schema_v15 = "";
+
+bool has_origin_bundle_id(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM pragma_table_info('experiment_origins') WHERE name = 'bundle_id'")
+               .getInt() > 0;
+}
+
+void add_origin_bundle_id(SQLite::Database& db) {
+    if (!has_origin_bundle_id(db))
+        db.exec("ALTER TABLE experiment_origins ADD COLUMN bundle_id TEXT NOT NULL DEFAULT ''");
+}
+
 // The versions of one release are numbered ahead by the part of it that adds them, and the parts
 // may land in another order: a migration below the file's version whose change the file lacks
 // (made by a build that had the later migrations but not this one) is applied too, see applied.
-constexpr std::array<SqliteMigration, 14> migrations{{
+constexpr std::array<SqliteMigration, 15> migrations{{
     {1, schema_v1},
     // The summaries are made at 8, with the columns of today's summaries.
     {2, schema_v2},
@@ -482,6 +499,7 @@ constexpr std::array<SqliteMigration, 14> migrations{{
     {12, schema_v12, index_every_experiment, has_search_index},
     {13, schema_v13, nullptr, has_experiment_links},
     {14, schema_v14, nullptr, has_follow_up_months},
+    {15, schema_v15, add_origin_bundle_id, has_origin_bundle_id},
 }};
 
 static_assert(migrations.back().version == sqlite_schema_version,

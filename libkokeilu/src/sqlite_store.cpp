@@ -817,6 +817,9 @@ private:
             return conflict(Message{"bundle.own_experiment_changed", {{"key", stored.key}}});
         }
         if (stored.origin->content_sha256 == item.origin.content_sha256) return result;
+        // The bundle this copy came from, again: told by its id (the hash of its manifest, which
+        // holds the hash of every part), so its rows need not have been read.
+        if (!item.origin.bundle_id.empty() && stored.origin->bundle_id == item.origin.bundle_id) return result;
         if (stored.origin->log_id != item.origin.log_id)
             return conflict(Message{"bundle.other_source", {{"key", stored.key},
                                                             {"organisation", stored.origin->organisation},

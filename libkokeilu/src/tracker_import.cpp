@@ -32,8 +32,8 @@ auto inside(const std::string& where, F f) {
     }
 }
 
-bool is_log_id(std::string_view text) {
-    if (text.size() != 32) return false;
+bool is_hex(std::string_view text, std::size_t size) {
+    if (text.size() != size) return false;
     for (const char c : text)
         if (!std::isdigit(static_cast<unsigned char>(c)) && (c < 'a' || c > 'f')) return false;
     return true;
@@ -115,13 +115,16 @@ ImportItem checked_item(const IncomingExperiment& in, const TimeZone& zone, std:
 
     detail::check_required_short_text(in.origin.organisation, "origin.organisation");
     detail::check_short_text(in.origin.exporter, "origin.exporter");
-    if (!is_log_id(in.origin.log_id))
+    if (!is_hex(in.origin.log_id, 32))
         throw InvalidArgumentError("origin.log_id", Message{"bundle.record_field", {{"value", in.origin.log_id.substr(0, 64)}}});
     if (!in.origin.checkpoint.empty()) {
         const Checkpoint checkpoint = inside("origin", [&] { return Checkpoint::parse(in.origin.checkpoint); });
         if (checkpoint.log_id != in.origin.log_id)
             throw InvalidArgumentError("origin.checkpoint", Message{"bundle.checkpoint", {}});
     }
+    if (!in.origin.bundle_id.empty() && !is_hex(in.origin.bundle_id, 64))
+        throw InvalidArgumentError("origin.bundle_id",
+                                   Message{"bundle.record_field", {{"value", in.origin.bundle_id.substr(0, 64)}}});
     item.origin = in.origin;
     item.origin.content_sha256 = content_hash(in.record, in.journal, detail::to_hex(hasher.finish()));
     item.origin.imported_at = from_unix_micros(now_us);

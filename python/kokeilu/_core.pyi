@@ -36,6 +36,8 @@ class ExperimentOrigin:
     @property
     def checkpoint(self) -> str: ...
     @property
+    def bundle_id(self) -> str: ...
+    @property
     def imported_at(self) -> datetime.datetime: ...
 
 @final
@@ -49,6 +51,7 @@ class BundleRows:
 
 def read_bundle_rows(path: str, part: str, max_field_bytes: int = ...) -> BundleRows: ...
 
+@final
 class IncomingExperiment:
     def __init__(
         self,
@@ -62,6 +65,7 @@ class IncomingExperiment:
         checkpoint: str = "",
         uuid: str = "",
         bundle_rows: builtins.list[BundleRows] = ...,
+        bundle_id: str = "",
     ) -> None: ...
     @property
     def record(self) -> str: ...

@@ -562,14 +562,48 @@ class ImportSummary:
         return any(e.action.name in ("added", "updated") for e in self.experiments)
 
 
-def _incoming(read: Bundle) -> list[_core.IncomingExperiment]:
+def _read_core_rows(read: Bundle) -> list[_core.BundleRows]:
+    """The observations and cells parts read, hashed and checked by the core, each against the
+    rows and SHA-256 the parts table lists (which the manifest's hash covers)."""
+    uuids = {e["uuid"] for e in read.experiments}
+    parts = []
+    for name in _CORE_PARTS:
+        part = _core.read_bundle_rows(str(read.path), name, MAX_FIELD_BYTES)
+        expected_rows, expected_sha = read.row_parts[name]
+        if part.rows != expected_rows:
+            invalid("bundle", "bundle.part_rows", part=name, found=part.rows, expected=expected_rows)
+        if not hmac.compare_digest(part.sha256, expected_sha):
+            invalid("bundle", "bundle.part_hash", part=name)
+        for uuid, first in part.first_row.items():
+            if uuid not in uuids:
+                invalid("bundle", "bundle.unknown_experiment", part=name, row=first, uuid=uuid[:40])
+        parts.append(part)
+    return parts
+
+
+def _imported_before(tracker: Tracker, read: Bundle) -> bool:
+    """Whether every experiment of the bundle has a copy here imported from this very bundle (its
+    id, the hash of the manifest, is kept on each copy): then nothing can change, and the rows need
+    not be read."""
+    bundle_id = read.bundle_id
+    for e in read.experiments:
+        try:
+            origin = tracker.get(e["uuid"]).origin
+        except _core.NotFoundError:
+            return False
+        if origin is None or origin.bundle_id != bundle_id:
+            return False
+    return True
+
+
+def _incoming(read: Bundle, parts: list[_core.BundleRows]) -> list[_core.IncomingExperiment]:
     """The bundle's experiments as the core imports them; each takes its rows out of the parts
-    the core read (``read.core_rows``), so that no row is held twice."""
+    the core read, so that no row is held twice (none when the bundle was imported before)."""
     manifest = read.manifest
+    bundle_id = read.bundle_id
     journals: dict[str, list[tuple[Any, str, str]]] = {}
     for note in read.journal:
         journals.setdefault(note["uuid"], []).append((_core.parse_time(note["at"], "journal.at"), note["author"], note["text"]))
-    parts = [read.core_rows[name] for name in _CORE_PARTS]
     return [
         _core.IncomingExperiment(
             e["record"],
@@ -580,6 +614,7 @@ def _incoming(read: Bundle) -> list[_core.IncomingExperiment]:
             checkpoint=manifest["checkpoint"],
             uuid=e["uuid"],
             bundle_rows=parts,
+            bundle_id=bundle_id,
         )
         for e in read.experiments
     ]
@@ -612,7 +647,9 @@ def import_bundle(tracker: Tracker, path: str | os.PathLike[str]) -> ImportSumma
     conflict, reported and never overwritten. A hostile or damaged bundle changes nothing."""
     read = _read_bundle(path, core_rows=True)
     _check_extends(tracker, read)
-    result = tracker._core.import_experiments(_incoming(read))
+    # The same bundle again is told by its id alone: reading its rows could change nothing.
+    parts = [] if _imported_before(tracker, read) else _read_core_rows(read)
+    result = tracker._core.import_experiments(_incoming(read, parts))
     return ImportSummary(
         path=read.path,
         organisation=read.manifest["organisation"],
@@ -635,9 +672,10 @@ class Bundle:
     observations: tuple[dict[str, Any], ...] = field(default=())
     cells: tuple[dict[str, Any], ...] = field(default=())
     leaves: tuple[str, ...] = field(default=())  # the exporter's Merkle leaves, hexadecimal
-    # For an import: the observations and cells parts read, hashed and checked by the core
-    # (kokeilu/bundle_rows.hpp), never as Python rows; ``observations`` and ``cells`` are empty then.
-    core_rows: dict[str, _core.BundleRows] = field(default_factory=dict, repr=False, compare=False)
+    # For an import: the observations and cells parts are not read as Python rows (``observations``
+    # and ``cells`` are empty); their rows and SHA-256 as the parts table lists them, checked when
+    # the core reads them (_read_core_rows, kokeilu/bundle_rows.hpp), if the import needs them.
+    row_parts: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def privacy(self) -> str:
@@ -683,8 +721,8 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
 
 
 def _read_bundle(path: str | os.PathLike[str], *, core_rows: bool) -> Bundle:
-    """read_bundle; with ``core_rows`` the observations and cells parts are read by the core
-    (``Bundle.core_rows``), as an import takes them, instead of as Python rows."""
+    """read_bundle; with ``core_rows`` the observations and cells parts are left to the core
+    (``Bundle.row_parts``, _read_core_rows), as an import takes them, instead of Python rows."""
     source = Path(path)
     try:
         with source.open("rb") as handle:
@@ -718,7 +756,8 @@ _CORE_PARTS = ("observations", "cells")
 
 def _read(connection: sqlite3.Connection, source: Path, core_rows: bool = False) -> Bundle:
     # An import hashes every row it reads, so a page changed or lost in the file fails a part's
-    # row count or hash, or SQLite's read (bundle.damaged), without reading the file twice.
+    # row count or hash, or SQLite's read (bundle.damaged), without reading the file twice; the
+    # same bundle imported again reads no rows at all, and writes nothing.
     if not core_rows:
         check = connection.execute("PRAGMA quick_check").fetchone()
         if not check or check[0] != "ok":
@@ -748,20 +787,17 @@ def _read(connection: sqlite3.Connection, source: Path, core_rows: bool = False)
     listed = {row[0]: (row[1], row[2]) for row in connection.execute("SELECT name, rows, sha256 FROM parts")}
     parts_now: list[tuple[str, int, str]] = []
     read: dict[str, list[dict[str, Any]]] = {}
-    kept: dict[str, _core.BundleRows] = {}
+    kept: dict[str, tuple[int, str]] = {}
     for name, (columns, order) in PARTS.items():
         if name not in listed:
             invalid("bundle", "bundle.missing_value", name=f"parts.{name}")
         expected_rows, expected_sha = listed[name]
         if core_rows and name in _CORE_PARTS:
-            part = _core.read_bundle_rows(str(source), name, MAX_FIELD_BYTES)
-            if part.rows != expected_rows:
-                invalid("bundle", "bundle.part_rows", part=name, found=part.rows, expected=expected_rows)
-            if not hmac.compare_digest(part.sha256, str(expected_sha)):
-                invalid("bundle", "bundle.part_hash", part=name)
-            parts_now.append((name, part.rows, part.sha256))
+            if not isinstance(expected_rows, int) or not isinstance(expected_sha, str):
+                invalid("bundle", "bundle.missing_value", name=f"parts.{name}")
+            parts_now.append((name, expected_rows, expected_sha))
             read[name] = []
-            kept[name] = part
+            kept[name] = (expected_rows, expected_sha)
             continue
         cursor = connection.execute(f"SELECT {', '.join(columns)} FROM {name} ORDER BY {order}")
         digest = hashlib.sha256()
@@ -786,7 +822,7 @@ def _read(connection: sqlite3.Connection, source: Path, core_rows: bool = False)
         invalid("bundle", "bundle.unexpected_table", path=str(source), name="parts")
     if not hmac.compare_digest(_parts_digest(parts_now), manifest["parts_sha256"]):
         invalid("bundle", "bundle.part_hash", part="parts")
-    _check_experiments(read, kept)
+    _check_experiments(read)
     _check_history(manifest["checkpoint"], read)
     return Bundle(
         path=source,
@@ -796,7 +832,7 @@ def _read(connection: sqlite3.Connection, source: Path, core_rows: bool = False)
         observations=tuple(read["observations"]),
         cells=tuple(read["cells"]),
         leaves=tuple(row["leaf_hash"] for row in read["leaves"]),
-        core_rows=kept,
+        row_parts=kept,
     )
 
 
@@ -826,7 +862,7 @@ def _check_history(checkpoint: str, read: dict[str, list[dict[str, Any]]]) -> No
             invalid("bundle", "bundle.record_not_in_log", key=str(e["key"])[:64], entry=entry)
 
 
-def _check_experiments(read: dict[str, list[dict[str, Any]]], core_rows: dict[str, _core.BundleRows]) -> None:
+def _check_experiments(read: dict[str, list[dict[str, Any]]]) -> None:
     """Each experiment's columns are those its record gives, and every row names one of them."""
     uuids = set()
     for i, e in enumerate(read["experiments"]):
@@ -849,7 +885,4 @@ def _check_experiments(read: dict[str, list[dict[str, Any]]], core_rows: dict[st
         for i, row in enumerate(read[part]):
             if row["uuid"] not in uuids:
                 invalid("bundle", "bundle.unknown_experiment", part=part, row=i, uuid=str(row["uuid"])[:40])
-    for part, rows in core_rows.items():
-        for uuid, first in rows.first_row.items():
-            if uuid not in uuids:
-                invalid("bundle", "bundle.unknown_experiment", part=part, row=first, uuid=uuid[:40])
+

@@ -214,6 +214,38 @@ TEST_CASE("an imported copy is judged as its exporter judges it, whatever ids it
     CHECK(ours.criterion_changes == theirs.criterion_changes);
 }
 
+TEST_CASE("a copy from the same bundle again is unchanged by the bundle's id, rows or not", "[exchange][import]") {
+    Tracker oulu = memory_tracker();
+    const Experiment original = oulu_experiment(oulu);
+    Tracker kajaani = memory_tracker();
+    const std::string bundle_id(64, 'b');
+    std::vector<IncomingExperiment> bundle{exported(oulu, original.key)};
+    bundle[0].origin.bundle_id = bundle_id;
+    REQUIRE(kajaani.import_experiments(bundle).at(0).action == ImportAction::added);
+    CHECK(kajaani.get(original.uuid).origin->bundle_id == bundle_id);
+    const std::int64_t size = history_size(kajaani);
+
+    // The rows left out, as kokeilu.bundle leaves them unread for a bundle imported before.
+    bundle[0].observations.clear();
+    const auto again = kajaani.import_experiments(bundle);
+    CHECK(again.at(0).action == ImportAction::unchanged);
+    CHECK(history_size(kajaani) == size);
+    CHECK(kajaani.count_observations(original.key) == oulu.count_observations(original.key));
+
+    // Another bundle id without the rows is another content: the copy is replaced by it.
+    bundle[0].origin.bundle_id = std::string(64, 'c');
+    CHECK(kajaani.import_experiments(bundle).at(0).action == ImportAction::updated);
+    CHECK(kajaani.count_observations(original.key) == 0);
+
+    bundle[0].origin.bundle_id = "not hex";
+    try {
+        (void)kajaani.import_experiments(bundle);
+        FAIL("a bundle id that is not a SHA-256 was taken");
+    } catch (const InvalidArgumentError& error) {
+        CHECK(error.field() == "experiments[0].origin.bundle_id");
+    }
+}
+
 TEST_CASE("importing the same bundle again changes nothing and says so", "[exchange][import]") {
     Tracker oulu = memory_tracker();
     const Experiment original = oulu_experiment(oulu);

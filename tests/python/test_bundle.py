@@ -186,6 +186,51 @@ def test_importing_twice_changes_nothing_and_a_newer_state_replaces_the_copy(
     assert home.experiments[0].reason.code == "bundle.own_experiment"
 
 
+def test_the_same_bundle_again_is_told_by_its_id_without_reading_its_rows(
+    oulu: kokeilu.Tracker, kajaani: kokeilu.Tracker, tmp_path: Path, secrets: Path
+) -> None:
+    e = running(oulu, weeks=1)
+    path = tmp_path / "b.kokeilu"
+    oulu.export_bundle(e, path, level="units", secrets_dir=secrets)
+    kajaani.import_bundle(path)
+    copy = kajaani.get(e.uuid)
+    assert copy.origin is not None and copy.origin.bundle_id == bundle.read_bundle(path).bundle_id
+    # A row changed behind the manifest's back: the copy imported from this bundle is not read
+    # again, so nothing is written and nothing is said to change ...
+    _rewrite(path, "UPDATE observations SET value = value + 1 WHERE position = 3")
+    size = len(kajaani.history())
+    again = kajaani.import_bundle(path)
+    assert [x.action.name for x in again.experiments] == ["unchanged"] and not again.changed
+    assert len(kajaani.history()) == size and kajaani.verify().ok
+    # ... while a tracker that has not imported it reads the rows, and refuses the change.
+    with kokeilu.open(tmp_path / "ii.db") as ii:
+        with pytest.raises(kokeilu.InvalidArgumentError) as caught:
+            ii.import_bundle(path)
+        assert caught.value.code == "bundle.part_hash" and ii.experiments() == []
+
+
+def test_a_copy_imported_before_its_bundle_id_was_kept_is_compared_by_content(
+    oulu: kokeilu.Tracker, tmp_path: Path, secrets: Path
+) -> None:
+    e = running(oulu, weeks=1)
+    path = tmp_path / "b.kokeilu"
+    oulu.export_bundle(e, path, level="units", secrets_dir=secrets)
+    file = tmp_path / "schema14.db"
+    with kokeilu.open(file) as kajaani:
+        kajaani.import_bundle(path)
+    # The file as schema 14 left it: origins without the bundle's id.
+    with sqlite3.connect(file) as connection:
+        connection.execute("ALTER TABLE experiment_origins DROP COLUMN bundle_id")
+        connection.execute("PRAGMA user_version = 14")
+    connection.close()
+    with kokeilu.open(file) as kajaani:
+        copy = kajaani.get(e.uuid)
+        assert copy.origin is not None and copy.origin.bundle_id == ""
+        again = kajaani.import_bundle(path)
+        assert [x.action.name for x in again.experiments] == ["unchanged"]
+        assert kajaani.verify().ok
+
+
 def _rewrite(path: Path, sql: str, *params: Any, rehash: bool = False) -> None:
     """Edits a bundle behind kokeilu's back; with rehash, also makes every hash match again."""
     with sqlite3.connect(path) as connection:

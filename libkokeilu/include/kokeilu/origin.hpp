@@ -18,6 +18,10 @@ struct ExperimentOrigin {
     // The exporter's checkpoint when it exported (a kokeilu-checkpoint/1 line): a later bundle from
     // the same log must extend it (kokeilu.bundle checks its leaves against it before importing).
     std::string checkpoint{};
+    // The id of the bundle it was imported from last (the SHA-256 of its manifest, kokeilu.bundle):
+    // the same bundle again is unchanged, told without reading its rows. Empty for a copy imported
+    // before the id was kept, or through another door.
+    std::string bundle_id{};
     Time imported_at{};
 
     bool operator==(const ExperimentOrigin&) const = default;
