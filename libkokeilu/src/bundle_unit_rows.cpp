@@ -80,20 +80,55 @@ std::optional<double> real(double value) {
     return value == 0.0 ? 0.0 : value;
 }
 
-void bind_real(SQLite::Statement& statement, int index, const std::optional<double>& value) {
-    if (value) statement.bind(index, *value);
-    else statement.bind(index);
-}
+// One row of the part: each value bound to the INSERT and added to the row's canonical line in
+// the same step, so that the hash is of exactly what was written.
+class RowOut {
+public:
+    RowOut(SQLite::Statement& insert, std::string& line) : insert_(insert), line_(line) {}
 
-void append_real(std::string& line, const std::optional<double>& value) {
-    if (value) append_canonical_number(line, *value);
-    else line += "null";
-}
+    void text(std::string_view value) {
+        next();
+        append_canonical_text(line_, value);
+        insert_.bind(column_, std::string(value));
+    }
+    void optional_text(const std::optional<std::string_view>& value) {
+        if (value) return text(*value);
+        null();
+    }
+    void integer(std::int64_t value) {
+        next();
+        line_ += std::to_string(value);
+        insert_.bind(column_, value);
+    }
+    void real(const std::optional<double>& value) {
+        if (!value) return null();
+        next();
+        append_canonical_number(line_, *value);
+        insert_.bind(column_, *value);
+    }
+    // The line of the row, "[...]\n"; the INSERT is run and reset for the next row.
+    const std::string& write() {
+        line_ += "]\n";
+        insert_.exec();
+        insert_.reset();
+        return line_;
+    }
 
-void append_text(std::string& line, const std::optional<std::string_view>& text) {
-    if (text) append_canonical_text(line, *text);
-    else line += "null";
-}
+private:
+    void next() {
+        line_ += column_ == 0 ? '[' : ',';
+        ++column_;
+    }
+    void null() {
+        next();
+        line_ += "null";
+        insert_.bind(column_);
+    }
+
+    SQLite::Statement& insert_;
+    std::string& line_;
+    int column_ = 0;
+};
 
 }  // namespace
 
@@ -132,7 +167,7 @@ BundlePartWritten write_bundle_unit_rows(const Tracker& tracker, const std::stri
                 const std::string at = iso_utc(row.at_us);
                 const std::optional<double> value = row.is_aggregate ? std::nullopt : real(row.value);
                 const std::int64_t n = row.is_aggregate ? row.n : 1;
-                const double sum = *real(row.is_aggregate ? row.sum : row.value);
+                const std::optional<double> sum = real(row.is_aggregate ? row.sum : row.value);
                 const std::optional<double> sum_sq = row.is_aggregate ? real(row.sum_sq) : real(row.value * row.value);
                 const std::optional<double> exposure = counts ? real(row.exposure) : std::nullopt;
                 const std::optional<std::string_view> subject =
@@ -141,50 +176,22 @@ BundlePartWritten write_bundle_unit_rows(const Tracker& tracker, const std::stri
                     notes && !row.note.empty() ? std::optional<std::string_view>(row.note) : std::nullopt;
                 const std::optional<double> covariate = real(row.covariate);
 
-                line.assign("[");
-                append_canonical_text(line, e.uuid);
-                line += ',';
-                line += std::to_string(position);
-                line += ',';
-                append_canonical_text(line, metric.name);
-                line += ',';
-                append_canonical_text(line, arm);
-                line += ',';
-                append_canonical_text(line, at);
-                line += ',';
-                append_real(line, value);
-                line += ',';
-                line += std::to_string(n);
-                line += ',';
-                append_canonical_number(line, sum);
-                for (const auto* item : {&sum_sq, &exposure}) {
-                    line += ',';
-                    append_real(line, *item);
-                }
-                line += ',';
-                append_text(line, subject);
-                line += ',';
-                append_text(line, note);
-                line += ',';
-                append_real(line, covariate);
-                line += "]\n";
-                hash.update(line);
-
-                insert.bind(1, e.uuid);
-                insert.bind(2, position);
-                insert.bind(3, metric.name);
-                insert.bind(4, arm);
-                insert.bind(5, at);
-                bind_real(insert, 6, value);
-                insert.bind(7, n);
-                insert.bind(8, sum);
-                bind_real(insert, 9, sum_sq);
-                bind_real(insert, 10, exposure);
-                if (subject) insert.bind(11, std::string(*subject)); else insert.bind(11);
-                if (note) insert.bind(12, std::string(*note)); else insert.bind(12);
-                bind_real(insert, 13, covariate);
-                insert.exec();
-                insert.reset();
+                line.clear();
+                RowOut written_row(insert, line);
+                written_row.text(e.uuid);
+                written_row.integer(position);
+                written_row.text(metric.name);
+                written_row.text(arm);
+                written_row.text(at);
+                written_row.real(value);
+                written_row.integer(n);
+                written_row.real(sum);
+                written_row.real(sum_sq);
+                written_row.real(exposure);
+                written_row.optional_text(subject);
+                written_row.optional_text(note);
+                written_row.real(covariate);
+                hash.update(written_row.write());
                 ++position;
                 ++out.rows;
             });
