@@ -311,9 +311,9 @@ WHY_MISSED = {
         "table without the (uuid, position) index (a new format version), or rows in blocks."
     ),
     "bundle_again": (
-        "a repeated import still reads and hashes every row before the core finds the content it "
-        "already has: the copy's content hash covers the rows. Closing the gap: remember on each copy "
-        "the bundle id it came from, and answer \"unchanged\" from the manifest alone."
+        "the same bundle again is told by the bundle id kept on each copy and reads no rows; what is "
+        "left is reading and checking the manifest, the experiments' records and the exporter's "
+        "leaves, which grow with the exporter's history, not with the rows."
     ),
     "bulk_raw": (
         "kokeilu's call does more than the raw loop: the Python layer checks the three columns "

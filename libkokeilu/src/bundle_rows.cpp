@@ -311,9 +311,9 @@ void append_canonical_text(std::string& out, std::string_view text) {
 }
 
 BundleRows read_bundle_rows(const std::string& path, std::string_view part, std::size_t max_field_bytes) {
-    const PartQuery& query = part == "observations" ? observations_query : cells_query;
     if (part != observations_query.name && part != cells_query.name)
         throw InvalidArgumentError("part", Message{"bundle.missing_value", {{"name", std::string(part)}}});
+    const PartQuery& query = part == observations_query.name ? observations_query : cells_query;
     BundleRows out;
     detail::Sha256 hash;
     try {

@@ -57,15 +57,15 @@ public:
     Pseudonyms(std::string_view secret, std::string_view prefix) : secret_(secret), prefix_(prefix) {}
 
     const std::string& of(std::string_view subject) {
-        const auto found = cache_.find(std::string(subject));
-        if (found != cache_.end()) return found->second;
+        const auto [entry, added] = cache_.try_emplace(std::string(subject));
+        if (!added) return entry->second;
         const std::string message = prefix_ + detail::to_nfc(subject);
         unsigned char digest[EVP_MAX_MD_SIZE];
         unsigned int length = 0;
         HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
              reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-        const std::string hex = detail::to_hex(std::string_view(reinterpret_cast<const char*>(digest), length));
-        return cache_.emplace(std::string(subject), hex).first->second;
+        entry->second = detail::to_hex(std::string_view(reinterpret_cast<const char*>(digest), length));
+        return entry->second;
     }
 
 private:

@@ -501,8 +501,10 @@ std::vector<Amendment> load_amendments(SQLite::Database& db, std::int64_t experi
 }
 
 LaterTables LaterTables::of(SQLite::Database& db) {
-    return {db.tableExists("experiment_origins"), db.tableExists("experiment_links"),
-            db.tableExists("follow_up_months")};
+    // The origins as load_origin reads them: with the bundle's id of migration 15.
+    const bool origins =
+        db.execAndGet("SELECT count(*) FROM pragma_table_info('experiment_origins') WHERE name = 'bundle_id'").getInt() > 0;
+    return {origins, db.tableExists("experiment_links"), db.tableExists("follow_up_months")};
 }
 
 Experiment read_full_experiment(SQLite::Database& db, const SQLite::Statement& row, const LaterTables& tables) {

@@ -143,11 +143,11 @@ void insert_amendments(SQLite::Database& db, std::int64_t experiment_id, std::sp
 // Throws InvalidArgumentError("key" or "uuid") when another experiment than own_id has either.
 void check_identity_free(SQLite::Database& db, const std::string& key, const std::string& uuid, std::int64_t own_id);
 
-// Which tables of later migrations a file has, looked up once (an open store, a migration) rather
-// than for every experiment read: migration 4 reads the experiments of files from before them,
-// and a file opened read-only is not migrated.
+// Which tables of later migrations a file has. Every file a store opens has them all (an older
+// file is migrated first, or refused when opened read-only), which the defaults say; only
+// migration 4, which reads the experiments of files from before them, looks them up (of).
 struct LaterTables {
-    bool origins = true;     // experiment_origins (migration 11)
+    bool origins = true;     // experiment_origins (migration 11) with its bundle_id (migration 15)
     bool links = true;       // experiment_links (migration 13)
     bool follow_ups = true;  // follow_up_months (migration 14)
 

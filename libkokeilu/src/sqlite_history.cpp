@@ -163,9 +163,9 @@ void start_history(SQLite::Database& db, int version_before) {
 
     std::vector<Experiment> experiments;
     {
-        const LaterTables tables = LaterTables::of(db);
+        // After every migration: the file has every table.
         SQLite::Statement q(db, "SELECT * FROM experiments ORDER BY id");
-        while (q.executeStep()) experiments.push_back(read_full_experiment(db, q, tables));
+        while (q.executeStep()) experiments.push_back(read_full_experiment(db, q, LaterTables{}));
     }
     HistoryLog log;
     log.log_id = to_hex(random_bytes(16));

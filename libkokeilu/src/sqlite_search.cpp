@@ -144,8 +144,7 @@ std::vector<Experiment> search_experiments(SQLite::Database& db, const Experimen
     if (search.decision) q.bind(":decision", std::string(to_string(*search.decision)));
     if (search.status) q.bind(":status", std::string(to_string(*search.status)));
     std::vector<Experiment> out;
-    const LaterTables tables = LaterTables::of(db);
-    while (q.executeStep()) out.push_back(read_full_experiment(db, q, tables));
+    while (q.executeStep()) out.push_back(read_full_experiment(db, q, LaterTables{}));
     return out;
 }
 

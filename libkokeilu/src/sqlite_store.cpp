@@ -123,7 +123,7 @@ constexpr std::size_t rows_without_foreign_key_checks = 10'000;
 class SqliteStore final : public Store {
 public:
     SqliteStore(SQLite::Database db, bool read_only, std::unique_ptr<detail::BusyWait> wait)
-        : wait_(std::move(wait)), db_(std::move(db)), read_only_(read_only), tables_(detail::LaterTables::of(db_)) {
+        : wait_(std::move(wait)), db_(std::move(db)), read_only_(read_only) {
         // A file in WAL mode (not one in memory, not one opened read-only): its checkpoints are
         // run off the writers' path.
         if (!read_only_ && db_.execAndGet("PRAGMA journal_mode").getString() == "wal")
@@ -171,7 +171,7 @@ public:
                                      "ORDER BY uuid = lower(:text) DESC LIMIT 1");
             q.bind(":text", std::string(key_or_uuid));
             std::optional<Experiment> found;
-            if (q.executeStep()) found = read_full_experiment(db_, q, tables_);
+            if (q.executeStep()) found = read_full_experiment(db_, q, detail::LaterTables{});
             snapshot.commit();
             return found;
         });
@@ -224,7 +224,7 @@ public:
             if (!filter.text.empty()) q.bind(":text", detail::fold_case(filter.text));
             if (!filter.linked_to.empty()) q.bind(":linked_to", filter.linked_to);
             std::vector<Experiment> out;
-            while (q.executeStep()) out.push_back(read_full_experiment(db_, q, tables_));
+            while (q.executeStep()) out.push_back(read_full_experiment(db_, q, detail::LaterTables{}));
             snapshot.commit();
             return out;
         });
@@ -756,7 +756,7 @@ private:
         SQLite::Statement q(db_, "SELECT * FROM experiments WHERE id = ?");
         q.bind(1, experiment_id);
         if (!q.executeStep()) throw experiment_id_not_found(experiment_id);
-        return read_full_experiment(db_, q, tables_);
+        return read_full_experiment(db_, q, detail::LaterTables{});
     }
 
     // Appends the experiment's record (read back as stored, exactly as a later read sees it) to the
@@ -961,8 +961,6 @@ private:
     std::unique_ptr<detail::BusyWait> wait_;
     SQLite::Database db_;
     bool read_only_;
-    // Which tables of later migrations the file has (a file opened read-only is not migrated).
-    detail::LaterTables tables_;
     detail::IdentityMarks marks_;
     // After db_: the statements are finalized before the connection closes.
     detail::StatementCache statements_{db_};

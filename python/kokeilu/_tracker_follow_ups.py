@@ -31,6 +31,18 @@ SLOT_COLUMNS = (
     "follow_up_status",
 )
 
+#: The catalogue keys of those columns' headings, as the command's ``due`` and the report show them.
+SLOT_HEADINGS = (
+    "follow_up.col_original",
+    "col.organisation",
+    "follow_up.col_decided",
+    "follow_up.col_months",
+    "follow_up.col_due",
+    "follow_up.col_overdue",
+    "follow_up.col_follow_up",
+    "col.status",
+)
+
 
 def primary_effect(analysis: Analysis) -> _core.Estimate | None:
     """The effect the verdict is judged on (the primary metric's first comparison), when analysable."""
@@ -39,6 +51,19 @@ def primary_effect(analysis: Analysis) -> _core.Estimate | None:
         if comparison.metric == metric:
             return comparison.effect
     return None
+
+
+def _compared(first: Analysis, second: Analysis) -> FollowUpEffect | None:
+    """The follow-up's effect (``second``) against the original's (``first``); None when either
+    cannot be analysed."""
+    effect_o = primary_effect(first)
+    effect_f = primary_effect(second)
+    if effect_o is None or effect_f is None:
+        return None
+    try:
+        return _core.compare_follow_up(effect_o, effect_f, first.experiment.primary_metric.direction)
+    except _core.InvalidArgumentError:
+        return None
 
 
 def _slots_frame(slots: list[FollowUpSlot]) -> pd.DataFrame:
@@ -74,12 +99,15 @@ def follow_up_rows(tracker: Any, e: Experiment) -> list[dict[str, Any]]:
     if e.outcome is None or not e.outcome.follow_up_months:
         return []
     rows: list[dict[str, Any]] = []
+    original: Analysis | None = None  # analysed once, for every slot a follow-up fills
     for row in tracker.follow_ups(e).to_dict("records"):
         found: dict[str, Any] = {str(k): v for k, v in row.items()}
         effect = None
         if found["follow_up"] is not None:
             try:
-                effect = tracker.follow_up_effect(e, found["follow_up"])
+                if original is None:
+                    original = tracker.analyze(e, check=False)
+                effect = _compared(original, tracker.analyze(found["follow_up"], check=False))
             except _core.InvalidArgumentError:
                 effect = None
         found["persistence"] = None if effect is None else effect.persistence
@@ -167,14 +195,4 @@ class FollowUps:
         follow-up's own interval excludes no effect, else ``unclear``. None when either effect
         cannot be analysed (no data yet).
         """
-        first = self.analyze(original, check=False)
-        second = self.analyze(follow_up, check=False)
-        effect_o = primary_effect(first)
-        effect_f = primary_effect(second)
-        if effect_o is None or effect_f is None:
-            return None
-        metric = first.experiment.primary_metric
-        try:
-            return _core.compare_follow_up(effect_o, effect_f, metric.direction)
-        except _core.InvalidArgumentError:
-            return None
+        return _compared(self.analyze(original, check=False), self.analyze(follow_up, check=False))

@@ -265,9 +265,9 @@ def _follow_ups(msgs: Messages, tracker: Tracker, day: datetime.date) -> str:
     intro = f'<p class="muted">{_e(msgs("report.follow_ups_intro", date=msgs.date(until)))}</p>'
     if frame.empty:
         return intro + f'<p>{_e(msgs("report.follow_ups.none", date=msgs.date(until)))}</p>'
-    headings = ("follow_up.col_original", "col.organisation", "follow_up.col_decided", "follow_up.col_months",
-                "follow_up.col_due", "follow_up.col_overdue", "follow_up.col_follow_up", "col.status")
-    head = "".join(f"<th>{_e(msgs.text(h))}</th>" for h in headings)
+    from ._tracker_follow_ups import SLOT_HEADINGS
+
+    head = "".join(f"<th>{_e(msgs.text(h))}</th>" for h in SLOT_HEADINGS)
     rows = []
     for record in frame.to_dict("records"):
         row = {str(k): v for k, v in record.items()}

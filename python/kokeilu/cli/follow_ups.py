@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 import kokeilu
+from kokeilu._tracker_follow_ups import SLOT_HEADINGS
 from kokeilu._tracker_follow_ups import follow_up_rows as follow_up_rows  # used by show
 
 from . import render
@@ -94,8 +95,7 @@ def render_follow_ups(msgs: Messages, rows: list[dict[str, Any]], original_effec
 def _due_table(msgs: Messages, frame: pd.DataFrame) -> None:
     out = render.console()
     table = render._table(msgs("due.title"))
-    for key in ("follow_up.col_original", "col.organisation", "follow_up.col_decided", "follow_up.col_months",
-                "follow_up.col_due", "follow_up.col_overdue", "follow_up.col_follow_up", "col.status"):
+    for key in SLOT_HEADINGS:
         table.add_column(msgs(key), overflow="fold")
     for record in frame.to_dict("records"):
         row: dict[str, Any] = {str(k): v for k, v in record.items()}
