@@ -62,26 +62,23 @@ void register_history(py::module_& m) {
         },
         py::arg("path"), py::arg("part"), py::arg("max_field_bytes") = std::size_t{1} << 20,
         "Reads the observations or cells part of the bundle at path (kokeilu/bundle_rows.hpp).");
+    py::class_<BundleRowSource>(m, "BundleRowSource",
+                                "The observations and cells parts of a bundle, read by an import as it writes them.")
+        .def(py::init([](const std::string& path, const std::vector<std::tuple<std::string, std::int64_t, std::string>>& parts,
+                         std::size_t max_field_bytes) {
+                 std::vector<BundleRowSource::Part> expected;
+                 for (const auto& [name, rows, sha256] : parts) expected.push_back({name, rows, sha256});
+                 return std::make_unique<BundleRowSource>(path, expected, max_field_bytes);
+             }),
+             py::arg("path"), py::arg("parts"), py::arg("max_field_bytes") = std::size_t{1} << 20,
+             "Opens the parts (name, rows, SHA-256 as the manifest lists them) of the bundle at path.");
     py::class_<IncomingExperiment>(m, "IncomingExperiment", "One experiment as another tracker exported it.")
         .def(py::init([](std::string record, std::vector<Observation> observations, const py::iterable& journal,
                          std::string organisation, std::string exporter, std::string log_id,
-                         std::string checkpoint, const std::string& uuid, std::vector<BundleRows*> bundle_rows,
-                         std::string bundle_id) {
+                         std::string checkpoint, std::string bundle_id) {
                  IncomingExperiment in;
                  in.record = std::move(record);
                  in.observations = std::move(observations);
-                 // The experiment's rows move out of the parts read: they are not copied, nor held twice.
-                 for (BundleRows* part : bundle_rows) {
-                     const auto found = part->by_experiment.find(uuid);
-                     if (found == part->by_experiment.end()) continue;
-                     if (in.observations.empty()) {
-                         in.observations = std::move(found->second);
-                     } else {
-                         in.observations.insert(in.observations.end(), std::make_move_iterator(found->second.begin()),
-                                                std::make_move_iterator(found->second.end()));
-                     }
-                     part->by_experiment.erase(found);
-                 }
                  std::size_t i = 0;
                  for (const py::handle item : journal) {
                      const auto note = item.cast<py::tuple>();
@@ -104,8 +101,7 @@ void register_history(py::module_& m) {
              }),
              py::arg("record"), py::kw_only(), py::arg("observations") = std::vector<Observation>{},
              py::arg("journal") = py::list(), py::arg("organisation") = "", py::arg("exporter") = "",
-             py::arg("log_id") = "", py::arg("checkpoint") = "", py::arg("uuid") = "",
-             py::arg("bundle_rows") = std::vector<BundleRows*>{}, py::arg("bundle_id") = "")
+             py::arg("log_id") = "", py::arg("checkpoint") = "", py::arg("bundle_id") = "")
         .def_readonly("record", &IncomingExperiment::record)
         .def_property_readonly("rows", [](const IncomingExperiment& in) { return in.observations.size(); });
     py::enum_<ImportAction>(m, "ImportAction", "What an import did with one experiment.")

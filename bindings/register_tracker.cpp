@@ -548,16 +548,17 @@ void register_tracker(py::module_& m) {
             "Summaries of every metric in every arm ({metric: {arm: Summary}}), streamed from the store.")
         .def(
             "import_experiments",
-            [](PyTracker& self, const std::vector<IncomingExperiment*>& incoming) {
-                // Moved, not copied: a bundle's rows are held once (the objects given are left empty).
+            [](PyTracker& self, const std::vector<IncomingExperiment*>& incoming, BundleRowSource* rows) {
+                // Moved, not copied (the objects given are left empty).
                 std::vector<IncomingExperiment> taken;
                 taken.reserve(incoming.size());
                 for (IncomingExperiment* in : incoming) taken.push_back(std::move(*in));
-                return self.with([&](Tracker& t) { return t.import_experiments(taken); });
+                return self.with([&](Tracker& t) { return t.import_experiments(taken, rows); });
             },
-            py::arg("incoming"),
-            "Merges experiments another tracker exported, each by its UUID, in one transaction. The "
-            "objects given are moved into the import and left empty.")
+            py::arg("incoming"), py::arg("rows") = nullptr,
+            "Merges experiments another tracker exported, each by its UUID, in one transaction; the rows "
+            "of `rows` are read as they are written. The objects given are moved into the import and "
+            "left empty.")
         .def(
             "write_bundle_unit_rows",
             [](PyTracker& self, const std::string& path, const std::vector<std::string>& keys, const py::bytes& secret,

@@ -59,14 +59,16 @@ struct PartQuery {
     const char* sql;
 };
 
+// Bytewise order of the UUID whatever collation a hostile file declares: the order in which an
+// import asks for each experiment's rows.
 constexpr PartQuery observations_query{
     "observations",
     "SELECT uuid, position, metric, arm, at, value, n, sum, sum_sq, exposure, subject, note, covariate "
-    "FROM observations ORDER BY uuid, position"};
+    "FROM observations ORDER BY uuid COLLATE BINARY, position"};
 constexpr PartQuery cells_query{
     "cells",
     "SELECT uuid, metric, arm, period_start, period_end, first_at, n, sum, sum_sq, exposure, suppressed "
-    "FROM cells ORDER BY uuid, metric, arm, period_start"};
+    "FROM cells ORDER BY uuid COLLATE BINARY, metric, arm, period_start"};
 
 // A time as kokeilu writes it into a bundle, "2025-03-04T05:06:07.000008Z", read without the
 // general ISO 8601 parser (a million rows a part); nullopt for any other form, which the parser
@@ -230,7 +232,165 @@ std::optional<Observation> cell_row(const RowReader& r) {
     throw InvalidArgumentError("bundle", Message{"bundle.damaged", {{"path", path}, {"reason", reason}}});
 }
 
+SQLite::Database open_bundle(const std::string& path) {
+    SQLite::Database db(path, SQLite::OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+    db.exec("PRAGMA trusted_schema = OFF");
+    db.exec("PRAGMA cell_size_check = ON");
+    db.exec("PRAGMA query_only = ON");
+    return db;
+}
+
+// One part read in its order: every row hashed (and its values checked) as it is stepped to, so
+// that the part's hash covers the rows given out and the rows passed over alike.
+class PartCursor {
+public:
+    PartCursor(SQLite::Database& db, const PartQuery& query, std::size_t max_field_bytes)
+        : query_(query), statement_(db, query.sql), max_field_bytes_(max_field_bytes) {
+        step();
+    }
+
+    [[nodiscard]] bool has_row() const noexcept { return has_row_; }
+    [[nodiscard]] const std::string& uuid() const noexcept { return uuid_; }
+    [[nodiscard]] std::int64_t row() const noexcept { return row_; }  // the current row's index
+    [[nodiscard]] std::int64_t rows_read() const noexcept { return has_row_ ? row_ + 1 : row_; }
+
+    // The current row as an observation: none for a suppressed cell.
+    [[nodiscard]] std::optional<Observation> observation() const {
+        const RowReader reader(statement_.get(), query_.name, row_, max_field_bytes_);
+        if (query_.name == observations_query.name) return unit_row(reader);
+        return cell_row(reader);
+    }
+
+    void next() {
+        ++row_;
+        step();
+    }
+    void drain() {
+        while (has_row_) next();
+    }
+    // Of the rows read: call once every row is (the hash is finished then).
+    [[nodiscard]] const std::string& sha256() {
+        if (sha256_.empty()) sha256_ = detail::to_hex(hash_.finish());
+        return sha256_;
+    }
+    [[nodiscard]] std::string_view name() const noexcept { return query_.name; }
+
+private:
+    void step() {
+        has_row_ = statement_.step();
+        if (!has_row_) return;
+        const RowReader reader(statement_.get(), query_.name, row_, max_field_bytes_);
+        reader.canonical(line_);
+        hash_.update(line_);
+        uuid_.assign(reader.text_view(0));
+    }
+
+    const PartQuery& query_;
+    detail::RawStatement statement_;
+    std::size_t max_field_bytes_;
+    detail::Sha256 hash_;
+    std::string sha256_;
+    std::string line_;
+    std::string uuid_;
+    std::int64_t row_ = 0;
+    bool has_row_ = false;
+};
+
+const PartQuery& part_query(std::string_view part) {
+    if (part == observations_query.name) return observations_query;
+    if (part == cells_query.name) return cells_query;
+    throw InvalidArgumentError("part", Message{"bundle.missing_value", {{"name", std::string(part)}}});
+}
+
+[[noreturn]] void unknown_experiment(const PartCursor& cursor) {
+    throw InvalidArgumentError("bundle", Message{"bundle.unknown_experiment", {{"part", std::string(cursor.name())},
+                                                                               {"row", cursor.row()},
+                                                                               {"uuid", cursor.uuid().substr(0, 40)}}});
+}
+
 }  // namespace
+
+struct BundleRowSource::State {
+    struct ExpectedPart {
+        std::unique_ptr<PartCursor> cursor;
+        std::int64_t rows = 0;
+        std::string sha256;
+    };
+    std::string path;
+    SQLite::Database db;
+    std::vector<ExpectedPart> parts;
+    // Set when the source itself refused a row: that error, not a hash it left unfinished, is
+    // what check_whole() leaves standing.
+    bool refused = false;
+
+    // Reads through f, SQLite's errors (a page the bundle's damage made unreadable) told as the
+    // import's.
+    template <class F>
+    decltype(auto) reading(F&& f) {
+        try {
+            return f();
+        } catch (const SQLite::Exception& error) {
+            refused = true;
+            damaged(path, error.what());
+        } catch (const InvalidArgumentError&) {
+            refused = true;
+            throw;
+        }
+    }
+    // Each part read to its end, compared with what the manifest lists.
+    void compare() {
+        for (ExpectedPart& part : parts) {
+            reading([&] { part.cursor->drain(); });
+            const std::int64_t found = part.cursor->rows_read();
+            if (found != part.rows)
+                throw InvalidArgumentError("bundle", Message{"bundle.part_rows", {{"part", std::string(part.cursor->name())},
+                                                                                  {"found", found},
+                                                                                  {"expected", part.rows}}});
+            if (part.cursor->sha256() != part.sha256)
+                throw InvalidArgumentError("bundle",
+                                           Message{"bundle.part_hash", {{"part", std::string(part.cursor->name())}}});
+        }
+    }
+};
+
+BundleRowSource::BundleRowSource(const std::string& path, std::span<const Part> parts, std::size_t max_field_bytes) {
+    try {
+        state_ = std::make_unique<State>(State{path, open_bundle(path), {}});
+        for (const Part& part : parts)
+            state_->parts.push_back(
+                {std::make_unique<PartCursor>(state_->db, part_query(part.name), max_field_bytes), part.rows, part.sha256});
+    } catch (const SQLite::Exception& error) {
+        damaged(path, error.what());
+    }
+}
+
+BundleRowSource::~BundleRowSource() = default;
+
+void BundleRowSource::rows_of(std::string_view uuid, const std::function<void(const Observation&)>& visit) {
+    for (State::ExpectedPart& part : state_->parts) {
+        PartCursor& cursor = *part.cursor;
+        // Rows before the experiment's are of one the import does not hold.
+        if (cursor.has_row() && cursor.uuid() < uuid) state_->reading([&] { unknown_experiment(cursor); });
+        while (cursor.has_row() && cursor.uuid() == uuid) {
+            std::optional<Observation> row = state_->reading([&] {
+                std::optional<Observation> read = cursor.observation();
+                cursor.next();
+                return read;
+            });
+            if (row) visit(*row);
+        }
+    }
+}
+
+void BundleRowSource::finish() {
+    for (const State::ExpectedPart& part : state_->parts)
+        if (part.cursor->has_row()) state_->reading([&] { unknown_experiment(*part.cursor); });
+    state_->compare();
+}
+
+void BundleRowSource::check_whole() {
+    if (!state_->refused) state_->compare();
+}
 
 void append_canonical_number(std::string& out, double value) {
     if (value == 0.0) {
@@ -311,41 +471,27 @@ void append_canonical_text(std::string& out, std::string_view text) {
 }
 
 BundleRows read_bundle_rows(const std::string& path, std::string_view part, std::size_t max_field_bytes) {
-    if (part != observations_query.name && part != cells_query.name)
-        throw InvalidArgumentError("part", Message{"bundle.missing_value", {{"name", std::string(part)}}});
-    const PartQuery& query = part == observations_query.name ? observations_query : cells_query;
+    const PartQuery& query = part_query(part);
     BundleRows out;
-    detail::Sha256 hash;
     try {
-        SQLite::Database db(path, SQLite::OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
-        db.exec("PRAGMA trusted_schema = OFF");
-        db.exec("PRAGMA cell_size_check = ON");
-        db.exec("PRAGMA query_only = ON");
-        detail::RawStatement q(db, query.sql);
-        std::string line;
+        SQLite::Database db = open_bundle(path);
+        PartCursor cursor(db, query, max_field_bytes);
         std::vector<Observation>* rows = nullptr;
         std::string current;
-        while (q.step()) {
-            const RowReader row(q.get(), query.name, out.rows, max_field_bytes);
-            row.canonical(line);
-            hash.update(line);
-            const std::string_view uuid = row.text_view(0);
-            if (rows == nullptr || uuid != current) {
-                current.assign(uuid);
+        while (cursor.has_row()) {
+            if (rows == nullptr || cursor.uuid() != current) {
+                current = cursor.uuid();
                 rows = &out.by_experiment[current];
-                out.first_row.emplace(current, out.rows);
+                out.first_row.emplace(current, cursor.row());
             }
-            if (query.name == observations_query.name) {
-                rows->push_back(unit_row(row));
-            } else if (auto cell = cell_row(row)) {
-                rows->push_back(std::move(*cell));
-            }
-            ++out.rows;
+            if (auto row = cursor.observation()) rows->push_back(std::move(*row));
+            cursor.next();
         }
+        out.rows = cursor.rows_read();
+        out.sha256 = cursor.sha256();
     } catch (const SQLite::Exception& error) {
         damaged(path, error.what());
     }
-    out.sha256 = detail::to_hex(hash.finish());
     return out;
 }
 

@@ -14,6 +14,7 @@
 #include "sqlite_history.hpp"
 #include "sqlite_voids.hpp"
 #include "history_payload.hpp"
+#include "sqlite_observation_insert.hpp"
 #include "sqlite_observation_scan.hpp"
 #include "sqlite_observation_target.hpp"
 #include "sqlite_schema.hpp"
@@ -54,8 +55,6 @@ using detail::optional_real;
 using detail::time_or_not_a_date;
 using namespace detail;  // the experiment rows (sqlite_experiment_rows.hpp)
 
-constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
-
 // ----------------------------------------------------------------------------------------------
 // Observations
 
@@ -66,11 +65,9 @@ std::string checked_date(const Date& date, const char* field) {
 
 MessageParam at_row(std::size_t i) { return {"row", static_cast<std::int64_t>(i)}; }
 
-// Rows one at a time get their ids from the write (see next_observation_id); a column write gives
-// its first row its id, and SQLite numbers the rest on from there.
-constexpr const char* insert_observation_sql =
-    "INSERT INTO observations (metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note, id, covariate) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// Rows one at a time get their ids from the write (see next_observation_id, and
+// sqlite_observation_insert.hpp); a column write gives its first row its id, and SQLite numbers the
+// rest on from there.
 constexpr const char* insert_observation_columns_sql =
     "INSERT INTO observations (metric_id, arm_id, at_us, value, exposure) VALUES (?1, ?, ?, ?, ?)";
 constexpr const char* insert_first_observation_sql =
@@ -470,7 +467,8 @@ public:
         });
     }
 
-    std::vector<ImportedExperiment> import_experiments(std::span<const ImportItem> items) override {
+    std::vector<ImportedExperiment> import_experiments(std::span<const ImportItem> items,
+                                                       const std::function<void()>& before_commit) override {
         require_writable();
         return guard_sqlite("importing experiments", [&] {
             detail::ImmediateTransaction transaction(statements_);
@@ -481,6 +479,7 @@ public:
             std::vector<ImportedExperiment> out;
             out.reserve(items.size());
             for (const ImportItem& item : items) out.push_back(import_one(item));
+            if (before_commit) before_commit();
             transaction.commit();
             identity_committed(marked);
             return out;
@@ -653,72 +652,9 @@ private:
         return WriteResult{0, earlier->id, true};
     }
 
-    // Inserts the rows with ids from first_id on, inside the caller's transaction, and merges them
-    // into the running summaries (a proportion's aggregated rows count as 0/1 outcomes).
     void write_records(std::span<const ObservationRecord> rows, std::span<const std::int64_t> proportion_metric_ids,
                        std::int64_t first_id) {
-        detail::ArmSummaryDeltas deltas;
-        ObservationRow streamed;
-        std::int64_t id = first_id;
-        auto insert = statements_.get(insert_observation_sql);
-        for (const ObservationRecord& row : rows) {
-            insert->bind(11, id++);
-            insert->bind(1, row.metric_id);
-            insert->bind(2, row.arm_id);
-            insert->bind(3, row.at_us);
-            streamed.is_aggregate = row.aggregate.has_value();
-            if (row.aggregate) {
-                insert->bind(4);
-                insert->bind(5, row.aggregate->n);
-                insert->bind(6, row.aggregate->sum);
-                if (row.aggregate->sum_sq) {
-                    insert->bind(7, *row.aggregate->sum_sq);
-                } else {
-                    insert->bind(7);
-                }
-                streamed.value = not_a_number;
-                streamed.n = row.aggregate->n;
-                streamed.sum = row.aggregate->sum;
-                streamed.sum_sq = row.aggregate->sum_sq.value_or(not_a_number);
-            } else {
-                insert->bind(4, row.value);
-                insert->bind(5);
-                insert->bind(6);
-                insert->bind(7);
-                streamed.value = row.value;
-                streamed.n = 1;
-                streamed.sum = row.value;
-                streamed.sum_sq = row.value * row.value;
-            }
-            if (row.exposure) {
-                insert->bind(8, *row.exposure);
-            } else {
-                insert->bind(8);
-            }
-            streamed.exposure = row.exposure.value_or(1.0);
-            // Empty texts are stored as NULL: most rows have none, and NULL costs one byte.
-            if (row.subject.empty()) {
-                insert->bind(9);
-            } else {
-                insert->bindNoCopy(9, row.subject);
-            }
-            if (row.note.empty()) {
-                insert->bind(10);
-            } else {
-                insert->bindNoCopy(10, row.note);
-            }
-            if (row.covariate) {
-                insert->bind(12, *row.covariate);
-            } else {
-                insert->bind(12);
-            }
-            insert->exec();
-            insert->reset();
-            const bool proportion = std::find(proportion_metric_ids.begin(), proportion_metric_ids.end(),
-                                              row.metric_id) != proportion_metric_ids.end();
-            deltas.add(row.metric_id, row.arm_id, streamed, proportion);
-        }
-        detail::merge_arm_summaries(statements_, write_cache_, deltas);
+        detail::insert_observation_records(statements_, write_cache_, rows, proportion_metric_ids, first_id);
     }
 
     // The id the write's first row takes: known from this connection's last write while nothing
@@ -786,6 +722,8 @@ private:
     ImportedExperiment import_one(const ImportItem& item) {
         const Experiment& incoming = item.experiment;
         ImportedExperiment result{incoming.uuid, incoming.key, ImportAction::unchanged, std::nullopt, 0};
+        // Every item's rows are read, and so checked, whether they are written or not.
+        const auto read_without_writing = [&] { return item.read_rows([](const ObservationRecord&) {}); };
         const auto conflict = [&](Message why) {
             result.action = ImportAction::conflict;
             result.reason = std::move(why);
@@ -800,8 +738,10 @@ private:
         if (!stored_id) {
             SQLite::Statement taken(db_, "SELECT key FROM experiments WHERE key = ?");
             taken.bind(1, incoming.key);
-            if (taken.executeStep())
+            if (taken.executeStep()) {
+                (void)read_without_writing();
                 return conflict(Message{"bundle.key_in_use", {{"key", taken.getColumn(0).getString()}}});
+            }
             add_copy(item, result);
             result.action = ImportAction::added;
             return result;
@@ -809,6 +749,7 @@ private:
         const Experiment stored = read_experiment(*stored_id);
         result.key = stored.key;
         if (!stored.origin) {
+            (void)read_without_writing();
             // This file's own experiment, come back in another's bundle: it is changed here only.
             if (detail::experiment_record(stored) == item.record) {
                 result.reason = Message{"bundle.own_experiment", {{"key", stored.key}}};
@@ -816,20 +757,29 @@ private:
             }
             return conflict(Message{"bundle.own_experiment_changed", {{"key", stored.key}}});
         }
-        if (stored.origin->content_sha256 == item.origin.content_sha256) return result;
         // The bundle this copy came from, again: told by its id (the hash of its manifest, which
         // holds the hash of every part), so its rows need not have been read.
-        if (!item.origin.bundle_id.empty() && stored.origin->bundle_id == item.origin.bundle_id) return result;
-        if (stored.origin->log_id != item.origin.log_id)
-            return conflict(Message{"bundle.other_source", {{"key", stored.key},
-                                                            {"organisation", stored.origin->organisation},
-                                                            {"other", item.origin.organisation}}});
-        if (incoming.revision < stored.revision) {
-            result.reason = Message{"bundle.older_revision", {{"key", stored.key},
-                                                             {"revision", incoming.revision},
-                                                             {"stored_revision", stored.revision}}};
+        if (!item.origin.bundle_id.empty() && stored.origin->bundle_id == item.origin.bundle_id) {
+            (void)read_without_writing();
             return result;
         }
+        // Not written: the same content as imported before is no news, other content is refused.
+        const auto refused = [&](std::optional<Message> why, bool is_conflict) {
+            if (read_without_writing() == stored.origin->content_sha256) return result;
+            result.reason = std::move(why);
+            if (is_conflict) result.action = ImportAction::conflict;
+            return result;
+        };
+        if (stored.origin->log_id != item.origin.log_id)
+            return refused(Message{"bundle.other_source", {{"key", stored.key},
+                                                           {"organisation", stored.origin->organisation},
+                                                           {"other", item.origin.organisation}}},
+                           true);
+        if (incoming.revision < stored.revision)
+            return refused(Message{"bundle.older_revision", {{"key", stored.key},
+                                                            {"revision", incoming.revision},
+                                                            {"stored_revision", stored.revision}}},
+                           false);
         // What the copy has must be where the exporter's record continues from: amendments and
         // notes are only ever added.
         const bool amendments_continue =
@@ -843,8 +793,19 @@ private:
                  return a.at == b.at && a.author == b.author && a.text == b.text;
              }));
         if (!amendments_continue || !journal_continues)
-            return conflict(Message{"bundle.history_rewritten", {{"key", stored.key}}});
-        replace_copy(stored, notes.size(), item, result);
+            return refused(Message{"bundle.history_rewritten", {{"key", stored.key}}}, true);
+        // The rows are read once, as they are written; what turns out to be the content imported
+        // before is undone.
+        db_.exec("SAVEPOINT import_copy");
+        if (replace_copy(stored, notes.size(), item, result) == stored.origin->content_sha256) {
+            db_.exec("ROLLBACK TO import_copy");
+            db_.exec("RELEASE import_copy");
+            // What the undone writes left in the write cache is forgotten with everything else.
+            write_cache_.begin_write(db_.getHandle());
+            result.rows = 0;
+            return result;
+        }
+        db_.exec("RELEASE import_copy");
         result.action = ImportAction::updated;
         return result;
     }
@@ -856,32 +817,27 @@ private:
         const auto arm_ids = insert_new_items(db_, insert_arm_sql, id, e.arms, bind_arm, true);
         const auto metric_ids = insert_new_items(db_, insert_metric_sql, id, e.metrics, bind_metric, true);
         insert_amendments(db_, id, e.amendments);
-        write_origin(db_, id, item.origin);
         record_copy(id, item.record);
         for (const JournalEntry& note : item.journal) add_copied_note(id, e.uuid, note);
-        result.rows = write_copied_rows(id, e, item.rows, arm_ids, metric_ids);
+        ExperimentOrigin origin = item.origin;
+        origin.content_sha256 = write_copied_rows(id, e, item, arm_ids, metric_ids, result.rows);
+        write_origin(db_, id, origin);
     }
 
-    void replace_copy(const Experiment& stored, std::size_t stored_notes, const ImportItem& item,
-                      ImportedExperiment& result) {
+    // Returns the content hash of what it wrote.
+    std::string replace_copy(const Experiment& stored, std::size_t stored_notes, const ImportItem& item,
+                             ImportedExperiment& result) {
         Experiment e = item.experiment;
         e.id = stored.id;
         // The rows imported before leave every summary and scan (they stay in the file, voided
-        // under the new content's hash); the bundle's rows are the experiment's rows now.
+        // under the new content's hash, known once the new rows are read); the bundle's rows are
+        // the experiment's rows now.
         std::vector<std::int64_t> counted;
         {
             SQLite::Statement q(db_, "SELECT o.id FROM observations o JOIN metrics m ON o.metric_id = m.id "
                                      "WHERE m.experiment_id = ? ORDER BY o.id");
             q.bind(1, stored.id);
             while (q.executeStep()) counted.push_back(q.getColumn(0).getInt64());
-        }
-        if (!counted.empty()) {
-            VoidRequest request;
-            request.observation_ids = std::move(counted);
-            request.reason = "bundle " + item.origin.content_sha256;
-            request.author = item.origin.exporter;
-            ChainHead head = read_chain_head(statements_);
-            (void)detail::void_rows(db_, statements_, {stored.id, stored.uuid, stored.key}, request, now_utc(), head);
         }
         // Arms and metrics are the same ones where their names are.
         for (Arm& arm : e.arms) {
@@ -898,11 +854,21 @@ private:
         const auto metric_ids =
             detail::save_items(db_, e.id, "metrics", e.metrics, insert_metric_sql, update_metric_sql, bind_metric);
         insert_amendments(db_, e.id, std::span(e.amendments).subspan(stored.amendments.size()));
-        write_origin(db_, e.id, item.origin);
         record_copy(e.id, item.record);
         if (!item.journal.empty())
             for (std::size_t i = stored_notes; i < item.journal.size(); ++i) add_copied_note(e.id, e.uuid, item.journal[i]);
-        result.rows = write_copied_rows(e.id, e, item.rows, arm_ids, metric_ids);
+        ExperimentOrigin origin = item.origin;
+        origin.content_sha256 = write_copied_rows(e.id, e, item, arm_ids, metric_ids, result.rows);
+        if (!counted.empty()) {
+            VoidRequest request;
+            request.observation_ids = std::move(counted);
+            request.reason = "bundle " + origin.content_sha256;
+            request.author = item.origin.exporter;
+            ChainHead head = read_chain_head(statements_);
+            (void)detail::void_rows(db_, statements_, {stored.id, stored.uuid, stored.key}, request, now_utc(), head);
+        }
+        write_origin(db_, e.id, origin);
+        return origin.content_sha256;
     }
 
     // The history's imported entry, and the check that the copy reads back as the exporter's record.
@@ -918,30 +884,43 @@ private:
         record_note(experiment_id, uuid, written);
     }
 
-    // The copy's rows as one batch; their arm and metric ids are positions in the experiment's.
-    std::int64_t write_copied_rows(std::int64_t experiment_id, const Experiment& e, std::span<const ObservationRecord> rows,
-                                   const std::vector<std::int64_t>& arm_ids, const std::vector<std::int64_t>& metric_ids) {
-        if (rows.empty()) return 0;
-        std::vector<ObservationRecord> resolved(rows.begin(), rows.end());
-        detail::BatchHasher hasher;
-        for (ObservationRecord& row : resolved) {
-            row.metric_id = metric_ids.at(static_cast<std::size_t>(row.metric_id - 1));
-            row.arm_id = arm_ids.at(static_cast<std::size_t>(row.arm_id - 1));
-            hasher.add(row);
-        }
+    // The copy's rows as one batch, written as the item reads them, a chunk at a time; their arm
+    // and metric ids are positions in the experiment's. Returns the item's content hash.
+    std::string write_copied_rows(std::int64_t experiment_id, const Experiment& e, const ImportItem& item,
+                                  const std::vector<std::int64_t>& arm_ids, const std::vector<std::int64_t>& metric_ids,
+                                  std::int64_t& written) {
+        constexpr std::size_t chunk_rows = 1 << 16;
         std::vector<std::int64_t> proportions;
         for (std::size_t i = 0; i < e.metrics.size(); ++i)
             if (e.metrics[i].kind == MetricKind::proportion) proportions.push_back(metric_ids[i]);
         const std::int64_t first_id = next_observation_id(statements_);
-        write_records(resolved, proportions, first_id);
+        std::int64_t next_id = first_id;
+        std::vector<ObservationRecord> chunk;
+        detail::BatchHasher hasher;
+        const auto flush = [&] {
+            write_records(chunk, proportions, next_id);
+            next_id += static_cast<std::int64_t>(chunk.size());
+            chunk.clear();
+        };
+        const std::string content = item.read_rows([&](const ObservationRecord& row) {
+            if (chunk.empty()) chunk.reserve(chunk_rows);
+            ObservationRecord& resolved = chunk.emplace_back(row);
+            resolved.metric_id = metric_ids.at(static_cast<std::size_t>(row.metric_id - 1));
+            resolved.arm_id = arm_ids.at(static_cast<std::size_t>(row.arm_id - 1));
+            hasher.add(resolved);
+            if (chunk.size() == chunk_rows) flush();
+        });
+        flush();
+        written = next_id - first_id;
+        if (written == 0) return content;
         ObservationTarget target;
         target.experiment_id = experiment_id;
         target.content_sha256 = hasher.finish();
-        const Batch batch = new_batch(target, first_id, resolved.size());
+        const Batch batch = new_batch(target, first_id, static_cast<std::size_t>(written));
         ChainHead head = read_chain_head(statements_);
         (void)append_history(statements_, {HistoryKind::observations, experiment_id, e.uuid, batch_record(batch)},
                              now_utc(), head, &batch);
-        return static_cast<std::int64_t>(resolved.size());
+        return content;
     }
 
     // Identity marks (see sqlite_wal_identity.hpp): call mark_identity() right after the BEGIN of

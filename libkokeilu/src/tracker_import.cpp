@@ -13,7 +13,9 @@
 #include "sha256.hpp"
 #include "validation.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <numeric>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,6 +33,8 @@ auto inside(const std::string& where, F f) {
         throw InvalidArgumentError(where + "." + error.field(), error.message());
     }
 }
+
+std::string experiment_field(std::size_t i) { return "experiments[" + std::to_string(i) + "]"; }
 
 bool is_hex(std::string_view text, std::size_t size) {
     if (text.size() != size) return false;
@@ -74,7 +78,9 @@ std::string content_hash(const std::string& record, const std::vector<JournalEnt
     return detail::to_hex(hash.finish());
 }
 
-ImportItem checked_item(const IncomingExperiment& in, const TimeZone& zone, std::int64_t now_us) {
+// The incoming experiment as the store takes it, its record and fields checked; its rows are
+// checked as the store reads them (checked_rows).
+ImportItem checked_item(const IncomingExperiment& in, std::int64_t now_us) {
     ImportItem item;
     item.record = in.record;
     Experiment e = experiment_from_record(in.record);
@@ -97,22 +103,6 @@ ImportItem checked_item(const IncomingExperiment& in, const TimeZone& zone, std:
     }
     item.journal = in.journal;
 
-    if (!in.observations.empty() && e.status == Status::draft)
-        throw InvalidArgumentError("observations", Message{"bundle.rows_of_draft", {}});
-    // Rows arrive after the fact and from another clock: the start and today do not bound them,
-    // the rest of the rules do.
-    LogOptions options;
-    options.backfill = true;
-    options.allow_future = true;
-    const detail::TimeWindow window = detail::time_window(e, options, zone, now_us);
-    detail::CountTotals totals;
-    detail::BatchHasher hasher;
-    item.rows.reserve(in.observations.size());
-    for (std::size_t i = 0; i < in.observations.size(); ++i) {
-        item.rows.push_back(detail::check_observation(e, in.observations[i], window, i, totals));
-        hasher.add(item.rows.back());
-    }
-
     detail::check_required_short_text(in.origin.organisation, "origin.organisation");
     detail::check_short_text(in.origin.exporter, "origin.exporter");
     if (!is_hex(in.origin.log_id, 32))
@@ -126,10 +116,39 @@ ImportItem checked_item(const IncomingExperiment& in, const TimeZone& zone, std:
         throw InvalidArgumentError("origin.bundle_id",
                                    Message{"bundle.record_field", {{"value", in.origin.bundle_id.substr(0, 64)}}});
     item.origin = in.origin;
-    item.origin.content_sha256 = content_hash(in.record, in.journal, detail::to_hex(hasher.finish()));
     item.origin.imported_at = from_unix_micros(now_us);
     item.experiment = std::move(e);
     return item;
+}
+
+// Reads the experiment's rows (its own, then the source's), each checked by the rules of every
+// other door (observation_checks.hpp) and given to visit; returns the content hash. A row's
+// problem is named inside `where`; the source's own (a damaged bundle) as the source names it.
+std::string checked_rows(const std::string& where, const ImportItem& item, const IncomingExperiment& in,
+                         IncomingRows* source, const TimeZone& zone, std::int64_t now_us,
+                         const ImportItem::RowVisitor& visit) {
+    const Experiment& e = item.experiment;
+    // Rows arrive after the fact and from another clock: the start and today do not bound them,
+    // the rest of the rules do.
+    LogOptions options;
+    options.backfill = true;
+    options.allow_future = true;
+    const detail::TimeWindow window = detail::time_window(e, options, zone, now_us);
+    detail::CountTotals totals;
+    detail::BatchHasher hasher;
+    std::size_t index = 0;
+    const auto take = [&](const Observation& o) {
+        const ObservationRecord row = inside(where, [&] {
+            if (e.status == Status::draft)
+                throw InvalidArgumentError("observations", Message{"bundle.rows_of_draft", {}});
+            return detail::check_observation(e, o, window, index++, totals);
+        });
+        hasher.add(row);
+        visit(row);
+    };
+    for (const Observation& o : in.observations) take(o);
+    if (source != nullptr) source->rows_of(e.uuid, take);
+    return content_hash(in.record, in.journal, detail::to_hex(hasher.finish()));
 }
 
 }  // namespace
@@ -144,23 +163,49 @@ std::string_view to_string(ImportAction action) {
     return "unchanged";
 }
 
-std::vector<ImportedExperiment> Tracker::import_experiments(std::span<const IncomingExperiment> incoming) {
+std::vector<ImportedExperiment> Tracker::import_experiments(std::span<const IncomingExperiment> incoming,
+                                                            IncomingRows* rows) {
     const std::int64_t now_us = now_unix_micros();
-    std::vector<ImportItem> items;
-    items.reserve(incoming.size());
+    std::vector<ImportItem> checked;
+    checked.reserve(incoming.size());
     std::set<std::string> uuids;
     for (std::size_t i = 0; i < incoming.size(); ++i) {
-        const std::string where = "experiments[" + std::to_string(i) + "]";
-        items.push_back(inside(where, [&] { return checked_item(incoming[i], zone_, now_us); }));
-        if (!uuids.insert(items.back().experiment.uuid).second)
-            throw InvalidArgumentError(where + ".record.uuid",
-                                       Message{"bundle.duplicate_experiment", {{"uuid", items.back().experiment.uuid}}});
+        checked.push_back(inside(experiment_field(i), [&] { return checked_item(incoming[i], now_us); }));
+        if (!uuids.insert(checked.back().experiment.uuid).second)
+            throw InvalidArgumentError(experiment_field(i) + ".record.uuid",
+                                       Message{"bundle.duplicate_experiment", {{"uuid", checked.back().experiment.uuid}}});
     }
-    if (items.empty()) return {};
-    auto result = store_->import_experiments(items);
+    if (checked.empty()) {
+        if (rows != nullptr) rows->finish();
+        return {};
+    }
+    // The store merges in the order the source gives the rows: by UUID.
+    std::vector<std::size_t> order(checked.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::ranges::sort(order, {}, [&](std::size_t i) -> const std::string& { return checked[i].experiment.uuid; });
+    std::vector<ImportItem> items;
+    items.reserve(checked.size());
+    for (const std::size_t i : order) {
+        items.push_back(std::move(checked[i]));
+        const ImportItem& item = items.back();
+        items.back().read_rows = [this, &item, &in = incoming[i], i, rows, now_us](const ImportItem::RowVisitor& visit) {
+            return checked_rows(experiment_field(i), item, in, rows, zone_, now_us, visit);
+        };
+    }
+    std::vector<ImportedExperiment> merged;
+    try {
+        merged = store_->import_experiments(items, [rows] {
+            if (rows != nullptr) rows->finish();
+        });
+    } catch (const InvalidArgumentError&) {
+        if (rows != nullptr) rows->check_whole();
+        throw;
+    }
     // Copies replaced here may be among those kept for logging (which refuses them anyway).
     logging_.clear();
-    return result;
+    std::vector<ImportedExperiment> out(merged.size());
+    for (std::size_t k = 0; k < order.size(); ++k) out[order[k]] = std::move(merged[k]);
+    return out;
 }
 
 }  // namespace kokeilu

@@ -52,6 +52,10 @@ class BundleRows:
 def read_bundle_rows(path: str, part: str, max_field_bytes: int = ...) -> BundleRows: ...
 
 @final
+class BundleRowSource:
+    def __init__(self, path: str, parts: builtins.list[tuple[str, int, str]], max_field_bytes: int = ...) -> None: ...
+
+@final
 class IncomingExperiment:
     def __init__(
         self,
@@ -63,8 +67,6 @@ class IncomingExperiment:
         exporter: str = "",
         log_id: str = "",
         checkpoint: str = "",
-        uuid: str = "",
-        bundle_rows: builtins.list[BundleRows] = ...,
         bundle_id: str = "",
     ) -> None: ...
     @property
@@ -811,7 +813,9 @@ class Tracker:
         self, key: str, *, ids: builtins.list[int] = ..., batch: int = 0, reason: str = "", author: str = ""
     ) -> VoidRecord: ...
     def voids(self, key: str) -> builtins.list[VoidRecord]: ...
-    def import_experiments(self, incoming: builtins.list[IncomingExperiment]) -> builtins.list[ImportedExperiment]: ...
+    def import_experiments(
+        self, incoming: builtins.list[IncomingExperiment], rows: BundleRowSource | None = None
+    ) -> builtins.list[ImportedExperiment]: ...
     def write_bundle_unit_rows(
         self, path: str, keys: builtins.list[str], secret: bytes, subject_prefix: bytes, notes: bool
     ) -> tuple[int, str]: ...

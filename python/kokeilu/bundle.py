@@ -562,23 +562,12 @@ class ImportSummary:
         return any(e.action.name in ("added", "updated") for e in self.experiments)
 
 
-def _read_core_rows(read: Bundle) -> list[_core.BundleRows]:
-    """The observations and cells parts read, hashed and checked by the core, each against the
-    rows and SHA-256 the parts table lists (which the manifest's hash covers)."""
-    uuids = {e["uuid"] for e in read.experiments}
-    parts = []
-    for name in _CORE_PARTS:
-        part = _core.read_bundle_rows(str(read.path), name, MAX_FIELD_BYTES)
-        expected_rows, expected_sha = read.row_parts[name]
-        if part.rows != expected_rows:
-            invalid("bundle", "bundle.part_rows", part=name, found=part.rows, expected=expected_rows)
-        if not hmac.compare_digest(part.sha256, expected_sha):
-            invalid("bundle", "bundle.part_hash", part=name)
-        for uuid, first in part.first_row.items():
-            if uuid not in uuids:
-                invalid("bundle", "bundle.unknown_experiment", part=name, row=first, uuid=uuid[:40])
-        parts.append(part)
-    return parts
+def _row_source(read: Bundle) -> _core.BundleRowSource:
+    """The observations and cells parts as the core reads them while the import writes them
+    (kokeilu/bundle_rows.hpp): each row hashed and checked, each part against the rows and
+    SHA-256 the parts table lists (which the manifest's hash covers)."""
+    parts = [(name, *read.row_parts[name]) for name in _CORE_PARTS]
+    return _core.BundleRowSource(str(read.path), parts, MAX_FIELD_BYTES)
 
 
 def _imported_before(tracker: Tracker, read: Bundle) -> bool:
@@ -596,9 +585,8 @@ def _imported_before(tracker: Tracker, read: Bundle) -> bool:
     return True
 
 
-def _incoming(read: Bundle, parts: list[_core.BundleRows]) -> list[_core.IncomingExperiment]:
-    """The bundle's experiments as the core imports them; each takes its rows out of the parts
-    the core read, so that no row is held twice (none when the bundle was imported before)."""
+def _incoming(read: Bundle) -> list[_core.IncomingExperiment]:
+    """The bundle's experiments as the core imports them, without their rows (_row_source)."""
     manifest = read.manifest
     bundle_id = read.bundle_id
     journals: dict[str, list[tuple[Any, str, str]]] = {}
@@ -612,8 +600,6 @@ def _incoming(read: Bundle, parts: list[_core.BundleRows]) -> list[_core.Incomin
             exporter=manifest["exporter"],
             log_id=manifest["history_log_id"],
             checkpoint=manifest["checkpoint"],
-            uuid=e["uuid"],
-            bundle_rows=parts,
             bundle_id=bundle_id,
         )
         for e in read.experiments
@@ -648,8 +634,8 @@ def import_bundle(tracker: Tracker, path: str | os.PathLike[str]) -> ImportSumma
     read = _read_bundle(path, core_rows=True)
     _check_extends(tracker, read)
     # The same bundle again is told by its id alone: reading its rows could change nothing.
-    parts = [] if _imported_before(tracker, read) else _read_core_rows(read)
-    result = tracker._core.import_experiments(_incoming(read, parts))
+    rows = None if _imported_before(tracker, read) else _row_source(read)
+    result = tracker._core.import_experiments(_incoming(read), rows)
     return ImportSummary(
         path=read.path,
         organisation=read.manifest["organisation"],
@@ -674,7 +660,7 @@ class Bundle:
     leaves: tuple[str, ...] = field(default=())  # the exporter's Merkle leaves, hexadecimal
     # For an import: the observations and cells parts are not read as Python rows (``observations``
     # and ``cells`` are empty); their rows and SHA-256 as the parts table lists them, checked when
-    # the core reads them (_read_core_rows, kokeilu/bundle_rows.hpp), if the import needs them.
+    # the core reads them (_row_source, kokeilu/bundle_rows.hpp), if the import needs them.
     row_parts: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -722,7 +708,7 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
 
 def _read_bundle(path: str | os.PathLike[str], *, core_rows: bool) -> Bundle:
     """read_bundle; with ``core_rows`` the observations and cells parts are left to the core
-    (``Bundle.row_parts``, _read_core_rows), as an import takes them, instead of Python rows."""
+    (``Bundle.row_parts``, _row_source), as an import takes them, instead of Python rows."""
     source = Path(path)
     try:
         with source.open("rb") as handle:

@@ -106,3 +106,50 @@ TEST_CASE("the units an export writes read back as the rows logged, under the sa
     CHECK(rows[2].aggregate->sum == 9.0);
     CHECK(rows[2].exposure == 3.5);
 }
+
+TEST_CASE("an import's source gives the rows asked for, and refuses a part not as its manifest lists it",
+          "[bundle_rows]") {
+    TempDir dir;
+    Tracker t = memory_tracker();
+    const Experiment e = t.start(t.create(home_care_draft()).key, Date(2025, 3, 3));
+    for (int day = 4; day < 9; ++day)
+        t.log(e.key, Observation{at(2025, 3, static_cast<unsigned short>(day)), "", "control", 1.0 * day, {}, {}, "", "", {}});
+    const std::string path = dir.file("units.kokeilu");
+    make_bundle(path);
+    const std::vector<std::string> keys{e.key};
+    const BundlePartWritten written = write_bundle_unit_rows(t, path, keys, std::string(32, 'k'), "prefix", false);
+    const auto error_of = [](auto&& f) {
+        try {
+            f();
+        } catch (const InvalidArgumentError& error) {
+            return error.message().code;
+        }
+        return std::string("no error");
+    };
+
+    const std::vector<BundleRowSource::Part> as_listed{{"observations", written.rows, written.sha256}};
+    SECTION("each experiment's rows, in order, then a whole part") {
+        BundleRowSource source(path, as_listed);
+        std::vector<double> values;
+        source.rows_of("00000000-0000-4000-8000-000000000000", [&](const Observation&) { values.push_back(-1); });
+        source.rows_of(e.uuid, [&](const Observation& o) { values.push_back(o.value); });
+        CHECK(values == std::vector<double>{4, 5, 6, 7, 8});
+        CHECK_NOTHROW(source.finish());
+    }
+    SECTION("rows of an experiment never asked for") {
+        BundleRowSource source(path, as_listed);
+        CHECK(error_of([&] { source.finish(); }) == "bundle.unknown_experiment");
+        BundleRowSource after(path, as_listed);
+        CHECK(error_of([&] { after.rows_of("ffffffff-ffff-4fff-bfff-ffffffffffff", [](const Observation&) {}); }) ==
+              "bundle.unknown_experiment");
+    }
+    SECTION("a part with other rows or another hash than listed") {
+        const std::vector<BundleRowSource::Part> more{{"observations", written.rows + 1, written.sha256}};
+        BundleRowSource counted(path, more);
+        CHECK(error_of([&] { counted.check_whole(); }) == "bundle.part_rows");
+        const std::vector<BundleRowSource::Part> other{{"observations", written.rows, std::string(64, '0')}};
+        BundleRowSource hashed(path, other);
+        hashed.rows_of(e.uuid, [](const Observation&) {});
+        CHECK(error_of([&] { hashed.finish(); }) == "bundle.part_hash");
+    }
+}

@@ -12,7 +12,10 @@
 #include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -377,4 +380,70 @@ TEST_CASE("a file of schema 10 gets the table of origins and its history index; 
     SQLite::Database db(path, SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("PRAGMA user_version").getInt() == sqlite_schema_version);
     CHECK(db.execAndGet("SELECT sql LIKE '%imported%' FROM sqlite_schema WHERE name = 'history_records'").getInt() == 1);
+}
+
+namespace {
+
+// A source of rows as a bundle's parts are one: it hands out each experiment's rows when asked,
+// and notes how it was asked.
+class RowsBySource final : public IncomingRows {
+public:
+    std::map<std::string, std::vector<Observation>, std::less<>> rows;
+    std::vector<std::string> asked;
+    int finished = 0;
+    int checked_whole = 0;
+
+    void rows_of(std::string_view uuid, const std::function<void(const Observation&)>& visit) override {
+        asked.emplace_back(uuid);
+        if (const auto found = rows.find(uuid); found != rows.end())
+            for (const Observation& o : found->second) visit(o);
+    }
+    void finish() override { ++finished; }
+    void check_whole() override { ++checked_whole; }
+};
+
+}  // namespace
+
+TEST_CASE("rows read from a source as they are written: by UUID, and all or nothing", "[exchange][source]") {
+    Tracker oulu = memory_tracker();
+    const Experiment a = oulu_experiment(oulu);
+    const Experiment b = oulu_experiment(oulu);
+    // The incoming order is the reverse of the UUIDs' order, which the source is asked in.
+    const bool a_first = a.uuid < b.uuid;
+    std::vector<IncomingExperiment> bundle{exported(oulu, a_first ? b.key : a.key), exported(oulu, a_first ? a.key : b.key)};
+    RowsBySource source;
+    for (IncomingExperiment& in : bundle) source.rows[experiment_from_record(in.record).uuid] = std::move(in.observations);
+    for (IncomingExperiment& in : bundle) in.observations.clear();
+    const std::string later = a_first ? b.uuid : a.uuid;
+
+    SECTION("the rows land as the rows of the experiments given whole") {
+        Tracker kajaani = memory_tracker();
+        const auto result = kajaani.import_experiments(bundle, &source);
+        REQUIRE(result.size() == 2);
+        CHECK(result[0].uuid == later);  // in the order given
+        CHECK(source.asked == std::vector<std::string>{std::min(a.uuid, b.uuid), later});
+        CHECK(source.finished == 1);
+        for (const auto& r : result) {
+            CHECK(r.action == ImportAction::added);
+            CHECK(r.rows == oulu.count_observations(r.key));
+            CHECK(kajaani.count_observations(r.uuid) == r.rows);
+        }
+        CHECK(kajaani.verify().ok());
+    }
+    SECTION("a bad row of the later experiment undoes the rows of the first, written before it") {
+        Tracker kajaani = memory_tracker();
+        const std::int64_t before = history_size(kajaani);
+        source.rows[later].at(5).arm = "nobody";
+        try {
+            (void)kajaani.import_experiments(bundle, &source);
+            FAIL("imported");
+        } catch (const InvalidArgumentError& error) {
+            CHECK(error.field() == "experiments[0].observations[5].arm");
+        }
+        // Asked whether it is whole, so that damage is told as damage; never finished.
+        CHECK(source.checked_whole == 1);
+        CHECK(source.finished == 0);
+        CHECK(kajaani.experiments().empty());
+        CHECK(history_size(kajaani) == before);
+    }
 }

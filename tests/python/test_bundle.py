@@ -298,6 +298,52 @@ def test_a_row_naming_an_unknown_arm_is_refused_with_its_field(kajaani: kokeilu.
     assert error.field == "experiments[0].observations[2].arm"
 
 
+def test_a_bad_row_of_a_later_experiment_undoes_the_rows_written_before_it(
+    oulu: kokeilu.Tracker, kajaani: kokeilu.Tracker, tmp_path: Path, secrets: Path
+) -> None:
+    # The import writes each experiment's rows as it reads them, in the order of their UUIDs: the
+    # rows of the first are in the file, inside the transaction, when a row of the second fails.
+    first = running(oulu, weeks=1)
+    second = running(oulu, weeks=1, key="OULU-2025-002", seed=8)
+    last = max(first.uuid, second.uuid)
+    path = tmp_path / "two.kokeilu"
+    oulu.export_bundle([first, second], path, level="units", secrets_dir=secrets)
+    _rewrite(path, "UPDATE observations SET arm = 'nobody' WHERE uuid = ? AND position = 20", last, rehash=True)
+    error = _refused(kajaani, path)
+    index = [e["uuid"] for e in bundle.read_bundle(path).experiments].index(last)
+    assert error.field == f"experiments[{index}].observations[20].arm" and kajaani.verify().ok
+
+
+@pytest.mark.parametrize("uuid", ["00000000-0000-4000-8000-000000000000", "ffffffff-ffff-4fff-bfff-ffffffffffff"])
+def test_rows_of_an_experiment_the_bundle_does_not_hold_are_refused(
+    kajaani: kokeilu.Tracker, exported: Path, uuid: str
+) -> None:
+    # Before and after the bundle's experiment in the order the rows are read.
+    _rewrite(exported, "UPDATE observations SET uuid = ? WHERE position = 2", uuid, rehash=True)
+    error = _refused(kajaani, exported)
+    assert error.code == "bundle.unknown_experiment"
+    assert error.params["uuid"] == uuid and error.params["part"] == "observations"
+
+
+def test_the_same_content_in_another_bundle_changes_nothing(
+    oulu: kokeilu.Tracker, kajaani: kokeilu.Tracker, tmp_path: Path, secrets: Path
+) -> None:
+    # Exported twice, the same experiment makes two bundles (each its own id): the second is read,
+    # written and found to be what was imported before, and nothing of it stays.
+    e = running(oulu, weeks=1)
+    paths = [tmp_path / "a.kokeilu", tmp_path / "b.kokeilu"]
+    for path in paths:
+        oulu.export_bundle(e, path, level="units", secrets_dir=secrets)
+    assert bundle.read_bundle(paths[0]).bundle_id != bundle.read_bundle(paths[1]).bundle_id
+    kajaani.import_bundle(paths[0])
+    size, rows = len(kajaani.history()), kajaani.count_observations(e.uuid)
+    again = kajaani.import_bundle(paths[1])
+    assert [(x.action.name, x.rows) for x in again.experiments] == [("unchanged", 0)] and not again.changed
+    assert len(kajaani.history()) == size and kajaani.count_observations(e.uuid) == rows
+    # verify() recomputes the running summaries from the rows: the undone write left none behind.
+    assert kajaani.verify().ok
+
+
 def test_an_oversized_field_is_refused_before_it_is_held(kajaani: kokeilu.Tracker, exported: Path) -> None:
     _rewrite(exported, "UPDATE observations SET note = ? WHERE position = 1", "x" * (bundle.MAX_FIELD_BYTES + 1),
              rehash=True)

@@ -6,10 +6,12 @@
 // through Python objects one row at a time.
 #pragma once
 
+#include "kokeilu/exchange.hpp"
 #include "kokeilu/observation.hpp"
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,6 +38,35 @@ struct BundleRows {
 // a time that is not one; bundle.field_too_long for a text longer than max_field_bytes.
 [[nodiscard]] BundleRows read_bundle_rows(const std::string& path, std::string_view part,
                                           std::size_t max_field_bytes = std::size_t{1} << 20);
+
+// The rows of a bundle's observations and cells parts as an import reads them while it writes
+// them: each part once, in its order, one row at a time, hashed and checked as read_bundle_rows
+// checks them, so that memory stays flat however many rows the bundle holds. Each part must come
+// out as the manifest lists it, with `rows` rows and the SHA-256 `sha256`; finish() and
+// check_whole() throw InvalidArgumentError("bundle", ...) with bundle.part_rows or
+// bundle.part_hash when it does not, and finish() with bundle.unknown_experiment for rows of an
+// experiment the import did not ask for.
+class BundleRowSource final : public IncomingRows {
+public:
+    struct Part {
+        std::string name{};  // "observations" or "cells"
+        std::int64_t rows = 0;
+        std::string sha256{};
+    };
+
+    // Opens the bundle at `path` (whose schema the caller has checked) read-only.
+    BundleRowSource(const std::string& path, std::span<const Part> parts,
+                    std::size_t max_field_bytes = std::size_t{1} << 20);
+    ~BundleRowSource() override;
+
+    void rows_of(std::string_view uuid, const std::function<void(const Observation&)>& visit) override;
+    void finish() override;
+    void check_whole() override;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 // What was written of a part: its rows and its SHA-256 as the format hashes it.
 struct BundlePartWritten {

@@ -1,6 +1,7 @@
 // Experiments exchanged between trackers: what an import takes (an experiment as another tracker
-// exported it) and what it did with each. The bundle file that carries them is written and read
-// by the Python package (kokeilu.bundle); the rules of the merge live here, in Tracker::
+// exported it, and a source of its rows) and what it did with each. The bundle file that carries
+// them is written and read by the Python package (kokeilu.bundle) and, for the parts that grow with
+// the data, by kokeilu/bundle_rows.hpp; the rules of the merge live here, in Tracker::
 // import_experiments, so that every door applies them alike.
 #pragma once
 
@@ -10,20 +11,46 @@
 #include "kokeilu/origin.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kokeilu {
 
 // One experiment as exported.
 struct IncomingExperiment {
-    std::string record{};                     // its record as the exporter's history keeps it
-    std::vector<JournalEntry> journal{};      // oldest first (empty when the bundle has none)
-    std::vector<Observation> observations{};  // by metric and arm name: unit rows or aggregates
+    std::string record{};                 // its record as the exporter's history keeps it
+    std::vector<JournalEntry> journal{};  // oldest first (empty when the bundle has none)
+    // By metric and arm name: unit rows or aggregates. The rows an IncomingRows source gives for
+    // the experiment follow these.
+    std::vector<Observation> observations{};
     // organisation, exporter, log_id and checkpoint; content_sha256 and imported_at are set by the
     // import.
     ExperimentOrigin origin{};
+};
+
+// The rows of an import read while it writes them, so that an import holds one row at a time
+// however many a bundle has (kokeilu/bundle_rows.hpp reads them from a bundle file). The import
+// asks for each experiment's rows once, in ascending order of UUID (bytewise), inside its
+// transaction; an error from the source undoes everything the import wrote.
+class IncomingRows {
+public:
+    virtual ~IncomingRows() = default;
+    IncomingRows() = default;
+    IncomingRows(const IncomingRows&) = delete;
+    IncomingRows& operator=(const IncomingRows&) = delete;
+
+    // Calls visit with each row of the experiment `uuid`, in order (none when it has none).
+    virtual void rows_of(std::string_view uuid, const std::function<void(const Observation&)>& visit) = 0;
+    // After the last experiment, before the import commits: throws InvalidArgumentError when the
+    // source holds rows of an experiment never asked for, or is not whole (see check_whole).
+    virtual void finish() = 0;
+    // Reads what is left and throws InvalidArgumentError when the source is not what it claims to
+    // be (its rows or their hash differ from what was expected). Called after the import failed on
+    // a row: a row made wrong by damage is told as damage, not as a wrong row.
+    virtual void check_whole() = 0;
 };
 
 enum class ImportAction {

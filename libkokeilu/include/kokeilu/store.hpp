@@ -119,13 +119,19 @@ struct ArmSummaryRecord {
 };
 
 // One experiment to import, as Tracker::import_experiments checked it: the experiment as exported
-// (its arm and metric ids are their positions, from 1), its journal, its rows resolved to those
-// positions, and where it came from (content_sha256 and imported_at set).
+// (its arm and metric ids are their positions, from 1), its journal, its rows, and where it came
+// from (imported_at set; content_sha256 is what read_rows returns).
 struct ImportItem {
+    using RowVisitor = std::function<void(const ObservationRecord&)>;
+
     Experiment experiment{};
     std::string record{};  // the exporter's record: what the stored copy must read back as
     std::vector<JournalEntry> journal{};
-    std::vector<ObservationRecord> rows{};
+    // Gives each of the experiment's rows to visit, checked and resolved to the arm and metric
+    // positions, in order; returns the SHA-256 of the experiment's content (record, journal and
+    // rows; hexadecimal) that tells a repeated import. The store calls it exactly once per item,
+    // inside the import's transaction, whether it writes the rows or not: every row is checked.
+    std::function<std::string(const RowVisitor& visit)> read_rows{};
     ExperimentOrigin origin{};
 };
 
@@ -241,7 +247,10 @@ public:
     // content, or a key in use by another experiment is a conflict and is not written. A stored
     // copy must read back as the exporter's record, field for field, else nothing is written
     // (InvalidArgumentError). History: imported, with the record, then its notes and its batch.
-    virtual std::vector<ImportedExperiment> import_experiments(std::span<const ImportItem> items) = 0;
+    // Items are merged in their order; `before_commit` runs after the last one, inside the
+    // transaction (the check that the rows' source was read whole).
+    virtual std::vector<ImportedExperiment> import_experiments(std::span<const ImportItem> items,
+                                                               const std::function<void()>& before_commit) = 0;
 
     // The IANA name of the tracker's time zone (see kokeilu/time_zone.hpp).
     [[nodiscard]] virtual std::string time_zone() = 0;

@@ -176,9 +176,12 @@ public:
     // experiment is checked whole before anything is written: its record must read back exactly,
     // its fields pass the rules of create, a started one be locked under the hash of what it
     // pre-registered, and its rows pass the rules of log; else InvalidArgumentError naming
-    // "experiments[i]." and the field, and nothing is written. Imported experiments are read-only
-    // copies: start, stop, conclude, update, note, log, void and delete_draft refuse them.
-    std::vector<ImportedExperiment> import_experiments(std::span<const IncomingExperiment> incoming);
+    // "experiments[i]." and the field, and nothing is written. The rows of `rows`, if given, are
+    // read as they are written, and checked like the others (an error undoes the import). Imported
+    // experiments are read-only copies: start, stop, conclude, update, note, log, void and
+    // delete_draft refuse them. The result is in the order of `incoming`.
+    std::vector<ImportedExperiment> import_experiments(std::span<const IncomingExperiment> incoming,
+                                                       IncomingRows* rows = nullptr);
 
     // Voids observations (by id, or every row of one batch) with a reason and an author: they stay
     // in the file and in the history, and leave every summary, scan and analysis.
