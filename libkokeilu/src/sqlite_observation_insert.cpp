@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <string>
 
 namespace kokeilu::detail {
 
@@ -11,9 +12,30 @@ namespace {
 
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
-constexpr const char* insert_observation_sql =
+constexpr const char* insert_columns =
     "INSERT INTO observations (metric_id, arm_id, at_us, value, n, sum, sum_sq, exposure, subject, note, id, covariate) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "VALUES ";
+constexpr const char* one_row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+const char* insert_observation_sql() {
+    static const std::string sql = std::string(insert_columns) + one_row;
+    return sql.c_str();  // one address for the life of the process: the statement cache's key
+}
+
+// The same insert for rows_per_insert rows at once (12 × 32 parameters, far below SQLite's limit).
+constexpr std::size_t rows_per_insert = 32;
+
+const char* block_insert_sql() {
+    static const std::string sql = [] {
+        std::string text = insert_columns;
+        for (std::size_t k = 0; k < rows_per_insert; ++k) {
+            if (k > 0) text += ", ";
+            text += one_row;
+        }
+        return text;
+    }();
+    return sql.c_str();
+}
 
 }  // namespace
 
@@ -22,63 +44,80 @@ void insert_observation_records(StatementCache& statements, WriteCache& cache, s
     ArmSummaryDeltas deltas;
     ObservationRow streamed;
     std::int64_t id = first_id;
-    auto insert = statements.get(insert_observation_sql);
-    for (const ObservationRecord& row : rows) {
-        insert->bind(11, id++);
-        insert->bind(1, row.metric_id);
-        insert->bind(2, row.arm_id);
-        insert->bind(3, row.at_us);
+    // Row k of a statement binds parameters 12k + 1 to 12k + 12, in the order of insert_sql's columns.
+    const auto bind_row = [&](SQLite::Statement& insert, int k, const ObservationRecord& row) {
+        const int at = 12 * k;
+        insert.bind(at + 1, row.metric_id);
+        insert.bind(at + 2, row.arm_id);
+        insert.bind(at + 3, row.at_us);
         streamed.is_aggregate = row.aggregate.has_value();
         if (row.aggregate) {
-            insert->bind(4);
-            insert->bind(5, row.aggregate->n);
-            insert->bind(6, row.aggregate->sum);
+            insert.bind(at + 4);
+            insert.bind(at + 5, row.aggregate->n);
+            insert.bind(at + 6, row.aggregate->sum);
             if (row.aggregate->sum_sq) {
-                insert->bind(7, *row.aggregate->sum_sq);
+                insert.bind(at + 7, *row.aggregate->sum_sq);
             } else {
-                insert->bind(7);
+                insert.bind(at + 7);
             }
             streamed.value = not_a_number;
             streamed.n = row.aggregate->n;
             streamed.sum = row.aggregate->sum;
             streamed.sum_sq = row.aggregate->sum_sq.value_or(not_a_number);
         } else {
-            insert->bind(4, row.value);
-            insert->bind(5);
-            insert->bind(6);
-            insert->bind(7);
+            insert.bind(at + 4, row.value);
+            insert.bind(at + 5);
+            insert.bind(at + 6);
+            insert.bind(at + 7);
             streamed.value = row.value;
             streamed.n = 1;
             streamed.sum = row.value;
             streamed.sum_sq = row.value * row.value;
         }
         if (row.exposure) {
-            insert->bind(8, *row.exposure);
+            insert.bind(at + 8, *row.exposure);
         } else {
-            insert->bind(8);
+            insert.bind(at + 8);
         }
         streamed.exposure = row.exposure.value_or(1.0);
         // Empty texts are stored as NULL: most rows have none, and NULL costs one byte.
         if (row.subject.empty()) {
-            insert->bind(9);
+            insert.bind(at + 9);
         } else {
-            insert->bindNoCopy(9, row.subject);
+            insert.bindNoCopy(at + 9, row.subject);
         }
         if (row.note.empty()) {
-            insert->bind(10);
+            insert.bind(at + 10);
         } else {
-            insert->bindNoCopy(10, row.note);
+            insert.bindNoCopy(at + 10, row.note);
         }
+        insert.bind(at + 11, id++);
         if (row.covariate) {
-            insert->bind(12, *row.covariate);
+            insert.bind(at + 12, *row.covariate);
         } else {
-            insert->bind(12);
+            insert.bind(at + 12);
         }
-        insert->exec();
-        insert->reset();
         const bool proportion = std::find(proportion_metric_ids.begin(), proportion_metric_ids.end(),
                                           row.metric_id) != proportion_metric_ids.end();
         deltas.add(row.metric_id, row.arm_id, streamed, proportion);
+    };
+    std::size_t i = 0;
+    // Most rows go in blocks: one statement's step per block instead of per row.
+    if (rows.size() >= rows_per_insert) {
+        auto block = statements.get(block_insert_sql());
+        for (; i + rows_per_insert <= rows.size(); i += rows_per_insert) {
+            for (std::size_t k = 0; k < rows_per_insert; ++k) bind_row(*block, static_cast<int>(k), rows[i + k]);
+            block->exec();
+            block->reset();
+        }
+    }
+    if (i < rows.size()) {
+        auto insert = statements.get(insert_observation_sql());
+        for (; i < rows.size(); ++i) {
+            bind_row(*insert, 0, rows[i]);
+            insert->exec();
+            insert->reset();
+        }
     }
     merge_arm_summaries(statements, cache, deltas);
 }
