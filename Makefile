@@ -17,7 +17,7 @@ APT_PACKAGES := g++ cmake make libsqlite3-dev libsqlitecpp-dev libboost-date-tim
                 chromium chromium-driver r-cran-metafor
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps cpp python test test-cpp test-embed test-python test-python-clock-ahead test-python-clock-back \
+.PHONY: help deps cpp cpp-configure install-library python test test-all test-cpp test-embed test-python test-python-clock-ahead test-python-clock-back \
         test-python-clocks test-reliability-clock-ahead check-clock-ahead run-python-unit run-python-clock-back \
         run-python-clock-ahead run-reliability-clock-ahead demo sanitize clean
 
@@ -41,18 +41,24 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-cpp: deps
+cpp: cpp-configure
+	cmake --build $(BUILD) -j $(JOBS)
+cpp-configure: deps
 	cmake -Wno-dev -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKOKEILU_WARNINGS_AS_ERRORS=$(WERROR) \
 	  -DCMAKE_INSTALL_PREFIX=$(INSTALL_PREFIX) >/dev/null
-	cmake --build $(BUILD) -j $(JOBS)
+
+# The library alone, installed into build/install with its headers and CMake package, as an
+# embedding developer installs it.
+install-library: cpp-configure
+	cmake --build $(BUILD) --target kokeilu -j $(JOBS)
+	cmake --install $(BUILD) --component development >/dev/null
 
 test-cpp: cpp
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 # Installs libkokeilu into build/install and builds examples/embed against the installed package,
 # as an embedding developer would, then runs it on a fresh tracker file.
-test-embed: cpp
-	cmake --install $(BUILD) --component development >/dev/null
+test-embed: install-library
 	@mkdir -p build
 	cmake -S examples/embed -B build/embed -DCMAKE_PREFIX_PATH=$(INSTALL_PREFIX) >build/embed-configure.txt 2>&1
 	@# A consumer's configure is silent: no warning of ours or of our dependencies' packages.
@@ -71,9 +77,13 @@ $(VENV_PY):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV_PY) -m pip install -q --upgrade pip
 
-python: deps $(VENV_PY)
+# PYTHON_LIBRARY, an install prefix of libkokeilu, makes the module link that library instead of
+# compiling it again: `make test` sets it to the library the C++ build installed.
+PYTHON_LIBRARY ?=
+python: deps $(VENV_PY) $(if $(PYTHON_LIBRARY),install-library)
 	$(VENV_PY) -m pip install -q scikit-build-core pybind11 ninja
-	$(VENV_PY) -m pip install -q --no-build-isolation -Ccmake.define.KOKEILU_WARNINGS_AS_ERRORS=$(WERROR) ".[test,typing,notebook,excel]"
+	$(VENV_PY) -m pip install -q --no-build-isolation -Ccmake.define.KOKEILU_WARNINGS_AS_ERRORS=$(WERROR) \
+	  -Ccmake.define.KOKEILU_LIBRARY_PREFIX="$(PYTHON_LIBRARY)" ".[test,typing,notebook,excel]"
 	@# gbstats, the reference for the Bayesian and sequential tests, pins pandas<2 in its metadata
 	@# only; without its pins it runs on the pandas kokeilu uses.
 	$(VENV_PY) -m pip install -q pydantic && $(VENV_PY) -m pip install -q --no-deps gbstats==0.8.0
@@ -136,7 +146,13 @@ test-python-clocks: python
 test-reliability-clock-ahead: python
 	@$(MAKE) --no-print-directory run-reliability-clock-ahead
 
-test: test-cpp sanitize test-embed test-python-clocks test-reliability-clock-ahead test-reliability test-fuzz
+# The library is compiled twice, not four times: the C++ suite runs once, under the sanitizers
+# (Debug); the library build/cpp compiles (RelWithDebInfo) is the one the embedding test installs
+# and the Python module links; the fuzz targets build their own with clang. `make test-cpp` runs the
+# suite against build/cpp's optimised library.
+test:
+	@$(MAKE) --no-print-directory test-all PYTHON_LIBRARY=$(INSTALL_PREFIX)
+test-all: sanitize test-embed test-python-clocks test-reliability-clock-ahead test-reliability test-fuzz
 
 DEMO_DB ?= kokeilut.db
 
