@@ -30,6 +30,9 @@ $(BENCH_PY):
 # benchmark's own, so it never touches the development build.
 bench-env: bench-deps $(BENCH_PY)
 	$(BENCH_PY) -m pip install -q numpy pandas scipy mlflow scikit-build-core pybind11 ninja
+	@# kokeilu's own dependencies, as pyproject.toml lists them (the wheel below is installed without).
+	$(BENCH_PY) -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+	  | xargs -d '\n' $(BENCH_PY) -m pip install -q
 	CMAKE_BUILD_PARALLEL_LEVEL=$(BENCH_JOBS) $(BENCH_PY) -m pip install -q --no-build-isolation --no-deps \
 	  --force-reinstall -Cbuild-dir=$(CURDIR)/build/bench-wheel -Ccmake.build-type=Release .
 

@@ -44,6 +44,8 @@ void register_history(py::module_& m) {
                       "The exporter's checkpoint when it exported: a later bundle from there must extend it.")
         .def_readonly("bundle_id", &ExperimentOrigin::bundle_id,
                       "The id of the bundle it was imported from last ('' when not kept).")
+        .def_readonly("privacy", &ExperimentOrigin::privacy,
+                      "The privacy level it came at: 'cards', 'aggregate' or 'units' ('' when not said).")
         .def_readonly("imported_at", &ExperimentOrigin::imported_at, "When it was imported (UTC).")
         .def("__repr__", [](const ExperimentOrigin& o) {
             return "ExperimentOrigin(organisation=" + py::repr(py::str(o.organisation)).cast<std::string>() + ")";
@@ -75,7 +77,7 @@ void register_history(py::module_& m) {
     py::class_<IncomingExperiment>(m, "IncomingExperiment", "One experiment as another tracker exported it.")
         .def(py::init([](std::string record, std::vector<Observation> observations, const py::iterable& journal,
                          std::string organisation, std::string exporter, std::string log_id,
-                         std::string checkpoint, std::string bundle_id) {
+                         std::string checkpoint, std::string bundle_id, std::string privacy) {
                  IncomingExperiment in;
                  in.record = std::move(record);
                  in.observations = std::move(observations);
@@ -97,11 +99,12 @@ void register_history(py::module_& m) {
                  in.origin.log_id = std::move(log_id);
                  in.origin.checkpoint = std::move(checkpoint);
                  in.origin.bundle_id = std::move(bundle_id);
+                 in.origin.privacy = std::move(privacy);
                  return in;
              }),
              py::arg("record"), py::kw_only(), py::arg("observations") = std::vector<Observation>{},
              py::arg("journal") = py::list(), py::arg("organisation") = "", py::arg("exporter") = "",
-             py::arg("log_id") = "", py::arg("checkpoint") = "", py::arg("bundle_id") = "")
+             py::arg("log_id") = "", py::arg("checkpoint") = "", py::arg("bundle_id") = "", py::arg("privacy") = "")
         .def_readonly("record", &IncomingExperiment::record)
         .def_property_readonly("rows", [](const IncomingExperiment& in) { return in.observations.size(); });
     py::enum_<ImportAction>(m, "ImportAction", "What an import did with one experiment.")

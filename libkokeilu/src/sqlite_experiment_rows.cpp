@@ -142,17 +142,18 @@ std::int64_t insert_experiment_row(SQLite::Database& db, const Experiment& exper
 
 std::optional<ExperimentOrigin> load_origin(SQLite::Database& db, std::int64_t experiment_id) {
     SQLite::Statement q(db, "SELECT organisation, exporter, log_id, content_sha256, checkpoint, bundle_id, "
-                            "imported_at_us FROM experiment_origins WHERE experiment_id = ?");
+                            "privacy, imported_at_us FROM experiment_origins WHERE experiment_id = ?");
     q.bind(1, experiment_id);
     if (!q.executeStep()) return std::nullopt;
     return ExperimentOrigin{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
                             q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-                            from_unix_micros(q.getColumn(6).getInt64())};
+                            q.getColumn(6).getString(), from_unix_micros(q.getColumn(7).getInt64())};
 }
 
 void write_origin(SQLite::Database& db, std::int64_t experiment_id, const ExperimentOrigin& origin) {
     SQLite::Statement q(db, "INSERT OR REPLACE INTO experiment_origins (experiment_id, organisation, exporter, log_id, "
-                            "content_sha256, checkpoint, bundle_id, imported_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                            "content_sha256, checkpoint, bundle_id, privacy, imported_at_us) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, experiment_id);
     q.bind(2, origin.organisation);
     q.bind(3, origin.exporter);
@@ -160,7 +161,8 @@ void write_origin(SQLite::Database& db, std::int64_t experiment_id, const Experi
     q.bind(5, origin.content_sha256);
     q.bind(6, origin.checkpoint);
     q.bind(7, origin.bundle_id);
-    q.bind(8, to_unix_micros(origin.imported_at));
+    q.bind(8, origin.privacy);
+    q.bind(9, to_unix_micros(origin.imported_at));
     q.exec();
 }
 
@@ -501,9 +503,10 @@ std::vector<Amendment> load_amendments(SQLite::Database& db, std::int64_t experi
 }
 
 LaterTables LaterTables::of(SQLite::Database& db) {
-    // The origins as load_origin reads them: with the bundle's id of migration 15.
+    // The origins as load_origin reads them: with the bundle's id of migration 15 and the privacy
+    // level of migration 16.
     const bool origins =
-        db.execAndGet("SELECT count(*) FROM pragma_table_info('experiment_origins') WHERE name = 'bundle_id'").getInt() > 0;
+        db.execAndGet("SELECT count(*) FROM pragma_table_info('experiment_origins') WHERE name = 'privacy'").getInt() > 0;
     return {origins, db.tableExists("experiment_links"), db.tableExists("follow_up_months")};
 }
 

@@ -147,7 +147,7 @@ void check_identity_free(SQLite::Database& db, const std::string& key, const std
 // file is migrated first, or refused when opened read-only), which the defaults say; only
 // migration 4, which reads the experiments of files from before them, looks them up (of).
 struct LaterTables {
-    bool origins = true;     // experiment_origins (migration 11) with its bundle_id (migration 15)
+    bool origins = true;     // experiment_origins (migration 11) with bundle_id (15) and privacy (16)
     bool links = true;       // experiment_links (migration 13)
     bool follow_ups = true;  // follow_up_months (migration 14)
 

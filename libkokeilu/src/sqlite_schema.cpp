@@ -478,10 +478,34 @@ void add_origin_bundle_id(SQLite::Database& db) {
         db.exec("ALTER TABLE experiment_origins ADD COLUMN bundle_id TEXT NOT NULL DEFAULT ''");
 }
 
+// Migration 16: the privacy level each imported copy came at (ExperimentOrigin::privacy), as its
+// bundle's manifest says; for the copies imported before, as their rows show it: none, only
+// aggregates (the weekly cells), or a value a row.
+constexpr const char* schema_v16 = "";
+
+bool has_origin_privacy(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM pragma_table_info('experiment_origins') WHERE name = 'privacy'")
+               .getInt() > 0;
+}
+
+void add_origin_privacy(SQLite::Database& db) {
+    if (!has_origin_privacy(db))
+        db.exec("ALTER TABLE experiment_origins ADD COLUMN privacy TEXT NOT NULL DEFAULT ''");
+    db.exec(R"sql(
+UPDATE experiment_origins SET privacy = CASE
+    WHEN NOT EXISTS (SELECT 1 FROM observations o JOIN metrics m ON o.metric_id = m.id
+                     WHERE m.experiment_id = experiment_origins.experiment_id) THEN 'cards'
+    WHEN EXISTS (SELECT 1 FROM observations o JOIN metrics m ON o.metric_id = m.id
+                 WHERE m.experiment_id = experiment_origins.experiment_id AND o.value IS NOT NULL) THEN 'units'
+    ELSE 'aggregate' END
+WHERE privacy = ''
+)sql");
+}
+
 // The versions of one release are numbered ahead by the part of it that adds them, and the parts
 // may land in another order: a migration below the file's version whose change the file lacks
 // (made by a build that had the later migrations but not this one) is applied too, see applied.
-constexpr std::array<SqliteMigration, 15> migrations{{
+constexpr std::array<SqliteMigration, 16> migrations{{
     {1, schema_v1},
     // The summaries are made at 8, with the columns of today's summaries.
     {2, schema_v2},
@@ -500,6 +524,7 @@ constexpr std::array<SqliteMigration, 15> migrations{{
     {13, schema_v13, nullptr, has_experiment_links},
     {14, schema_v14, nullptr, has_follow_up_months},
     {15, schema_v15, add_origin_bundle_id, has_origin_bundle_id},
+    {16, schema_v16, add_origin_privacy, has_origin_privacy},
 }};
 
 static_assert(migrations.back().version == sqlite_schema_version,

@@ -112,6 +112,10 @@ ImportItem checked_item(const IncomingExperiment& in, std::int64_t now_us) {
         if (checkpoint.log_id != in.origin.log_id)
             throw InvalidArgumentError("origin.checkpoint", Message{"bundle.checkpoint", {}});
     }
+    if (!in.origin.privacy.empty() && in.origin.privacy != "cards" && in.origin.privacy != "aggregate" &&
+        in.origin.privacy != "units")
+        throw InvalidArgumentError("origin.privacy",
+                                   Message{"bundle.record_field", {{"value", in.origin.privacy.substr(0, 64)}}});
     if (!in.origin.bundle_id.empty() && !is_hex(in.origin.bundle_id, 64))
         throw InvalidArgumentError("origin.bundle_id",
                                    Message{"bundle.record_field", {{"value", in.origin.bundle_id.substr(0, 64)}}});

@@ -38,6 +38,8 @@ class ExperimentOrigin:
     @property
     def bundle_id(self) -> str: ...
     @property
+    def privacy(self) -> str: ...
+    @property
     def imported_at(self) -> datetime.datetime: ...
 
 @final
@@ -68,6 +70,7 @@ class IncomingExperiment:
         log_id: str = "",
         checkpoint: str = "",
         bundle_id: str = "",
+        privacy: str = "",
     ) -> None: ...
     @property
     def record(self) -> str: ...

@@ -601,6 +601,7 @@ def _incoming(read: Bundle) -> list[_core.IncomingExperiment]:
             log_id=manifest["history_log_id"],
             checkpoint=manifest["checkpoint"],
             bundle_id=bundle_id,
+            privacy=manifest["privacy"],
         )
         for e in read.experiments
     ]

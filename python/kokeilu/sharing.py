@@ -27,8 +27,12 @@ IMPORT_COLUMNS = ("key", "title", "organisation", "exporter", "level", "imported
 
 
 def privacy_level(tracker: Tracker, experiment: ExperimentRef) -> str:
-    """The privacy level an imported copy came at, as its rows show it: ``cards`` (no rows),
-    ``aggregate`` (weekly sums only) or ``units`` (a value a row)."""
+    """The privacy level an imported copy came at: ``cards`` (no rows), ``aggregate`` (weekly sums
+    only) or ``units`` (a value a row), as its bundle said (``Experiment.origin.privacy``); for a
+    copy brought through a door that did not say, as its rows show it."""
+    origin = tracker.get(experiment).origin
+    if origin is not None and origin.privacy:
+        return origin.privacy
     rows = tracker.count_observations(experiment)
     if rows == 0:
         return "cards"

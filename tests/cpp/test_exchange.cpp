@@ -331,6 +331,10 @@ TEST_CASE("a bundle with one bad part writes nothing, and names the part", "[exc
     CHECK(field_of_error([&] { (void)kajaani.import_experiments(bundle); }) == "experiments[1].origin.log_id");
 
     bundle = {exported(oulu, second.key), exported(oulu, original.key)};
+    bundle[1].origin.privacy = "everything";
+    CHECK(field_of_error([&] { (void)kajaani.import_experiments(bundle); }) == "experiments[1].origin.privacy");
+
+    bundle = {exported(oulu, second.key), exported(oulu, original.key)};
     bundle[0].observations = bundle[1].observations;  // rows for a draft
     CHECK(field_of_error([&] { (void)kajaani.import_experiments(bundle); }) == "experiments[0].observations");
 

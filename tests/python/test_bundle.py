@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import kokeilu
-from kokeilu import _core, bundle, display
+from kokeilu import _core, bundle, display, sharing
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cli_support import call  # noqa: E402
@@ -153,6 +153,48 @@ def test_a_cards_bundle_carries_no_data(oulu: kokeilu.Tracker, kajaani: kokeilu.
     kajaani.import_bundle(path)
     assert kajaani.get(e.uuid).outcome.verdict.name == "supported"
     assert kajaani.count_observations(e.uuid) == 0
+
+
+def test_a_copy_keeps_the_privacy_level_its_bundle_said(
+    oulu: kokeilu.Tracker, kajaani: kokeilu.Tracker, tmp_path: Path, secrets: Path
+) -> None:
+    # Started, with no rows yet: its rows cannot tell the level a units bundle brought it at.
+    quiet = oulu.create(**fields(key="OULU-2025-002"))
+    oulu.start(quiet, on=START)
+    busy = running(oulu, weeks=1)
+    oulu.export_bundle(quiet, tmp_path / "units.kokeilu", level="units", secrets_dir=secrets)
+    oulu.export_bundle(busy, tmp_path / "aggregate.kokeilu", level="aggregate")
+    for name in ("units", "aggregate"):
+        kajaani.import_bundle(tmp_path / f"{name}.kokeilu")
+    levels = {e.key: (e.origin.privacy, sharing.privacy_level(kajaani, e)) for e in kajaani.experiments()}
+    assert levels == {quiet.key: ("units", "units"), busy.key: ("aggregate", "aggregate")}
+    assert list(sharing.imports_frame(kajaani)["level"]) == ["units", "aggregate"]
+
+
+def test_a_copy_imported_before_its_level_was_kept_gets_it_from_its_rows(
+    oulu: kokeilu.Tracker, tmp_path: Path, secrets: Path
+) -> None:
+    e = running(oulu, weeks=1)
+    cards = oulu.create(**fields(key="OULU-2025-002"))
+    for level, path in (("units", tmp_path / "units.kokeilu"), ("cards", tmp_path / "cards.kokeilu")):
+        oulu.export_bundle(e if level == "units" else cards, path, level=level, secrets_dir=secrets)
+    aggregate = tmp_path / "aggregate.kokeilu"
+    with kokeilu.open(tmp_path / "ii.db") as ii:
+        other = running(ii, weeks=1, key="II-2025-001", organisation="Ii")
+        ii.export_bundle(other, aggregate, level="aggregate")
+    file = tmp_path / "schema15.db"
+    with kokeilu.open(file) as kajaani:
+        for path in (tmp_path / "units.kokeilu", tmp_path / "cards.kokeilu", aggregate):
+            kajaani.import_bundle(path)
+    # The file as schema 15 left it: origins without the level.
+    with sqlite3.connect(file) as connection:
+        connection.execute("ALTER TABLE experiment_origins DROP COLUMN privacy")
+        connection.execute("PRAGMA user_version = 15")
+    connection.close()
+    with kokeilu.open(file) as kajaani:
+        levels = {x.key: x.origin.privacy for x in kajaani.experiments()}
+        assert levels == {e.key: "units", cards.key: "cards", other.key: "aggregate"}
+        assert kajaani.verify().ok
 
 
 def test_importing_twice_changes_nothing_and_a_newer_state_replaces_the_copy(

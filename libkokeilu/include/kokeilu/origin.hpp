@@ -22,6 +22,9 @@ struct ExperimentOrigin {
     // the same bundle again is unchanged, told without reading its rows. Empty for a copy imported
     // before the id was kept, or through another door.
     std::string bundle_id{};
+    // The privacy level it came at, as its bundle said: "cards" (no rows), "aggregate" (weekly
+    // cells) or "units" (a row per unit); empty when the door that brought it did not say.
+    std::string privacy{};
     Time imported_at{};
 
     bool operator==(const ExperimentOrigin&) const = default;
