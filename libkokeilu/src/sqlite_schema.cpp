@@ -502,10 +502,22 @@ WHERE privacy = ''
 )sql");
 }
 
+// Migration 17: the index of observations by metric and time carries the arm too, so that counting
+// a time range's rows by arm (the rows logged between the start and the lock, which every analysis
+// of an experiment started before its lock counts) reads the index alone, not every row's record.
+constexpr const char* schema_v17 = R"sql(
+DROP INDEX IF EXISTS observations_by_metric_time;
+CREATE INDEX IF NOT EXISTS observations_by_metric_time_arm ON observations (metric_id, at_us, arm_id);
+)sql";
+
+bool has_observations_by_metric_time_arm(SQLite::Database& db) {
+    return db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'observations_by_metric_time_arm'").getInt() > 0;
+}
+
 // The versions of one release are numbered ahead by the part of it that adds them, and the parts
 // may land in another order: a migration below the file's version whose change the file lacks
 // (made by a build that had the later migrations but not this one) is applied too, see applied.
-constexpr std::array<SqliteMigration, 16> migrations{{
+constexpr std::array<SqliteMigration, 17> migrations{{
     {1, schema_v1},
     // The summaries are made at 8, with the columns of today's summaries.
     {2, schema_v2},
@@ -525,6 +537,7 @@ constexpr std::array<SqliteMigration, 16> migrations{{
     {14, schema_v14, nullptr, has_follow_up_months},
     {15, schema_v15, add_origin_bundle_id, has_origin_bundle_id},
     {16, schema_v16, add_origin_privacy, has_origin_privacy},
+    {17, schema_v17, nullptr, has_observations_by_metric_time_arm},
 }};
 
 static_assert(migrations.back().version == sqlite_schema_version,

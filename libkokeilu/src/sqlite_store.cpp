@@ -37,6 +37,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -572,15 +573,27 @@ public:
     std::vector<ArmRowCount> count_observations_by_arm(std::int64_t experiment_id, std::int64_t from_us,
                                                        std::int64_t to_us) override {
         return guard_read("counting observations", [&] {
-            // Per metric through the index on (metric_id, at_us): only the rows in the window are read.
-            SQLite::Statement q(db_, "SELECT o.arm_id, count(*) FROM metrics m JOIN observations o ON o.metric_id = m.id "
-                                     "AND o.at_us >= ?2 AND o.at_us < ?3 WHERE m.experiment_id = ?1 "
-                                     "GROUP BY o.arm_id ORDER BY o.arm_id");
+            // Per metric through the index on (metric_id, at_us, arm_id) alone (migration 17): only
+            // the window's entries are read, and counted here by arm, which costs less than
+            // SQLite's GROUP BY, whose sort of millions of entries took most of the time.
+            detail::RawStatement q(db_, "SELECT o.arm_id FROM metrics m JOIN observations o ON o.metric_id = m.id "
+                                        "AND o.at_us >= ?2 AND o.at_us < ?3 WHERE m.experiment_id = ?1");
             q.bind(1, experiment_id);
             q.bind(2, from_us);
             q.bind(3, to_us);
+            std::map<std::int64_t, std::int64_t> by_arm;
+            std::int64_t last_arm = 0;
+            std::int64_t* count = nullptr;
+            while (q.step()) {
+                const std::int64_t arm = sqlite3_column_int64(q.get(), 0);
+                if (count == nullptr || arm != last_arm) {
+                    count = &by_arm[arm];
+                    last_arm = arm;
+                }
+                ++*count;
+            }
             std::vector<ArmRowCount> out;
-            while (q.executeStep()) out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64()});
+            for (const auto& [arm, rows] : by_arm) out.push_back({arm, rows});
             return out;
         });
     }

@@ -29,7 +29,7 @@ struct SqliteOptions {
 // "KOKE" as a big-endian 32-bit integer: marks a file as a kokeilu tracker.
 inline constexpr int sqlite_application_id = 0x4B4F4B45;
 // The schema version this library writes. Files with a higher version are refused.
-inline constexpr int sqlite_schema_version = 16;
+inline constexpr int sqlite_schema_version = 17;
 
 // Opens (creating and migrating when needed) a kokeilu tracker file. An empty or new file becomes
 // a tracker; a SQLite file of another application, a non-SQLite file, or one written by a newer
