@@ -4,14 +4,15 @@
 #   make test-fuzz         libFuzzer and atheris targets, FUZZ_SECONDS each (default 30; 45 when
 #                          `make test` runs it), FUZZ_JOBS targets at a time (default 2)
 #   make stress            2,000 kills, 60 s of concurrency and 300 s per fuzz target
-# The C++ fault-injection test (tests/cpp/test_fault_injection.cpp) runs with test-cpp.
+# The C++ fault-injection test (tests/cpp/test_fault_injection.cpp) runs with the C++ suite
+# (sanitize in `make test`, test-cpp).
 FUZZ_SECONDS ?=
 FUZZ_JOBS ?= 2
-# A target-specific value reaches the prerequisites of its target, so `make test` fuzzes each
-# target for 45 s and `make test-fuzz` alone for 30 s; FUZZ_SECONDS=N on the command line wins.
-# (Five targets two at a time: three rounds of 45 s in `make test`.)
+# A target-specific value reaches the prerequisites of its target, so `make test` (whose steps are
+# test-all's) fuzzes each target for 45 s and `make test-fuzz` alone for 30 s; FUZZ_SECONDS=N on
+# the command line wins. (Five targets two at a time: three rounds of 45 s in `make test`.)
 FUZZ_DEFAULT_SECONDS := 30
-test: FUZZ_DEFAULT_SECONDS := 45
+test-all: FUZZ_DEFAULT_SECONDS := 45
 
 .PHONY: test-reliability fuzz-deps test-fuzz stress
 
