@@ -2,7 +2,8 @@
 // writes them. Each part is read by a thread of its own, a bounded queue of rows ahead of the
 // import: reading a row (SQLite, its canonical line, its hash, the observation) costs about as
 // much as writing it into the tracker, and the two then run side by side on two cores instead of
-// one after the other. The queue holds at most a few thousand rows, so memory stays flat.
+// one after the other. The queue holds at most chunks_ahead × rows_per_chunk rows (16,384), so
+// memory stays flat.
 #include "kokeilu/bundle_rows.hpp"
 
 #include "kokeilu/error.hpp"

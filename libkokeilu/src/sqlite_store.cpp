@@ -582,16 +582,7 @@ public:
             q.bind(2, from_us);
             q.bind(3, to_us);
             std::map<std::int64_t, std::int64_t> by_arm;
-            std::int64_t last_arm = 0;
-            std::int64_t* count = nullptr;
-            while (q.step()) {
-                const std::int64_t arm = sqlite3_column_int64(q.get(), 0);
-                if (count == nullptr || arm != last_arm) {
-                    count = &by_arm[arm];
-                    last_arm = arm;
-                }
-                ++*count;
-            }
+            while (q.step()) ++by_arm[sqlite3_column_int64(q.get(), 0)];
             std::vector<ArmRowCount> out;
             for (const auto& [arm, rows] : by_arm) out.push_back({arm, rows});
             return out;

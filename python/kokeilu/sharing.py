@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import _core
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -30,7 +32,8 @@ def privacy_level(tracker: Tracker, experiment: ExperimentRef) -> str:
     """The privacy level an imported copy came at: ``cards`` (no rows), ``aggregate`` (weekly sums
     only) or ``units`` (a value a row), as its bundle said (``Experiment.origin.privacy``); for a
     copy brought through a door that did not say, as its rows show it."""
-    origin = tracker.get(experiment).origin
+    copy = experiment if isinstance(experiment, _core.Experiment) else tracker.get(experiment)
+    origin = copy.origin
     if origin is not None and origin.privacy:
         return origin.privacy
     rows = tracker.count_observations(experiment)

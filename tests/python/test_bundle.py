@@ -155,6 +155,15 @@ def test_a_cards_bundle_carries_no_data(oulu: kokeilu.Tracker, kajaani: kokeilu.
     assert kajaani.count_observations(e.uuid) == 0
 
 
+def _as_schema(file: Path, version: int, origin_column: str) -> None:
+    """The tracker file as an earlier schema left it: its origins without the column that
+    ``version + 1`` added."""
+    with sqlite3.connect(file) as connection:
+        connection.execute(f"ALTER TABLE experiment_origins DROP COLUMN {origin_column}")
+        connection.execute(f"PRAGMA user_version = {version}")
+    connection.close()
+
+
 def test_a_copy_keeps_the_privacy_level_its_bundle_said(
     oulu: kokeilu.Tracker, kajaani: kokeilu.Tracker, tmp_path: Path, secrets: Path
 ) -> None:
@@ -186,11 +195,7 @@ def test_a_copy_imported_before_its_level_was_kept_gets_it_from_its_rows(
     with kokeilu.open(file) as kajaani:
         for path in (tmp_path / "units.kokeilu", tmp_path / "cards.kokeilu", aggregate):
             kajaani.import_bundle(path)
-    # The file as schema 15 left it: origins without the level.
-    with sqlite3.connect(file) as connection:
-        connection.execute("ALTER TABLE experiment_origins DROP COLUMN privacy")
-        connection.execute("PRAGMA user_version = 15")
-    connection.close()
+    _as_schema(file, 15, "privacy")  # origins without the level
     with kokeilu.open(file) as kajaani:
         levels = {x.key: x.origin.privacy for x in kajaani.experiments()}
         assert levels == {e.key: "units", cards.key: "cards", other.key: "aggregate"}
@@ -260,11 +265,7 @@ def test_a_copy_imported_before_its_bundle_id_was_kept_is_compared_by_content(
     file = tmp_path / "schema14.db"
     with kokeilu.open(file) as kajaani:
         kajaani.import_bundle(path)
-    # The file as schema 14 left it: origins without the bundle's id.
-    with sqlite3.connect(file) as connection:
-        connection.execute("ALTER TABLE experiment_origins DROP COLUMN bundle_id")
-        connection.execute("PRAGMA user_version = 14")
-    connection.close()
+    _as_schema(file, 14, "bundle_id")  # origins without the bundle's id
     with kokeilu.open(file) as kajaani:
         copy = kajaani.get(e.uuid)
         assert copy.origin is not None and copy.origin.bundle_id == ""
